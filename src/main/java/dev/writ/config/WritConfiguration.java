@@ -1,0 +1,77 @@
+package dev.writ.config;
+
+import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+
+import dev.writ.audit.AuditSink;
+import dev.writ.audit.LoggingAuditSink;
+import dev.writ.exchange.TokenExchangeService;
+import dev.writ.keys.KeyAlgorithm;
+import dev.writ.keys.KeyDirectory;
+import dev.writ.keys.KeyRing;
+import dev.writ.policy.PolicyLoader;
+import dev.writ.policy.PolicyStore;
+import dev.writ.token.AccessTokenMinter;
+import dev.writ.trust.JwtSvidVerifier;
+
+/** Wires the exchange pipeline from {@link WritProperties}, after checking them. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(WritProperties.class)
+class WritConfiguration {
+
+	private final WritProperties properties;
+
+	WritConfiguration(WritProperties properties) {
+		var problems = WritSettingsCheck.problems(properties);
+		if (!problems.isEmpty()) {
+			throw new WritConfigurationException(problems);
+		}
+		this.properties = properties;
+	}
+
+	@Bean
+	Clock clock() {
+		return Clock.systemUTC();
+	}
+
+	@Bean
+	AuthorizationServerSettings authorizationServerSettings() {
+		// An explicit issuer: unset, Spring would derive it from each request's Host header.
+		return AuthorizationServerSettings.builder().issuer(this.properties.issuer()).build();
+	}
+
+	@Bean
+	KeyRing keyRing(Clock clock) {
+		KeyDirectory directory = new KeyDirectory(this.properties.keysDir(), clock);
+		return new KeyRing(directory.loadOrGenerate(KeyAlgorithm.parse(this.properties.keys().algorithm())));
+	}
+
+	@Bean
+	PolicyStore policyStore() {
+		PolicyLoader loader = new PolicyLoader(this.properties.keysDir(), this.properties.token().defaultTtl(),
+				this.properties.token().maxTtl());
+		return new PolicyStore(loader, this.properties.policiesDir());
+	}
+
+	@Bean
+	AuditSink auditSink() {
+		return new LoggingAuditSink();
+	}
+
+	@Bean
+	TokenExchangeService tokenExchangeService(PolicyStore policies, KeyRing keys, AuditSink audit, Clock clock) {
+		Set<String> audiences = new LinkedHashSet<>();
+		audiences.add(this.properties.issuer());
+		audiences.addAll(this.properties.audiences());
+		JwtSvidVerifier verifier = new JwtSvidVerifier(audiences, this.properties.clockSkew(), clock);
+		AccessTokenMinter minter = new AccessTokenMinter(this.properties.issuer(), keys::current);
+		return new TokenExchangeService(policies::current, verifier, minter, audit, clock);
+	}
+
+}

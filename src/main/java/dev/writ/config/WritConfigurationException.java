@@ -1,0 +1,21 @@
+package dev.writ.config;
+
+import java.util.List;
+
+/** Settings Writ refuses to start with, with every problem found. */
+final class WritConfigurationException extends RuntimeException {
+
+	private static final long serialVersionUID = 1L;
+
+	private final List<String> problems;
+
+	WritConfigurationException(List<String> problems) {
+		super("settings refused: " + String.join("; ", problems));
+		this.problems = List.copyOf(problems);
+	}
+
+	List<String> problems() {
+		return this.problems;
+	}
+
+}

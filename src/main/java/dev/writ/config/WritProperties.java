@@ -1,0 +1,40 @@
+package dev.writ.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Writ's settings, under {@code writ.*}: in {@code application.yaml}, as {@code --writ.x=...} arguments or as
+ * {@code WRIT_X} environment variables.
+ *
+ * @param issuer this Writ's issuer identifier: the {@code iss} of its tokens, and an audience subject tokens may
+ * name. An https URL; plain http only on a loopback host
+ * @param audiences further audiences a subject token may name to be accepted here
+ * @param policiesDir the directory of policy files
+ * @param keysDir the directory of signing keys, with {@code trust/} for trust material and {@code demo/} for the
+ * demo trust domain's key
+ * @param clockSkew the clock skew tolerated on subject tokens' {@code exp}, {@code nbf} and {@code iat}, at most 60s
+ * @param token issued token settings
+ * @param keys signing key settings
+ */
+@ConfigurationProperties("writ")
+public record WritProperties(@DefaultValue("http://localhost:8080") String issuer, @DefaultValue List<String> audiences,
+		@DefaultValue("policies") Path policiesDir, @DefaultValue("keys") Path keysDir,
+		@DefaultValue("30s") Duration clockSkew, @DefaultValue Token token, @DefaultValue Keys keys) {
+
+	/**
+	 * @param defaultTtl the lifetime of a token whose grant names none
+	 * @param maxTtl the cap on every token's lifetime; a grant asking for more is refused at load
+	 */
+	public record Token(@DefaultValue("5m") Duration defaultTtl, @DefaultValue("1h") Duration maxTtl) {
+	}
+
+	/** @param algorithm the algorithm of a generated signing key: ES256 (default), ES384 or RS256 */
+	public record Keys(@DefaultValue("ES256") String algorithm) {
+	}
+
+}

@@ -1,0 +1,93 @@
+package dev.writ.config;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.writ.keys.KeyAlgorithm;
+import dev.writ.trust.JwtSvidVerifier;
+
+/** Checks {@link WritProperties} at start-up and lists every problem at once. */
+final class WritSettingsCheck {
+
+	private WritSettingsCheck() {
+	}
+
+	/** Every problem with the settings; empty when they are sound. */
+	static List<String> problems(WritProperties properties) {
+		List<String> problems = new ArrayList<>();
+		issuerProblem(properties.issuer()).ifPresent(problems::add);
+		Duration skew = properties.clockSkew();
+		if (skew.isNegative() || skew.compareTo(JwtSvidVerifier.MAX_SKEW) > 0) {
+			problems.add("writ.clock-skew must be between 0s and 60s");
+		}
+		Duration defaultTtl = properties.token().defaultTtl();
+		Duration maxTtl = properties.token().maxTtl();
+		if (maxTtl.isNegative() || maxTtl.isZero() || maxTtl.compareTo(Duration.ofHours(24)) > 0) {
+			problems.add("writ.token.max-ttl must be more than 0s and at most 24h");
+		}
+		if (defaultTtl.isNegative() || defaultTtl.isZero() || defaultTtl.compareTo(maxTtl) > 0) {
+			problems.add("writ.token.default-ttl must be more than 0s and at most writ.token.max-ttl");
+		}
+		try {
+			KeyAlgorithm.parse(properties.keys().algorithm());
+		}
+		catch (IllegalArgumentException ex) {
+			problems.add("writ.keys.algorithm: " + ex.getMessage());
+		}
+		for (String audience : properties.audiences()) {
+			if (audience.isBlank() || !audience.chars().allMatch((c) -> c > 0x20 && c < 0x7F)) {
+				problems.add("writ.audiences: each audience must be printable ASCII without spaces");
+			}
+		}
+		return problems;
+	}
+
+	/** Why an issuer identifier is unacceptable (RFC 8414 §2: https, no query, no fragment), if it is. */
+	static java.util.Optional<String> issuerProblem(String issuer) {
+		URI uri;
+		try {
+			uri = new URI(issuer);
+		}
+		catch (URISyntaxException ex) {
+			return java.util.Optional.of("writ.issuer is not a URL");
+		}
+		if (!uri.isAbsolute() || uri.getHost() == null) {
+			return java.util.Optional.of("writ.issuer must be an absolute URL with a host");
+		}
+		if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+			return java.util.Optional.of("writ.issuer must have no query, fragment or user info");
+		}
+		if (issuer.endsWith("/")) {
+			return java.util.Optional.of("writ.issuer must not end with '/'");
+		}
+		if ("https".equals(uri.getScheme())) {
+			return java.util.Optional.empty();
+		}
+		if ("http".equals(uri.getScheme()) && isLoopback(uri.getHost())) {
+			return java.util.Optional.empty();
+		}
+		return java.util.Optional.of("writ.issuer must be an https URL (plain http only on a loopback host)");
+	}
+
+	private static boolean isLoopback(String host) {
+		if ("localhost".equalsIgnoreCase(host)) {
+			return true;
+		}
+		String literal = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+		if (!literal.chars().allMatch((c) -> Character.digit(c, 16) >= 0 || c == '.' || c == ':')) {
+			return false; // a name other than localhost: never resolved here
+		}
+		try {
+			return InetAddress.getByName(literal).isLoopbackAddress();
+		}
+		catch (UnknownHostException ex) {
+			return false;
+		}
+	}
+
+}

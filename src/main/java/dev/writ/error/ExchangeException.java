@@ -1,0 +1,62 @@
+package dev.writ.error;
+
+import java.util.Objects;
+
+/**
+ * The one protocol exception of the exchange path: an {@link ErrorCode}, a public description the client sees,
+ * and a detail that only reaches the log and the audit event.
+ *
+ * <p>The public description is short, leaks no secret and no trust configuration, and stays within the
+ * RFC 6749 §5.2 {@code error_description} character set (%x20-21 / %x23-5B / %x5D-7E); a description outside
+ * it is a programming error.
+ */
+public final class ExchangeException extends RuntimeException {
+
+	private static final long serialVersionUID = 1L;
+
+	private final ErrorCode errorCode;
+
+	private final String detail;
+
+	/**
+	 * @param errorCode the protocol error code
+	 * @param description what the client is told
+	 * @param detail the precise reason, for the audit event and the log only; never a token or key
+	 */
+	public ExchangeException(ErrorCode errorCode, String description, String detail) {
+		super(checkDescription(description), null, false, false);
+		this.errorCode = Objects.requireNonNull(errorCode, "errorCode cannot be null");
+		this.detail = Objects.requireNonNull(detail, "detail cannot be null");
+	}
+
+	/** An exception whose audit detail is its public description. */
+	public ExchangeException(ErrorCode errorCode, String description) {
+		this(errorCode, description, description);
+	}
+
+	public ErrorCode errorCode() {
+		return this.errorCode;
+	}
+
+	/** What the client is told. */
+	public String description() {
+		return getMessage();
+	}
+
+	/** The precise reason, for the audit event and the log. */
+	public String detail() {
+		return this.detail;
+	}
+
+	static String checkDescription(String description) {
+		Objects.requireNonNull(description, "description cannot be null");
+		for (int i = 0; i < description.length(); i++) {
+			char c = description.charAt(i);
+			if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') {
+				throw new IllegalArgumentException("description must use the RFC 6749 error_description characters");
+			}
+		}
+		return description;
+	}
+
+}

@@ -1,0 +1,121 @@
+package dev.writ.exchange;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.writ.audit.AuditEvent;
+import dev.writ.audit.AuditSink;
+import dev.writ.audit.TokenDigest;
+import dev.writ.context.ExchangeContext;
+import dev.writ.error.ErrorCode;
+import dev.writ.error.ExchangeException;
+import dev.writ.policy.Decision;
+import dev.writ.policy.PolicySet;
+import dev.writ.request.ExchangeRequest;
+import dev.writ.request.TokenTypes;
+import dev.writ.token.AccessTokenMinter;
+import dev.writ.token.IssuedToken;
+import dev.writ.trust.JwtSvidVerifier;
+import dev.writ.trust.VerifiedSubject;
+
+/**
+ * One token exchange, top to bottom: verify the subject token, build the context, let the policies decide, mint.
+ * Framework-free. Exactly one audit event is recorded per exchange, on every exit.
+ */
+public final class TokenExchangeService {
+
+	private static final Logger logger = LoggerFactory.getLogger(TokenExchangeService.class);
+
+	private final Supplier<PolicySet> policies;
+
+	private final JwtSvidVerifier verifier;
+
+	private final AccessTokenMinter minter;
+
+	private final AuditSink audit;
+
+	private final Clock clock;
+
+	public TokenExchangeService(Supplier<PolicySet> policies, JwtSvidVerifier verifier, AccessTokenMinter minter,
+			AuditSink audit, Clock clock) {
+		this.policies = Objects.requireNonNull(policies, "policies cannot be null");
+		this.verifier = Objects.requireNonNull(verifier, "verifier cannot be null");
+		this.minter = Objects.requireNonNull(minter, "minter cannot be null");
+		this.audit = Objects.requireNonNull(audit, "audit cannot be null");
+		this.clock = Objects.requireNonNull(clock, "clock cannot be null");
+	}
+
+	/**
+	 * Exchanges a subject token for an access token.
+	 * @param request the parsed request
+	 * @return the issued token and its grant
+	 * @throws ExchangeException when the exchange is refused, with the code to answer
+	 */
+	public ExchangeResult exchange(ExchangeRequest request) {
+		long started = System.nanoTime();
+		Instant now = this.clock.instant();
+		AuditEvent.Builder event = AuditEvent.begin(now)
+			.with("subject_token_type", request.subjectTokenType())
+			.with("subject_token_sha256", TokenDigest.of(request.subjectToken()))
+			.with("requested_target", request.target().orElse(null))
+			.with("requested_scopes", request.scopes().isEmpty() ? null : request.scopes().stream().sorted().toList())
+			.with("client_id", request.clientId().orElse(null));
+		try {
+			// RFC 8693 §2.2.2: an unsupported token type is an invalid_request.
+			if (!TokenTypes.JWT.equals(request.subjectTokenType())) {
+				throw new ExchangeException(ErrorCode.INVALID_REQUEST, "subject_token_type is not supported");
+			}
+			if (request.actorToken().isPresent()) {
+				throw new ExchangeException(ErrorCode.INVALID_REQUEST, "actor_token is not supported: Writ does not yet "
+						+ "issue delegation tokens");
+			}
+			PolicySet policy = this.policies.get();
+			event.with("policy_digest", policy.digest());
+			VerifiedSubject subject = this.verifier.verify(request.subjectToken(), policy.trust());
+			event.with("subject", subject.subject()).with("trust_source", subject.trustSource());
+			ExchangeContext context = new ExchangeContext(subject, request, now);
+			Decision decision = policy.decide(context);
+			if (decision instanceof Decision.Deny deny) {
+				throw new ExchangeException(deny.errorCode(), deny.description(), deny.detail());
+			}
+			Decision.Allow allow = (Decision.Allow) decision;
+			IssuedToken token = this.minter.mint(context, allow);
+			event.with("outcome", "granted")
+				.with("grant", allow.grantId())
+				.with("audience", allow.audience())
+				.with("scopes", allow.scopes().stream().sorted().toList())
+				.with("issued_token_jti", token.jti())
+				.with("expires_at", token.expiresAt().toString());
+			return new ExchangeResult(token, allow);
+		}
+		catch (ExchangeException ex) {
+			event.with("outcome", "denied").with("error", ex.errorCode().code()).with("reason", ex.detail());
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			logger.error("Token exchange failed unexpectedly", ex);
+			event.with("outcome", "error").with("error", ErrorCode.SERVER_ERROR.code());
+			throw new ExchangeException(ErrorCode.SERVER_ERROR, "the server could not complete the exchange",
+					ex.getClass().getName());
+		}
+		finally {
+			event.with("latency_us", (System.nanoTime() - started) / 1000);
+			this.audit.record(event.build());
+		}
+	}
+
+	/**
+	 * A successful exchange.
+	 *
+	 * @param token the issued token
+	 * @param allow the decision that allowed it
+	 */
+	public record ExchangeResult(IssuedToken token, Decision.Allow allow) {
+	}
+
+}

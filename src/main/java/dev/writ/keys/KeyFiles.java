@@ -1,0 +1,157 @@
+package dev.writ.keys;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.RSAPublicKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Base64;
+import java.util.Set;
+
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.jcajce.provider.asymmetric.ec.BCECPrivateKey;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.jce.spec.ECParameterSpec;
+import org.bouncycastle.jce.spec.ECPublicKeySpec;
+import org.bouncycastle.math.ec.ECPoint;
+import org.bouncycastle.math.ec.FixedPointCombMultiplier;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+
+/**
+ * Reads and writes private key files: PEM, PKCS#8 ({@code BEGIN PRIVATE KEY}, what {@code openssl genpkey} writes)
+ * or the traditional {@code BEGIN EC PRIVATE KEY} / {@code BEGIN RSA PRIVATE KEY}. BouncyCastle parses and derives
+ * the public key; the keys handed out are the JDK's own, so the JDK's providers sign. Files are written atomically
+ * with mode 0600.
+ */
+final class KeyFiles {
+
+	/** Largest key file read; a PEM private key is a few KiB. */
+	static final long MAX_KEY_FILE_BYTES = 64 * 1024;
+
+	// Not registered with java.security.Security: BouncyCastle only parses here and never changes provider order.
+	private static final BouncyCastleProvider BC = new BouncyCastleProvider();
+
+	private static final Set<PosixFilePermission> OWNER_READ_WRITE = PosixFilePermissions.fromString("rw-------");
+
+	private KeyFiles() {
+	}
+
+	/** Reads a key pair from a PEM private key file. */
+	static KeyPair read(Path file) throws IOException, GeneralSecurityException {
+		if (Files.size(file) > MAX_KEY_FILE_BYTES) {
+			throw new GeneralSecurityException("larger than " + MAX_KEY_FILE_BYTES + " bytes; not a PEM private key");
+		}
+		String pem = Files.readString(file, StandardCharsets.US_ASCII);
+		Object parsed;
+		try (PEMParser parser = new PEMParser(new StringReader(pem))) {
+			parsed = parser.readObject();
+		}
+		catch (IOException | RuntimeException ex) {
+			throw new GeneralSecurityException("not a PEM private key");
+		}
+		PrivateKeyInfo info;
+		if (parsed instanceof PrivateKeyInfo pkcs8) {
+			info = pkcs8;
+		}
+		else if (parsed instanceof PEMKeyPair pair) {
+			info = pair.getPrivateKeyInfo();
+		}
+		else {
+			throw new GeneralSecurityException("no unencrypted PKCS#8, EC or RSA private key found");
+		}
+		return keyPair(info.getEncoded());
+	}
+
+	private static KeyPair keyPair(byte[] pkcs8) throws GeneralSecurityException {
+		PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(pkcs8);
+		PrivateKey bcKey;
+		try {
+			bcKey = KeyFactory.getInstance("EC", BC).generatePrivate(spec);
+		}
+		catch (GeneralSecurityException notEc) {
+			PrivateKey rsa = KeyFactory.getInstance("RSA").generatePrivate(spec);
+			if (!(rsa instanceof RSAPrivateCrtKey crt)) {
+				throw new GeneralSecurityException("RSA key lacks its CRT parameters");
+			}
+			PublicKey publicKey = KeyFactory.getInstance("RSA")
+				.generatePublic(new RSAPublicKeySpec(crt.getModulus(), crt.getPublicExponent()));
+			return new KeyPair(publicKey, rsa);
+		}
+		BCECPrivateKey ec = (BCECPrivateKey) bcKey;
+		ECParameterSpec params = ec.getParameters();
+		BigInteger d = ec.getD();
+		ECPoint q = new FixedPointCombMultiplier().multiply(params.getG(), d).normalize();
+		PublicKey bcPublic = KeyFactory.getInstance("EC", BC).generatePublic(new ECPublicKeySpec(q, params));
+		KeyFactory jdk = KeyFactory.getInstance("EC");
+		return new KeyPair(jdk.generatePublic(new X509EncodedKeySpec(bcPublic.getEncoded())),
+				jdk.generatePrivate(new PKCS8EncodedKeySpec(pkcs8)));
+	}
+
+	/** The PKCS#8 PEM text of a private key. */
+	static String pem(PrivateKey key) {
+		String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+			.encodeToString(key.getEncoded());
+		return "-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n";
+	}
+
+	/** Writes a private key file atomically, readable by its owner only. Refuses to replace an existing file. */
+	static void writePrivate(Path file, String content) throws IOException {
+		write(file, content, true);
+	}
+
+	/** Writes a public file atomically (a bundle, a JWK set), replacing any earlier one. */
+	static void writePublic(Path file, String content) throws IOException {
+		write(file, content, false);
+	}
+
+	private static void write(Path file, String content, boolean secret) throws IOException {
+		Path dir = file.toAbsolutePath().getParent();
+		Files.createDirectories(dir);
+		if (secret && Files.exists(file)) {
+			throw new IOException(file.getFileName() + " exists already");
+		}
+		boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+		Path temp = posix && secret
+				? Files.createTempFile(dir, ".writ-", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_READ_WRITE))
+				: Files.createTempFile(dir, ".writ-", ".tmp");
+		try {
+			try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE,
+					StandardOpenOption.TRUNCATE_EXISTING)) {
+				channel.write(java.nio.ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
+				channel.force(true);
+			}
+			if (posix && !secret) {
+				Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
+			}
+			try {
+				Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+			}
+			catch (AtomicMoveNotSupportedException ex) {
+				throw new UncheckedIOException("the file system cannot replace files atomically", ex);
+			}
+		}
+		finally {
+			Files.deleteIfExists(temp);
+		}
+	}
+
+}

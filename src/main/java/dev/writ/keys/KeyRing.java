@@ -1,0 +1,20 @@
+package dev.writ.keys;
+
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** Holds the current {@link SigningKeys} snapshot; a change of keys replaces the snapshot whole. */
+public final class KeyRing {
+
+	private final AtomicReference<SigningKeys> current;
+
+	public KeyRing(SigningKeys initial) {
+		this.current = new AtomicReference<>(Objects.requireNonNull(initial, "initial cannot be null"));
+	}
+
+	/** The keys in force now. */
+	public SigningKeys current() {
+		return this.current.get();
+	}
+
+}

@@ -1,0 +1,87 @@
+package dev.writ.keys;
+
+import java.util.Objects;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+
+/**
+ * A key that signs: its {@code kid}, algorithm and public JWK are public; the private key stays inside and is
+ * only ever used to sign.
+ */
+public final class SigningKey {
+
+	private final JWK publicJwk;
+
+	private final JWSAlgorithm algorithm;
+
+	private final JWSSigner signer;
+
+	private final String source;
+
+	private SigningKey(JWK publicJwk, JWSAlgorithm algorithm, JWSSigner signer, String source) {
+		this.publicJwk = publicJwk;
+		this.algorithm = algorithm;
+		this.signer = signer;
+		this.source = source;
+	}
+
+	static SigningKey of(JWK privateJwk, String source) throws JOSEException {
+		Objects.requireNonNull(privateJwk.getKeyID(), "kid cannot be null");
+		JWSSigner signer = (privateJwk instanceof ECKey ec) ? new ECDSASigner(ec)
+				: new RSASSASigner((RSAKey) privateJwk);
+		return new SigningKey(privateJwk.toPublicJWK(), (JWSAlgorithm) privateJwk.getAlgorithm(), signer, source);
+	}
+
+	/** The key's id: the RFC 7638 thumbprint of its public key. */
+	public String kid() {
+		return this.publicJwk.getKeyID();
+	}
+
+	public JWSAlgorithm algorithm() {
+		return this.algorithm;
+	}
+
+	/** The public key as a JWK, for the JWKS. */
+	public JWK publicJwk() {
+		return this.publicJwk;
+	}
+
+	/** Where the key came from, such as its file name; for logs. */
+	public String source() {
+		return this.source;
+	}
+
+	/**
+	 * Signs a claims set as a compact JWS with this key's {@code alg} and {@code kid}.
+	 * @param type the {@code typ} header, such as {@code at+jwt}
+	 * @param claims the claims
+	 * @return the serialized token
+	 */
+	public String sign(JOSEObjectType type, JWTClaimsSet claims) {
+		SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(this.algorithm).type(type).keyID(kid()).build(), claims);
+		try {
+			jwt.sign(this.signer);
+		}
+		catch (JOSEException ex) {
+			throw new IllegalStateException("signing with key " + kid() + " failed", ex);
+		}
+		return jwt.serialize();
+	}
+
+	@Override
+	public String toString() {
+		return "SigningKey[kid=" + kid() + ", alg=" + this.algorithm + ", source=" + this.source + "]";
+	}
+
+}

@@ -1,0 +1,56 @@
+package dev.writ.policy;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+
+import dev.writ.error.ErrorCode;
+
+/** What the policies decide for one exchange: allow with what is granted, or deny with a reason. */
+public sealed interface Decision {
+
+	/** The digest of the policy set that decided. */
+	String policyDigest();
+
+	/**
+	 * A token may be issued.
+	 *
+	 * @param grantId the grant that allows it
+	 * @param audience the token's one audience
+	 * @param scopes the token's scopes: those requested, or the grant's when none were
+	 * @param ttl the token's lifetime
+	 * @param policyDigest the digest of the policy set
+	 */
+	record Allow(String grantId, String audience, Set<String> scopes, Duration ttl, String policyDigest)
+			implements Decision {
+
+		public Allow {
+			Objects.requireNonNull(grantId, "grantId cannot be null");
+			Objects.requireNonNull(audience, "audience cannot be null");
+			scopes = Set.copyOf(scopes);
+			Objects.requireNonNull(ttl, "ttl cannot be null");
+			Objects.requireNonNull(policyDigest, "policyDigest cannot be null");
+		}
+
+	}
+
+	/**
+	 * No token may be issued.
+	 *
+	 * @param errorCode the protocol error to answer with
+	 * @param description what the caller is told: short, revealing no other grant
+	 * @param detail the precise reason, for the audit event
+	 * @param policyDigest the digest of the policy set
+	 */
+	record Deny(ErrorCode errorCode, String description, String detail, String policyDigest) implements Decision {
+
+		public Deny {
+			Objects.requireNonNull(errorCode, "errorCode cannot be null");
+			Objects.requireNonNull(description, "description cannot be null");
+			Objects.requireNonNull(detail, "detail cannot be null");
+			Objects.requireNonNull(policyDigest, "policyDigest cannot be null");
+		}
+
+	}
+
+}

@@ -1,0 +1,60 @@
+package dev.writ.policy;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Holds the policy set in force. A reload loads the directory anew and swaps the new set in whole; a reload that
+ * finds any problem changes nothing, and the last good set stays in force.
+ */
+public final class PolicyStore {
+
+	private static final Logger logger = LoggerFactory.getLogger(PolicyStore.class);
+
+	private final PolicyLoader loader;
+
+	private final Path directory;
+
+	private final AtomicReference<PolicySet> current;
+
+	/**
+	 * Loads the policies for the first time.
+	 * @throws PolicyException if the first load finds any problem: there is no last good set to keep
+	 */
+	public PolicyStore(PolicyLoader loader, Path directory) {
+		this.loader = Objects.requireNonNull(loader, "loader cannot be null");
+		this.directory = Objects.requireNonNull(directory, "directory cannot be null");
+		PolicySet initial = loader.load(directory);
+		this.current = new AtomicReference<>(initial);
+		logger.info("Policies loaded from {}: {} grant(s), digest {}", directory, initial.grantCount(), initial.digest());
+	}
+
+	/** The policy set in force now. */
+	public PolicySet current() {
+		return this.current.get();
+	}
+
+	/**
+	 * Loads the directory again and, if it is sound, puts it in force.
+	 * @return the set in force afterwards
+	 * @throws PolicyException listing every problem; the set in force is unchanged
+	 */
+	public PolicySet reload() {
+		PolicySet loaded;
+		try {
+			loaded = this.loader.load(this.directory);
+		}
+		catch (PolicyException ex) {
+			logger.error("Policy reload refused; digest {} stays in force. {}", current().digest(), ex.getMessage());
+			throw ex;
+		}
+		this.current.set(loaded);
+		logger.info("Policies reloaded: {} grant(s), digest {}", loaded.grantCount(), loaded.digest());
+		return loaded;
+	}
+
+}

@@ -1,0 +1,160 @@
+package dev.writ.policy;
+
+import java.io.StringReader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * Strict reading of one YAML policy file: its node tree, never objects, so no tag can construct anything; every
+ * unknown key, wrong type and duplicate is recorded as a problem with its line, and reading carries on to find the
+ * rest.
+ */
+final class StrictYaml {
+
+	private final Path file;
+
+	private final List<PolicyProblem> problems;
+
+	StrictYaml(Path file, List<PolicyProblem> problems) {
+		this.file = file;
+		this.problems = problems;
+	}
+
+	/** The root node of the file's one document, or null (with a problem recorded) if it does not parse. */
+	Node parse(String text) {
+		LoaderOptions options = new LoaderOptions();
+		options.setAllowDuplicateKeys(false);
+		options.setMaxAliasesForCollections(0);
+		options.setAllowRecursiveKeys(false);
+		options.setNestingDepthLimit(20);
+		try {
+			return new Yaml(options).compose(new StringReader(text));
+		}
+		catch (MarkedYAMLException ex) {
+			int line = (ex.getProblemMark() != null) ? ex.getProblemMark().getLine() + 1 : 0;
+			problem(line, "not valid YAML: " + ex.getProblem());
+		}
+		catch (YAMLException ex) {
+			problem(0, "not valid YAML: " + ex.getMessage());
+		}
+		return null;
+	}
+
+	/**
+	 * The entries of a mapping, by key; an unknown or repeated key is a problem.
+	 * @return the entries, or null if the node is not a mapping
+	 */
+	Map<String, Node> mapping(Node node, String what, Set<String> allowedKeys) {
+		if (!(node instanceof MappingNode mapping)) {
+			problem(node, what + " must be a mapping");
+			return null;
+		}
+		Map<String, Node> entries = new LinkedHashMap<>();
+		for (NodeTuple tuple : mapping.getValue()) {
+			if (!(tuple.getKeyNode() instanceof ScalarNode key) || !Tag.STR.equals(key.getTag())) {
+				problem(tuple.getKeyNode(), what + " has a key that is not a string");
+				continue;
+			}
+			String name = key.getValue();
+			if (!allowedKeys.contains(name)) {
+				problem(key, what + " has an unknown key '" + name + "' (allowed: " + String.join(", ", sorted(allowedKeys))
+						+ ")");
+			}
+			else if (entries.putIfAbsent(name, tuple.getValueNode()) != null) {
+				problem(key, what + " repeats the key '" + name + "'");
+			}
+		}
+		return entries;
+	}
+
+	/** The items of a sequence, or null if the node is not one. */
+	List<Node> sequence(Node node, String what) {
+		if (!(node instanceof SequenceNode sequence)) {
+			problem(node, what + " must be a list");
+			return null;
+		}
+		return sequence.getValue();
+	}
+
+	/** A string scalar, or null if the node is not one. Quote a value YAML would read as a number or boolean. */
+	String string(Node node, String what) {
+		if (!(node instanceof ScalarNode scalar) || !Tag.STR.equals(scalar.getTag())) {
+			problem(node, what + " must be a string");
+			return null;
+		}
+		return scalar.getValue();
+	}
+
+	/** A boolean scalar, or null if the node is not one. */
+	Boolean bool(Node node, String what) {
+		if (!(node instanceof ScalarNode scalar) || !Tag.BOOL.equals(scalar.getTag())) {
+			problem(node, what + " must be true or false");
+			return null;
+		}
+		return Boolean.valueOf(scalar.getValue());
+	}
+
+	/** A list of strings, or null if the node is not one. */
+	List<String> strings(Node node, String what) {
+		List<Node> items = sequence(node, what);
+		if (items == null) {
+			return null;
+		}
+		List<String> values = new ArrayList<>();
+		for (Node item : items) {
+			String value = string(item, "each item of " + what);
+			if (value == null) {
+				return null;
+			}
+			values.add(value);
+		}
+		return values;
+	}
+
+	/** The file being read. */
+	Path file() {
+		return this.file;
+	}
+
+	/** How many problems have been recorded so far, in all files. */
+	int problemCount() {
+		return this.problems.size();
+	}
+
+	/** Where a node is, as {@code file:line}. */
+	String where(Node node) {
+		return this.file + ":" + line(node);
+	}
+
+	void problem(Node node, String message) {
+		problem(line(node), message);
+	}
+
+	void problem(int line, String message) {
+		this.problems.add(new PolicyProblem(this.file, line, message));
+	}
+
+	static int line(Node node) {
+		return (node.getStartMark() != null) ? node.getStartMark().getLine() + 1 : 0;
+	}
+
+	private static List<String> sorted(Set<String> keys) {
+		return keys.stream().sorted().toList();
+	}
+
+}

@@ -1,0 +1,21 @@
+package dev.writ.request;
+
+/** Token type identifiers of RFC 8693 §3 and the grant type of RFC 8693 §2.1. */
+public final class TokenTypes {
+
+	/** The {@code grant_type} of a token exchange request. */
+	public static final String GRANT_TYPE = "urn:ietf:params:oauth:grant-type:token-exchange";
+
+	/** A JWT (RFC 7519), such as a SPIFFE JWT-SVID. */
+	public static final String JWT = "urn:ietf:params:oauth:token-type:jwt";
+
+	/** An OAuth 2.0 access token; what Writ issues. */
+	public static final String ACCESS_TOKEN = "urn:ietf:params:oauth:token-type:access_token";
+
+	/** An OpenID Connect ID Token. */
+	public static final String ID_TOKEN = "urn:ietf:params:oauth:token-type:id_token";
+
+	private TokenTypes() {
+	}
+
+}

@@ -1,0 +1,73 @@
+package dev.writ.token;
+
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jwt.JWTClaimsSet;
+
+import dev.writ.context.ExchangeContext;
+import dev.writ.keys.SigningKeys;
+import dev.writ.policy.Decision;
+
+/**
+ * Mints the RFC 9068 JWT access token for an allowed exchange, signed with the active key.
+ *
+ * <p>Header: {@code typ: at+jwt} (RFC 9068 §2.1), {@code alg}, {@code kid}. Claims (RFC 9068 §2.2): {@code iss},
+ * {@code sub} (the verified subject), {@code aud} (the one granted audience, as a string), {@code exp}, {@code iat},
+ * {@code nbf}, {@code jti}, {@code client_id} and {@code scope} (space-delimited, RFC 8693 §4.2). Writ does not
+ * authenticate a separate client: the workload is its own client, so {@code client_id} is the subject, as RFC 9068
+ * §2.2 describes for a client acting on its own behalf.
+ */
+public final class AccessTokenMinter {
+
+	/** The {@code typ} of an RFC 9068 access token. */
+	public static final JOSEObjectType AT_JWT = new JOSEObjectType("at+jwt");
+
+	private final String issuer;
+
+	private final Supplier<SigningKeys> keys;
+
+	private final SecureRandom random = new SecureRandom();
+
+	/**
+	 * @param issuer this Writ's issuer identifier, the {@code iss} of every token
+	 * @param keys the current signing keys
+	 */
+	public AccessTokenMinter(String issuer, Supplier<SigningKeys> keys) {
+		this.issuer = Objects.requireNonNull(issuer, "issuer cannot be null");
+		this.keys = Objects.requireNonNull(keys, "keys cannot be null");
+	}
+
+	/** Mints the token that the decision allows. */
+	public IssuedToken mint(ExchangeContext context, Decision.Allow allow) {
+		Instant now = context.time();
+		Instant expiresAt = now.plus(allow.ttl());
+		String jti = newJti();
+		String subject = context.subject().subject();
+		JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer(this.issuer)
+			.subject(subject)
+			.audience(allow.audience())
+			.expirationTime(Date.from(expiresAt))
+			.issueTime(Date.from(now))
+			.notBeforeTime(Date.from(now))
+			.jwtID(jti)
+			.claim("client_id", subject);
+		if (!allow.scopes().isEmpty()) {
+			claims.claim("scope", String.join(" ", allow.scopes().stream().sorted().toList()));
+		}
+		String value = this.keys.get().active().sign(AT_JWT, claims.build());
+		return new IssuedToken(value, jti, now, expiresAt, allow.scopes());
+	}
+
+	private String newJti() {
+		byte[] bytes = new byte[16];
+		this.random.nextBytes(bytes);
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+	}
+
+}

@@ -1,0 +1,32 @@
+package dev.writ.token;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * An access token Writ issued.
+ *
+ * @param value the serialized JWT; a secret of its holder, never logged
+ * @param jti its unique id
+ * @param issuedAt when it was issued
+ * @param expiresAt when it expires
+ * @param scopes its scopes
+ */
+public record IssuedToken(String value, String jti, Instant issuedAt, Instant expiresAt, Set<String> scopes) {
+
+	public IssuedToken {
+		Objects.requireNonNull(value, "value cannot be null");
+		Objects.requireNonNull(jti, "jti cannot be null");
+		Objects.requireNonNull(issuedAt, "issuedAt cannot be null");
+		Objects.requireNonNull(expiresAt, "expiresAt cannot be null");
+		scopes = Set.copyOf(scopes);
+	}
+
+	/** Never prints the token. */
+	@Override
+	public String toString() {
+		return "IssuedToken[jti=" + this.jti + ", expiresAt=" + this.expiresAt + ", scopes=" + this.scopes + "]";
+	}
+
+}

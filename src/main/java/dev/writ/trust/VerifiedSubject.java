@@ -1,0 +1,63 @@
+package dev.writ.trust;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A subject whose token Writ has verified: signature, algorithm, key, time window, audience and issuer. Only the
+ * verifiers of this package can create one, so a value of this type is proof of verification.
+ */
+public final class VerifiedSubject {
+
+	private final String subject;
+
+	private final String trustSource;
+
+	private final String tokenType;
+
+	private final Map<String, Object> claims;
+
+	private final Instant expiresAt;
+
+	VerifiedSubject(String subject, String trustSource, String tokenType, Map<String, Object> claims,
+			Instant expiresAt) {
+		this.subject = Objects.requireNonNull(subject, "subject cannot be null");
+		this.trustSource = Objects.requireNonNull(trustSource, "trustSource cannot be null");
+		this.tokenType = Objects.requireNonNull(tokenType, "tokenType cannot be null");
+		this.claims = Map.copyOf(claims);
+		this.expiresAt = Objects.requireNonNull(expiresAt, "expiresAt cannot be null");
+	}
+
+	/** The verified subject: a SPIFFE ID for a JWT-SVID. */
+	public String subject() {
+		return this.subject;
+	}
+
+	/** The trust entry that verified it, such as {@code spiffe://prod.example.org}. */
+	public String trustSource() {
+		return this.trustSource;
+	}
+
+	/** The RFC 8693 type of the subject token. */
+	public String tokenType() {
+		return this.tokenType;
+	}
+
+	/** The verified claims of the subject token. */
+	public Map<String, Object> claims() {
+		return this.claims;
+	}
+
+	/** When the subject token expires. */
+	public Instant expiresAt() {
+		return this.expiresAt;
+	}
+
+	/** Names the subject and its source; never prints claims. */
+	@Override
+	public String toString() {
+		return "VerifiedSubject[" + this.subject + " from " + this.trustSource + "]";
+	}
+
+}

@@ -1,0 +1,54 @@
+package dev.writ.web;
+
+import java.util.Map;
+
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AccessTokenAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientAuthenticationToken;
+
+import dev.writ.error.ExchangeException;
+import dev.writ.exchange.TokenExchangeService;
+import dev.writ.token.IssuedToken;
+
+/**
+ * Runs a token exchange for the token endpoint and hands the result to Spring's response handler, which writes
+ * {@code access_token}, {@code token_type}, {@code expires_in}, {@code scope} and (RFC 8693 §2.2.1)
+ * {@code issued_token_type}.
+ */
+final class TokenExchangeAuthenticationProvider implements AuthenticationProvider {
+
+	private final TokenExchangeService exchange;
+
+	TokenExchangeAuthenticationProvider(TokenExchangeService exchange) {
+		this.exchange = exchange;
+	}
+
+	@Override
+	public Authentication authenticate(Authentication authentication) {
+		TokenExchangeGrantAuthentication grant = (TokenExchangeGrantAuthentication) authentication;
+		if (!(grant.getPrincipal() instanceof OAuth2ClientAuthenticationToken client) || !client.isAuthenticated()
+				|| client.getRegisteredClient() == null) {
+			throw new OAuth2AuthenticationException(OAuth2ErrorCodes.INVALID_CLIENT);
+		}
+		try {
+			IssuedToken token = this.exchange.exchange(grant.request()).token();
+			OAuth2AccessToken accessToken = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, token.value(),
+					token.issuedAt(), token.expiresAt(), token.scopes());
+			return new OAuth2AccessTokenAuthenticationToken(client.getRegisteredClient(), client, accessToken, null,
+					Map.of("issued_token_type", grant.request().requestedTokenType()));
+		}
+		catch (ExchangeException ex) {
+			throw OAuth2Errors.toAuthenticationException(ex);
+		}
+	}
+
+	@Override
+	public boolean supports(Class<?> authentication) {
+		return TokenExchangeGrantAuthentication.class.isAssignableFrom(authentication);
+	}
+
+}

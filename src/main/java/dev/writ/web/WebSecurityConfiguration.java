@@ -1,0 +1,77 @@
+package dev.writ.web;
+
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.header.HeaderWriterFilter;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+
+import dev.writ.exchange.TokenExchangeService;
+import dev.writ.keys.KeyRing;
+import dev.writ.request.ExchangeRequestParser;
+
+/**
+ * Writ's two filter chains: the authorization server's endpoints (token, JWKS, metadata), and everything else,
+ * where only health is open. Both are stateless: no session, no cookie, no CSRF token, no login page.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebSecurity
+class WebSecurityConfiguration {
+
+	@Bean
+	@Order(1)
+	SecurityFilterChain authorizationServerChain(HttpSecurity http, TokenExchangeService exchange,
+			AuthorizationServerSettings settings) throws Exception {
+		WorkloadClients clients = new WorkloadClients();
+		http.oauth2AuthorizationServer((server) -> {
+			http.securityMatcher(server.getEndpointsMatcher());
+			server.registeredClientRepository(clients)
+				.clientAuthentication((client) -> client
+					.authenticationConverter(new WorkloadClientAuthenticationConverter(
+							PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, settings.getTokenEndpoint())))
+					.authenticationProvider(new WorkloadClientAuthenticationProvider(clients))
+					.errorResponseHandler(new OAuth2ErrorResponseHandler()))
+				.tokenEndpoint((token) -> token
+					.accessTokenRequestConverter(new TokenExchangeRequestConverter(new ExchangeRequestParser()))
+					.authenticationProvider(new TokenExchangeAuthenticationProvider(exchange))
+					.errorResponseHandler(new OAuth2ErrorResponseHandler()));
+		});
+		http.addFilterAfter(new AuthorizationServerMetadataFilter(settings.getIssuer(), settings.getTokenEndpoint(),
+				settings.getJwkSetEndpoint()), HeaderWriterFilter.class);
+		http.authorizeHttpRequests((authorize) -> authorize.anyRequest().authenticated())
+			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.requestCache((cache) -> cache.disable());
+		return http.build();
+	}
+
+	@Bean
+	@Order(2)
+	SecurityFilterChain defaultChain(HttpSecurity http) throws Exception {
+		http.securityMatcher(PathPatternRequestMatcher.withDefaults().matcher("/**"))
+			.authorizeHttpRequests((authorize) -> authorize
+				.requestMatchers("/actuator/health", "/actuator/health/**")
+				.permitAll()
+				.anyRequest()
+				.denyAll())
+			.csrf((csrf) -> csrf.disable())
+			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.requestCache((cache) -> cache.disable());
+		return http.build();
+	}
+
+	@Bean
+	JWKSource<SecurityContext> jwkSource(KeyRing keys) {
+		// Public keys only: the JWKS endpoint serves them; Writ signs with its own minter, never through this source.
+		return (selector, context) -> selector.select(keys.current().publicJwkSet());
+	}
+
+}
