@@ -17,6 +17,7 @@ import dev.writ.keys.KeyConfigurationException;
 import dev.writ.policy.PolicyException;
 import dev.writ.policy.PolicyLoader;
 import dev.writ.policy.PolicySet;
+import dev.writ.trust.SpiffeIds;
 
 /**
  * Writ's admin commands: {@code java -jar writ.jar <command>}. They reuse the server's own loaders and never parse a
@@ -101,7 +102,7 @@ public final class WritCli {
 		arguments.finish();
 		SpiffeId spiffeId;
 		try {
-			spiffeId = SpiffeId.parse(id);
+			spiffeId = SpiffeIds.parseId(id);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new UsageException("not a SPIFFE ID: " + ex.getMessage());

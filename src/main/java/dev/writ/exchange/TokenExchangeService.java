@@ -2,6 +2,8 @@ package dev.writ.exchange;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -17,6 +19,7 @@ import dev.writ.error.ExchangeException;
 import dev.writ.policy.Decision;
 import dev.writ.policy.PolicySet;
 import dev.writ.request.ExchangeRequest;
+import dev.writ.request.ExchangeRequestParser;
 import dev.writ.request.TokenTypes;
 import dev.writ.token.AccessTokenMinter;
 import dev.writ.token.IssuedToken;
@@ -24,12 +27,15 @@ import dev.writ.trust.JwtSvidVerifier;
 import dev.writ.trust.VerifiedSubject;
 
 /**
- * One token exchange, top to bottom: verify the subject token, build the context, let the policies decide, mint.
+ * One token exchange, top to bottom: parse the request, verify the subject token, build the context, let the
+ * policies decide, mint.
  * Framework-free. Exactly one audit event is recorded per exchange, on every exit.
  */
 public final class TokenExchangeService {
 
 	private static final Logger logger = LoggerFactory.getLogger(TokenExchangeService.class);
+
+	private final ExchangeRequestParser parser = new ExchangeRequestParser();
 
 	private final Supplier<PolicySet> policies;
 
@@ -52,20 +58,21 @@ public final class TokenExchangeService {
 
 	/**
 	 * Exchanges a subject token for an access token.
-	 * @param request the parsed request
+	 * @param form the parameters of the token request's body, each with every value it was sent with
 	 * @return the issued token and its grant
 	 * @throws ExchangeException when the exchange is refused, with the code to answer
 	 */
-	public ExchangeResult exchange(ExchangeRequest request) {
+	public ExchangeResult exchange(Map<String, List<String>> form) {
 		long started = System.nanoTime();
 		Instant now = this.clock.instant();
-		AuditEvent.Builder event = AuditEvent.begin(now)
-			.with("subject_token_type", request.subjectTokenType())
-			.with("subject_token_sha256", TokenDigest.of(request.subjectToken()))
-			.with("requested_target", request.target().orElse(null))
-			.with("requested_scopes", request.scopes().isEmpty() ? null : request.scopes().stream().sorted().toList())
-			.with("client_id", request.clientId().orElse(null));
+		AuditEvent.Builder event = AuditEvent.begin(now);
 		try {
+			ExchangeRequest request = this.parser.parse(form);
+			event.with("subject_token_type", request.subjectTokenType())
+				.with("subject_token_sha256", TokenDigest.of(request.subjectToken()))
+				.with("requested_target", request.target().orElse(null))
+				.with("requested_scopes", request.scopes().isEmpty() ? null : request.scopes().stream().sorted().toList())
+				.with("client_id", request.clientId().orElse(null));
 			// RFC 8693 §2.2.2: an unsupported token type is an invalid_request.
 			if (!TokenTypes.JWT.equals(request.subjectTokenType())) {
 				throw new ExchangeException(ErrorCode.INVALID_REQUEST, "subject_token_type is not supported");
@@ -91,7 +98,7 @@ public final class TokenExchangeService {
 				.with("scopes", allow.scopes().stream().sorted().toList())
 				.with("issued_token_jti", token.jti())
 				.with("expires_at", token.expiresAt().toString());
-			return new ExchangeResult(token, allow);
+			return new ExchangeResult(token, allow, request.requestedTokenType());
 		}
 		catch (ExchangeException ex) {
 			event.with("outcome", "denied").with("error", ex.errorCode().code()).with("reason", ex.detail());
@@ -114,8 +121,9 @@ public final class TokenExchangeService {
 	 *
 	 * @param token the issued token
 	 * @param allow the decision that allowed it
+	 * @param issuedTokenType the RFC 8693 type to report as {@code issued_token_type}: the type requested
 	 */
-	public record ExchangeResult(IssuedToken token, Decision.Allow allow) {
+	public record ExchangeResult(IssuedToken token, Decision.Allow allow, String issuedTokenType) {
 	}
 
 }

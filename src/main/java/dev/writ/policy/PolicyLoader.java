@@ -32,6 +32,7 @@ import org.yaml.snakeyaml.nodes.Node;
 import dev.writ.keys.DemoAuthority;
 import dev.writ.keys.KeyConfigurationException;
 import dev.writ.trust.SpiffeBundle;
+import dev.writ.trust.SpiffeIds;
 import dev.writ.trust.SpiffeTrust;
 import dev.writ.trust.TrustConfigurationException;
 
@@ -190,10 +191,7 @@ public final class PolicyLoader {
 			String name = yaml.string(entry.get("trust_domain"), "trust_domain");
 			if (name != null) {
 				try {
-					trustDomain = TrustDomain.parse(name);
-					if (name.startsWith("spiffe://")) {
-						yaml.problem(entry.get("trust_domain"), "trust_domain is a name such as example.org, not a URI");
-					}
+					trustDomain = SpiffeIds.parseTrustDomain(name);
 				}
 				catch (IllegalArgumentException ex) {
 					yaml.problem(entry.get("trust_domain"), "trust_domain is not a SPIFFE trust domain name: " + ex.getMessage());
@@ -319,7 +317,7 @@ public final class PolicyLoader {
 				return null;
 			}
 			try {
-				SpiffeId id = SpiffeId.parse(value);
+				SpiffeId id = SpiffeIds.parseId(value);
 				if (!trusted.contains(id.getTrustDomain())) {
 					yaml.problem(node, "subject is in trust domain " + id.getTrustDomain().getName()
 							+ ", which no spiffe entry trusts");
@@ -342,7 +340,7 @@ public final class PolicyLoader {
 			TrustDomain domain = null;
 			if (prefix.matches()) {
 				try {
-					domain = TrustDomain.parse(prefix.group(1).replace("\\.", "."));
+					domain = SpiffeIds.parseTrustDomain(prefix.group(1).replace("\\.", "."));
 				}
 				catch (IllegalArgumentException ex) {
 					domain = null;

@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
 import com.nimbusds.jose.JOSEObjectType;
@@ -57,11 +59,12 @@ public final class AccessTokenMinter {
 			.notBeforeTime(Date.from(now))
 			.jwtID(jti)
 			.claim("client_id", subject);
-		if (!allow.scopes().isEmpty()) {
-			claims.claim("scope", String.join(" ", allow.scopes().stream().sorted().toList()));
+		Set<String> scopes = new TreeSet<>(allow.scopes());
+		if (!scopes.isEmpty()) {
+			claims.claim("scope", String.join(" ", scopes));
 		}
 		String value = this.keys.get().active().sign(AT_JWT, claims.build());
-		return new IssuedToken(value, jti, now, expiresAt, allow.scopes());
+		return new IssuedToken(value, jti, now, expiresAt, scopes);
 	}
 
 	private String newJti() {

@@ -2,7 +2,9 @@ package dev.writ.token;
 
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Collections;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * An access token Writ issued.
@@ -11,7 +13,7 @@ import java.util.Set;
  * @param jti its unique id
  * @param issuedAt when it was issued
  * @param expiresAt when it expires
- * @param scopes its scopes
+ * @param scopes its scopes, in sorted order (as the {@code scope} claim and the response list them)
  */
 public record IssuedToken(String value, String jti, Instant issuedAt, Instant expiresAt, Set<String> scopes) {
 
@@ -20,7 +22,7 @@ public record IssuedToken(String value, String jti, Instant issuedAt, Instant ex
 		Objects.requireNonNull(jti, "jti cannot be null");
 		Objects.requireNonNull(issuedAt, "issuedAt cannot be null");
 		Objects.requireNonNull(expiresAt, "expiresAt cannot be null");
-		scopes = Set.copyOf(scopes);
+		scopes = Collections.unmodifiableSortedSet(new TreeSet<>(scopes));
 	}
 
 	/** Never prints the token. */

@@ -1,6 +1,5 @@
 package dev.writ.trust;
 
-import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,8 +43,6 @@ public final class JwtSvidVerifier {
 
 	// JWT-SVID §3: typ, if present, is JWT or JOSE.
 	private static final Set<JOSEObjectType> TYPES = Set.of(JOSEObjectType.JWT, JOSEObjectType.JOSE);
-
-	private static final int MAX_SPIFFE_ID_BYTES = 2048;
 
 	private static final String UNVERIFIABLE = "subject_token could not be verified";
 
@@ -132,11 +129,8 @@ public final class JwtSvidVerifier {
 		if (subject == null) {
 			throw invalid("subject_token has no sub", "sub is missing");
 		}
-		if (subject.getBytes(StandardCharsets.UTF_8).length > MAX_SPIFFE_ID_BYTES) {
-			throw invalid("subject_token sub is not a SPIFFE ID", "sub is longer than 2048 bytes");
-		}
 		try {
-			return SpiffeId.parse(subject);
+			return SpiffeIds.parseId(subject);
 		}
 		catch (IllegalArgumentException ex) {
 			throw invalid("subject_token sub is not a SPIFFE ID", "sub is not a SPIFFE ID: " + ex.getMessage());

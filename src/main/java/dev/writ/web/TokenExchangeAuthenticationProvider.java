@@ -35,11 +35,12 @@ final class TokenExchangeAuthenticationProvider implements AuthenticationProvide
 			throw new OAuth2AuthenticationException(OAuth2ErrorCodes.INVALID_CLIENT);
 		}
 		try {
-			IssuedToken token = this.exchange.exchange(grant.request()).token();
+			TokenExchangeService.ExchangeResult result = this.exchange.exchange(grant.form());
+			IssuedToken token = result.token();
 			OAuth2AccessToken accessToken = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, token.value(),
 					token.issuedAt(), token.expiresAt(), token.scopes());
 			return new OAuth2AccessTokenAuthenticationToken(client.getRegisteredClient(), client, accessToken, null,
-					Map.of("issued_token_type", grant.request().requestedTokenType()));
+					Map.of("issued_token_type", result.issuedTokenType()));
 		}
 		catch (ExchangeException ex) {
 			throw OAuth2Errors.toAuthenticationException(ex);

@@ -1,26 +1,28 @@
 package dev.writ.web;
 
+import java.util.List;
 import java.util.Map;
 
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationGrantAuthenticationToken;
 
-import dev.writ.request.ExchangeRequest;
-
-/** A parsed token-exchange request on its way from the converter to the provider. Holds no token in its parameters. */
+/**
+ * A token-exchange request's form on its way from the converter to the provider. The form is kept out of the
+ * authentication's parameters and its {@code toString}: it holds the subject token.
+ */
 final class TokenExchangeGrantAuthentication extends OAuth2AuthorizationGrantAuthenticationToken {
 
 	private static final long serialVersionUID = 1L;
 
-	private final transient ExchangeRequest request;
+	private final transient Map<String, List<String>> form;
 
-	TokenExchangeGrantAuthentication(Authentication clientPrincipal, ExchangeRequest request) {
+	TokenExchangeGrantAuthentication(Authentication clientPrincipal, Map<String, List<String>> form) {
 		super(WorkloadClients.TOKEN_EXCHANGE, clientPrincipal, Map.of());
-		this.request = request;
+		this.form = Map.copyOf(form);
 	}
 
-	ExchangeRequest request() {
-		return this.request;
+	Map<String, List<String>> form() {
+		return this.form;
 	}
 
 }

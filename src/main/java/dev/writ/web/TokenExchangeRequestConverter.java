@@ -15,21 +15,14 @@ import org.springframework.security.web.authentication.AuthenticationConverter;
 
 import dev.writ.error.ErrorCode;
 import dev.writ.error.ExchangeException;
-import dev.writ.request.ExchangeRequestParser;
 import dev.writ.request.TokenTypes;
 
 /**
  * Reads a token-exchange request from the token endpoint. RFC 6749 §3.2 requires the body to be
  * {@code application/x-www-form-urlencoded}; Writ also refuses parameters in the query string, where they would
- * reach access logs. Every other check is the {@link ExchangeRequestParser}'s.
+ * reach access logs. Every other check is the exchange's own, which parses the form.
  */
 final class TokenExchangeRequestConverter implements AuthenticationConverter {
-
-	private final ExchangeRequestParser parser;
-
-	TokenExchangeRequestConverter(ExchangeRequestParser parser) {
-		this.parser = parser;
-	}
 
 	@Override
 	public Authentication convert(HttpServletRequest request) {
@@ -48,7 +41,7 @@ final class TokenExchangeRequestConverter implements AuthenticationConverter {
 			Map<String, List<String>> form = new LinkedHashMap<>();
 			request.getParameterMap().forEach((name, values) -> form.put(name, Arrays.asList(values)));
 			Authentication client = SecurityContextHolder.getContext().getAuthentication();
-			return new TokenExchangeGrantAuthentication(client, this.parser.parse(form));
+			return new TokenExchangeGrantAuthentication(client, form);
 		}
 		catch (ExchangeException ex) {
 			throw OAuth2Errors.toAuthenticationException(ex);

@@ -17,7 +17,6 @@ import org.springframework.security.web.servlet.util.matcher.PathPatternRequestM
 
 import dev.writ.exchange.TokenExchangeService;
 import dev.writ.keys.KeyRing;
-import dev.writ.request.ExchangeRequestParser;
 
 /**
  * Writ's two filter chains: the authorization server's endpoints (token, JWKS, metadata), and everything else,
@@ -41,7 +40,7 @@ class WebSecurityConfiguration {
 					.authenticationProvider(new WorkloadClientAuthenticationProvider(clients))
 					.errorResponseHandler(new OAuth2ErrorResponseHandler()))
 				.tokenEndpoint((token) -> token
-					.accessTokenRequestConverter(new TokenExchangeRequestConverter(new ExchangeRequestParser()))
+					.accessTokenRequestConverter(new TokenExchangeRequestConverter())
 					.authenticationProvider(new TokenExchangeAuthenticationProvider(exchange))
 					.errorResponseHandler(new OAuth2ErrorResponseHandler()));
 		});
