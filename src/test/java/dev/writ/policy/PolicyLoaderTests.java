@@ -1,0 +1,202 @@
+package dev.writ.policy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+
+import io.spiffe.spiffeid.TrustDomain;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.writ.testing.TestAuthority;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class PolicyLoaderTests {
+
+	private static final String TRUST = """
+			spiffe:
+			  - trust_domain: prod.example.org
+			    bundle: { file: keys/trust/prod.bundle.json }
+			""";
+
+	@TempDir
+	Path root;
+
+	private PolicyLoader loader;
+
+	@BeforeEach
+	void site() {
+		TestAuthority.ec("prod.example.org", Clock.systemUTC()).writeBundle(this.root.resolve("keys/trust/prod.bundle.json"));
+		this.loader = new PolicyLoader(this.root.resolve("keys"), Duration.ofMinutes(5), Duration.ofHours(1));
+	}
+
+	private Path policies(String trust, String grants) throws IOException {
+		Path dir = Files.createDirectories(this.root.resolve("policies"));
+		Files.writeString(dir.resolve("a-trust.yaml"), trust);
+		Files.writeString(dir.resolve("b-grants.yaml"), grants);
+		return dir;
+	}
+
+	@Test
+	void loadWhenSoundThenTrustAndGrants() throws IOException {
+		Path dir = policies(TRUST, """
+				grants:
+				  - id: checkout-pays
+				    description: Checkout may charge
+				    subject: spiffe://prod.example.org/ns/prod/sa/checkout
+				    audience: https://payments.example.org
+				    scopes: [payments:charge]
+				    ttl: 10m
+				  - id: batch
+				    subject_pattern: spiffe://prod\\.example\\.org/ns/batch/.*
+				    audience: https://ledger.example.org
+				    scopes: []
+				""");
+
+		PolicySet set = this.loader.load(dir);
+
+		assertThat(set.grantCount()).isEqualTo(2);
+		assertThat(set.trust().trusts(TrustDomain.parse("prod.example.org"))).isTrue();
+		assertThat(set.digest()).hasSize(64);
+	}
+
+	@Test
+	void loadWhenContentChangesThenDigestChanges() throws IOException {
+		Path dir = policies(TRUST, "grants: []\n");
+		String before = this.loader.load(dir).digest();
+		Files.writeString(dir.resolve("b-grants.yaml"), "grants: []\n# a comment is a change too\n");
+
+		assertThat(this.loader.load(dir).digest()).isNotEqualTo(before);
+		assertThat(this.loader.load(dir).digest()).isEqualTo(this.loader.load(dir).digest());
+	}
+
+	@Test
+	void loadWhenManyProblemsThenEveryOneListedWithFileAndLine() throws IOException {
+		Path dir = policies(TRUST + """
+				  - trust_domain: Other.example.org
+				    bundle: { file: keys/trust/missing.json }
+				  - trust_domain: prod.example.org
+				    demo: true
+				""", """
+				grants:
+				  - id: one
+				    subject: spiffe://prod.example.org/a
+				    audience: https://a.example.org
+				    scopes: [read]
+				    scopse: [typo]
+				  - id: one
+				    subject: spiffe://prod.example.org/b
+				    subject_pattern: spiffe://prod.example.org/.*
+				    audience: https://b.example.org
+				    scopes: [read]
+				  - id: unknown-domain
+				    subject: spiffe://elsewhere.example.org/a
+				    audience: https://a.example.org
+				    scopes: [read]
+				  - id: bad-pattern
+				    subject_pattern: spiffe://prod.example.org/(
+				    audience: https://a.example.org
+				    scopes: [read]
+				  - id: unanchored-domain
+				    subject_pattern: .*
+				    audience: https://a.example.org
+				    scopes: [read]
+				  - id: too-long
+				    subject: spiffe://prod.example.org/a
+				    audience: https://a.example.org
+				    scopes: [read, "bad scope"]
+				    ttl: 2h
+				  - id: wrong-types
+				    subject: spiffe://prod.example.org/a
+				    audience: 42
+				    scopes: read
+				""");
+
+		assertThatExceptionOfType(PolicyException.class).isThrownBy(() -> this.loader.load(dir))
+			.satisfies((ex) -> assertThat(ex.problems()).extracting(PolicyProblem::toString)
+				.anySatisfy((p) -> assertThat(p).contains("a-trust.yaml:4:").contains("trust_domain"))
+				.anySatisfy((p) -> assertThat(p).contains("a-trust.yaml:6:").contains("already configured"))
+				.anySatisfy((p) -> assertThat(p).contains("b-grants.yaml:6:").contains("unknown key 'scopse'"))
+				.anySatisfy((p) -> assertThat(p).contains("b-grants.yaml:7:").contains("already used"))
+				.anySatisfy((p) -> assertThat(p).contains("b-grants.yaml:7:").contains("exactly one of subject"))
+				.anySatisfy((p) -> assertThat(p).contains("b-grants.yaml:13:").contains("no spiffe entry trusts"))
+				.anySatisfy((p) -> assertThat(p).contains("b-grants.yaml:17:").contains("not a valid regular expression"))
+				.anySatisfy((p) -> assertThat(p).contains("b-grants.yaml:21:").contains("must begin with spiffe://"))
+				.anySatisfy((p) -> assertThat(p).contains("b-grants.yaml:27:").contains("not an RFC 6749 scope token"))
+				.anySatisfy((p) -> assertThat(p).contains("b-grants.yaml:28:").contains("exceeds the server's cap"))
+				.anySatisfy((p) -> assertThat(p).contains("b-grants.yaml:31:").contains("audience must be a string"))
+				.anySatisfy((p) -> assertThat(p).contains("b-grants.yaml:32:").contains("scopes must be a list")));
+	}
+
+	@Test
+	void loadWhenYamlSyntaxErrorThenLineOfIt() throws IOException {
+		Path dir = policies(TRUST, "grants:\n  - id: a\n    audience: [unclosed\n");
+
+		assertThatExceptionOfType(PolicyException.class).isThrownBy(() -> this.loader.load(dir))
+			.satisfies((ex) -> assertThat(ex.problems()).singleElement()
+				.satisfies((p) -> assertThat(p.message()).startsWith("not valid YAML"))
+				.satisfies((p) -> assertThat(p.line()).isPositive()));
+	}
+
+	@Test
+	void loadWhenYamlAliasOrTagThenRefusedNotConstructed() throws IOException {
+		Path dir = policies(TRUST, """
+				grants:
+				  - &g
+				    id: a
+				    subject: !!java.lang.Runtime spiffe://prod.example.org/a
+				    audience: https://a.example.org
+				    scopes: [read]
+				  - *g
+				""");
+
+		assertThatExceptionOfType(PolicyException.class).isThrownBy(() -> this.loader.load(dir));
+	}
+
+	@Test
+	void loadWhenBundleHoldsPrivateKeyThenRefused() throws IOException {
+		TestAuthority authority = TestAuthority.ec("prod.example.org", Clock.systemUTC());
+		Files.writeString(this.root.resolve("keys/trust/prod.bundle.json"),
+				"{\"keys\":[" + authority.privateKey().toJSONString() + "]}");
+		Path dir = policies(TRUST, "grants: []\n");
+
+		assertThatExceptionOfType(PolicyException.class).isThrownBy(() -> this.loader.load(dir))
+			.satisfies((ex) -> assertThat(ex.getMessage()).contains("private").doesNotContain("\"d\""));
+	}
+
+	@Test
+	void loadWhenDemoEntryThenKeyAndBundleGeneratedApart() throws IOException {
+		Path dir = policies("spiffe:\n  - trust_domain: demo.writ.local\n    demo: true\n", "grants: []\n");
+
+		PolicySet set = this.loader.load(dir);
+
+		assertThat(set.trust().trusts(TrustDomain.parse("demo.writ.local"))).isTrue();
+		Path key = this.root.resolve("keys/demo/demo.writ.local.pem");
+		assertThat(Files.getPosixFilePermissions(key)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+		assertThat(Files.readString(this.root.resolve("keys/trust/demo.writ.local.bundle.json")))
+			.contains("jwt-svid")
+			.doesNotContain("\"d\"");
+	}
+
+	@Test
+	void loadWhenDirectoryMissingThenRefused() {
+		assertThatExceptionOfType(PolicyException.class).isThrownBy(() -> this.loader.load(this.root.resolve("nope")))
+			.satisfies((ex) -> assertThat(ex.problems()).singleElement()
+				.satisfies((p) -> assertThat(p.message()).contains("not a directory")));
+	}
+
+	@Test
+	void loadWhenEmptyDirectoryThenNothingTrustedNothingGranted() throws IOException {
+		PolicySet set = this.loader.load(Files.createDirectories(this.root.resolve("empty")));
+
+		assertThat(set.grantCount()).isZero();
+		assertThat(set.trust().trusts(TrustDomain.parse("prod.example.org"))).isFalse();
+	}
+
+}
