@@ -26,7 +26,10 @@ import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 import java.util.Set;
 
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.jcajce.provider.asymmetric.ec.BCECPrivateKey;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.jce.spec.ECParameterSpec;
@@ -78,25 +81,33 @@ final class KeyFiles {
 		else {
 			throw new GeneralSecurityException("no unencrypted PKCS#8, EC or RSA private key found");
 		}
-		return keyPair(info.getEncoded());
+		ASN1ObjectIdentifier algorithm = info.getPrivateKeyAlgorithm().getAlgorithm();
+		if (X9ObjectIdentifiers.id_ecPublicKey.equals(algorithm)) {
+			if (info.getPrivateKeyAlgorithm().getParameters() == null) {
+				throw new GeneralSecurityException("the EC key names no curve");
+			}
+			return ecKeyPair(info);
+		}
+		if (PKCSObjectIdentifiers.rsaEncryption.equals(algorithm)) {
+			return rsaKeyPair(info);
+		}
+		throw new GeneralSecurityException("unsupported key algorithm " + algorithm + " (EC or RSA)");
 	}
 
-	private static KeyPair keyPair(byte[] pkcs8) throws GeneralSecurityException {
-		PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(pkcs8);
-		PrivateKey bcKey;
-		try {
-			bcKey = KeyFactory.getInstance("EC", BC).generatePrivate(spec);
+	private static KeyPair rsaKeyPair(PrivateKeyInfo info) throws GeneralSecurityException, IOException {
+		PrivateKey rsa = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
+		if (!(rsa instanceof RSAPrivateCrtKey crt)) {
+			throw new GeneralSecurityException("RSA key lacks its CRT parameters");
 		}
-		catch (GeneralSecurityException notEc) {
-			PrivateKey rsa = KeyFactory.getInstance("RSA").generatePrivate(spec);
-			if (!(rsa instanceof RSAPrivateCrtKey crt)) {
-				throw new GeneralSecurityException("RSA key lacks its CRT parameters");
-			}
-			PublicKey publicKey = KeyFactory.getInstance("RSA")
-				.generatePublic(new RSAPublicKeySpec(crt.getModulus(), crt.getPublicExponent()));
-			return new KeyPair(publicKey, rsa);
-		}
-		BCECPrivateKey ec = (BCECPrivateKey) bcKey;
+		PublicKey publicKey = KeyFactory.getInstance("RSA")
+			.generatePublic(new RSAPublicKeySpec(crt.getModulus(), crt.getPublicExponent()));
+		return new KeyPair(publicKey, rsa);
+	}
+
+	private static KeyPair ecKeyPair(PrivateKeyInfo info) throws GeneralSecurityException, IOException {
+		byte[] pkcs8 = info.getEncoded();
+		BCECPrivateKey ec = (BCECPrivateKey) KeyFactory.getInstance("EC", BC)
+			.generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
 		ECParameterSpec params = ec.getParameters();
 		BigInteger d = ec.getD();
 		ECPoint q = new FixedPointCombMultiplier().multiply(params.getG(), d).normalize();

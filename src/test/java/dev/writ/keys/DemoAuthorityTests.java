@@ -1,0 +1,60 @@
+package dev.writ.keys;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+import io.spiffe.spiffeid.SpiffeId;
+import io.spiffe.spiffeid.TrustDomain;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.writ.trust.JwtSvidVerifier;
+import dev.writ.trust.SpiffeBundle;
+import dev.writ.trust.SpiffeTrust;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+class DemoAuthorityTests {
+
+	private static final TrustDomain DEMO = TrustDomain.parse("demo.writ.local");
+
+	@TempDir
+	Path keys;
+
+	@Test
+	void ensureWhenCalledTwiceThenOneKeyAndTheSameBundle() throws Exception {
+		DemoAuthority demo = DemoAuthority.of(this.keys, DEMO);
+
+		assertThat(demo.ensure()).isTrue();
+		String bundle = Files.readString(demo.bundleFile());
+		assertThat(demo.ensure()).isFalse();
+		assertThat(Files.readString(demo.bundleFile())).isEqualTo(bundle);
+	}
+
+	@Test
+	void mintSvidThenVerifiesAgainstTheBundleOnly() throws Exception {
+		DemoAuthority demo = DemoAuthority.of(this.keys, DEMO);
+		Clock clock = Clock.systemUTC();
+
+		String svid = demo.mintSvid(SpiffeId.parse("spiffe://demo.writ.local/ns/demo/sa/orders"),
+				List.of("http://localhost:8080"), Duration.ofMinutes(5), clock);
+
+		SpiffeTrust trust = SpiffeTrust.of(List.of(SpiffeBundle.parse(DEMO, Files.readString(demo.bundleFile()))));
+		JwtSvidVerifier verifier = new JwtSvidVerifier(Set.of("http://localhost:8080"), Duration.ZERO, clock);
+		assertThat(verifier.verify(svid, trust).subject()).isEqualTo("spiffe://demo.writ.local/ns/demo/sa/orders");
+	}
+
+	@Test
+	void mintSvidWhenOtherTrustDomainThenRefused() {
+		DemoAuthority demo = DemoAuthority.of(this.keys, DEMO);
+
+		assertThatIllegalArgumentException().isThrownBy(() -> demo.mintSvid(SpiffeId.parse("spiffe://prod.example.org/a"),
+				List.of("a"), Duration.ofMinutes(1), Clock.systemUTC()));
+	}
+
+}
