@@ -3,18 +3,28 @@ package dev.writ.config;
 import java.util.List;
 import java.util.stream.Collectors;
 
-import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
 
 import dev.writ.keys.KeyConfigurationException;
 import dev.writ.policy.PolicyException;
 import dev.writ.policy.PolicyProblem;
 
 /** Turns a refused start into a list of every problem, by file and line, instead of a stack trace. */
-final class StartupFailureAnalyzer extends AbstractFailureAnalyzer<RuntimeException> {
+final class StartupFailureAnalyzer implements FailureAnalyzer {
 
 	@Override
-	protected FailureAnalysis analyze(Throwable rootFailure, RuntimeException cause) {
+	public FailureAnalysis analyze(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			FailureAnalysis analysis = analyzeOne(cause);
+			if (analysis != null) {
+				return analysis;
+			}
+		}
+		return null;
+	}
+
+	private static FailureAnalysis analyzeOne(Throwable cause) {
 		List<String> problems;
 		String action;
 		if (cause instanceof PolicyException policy) {

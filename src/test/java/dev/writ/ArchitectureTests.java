@@ -1,0 +1,70 @@
+package dev.writ;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+/** The package rules of design.md §2, enforced. */
+class ArchitectureTests {
+
+	private static final JavaClasses WRIT = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+		.importPackages("dev.writ");
+
+	@Test
+	void packagesHaveNoCycles() {
+		slices().matching("dev.writ.(*)..").should().beFreeOfCycles().check(WRIT);
+	}
+
+	@Test
+	void onlyWebAndConfigUseSpringSecurity() {
+		noClasses().that()
+			.resideOutsideOfPackages("dev.writ.web..", "dev.writ.config..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("org.springframework.security..")
+			.check(WRIT);
+	}
+
+	@Test
+	void theExchangePathIsFrameworkFree() {
+		noClasses().that()
+			.resideInAnyPackage("dev.writ.request..", "dev.writ.trust..", "dev.writ.context..", "dev.writ.policy..",
+					"dev.writ.token..", "dev.writ.exchange..", "dev.writ.keys..", "dev.writ.error..", "dev.writ.audit..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("org.springframework..")
+			.check(WRIT);
+	}
+
+	@Test
+	void timeComesFromAnInjectedClock() {
+		noClasses().that()
+			.resideOutsideOfPackages("dev.writ.config..")
+			.and()
+			.doNotHaveFullyQualifiedName(WritApplication.class.getName())
+			.should()
+			.callMethod(java.time.Instant.class, "now")
+			.orShould()
+			.callMethod(System.class, "currentTimeMillis")
+			.orShould()
+			.callConstructor(java.util.Date.class)
+			.orShould()
+			.callMethod(java.time.Clock.class, "systemUTC")
+			.check(WRIT);
+	}
+
+	@Test
+	void onlyTheKeysPackageTouchesPrivateKeys() {
+		noClasses().that()
+			.resideOutsideOfPackage("dev.writ.keys..")
+			.should()
+			.dependOnClassesThat()
+			.haveFullyQualifiedName(java.security.PrivateKey.class.getName())
+			.check(WRIT);
+	}
+
+}

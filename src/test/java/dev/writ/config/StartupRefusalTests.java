@@ -1,0 +1,65 @@
+package dev.writ.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import dev.writ.WritApplication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
+
+/** Writ refuses to start on bad policies, keys or settings, and says every problem, not a stack trace. */
+@ExtendWith(OutputCaptureExtension.class)
+class StartupRefusalTests {
+
+	@TempDir
+	Path root;
+
+	// Command-line arguments: SpringApplicationBuilder.properties() are defaults, which application.yaml overrides.
+	private void start(String... arguments) {
+		String[] args = new String[arguments.length + 1];
+		args[0] = "--server.port=0";
+		for (int i = 0; i < arguments.length; i++) {
+			args[i + 1] = "--" + arguments[i];
+		}
+		new SpringApplicationBuilder(WritApplication.class).run(args).close();
+	}
+
+	@Test
+	void startWhenPoliciesBadThenRefusedWithEveryProblem(CapturedOutput output) throws IOException {
+		Path policies = Files.createDirectories(this.root.resolve("policies"));
+		Files.writeString(policies.resolve("grants.yaml"), """
+				grants:
+				  - id: a
+				    subject: spiffe://nowhere.example.org/a
+				    audience: https://a.example.org
+				    scopes: [read]
+				    tll: 5m
+				""");
+
+		assertThatException().isThrownBy(() -> start("writ.policies-dir=" + policies,
+				"writ.keys-dir=" + this.root.resolve("keys")));
+		assertThat(output.getAll()).contains("Writ refused to start, 2 problem(s)")
+			.contains("grants.yaml:3: subject is in trust domain nowhere.example.org")
+			.contains("grants.yaml:6: a grant has an unknown key 'tll'");
+	}
+
+	@Test
+	void startWhenSettingsBadThenRefusedWithEveryProblem(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> start("writ.issuer=http://writ.example.org", "writ.clock-skew=5m",
+				"writ.keys-dir=" + this.root.resolve("keys")));
+		assertThat(output.getAll()).contains("Writ refused to start, 2 problem(s)")
+			.contains("writ.issuer must be an https URL")
+			.contains("writ.clock-skew must be between 0s and 60s");
+	}
+
+}

@@ -1,0 +1,54 @@
+package dev.writ.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class WritSettingsCheckTests {
+
+	private static WritProperties properties(String issuer, Duration skew, Duration defaultTtl, Duration maxTtl,
+			String algorithm) {
+		return new WritProperties(issuer, List.of(), Path.of("policies"), Path.of("keys"), skew,
+				new WritProperties.Token(defaultTtl, maxTtl), new WritProperties.Keys(algorithm));
+	}
+
+	@Test
+	void problemsWhenDefaultsThenNone() {
+		assertThat(WritSettingsCheck.problems(properties("http://localhost:8080", Duration.ofSeconds(30),
+				Duration.ofMinutes(5), Duration.ofHours(1), "ES256"))).isEmpty();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "https://writ.example.org", "https://writ.example.org/tenant-a", "http://127.0.0.1:8080",
+			"http://[::1]:8080", "http://localhost" })
+	void issuerProblemWhenHttpsOrLoopbackHttpThenNone(String issuer) {
+		assertThat(WritSettingsCheck.issuerProblem(issuer)).isEmpty();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "http://writ.example.org", "https://writ.example.org/", "https://writ.example.org?x=1",
+			"https://writ.example.org#f", "https://user@writ.example.org", "writ.example.org", "ftp://writ.example.org",
+			"http://10.0.0.1", "http://localhost.evil.example", "not a url" })
+	void issuerProblemWhenNotAnAcceptableIssuerThenProblem(String issuer) {
+		assertThat(WritSettingsCheck.issuerProblem(issuer)).isPresent();
+	}
+
+	@Test
+	void problemsWhenSeveralWrongThenAllListed() {
+		List<String> problems = WritSettingsCheck.problems(properties("http://writ.example.org", Duration.ofSeconds(90),
+				Duration.ofHours(2), Duration.ofHours(1), "HS256"));
+
+		assertThat(problems).hasSize(4)
+			.anySatisfy((p) -> assertThat(p).contains("writ.issuer"))
+			.anySatisfy((p) -> assertThat(p).contains("writ.clock-skew"))
+			.anySatisfy((p) -> assertThat(p).contains("writ.token.default-ttl"))
+			.anySatisfy((p) -> assertThat(p).contains("writ.keys.algorithm"));
+	}
+
+}
