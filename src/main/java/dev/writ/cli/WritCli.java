@@ -7,13 +7,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import io.spiffe.spiffeid.SpiffeId;
 
 import dev.writ.keys.DemoAuthority;
 import dev.writ.keys.KeyConfigurationException;
+import dev.writ.policy.Durations;
 import dev.writ.policy.PolicyException;
 import dev.writ.policy.PolicyLoader;
 import dev.writ.policy.PolicySet;
@@ -33,8 +32,6 @@ import dev.writ.trust.SpiffeIds;
 public final class WritCli {
 
 	private static final Set<String> COMMANDS = Set.of("policy", "dev", "help", "--help");
-
-	private static final Pattern DURATION = Pattern.compile("([1-9][0-9]{0,6})(s|m|h)");
 
 	private final PrintStream out;
 
@@ -125,16 +122,8 @@ public final class WritCli {
 	}
 
 	private static Duration duration(String value) {
-		Matcher matcher = DURATION.matcher(value);
-		if (!matcher.matches()) {
-			throw new UsageException("not a duration (such as 30s, 5m or 1h): " + value);
-		}
-		long amount = Long.parseLong(matcher.group(1));
-		return switch (matcher.group(2)) {
-			case "s" -> Duration.ofSeconds(amount);
-			case "m" -> Duration.ofMinutes(amount);
-			default -> Duration.ofHours(amount);
-		};
+		return Durations.parse(value)
+			.orElseThrow(() -> new UsageException("not a duration (such as 30s, 5m or 1h): " + value));
 	}
 
 	private static void usage(PrintStream stream) {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.writ.keys.KeyAlgorithm;
+import dev.writ.request.ParameterSyntax;
 import dev.writ.trust.JwtSvidVerifier;
 
 /** Checks {@link WritProperties} at start-up and lists every problem at once. */
@@ -40,7 +41,7 @@ final class WritSettingsCheck {
 			problems.add("writ.keys.algorithm: " + ex.getMessage());
 		}
 		for (String audience : properties.audiences()) {
-			if (audience.isBlank() || !audience.chars().allMatch((c) -> c > 0x20 && c < 0x7F)) {
+			if (!ParameterSyntax.isAudience(audience)) {
 				problems.add("writ.audiences: each audience must be printable ASCII without spaces");
 			}
 		}

@@ -31,6 +31,7 @@ import org.yaml.snakeyaml.nodes.Node;
 
 import dev.writ.keys.DemoAuthority;
 import dev.writ.keys.KeyConfigurationException;
+import dev.writ.request.ParameterSyntax;
 import dev.writ.trust.SpiffeBundle;
 import dev.writ.trust.SpiffeIds;
 import dev.writ.trust.SpiffeTrust;
@@ -62,8 +63,6 @@ public final class PolicyLoader {
 			"audience", "scopes", "ttl");
 
 	private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-
-	private static final Pattern DURATION = Pattern.compile("([1-9][0-9]{0,6})(s|m|h)");
 
 	private static final Pattern PATTERN_PREFIX = Pattern.compile("spiffe://([^/]+)/.*", Pattern.DOTALL);
 
@@ -296,7 +295,7 @@ public final class PolicyLoader {
 			}
 			SubjectMatcher subject = subject(yaml, fields, trusted);
 			String audience = fields.containsKey("audience") ? yaml.string(fields.get("audience"), "audience") : null;
-			if (audience != null && (audience.isEmpty() || !audience.chars().allMatch((c) -> c > 0x20 && c < 0x7F))) {
+			if (audience != null && !ParameterSyntax.isAudience(audience)) {
 				yaml.problem(fields.get("audience"), "audience must be printable ASCII without spaces");
 			}
 			Set<String> scopes = scopes(yaml, fields);
@@ -371,8 +370,7 @@ public final class PolicyLoader {
 		}
 		Set<String> scopes = new LinkedHashSet<>();
 		for (String scope : values) {
-			// RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
-			if (scope.isEmpty() || !scope.chars().allMatch((c) -> c == 0x21 || (c >= 0x23 && c <= 0x5B) || (c >= 0x5D && c <= 0x7E))) {
+			if (!ParameterSyntax.isScopeToken(scope)) {
 				yaml.problem(fields.get("scopes"), "scope '" + scope + "' is not an RFC 6749 scope token");
 				return null;
 			}
@@ -392,17 +390,11 @@ public final class PolicyLoader {
 		if (value == null) {
 			return null;
 		}
-		Matcher matcher = DURATION.matcher(value);
-		if (!matcher.matches()) {
+		Duration ttl = Durations.parse(value).orElse(null);
+		if (ttl == null) {
 			yaml.problem(fields.get("ttl"), "ttl must be a whole number of s, m or h, such as 5m");
 			return null;
 		}
-		long amount = Long.parseLong(matcher.group(1));
-		Duration ttl = switch (matcher.group(2)) {
-			case "s" -> Duration.ofSeconds(amount);
-			case "m" -> Duration.ofMinutes(amount);
-			default -> Duration.ofHours(amount);
-		};
 		if (ttl.compareTo(this.maxTtl) > 0) {
 			yaml.problem(fields.get("ttl"), "ttl " + value + " exceeds the server's cap of " + this.maxTtl.toSeconds()
 					+ "s (writ.token.max-ttl)");

@@ -111,7 +111,7 @@ public final class ExchangeRequestParser {
 
 	// RFC 8693 §2.1: the audience is a logical name; Writ accepts printable ASCII without spaces.
 	private static void checkAudience(String audience) {
-		if (!audience.chars().allMatch((c) -> c > 0x20 && c < 0x7F)) {
+		if (!ParameterSyntax.isAudience(audience)) {
 			throw new ExchangeException(ErrorCode.INVALID_TARGET, "audience is malformed");
 		}
 	}
@@ -131,20 +131,16 @@ public final class ExchangeRequestParser {
 		}
 	}
 
-	// RFC 6749 §3.3: scope = scope-token *( SP scope-token ); scope-token = 1*( %x21 / %x23-5B / %x5D-7E ).
+	// RFC 6749 §3.3: scope = scope-token *( SP scope-token ).
 	private static Set<String> parseScope(String scope) {
 		Set<String> scopes = new LinkedHashSet<>();
 		for (String token : scope.split(" ", -1)) {
-			if (token.isEmpty() || !token.chars().allMatch(ExchangeRequestParser::isScopeChar)) {
+			if (!ParameterSyntax.isScopeToken(token)) {
 				throw new ExchangeException(ErrorCode.INVALID_SCOPE, "scope is malformed");
 			}
 			scopes.add(token);
 		}
 		return scopes;
-	}
-
-	private static boolean isScopeChar(int c) {
-		return c == 0x21 || (c >= 0x23 && c <= 0x5B) || (c >= 0x5D && c <= 0x7E);
 	}
 
 	// RFC 6749 Appendix A.1: client-id = *VSCHAR.

@@ -130,6 +130,11 @@ class JwtSvidVerifierTests {
 				arguments("sub not a string", fn((a) -> a.svid("/a").claim("sub", 42).sign()),
 						"subject_token sub is not a SPIFFE ID"),
 				arguments("no sub", fn((a) -> a.svid("/a").claim("sub", null).sign()), "subject_token has no sub"),
+				arguments("exp a string", fn((a) -> a.svid("/a").claim("exp", "tomorrow").sign()),
+						"subject_token is not a well-formed signed JWT"),
+				arguments("exp beyond any date", fn((a) -> a.svid("/a").claim("exp", 1e300).sign()), "subject_token has expired"),
+				arguments("aud a number", fn((a) -> a.svid("/a").claim("aud", 42).sign()), "subject_token has no aud"),
+				arguments("five-part JWE-shaped token", fn((a) -> "a.b.c.d.e"), "subject_token is not a well-formed signed JWT"),
 				arguments("not a JWT at all", fn((a) -> "not-a-jwt"), "subject_token is not a well-formed signed JWT"));
 	}
 
