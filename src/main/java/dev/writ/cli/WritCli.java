@@ -16,15 +16,18 @@ import dev.writ.policy.Durations;
 import dev.writ.policy.PolicyException;
 import dev.writ.policy.PolicyLoader;
 import dev.writ.policy.PolicySet;
+import dev.writ.trust.HttpFetcher;
+import dev.writ.trust.RemoteKeys;
 import dev.writ.trust.SpiffeIds;
+import dev.writ.trust.TrustFactory;
 
 /**
  * Writ's admin commands: {@code java -jar writ.jar <command>}. They reuse the server's own loaders and never parse a
  * file with code of their own.
  *
  * <ul>
- * <li>{@code policy check [DIR] [--keys DIR] [--max-ttl D] [--default-ttl D]}: loads the policies as the server does
- * and lists every problem with file and line; exit 1 on any.</li>
+ * <li>{@code policy check [DIR] [--keys DIR] [--max-ttl D] [--default-ttl D] [--allow-loopback-http]}: loads the
+ * policies as the server does, fetching nothing, and lists every problem with file and line; exit 1 on any.</li>
  * <li>{@code dev svid SPIFFE_ID [--audience A]... [--ttl D] [--keys DIR]}: mints a JWT-SVID with the demo trust
  * domain's key, for trying an exchange with no SPIRE.</li>
  * </ul>
@@ -77,10 +80,14 @@ public final class WritCli {
 		Path keys = Path.of(arguments.option("--keys", "keys"));
 		Duration maxTtl = duration(arguments.option("--max-ttl", "1h"));
 		Duration defaultTtl = duration(arguments.option("--default-ttl", "5m"));
+		boolean loopbackHttp = arguments.flag("--allow-loopback-http");
 		Path directory = Path.of(arguments.positional("policies"));
 		arguments.finish();
-		try {
-			PolicySet set = new PolicyLoader(keys, defaultTtl, maxTtl).load(directory);
+		// Checks what the server would load, fetching nothing and connecting to nothing.
+		TrustFactory trust = new TrustFactory(new HttpFetcher(Duration.ofSeconds(2), Duration.ofSeconds(5), loopbackHttp),
+				RemoteKeys.RefreshPolicy.defaults(), this.clock, Runnable::run, false);
+		try (trust) {
+			PolicySet set = new PolicyLoader(trust, keys, defaultTtl, maxTtl).load(directory);
 			this.out.println("OK: " + directory + ": " + set.grantCount() + " grant(s), digest " + set.digest());
 			return 0;
 		}
@@ -130,7 +137,7 @@ public final class WritCli {
 		stream.println("""
 				usage: java -jar writ.jar [COMMAND]
 				  (no command)                      serve on port 8080
-				  policy check [DIR] [--keys DIR] [--max-ttl D] [--default-ttl D]
+				  policy check [DIR] [--keys DIR] [--max-ttl D] [--default-ttl D] [--allow-loopback-http]
 				                                    load policies as the server does; list every problem
 				  dev svid SPIFFE_ID [--audience A]... [--ttl D] [--keys DIR]
 				                                    mint a demo JWT-SVID (demo trust domain only)""");
@@ -170,6 +177,10 @@ public final class WritCli {
 				throw new UsageException(name + " may be given once");
 			}
 			return values.isEmpty() ? fallback : values.get(0);
+		}
+
+		boolean flag(String name) {
+			return this.words.remove(name);
 		}
 
 		String positional(String fallback) {

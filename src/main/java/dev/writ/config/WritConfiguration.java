@@ -3,6 +3,7 @@ package dev.writ.config;
 import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.concurrent.Executors;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -18,7 +19,10 @@ import dev.writ.keys.KeyRing;
 import dev.writ.policy.PolicyLoader;
 import dev.writ.policy.PolicyStore;
 import dev.writ.token.AccessTokenMinter;
-import dev.writ.trust.JwtSvidVerifier;
+import dev.writ.trust.HttpFetcher;
+import dev.writ.trust.RemoteKeys;
+import dev.writ.trust.SubjectTokenVerifier;
+import dev.writ.trust.TrustFactory;
 
 /** Wires the exchange pipeline from {@link WritProperties}, after checking them. */
 @Configuration(proxyBeanMethods = false)
@@ -52,11 +56,30 @@ class WritConfiguration {
 		return new KeyRing(directory.loadOrGenerate(KeyAlgorithm.parse(this.properties.keys().algorithm())));
 	}
 
+	@Bean(destroyMethod = "close")
+	TrustFactory trustFactory(Clock clock) {
+		WritProperties.Trust trust = this.properties.trust();
+		HttpFetcher http = new HttpFetcher(trust.connectTimeout(), trust.timeout(), trust.allowLoopbackHttp());
+		RemoteKeys.RefreshPolicy policy = new RemoteKeys.RefreshPolicy(trust.refreshInterval(),
+				trust.minRefetchInterval(), trust.retryInterval(), trust.maxStale());
+		return new TrustFactory(http, policy, clock, Executors.newVirtualThreadPerTaskExecutor(), true);
+	}
+
 	@Bean
-	PolicyStore policyStore() {
-		PolicyLoader loader = new PolicyLoader(this.properties.keysDir(), this.properties.token().defaultTtl(),
+	PolicyStore policyStore(TrustFactory trust) {
+		PolicyLoader loader = new PolicyLoader(trust, this.properties.keysDir(), this.properties.token().defaultTtl(),
 				this.properties.token().maxTtl());
 		return new PolicyStore(loader, this.properties.policiesDir());
+	}
+
+	@Bean(destroyMethod = "close")
+	TrustRefresher trustRefresher(PolicyStore policies) {
+		return new TrustRefresher(() -> policies.current().trust(), this.properties.trust().minRefetchInterval());
+	}
+
+	@Bean
+	TrustHealthIndicator trustHealthIndicator(PolicyStore policies) {
+		return new TrustHealthIndicator(() -> policies.current().trust());
 	}
 
 	@Bean
@@ -69,7 +92,7 @@ class WritConfiguration {
 		Set<String> audiences = new LinkedHashSet<>();
 		audiences.add(this.properties.issuer());
 		audiences.addAll(this.properties.audiences());
-		JwtSvidVerifier verifier = new JwtSvidVerifier(audiences, this.properties.clockSkew(), clock);
+		SubjectTokenVerifier verifier = new SubjectTokenVerifier(audiences, this.properties.clockSkew(), clock);
 		AccessTokenMinter minter = new AccessTokenMinter(this.properties.issuer(), keys::current);
 		return new TokenExchangeService(policies::current, verifier, minter, audit, clock);
 	}

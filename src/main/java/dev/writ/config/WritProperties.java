@@ -20,11 +20,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param clockSkew the clock skew tolerated on subject tokens' {@code exp}, {@code nbf} and {@code iat}, at most 60s
  * @param token issued token settings
  * @param keys signing key settings
+ * @param trust how remote trust material (OIDC JWKS, SPIFFE bundle endpoints) is fetched and kept
  */
 @ConfigurationProperties("writ")
 public record WritProperties(@DefaultValue("http://localhost:8080") String issuer, @DefaultValue List<String> audiences,
 		@DefaultValue("policies") Path policiesDir, @DefaultValue("keys") Path keysDir,
-		@DefaultValue("30s") Duration clockSkew, @DefaultValue Token token, @DefaultValue Keys keys) {
+		@DefaultValue("30s") Duration clockSkew, @DefaultValue Token token, @DefaultValue Keys keys,
+		@DefaultValue Trust trust) {
 
 	/**
 	 * @param defaultTtl the lifetime of a token whose grant names none
@@ -35,6 +37,21 @@ public record WritProperties(@DefaultValue("http://localhost:8080") String issue
 
 	/** @param algorithm the algorithm of a generated signing key: ES256 (default), ES384 or RS256 */
 	public record Keys(@DefaultValue("ES256") String algorithm) {
+	}
+
+	/**
+	 * @param connectTimeout connect timeout of every fetch
+	 * @param timeout timeout of a whole fetch
+	 * @param refreshInterval how old remote keys may get before a background refresh
+	 * @param minRefetchInterval the least time between two fetches for an unknown {@code kid}
+	 * @param retryInterval the least time between a failed fetch and the next attempt
+	 * @param maxStale how long the last good keys stay in use through an outage before the source fails closed
+	 * @param allowLoopbackHttp allow plain http to loopback addresses (tests, local development only)
+	 */
+	public record Trust(@DefaultValue("2s") Duration connectTimeout, @DefaultValue("5s") Duration timeout,
+			@DefaultValue("10m") Duration refreshInterval, @DefaultValue("30s") Duration minRefetchInterval,
+			@DefaultValue("10s") Duration retryInterval, @DefaultValue("6h") Duration maxStale,
+			@DefaultValue("false") boolean allowLoopbackHttp) {
 	}
 
 }

@@ -1,16 +1,15 @@
 package dev.writ.config;
 
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import dev.writ.keys.KeyAlgorithm;
 import dev.writ.request.ParameterSyntax;
-import dev.writ.trust.JwtSvidVerifier;
+import dev.writ.trust.HttpFetcher;
+import dev.writ.trust.SubjectTokenVerifier;
 
 /** Checks {@link WritProperties} at start-up and lists every problem at once. */
 final class WritSettingsCheck {
@@ -23,7 +22,7 @@ final class WritSettingsCheck {
 		List<String> problems = new ArrayList<>();
 		issuerProblem(properties.issuer()).ifPresent(problems::add);
 		Duration skew = properties.clockSkew();
-		if (skew.isNegative() || skew.compareTo(JwtSvidVerifier.MAX_SKEW) > 0) {
+		if (skew.isNegative() || skew.compareTo(SubjectTokenVerifier.MAX_SKEW) > 0) {
 			problems.add("writ.clock-skew must be between 0s and 60s");
 		}
 		Duration defaultTtl = properties.token().defaultTtl();
@@ -39,6 +38,13 @@ final class WritSettingsCheck {
 		}
 		catch (IllegalArgumentException ex) {
 			problems.add("writ.keys.algorithm: " + ex.getMessage());
+		}
+		WritProperties.Trust trust = properties.trust();
+		if (trust.maxStale().compareTo(trust.refreshInterval()) <= 0) {
+			problems.add("writ.trust.max-stale must be longer than writ.trust.refresh-interval");
+		}
+		if (trust.minRefetchInterval().compareTo(trust.refreshInterval()) > 0) {
+			problems.add("writ.trust.min-refetch-interval must not exceed writ.trust.refresh-interval");
 		}
 		for (String audience : properties.audiences()) {
 			if (!ParameterSyntax.isAudience(audience)) {
@@ -69,26 +75,11 @@ final class WritSettingsCheck {
 		if ("https".equals(uri.getScheme())) {
 			return java.util.Optional.empty();
 		}
-		if ("http".equals(uri.getScheme()) && isLoopback(uri.getHost())) {
+		if ("http".equals(uri.getScheme()) && HttpFetcher.isLoopbackLiteral(uri.getHost())) {
 			return java.util.Optional.empty();
 		}
 		return java.util.Optional.of("writ.issuer must be an https URL (plain http only on a loopback host)");
 	}
 
-	private static boolean isLoopback(String host) {
-		if ("localhost".equalsIgnoreCase(host)) {
-			return true;
-		}
-		String literal = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-		if (!literal.chars().allMatch((c) -> Character.digit(c, 16) >= 0 || c == '.' || c == ':')) {
-			return false; // a name other than localhost: never resolved here
-		}
-		try {
-			return InetAddress.getByName(literal).isLoopbackAddress();
-		}
-		catch (UnknownHostException ex) {
-			return false;
-		}
-	}
 
 }

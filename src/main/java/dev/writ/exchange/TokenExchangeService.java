@@ -20,10 +20,9 @@ import dev.writ.policy.Decision;
 import dev.writ.policy.PolicySet;
 import dev.writ.request.ExchangeRequest;
 import dev.writ.request.ExchangeRequestParser;
-import dev.writ.request.TokenTypes;
 import dev.writ.token.AccessTokenMinter;
 import dev.writ.token.IssuedToken;
-import dev.writ.trust.JwtSvidVerifier;
+import dev.writ.trust.SubjectTokenVerifier;
 import dev.writ.trust.VerifiedSubject;
 
 /**
@@ -39,7 +38,7 @@ public final class TokenExchangeService {
 
 	private final Supplier<PolicySet> policies;
 
-	private final JwtSvidVerifier verifier;
+	private final SubjectTokenVerifier verifier;
 
 	private final AccessTokenMinter minter;
 
@@ -47,7 +46,7 @@ public final class TokenExchangeService {
 
 	private final Clock clock;
 
-	public TokenExchangeService(Supplier<PolicySet> policies, JwtSvidVerifier verifier, AccessTokenMinter minter,
+	public TokenExchangeService(Supplier<PolicySet> policies, SubjectTokenVerifier verifier, AccessTokenMinter minter,
 			AuditSink audit, Clock clock) {
 		this.policies = Objects.requireNonNull(policies, "policies cannot be null");
 		this.verifier = Objects.requireNonNull(verifier, "verifier cannot be null");
@@ -73,19 +72,17 @@ public final class TokenExchangeService {
 				.with("requested_target", request.target().orElse(null))
 				.with("requested_scopes", request.scopes().isEmpty() ? null : request.scopes().stream().sorted().toList())
 				.with("client_id", request.clientId().orElse(null));
-			// RFC 8693 §2.2.2: an unsupported token type is an invalid_request.
-			if (!TokenTypes.JWT.equals(request.subjectTokenType())) {
-				throw new ExchangeException(ErrorCode.INVALID_REQUEST, "subject_token_type is not supported");
-			}
 			if (request.actorToken().isPresent()) {
 				throw new ExchangeException(ErrorCode.INVALID_REQUEST, "actor_token is not supported: Writ does not yet "
 						+ "issue delegation tokens");
 			}
 			PolicySet policy = this.policies.get();
 			event.with("policy_digest", policy.digest());
-			VerifiedSubject subject = this.verifier.verify(request.subjectToken(), policy.trust());
+			VerifiedSubject subject = this.verifier.verify(request.subjectToken(), request.subjectTokenType(),
+					policy.trust());
 			event.with("subject", subject.subject()).with("trust_source", subject.trustSource());
-			ExchangeContext context = new ExchangeContext(subject, request, now);
+			ExchangeContext context = policy.context(subject, request, now);
+			event.with("attributes", context.attributes().isEmpty() ? null : context.attributes());
 			Decision decision = policy.decide(context);
 			if (decision instanceof Decision.Deny deny) {
 				throw new ExchangeException(deny.errorCode(), deny.description(), deny.detail());

@@ -5,7 +5,8 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * One compiled grant: which subjects may get a token for which audience, with at most which scopes, for how long.
+ * One compiled grant: which subjects of which trust source may get a token for which audience, with at most which
+ * scopes, for how long.
  *
  * @param id the grant's unique id
  * @param subject which subjects it applies to

@@ -3,48 +3,47 @@ package dev.writ.policy;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
-import io.spiffe.spiffeid.TrustDomain;
+import dev.writ.trust.VerifiedSubject;
 
 /**
- * Matches a grant's subject: exactly, or by a regular expression anchored at both ends. A pattern is confined to
- * one trust domain: the subject must also begin, literally, with {@code spiffe://<trust domain>/}, so a {@code .}
- * in the pattern's trust domain can never match another domain.
+ * Matches a grant's subject within one trust source: exactly, or by a regular expression anchored at both ends. The
+ * subject must come from the grant's source, so a grant for one issuer or trust domain can never match another's
+ * subjects, whatever its pattern says.
  */
 sealed interface SubjectMatcher {
 
-	/** Whether the subject matches. */
-	boolean matches(String subject);
+	/** The trust source every matching subject comes from. */
+	String source();
 
-	/** The trust domain every matching subject belongs to. */
-	TrustDomain trustDomain();
+	/** Whether the verified subject matches. */
+	boolean matches(VerifiedSubject subject);
 
 	/** A subject equal to this one, character for character. */
-	record Exact(String subject, TrustDomain trustDomain) implements SubjectMatcher {
+	record Exact(String source, String subject) implements SubjectMatcher {
 
 		public Exact {
+			Objects.requireNonNull(source, "source cannot be null");
 			Objects.requireNonNull(subject, "subject cannot be null");
-			Objects.requireNonNull(trustDomain, "trustDomain cannot be null");
 		}
 
 		@Override
-		public boolean matches(String candidate) {
-			return this.subject.equals(candidate);
+		public boolean matches(VerifiedSubject candidate) {
+			return this.source.equals(candidate.trustSource()) && this.subject.equals(candidate.subject());
 		}
 
 	}
 
-	/** A subject of the trust domain that the whole pattern matches. */
-	record Anchored(Pattern pattern, TrustDomain trustDomain) implements SubjectMatcher {
+	/** A subject the whole pattern matches ({@link java.util.regex.Matcher#matches} is anchored at both ends). */
+	record Anchored(String source, Pattern pattern) implements SubjectMatcher {
 
 		public Anchored {
+			Objects.requireNonNull(source, "source cannot be null");
 			Objects.requireNonNull(pattern, "pattern cannot be null");
-			Objects.requireNonNull(trustDomain, "trustDomain cannot be null");
 		}
 
 		@Override
-		public boolean matches(String candidate) {
-			// Pattern.matches is anchored at both ends; the prefix check confines the pattern to its domain.
-			return candidate.startsWith(this.trustDomain.toIdString() + "/") && this.pattern.matcher(candidate).matches();
+		public boolean matches(VerifiedSubject candidate) {
+			return this.source.equals(candidate.trustSource()) && this.pattern.matcher(candidate.subject()).matches();
 		}
 
 	}

@@ -1,30 +1,25 @@
 package dev.writ.trust;
 
+import java.security.cert.X509Certificate;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
-import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
-import com.nimbusds.jose.jwk.RSAKey;
 import io.spiffe.spiffeid.TrustDomain;
 
 /**
- * The JWT authorities of one SPIFFE trust domain, parsed from a SPIFFE bundle (SPIFFE Trust Domain and Bundle
- * §4): a JWK set whose {@code jwt-svid} keys verify JWT-SVIDs. Immutable; a changed bundle is a new value.
+ * A SPIFFE bundle (SPIFFE Trust Domain and Bundle §4): the JWT authorities ({@code use: jwt-svid}) that verify
+ * JWT-SVIDs, the X.509 authorities ({@code use: x509-svid}) kept for mutual TLS, and the bundle's sequence number
+ * and refresh hint. Immutable; a changed bundle is a new value.
  *
  * <p>java-spiffe's {@code JwtBundle.parse} refuses real bundles (their {@code x509-svid} entries carry no
  * {@code kid}), so the JWK set is read with nimbus and filtered here.
@@ -33,18 +28,23 @@ public final class SpiffeBundle {
 
 	static final KeyUse JWT_SVID = new KeyUse("jwt-svid");
 
+	static final KeyUse X509_SVID = new KeyUse("x509-svid");
+
 	private final TrustDomain trustDomain;
 
-	private final Map<String, Authority> authorities;
+	private final KeySet jwtAuthorities;
+
+	private final List<X509Certificate> x509Authorities;
 
 	private final OptionalLong sequence;
 
 	private final Optional<Duration> refreshHint;
 
-	private SpiffeBundle(TrustDomain trustDomain, Map<String, Authority> authorities, OptionalLong sequence,
-			Optional<Duration> refreshHint) {
+	private SpiffeBundle(TrustDomain trustDomain, KeySet jwtAuthorities, List<X509Certificate> x509Authorities,
+			OptionalLong sequence, Optional<Duration> refreshHint) {
 		this.trustDomain = trustDomain;
-		this.authorities = Map.copyOf(authorities);
+		this.jwtAuthorities = jwtAuthorities;
+		this.x509Authorities = List.copyOf(x509Authorities);
 		this.sequence = sequence;
 		this.refreshHint = refreshHint;
 	}
@@ -65,38 +65,15 @@ public final class SpiffeBundle {
 		catch (ParseException ex) {
 			throw new TrustConfigurationException(List.of("not a JWK set: " + ex.getMessage()));
 		}
-		List<String> problems = new ArrayList<>();
-		Map<String, Authority> authorities = new LinkedHashMap<>();
+		KeySet jwt = KeySet.of(set, (key) -> JWT_SVID.equals(key.getKeyUse()), true);
+		List<X509Certificate> x509 = new ArrayList<>();
 		for (JWK key : set.getKeys()) {
-			if (key.isPrivate()) {
-				// Trust material must never carry identity material.
-				problems.add("a key holds private material; a bundle must hold public keys only");
-				continue;
+			if (X509_SVID.equals(key.getKeyUse()) && key.getParsedX509CertChain() != null) {
+				x509.addAll(key.getParsedX509CertChain());
 			}
-			if (!JWT_SVID.equals(key.getKeyUse())) {
-				continue; // x509-svid authorities: for mutual TLS, not for JWT-SVIDs
-			}
-			String kid = key.getKeyID();
-			if (kid == null || kid.isBlank()) {
-				problems.add("a jwt-svid key has no kid");
-				continue;
-			}
-			if (authorities.containsKey(kid)) {
-				problems.add("two jwt-svid keys share the kid " + kid);
-				continue;
-			}
-			try {
-				authorities.put(kid, Authority.of(key));
-			}
-			catch (IllegalArgumentException | JOSEException ex) {
-				problems.add("jwt-svid key " + kid + ": " + ex.getMessage());
-			}
-		}
-		if (!problems.isEmpty()) {
-			throw new TrustConfigurationException(problems);
 		}
 		Map<String, Object> members = set.getAdditionalMembers();
-		return new SpiffeBundle(trustDomain, authorities, longMember(members, "spiffe_sequence"),
+		return new SpiffeBundle(trustDomain, jwt, x509, longMember(members, "spiffe_sequence"),
 				longMember(members, "spiffe_refresh_hint").stream().mapToObj(Duration::ofSeconds).findFirst());
 	}
 
@@ -108,9 +85,19 @@ public final class SpiffeBundle {
 		return this.trustDomain;
 	}
 
+	/** The JWT authorities. */
+	public KeySet jwtAuthorities() {
+		return this.jwtAuthorities;
+	}
+
 	/** The {@code kid}s of the JWT authorities. */
-	public java.util.Set<String> keyIds() {
-		return this.authorities.keySet();
+	public Set<String> keyIds() {
+		return this.jwtAuthorities.keyIds();
+	}
+
+	/** The X.509 authorities, for mutual TLS. */
+	public List<X509Certificate> x509Authorities() {
+		return this.x509Authorities;
 	}
 
 	/** The bundle's {@code spiffe_sequence}, if it has one. */
@@ -121,34 +108,6 @@ public final class SpiffeBundle {
 	/** The bundle's {@code spiffe_refresh_hint}, if it has one. */
 	public Optional<Duration> refreshHint() {
 		return this.refreshHint;
-	}
-
-	Authority authority(String kid) {
-		return this.authorities.get(kid);
-	}
-
-	/** One JWT authority with its verifier, built once when the bundle is parsed. */
-	record Authority(JWK key, JWSVerifier verifier) {
-
-		static Authority of(JWK key) throws JOSEException {
-			if (key instanceof ECKey ec) {
-				return new Authority(key, new ECDSAVerifier(ec));
-			}
-			if (key instanceof RSAKey rsa) {
-				if (rsa.size() < 2048) {
-					throw new IllegalArgumentException("RSA keys must have at least 2048 bits");
-				}
-				return new Authority(key, new RSASSAVerifier(rsa));
-			}
-			throw new IllegalArgumentException("key type " + key.getKeyType() + " is not supported (EC or RSA)");
-		}
-
-		/** Whether this key may verify a signature made with {@code alg}. */
-		boolean accepts(JWSAlgorithm alg) {
-			return (this.key.getAlgorithm() == null || this.key.getAlgorithm().equals(alg))
-					&& this.verifier.supportedJWSAlgorithms().contains(alg);
-		}
-
 	}
 
 }

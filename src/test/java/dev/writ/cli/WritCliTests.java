@@ -1,5 +1,9 @@
 package dev.writ.cli;
 
+import dev.writ.request.TokenTypes;
+import dev.writ.testing.TestTrust;
+import dev.writ.trust.SubjectTokenVerifier;
+import dev.writ.trust.TrustSet;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -15,9 +19,6 @@ import io.spiffe.spiffeid.TrustDomain;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.writ.trust.JwtSvidVerifier;
-import dev.writ.trust.SpiffeBundle;
-import dev.writ.trust.SpiffeTrust;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,10 +46,10 @@ class WritCliTests {
 
 		assertThat(exit).isZero();
 		String svid = this.out.toString(StandardCharsets.UTF_8).trim();
-		SpiffeTrust trust = SpiffeTrust.of(List.of(SpiffeBundle.parse(TrustDomain.parse("demo.writ.local"),
-				Files.readString(this.root.resolve("keys/trust/demo.writ.local.bundle.json")))));
-		assertThat(new JwtSvidVerifier(Set.of("https://writ.example.org"), Duration.ZERO, Clock.systemUTC())
-			.verify(svid, trust)
+		TrustSet trust = TrustSet.of(List.of(TestTrust.factory(Clock.systemUTC()).spiffeBundle(
+				TrustDomain.parse("demo.writ.local"), Files.readString(this.root.resolve("keys/trust/demo.writ.local.bundle.json")))));
+		assertThat(new SubjectTokenVerifier(Set.of("https://writ.example.org"), Duration.ZERO, Clock.systemUTC())
+			.verify(svid, TokenTypes.JWT, trust)
 			.subject()).isEqualTo("spiffe://demo.writ.local/ns/demo/sa/orders");
 		assertThat(this.err.toString(StandardCharsets.UTF_8)).doesNotContain(svid);
 	}

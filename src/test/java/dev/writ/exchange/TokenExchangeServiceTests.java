@@ -1,5 +1,7 @@
 package dev.writ.exchange;
 
+import dev.writ.testing.TestTrust;
+import dev.writ.trust.SubjectTokenVerifier;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +31,6 @@ import dev.writ.testing.TestAuthority;
 import dev.writ.testing.TestExchanges;
 import dev.writ.testing.TestSvid;
 import dev.writ.token.AccessTokenMinter;
-import dev.writ.trust.JwtSvidVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -61,10 +62,11 @@ class TokenExchangeServiceTests {
 				    audience: https://payments.example.org
 				    scopes: [charge]
 				""");
-		PolicySet set = new PolicyLoader(this.root.resolve("keys"), Duration.ofMinutes(5), Duration.ofHours(1)).load(policies);
+		PolicySet set = new PolicyLoader(TestTrust.factory(CLOCK), this.root.resolve("keys"), Duration.ofMinutes(5),
+				Duration.ofHours(1)).load(policies);
 		SigningKeys keys = new KeyDirectory(this.root.resolve("keys"), CLOCK).loadOrGenerate(KeyAlgorithm.ES256);
 		this.service = new TokenExchangeService(() -> set,
-				new JwtSvidVerifier(Set.of(TestSvid.DEFAULT_AUDIENCE), Duration.ofSeconds(30), CLOCK),
+				new SubjectTokenVerifier(Set.of(TestSvid.DEFAULT_AUDIENCE), Duration.ofSeconds(30), CLOCK),
 				new AccessTokenMinter("https://writ.example.org", () -> keys), this.events::add, CLOCK);
 	}
 
@@ -144,7 +146,7 @@ class TokenExchangeServiceTests {
 	void exchangeWhenAStepFailsUnexpectedlyThenServerErrorAndAudited() {
 		TokenExchangeService broken = new TokenExchangeService(() -> {
 			throw new IllegalStateException("boom");
-		}, new JwtSvidVerifier(Set.of("a"), Duration.ZERO, CLOCK), new AccessTokenMinter("https://w", () -> null),
+		}, new SubjectTokenVerifier(Set.of("a"), Duration.ZERO, CLOCK), new AccessTokenMinter("https://w", () -> null),
 				this.events::add, CLOCK);
 
 		assertThatExceptionOfType(ExchangeException.class)

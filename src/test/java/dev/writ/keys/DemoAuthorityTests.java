@@ -1,5 +1,9 @@
 package dev.writ.keys;
 
+import dev.writ.request.TokenTypes;
+import dev.writ.testing.TestTrust;
+import dev.writ.trust.SubjectTokenVerifier;
+import dev.writ.trust.TrustSet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -12,9 +16,6 @@ import io.spiffe.spiffeid.TrustDomain;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.writ.trust.JwtSvidVerifier;
-import dev.writ.trust.SpiffeBundle;
-import dev.writ.trust.SpiffeTrust;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -44,9 +45,10 @@ class DemoAuthorityTests {
 		String svid = demo.mintSvid(SpiffeId.parse("spiffe://demo.writ.local/ns/demo/sa/orders"),
 				List.of("http://localhost:8080"), Duration.ofMinutes(5), clock);
 
-		SpiffeTrust trust = SpiffeTrust.of(List.of(SpiffeBundle.parse(DEMO, Files.readString(demo.bundleFile()))));
-		JwtSvidVerifier verifier = new JwtSvidVerifier(Set.of("http://localhost:8080"), Duration.ZERO, clock);
-		assertThat(verifier.verify(svid, trust).subject()).isEqualTo("spiffe://demo.writ.local/ns/demo/sa/orders");
+		TrustSet trust = TrustSet.of(List.of(TestTrust.factory(clock).spiffeBundle(DEMO, Files.readString(demo.bundleFile()))));
+		SubjectTokenVerifier verifier = new SubjectTokenVerifier(Set.of("http://localhost:8080"), Duration.ZERO, clock);
+		assertThat(verifier.verify(svid, TokenTypes.JWT, trust).subject())
+			.isEqualTo("spiffe://demo.writ.local/ns/demo/sa/orders");
 	}
 
 	@Test

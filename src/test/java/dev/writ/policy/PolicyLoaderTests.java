@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.writ.testing.TestAuthority;
+import dev.writ.testing.TestTrust;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -33,7 +34,8 @@ class PolicyLoaderTests {
 	@BeforeEach
 	void site() {
 		TestAuthority.ec("prod.example.org", Clock.systemUTC()).writeBundle(this.root.resolve("keys/trust/prod.bundle.json"));
-		this.loader = new PolicyLoader(this.root.resolve("keys"), Duration.ofMinutes(5), Duration.ofHours(1));
+		this.loader = new PolicyLoader(TestTrust.factory(Clock.systemUTC()), this.root.resolve("keys"), Duration.ofMinutes(5),
+				Duration.ofHours(1));
 	}
 
 	private Path policies(String trust, String grants) throws IOException {

@@ -1,5 +1,7 @@
 package dev.writ.policy;
 
+import dev.writ.testing.TestTrust;
+import dev.writ.trust.TrustSet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,21 +12,16 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import io.spiffe.spiffeid.TrustDomain;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.writ.context.ExchangeContext;
 import dev.writ.error.ErrorCode;
 import dev.writ.request.ExchangeRequestParser;
 import dev.writ.request.TokenTypes;
 import dev.writ.testing.TestAuthority;
-import dev.writ.testing.TestSvid;
-import dev.writ.trust.JwtSvidVerifier;
-import dev.writ.trust.SpiffeTrust;
 import dev.writ.trust.VerifiedSubject;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -73,13 +70,13 @@ class PolicySetTests {
 				    audience: https://ledger.example.org
 				    scopes: [read]
 				""");
-		this.policies = new PolicyLoader(this.root.resolve("keys"), Duration.ofMinutes(5), Duration.ofHours(1)).load(dir);
+		this.policies = new PolicyLoader(TestTrust.factory(CLOCK), this.root.resolve("keys"), Duration.ofMinutes(5),
+				Duration.ofHours(1)).load(dir);
 	}
 
 	private Decision decide(TestAuthority authority, String path, String audience, String scope) {
-		JwtSvidVerifier verifier = new JwtSvidVerifier(Set.of(TestSvid.DEFAULT_AUDIENCE), Duration.ZERO, CLOCK);
 		String token = authority.svid(path).sign();
-		VerifiedSubject subject = verifier.verify(token, this.policies.trust());
+		VerifiedSubject subject = TestTrust.verifier(CLOCK).verify(token, TokenTypes.JWT, this.policies.trust());
 		Map<String, List<String>> form = new LinkedHashMap<>();
 		form.put("grant_type", List.of(TokenTypes.GRANT_TYPE));
 		form.put("subject_token", List.of(token));
@@ -90,7 +87,7 @@ class PolicySetTests {
 		if (scope != null) {
 			form.put("scope", List.of(scope));
 		}
-		return this.policies.decide(new ExchangeContext(subject, new ExchangeRequestParser().parse(form), CLOCK.instant()));
+		return this.policies.decide(this.policies.context(subject, new ExchangeRequestParser().parse(form), CLOCK.instant()));
 	}
 
 	@Test
@@ -168,7 +165,7 @@ class PolicySetTests {
 
 	@Test
 	void trustWhenLoadedThenBothDomainsAndNoOther() {
-		SpiffeTrust trust = this.policies.trust();
+		TrustSet trust = this.policies.trust();
 
 		assertThat(trust.trusts(TrustDomain.parse("prod.example.org"))).isTrue();
 		assertThat(trust.trusts(TrustDomain.parse("example.org"))).isFalse();

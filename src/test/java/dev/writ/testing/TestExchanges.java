@@ -15,9 +15,6 @@ import io.spiffe.spiffeid.TrustDomain;
 import dev.writ.context.ExchangeContext;
 import dev.writ.request.ExchangeRequestParser;
 import dev.writ.request.TokenTypes;
-import dev.writ.trust.JwtSvidVerifier;
-import dev.writ.trust.SpiffeBundle;
-import dev.writ.trust.SpiffeTrust;
 import dev.writ.trust.VerifiedSubject;
 
 /** Exchange contexts for tests, made the only way there is: by verifying a real JWT-SVID. */
@@ -31,12 +28,9 @@ public final class TestExchanges {
 		Clock clock = Clock.fixed(now, ZoneOffset.UTC);
 		SpiffeId id = SpiffeId.parse(spiffeId);
 		TestAuthority authority = TestAuthority.ec(id.getTrustDomain().getName(), clock);
-		SpiffeTrust trust = SpiffeTrust.of(List.of(SpiffeBundle.parse(TrustDomain.parse(id.getTrustDomain().getName()),
-				authority.bundleJson())));
 		String token = authority.svid(id.getPath()).sign();
-		VerifiedSubject subject = new JwtSvidVerifier(Set.of(TestSvid.DEFAULT_AUDIENCE), Duration.ZERO, clock)
-			.verify(token, trust);
-		return new ExchangeContext(subject, new ExchangeRequestParser().parse(form(token)), now);
+		VerifiedSubject subject = TestTrust.verifier(clock).verify(token, TokenTypes.JWT, TestTrust.spiffe(clock, authority));
+		return new ExchangeContext(subject, Map.of(), new ExchangeRequestParser().parse(form(token)), now);
 	}
 
 	/** The form of a token-exchange request for a JWT subject token. */

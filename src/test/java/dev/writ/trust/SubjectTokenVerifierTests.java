@@ -12,7 +12,6 @@ import java.util.stream.Stream;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.ECKey;
-import io.spiffe.spiffeid.TrustDomain;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -23,13 +22,15 @@ import dev.writ.error.ErrorCode;
 import dev.writ.error.ExchangeException;
 import dev.writ.testing.TestAuthority;
 import dev.writ.testing.TestSvid;
+import dev.writ.testing.TestTrust;
+import dev.writ.request.TokenTypes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-class JwtSvidVerifierTests {
+class SubjectTokenVerifierTests {
 
 	private static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
 
@@ -43,17 +44,17 @@ class JwtSvidVerifierTests {
 
 	private static final TestAuthority OTHER = TestAuthority.ec("other.example.org", CLOCK);
 
-	private static final SpiffeTrust TRUST = SpiffeTrust.of(List.of(bundle(PROD), bundle(PROD_RSA)));
+	private static final TrustSet TRUST = TestTrust.spiffe(CLOCK, PROD, PROD_RSA);
 
-	private final JwtSvidVerifier verifier = new JwtSvidVerifier(Set.of(TestSvid.DEFAULT_AUDIENCE), SKEW, CLOCK);
+	private final SubjectTokenVerifier verifier = new SubjectTokenVerifier(Set.of(TestSvid.DEFAULT_AUDIENCE), SKEW, CLOCK);
 
-	private static SpiffeBundle bundle(TestAuthority authority) {
-		return SpiffeBundle.parse(TrustDomain.parse(authority.trustDomain()), authority.bundleJson());
+	private VerifiedSubject verify(String token, TrustSet trust) {
+		return this.verifier.verify(token, TokenTypes.JWT, trust);
 	}
 
 	@Test
 	void verifyWhenValidEs256SvidThenVerifiedSubject() {
-		VerifiedSubject subject = this.verifier.verify(PROD.svid("/ns/prod/sa/checkout").sign(), TRUST);
+		VerifiedSubject subject = verify(PROD.svid("/ns/prod/sa/checkout").sign(), TRUST);
 
 		assertThat(subject.subject()).isEqualTo("spiffe://prod.example.org/ns/prod/sa/checkout");
 		assertThat(subject.trustSource()).isEqualTo("spiffe://prod.example.org");
@@ -63,15 +64,15 @@ class JwtSvidVerifierTests {
 
 	@Test
 	void verifyWhenValidRs256SvidThenVerifiedSubject() {
-		VerifiedSubject subject = this.verifier.verify(PROD_RSA.svid("/api").sign(), TRUST);
+		VerifiedSubject subject = verify(PROD_RSA.svid("/api").sign(), TRUST);
 
 		assertThat(subject.subject()).isEqualTo("spiffe://rsa.example.org/api");
 	}
 
 	@Test
 	void verifyWhenTypAbsentOrJoseThenAccepted() {
-		assertThat(this.verifier.verify(PROD.svid("/a").header((h) -> h.type(null)).sign(), TRUST)).isNotNull();
-		assertThat(this.verifier.verify(PROD.svid("/a").header((h) -> h.type(JOSEObjectType.JOSE)).sign(), TRUST))
+		assertThat(verify(PROD.svid("/a").header((h) -> h.type(null)).sign(), TRUST)).isNotNull();
+		assertThat(verify(PROD.svid("/a").header((h) -> h.type(JOSEObjectType.JOSE)).sign(), TRUST))
 			.isNotNull();
 	}
 
@@ -79,7 +80,7 @@ class JwtSvidVerifierTests {
 	void verifyWhenSeveralAudiencesIncludingOursThenAccepted() {
 		String token = PROD.svid("/a").audience("https://elsewhere.example", TestSvid.DEFAULT_AUDIENCE).sign();
 
-		assertThat(this.verifier.verify(token, TRUST).subject()).isEqualTo("spiffe://prod.example.org/a");
+		assertThat(verify(token, TRUST).subject()).isEqualTo("spiffe://prod.example.org/a");
 	}
 
 	@Test
@@ -88,9 +89,9 @@ class JwtSvidVerifierTests {
 		String notBeforeWithinSkew = PROD.svid("/a").notBefore(Duration.ofSeconds(29)).sign();
 		String issuedWithinSkew = PROD.svid("/a").issuedAt(Duration.ofSeconds(29)).sign();
 
-		assertThat(this.verifier.verify(expiredWithinSkew, TRUST)).isNotNull();
-		assertThat(this.verifier.verify(notBeforeWithinSkew, TRUST)).isNotNull();
-		assertThat(this.verifier.verify(issuedWithinSkew, TRUST)).isNotNull();
+		assertThat(verify(expiredWithinSkew, TRUST)).isNotNull();
+		assertThat(verify(notBeforeWithinSkew, TRUST)).isNotNull();
+		assertThat(verify(issuedWithinSkew, TRUST)).isNotNull();
 	}
 
 	static Stream<Arguments> rejections() {
@@ -147,7 +148,7 @@ class JwtSvidVerifierTests {
 	void verifyWhenInvalidThenInvalidRequest(String name, Function<TestAuthority, String> token, String description) {
 		String serialized = token.apply(PROD);
 
-		assertThatExceptionOfType(ExchangeException.class).isThrownBy(() -> this.verifier.verify(serialized, TRUST))
+		assertThatExceptionOfType(ExchangeException.class).isThrownBy(() -> verify(serialized, TRUST))
 			.satisfies((ex) -> {
 				assertThat(ex.errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST);
 				assertThat(ex.description()).isEqualTo(description);
@@ -163,7 +164,7 @@ class JwtSvidVerifierTests {
 	void verifyWhenSubIsNotASpiffeIdThenInvalidRequest(String sub) {
 		String token = PROD.svid("/a").subject(sub).sign();
 
-		assertThatExceptionOfType(ExchangeException.class).isThrownBy(() -> this.verifier.verify(token, TRUST))
+		assertThatExceptionOfType(ExchangeException.class).isThrownBy(() -> verify(token, TRUST))
 			.satisfies((ex) -> assertThat(ex.errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST));
 	}
 
@@ -171,7 +172,7 @@ class JwtSvidVerifierTests {
 	void verifyWhenSpiffeIdLongerThan2048BytesThenInvalidRequest() {
 		String token = PROD.svid("/" + "a".repeat(2100)).sign();
 
-		assertThatExceptionOfType(ExchangeException.class).isThrownBy(() -> this.verifier.verify(token, TRUST))
+		assertThatExceptionOfType(ExchangeException.class).isThrownBy(() -> verify(token, TRUST))
 			.satisfies((ex) -> assertThat(ex.detail()).contains("2048"));
 	}
 
@@ -180,20 +181,20 @@ class JwtSvidVerifierTests {
 		String token = PROD.svid("/a").sign();
 
 		assertThatExceptionOfType(ExchangeException.class)
-			.isThrownBy(() -> this.verifier.verify(token, SpiffeTrust.empty()))
+			.isThrownBy(() -> verify(token, TrustSet.empty()))
 			.satisfies((ex) -> assertThat(ex.detail()).contains("not trusted"));
 	}
 
 	@Test
 	void constructorWhenNoAudiencesThenRefused() {
 		// java-spiffe's validator accepts any audience when the expected set is empty; Writ never allows that.
-		assertThatIllegalArgumentException().isThrownBy(() -> new JwtSvidVerifier(Set.of(), SKEW, CLOCK));
+		assertThatIllegalArgumentException().isThrownBy(() -> new SubjectTokenVerifier(Set.of(), SKEW, CLOCK));
 	}
 
 	@Test
 	void constructorWhenSkewAboveSixtySecondsThenRefused() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new JwtSvidVerifier(Set.of("a"), Duration.ofSeconds(61), CLOCK));
+			.isThrownBy(() -> new SubjectTokenVerifier(Set.of("a"), Duration.ofSeconds(61), CLOCK));
 	}
 
 }

@@ -1,0 +1,46 @@
+package dev.writ.config;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.writ.trust.RemoteKeys;
+import dev.writ.trust.TrustSet;
+
+/**
+ * Refreshes remote keys that are due even when no token arrives, so that keys are warm for the next exchange and
+ * health tells the truth about quiet issuers. Requests still refresh ahead on their own.
+ */
+final class TrustRefresher implements AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(TrustRefresher.class);
+
+	private final ScheduledExecutorService scheduler = Executors
+		.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("writ-trust-refresh").factory());
+
+	TrustRefresher(Supplier<TrustSet> trust, Duration period) {
+		this.scheduler.scheduleWithFixedDelay(() -> {
+			try {
+				trust.get().sources().forEach((source) -> {
+					if (source.keys() instanceof RemoteKeys remote) {
+						remote.refreshIfDue();
+					}
+				});
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Refreshing trust failed", ex);
+			}
+		}, 0, period.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	@Override
+	public void close() {
+		this.scheduler.shutdownNow();
+	}
+
+}

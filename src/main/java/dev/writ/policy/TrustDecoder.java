@@ -1,0 +1,360 @@
+package dev.writ.policy;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import io.spiffe.spiffeid.TrustDomain;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.yaml.snakeyaml.nodes.Node;
+
+import dev.writ.context.AttributeExpression;
+import dev.writ.context.AttributeMapping;
+import dev.writ.keys.DemoAuthority;
+import dev.writ.keys.KeyConfigurationException;
+import dev.writ.request.ParameterSyntax;
+import dev.writ.trust.HttpFetcher;
+import dev.writ.trust.SpiffeIds;
+import dev.writ.trust.TrustConfigurationException;
+import dev.writ.trust.TrustFactory;
+import dev.writ.trust.TrustSource;
+
+/**
+ * Decodes the trust entries of policy files — {@code spiffe:} trust domains and {@code oidc:} issuers — into trust
+ * sources and their attribute mappings, recording every problem with its line.
+ */
+final class TrustDecoder {
+
+	private static final Logger logger = LoggerFactory.getLogger(TrustDecoder.class);
+
+	private static final Set<String> SPIFFE_KEYS = Set.of("trust_domain", "bundle", "demo", "attributes");
+
+	private static final Set<String> BUNDLE_KEYS = Set.of("file", "endpoint", "workload_api");
+
+	private static final Set<String> OIDC_KEYS = Set.of("name", "preset", "issuer", "audience", "jwks", "attributes");
+
+	private static final Set<String> JWKS_KEYS = Set.of("url", "file");
+
+	private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
+
+	private final TrustFactory factory;
+
+	private final Path keysDirectory;
+
+	private final Path base;
+
+	private final List<TrustSource> sources = new ArrayList<>();
+
+	private final Map<String, AttributeMapping> attributes = new LinkedHashMap<>();
+
+	private final Map<String, String> seen = new HashMap<>();
+
+	/**
+	 * @param factory builds the sources
+	 * @param keysDirectory where the demo trust domain's key and bundle are
+	 * @param base what relative paths resolve against
+	 */
+	TrustDecoder(TrustFactory factory, Path keysDirectory, Path base) {
+		this.factory = factory;
+		this.keysDirectory = keysDirectory;
+		this.base = base;
+	}
+
+	List<TrustSource> sources() {
+		return this.sources;
+	}
+
+	/** Attribute mappings by source id. */
+	Map<String, AttributeMapping> attributes() {
+		return this.attributes;
+	}
+
+	/** The trust domains of the SPIFFE entries decoded so far. */
+	Set<TrustDomain> trustDomains() {
+		Set<TrustDomain> domains = new LinkedHashSet<>();
+		this.sources.forEach((s) -> {
+			if (s instanceof dev.writ.trust.SpiffeSource spiffe) {
+				domains.add(spiffe.trustDomain());
+			}
+		});
+		return domains;
+	}
+
+	/** Whether an OIDC entry of this name was decoded. */
+	boolean hasOidc(String name) {
+		return this.sources.stream().anyMatch((s) -> s instanceof dev.writ.trust.OidcSource && s.id().equals(name));
+	}
+
+	void spiffe(StrictYaml yaml, Node node) {
+		Map<String, Node> entry = yaml.mapping(node, "a spiffe entry", SPIFFE_KEYS);
+		if (entry == null) {
+			return;
+		}
+		int before = yaml.problemCount();
+		TrustDomain trustDomain = null;
+		if (!entry.containsKey("trust_domain")) {
+			yaml.problem(node, "a spiffe entry needs trust_domain");
+		}
+		else {
+			String name = yaml.string(entry.get("trust_domain"), "trust_domain");
+			if (name != null) {
+				try {
+					trustDomain = SpiffeIds.parseTrustDomain(name);
+				}
+				catch (IllegalArgumentException ex) {
+					yaml.problem(entry.get("trust_domain"), "trust_domain is not a SPIFFE trust domain name: " + ex.getMessage());
+				}
+			}
+		}
+		boolean demo = entry.containsKey("demo") && Boolean.TRUE.equals(yaml.bool(entry.get("demo"), "demo"));
+		if (demo == entry.containsKey("bundle")) {
+			yaml.problem(node, "a spiffe entry needs exactly one of bundle and demo: true");
+		}
+		Map<String, Node> bundle = entry.containsKey("bundle") ? yaml.mapping(entry.get("bundle"), "bundle", BUNDLE_KEYS)
+				: null;
+		if (bundle != null && bundle.size() != 1) {
+			yaml.problem(entry.get("bundle"), "bundle needs exactly one of file, endpoint and workload_api");
+		}
+		AttributeMapping mapping = attributes(yaml, entry.get("attributes"), Map.of());
+		if (yaml.problemCount() > before || trustDomain == null) {
+			return;
+		}
+		String id = trustDomain.toIdString();
+		if (!claim(yaml, node, "trust domain " + trustDomain.getName())) {
+			return;
+		}
+		try {
+			TrustSource source;
+			if (demo) {
+				source = demo(trustDomain, yaml, node);
+			}
+			else if (bundle.containsKey("file")) {
+				String file = yaml.string(bundle.get("file"), "bundle file");
+				source = (file == null) ? null : this.factory.spiffeBundle(trustDomain, read(this.base.resolve(file)));
+			}
+			else if (bundle.containsKey("endpoint")) {
+				URI endpoint = url(yaml, bundle.get("endpoint"), "bundle endpoint");
+				source = (endpoint == null) ? null : this.factory.spiffeEndpoint(trustDomain, endpoint);
+			}
+			else {
+				String address = yaml.string(bundle.get("workload_api"), "workload_api");
+				source = (address == null) ? null : this.factory.spiffeWorkloadApi(trustDomain, address);
+			}
+			if (source != null) {
+				this.sources.add(source);
+				this.attributes.put(id, mapping);
+			}
+		}
+		catch (TrustConfigurationException ex) {
+			String domain = trustDomain.getName();
+			ex.problems().forEach((p) -> yaml.problem(node, "the bundle of " + domain + ": " + p));
+		}
+		catch (IOException | IllegalArgumentException ex) {
+			yaml.problem(node, "the bundle of " + trustDomain.getName() + ": " + ex.getMessage());
+		}
+	}
+
+	private TrustSource demo(TrustDomain trustDomain, StrictYaml yaml, Node node) throws IOException {
+		DemoAuthority demo = DemoAuthority.of(this.keysDirectory, trustDomain);
+		try {
+			demo.ensure();
+		}
+		catch (KeyConfigurationException ex) {
+			ex.problems().forEach((p) -> yaml.problem(node, "demo trust domain: " + p));
+			return null;
+		}
+		logger.warn("DEMO TRUST: trust domain {} is trusted with a key generated on this machine ({}). Anyone who "
+				+ "can read that key can mint its identities. Remove the demo entry ({}) before production.",
+				trustDomain.getName(), this.keysDirectory.resolve("demo"), yaml.where(node));
+		return this.factory.spiffeBundle(trustDomain, read(demo.bundleFile()));
+	}
+
+	void oidc(StrictYaml yaml, Node node) {
+		Map<String, Node> entry = yaml.mapping(node, "an oidc entry", OIDC_KEYS);
+		if (entry == null) {
+			return;
+		}
+		int before = yaml.problemCount();
+		String name = required(yaml, node, entry, "name");
+		if (name != null && !NAME.matcher(name).matches()) {
+			yaml.problem(entry.get("name"), "name must be lowercase letters, digits and '-', starting with a letter");
+		}
+		Preset preset = null;
+		if (entry.containsKey("preset")) {
+			String id = yaml.string(entry.get("preset"), "preset");
+			preset = (id == null) ? null : Preset.of(id).orElse(null);
+			if (id != null && preset == null) {
+				yaml.problem(entry.get("preset"), "unknown preset '" + id + "' (known: " + Preset.names() + ")");
+			}
+		}
+		String issuer = entry.containsKey("issuer") ? yaml.string(entry.get("issuer"), "issuer")
+				: (preset != null) ? preset.issuer().orElse(null) : null;
+		if (issuer == null && !entry.containsKey("issuer")) {
+			yaml.problem(node, "an oidc entry needs issuer" + ((preset != null) ? " (preset " + preset.name().toLowerCase()
+					+ " has none: each cluster, account or tenant has its own)" : ""));
+		}
+		else if (issuer != null) {
+			issuerProblem(issuer).ifPresent((p) -> yaml.problem(entry.containsKey("issuer") ? entry.get("issuer") : node, p));
+		}
+		Set<String> audiences = audiences(yaml, entry.get("audience"));
+		AttributeMapping mapping = attributes(yaml, entry.get("attributes"),
+				(preset != null) ? preset.attributes() : Map.of());
+		Node jwks = entry.get("jwks");
+		if (yaml.problemCount() > before || name == null || issuer == null) {
+			return;
+		}
+		if (!claim(yaml, node, "oidc name " + name) || !claim(yaml, node, "issuer " + issuer)) {
+			return;
+		}
+		try {
+			TrustSource source = oidcSource(yaml, jwks, name, issuer, audiences);
+			if (source != null) {
+				this.sources.add(source);
+				this.attributes.put(name, mapping);
+			}
+		}
+		catch (TrustConfigurationException ex) {
+			ex.problems().forEach((p) -> yaml.problem(node, "the keys of " + name + ": " + p));
+		}
+		catch (IOException | IllegalArgumentException ex) {
+			yaml.problem(node, "the keys of " + name + ": " + ex.getMessage());
+		}
+	}
+
+	private TrustSource oidcSource(StrictYaml yaml, Node jwks, String name, String issuer, Set<String> audiences)
+			throws IOException {
+		if (jwks == null) {
+			return this.factory.oidcDiscovery(name, issuer, audiences);
+		}
+		if (jwks instanceof org.yaml.snakeyaml.nodes.ScalarNode) {
+			String value = yaml.string(jwks, "jwks");
+			if (!"discovery".equals(value)) {
+				yaml.problem(jwks, "jwks is discovery, { url: ... } or { file: ... }");
+				return null;
+			}
+			return this.factory.oidcDiscovery(name, issuer, audiences);
+		}
+		Map<String, Node> form = yaml.mapping(jwks, "jwks", JWKS_KEYS);
+		if (form == null || form.size() != 1) {
+			yaml.problem(jwks, "jwks needs exactly one of url and file");
+			return null;
+		}
+		if (form.containsKey("url")) {
+			URI url = url(yaml, form.get("url"), "jwks url");
+			return (url == null) ? null : this.factory.oidcJwksUrl(name, issuer, audiences, url);
+		}
+		String file = yaml.string(form.get("file"), "jwks file");
+		return (file == null) ? null : this.factory.oidcJwks(name, issuer, audiences, read(this.base.resolve(file)));
+	}
+
+	private Optional<String> issuerProblem(String issuer) {
+		try {
+			return HttpFetcher.urlProblem(new URI(issuer), this.factory.allowLoopbackHttp()).map((p) -> "issuer " + p);
+		}
+		catch (URISyntaxException ex) {
+			return Optional.of("issuer is not a URL");
+		}
+	}
+
+	private URI url(StrictYaml yaml, Node node, String what) {
+		String value = yaml.string(node, what);
+		if (value == null) {
+			return null;
+		}
+		try {
+			URI uri = new URI(value);
+			Optional<String> problem = HttpFetcher.urlProblem(uri, this.factory.allowLoopbackHttp());
+			if (problem.isPresent()) {
+				yaml.problem(node, what + " " + problem.get());
+				return null;
+			}
+			return uri;
+		}
+		catch (URISyntaxException ex) {
+			yaml.problem(node, what + " is not a URL");
+			return null;
+		}
+	}
+
+	private static Set<String> audiences(StrictYaml yaml, Node node) {
+		if (node == null) {
+			return Set.of(); // Writ's own audiences: writ.issuer and writ.audiences
+		}
+		List<String> values = (node instanceof org.yaml.snakeyaml.nodes.ScalarNode)
+				? Optional.ofNullable(yaml.string(node, "audience")).map(List::of).orElse(null)
+				: yaml.strings(node, "audience");
+		if (values == null) {
+			return Set.of();
+		}
+		for (String audience : values) {
+			if (!ParameterSyntax.isAudience(audience)) {
+				yaml.problem(node, "audience must be printable ASCII without spaces");
+			}
+		}
+		return new LinkedHashSet<>(values);
+	}
+
+	private static AttributeMapping attributes(StrictYaml yaml, Node node, Map<String, String> defaults) {
+		Map<String, AttributeExpression> expressions = new LinkedHashMap<>();
+		defaults.forEach((name, text) -> expressions.put(name, AttributeExpression.compile(text)));
+		if (node == null) {
+			return AttributeMapping.of(expressions);
+		}
+		if (!(node instanceof org.yaml.snakeyaml.nodes.MappingNode mapping)) {
+			yaml.problem(node, "attributes must be a mapping of names to expressions");
+			return AttributeMapping.none();
+		}
+		for (var tuple : mapping.getValue()) {
+			String name = yaml.string(tuple.getKeyNode(), "an attribute name");
+			String text = yaml.string(tuple.getValueNode(), "an attribute expression");
+			if (name == null || text == null) {
+				continue;
+			}
+			if (!NAME.matcher(name.replace('_', '-')).matches()) {
+				yaml.problem(tuple.getKeyNode(), "attribute names are lowercase letters, digits and '_'");
+				continue;
+			}
+			try {
+				expressions.put(name, AttributeExpression.compile(text));
+			}
+			catch (IllegalArgumentException ex) {
+				yaml.problem(tuple.getValueNode(), "attribute " + name + ": " + ex.getMessage());
+			}
+		}
+		return AttributeMapping.of(expressions);
+	}
+
+	private static String required(StrictYaml yaml, Node node, Map<String, Node> entry, String key) {
+		if (!entry.containsKey(key)) {
+			yaml.problem(node, "an oidc entry needs " + key);
+			return null;
+		}
+		return yaml.string(entry.get(key), key);
+	}
+
+	// Two entries that could claim the same tokens are refused: one trust domain, issuer or name, once.
+	private boolean claim(StrictYaml yaml, Node node, String what) {
+		String earlier = this.seen.putIfAbsent(what, yaml.where(node));
+		if (earlier != null) {
+			yaml.problem(node, what + " is already configured at " + earlier);
+			return false;
+		}
+		return true;
+	}
+
+	private static String read(Path file) throws IOException {
+		return PolicyLoader.readText(file);
+	}
+
+}

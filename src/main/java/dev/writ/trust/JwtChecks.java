@@ -1,0 +1,158 @@
+package dev.writ.trust;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+
+import dev.writ.error.ErrorCode;
+import dev.writ.error.ExchangeException;
+
+/**
+ * The checks every subject token passes, whatever its source: header, time window with a bounded skew, audience,
+ * and signature with one key of the one source the token was routed to.
+ *
+ * <p>Checks whose answer would reveal the trust configuration (source, key, signature, algorithm) share one public
+ * description; the precise reason goes to the audit detail.
+ */
+final class JwtChecks {
+
+	/** Most clock skew tolerated; the SPIFFE and OAuth peers use 30 to 60 seconds. */
+	static final Duration MAX_SKEW = Duration.ofSeconds(60);
+
+	static final String UNVERIFIABLE = "subject_token could not be verified";
+
+	// RFC 7518 §3.1 asymmetric algorithms: never none, never HMAC (a public key is no secret).
+	static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512,
+			JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512, JWSAlgorithm.PS256, JWSAlgorithm.PS384,
+			JWSAlgorithm.PS512);
+
+	private static final Set<JOSEObjectType> TYPES = Set.of(JOSEObjectType.JWT, JOSEObjectType.JOSE);
+
+	private final Set<String> audiences;
+
+	private final Duration skew;
+
+	private final Clock clock;
+
+	JwtChecks(Set<String> audiences, Duration skew, Clock clock) {
+		if (audiences.isEmpty()) {
+			// An empty expected set would accept any audience, as java-spiffe's own validator does.
+			throw new IllegalArgumentException("audiences cannot be empty");
+		}
+		if (skew.isNegative() || skew.compareTo(MAX_SKEW) > 0) {
+			throw new IllegalArgumentException("skew must be between 0 and " + MAX_SKEW.toSeconds() + " seconds");
+		}
+		this.audiences = Set.copyOf(audiences);
+		this.skew = skew;
+		this.clock = Objects.requireNonNull(clock, "clock cannot be null");
+	}
+
+	/** The audiences a token must name when its source names none of its own. */
+	Set<String> audiences() {
+		return this.audiences;
+	}
+
+	Instant now() {
+		return this.clock.instant();
+	}
+
+	/** {@code alg} allowed, {@code kid} present, {@code typ} JWT/JOSE/absent, no key named by the token, no crit. */
+	static void header(JWSHeader header) {
+		if (!ALGORITHMS.contains(header.getAlgorithm())) {
+			throw invalid(UNVERIFIABLE, "alg " + printable(header.getAlgorithm().getName()) + " is not allowed");
+		}
+		if (header.getKeyID() == null || header.getKeyID().isEmpty()) {
+			throw invalid(UNVERIFIABLE, "header has no kid");
+		}
+		if (header.getType() != null && !TYPES.contains(header.getType())) {
+			throw invalid(UNVERIFIABLE, "typ " + printable(header.getType().getType()) + " is not JWT or JOSE");
+		}
+		// Keys named by the token itself are never trusted, nor followed.
+		if (header.getJWKURL() != null || header.getJWK() != null || header.getX509CertURL() != null
+				|| header.getX509CertChain() != null) {
+			throw invalid(UNVERIFIABLE, "header carries a key or key reference (jku, jwk, x5u or x5c)");
+		}
+		if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
+			throw invalid(UNVERIFIABLE, "header has crit parameters");
+		}
+	}
+
+	/** {@code exp} required and not past; {@code nbf}, {@code iat} not in the future; all with the skew. */
+	Instant times(JWTClaimsSet claims) {
+		Instant now = this.clock.instant();
+		Date exp = claims.getExpirationTime();
+		if (exp == null) {
+			throw invalid("subject_token has no exp", "exp is missing");
+		}
+		if (!now.isBefore(exp.toInstant().plus(this.skew))) {
+			throw invalid("subject_token has expired", "expired at " + exp.toInstant());
+		}
+		Date nbf = claims.getNotBeforeTime();
+		if (nbf != null && now.plus(this.skew).isBefore(nbf.toInstant())) {
+			throw invalid("subject_token is not valid yet", "nbf " + nbf.toInstant() + " is in the future");
+		}
+		Date iat = claims.getIssueTime();
+		if (iat != null && now.plus(this.skew).isBefore(iat.toInstant())) {
+			throw invalid("subject_token was issued in the future", "iat " + iat.toInstant() + " is in the future");
+		}
+		return exp.toInstant();
+	}
+
+	/** {@code aud} names at least one of {@code expected}. */
+	static void audience(JWTClaimsSet claims, Set<String> expected) {
+		List<String> audience = claims.getAudience();
+		if (audience.isEmpty()) {
+			throw invalid("subject_token has no aud", "aud is missing");
+		}
+		if (audience.stream().noneMatch(expected::contains)) {
+			throw invalid("subject_token audience does not name this server",
+					"aud names " + audience.size() + " audience(s), none of them accepted here");
+		}
+	}
+
+	/** The signature verifies with the key the header names, from {@code keys} and nowhere else. */
+	static void signature(SignedJWT jwt, KeySet keys, String source) {
+		JWSHeader header = jwt.getHeader();
+		VerificationKey key = keys.get(header.getKeyID());
+		if (key == null) {
+			throw invalid(UNVERIFIABLE, "kid " + printable(header.getKeyID()) + " is not among the keys of " + source);
+		}
+		if (!key.accepts(header.getAlgorithm())) {
+			throw invalid(UNVERIFIABLE,
+					"alg " + header.getAlgorithm() + " does not fit the key " + printable(header.getKeyID()));
+		}
+		boolean valid;
+		try {
+			valid = jwt.verify(key.verifier());
+		}
+		catch (JOSEException ex) {
+			valid = false;
+		}
+		if (!valid) {
+			throw invalid(UNVERIFIABLE, "signature does not verify with key " + printable(header.getKeyID()) + " of "
+					+ source);
+		}
+	}
+
+	// Values from an unverified token reach the audit detail only shortened and in safe characters.
+	static String printable(String value) {
+		String shortened = (value.length() > 64) ? value.substring(0, 64) + "..." : value;
+		return shortened.replaceAll("[^A-Za-z0-9._:/+=-]", "?");
+	}
+
+	static ExchangeException invalid(String description, String detail) {
+		return new ExchangeException(ErrorCode.INVALID_REQUEST, description, detail);
+	}
+
+}

@@ -1,0 +1,77 @@
+package dev.writ.trust;
+
+import java.text.ParseException;
+import java.util.Objects;
+import java.util.Set;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+
+import dev.writ.request.TokenTypes;
+
+/**
+ * One trusted OIDC issuer (OpenID Connect Core §3.1.3.7, RFC 7519): tokens whose {@code iss} is exactly its
+ * issuer, verified with its keys, addressed to its audience.
+ */
+public final class OidcSource implements TrustSource {
+
+	private static final Set<String> TOKEN_TYPES = Set.of(TokenTypes.JWT, TokenTypes.ID_TOKEN);
+
+	private final String name;
+
+	private final String issuer;
+
+	private final Set<String> audiences;
+
+	private final KeyProvider keys;
+
+	/**
+	 * @param name the entry's name, which grants use
+	 * @param issuer the exact {@code iss}
+	 * @param audiences the audiences its tokens must name; empty for Writ's own audiences
+	 * @param keys its keys
+	 */
+	public OidcSource(String name, String issuer, Set<String> audiences, KeyProvider keys) {
+		this.name = Objects.requireNonNull(name, "name cannot be null");
+		this.issuer = Objects.requireNonNull(issuer, "issuer cannot be null");
+		this.audiences = Set.copyOf(audiences);
+		this.keys = Objects.requireNonNull(keys, "keys cannot be null");
+	}
+
+	public String issuer() {
+		return this.issuer;
+	}
+
+	@Override
+	public String id() {
+		return this.name;
+	}
+
+	@Override
+	public KeyProvider keys() {
+		return this.keys;
+	}
+
+	@Override
+	public VerifiedSubject verify(SignedJWT jwt, JWTClaimsSet claims, String tokenType, JwtChecks checks) {
+		if (!TOKEN_TYPES.contains(tokenType)) {
+			throw JwtChecks.invalid("subject_token_type does not fit the subject token",
+					"an OIDC token was sent as " + tokenType);
+		}
+		String subject;
+		try {
+			subject = claims.getStringClaim("sub");
+		}
+		catch (ParseException ex) {
+			throw JwtChecks.invalid("subject_token has no sub", "sub is not a string");
+		}
+		if (subject == null || subject.isEmpty()) {
+			throw JwtChecks.invalid("subject_token has no sub", "sub is missing");
+		}
+		var expiresAt = checks.times(claims);
+		JwtChecks.audience(claims, this.audiences.isEmpty() ? checks.audiences() : this.audiences);
+		JwtChecks.signature(jwt, SpiffeSource.keysOrFailClosed(this.keys, jwt, this.name), this.name);
+		return new VerifiedSubject(subject, this.name, tokenType, claims.getClaims(), expiresAt);
+	}
+
+}

@@ -1,0 +1,247 @@
+package dev.writ.trust;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keys fetched from an issuer or bundle endpoint and kept fresh, failing closed:
+ * <ul>
+ * <li>the first use fetches; later uses are served from the last good keys;</li>
+ * <li>when the keys are older than the refresh interval (or the bundle's refresh hint), a use triggers a refresh in
+ * the background and is served at once (refresh-ahead);</li>
+ * <li>a {@code kid} not among the keys triggers a fetch in the foreground, at most once per
+ * {@code minRefetchInterval} (key rotation is picked up at once, an unknown-kid flood costs one fetch);</li>
+ * <li>fetches are single-flight: concurrent callers wait for the one fetch under way instead of starting their own;
+ * after a failure the next attempt waits {@code retryInterval};</li>
+ * <li>through an outage the last good keys stay in use until they are {@code maxStale} old; after that the source
+ * is down and its tokens are refused, until a fetch succeeds again.</li>
+ * </ul>
+ */
+public final class RemoteKeys implements KeyProvider {
+
+	private static final Logger logger = LoggerFactory.getLogger(RemoteKeys.class);
+
+	private final String name;
+
+	private final Loader loader;
+
+	private final RefreshPolicy policy;
+
+	private final Clock clock;
+
+	private final Executor executor;
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	private final AtomicBoolean refreshing = new AtomicBoolean();
+
+	private volatile Snapshot snapshot;
+
+	private volatile Instant lastAttempt;
+
+	private volatile String lastError;
+
+	private volatile Instant lastUnknownKidFetch;
+
+	/**
+	 * @param name what the keys belong to, for logs and errors
+	 * @param loader fetches and parses the keys
+	 * @param policy the timing
+	 * @param clock the clock
+	 * @param executor runs background refreshes
+	 */
+	public RemoteKeys(String name, Loader loader, RefreshPolicy policy, Clock clock, Executor executor) {
+		this.name = Objects.requireNonNull(name, "name cannot be null");
+		this.loader = Objects.requireNonNull(loader, "loader cannot be null");
+		this.policy = Objects.requireNonNull(policy, "policy cannot be null");
+		this.clock = Objects.requireNonNull(clock, "clock cannot be null");
+		this.executor = Objects.requireNonNull(executor, "executor cannot be null");
+	}
+
+	@Override
+	public KeySet keys(String kid) {
+		Instant now = this.clock.instant();
+		Snapshot current = this.snapshot;
+		if (current == null || !current.usableAt(now, this.policy.maxStale())) {
+			current = fetch(now);
+			if (current == null || !current.usableAt(now, this.policy.maxStale())) {
+				throw new KeysUnavailableException((current == null) ? "no keys fetched yet" + lastErrorSuffix()
+						: "keys older than " + this.policy.maxStale() + lastErrorSuffix());
+			}
+			return current.keys();
+		}
+		if (current.keys().get(kid) == null && mayFetchForUnknownKid(now)) {
+			this.lastUnknownKidFetch = now;
+			Snapshot fetched = fetch(now);
+			return (fetched != null) ? fetched.keys() : current.keys();
+		}
+		if (!now.isBefore(current.refreshAt())) {
+			refreshInBackground();
+		}
+		return current.keys();
+	}
+
+	/** Fetches now if due, in the caller's thread; for schedulers. */
+	public void refreshIfDue() {
+		Instant now = this.clock.instant();
+		Snapshot current = this.snapshot;
+		if (current == null || !now.isBefore(current.refreshAt())) {
+			fetch(now);
+		}
+	}
+
+	@Override
+	public SourceHealth health() {
+		Snapshot current = this.snapshot;
+		Instant now = this.clock.instant();
+		Optional<Instant> success = Optional.ofNullable(current).map(Snapshot::fetchedAt);
+		Optional<String> error = Optional.ofNullable(this.lastError);
+		if (current == null) {
+			return new SourceHealth((this.lastAttempt == null) ? SourceHealth.State.UNKNOWN : SourceHealth.State.DOWN,
+					success, error);
+		}
+		if (!current.usableAt(now, this.policy.maxStale())) {
+			return new SourceHealth(SourceHealth.State.DOWN, success, error);
+		}
+		return new SourceHealth(error.isPresent() ? SourceHealth.State.STALE : SourceHealth.State.UP, success, error);
+	}
+
+	private boolean mayFetchForUnknownKid(Instant now) {
+		Instant last = this.lastUnknownKidFetch;
+		return last == null || !now.isBefore(last.plus(this.policy.minRefetchInterval()));
+	}
+
+	private void refreshInBackground() {
+		if (this.refreshing.compareAndSet(false, true)) {
+			try {
+				this.executor.execute(() -> {
+					try {
+						fetch(this.clock.instant());
+					}
+					finally {
+						this.refreshing.set(false);
+					}
+				});
+			}
+			catch (RuntimeException ex) {
+				this.refreshing.set(false);
+			}
+		}
+	}
+
+	/** Fetches unless another caller just did or the last failure is too recent; returns the snapshot in force. */
+	private Snapshot fetch(Instant requestedAt) {
+		this.lock.lock();
+		try {
+			Snapshot current = this.snapshot;
+			if (current != null && !current.fetchedAt().isBefore(requestedAt)) {
+				return current; // single flight: a fetch finished while this caller waited
+			}
+			Instant attempt = this.lastAttempt;
+			if (this.lastError != null && attempt != null && requestedAt.isBefore(attempt.plus(this.policy.retryInterval()))) {
+				return current; // do not hammer an issuer that just failed
+			}
+			this.lastAttempt = requestedAt;
+			try {
+				Loaded loaded = this.loader.load();
+				Instant fetchedAt = this.clock.instant();
+				Snapshot next = new Snapshot(loaded.keys(), fetchedAt, fetchedAt.plus(refreshDelay(loaded)));
+				if (current == null || !current.keys().equals(loaded.keys())) {
+					logger.info("Keys of {} {}: kids {}", this.name, (current == null) ? "loaded" : "changed",
+							loaded.keys().keyIds());
+				}
+				if (this.lastError != null) {
+					logger.info("Keys of {} fetched again after failures", this.name);
+				}
+				this.lastError = null;
+				this.snapshot = next;
+				return next;
+			}
+			catch (IOException | RuntimeException ex) {
+				String message = (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName();
+				if (!message.equals(this.lastError)) {
+					logger.warn("Fetching the keys of {} failed; {}: {}", this.name,
+							(current == null) ? "none in use" : "keys of " + current.fetchedAt() + " still in use", message);
+				}
+				this.lastError = message;
+				return current;
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private Duration refreshDelay(Loaded loaded) {
+		Duration hint = loaded.refreshHint().orElse(this.policy.refreshInterval());
+		// A refresh hint is a suggestion (SPIFFE bundle §4.1.2): kept within sane bounds.
+		if (hint.compareTo(this.policy.minRefetchInterval()) < 0) {
+			return this.policy.minRefetchInterval();
+		}
+		return (hint.compareTo(this.policy.refreshInterval()) > 0) ? this.policy.refreshInterval() : hint;
+	}
+
+	private String lastErrorSuffix() {
+		return (this.lastError != null) ? "; last error: " + this.lastError : "";
+	}
+
+	/** Fetches and parses one version of the keys. */
+	@FunctionalInterface
+	public interface Loader {
+
+		/**
+		 * @return the keys, with the source's refresh hint if it gives one
+		 * @throws IOException when the keys cannot be fetched
+		 * @throws TrustConfigurationException when what was fetched is not acceptable
+		 */
+		Loaded load() throws IOException;
+
+	}
+
+	/**
+	 * One fetched version of the keys.
+	 *
+	 * @param keys the keys
+	 * @param refreshHint when to fetch again, if the source says
+	 */
+	public record Loaded(KeySet keys, Optional<Duration> refreshHint) {
+	}
+
+	/**
+	 * How remote keys are kept fresh.
+	 *
+	 * @param refreshInterval how old keys may get before a background refresh
+	 * @param minRefetchInterval the least time between two fetches for an unknown {@code kid}
+	 * @param retryInterval the least time between a failed fetch and the next attempt
+	 * @param maxStale how old the last good keys may get during an outage before the source fails closed
+	 */
+	public record RefreshPolicy(Duration refreshInterval, Duration minRefetchInterval, Duration retryInterval,
+			Duration maxStale) {
+
+		/** Refresh every 10 minutes, refetch for an unknown kid at most every 30 s, retry after 10 s, last 6 h. */
+		public static RefreshPolicy defaults() {
+			return new RefreshPolicy(Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofSeconds(10),
+					Duration.ofHours(6));
+		}
+
+	}
+
+	private record Snapshot(KeySet keys, Instant fetchedAt, Instant refreshAt) {
+
+		boolean usableAt(Instant now, Duration maxStale) {
+			return now.isBefore(this.fetchedAt.plus(maxStale));
+		}
+
+	}
+
+}

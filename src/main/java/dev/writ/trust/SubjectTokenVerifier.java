@@ -1,0 +1,111 @@
+package dev.writ.trust;
+
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.spiffe.spiffeid.SpiffeId;
+
+import dev.writ.request.TokenTypes;
+
+/**
+ * Verifies a subject token against the trust in force. The token is parsed once, its header checked, and it is
+ * routed to exactly one source — never by a header the token carries ({@code jku}, {@code x5u}, {@code jwk},
+ * {@code x5c} are refused):
+ * <ol>
+ * <li>an {@code iss} that is a trusted OIDC issuer, exactly: that issuer;</li>
+ * <li>otherwise a {@code sub} that is a SPIFFE ID: its trust domain, which must be trusted (a JWT-SVID's {@code iss}
+ * is optional and not used for routing, per the JWT-SVID specification).</li>
+ * </ol>
+ * Every failure answers {@code invalid_request} (RFC 8693 §2.2.2).
+ */
+public final class SubjectTokenVerifier {
+
+	/** Most clock skew tolerated. */
+	public static final Duration MAX_SKEW = JwtChecks.MAX_SKEW;
+
+	private final JwtChecks checks;
+
+	/**
+	 * @param audiences the audiences that name this Writ; a token must carry one (or one its source names)
+	 * @param skew the clock skew tolerated on {@code exp}, {@code nbf} and {@code iat}, at most {@link #MAX_SKEW}
+	 * @param clock the clock
+	 */
+	public SubjectTokenVerifier(Set<String> audiences, Duration skew, Clock clock) {
+		this.checks = new JwtChecks(audiences, skew, clock);
+	}
+
+	/**
+	 * Verifies a subject token.
+	 * @param token the serialized token
+	 * @param tokenType its declared RFC 8693 type
+	 * @param trust the trust in force
+	 * @return the verified subject
+	 * @throws dev.writ.error.ExchangeException {@code invalid_request} for any token that is not valid
+	 */
+	public VerifiedSubject verify(String token, String tokenType, TrustSet trust) {
+		if (!TokenTypes.JWT.equals(tokenType) && !TokenTypes.ID_TOKEN.equals(tokenType)) {
+			throw JwtChecks.invalid("subject_token_type is not supported", "subject_token_type " + tokenType);
+		}
+		SignedJWT jwt;
+		JWTClaimsSet claims;
+		String issuer;
+		try {
+			jwt = SignedJWT.parse(token);
+			claims = jwt.getJWTClaimsSet();
+			issuer = claims.getStringClaim("iss");
+		}
+		catch (ParseException ex) {
+			throw JwtChecks.invalid("subject_token is not a well-formed signed JWT",
+					"malformed: not a signed JWT (JWS compact) with a JSON claims set");
+		}
+		JwtChecks.header(jwt.getHeader());
+		return route(issuer, claims, tokenType, trust).verify(jwt, claims, tokenType, this.checks);
+	}
+
+	private static TrustSource route(String issuer, JWTClaimsSet claims, String tokenType, TrustSet trust) {
+		if (issuer != null) {
+			Optional<OidcSource> oidc = trust.oidc(issuer);
+			if (oidc.isPresent()) {
+				return oidc.get();
+			}
+		}
+		Object sub = claims.getClaim("sub");
+		boolean spiffeShaped = (sub instanceof String s) && s.regionMatches(true, 0, "spiffe:", 0, 7);
+		if (!spiffeShaped && issuer != null) {
+			throw JwtChecks.invalid(JwtChecks.UNVERIFIABLE, "issuer " + JwtChecks.printable(issuer) + " is not trusted");
+		}
+		if (TokenTypes.ID_TOKEN.equals(tokenType)) {
+			throw JwtChecks.invalid(JwtChecks.UNVERIFIABLE, "an id_token from no trusted OIDC issuer");
+		}
+		SpiffeId spiffeId = spiffeId(claims);
+		return trust.spiffe(spiffeId.getTrustDomain())
+			.orElseThrow(() -> JwtChecks.invalid(JwtChecks.UNVERIFIABLE,
+					"trust domain " + spiffeId.getTrustDomain().getName() + " is not trusted"));
+	}
+
+	/** The {@code sub} of a JWT-SVID as a canonical SPIFFE ID. */
+	static SpiffeId spiffeId(JWTClaimsSet claims) {
+		String subject;
+		try {
+			subject = claims.getStringClaim("sub");
+		}
+		catch (ParseException ex) {
+			throw JwtChecks.invalid("subject_token sub is not a SPIFFE ID", "sub is not a string");
+		}
+		if (subject == null) {
+			throw JwtChecks.invalid("subject_token has no sub", "sub is missing");
+		}
+		try {
+			return SpiffeIds.parseId(subject);
+		}
+		catch (IllegalArgumentException ex) {
+			throw JwtChecks.invalid("subject_token sub is not a SPIFFE ID", "sub is not a SPIFFE ID: " + ex.getMessage());
+		}
+	}
+
+}

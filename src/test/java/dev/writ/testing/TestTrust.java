@@ -1,0 +1,41 @@
+package dev.writ.testing;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Set;
+
+import io.spiffe.spiffeid.TrustDomain;
+
+import dev.writ.trust.HttpFetcher;
+import dev.writ.trust.RemoteKeys;
+import dev.writ.trust.SubjectTokenVerifier;
+import dev.writ.trust.TrustFactory;
+import dev.writ.trust.TrustSet;
+
+/** Trust for tests, built through the same factory the server uses. */
+public final class TestTrust {
+
+	private TestTrust() {
+	}
+
+	/** A factory that connects to no Workload API, allows http to loopback, and refreshes in the caller's thread. */
+	public static TrustFactory factory(Clock clock) {
+		return new TrustFactory(new HttpFetcher(Duration.ofSeconds(1), Duration.ofSeconds(2), true),
+				RemoteKeys.RefreshPolicy.defaults(), clock, Runnable::run, false);
+	}
+
+	/** Trust in the trust domains of these authorities, by their bundles. */
+	public static TrustSet spiffe(Clock clock, TestAuthority... authorities) {
+		TrustFactory factory = factory(clock);
+		return TrustSet.of(Arrays.stream(authorities)
+			.map((a) -> factory.spiffeBundle(TrustDomain.parse(a.trustDomain()), a.bundleJson()))
+			.toList());
+	}
+
+	/** A verifier for the default test audience, with no skew. */
+	public static SubjectTokenVerifier verifier(Clock clock) {
+		return new SubjectTokenVerifier(Set.of(TestSvid.DEFAULT_AUDIENCE), Duration.ZERO, clock);
+	}
+
+}
