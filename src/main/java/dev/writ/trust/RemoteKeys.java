@@ -53,6 +53,10 @@ public final class RemoteKeys implements KeyProvider {
 
 	private volatile Instant lastUnknownKidFetch;
 
+	// Counts finished fetch attempts: a caller that saw generation g and finds g+1 after waiting for the lock knows a
+	// fetch happened while it waited (single flight), without comparing clock readings.
+	private volatile long generation;
+
 	/**
 	 * @param name what the keys belong to, for logs and errors
 	 * @param loader fetches and parses the keys
@@ -71,9 +75,10 @@ public final class RemoteKeys implements KeyProvider {
 	@Override
 	public KeySet keys(String kid) {
 		Instant now = this.clock.instant();
+		long seen = this.generation;
 		Snapshot current = this.snapshot;
 		if (current == null || !current.usableAt(now, this.policy.maxStale())) {
-			current = fetch(now);
+			current = fetch(now, seen);
 			if (current == null || !current.usableAt(now, this.policy.maxStale())) {
 				throw new KeysUnavailableException((current == null) ? "no keys fetched yet" + lastErrorSuffix()
 						: "keys older than " + this.policy.maxStale() + lastErrorSuffix());
@@ -82,7 +87,7 @@ public final class RemoteKeys implements KeyProvider {
 		}
 		if (current.keys().get(kid) == null && mayFetchForUnknownKid(now)) {
 			this.lastUnknownKidFetch = now;
-			Snapshot fetched = fetch(now);
+			Snapshot fetched = fetch(now, seen);
 			return (fetched != null) ? fetched.keys() : current.keys();
 		}
 		if (!now.isBefore(current.refreshAt())) {
@@ -94,9 +99,10 @@ public final class RemoteKeys implements KeyProvider {
 	/** Fetches now if due, in the caller's thread; for schedulers. */
 	public void refreshIfDue() {
 		Instant now = this.clock.instant();
+		long seen = this.generation;
 		Snapshot current = this.snapshot;
 		if (current == null || !now.isBefore(current.refreshAt())) {
-			fetch(now);
+			fetch(now, seen);
 		}
 	}
 
@@ -123,10 +129,11 @@ public final class RemoteKeys implements KeyProvider {
 
 	private void refreshInBackground() {
 		if (this.refreshing.compareAndSet(false, true)) {
+			long seen = this.generation;
 			try {
 				this.executor.execute(() -> {
 					try {
-						fetch(this.clock.instant());
+						fetch(this.clock.instant(), seen);
 					}
 					finally {
 						this.refreshing.set(false);
@@ -139,12 +146,15 @@ public final class RemoteKeys implements KeyProvider {
 		}
 	}
 
-	/** Fetches unless another caller just did or the last failure is too recent; returns the snapshot in force. */
-	private Snapshot fetch(Instant requestedAt) {
+	/**
+	 * Fetches unless a fetch finished since the caller looked ({@code seen}) or the last failure is too recent;
+	 * returns the snapshot in force.
+	 */
+	private Snapshot fetch(Instant requestedAt, long seen) {
 		this.lock.lock();
 		try {
 			Snapshot current = this.snapshot;
-			if (current != null && !current.fetchedAt().isBefore(requestedAt)) {
+			if (this.generation != seen) {
 				return current; // single flight: a fetch finished while this caller waited
 			}
 			Instant attempt = this.lastAttempt;
@@ -175,6 +185,10 @@ public final class RemoteKeys implements KeyProvider {
 				}
 				this.lastError = message;
 				return current;
+			}
+			finally {
+				// After the snapshot is published: whoever reads the new generation also finds the new snapshot.
+				this.generation++;
 			}
 		}
 		finally {

@@ -108,6 +108,30 @@ public final class TestAuthority {
 		return new JWKSet(keys, Map.of("spiffe_sequence", 7, "spiffe_refresh_hint", 300)).toString(true);
 	}
 
+	/** A SPIFFE bundle of these authorities' keys with the given sequence number and refresh hint (seconds). */
+	public static String bundleJson(java.util.Collection<TestAuthority> authorities, long sequence, long refreshHint) {
+		List<JWK> keys = new ArrayList<>();
+		authorities.forEach((a) -> keys.add(a.key.toPublicJWK()));
+		return new JWKSet(keys, Map.of("spiffe_sequence", sequence, "spiffe_refresh_hint", refreshHint)).toString(true);
+	}
+
+	/** The public key as an OIDC issuer publishes it: {@code use: sig}. */
+	public JWK oidcPublicKey() {
+		try {
+			Map<String, Object> json = new java.util.LinkedHashMap<>(this.key.toPublicJWK().toJSONObject());
+			json.put("use", "sig");
+			return JWK.parse(json);
+		}
+		catch (java.text.ParseException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** A token by this key for any subject and issuer (an OIDC issuer's token), valid for five minutes. */
+	public TestSvid.Builder token(String issuer, String subject) {
+		return TestSvid.builder(this, subject, this.clock).claim("iss", issuer);
+	}
+
 	/** Writes the bundle to a file and returns it. */
 	public Path writeBundle(Path file) {
 		try {
