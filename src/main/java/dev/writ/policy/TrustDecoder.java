@@ -210,15 +210,19 @@ final class TrustDecoder {
 		Set<String> audiences = audiences(yaml, entry.get("audience"));
 		AttributeMapping mapping = attributes(yaml, entry.get("attributes"),
 				(preset != null) ? preset.attributes() : Map.of());
-		Node jwks = entry.get("jwks");
-		if (yaml.problemCount() > before || name == null || issuer == null) {
+		Keys keys = keys(yaml, entry.get("jwks"));
+		if (yaml.problemCount() > before || name == null || issuer == null || keys == null) {
 			return;
 		}
 		if (!claim(yaml, node, "oidc name " + name) || !claim(yaml, node, "issuer " + issuer)) {
 			return;
 		}
 		try {
-			TrustSource source = oidcSource(yaml, jwks, name, issuer, audiences);
+			TrustSource source = switch (keys.kind()) {
+				case "discovery" -> this.factory.oidcDiscovery(name, issuer, audiences);
+				case "url" -> this.factory.oidcJwksUrl(name, issuer, audiences, URI.create(keys.value()));
+				default -> this.factory.oidcJwks(name, issuer, audiences, read(this.base.resolve(keys.value())));
+			};
 			if (source != null) {
 				this.sources.add(source);
 				this.attributes.put(name, mapping);
@@ -232,10 +236,13 @@ final class TrustDecoder {
 		}
 	}
 
-	private TrustSource oidcSource(StrictYaml yaml, Node jwks, String name, String issuer, Set<String> audiences)
-			throws IOException {
+	/** Where an OIDC entry's keys come from: {@code discovery} (default), a JWKS {@code url} or a JWKS {@code file}. */
+	private record Keys(String kind, String value) {
+	}
+
+	private Keys keys(StrictYaml yaml, Node jwks) {
 		if (jwks == null) {
-			return this.factory.oidcDiscovery(name, issuer, audiences);
+			return new Keys("discovery", null);
 		}
 		if (jwks instanceof org.yaml.snakeyaml.nodes.ScalarNode) {
 			String value = yaml.string(jwks, "jwks");
@@ -243,7 +250,7 @@ final class TrustDecoder {
 				yaml.problem(jwks, "jwks is discovery, { url: ... } or { file: ... }");
 				return null;
 			}
-			return this.factory.oidcDiscovery(name, issuer, audiences);
+			return new Keys("discovery", null);
 		}
 		Map<String, Node> form = yaml.mapping(jwks, "jwks", JWKS_KEYS);
 		if (form == null || form.size() != 1) {
@@ -252,10 +259,10 @@ final class TrustDecoder {
 		}
 		if (form.containsKey("url")) {
 			URI url = url(yaml, form.get("url"), "jwks url");
-			return (url == null) ? null : this.factory.oidcJwksUrl(name, issuer, audiences, url);
+			return (url == null) ? null : new Keys("url", url.toString());
 		}
 		String file = yaml.string(form.get("file"), "jwks file");
-		return (file == null) ? null : this.factory.oidcJwks(name, issuer, audiences, read(this.base.resolve(file)));
+		return (file == null) ? null : new Keys("file", file);
 	}
 
 	private Optional<String> issuerProblem(String issuer) {

@@ -21,8 +21,9 @@ public final class TrustSet {
 	private final Map<String, OidcSource> oidcByIssuer;
 
 	private TrustSet(Map<TrustDomain, SpiffeSource> spiffe, Map<String, OidcSource> oidcByIssuer) {
-		this.spiffe = Map.copyOf(spiffe);
-		this.oidcByIssuer = Map.copyOf(oidcByIssuer);
+		// Insertion order kept: health and logs list sources as the policy files do.
+		this.spiffe = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(spiffe));
+		this.oidcByIssuer = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(oidcByIssuer));
 	}
 
 	/**

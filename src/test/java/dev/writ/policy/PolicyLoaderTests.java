@@ -187,6 +187,83 @@ class PolicyLoaderTests {
 	}
 
 	@Test
+	void loadWhenOidcEntriesWrongThenEveryProblemListed() throws IOException {
+		Path dir = policies("""
+				oidc:
+				  - name: k8s
+				    preset: kubernetes
+				  - name: ci
+				    preset: jenkins
+				    issuer: https://ci.example.org
+				  - name: plain
+				    issuer: http://issuer.example.org
+				  - name: Upper
+				    issuer: https://a.example.org
+				    jwks: { url: https://a.example.org/jwks, file: x.json }
+				  - name: dup
+				    issuer: https://token.actions.githubusercontent.com
+				  - name: dup2
+				    preset: github-actions
+				    attributes: { tenant: owner.name }
+				""", """
+				grants:
+				  - id: a
+				    trust: nowhere
+				    subject: repo:acme/x
+				    audience: https://a.example.org
+				    scopes: [read]
+				  - id: b
+				    subject: repo:acme/x
+				    audience: https://a.example.org
+				    scopes: [read]
+				""");
+
+		assertThatExceptionOfType(PolicyException.class).isThrownBy(() -> this.loader.load(dir))
+			.satisfies((ex) -> assertThat(ex.problems()).extracting(PolicyProblem::toString)
+				.anySatisfy((p) -> assertThat(p).contains("a-trust.yaml:2:").contains("needs issuer").contains("kubernetes"))
+				.anySatisfy((p) -> assertThat(p).contains("a-trust.yaml:5:").contains("unknown preset 'jenkins'"))
+				.anySatisfy((p) -> assertThat(p).contains("a-trust.yaml:8:").contains("must be https"))
+				.anySatisfy((p) -> assertThat(p).contains("a-trust.yaml:9:").contains("name must be lowercase"))
+				.anySatisfy((p) -> assertThat(p).contains("a-trust.yaml:11:").contains("exactly one of url and file"))
+				.anySatisfy((p) -> assertThat(p).contains("a-trust.yaml:16:").contains("attribute tenant: must begin with claims or spiffe"))
+				.anySatisfy((p) -> assertThat(p).contains("b-grants.yaml:3:").contains("trust 'nowhere' names no oidc entry"))
+				.anySatisfy((p) -> assertThat(p).contains("b-grants.yaml:8:").contains("an OIDC subject needs trust")));
+	}
+
+	@Test
+	void loadWhenTwoOidcEntriesClaimOneIssuerThenRefused() throws IOException {
+		Path dir = policies("""
+				oidc:
+				  - name: one
+				    issuer: https://token.actions.githubusercontent.com
+				  - name: two
+				    preset: github-actions
+				""", "grants: []\n");
+
+		assertThatExceptionOfType(PolicyException.class).isThrownBy(() -> this.loader.load(dir))
+			.satisfies((ex) -> assertThat(ex.problems()).singleElement().asString()
+				.contains("a-trust.yaml:4:")
+				.contains("issuer https://token.actions.githubusercontent.com is already configured at"));
+	}
+
+	@Test
+	void loadWhenBundleEndpointAndWorkloadApiThenBuiltWithoutConnecting() throws IOException {
+		Path dir = policies("""
+				spiffe:
+				  - trust_domain: edge.example.org
+				    bundle: { endpoint: https://edge.example.org/bundle }
+				  - trust_domain: mesh.example.org
+				    bundle: { workload_api: unix:///run/spire/agent.sock }
+				    attributes: { environment: "spiffe.path[1]" }
+				""", "grants: []\n");
+
+		PolicySet set = this.loader.load(dir);
+
+		assertThat(set.trust().sources()).extracting(dev.writ.trust.TrustSource::id)
+			.containsExactly("spiffe://edge.example.org", "spiffe://mesh.example.org");
+	}
+
+	@Test
 	void loadWhenDirectoryMissingThenRefused() {
 		assertThatExceptionOfType(PolicyException.class).isThrownBy(() -> this.loader.load(this.root.resolve("nope")))
 			.satisfies((ex) -> assertThat(ex.problems()).singleElement()

@@ -26,9 +26,14 @@ public final class WritTestSite {
 
 	/** A site whose policies are {@code grants} (YAML, under {@code grants:}) after the trust entry. */
 	public static WritTestSite create(String grants) {
+		return create(grants, Clock.systemUTC());
+	}
+
+	/** A site whose authority mints tokens by {@code clock}. */
+	public static WritTestSite create(String grants, Clock clock) {
 		try {
 			Path root = Files.createTempDirectory("writ-site-");
-			TestAuthority authority = TestAuthority.ec(TRUST_DOMAIN, Clock.systemUTC());
+			TestAuthority authority = TestAuthority.ec(TRUST_DOMAIN, clock);
 			authority.writeBundle(root.resolve("keys/trust/" + TRUST_DOMAIN + ".bundle.json"));
 			Files.createDirectories(root.resolve("policies"));
 			Files.writeString(root.resolve("policies/trust.yaml"), """
