@@ -68,6 +68,12 @@ public final class OidcSource implements TrustSource {
 		if (subject == null || subject.isEmpty()) {
 			throw JwtChecks.invalid("subject_token has no sub", "sub is missing");
 		}
+		// SPIFFE IDs are asserted by SPIFFE trust domains only: an OIDC issuer naming one would mint Writ tokens
+		// whose sub a resource server could take for a SPIFFE workload's.
+		if (subject.regionMatches(true, 0, "spiffe:", 0, 7)) {
+			throw JwtChecks.invalid(JwtChecks.UNVERIFIABLE, "OIDC issuer " + this.name + " asserted a SPIFFE ID as sub; "
+					+ "trust that trust domain with a spiffe entry instead");
+		}
 		var expiresAt = checks.times(claims);
 		JwtChecks.audience(claims, this.audiences.isEmpty() ? checks.audiences() : this.audiences);
 		JwtChecks.signature(jwt, SpiffeSource.keysOrFailClosed(this.keys, jwt, this.name), this.name);

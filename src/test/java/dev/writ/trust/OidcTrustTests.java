@@ -161,6 +161,13 @@ class OidcTrustTests {
 	}
 
 	@Test
+	void verifyWhenOidcIssuerAssertsASpiffeIdThenRefused() {
+		String token = this.issuer.token("spiffe://prod.example.org/ns/prod/sa/admin").sign();
+
+		assertRefused(() -> verify(token, discovery()), "asserted a SPIFFE ID");
+	}
+
+	@Test
 	void verifyWhenNoSubThenRefused() {
 		assertRefused(() -> verify(this.issuer.token("s").claim("sub", null).sign(), discovery()), "sub is missing");
 	}
