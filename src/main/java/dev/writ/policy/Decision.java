@@ -1,6 +1,7 @@
 package dev.writ.policy;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -19,16 +20,18 @@ public sealed interface Decision {
 	 * @param audience the token's one audience
 	 * @param scopes the token's scopes: those requested, or the grant's when none were
 	 * @param ttl the token's lifetime
+	 * @param claims extra claims the grant puts into the token
 	 * @param policyDigest the digest of the policy set
 	 */
-	record Allow(String grantId, String audience, Set<String> scopes, Duration ttl, String policyDigest)
-			implements Decision {
+	record Allow(String grantId, String audience, Set<String> scopes, Duration ttl, Map<String, Object> claims,
+			String policyDigest) implements Decision {
 
 		public Allow {
 			Objects.requireNonNull(grantId, "grantId cannot be null");
 			Objects.requireNonNull(audience, "audience cannot be null");
 			scopes = Set.copyOf(scopes);
 			Objects.requireNonNull(ttl, "ttl cannot be null");
+			claims = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(claims));
 			Objects.requireNonNull(policyDigest, "policyDigest cannot be null");
 		}
 

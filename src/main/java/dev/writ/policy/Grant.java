@@ -1,29 +1,49 @@
 package dev.writ.policy;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * One compiled grant: which subjects of which trust source may get a token for which audience, with at most which
- * scopes, for how long.
+ * scopes, under which condition, for how long, carrying which extra claims.
  *
  * @param id the grant's unique id
  * @param subject which subjects it applies to
  * @param audience the one audience its tokens are for
  * @param scopes the most scopes its tokens may carry
+ * @param pins claims that must have one of the given values ({@code claims:})
+ * @param when the condition, if any
+ * @param tokenClaims extra claims its tokens carry, each computed by an expression
  * @param ttl the lifetime of its tokens, already within the server's cap
  * @param source where it is defined, {@code file:line}
  */
-record Grant(String id, SubjectMatcher subject, String audience, Set<String> scopes, Duration ttl, String source) {
+record Grant(String id, SubjectMatcher subject, String audience, Set<String> scopes, Map<String, Set<String>> pins,
+		Optional<Condition> when, Map<String, Condition> tokenClaims, Duration ttl, String source) {
 
 	Grant {
 		Objects.requireNonNull(id, "id cannot be null");
 		Objects.requireNonNull(subject, "subject cannot be null");
 		Objects.requireNonNull(audience, "audience cannot be null");
 		scopes = Set.copyOf(scopes);
+		pins = Map.copyOf(pins);
+		Objects.requireNonNull(when, "when cannot be null");
+		tokenClaims = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tokenClaims));
 		Objects.requireNonNull(ttl, "ttl cannot be null");
 		Objects.requireNonNull(source, "source cannot be null");
+	}
+
+	/** The claim that is not one of its pinned values, if any. */
+	Optional<String> unpinned(Map<String, Object> claims) {
+		for (Map.Entry<String, Set<String>> pin : this.pins.entrySet()) {
+			Object value = claims.get(pin.getKey());
+			if (value == null || !pin.getValue().contains(value.toString())) {
+				return Optional.of(pin.getKey());
+			}
+		}
+		return Optional.empty();
 	}
 
 }

@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,7 +27,13 @@ import dev.writ.trust.SpiffeIds;
 final class GrantCompiler {
 
 	private static final Set<String> GRANT_KEYS = Set.of("id", "description", "trust", "subject", "subject_pattern",
-			"audience", "scopes", "ttl");
+			"audience", "scopes", "claims", "when", "token_claims", "ttl");
+
+	/** Claims Writ sets itself; a grant may not set or shadow them. */
+	static final Set<String> RESERVED_CLAIMS = Set.of("iss", "sub", "aud", "exp", "iat", "nbf", "jti", "client_id",
+			"scope", "grant", "policy_digest", "cnf", "act", "may_act", "azp", "auth_time", "acr", "amr", "typ");
+
+	private static final Pattern CLAIM_NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
 
 	private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
@@ -74,12 +81,111 @@ final class GrantCompiler {
 			yaml.problem(fields.get("audience"), "audience must be printable ASCII without spaces");
 		}
 		Set<String> scopes = scopes(yaml, fields);
+		Map<String, Set<String>> pins = pins(yaml, fields.get("claims"));
+		Optional<Condition> when = Optional.empty();
+		if (fields.containsKey("when")) {
+			String text = yaml.string(fields.get("when"), "when");
+			if (text != null) {
+				try {
+					when = Optional.of(Condition.compile(text));
+				}
+				catch (IllegalArgumentException ex) {
+					yaml.problem(fields.get("when"), "when is not a valid condition: " + ex.getMessage());
+				}
+			}
+		}
+		Map<String, Condition> tokenClaims = tokenClaims(yaml, fields.get("token_claims"));
 		Duration ttl = ttl(yaml, fields);
+		if (subject != null && id != null) {
+			guardrail(yaml, fields, id, subject, pins, when, trust.policy(subject.source()));
+		}
 		if (yaml.problemCount() > before || id == null || subject == null || audience == null || scopes == null
 				|| ttl == null) {
 			return null;
 		}
-		return new Grant(id, subject, audience, scopes, ttl, yaml.where(node));
+		return new Grant(id, subject, audience, scopes, pins, when, tokenClaims, ttl, yaml.where(node));
+	}
+
+	/**
+	 * The multi-tenant guardrail: on a shared issuer (GitHub, gitlab.com, accounts.google.com) anyone can mint a token;
+	 * only the tenant claims tell one organisation from another. A grant that does not pin every one of them to
+	 * literal values — in {@code claims:}, in a top-level {@code &&} term of {@code when:}, or for {@code sub} by an
+	 * exact {@code subject} — would let other tenants in, and is refused.
+	 */
+	private static void guardrail(StrictYaml yaml, Map<String, Node> fields, String id, SubjectMatcher subject,
+			Map<String, Set<String>> pins, Optional<Condition> when, SourcePolicy source) {
+		Set<String> pinned = new java.util.HashSet<>(pins.keySet());
+		when.ifPresent((condition) -> pinned.addAll(TenantPins.of(condition)));
+		if (subject instanceof SubjectMatcher.Exact) {
+			pinned.add("sub");
+		}
+		for (String claim : source.tenantClaims()) {
+			if (!pinned.contains(claim)) {
+				Node at = fields.containsKey("when") ? fields.get("when") : fields.get("id");
+				yaml.problem(at, "grant '" + id + "' trusts " + subject.source() + ", a shared issuer where anyone can "
+						+ "mint tokens, without pinning " + claim + ": any tenant of that issuer whose tokens match the "
+						+ "subject could get this token. Pin it: claims: { " + claim + ": \"<your " + claim + ">\" }"
+						+ (claim.equals("sub") ? " or an exact subject" : ""));
+			}
+		}
+	}
+
+	private static Map<String, Set<String>> pins(StrictYaml yaml, Node node) {
+		Map<String, Set<String>> pins = new java.util.LinkedHashMap<>();
+		if (node == null) {
+			return pins;
+		}
+		if (!(node instanceof org.yaml.snakeyaml.nodes.MappingNode mapping)) {
+			yaml.problem(node, "claims must map claim names to a value or a list of values");
+			return pins;
+		}
+		for (var tuple : mapping.getValue()) {
+			String name = yaml.string(tuple.getKeyNode(), "a claim name");
+			Node value = tuple.getValueNode();
+			List<String> values = (value instanceof org.yaml.snakeyaml.nodes.ScalarNode)
+					? java.util.Optional.ofNullable(yaml.string(value, "claim " + name)).map(List::of).orElse(null)
+					: yaml.strings(value, "claim " + name);
+			if (name != null && values != null) {
+				if (values.isEmpty()) {
+					yaml.problem(value, "claim " + name + " needs at least one value");
+				}
+				pins.put(name, new LinkedHashSet<>(values));
+			}
+		}
+		return pins;
+	}
+
+	private static Map<String, Condition> tokenClaims(StrictYaml yaml, Node node) {
+		Map<String, Condition> claims = new java.util.LinkedHashMap<>();
+		if (node == null) {
+			return claims;
+		}
+		if (!(node instanceof org.yaml.snakeyaml.nodes.MappingNode mapping)) {
+			yaml.problem(node, "token_claims must map claim names to expressions");
+			return claims;
+		}
+		for (var tuple : mapping.getValue()) {
+			String name = yaml.string(tuple.getKeyNode(), "a token claim name");
+			String text = yaml.string(tuple.getValueNode(), "a token claim expression");
+			if (name == null || text == null) {
+				continue;
+			}
+			if (RESERVED_CLAIMS.contains(name)) {
+				yaml.problem(tuple.getKeyNode(), "token claim " + name + " is set by Writ and cannot be granted");
+				continue;
+			}
+			if (!CLAIM_NAME.matcher(name).matches()) {
+				yaml.problem(tuple.getKeyNode(), "token claim names are lowercase letters, digits and '_'");
+				continue;
+			}
+			try {
+				claims.put(name, Condition.compileValue(text));
+			}
+			catch (IllegalArgumentException ex) {
+				yaml.problem(tuple.getValueNode(), "token claim " + name + " is not a valid expression: " + ex.getMessage());
+			}
+		}
+		return claims;
 	}
 
 	private static SubjectMatcher subject(StrictYaml yaml, Map<String, Node> fields, TrustDecoder trust) {

@@ -36,7 +36,14 @@ public final class PolicyLoader {
 	/** Largest policy, bundle or JWKS file read. */
 	static final long MAX_FILE_BYTES = 1024 * 1024;
 
-	private static final Set<String> TOP_LEVEL = Set.of("spiffe", "oidc", "grants");
+	private static final Set<String> TOP_LEVEL = Set.of("spiffe", "oidc", "parameters", "grants");
+
+	private static final java.util.regex.Pattern PARAMETER = java.util.regex.Pattern.compile("[a-z][a-z0-9_]{0,63}");
+
+	// Parameters RFC 6749 and RFC 8693 define (and client authentication uses) cannot be redeclared.
+	private static final Set<String> STANDARD_PARAMETERS = Set.of("grant_type", "subject_token", "subject_token_type",
+			"actor_token", "actor_token_type", "requested_token_type", "audience", "resource", "scope", "client_id",
+			"client_secret", "client_assertion", "client_assertion_type");
 
 	private final TrustFactory trust;
 
@@ -89,6 +96,16 @@ public final class PolicyLoader {
 		TrustDecoder trust = new TrustDecoder(this.trust, this.keysDirectory, directory.toAbsolutePath().getParent());
 		documents.forEach((d) -> d.each("spiffe", (node) -> trust.spiffe(d.yaml(), node)));
 		documents.forEach((d) -> d.each("oidc", (node) -> trust.oidc(d.yaml(), node)));
+		Set<String> parameters = new java.util.LinkedHashSet<>();
+		documents.forEach((d) -> d.each("parameters", (node) -> {
+			String name = d.yaml().string(node, "a parameter name");
+			if (name != null && (!PARAMETER.matcher(name).matches() || STANDARD_PARAMETERS.contains(name))) {
+				d.yaml().problem(node, "parameter '" + name + "' is not a lowercase extension parameter name");
+			}
+			else if (name != null) {
+				parameters.add(name);
+			}
+		}));
 		GrantCompiler compiler = new GrantCompiler(this.defaultTtl, this.maxTtl);
 		List<Grant> grants = new ArrayList<>();
 		documents.forEach((d) -> d.each("grants", (node) -> {
@@ -101,7 +118,7 @@ public final class PolicyLoader {
 			problems.sort(Comparator.comparing((PolicyProblem p) -> p.file().toString()).thenComparingInt(PolicyProblem::line));
 			throw new PolicyException(problems);
 		}
-		return new PolicySet(TrustSet.of(trust.sources()), trust.attributes(), grants,
+		return new PolicySet(TrustSet.of(trust.sources()), trust.policies(), parameters, grants,
 				HexFormat.of().formatHex(digest.digest()));
 	}
 

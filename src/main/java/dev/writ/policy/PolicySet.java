@@ -1,13 +1,16 @@
 package dev.writ.policy;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
-import dev.writ.context.AttributeMapping;
 import dev.writ.context.ExchangeContext;
 import dev.writ.error.ErrorCode;
 import dev.writ.request.ExchangeRequest;
@@ -19,23 +22,28 @@ import dev.writ.trust.VerifiedSubject;
  * Immutable; a reload builds a new one and swaps it in whole, so an exchange always sees trust and grants of the
  * same version.
  *
- * <p>Deny by default. Grants are tried in order (files by name, grants in file order); the first grant that matches
- * the subject, the requested target and every requested scope decides. A request may narrow a grant, never widen
- * it.
+ * <p>Deny by default. Grants are tried in order (files by name, grants in file order); a grant is eligible when its
+ * source and subject match the verified subject, its audience is the requested target, its pinned claims have their
+ * values and its condition is true. The first eligible grant that covers every requested scope decides. A request
+ * may narrow a grant, never widen it; grants are never combined.
  */
 public final class PolicySet {
 
 	private final TrustSet trust;
 
-	private final Map<String, AttributeMapping> attributes;
+	private final Map<String, SourcePolicy> sources;
+
+	private final Set<String> parameters;
 
 	private final List<Grant> grants;
 
 	private final String digest;
 
-	PolicySet(TrustSet trust, Map<String, AttributeMapping> attributes, List<Grant> grants, String digest) {
+	PolicySet(TrustSet trust, Map<String, SourcePolicy> sources, Set<String> parameters, List<Grant> grants,
+			String digest) {
 		this.trust = Objects.requireNonNull(trust, "trust cannot be null");
-		this.attributes = Map.copyOf(attributes);
+		this.sources = Map.copyOf(sources);
+		this.parameters = Set.copyOf(parameters);
 		this.grants = List.copyOf(grants);
 		this.digest = Objects.requireNonNull(digest, "digest cannot be null");
 	}
@@ -55,57 +63,168 @@ public final class PolicySet {
 		return this.grants.size();
 	}
 
+	/** The extension parameters requests may carry for policies to read. */
+	public Set<String> parameters() {
+		return this.parameters;
+	}
+
 	/** The context of an exchange: the subject with the attributes its source maps from it. */
 	public ExchangeContext context(VerifiedSubject subject, ExchangeRequest request, Instant time) {
-		AttributeMapping mapping = this.attributes.getOrDefault(subject.trustSource(), AttributeMapping.none());
-		return new ExchangeContext(subject, mapping.evaluate(subject), request, time);
+		return new ExchangeContext(subject, source(subject).attributes().evaluate(subject), request, time);
 	}
 
 	/** Decides one exchange. */
 	public Decision decide(ExchangeContext context) {
-		VerifiedSubject subject = context.subject();
-		List<Grant> forSubject = this.grants.stream().filter((g) -> g.subject().matches(subject)).toList();
-		String who = subject.subject() + " of " + subject.trustSource();
-		if (forSubject.isEmpty()) {
-			return deny(ErrorCode.INVALID_TARGET, "no grant allows this subject a token", "no grant matches subject " + who);
-		}
-		Optional<String> target = context.request().target();
-		List<Grant> forTarget;
-		if (target.isPresent()) {
-			forTarget = forSubject.stream().filter((g) -> g.audience().equals(target.get())).toList();
-			if (forTarget.isEmpty()) {
-				return deny(ErrorCode.INVALID_TARGET, "the requested target is not granted to this subject",
-						"no grant for subject " + who + " names the requested target");
-			}
-		}
-		else {
-			if (forSubject.stream().map(Grant::audience).distinct().count() > 1) {
-				return deny(ErrorCode.INVALID_TARGET, "audience is required: this subject is granted several targets",
-						"no target requested and grants for subject " + who + " name several");
-			}
-			forTarget = forSubject;
-		}
-		Set<String> requested = context.request().scopes();
-		if (requested.isEmpty()) {
-			// RFC 6749 §3.3: with no scope requested, the server uses a default: the grant's scopes.
-			Grant grant = forTarget.get(0);
-			return allow(grant, grant.scopes());
-		}
-		for (Grant grant : forTarget) {
-			if (grant.scopes().containsAll(requested)) {
-				return allow(grant, requested);
-			}
-		}
-		return deny(ErrorCode.INVALID_SCOPE, "the requested scope exceeds what is granted",
-				"no grant for subject " + who + " and this target covers every requested scope");
+		return evaluate(context, null);
 	}
 
-	private Decision allow(Grant grant, Set<String> scopes) {
-		return new Decision.Allow(grant.id(), grant.audience(), scopes, grant.ttl(), this.digest);
+	/** Decides one exchange and says why, grant by grant. */
+	public Explanation explain(ExchangeContext context) {
+		List<Explanation.Step> steps = new ArrayList<>();
+		Decision decision = evaluate(context, steps);
+		return new Explanation(decision, steps);
+	}
+
+	private SourcePolicy source(VerifiedSubject subject) {
+		return this.sources.getOrDefault(subject.trustSource(), SourcePolicy.DEFAULT);
+	}
+
+	private Decision evaluate(ExchangeContext context, List<Explanation.Step> trace) {
+		VerifiedSubject subject = context.subject();
+		String who = subject.subject() + " of " + subject.trustSource();
+		Optional<String> target = context.request().target();
+		Set<String> requested = context.request().scopes();
+		Activation activation = new Activation(context, this.parameters);
+		Set<String> subjectAudiences = new LinkedHashSet<>();
+		List<Grant> eligible = new ArrayList<>();
+		for (Grant grant : this.grants) {
+			if (!grant.subject().matches(subject)) {
+				step(trace, grant, Explanation.Outcome.SUBJECT, "subject or source does not match");
+				continue;
+			}
+			subjectAudiences.add(grant.audience());
+			if (target.isPresent() && !grant.audience().equals(target.get())) {
+				step(trace, grant, Explanation.Outcome.TARGET, "grants " + grant.audience() + ", not " + target.get());
+				continue;
+			}
+			Optional<String> unpinned = grant.unpinned(subject.claims());
+			if (unpinned.isPresent()) {
+				step(trace, grant, Explanation.Outcome.CLAIMS, "claim " + unpinned.get() + " is not one of "
+						+ grant.pins().get(unpinned.get()));
+				continue;
+			}
+			if (grant.when().isPresent()) {
+				Condition.Outcome outcome = grant.when().get().test(activation.get());
+				if (outcome != Condition.Outcome.TRUE) {
+					step(trace, grant, Explanation.Outcome.CONDITION, "when " + ((outcome == Condition.Outcome.ERROR)
+							? "could not be evaluated (a value it reads is missing)" : "is false") + ": " + grant.when().get());
+					continue;
+				}
+			}
+			eligible.add(grant);
+		}
+		if (subjectAudiences.isEmpty()) {
+			return deny(ErrorCode.INVALID_TARGET, "no grant allows this subject a token", "no grant matches subject " + who);
+		}
+		if (target.isEmpty() && subjectAudiences.size() > 1) {
+			return deny(ErrorCode.INVALID_TARGET, "audience is required: this subject is granted several targets",
+					"no target requested and grants for subject " + who + " name several");
+		}
+		if (eligible.isEmpty()) {
+			return deny(ErrorCode.INVALID_TARGET, "no grant allows this request",
+					"no grant for subject " + who + " allows the target and its conditions");
+		}
+		for (Grant grant : eligible) {
+			Set<String> scopes = requested.isEmpty() ? grant.scopes() : requested;
+			if (!grant.scopes().containsAll(scopes)) {
+				Set<String> missing = new LinkedHashSet<>(scopes);
+				missing.removeAll(grant.scopes());
+				step(trace, grant, Explanation.Outcome.SCOPE, "does not grant " + missing);
+				continue;
+			}
+			Decision decision = allow(context, grant, scopes, activation);
+			step(trace, grant, Explanation.Outcome.CHOSEN, (decision instanceof Decision.Deny deny) ? deny.detail()
+					: "allows " + grant.audience() + " with " + scopes);
+			eligible.subList(eligible.indexOf(grant) + 1, eligible.size())
+				.forEach((later) -> step(trace, later, Explanation.Outcome.NOT_REACHED, "an earlier grant decided"));
+			return decision;
+		}
+		// RFC 6749 §3.3: scopes beyond what is granted answer invalid_scope.
+		return deny(ErrorCode.INVALID_SCOPE, "the requested scope exceeds what is granted",
+				"no eligible grant for subject " + who + " covers every requested scope");
+	}
+
+	private Decision allow(ExchangeContext context, Grant grant, Set<String> scopes, Activation activation) {
+		Duration ttl = grant.ttl();
+		if (source(context.subject()).capTtlToSubject()) {
+			Duration remaining = Duration.between(context.time(), context.subject().expiresAt());
+			if (remaining.compareTo(Duration.ofSeconds(1)) < 0) {
+				return deny(ErrorCode.INVALID_REQUEST, "subject_token is about to expire",
+						"subject token expires at " + context.subject().expiresAt() + ", within a second");
+			}
+			if (remaining.compareTo(ttl) < 0) {
+				ttl = Duration.ofSeconds(remaining.toSeconds());
+			}
+		}
+		Map<String, Object> claims = new LinkedHashMap<>();
+		for (Map.Entry<String, Condition> claim : grant.tokenClaims().entrySet()) {
+			Optional<Object> value = claim.getValue().value(activation.get());
+			if (value.isEmpty()) {
+				// A grant that cannot compute the claims it promises issues nothing.
+				return deny(ErrorCode.INVALID_TARGET, "no grant allows this request",
+						"grant " + grant.id() + ": token claim " + claim.getKey() + " could not be computed");
+			}
+			claims.put(claim.getKey(), value.get());
+		}
+		return new Decision.Allow(grant.id(), grant.audience(), scopes, ttl, claims, this.digest);
+	}
+
+	private static void step(List<Explanation.Step> trace, Grant grant, Explanation.Outcome outcome, String reason) {
+		if (trace != null) {
+			trace.add(new Explanation.Step(grant.id(), grant.source(), outcome, reason));
+		}
 	}
 
 	private Decision deny(ErrorCode code, String description, String detail) {
 		return new Decision.Deny(code, description, detail, this.digest);
+	}
+
+	/** The CEL activation of one exchange, built once and only if a condition or claim needs it. */
+	private static final class Activation {
+
+		private final ExchangeContext context;
+
+		private final Set<String> parameters;
+
+		private Map<String, Object> values;
+
+		Activation(ExchangeContext context, Set<String> parameters) {
+			this.context = context;
+			this.parameters = parameters;
+		}
+
+		Map<String, Object> get() {
+			if (this.values == null) {
+				ExchangeRequest request = this.context.request();
+				Map<String, String> params = new LinkedHashMap<>();
+				request.parameters().forEach((name, value) -> {
+					if (this.parameters.contains(name)) {
+						params.put(name, value);
+					}
+				});
+				Map<String, Object> requestValues = new LinkedHashMap<>();
+				requestValues.put("audience", request.audience().orElse(""));
+				requestValues.put("resource", request.resource().map(Object::toString).orElse(""));
+				requestValues.put("scopes", List.copyOf(request.scopes()));
+				requestValues.put("params", params);
+				VerifiedSubject subject = this.context.subject();
+				this.values = Map.of("subject", subject.subject(), "source", subject.trustSource(), "claims",
+						Condition.celValue(subject.claims()), "attributes", this.context.attributes(), "request",
+						requestValues, "now", this.context.time().getEpochSecond());
+			}
+			return this.values;
+		}
+
 	}
 
 }

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Known OIDC issuers of workload identity: their issuer (when it is one for everybody) and how the claims their real
@@ -12,8 +13,11 @@ import java.util.Optional;
  */
 enum Preset {
 
-	/** GitHub Actions: {@code core.getIDToken(audience)}; sub is {@code repo:OWNER/REPO:...}. */
-	GITHUB_ACTIONS("github-actions", "https://token.actions.githubusercontent.com", Map.of(
+	/**
+	 * GitHub Actions: {@code core.getIDToken(audience)}; sub is {@code repo:OWNER/REPO:...}. Shared by every
+	 * repository on GitHub: grants must pin the owner by its immutable id (an owner's name can be re-registered).
+	 */
+	GITHUB_ACTIONS("github-actions", "https://token.actions.githubusercontent.com", Set.of("repository_owner_id"), Map.of(
 			"tenant", "claims.repository_owner",
 			"tenant_id", "claims.repository_owner_id",
 			"service", "claims.repository",
@@ -21,8 +25,11 @@ enum Preset {
 			"ref", "claims.ref",
 			"workflow", "claims.job_workflow_ref")),
 
-	/** GitLab CI/CD {@code id_tokens} (gitlab.com; set {@code issuer} for a self-managed instance). */
-	GITLAB("gitlab", "https://gitlab.com", Map.of(
+	/**
+	 * GitLab CI/CD {@code id_tokens} (gitlab.com; set {@code issuer} for a self-managed instance). gitlab.com is shared
+	 * by every group: grants must pin the top-level namespace by id.
+	 */
+	GITLAB("gitlab", "https://gitlab.com", Set.of("namespace_id"), Map.of(
 			"tenant", "claims.namespace_path",
 			"tenant_id", "claims.namespace_id",
 			"service", "claims.project_path",
@@ -31,27 +38,30 @@ enum Preset {
 			"ref_protected", "claims.ref_protected")),
 
 	/** A projected, audience-bound Kubernetes service-account token; the issuer is the cluster's. */
-	KUBERNETES("kubernetes", null, Map.of(
+	KUBERNETES("kubernetes", null, Set.of(), Map.of(
 			"namespace", "claims[\"kubernetes.io\"].namespace",
 			"service", "claims[\"kubernetes.io\"].serviceaccount.name",
 			"pod", "claims[\"kubernetes.io\"].pod.name")),
 
 	/** AWS STS {@code GetWebIdentityToken} (outbound identity federation); the issuer is the account's. */
-	AWS("aws", null, Map.of(
+	AWS("aws", null, Set.of(), Map.of(
 			"tenant", "claims[\"https://sts.amazonaws.com/\"].aws_account",
 			"org", "claims[\"https://sts.amazonaws.com/\"].org_id",
 			"region", "claims[\"https://sts.amazonaws.com/\"].source_region",
 			"service", "claims.sub")),
 
-	/** A Google Cloud metadata-server identity token ({@code format=full}). */
-	GCP("gcp", "https://accounts.google.com", Map.of(
+	/**
+	 * A Google Cloud metadata-server identity token ({@code format=full}). accounts.google.com is shared by every
+	 * Google account: grants must name the service account exactly ({@code sub}, its unique numeric id).
+	 */
+	GCP("gcp", "https://accounts.google.com", Set.of("sub"), Map.of(
 			"tenant", "claims.google.compute_engine.project_id",
 			"service", "claims.email",
 			"zone", "claims.google.compute_engine.zone",
 			"instance", "claims.google.compute_engine.instance_name")),
 
 	/** A Microsoft Entra managed-identity token; the issuer names the tenant. */
-	AZURE("azure", null, Map.of(
+	AZURE("azure", null, Set.of(), Map.of(
 			"tenant", "claims.tid",
 			"service", "claims.xms_mirid",
 			"object", "claims.oid"));
@@ -60,12 +70,20 @@ enum Preset {
 
 	private final String issuer;
 
+	private final Set<String> tenantClaims;
+
 	private final Map<String, String> attributes;
 
-	Preset(String id, String issuer, Map<String, String> attributes) {
+	Preset(String id, String issuer, Set<String> tenantClaims, Map<String, String> attributes) {
 		this.id = id;
 		this.issuer = issuer;
+		this.tenantClaims = tenantClaims;
 		this.attributes = attributes;
+	}
+
+	/** The claims that tell one tenant of this shared issuer from another; empty for single-tenant issuers. */
+	Set<String> tenantClaims() {
+		return this.tenantClaims;
 	}
 
 	static Optional<Preset> of(String id) {

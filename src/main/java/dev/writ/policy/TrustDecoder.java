@@ -38,11 +38,13 @@ final class TrustDecoder {
 
 	private static final Logger logger = LoggerFactory.getLogger(TrustDecoder.class);
 
-	private static final Set<String> SPIFFE_KEYS = Set.of("trust_domain", "bundle", "demo", "attributes");
+	private static final Set<String> SPIFFE_KEYS = Set.of("trust_domain", "bundle", "demo", "attributes",
+			"cap_ttl_to_subject");
 
 	private static final Set<String> BUNDLE_KEYS = Set.of("file", "endpoint", "workload_api");
 
-	private static final Set<String> OIDC_KEYS = Set.of("name", "preset", "issuer", "audience", "jwks", "attributes");
+	private static final Set<String> OIDC_KEYS = Set.of("name", "preset", "issuer", "audience", "jwks", "attributes",
+			"tenant_claims", "cap_ttl_to_subject");
 
 	private static final Set<String> JWKS_KEYS = Set.of("url", "file");
 
@@ -56,7 +58,7 @@ final class TrustDecoder {
 
 	private final List<TrustSource> sources = new ArrayList<>();
 
-	private final Map<String, AttributeMapping> attributes = new LinkedHashMap<>();
+	private final Map<String, SourcePolicy> policies = new LinkedHashMap<>();
 
 	private final Map<String, String> seen = new HashMap<>();
 
@@ -75,9 +77,14 @@ final class TrustDecoder {
 		return this.sources;
 	}
 
-	/** Attribute mappings by source id. */
-	Map<String, AttributeMapping> attributes() {
-		return this.attributes;
+	/** Source policies (attributes, tenant claims, TTL capping) by source id. */
+	Map<String, SourcePolicy> policies() {
+		return this.policies;
+	}
+
+	/** The source policy of a source decoded so far. */
+	SourcePolicy policy(String sourceId) {
+		return this.policies.getOrDefault(sourceId, SourcePolicy.DEFAULT);
 	}
 
 	/** The trust domains of the SPIFFE entries decoded so far. */
@@ -127,6 +134,7 @@ final class TrustDecoder {
 			yaml.problem(entry.get("bundle"), "bundle needs exactly one of file, endpoint and workload_api");
 		}
 		AttributeMapping mapping = attributes(yaml, entry.get("attributes"), Map.of());
+		boolean cap = capTtl(yaml, entry);
 		if (yaml.problemCount() > before || trustDomain == null) {
 			return;
 		}
@@ -153,7 +161,7 @@ final class TrustDecoder {
 			}
 			if (source != null) {
 				this.sources.add(source);
-				this.attributes.put(id, mapping);
+				this.policies.put(id, new SourcePolicy(mapping, Set.of(), cap));
 			}
 		}
 		catch (TrustConfigurationException ex) {
@@ -210,6 +218,12 @@ final class TrustDecoder {
 		Set<String> audiences = audiences(yaml, entry.get("audience"));
 		AttributeMapping mapping = attributes(yaml, entry.get("attributes"),
 				(preset != null) ? preset.attributes() : Map.of());
+		Set<String> tenantClaims = (preset != null) ? preset.tenantClaims() : Set.of();
+		if (entry.containsKey("tenant_claims")) {
+			List<String> declared = yaml.strings(entry.get("tenant_claims"), "tenant_claims");
+			tenantClaims = (declared == null) ? tenantClaims : new LinkedHashSet<>(declared);
+		}
+		boolean cap = capTtl(yaml, entry);
 		Keys keys = keys(yaml, entry.get("jwks"));
 		if (yaml.problemCount() > before || name == null || issuer == null || keys == null) {
 			return;
@@ -225,7 +239,7 @@ final class TrustDecoder {
 			};
 			if (source != null) {
 				this.sources.add(source);
-				this.attributes.put(name, mapping);
+				this.policies.put(name, new SourcePolicy(mapping, tenantClaims, cap));
 			}
 		}
 		catch (TrustConfigurationException ex) {
@@ -310,6 +324,12 @@ final class TrustDecoder {
 			}
 		}
 		return new LinkedHashSet<>(values);
+	}
+
+	// Secure default: an issued token never outlives the identity that obtained it.
+	private static boolean capTtl(StrictYaml yaml, Map<String, Node> entry) {
+		return !entry.containsKey("cap_ttl_to_subject")
+				|| !Boolean.FALSE.equals(yaml.bool(entry.get("cap_ttl_to_subject"), "cap_ttl_to_subject"));
 	}
 
 	private static AttributeMapping attributes(StrictYaml yaml, Node node, Map<String, String> defaults) {

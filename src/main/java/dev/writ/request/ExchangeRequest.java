@@ -1,6 +1,7 @@
 package dev.writ.request;
 
 import java.net.URI;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -18,10 +19,12 @@ import java.util.Set;
  * @param actorToken the actor token, if any (unverified)
  * @param actorTokenType its type, present exactly when {@code actorToken} is
  * @param clientId the {@code client_id} the caller declared, if any; unauthenticated, so informational only
+ * @param parameters every other parameter, by name (RFC 6749 §3.2 extension parameters); policies see only those
+ * they declare
  */
 public record ExchangeRequest(String subjectToken, String subjectTokenType, Optional<String> audience,
 		Optional<URI> resource, Set<String> scopes, String requestedTokenType, Optional<String> actorToken,
-		Optional<String> actorTokenType, Optional<String> clientId) {
+		Optional<String> actorTokenType, Optional<String> clientId, Map<String, String> parameters) {
 
 	public ExchangeRequest {
 		Objects.requireNonNull(subjectToken, "subjectToken cannot be null");
@@ -33,6 +36,7 @@ public record ExchangeRequest(String subjectToken, String subjectTokenType, Opti
 		Objects.requireNonNull(actorToken, "actorToken cannot be null");
 		Objects.requireNonNull(actorTokenType, "actorTokenType cannot be null");
 		Objects.requireNonNull(clientId, "clientId cannot be null");
+		parameters = Map.copyOf(parameters);
 	}
 
 	/** The one target the token is for: the audience, else the resource. */

@@ -30,6 +30,9 @@ public final class ExchangeRequestParser {
 
 	private static final Set<String> TARGET_PARAMETERS = Set.of("audience", "resource");
 
+	private static final Set<String> KNOWN = Set.of("grant_type", "subject_token", "subject_token_type", "actor_token",
+			"actor_token_type", "requested_token_type", "audience", "resource", "scope", "client_id");
+
 	private static final Set<String> REQUESTED_TOKEN_TYPES = Set.of(TokenTypes.ACCESS_TOKEN, TokenTypes.JWT);
 
 	/**
@@ -71,8 +74,14 @@ public final class ExchangeRequestParser {
 		Set<String> scopes = optional(parameters, "scope").map(ExchangeRequestParser::parseScope).orElse(Set.of());
 		Optional<String> clientId = optional(parameters, "client_id");
 		clientId.ifPresent(ExchangeRequestParser::checkClientId);
+		Map<String, String> extensions = new java.util.LinkedHashMap<>();
+		parameters.forEach((name, values) -> {
+			if (!KNOWN.contains(name)) {
+				optional(parameters, name).ifPresent((value) -> extensions.put(name, value));
+			}
+		});
 		return new ExchangeRequest(subjectToken, subjectTokenType, audience, resource, scopes, requestedTokenType,
-				actorToken, actorTokenType, clientId);
+				actorToken, actorTokenType, clientId, extensions);
 	}
 
 	private static void checkOnceAndBounded(String name, List<String> values) {

@@ -34,7 +34,7 @@ class AccessTokenMinterTests {
 		SigningKeys keys = new KeyDirectory(this.keysDir, Clock.fixed(NOW, ZoneOffset.UTC)).loadOrGenerate(KeyAlgorithm.ES256);
 		AccessTokenMinter minter = new AccessTokenMinter("https://writ.example.org", () -> keys);
 		Decision.Allow allow = new Decision.Allow("g", "https://api.example.org", Set.of("write", "read"),
-				Duration.ofMinutes(5), "digest");
+				Duration.ofMinutes(5), Map.of("tenant", "acme", "tier", 2L), "digest");
 
 		IssuedToken token = minter.mint(TestExchanges.context("spiffe://prod.example.org/a", NOW), allow);
 
@@ -51,7 +51,11 @@ class AccessTokenMinterTests {
 			.containsEntry("iat", NOW.getEpochSecond())
 			.containsEntry("nbf", NOW.getEpochSecond())
 			.containsEntry("exp", NOW.plusSeconds(300).getEpochSecond())
-			.containsEntry("jti", token.jti());
+			.containsEntry("jti", token.jti())
+			.containsEntry("tenant", "acme")
+			.containsEntry("tier", 2L)
+			.containsEntry("grant", "g")
+			.containsEntry("policy_digest", "digest");
 		assertThat(token.scopes()).containsExactly("read", "write");
 		assertThat(token.toString()).doesNotContain(token.value());
 	}
@@ -60,7 +64,7 @@ class AccessTokenMinterTests {
 	void mintWhenCalledTwiceThenDistinctJti() throws Exception {
 		SigningKeys keys = new KeyDirectory(this.keysDir, Clock.fixed(NOW, ZoneOffset.UTC)).loadOrGenerate(KeyAlgorithm.ES256);
 		AccessTokenMinter minter = new AccessTokenMinter("https://writ.example.org", () -> keys);
-		Decision.Allow allow = new Decision.Allow("g", "a", Set.of(), Duration.ofMinutes(1), "d");
+		Decision.Allow allow = new Decision.Allow("g", "a", Set.of(), Duration.ofMinutes(1), Map.of(), "d");
 
 		IssuedToken first = minter.mint(TestExchanges.context("spiffe://prod.example.org/a", NOW), allow);
 		IssuedToken second = minter.mint(TestExchanges.context("spiffe://prod.example.org/a", NOW), allow);

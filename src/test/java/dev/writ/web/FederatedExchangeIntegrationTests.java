@@ -71,11 +71,13 @@ class FederatedExchangeIntegrationTests {
 				  - id: deploy-payments
 				    trust: github
 				    subject: repo:acme/payments:environment:prod
+				    claims: { repository_owner_id: "4242" }
 				    audience: https://deploy.example.org
 				    scopes: [deploy]
 				  - id: web-artifacts
 				    trust: gitlab
 				    subject_pattern: "project_path:acme/web:ref_type:branch:ref:[a-z0-9._/-]+"
+				    when: claims.namespace_id == '77' && claims.ref_protected == 'true'
 				    audience: https://artifacts.example.org
 				    scopes: [artifacts:write]
 				  - id: orders-inventory

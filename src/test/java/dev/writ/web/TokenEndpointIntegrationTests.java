@@ -96,7 +96,8 @@ class TokenEndpointIntegrationTests {
 
 	@Test
 	void exchangeWhenValidSvidThenAccessTokenThatAResourceServerAccepts() throws Exception {
-		Response response = exchange(form(AUTHORITY.svid(CHECKOUT).sign(), PAYMENTS, "payments:charge"));
+		Response response = exchange(form(AUTHORITY.svid(CHECKOUT).expiresIn(Duration.ofMinutes(10)).sign(), PAYMENTS,
+				"payments:charge"));
 
 		assertThat(response.status()).isEqualTo(200);
 		assertThat(response.headers().firstValue("Cache-Control")).hasValueSatisfying((v) -> assertThat(v).contains("no-store"));
@@ -118,6 +119,8 @@ class TokenEndpointIntegrationTests {
 		assertThat(jwt.getId()).isNotBlank();
 		assertThat(jwt.getNotBefore()).isEqualTo(jwt.getIssuedAt());
 		assertThat(Duration.between(jwt.getIssuedAt(), jwt.getExpiresAt())).isEqualTo(Duration.ofMinutes(5));
+		assertThat(jwt.getClaimAsString("grant")).isEqualTo("checkout-pays");
+		assertThat(jwt.getClaimAsString("policy_digest")).hasSize(64);
 	}
 
 	@Test
@@ -126,6 +129,13 @@ class TokenEndpointIntegrationTests {
 
 		assertThatExceptionOfType(JwtValidationException.class)
 			.isThrownBy(() -> resourceServer(LEDGER).decode((String) response.json().get("access_token")));
+	}
+
+	@Test
+	void exchangeWhenSubjectTokenExpiresSoonerThanTheGrantThenTokenLivesNoLonger() throws Exception {
+		Response response = exchange(form(AUTHORITY.svid(CHECKOUT).expiresIn(Duration.ofMinutes(2)).sign(), PAYMENTS, null));
+
+		assertThat(((Number) response.json().get("expires_in")).longValue()).isBetween(118L, 120L);
 	}
 
 	@Test
