@@ -82,6 +82,12 @@ public final class PolicySet {
 	public Explanation explain(ExchangeContext context) {
 		List<Explanation.Step> steps = new ArrayList<>();
 		Decision decision = evaluate(context, steps);
+		// In policy order, as an admin reads them.
+		Map<String, Integer> order = new LinkedHashMap<>();
+		for (int i = 0; i < this.grants.size(); i++) {
+			order.put(this.grants.get(i).id(), i);
+		}
+		steps.sort(java.util.Comparator.comparingInt((Explanation.Step step) -> order.get(step.grant())));
 		return new Explanation(decision, steps);
 	}
 

@@ -264,6 +264,69 @@ class PolicyLoaderTests {
 	}
 
 	@Test
+	void loadWhenSharedIssuerGrantDoesNotPinTheTenantThenRefusedWithTheHoleExplained() throws IOException {
+		Path dir = policies("""
+				oidc:
+				  - name: github
+				    preset: github-actions
+				""", """
+				grants:
+				  - id: deploy
+				    trust: github
+				    subject: repo:acme/payments:environment:prod
+				    audience: https://deploy.example.org
+				    scopes: [deploy]
+				  - id: deploy-or
+				    trust: github
+				    subject: repo:acme/payments:environment:prod
+				    audience: https://deploy.example.org
+				    scopes: [deploy]
+				    when: claims.repository_owner_id == '4242' || claims.ref == 'refs/heads/main'
+				  - id: deploy-pinned
+				    trust: github
+				    subject: repo:acme/payments:environment:prod
+				    audience: https://deploy.example.org
+				    scopes: [deploy]
+				    claims: { repository_owner_id: "4242" }
+				  - id: deploy-pinned-by-when
+				    trust: github
+				    subject_pattern: "repo:acme/.*"
+				    audience: https://deploy.example.org
+				    scopes: [deploy]
+				    when: claims.repository_owner_id == '4242' && claims.environment == 'prod'
+				""");
+
+		assertThatExceptionOfType(PolicyException.class).isThrownBy(() -> this.loader.load(dir))
+			.satisfies((ex) -> assertThat(ex.problems()).hasSize(2).extracting(PolicyProblem::toString)
+				.anySatisfy((p) -> assertThat(p).contains("b-grants.yaml:2:").contains("grant 'deploy' trusts github")
+					.contains("without pinning repository_owner_id").contains("any tenant of that issuer"))
+				.anySatisfy((p) -> assertThat(p).contains("b-grants.yaml:12:").contains("grant 'deploy-or'")));
+	}
+
+	@Test
+	void loadWhenConditionsAndTokenClaimsWrongThenEveryProblemWithItsLine() throws IOException {
+		Path dir = policies(TRUST, """
+				parameters: [tenant, scope]
+				grants:
+				  - id: a
+				    subject: spiffe://prod.example.org/a
+				    audience: https://a.example.org
+				    scopes: [read]
+				    when: attributes.environment = 'prod'
+				    token_claims:
+				      sub: "'x'"
+				      tenant: request.params.tenant +
+				""");
+
+		assertThatExceptionOfType(PolicyException.class).isThrownBy(() -> this.loader.load(dir))
+			.satisfies((ex) -> assertThat(ex.problems()).extracting(PolicyProblem::toString)
+				.anySatisfy((p) -> assertThat(p).contains("b-grants.yaml:1:").contains("parameter 'scope'"))
+				.anySatisfy((p) -> assertThat(p).contains("b-grants.yaml:7:").contains("when is not a valid condition"))
+				.anySatisfy((p) -> assertThat(p).contains("b-grants.yaml:9:").contains("token claim sub is set by Writ"))
+				.anySatisfy((p) -> assertThat(p).contains("b-grants.yaml:10:").contains("token claim tenant is not a valid")));
+	}
+
+	@Test
 	void loadWhenDirectoryMissingThenRefused() {
 		assertThatExceptionOfType(PolicyException.class).isThrownBy(() -> this.loader.load(this.root.resolve("nope")))
 			.satisfies((ex) -> assertThat(ex.problems()).singleElement()

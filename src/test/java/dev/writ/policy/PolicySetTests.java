@@ -22,6 +22,7 @@ import dev.writ.error.ErrorCode;
 import dev.writ.request.ExchangeRequestParser;
 import dev.writ.request.TokenTypes;
 import dev.writ.testing.TestAuthority;
+import dev.writ.testing.TestExchanges;
 import dev.writ.trust.VerifiedSubject;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -161,6 +162,126 @@ class PolicySetTests {
 	@Test
 	void decideWhenSubjectDiffersByCaseThenDenied() {
 		assertThat(decide(this.prod, "/Checkout", "https://payments.example.org", null)).isInstanceOf(Decision.Deny.class);
+	}
+
+	private PolicySet load(String policies) throws IOException {
+		Path dir = Files.createDirectories(this.root.resolve("policies-" + Math.abs(policies.hashCode())));
+		Files.writeString(dir.resolve("policies.yaml"), policies);
+		return new PolicyLoader(TestTrust.factory(CLOCK), this.root.resolve("keys"), Duration.ofMinutes(5),
+				Duration.ofHours(1)).load(dir);
+	}
+
+	private static final String LANGUAGE = """
+			spiffe:
+			  - trust_domain: prod.example.org
+			    bundle: { file: keys/trust/prod.json }
+			    attributes:
+			      environment: spiffe.path[1]
+			      service: spiffe.path[3]
+			parameters: [tenant]
+			grants:
+			  - id: tenant-orders
+			    subject_pattern: spiffe://prod\\.example\\.org/ns/[a-z]+/sa/orders
+			    audience: https://orders.example.org
+			    scopes: [read, write]
+			    when: attributes.environment == 'prod' && request.params.tenant in ['acme', 'globex']
+			    token_claims:
+			      tenant: request.params.tenant
+			      environment: attributes.environment
+			    ttl: 10m
+			""";
+
+	private Decision decideWith(PolicySet set, TestAuthority authority, String path, Map<String, String> extra) {
+		String token = authority.svid(path).expiresIn(Duration.ofMinutes(30)).sign();
+		VerifiedSubject subject = TestTrust.verifier(CLOCK).verify(token, TokenTypes.JWT, set.trust());
+		Map<String, List<String>> form = new LinkedHashMap<>(TestExchanges.form(token));
+		form.put("audience", List.of("https://orders.example.org"));
+		extra.forEach((k, v) -> form.put(k, List.of(v)));
+		return set.decide(set.context(subject, new ExchangeRequestParser().parse(form), CLOCK.instant()));
+	}
+
+	@Test
+	void decideWhenConditionHoldsThenAllowWithTokenClaimsFromAttributesAndParameters() throws IOException {
+		PolicySet set = load(LANGUAGE);
+
+		Decision decision = decideWith(set, this.prod, "/ns/prod/sa/orders", Map.of("tenant", "acme"));
+
+		assertThat(decision).isInstanceOfSatisfying(Decision.Allow.class, (allow) -> {
+			assertThat(allow.claims()).containsEntry("tenant", "acme").containsEntry("environment", "prod");
+			assertThat(allow.ttl()).isEqualTo(Duration.ofMinutes(10));
+		});
+	}
+
+	@Test
+	void decideWhenConditionFailsOrReadsMissingValueThenDenied() throws IOException {
+		PolicySet set = load(LANGUAGE);
+
+		assertThat(decideWith(set, this.prod, "/ns/staging/sa/orders", Map.of("tenant", "acme")))
+			.isInstanceOfSatisfying(Decision.Deny.class, (deny) -> {
+				assertThat(deny.errorCode()).isEqualTo(ErrorCode.INVALID_TARGET);
+				assertThat(deny.description()).isEqualTo("no grant allows this request");
+			});
+		assertThat(decideWith(set, this.prod, "/ns/prod/sa/orders", Map.of("tenant", "initech")))
+			.isInstanceOf(Decision.Deny.class);
+		assertThat(decideWith(set, this.prod, "/ns/prod/sa/orders", Map.of())).isInstanceOf(Decision.Deny.class);
+	}
+
+	@Test
+	void decideWhenParameterNotDeclaredThenInvisibleToPolicies() throws IOException {
+		PolicySet set = load(LANGUAGE.replace("parameters: [tenant]", "parameters: [region]"));
+
+		assertThat(decideWith(set, this.prod, "/ns/prod/sa/orders", Map.of("tenant", "acme")))
+			.isInstanceOf(Decision.Deny.class);
+	}
+
+	@Test
+	void explainThenEveryGrantWithWhereAndWhyItStopped() throws IOException {
+		PolicySet set = load(LANGUAGE);
+		String token = this.prod.svid("/ns/staging/sa/orders").sign();
+		VerifiedSubject subject = TestTrust.verifier(CLOCK).verify(token, TokenTypes.JWT, set.trust());
+		Map<String, List<String>> form = new LinkedHashMap<>(TestExchanges.form(token));
+		form.put("tenant", List.of("acme"));
+
+		Explanation explanation = set.explain(set.context(subject, new ExchangeRequestParser().parse(form), CLOCK.instant()));
+
+		assertThat(explanation.decision()).isInstanceOf(Decision.Deny.class);
+		assertThat(explanation.grants()).singleElement().satisfies((step) -> {
+			assertThat(step.grant()).isEqualTo("tenant-orders");
+			assertThat(step.outcome()).isEqualTo(Explanation.Outcome.CONDITION);
+			assertThat(step.reason()).contains("is false").contains("attributes.environment == 'prod'");
+			assertThat(step.where()).contains("policies.yaml:");
+		});
+	}
+
+	@Test
+	void explainWhenAllowedThenChosenAndLaterGrantsNotReached() {
+		String token = this.prod.svid("/checkout").sign();
+		VerifiedSubject subject = TestTrust.verifier(CLOCK).verify(token, TokenTypes.JWT, this.policies.trust());
+		Map<String, List<String>> form = new LinkedHashMap<>(TestExchanges.form(token));
+		form.put("audience", List.of("https://payments.example.org"));
+
+		Explanation explanation = this.policies
+			.explain(this.policies.context(subject, new ExchangeRequestParser().parse(form), CLOCK.instant()));
+
+		assertThat(explanation.grants()).extracting(Explanation.Step::grant, Explanation.Step::outcome)
+			.containsExactly(org.assertj.core.api.Assertions.tuple("checkout-pays", Explanation.Outcome.CHOSEN),
+					org.assertj.core.api.Assertions.tuple("checkout-pays-admin", Explanation.Outcome.NOT_REACHED),
+					org.assertj.core.api.Assertions.tuple("checkout-ledger", Explanation.Outcome.TARGET),
+					org.assertj.core.api.Assertions.tuple("batch", Explanation.Outcome.SUBJECT));
+	}
+
+	@Test
+	void decideWhenSubjectTokenNearlyExpiredThenTtlCappedOrDenied() throws IOException {
+		String soon = this.prod.svid("/checkout").expiresIn(Duration.ofSeconds(90)).sign();
+		VerifiedSubject subject = TestTrust.verifier(CLOCK).verify(soon, TokenTypes.JWT, this.policies.trust());
+		Map<String, List<String>> form = new LinkedHashMap<>(TestExchanges.form(soon));
+		form.put("audience", List.of("https://payments.example.org"));
+
+		Decision decision = this.policies
+			.decide(this.policies.context(subject, new ExchangeRequestParser().parse(form), CLOCK.instant()));
+
+		assertThat(decision).isInstanceOfSatisfying(Decision.Allow.class,
+				(allow) -> assertThat(allow.ttl()).isEqualTo(Duration.ofSeconds(90)));
 	}
 
 	@Test
