@@ -1,18 +1,29 @@
 package dev.writ.cli;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import io.spiffe.spiffeid.SpiffeId;
 
 import dev.writ.keys.DemoAuthority;
 import dev.writ.keys.KeyConfigurationException;
+import com.nimbusds.jose.util.JSONObjectUtils;
+
+import dev.writ.policy.Decision;
 import dev.writ.policy.Durations;
+import dev.writ.policy.Explanation;
+import dev.writ.policy.PolicyTestRunner;
+import dev.writ.policy.Rehearsal;
+import dev.writ.request.ExchangeRequestParser;
+import dev.writ.request.TokenTypes;
 import dev.writ.policy.PolicyException;
 import dev.writ.policy.PolicyLoader;
 import dev.writ.policy.PolicySet;
@@ -28,6 +39,9 @@ import dev.writ.trust.TrustFactory;
  * <ul>
  * <li>{@code policy check [DIR] [--keys DIR] [--max-ttl D] [--default-ttl D] [--allow-loopback-http]}: loads the
  * policies as the server does, fetching nothing, and lists every problem with file and line; exit 1 on any.</li>
+ * <li>{@code policy test [DIR]}: runs the test cases of {@code DIR/tests/*.yaml}; exit 1 on any failure.</li>
+ * <li>{@code policy explain [DIR] --subject S ...}: decides one request and says why, grant by grant; exit 0 on
+ * allow, 3 on deny.</li>
  * <li>{@code dev svid SPIFFE_ID [--audience A]... [--ttl D] [--keys DIR]}: mints a JWT-SVID with the demo trust
  * domain's key, for trying an exchange with no SPIRE.</li>
  * </ul>
@@ -65,6 +79,8 @@ public final class WritCli {
 			String sub = arguments.next("a sub-command");
 			return switch (command + " " + sub) {
 				case "policy check" -> policyCheck(arguments);
+				case "policy test" -> policyTest(arguments);
+				case "policy explain" -> policyExplain(arguments);
 				case "dev svid" -> devSvid(arguments);
 				default -> throw new UsageException("unknown command: " + command + " " + sub);
 			};
@@ -77,25 +93,154 @@ public final class WritCli {
 	}
 
 	private int policyCheck(Arguments arguments) {
-		Path keys = Path.of(arguments.option("--keys", "keys"));
-		Duration maxTtl = duration(arguments.option("--max-ttl", "1h"));
-		Duration defaultTtl = duration(arguments.option("--default-ttl", "5m"));
-		boolean loopbackHttp = arguments.flag("--allow-loopback-http");
-		Path directory = Path.of(arguments.positional("policies"));
+		PolicyOptions options = PolicyOptions.of(arguments);
 		arguments.finish();
-		// Checks what the server would load, fetching nothing and connecting to nothing.
-		TrustFactory trust = new TrustFactory(new HttpFetcher(Duration.ofSeconds(2), Duration.ofSeconds(5), loopbackHttp),
-				RemoteKeys.RefreshPolicy.defaults(), this.clock, Runnable::run, false);
-		try (trust) {
-			PolicySet set = new PolicyLoader(trust, keys, defaultTtl, maxTtl).load(directory);
-			this.out.println("OK: " + directory + ": " + set.grantCount() + " grant(s), digest " + set.digest());
+		try (TrustFactory trust = options.trust(this.clock)) {
+			PolicySet set = options.load(trust);
+			this.out.println("OK: " + options.directory() + ": " + set.grantCount() + " grant(s), "
+					+ set.trust().sources().size() + " trust source(s), digest " + set.digest());
 			return 0;
 		}
 		catch (PolicyException ex) {
-			this.err.println(directory + ": " + ex.problems().size() + " problem(s):");
-			ex.problems().forEach((problem) -> this.err.println("  " + problem));
+			return problems(options.directory().toString(), ex);
+		}
+	}
+
+	private int policyTest(Arguments arguments) {
+		PolicyOptions options = PolicyOptions.of(arguments);
+		boolean verbose = arguments.flag("--explain");
+		arguments.finish();
+		try (TrustFactory trust = options.trust(this.clock)) {
+			PolicySet set = options.load(trust);
+			List<PolicyTestRunner.CaseResult> results = new PolicyTestRunner(set, this.clock).run(options.directory());
+			int failed = 0;
+			for (PolicyTestRunner.CaseResult result : results) {
+				this.out.println((result.passed() ? "PASS " : "FAIL ") + result.name() + "  (" + result.where() + ")");
+				result.mismatches().forEach((m) -> this.out.println("       " + m));
+				if ((!result.passed() || verbose) && result.explanation() != null) {
+					printSteps(result.explanation());
+				}
+				failed += result.passed() ? 0 : 1;
+			}
+			if (results.isEmpty()) {
+				this.err.println("writ: no test cases in " + options.directory().resolve("tests"));
+				return 1;
+			}
+			this.out.println((results.size() - failed) + " passed, " + failed + " failed");
+			return (failed == 0) ? 0 : 1;
+		}
+		catch (PolicyException ex) {
+			return problems(options.directory().toString(), ex);
+		}
+	}
+
+	private int policyExplain(Arguments arguments) {
+		PolicyOptions options = PolicyOptions.of(arguments);
+		String subject = arguments.option("--subject", null);
+		String trustName = arguments.option("--trust", null);
+		Duration expiresIn = duration(arguments.option("--expires-in", "1h"));
+		Map<String, Object> claims = new LinkedHashMap<>();
+		String claimsFile = arguments.option("--claims", null);
+		Map<String, List<String>> form = new LinkedHashMap<>();
+		form.put("grant_type", List.of(TokenTypes.GRANT_TYPE));
+		form.put("subject_token", List.of("rehearsal"));
+		form.put("subject_token_type", List.of(TokenTypes.JWT));
+		for (String key : List.of("audience", "resource", "scope")) {
+			String value = arguments.option("--" + key, null);
+			if (value != null) {
+				form.put(key, List.of(value));
+			}
+		}
+		arguments.options("--claim").forEach((pair) -> claims.put(key(pair), value(pair)));
+		arguments.options("--param").forEach((pair) -> form.put(key(pair), List.of(value(pair))));
+		arguments.finish();
+		if (subject == null) {
+			throw new UsageException("policy explain needs --subject");
+		}
+		try (TrustFactory trust = options.trust(this.clock)) {
+			if (claimsFile != null) {
+				claims.putAll(JSONObjectUtils.parse(Files.readString(Path.of(claimsFile))));
+			}
+			PolicySet set = options.load(trust);
+			Rehearsal.Result result = new Rehearsal(set, this.clock).explain(trustName, subject, claims, expiresIn,
+					new ExchangeRequestParser().parse(form));
+			Decision decision = result.explanation().decision();
+			if (decision instanceof Decision.Allow allow) {
+				this.out.println("decision:   ALLOW by grant " + allow.grantId() + ": " + allow.audience() + " "
+						+ allow.scopes().stream().sorted().toList() + " for " + allow.ttl().toSeconds() + "s"
+						+ (allow.claims().isEmpty() ? "" : ", claims " + allow.claims()));
+			}
+			else if (decision instanceof Decision.Deny deny) {
+				this.out.println("decision:   DENY " + deny.errorCode().code() + " (\"" + deny.description() + "\")");
+				this.out.println("because:    " + deny.detail());
+			}
+			this.out.println("subject:    " + subject + " from " + result.source());
+			this.out.println("attributes: " + (result.attributes().isEmpty() ? "(none)" : result.attributes()));
+			this.out.println("policies:   digest " + set.digest());
+			printSteps(result.explanation());
+			return (decision instanceof Decision.Allow) ? 0 : 3;
+		}
+		catch (PolicyException ex) {
+			return problems(options.directory().toString(), ex);
+		}
+		catch (IllegalArgumentException | java.text.ParseException | java.io.IOException ex) {
+			this.err.println("writ: " + ex.getMessage());
 			return 1;
 		}
+		catch (dev.writ.error.ExchangeException ex) {
+			this.err.println("writ: the request itself is refused: " + ex.errorCode().code() + " (" + ex.detail() + ")");
+			return 3;
+		}
+	}
+
+	private void printSteps(Explanation explanation) {
+		this.out.println("grants:");
+		for (Explanation.Step step : explanation.grants()) {
+			this.out.printf("  %-28s %-12s %s%n                               at %s%n", step.grant(), step.outcome(),
+					step.reason(), step.where());
+		}
+	}
+
+	private int problems(String directory, PolicyException ex) {
+		this.err.println(directory + ": " + ex.problems().size() + " problem(s):");
+		ex.problems().forEach((problem) -> this.err.println("  " + problem));
+		return 1;
+	}
+
+	private static String key(String pair) {
+		int eq = pair.indexOf('=');
+		if (eq <= 0) {
+			throw new UsageException("expected name=value, got " + pair);
+		}
+		return pair.substring(0, eq);
+	}
+
+	private static String value(String pair) {
+		return pair.substring(pair.indexOf('=') + 1);
+	}
+
+	/** The options every policy command takes: where the policies and keys are, and the server's TTL settings. */
+	private record PolicyOptions(Path directory, Path keys, Duration defaultTtl, Duration maxTtl, boolean loopbackHttp) {
+
+		static PolicyOptions of(Arguments arguments) {
+			Path keys = Path.of(arguments.option("--keys", "keys"));
+			Duration maxTtl = duration(arguments.option("--max-ttl", "1h"));
+			Duration defaultTtl = duration(arguments.option("--default-ttl", "5m"));
+			boolean loopbackHttp = arguments.flag("--allow-loopback-http");
+			Path directory = Path.of(arguments.positional("policies"));
+			return new PolicyOptions(directory, keys, defaultTtl, maxTtl, loopbackHttp);
+		}
+
+		// Loads what the server would load, fetching nothing and connecting to nothing.
+		TrustFactory trust(Clock clock) {
+			return new TrustFactory(new HttpFetcher(Duration.ofSeconds(2), Duration.ofSeconds(5), this.loopbackHttp),
+					RemoteKeys.RefreshPolicy.defaults(), clock, Runnable::run, false);
+		}
+
+		PolicySet load(TrustFactory trust) {
+			return new PolicyLoader(trust, this.keys, this.defaultTtl, this.maxTtl).load(this.directory);
+		}
+
 	}
 
 	private int devSvid(Arguments arguments) {
@@ -137,8 +282,14 @@ public final class WritCli {
 		stream.println("""
 				usage: java -jar writ.jar [COMMAND]
 				  (no command)                      serve on port 8080
-				  policy check [DIR] [--keys DIR] [--max-ttl D] [--default-ttl D] [--allow-loopback-http]
+				  policy check [DIR] [POLICY OPTIONS]
 				                                    load policies as the server does; list every problem
+				  policy test [DIR] [POLICY OPTIONS] [--explain]
+				                                    run the cases in DIR/tests/*.yaml; explain failures
+				  policy explain [DIR] --subject S [--trust OIDC-NAME] [--claim K=V]... [--claims FILE]
+				                 [--audience A] [--resource R] [--scope "A B"] [--param K=V]... [--expires-in D]
+				                                    decide one request and say why, grant by grant
+				    POLICY OPTIONS: --keys DIR  --max-ttl D  --default-ttl D  --allow-loopback-http
 				  dev svid SPIFFE_ID [--audience A]... [--ttl D] [--keys DIR]
 				                                    mint a demo JWT-SVID (demo trust domain only)""");
 	}

@@ -2,8 +2,11 @@ package dev.writ.config;
 
 import java.time.Clock;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
+
+import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -70,6 +73,12 @@ class WritConfiguration {
 		PolicyLoader loader = new PolicyLoader(trust, this.properties.keysDir(), this.properties.token().defaultTtl(),
 				this.properties.token().maxTtl());
 		return new PolicyStore(loader, this.properties.policiesDir());
+	}
+
+	@Bean(destroyMethod = "close")
+	PolicyWatcher policyWatcher(PolicyStore policies, MeterRegistry meters) {
+		return new PolicyWatcher(policies, List.of(this.properties.policiesDir(), this.properties.keysDir().resolve("trust")),
+				meters, this.properties.policiesReloadInterval());
 	}
 
 	@Bean(destroyMethod = "close")

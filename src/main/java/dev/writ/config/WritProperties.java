@@ -15,6 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * name. An https URL; plain http only on a loopback host
  * @param audiences further audiences a subject token may name to be accepted here
  * @param policiesDir the directory of policy files
+ * @param policiesReloadInterval how often the policy files and trust material are checked for changes; 0 turns hot
+ * reload off
  * @param keysDir the directory of signing keys, with {@code trust/} for trust material and {@code demo/} for the
  * demo trust domain's key
  * @param clockSkew the clock skew tolerated on subject tokens' {@code exp}, {@code nbf} and {@code iat}, at most 60s
@@ -24,7 +26,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("writ")
 public record WritProperties(@DefaultValue("http://localhost:8080") String issuer, @DefaultValue List<String> audiences,
-		@DefaultValue("policies") Path policiesDir, @DefaultValue("keys") Path keysDir,
+		@DefaultValue("policies") Path policiesDir, @DefaultValue("2s") Duration policiesReloadInterval,
+		@DefaultValue("keys") Path keysDir,
 		@DefaultValue("30s") Duration clockSkew, @DefaultValue Token token, @DefaultValue Keys keys,
 		@DefaultValue Trust trust) {
 

@@ -39,6 +39,9 @@ final class WritSettingsCheck {
 		catch (IllegalArgumentException ex) {
 			problems.add("writ.keys.algorithm: " + ex.getMessage());
 		}
+		if (properties.policiesReloadInterval().isNegative()) {
+			problems.add("writ.policies-reload-interval must be 0 (off) or more");
+		}
 		WritProperties.Trust trust = properties.trust();
 		if (trust.maxStale().compareTo(trust.refreshInterval()) <= 0) {
 			problems.add("writ.trust.max-stale must be longer than writ.trust.refresh-interval");

@@ -94,6 +94,7 @@ public final class TokenExchangeService {
 				.with("audience", allow.audience())
 				.with("scopes", allow.scopes().stream().sorted().toList())
 				.with("issued_token_jti", token.jti())
+				.with("issued_token_sha256", TokenDigest.of(token.value()))
 				.with("expires_at", token.expiresAt().toString());
 			return new ExchangeResult(token, allow, request.requestedTokenType());
 		}

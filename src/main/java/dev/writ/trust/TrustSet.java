@@ -62,6 +62,11 @@ public final class TrustSet {
 		return all;
 	}
 
+	/** The source with this id: {@code spiffe://<trust domain>} or an OIDC entry's name. */
+	public Optional<TrustSource> source(String id) {
+		return sources().stream().filter((s) -> s.id().equals(id)).findFirst();
+	}
+
 	Optional<OidcSource> oidc(String issuer) {
 		return Optional.ofNullable(this.oidcByIssuer.get(issuer));
 	}

@@ -14,7 +14,7 @@ class WritSettingsCheckTests {
 
 	private static WritProperties properties(String issuer, Duration skew, Duration defaultTtl, Duration maxTtl,
 			String algorithm) {
-		return new WritProperties(issuer, List.of(), Path.of("policies"), Path.of("keys"), skew,
+		return new WritProperties(issuer, List.of(), Path.of("policies"), Duration.ofSeconds(2), Path.of("keys"), skew,
 				new WritProperties.Token(defaultTtl, maxTtl), new WritProperties.Keys(algorithm),
 				new WritProperties.Trust(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofMinutes(10),
 						Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofHours(6), false));

@@ -1,0 +1,132 @@
+package dev.writ.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.writ.policy.PolicyException;
+import dev.writ.policy.PolicySet;
+import dev.writ.policy.PolicyStore;
+
+/**
+ * Watches the policy files and the trust material beside them ({@code keys/trust/}) and reloads the policies when
+ * their content changes. Polling content digests rather than file events works the same on every file system,
+ * Kubernetes ConfigMap symlink swaps included. A reload that finds any problem changes nothing; the policies in
+ * force stay, and the refusal is logged and counted. The digest in force is a metric.
+ */
+final class PolicyWatcher implements AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(PolicyWatcher.class);
+
+	private final PolicyStore store;
+
+	private final List<Path> watched;
+
+	private final Counter applied;
+
+	private final Counter refused;
+
+	private final MultiGauge active;
+
+	private final ScheduledExecutorService scheduler;
+
+	private String fingerprint;
+
+	PolicyWatcher(PolicyStore store, List<Path> watched, MeterRegistry meters, Duration interval) {
+		this.store = Objects.requireNonNull(store, "store cannot be null");
+		this.watched = List.copyOf(watched);
+		this.applied = Counter.builder("writ.policy.reloads").tag("outcome", "applied").register(meters);
+		this.refused = Counter.builder("writ.policy.reloads").tag("outcome", "refused").register(meters);
+		this.active = MultiGauge.builder("writ.policy.active")
+			.description("1 for the policy digest in force, tagged with it")
+			.register(meters);
+		this.fingerprint = fingerprint();
+		publish(store.current());
+		if (interval.isZero()) {
+			this.scheduler = null;
+			logger.info("Policy hot reload is off (writ.policies-reload-interval=0)");
+		}
+		else {
+			this.scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("writ-policy-watch").factory());
+			this.scheduler.scheduleWithFixedDelay(this::poll, interval.toMillis(), interval.toMillis(),
+					TimeUnit.MILLISECONDS);
+		}
+	}
+
+	/** Reloads if anything watched changed since the last look. */
+	void poll() {
+		try {
+			String now = fingerprint();
+			if (now.equals(this.fingerprint)) {
+				return;
+			}
+			this.fingerprint = now;
+			try {
+				PolicySet loaded = this.store.reload();
+				this.applied.increment();
+				publish(loaded);
+			}
+			catch (PolicyException ex) {
+				// PolicyStore logged every problem; the set in force is unchanged.
+				this.refused.increment();
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.error("Watching the policies failed", ex);
+		}
+	}
+
+	private void publish(PolicySet set) {
+		this.active.register(List.of(MultiGauge.Row.of(Tags.of("digest", set.digest()), 1)), true);
+	}
+
+	private String fingerprint() {
+		MessageDigest digest;
+		try {
+			digest = MessageDigest.getInstance("SHA-256");
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+		for (Path directory : this.watched) {
+			if (!Files.isDirectory(directory)) {
+				continue;
+			}
+			try (Stream<Path> files = Files.list(directory)) {
+				for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+					digest.update(file.getFileName().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+					digest.update(Files.readAllBytes(file));
+				}
+			}
+			catch (IOException ex) {
+				digest.update(("unreadable:" + directory).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+			}
+		}
+		return HexFormat.of().formatHex(digest.digest());
+	}
+
+	@Override
+	public void close() {
+		if (this.scheduler != null) {
+			this.scheduler.shutdownNow();
+		}
+	}
+
+}
