@@ -150,7 +150,7 @@ public final class PolicySet {
 			}
 			Decision decision = allow(context, grant, scopes, activation);
 			step(trace, grant, Explanation.Outcome.CHOSEN, (decision instanceof Decision.Deny deny) ? deny.detail()
-					: "allows " + grant.audience() + " with " + scopes);
+					: "allows " + grant.audience() + " with " + scopes.stream().sorted().toList());
 			eligible.subList(eligible.indexOf(grant) + 1, eligible.size())
 				.forEach((later) -> step(trace, later, Explanation.Outcome.NOT_REACHED, "an earlier grant decided"));
 			return decision;

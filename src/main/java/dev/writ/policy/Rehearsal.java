@@ -56,11 +56,14 @@ public final class Rehearsal {
 	 */
 	public Result explain(String trust, String subject, Map<String, Object> claims, Duration expiresIn,
 			ExchangeRequest request) {
-		Instant now = this.clock.instant();
+		// One frozen instant for the whole rehearsal, a whole second as JWT times are: minting, verifying and
+		// deciding see the same time.
+		Instant now = this.clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+		Clock frozen = Clock.fixed(now, java.time.ZoneOffset.UTC);
 		TrustSource source = source(trust, subject);
 		EphemeralIssuer key = EphemeralIssuer.create((source instanceof SpiffeSource) ? "jwt-svid" : "sig");
 		TrustFactory twins = new TrustFactory(new HttpFetcher(Duration.ofSeconds(1), Duration.ofSeconds(1), false),
-				RemoteKeys.RefreshPolicy.defaults(), this.clock, Runnable::run, false);
+				RemoteKeys.RefreshPolicy.defaults(), frozen, Runnable::run, false);
 		JWTClaimsSet.Builder token = new JWTClaimsSet.Builder();
 		claims.forEach(token::claim);
 		token.subject(subject)
@@ -79,7 +82,7 @@ public final class Rehearsal {
 			twin = twins.spiffeBundle(domain, key.publicJwks());
 			tokenType = TokenTypes.JWT;
 		}
-		VerifiedSubject verified = new SubjectTokenVerifier(Set.of(AUDIENCE), Duration.ZERO, this.clock)
+		VerifiedSubject verified = new SubjectTokenVerifier(Set.of(AUDIENCE), Duration.ZERO, frozen)
 			.verify(key.sign(token.build()), tokenType, TrustSet.of(List.of(twin)));
 		var context = this.policies.context(verified, request, now);
 		return new Result(this.policies.explain(context), context.attributes(), source.id());
