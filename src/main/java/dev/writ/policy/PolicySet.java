@@ -105,24 +105,24 @@ public final class PolicySet {
 		List<Grant> eligible = new ArrayList<>();
 		for (Grant grant : this.grants) {
 			if (!grant.subject().matches(subject)) {
-				step(trace, grant, Explanation.Outcome.SUBJECT, "subject or source does not match");
+				step(trace, grant, Explanation.Outcome.SUBJECT, () -> "subject or source does not match");
 				continue;
 			}
 			subjectAudiences.add(grant.audience());
 			if (target.isPresent() && !grant.audience().equals(target.get())) {
-				step(trace, grant, Explanation.Outcome.TARGET, "grants " + grant.audience() + ", not " + target.get());
+				step(trace, grant, Explanation.Outcome.TARGET, () -> "grants " + grant.audience() + ", not " + target.get());
 				continue;
 			}
 			Optional<String> unpinned = grant.unpinned(subject.claims());
 			if (unpinned.isPresent()) {
-				step(trace, grant, Explanation.Outcome.CLAIMS, "claim " + unpinned.get() + " is not one of "
+				step(trace, grant, Explanation.Outcome.CLAIMS, () -> "claim " + unpinned.get() + " is not one of "
 						+ grant.pins().get(unpinned.get()));
 				continue;
 			}
 			if (grant.when().isPresent()) {
 				Condition.Outcome outcome = grant.when().get().test(activation.get());
 				if (outcome != Condition.Outcome.TRUE) {
-					step(trace, grant, Explanation.Outcome.CONDITION, "when " + ((outcome == Condition.Outcome.ERROR)
+					step(trace, grant, Explanation.Outcome.CONDITION, () -> "when " + ((outcome == Condition.Outcome.ERROR)
 							? "could not be evaluated (a value it reads is missing)" : "is false") + ": " + grant.when().get());
 					continue;
 				}
@@ -143,16 +143,20 @@ public final class PolicySet {
 		for (Grant grant : eligible) {
 			Set<String> scopes = requested.isEmpty() ? grant.scopes() : requested;
 			if (!grant.scopes().containsAll(scopes)) {
-				Set<String> missing = new LinkedHashSet<>(scopes);
-				missing.removeAll(grant.scopes());
-				step(trace, grant, Explanation.Outcome.SCOPE, "does not grant " + missing);
+				step(trace, grant, Explanation.Outcome.SCOPE, () -> {
+					Set<String> missing = new LinkedHashSet<>(scopes);
+					missing.removeAll(grant.scopes());
+					return "does not grant " + missing;
+				});
 				continue;
 			}
 			Decision decision = allow(context, grant, scopes, activation);
-			step(trace, grant, Explanation.Outcome.CHOSEN, (decision instanceof Decision.Deny deny) ? deny.detail()
+			step(trace, grant, Explanation.Outcome.CHOSEN, () -> (decision instanceof Decision.Deny deny) ? deny.detail()
 					: "allows " + grant.audience() + " with " + scopes.stream().sorted().toList());
-			eligible.subList(eligible.indexOf(grant) + 1, eligible.size())
-				.forEach((later) -> step(trace, later, Explanation.Outcome.NOT_REACHED, "an earlier grant decided"));
+			if (trace != null) {
+				eligible.subList(eligible.indexOf(grant) + 1, eligible.size())
+					.forEach((later) -> step(trace, later, Explanation.Outcome.NOT_REACHED, () -> "an earlier grant decided"));
+			}
 			return decision;
 		}
 		// RFC 6749 §3.3: scopes beyond what is granted answer invalid_scope.
@@ -185,9 +189,11 @@ public final class PolicySet {
 		return new Decision.Allow(grant.id(), grant.audience(), scopes, ttl, claims, this.digest);
 	}
 
-	private static void step(List<Explanation.Step> trace, Grant grant, Explanation.Outcome outcome, String reason) {
+	// Reasons are built only when someone explains: deciding allocates no strings for them.
+	private static void step(List<Explanation.Step> trace, Grant grant, Explanation.Outcome outcome,
+			java.util.function.Supplier<String> reason) {
 		if (trace != null) {
-			trace.add(new Explanation.Step(grant.id(), grant.source(), outcome, reason));
+			trace.add(new Explanation.Step(grant.id(), grant.source(), outcome, reason.get()));
 		}
 	}
 
