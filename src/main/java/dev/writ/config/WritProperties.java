@@ -23,13 +23,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param token issued token settings
  * @param keys signing key settings
  * @param trust how remote trust material (OIDC JWKS, SPIFFE bundle endpoints) is fetched and kept
+ * @param admin admin endpoints, all off by default
  */
 @ConfigurationProperties("writ")
 public record WritProperties(@DefaultValue("http://localhost:8080") String issuer, @DefaultValue List<String> audiences,
 		@DefaultValue("policies") Path policiesDir, @DefaultValue("2s") Duration policiesReloadInterval,
 		@DefaultValue("keys") Path keysDir,
 		@DefaultValue("30s") Duration clockSkew, @DefaultValue Token token, @DefaultValue Keys keys,
-		@DefaultValue Trust trust) {
+		@DefaultValue Trust trust, @DefaultValue Admin admin) {
 
 	/**
 	 * @param defaultTtl the lifetime of a token whose grant names none
@@ -40,6 +41,13 @@ public record WritProperties(@DefaultValue("http://localhost:8080") String issue
 
 	/** @param algorithm the algorithm of a generated signing key: ES256 (default), ES384 or RS256 */
 	public record Keys(@DefaultValue("ES256") String algorithm) {
+	}
+
+	/**
+	 * @param explain serve {@code POST /admin/explain}, for callers holding a Writ access token for this Writ's issuer
+	 * with scope {@code writ:explain}
+	 */
+	public record Admin(@DefaultValue("false") boolean explain) {
 	}
 
 	/**

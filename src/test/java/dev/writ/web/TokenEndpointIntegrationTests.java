@@ -218,6 +218,17 @@ class TokenEndpointIntegrationTests {
 	}
 
 	@Test
+	void adminExplainWhenNotEnabledThenRefused() throws Exception {
+		HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(URI.create(base() + "/admin/explain"))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString("{\"subject\": \"spiffe://test.example.org/a\"}"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+
+		assertThat(response.statusCode()).isIn(401, 403, 404);
+		assertThat(response.body()).doesNotContain("decision");
+	}
+
+	@Test
 	void actuatorWhenAnythingButHealthThenRefused() throws Exception {
 		assertThat(get("/actuator/health").status()).isEqualTo(200);
 		assertThat(get("/actuator/env").status()).isIn(401, 403, 404);

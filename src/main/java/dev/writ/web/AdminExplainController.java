@@ -1,0 +1,136 @@
+package dev.writ.web;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.writ.error.ExchangeException;
+import dev.writ.policy.Decision;
+import dev.writ.policy.Durations;
+import dev.writ.policy.Explanation;
+import dev.writ.policy.PolicySet;
+import dev.writ.policy.PolicyStore;
+import dev.writ.policy.Rehearsal;
+import dev.writ.request.ExchangeRequestParser;
+import dev.writ.request.TokenTypes;
+
+/**
+ * {@code POST /admin/explain}: what {@code policy explain} says, against the policies in force. Takes a subject and
+ * claims, never a token; answers the decision, the precise reason and every grant's outcome. Off by default.
+ */
+@RestController
+@ConditionalOnProperty(name = "writ.admin.explain", havingValue = "true")
+class AdminExplainController {
+
+	private static final Logger logger = LoggerFactory.getLogger(AdminExplainController.class);
+
+	private final PolicyStore policies;
+
+	private final Clock clock;
+
+	AdminExplainController(PolicyStore policies, Clock clock) {
+		this.policies = policies;
+		this.clock = clock;
+	}
+
+	@PostMapping("/admin/explain")
+	ResponseEntity<Map<String, Object>> explain(@RequestBody ExplainRequest body, Authentication caller) {
+		if (body.subject() == null) {
+			return ResponseEntity.badRequest().body(Map.of("error", "subject is required"));
+		}
+		Map<String, List<String>> form = new LinkedHashMap<>();
+		form.put("grant_type", List.of(TokenTypes.GRANT_TYPE));
+		form.put("subject_token", List.of("rehearsal"));
+		form.put("subject_token_type", List.of(TokenTypes.JWT));
+		put(form, "audience", body.audience());
+		put(form, "resource", body.resource());
+		put(form, "scope", body.scope());
+		if (body.params() != null) {
+			body.params().forEach((name, value) -> put(form, name, value));
+		}
+		Duration expiresIn = (body.expiresIn() == null) ? Duration.ofHours(1) : Durations.parse(body.expiresIn()).orElse(null);
+		if (expiresIn == null) {
+			return ResponseEntity.badRequest().body(Map.of("error", "expires_in must be such as 5m"));
+		}
+		PolicySet set = this.policies.current();
+		logger.info("Explain by {} for subject {}", caller.getName(), body.subject());
+		try {
+			Rehearsal.Result result = new Rehearsal(set, this.clock).explain(body.trust(), body.subject(),
+					(body.claims() != null) ? body.claims() : Map.of(), expiresIn, new ExchangeRequestParser().parse(form));
+			return ResponseEntity.ok(render(result, set));
+		}
+		catch (IllegalArgumentException ex) {
+			return ResponseEntity.badRequest().body(Map.of("error", ex.getMessage()));
+		}
+		catch (ExchangeException ex) {
+			return ResponseEntity.status(HttpStatus.OK)
+				.body(Map.of("decision", "deny", "error", ex.errorCode().code(), "reason", ex.detail(), "policy_digest",
+						set.digest()));
+		}
+	}
+
+	private static void put(Map<String, List<String>> form, String name, String value) {
+		if (value != null) {
+			form.put(name, List.of(value));
+		}
+	}
+
+	private static Map<String, Object> render(Rehearsal.Result result, PolicySet set) {
+		Map<String, Object> response = new LinkedHashMap<>();
+		Decision decision = result.explanation().decision();
+		if (decision instanceof Decision.Allow allow) {
+			response.put("decision", "allow");
+			response.put("grant", allow.grantId());
+			response.put("audience", allow.audience());
+			response.put("scopes", allow.scopes().stream().sorted().toList());
+			response.put("ttl_seconds", allow.ttl().toSeconds());
+			response.put("token_claims", allow.claims());
+		}
+		else if (decision instanceof Decision.Deny deny) {
+			response.put("decision", "deny");
+			response.put("error", deny.errorCode().code());
+			response.put("reason", deny.detail());
+		}
+		response.put("source", result.source());
+		response.put("attributes", result.attributes());
+		response.put("policy_digest", set.digest());
+		response.put("grants", result.explanation()
+			.grants()
+			.stream()
+			.map((Explanation.Step step) -> Map.of("grant", step.grant(), "where", step.where(), "outcome",
+					step.outcome().name(), "reason", step.reason()))
+			.toList());
+		return response;
+	}
+
+	/**
+	 * The request body.
+	 *
+	 * @param subject the subject (required)
+	 * @param trust the OIDC entry's name, for an OIDC subject
+	 * @param claims further claims of the subject token
+	 * @param audience the requested audience
+	 * @param resource the requested resource
+	 * @param scope the requested scopes, space-delimited
+	 * @param params extension parameters
+	 * @param expiresIn how long the subject token has left, such as 5m
+	 */
+	record ExplainRequest(String subject, String trust, Map<String, Object> claims, String audience, String resource,
+			String scope, Map<String, String> params, @JsonProperty("expires_in") String expiresIn) {
+	}
+
+}
