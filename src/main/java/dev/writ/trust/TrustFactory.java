@@ -29,6 +29,10 @@ public final class TrustFactory implements AutoCloseable {
 
 	private final Map<String, WorkloadApiConnection> connections = new ConcurrentHashMap<>();
 
+	// Remote keys outlive a policy reload when their source is configured the same: a reload neither refetches nor,
+	// during an issuer's outage, forgets the last good keys.
+	private final Map<String, RemoteKeys> remotes = new ConcurrentHashMap<>();
+
 	/**
 	 * @param http fetches remote documents
 	 * @param policy how remote keys are kept fresh
@@ -57,8 +61,8 @@ public final class TrustFactory implements AutoCloseable {
 
 	/** A trust domain whose bundle is served by a SPIFFE bundle endpoint (https_web). */
 	public SpiffeSource spiffeEndpoint(TrustDomain trustDomain, URI endpoint) {
-		return new SpiffeSource(trustDomain, remote(trustDomain.toIdString(),
-				RemoteLoaders.bundleEndpoint(trustDomain, endpoint, this.http)));
+		return new SpiffeSource(trustDomain, remote("bundle-endpoint " + trustDomain.getName() + " " + endpoint,
+				trustDomain.toIdString(), () -> RemoteLoaders.bundleEndpoint(trustDomain, endpoint, this.http)));
 	}
 
 	/**
@@ -98,16 +102,19 @@ public final class TrustFactory implements AutoCloseable {
 
 	/** An OIDC issuer whose keys are at a JWKS URL. */
 	public OidcSource oidcJwksUrl(String name, String issuer, Set<String> audiences, URI jwks) {
-		return new OidcSource(name, issuer, audiences, remote(name, RemoteLoaders.jwks(jwks, this.http)));
+		return new OidcSource(name, issuer, audiences,
+				remote("jwks " + name + " " + issuer + " " + jwks, name, () -> RemoteLoaders.jwks(jwks, this.http)));
 	}
 
 	/** An OIDC issuer whose keys are found by OIDC discovery. */
 	public OidcSource oidcDiscovery(String name, String issuer, Set<String> audiences) {
-		return new OidcSource(name, issuer, audiences, remote(name, RemoteLoaders.discovery(issuer, this.http)));
+		return new OidcSource(name, issuer, audiences,
+				remote("discovery " + name + " " + issuer, name, () -> RemoteLoaders.discovery(issuer, this.http)));
 	}
 
-	private RemoteKeys remote(String name, RemoteKeys.Loader loader) {
-		return new RemoteKeys(name, loader, this.policy, this.clock, this.executor);
+	private RemoteKeys remote(String configuration, String name, java.util.function.Supplier<RemoteKeys.Loader> loader) {
+		return this.remotes.computeIfAbsent(configuration,
+				(c) -> new RemoteKeys(name, loader.get(), this.policy, this.clock, this.executor));
 	}
 
 	private WorkloadApiConnection connection(String address) {

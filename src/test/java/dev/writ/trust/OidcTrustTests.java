@@ -103,6 +103,18 @@ class OidcTrustTests {
 	}
 
 	@Test
+	void factoryWhenSourceRebuiltWithTheSameConfigurationThenKeysKeptThroughAnOutage() {
+		verify(this.issuer.token("s").sign(), discovery());
+		this.issuer.mode(FakeIssuer.Mode.DOWN);
+
+		// A policy reload builds the sources again: the keys survive, nothing is refetched.
+		TrustSet reloaded = discovery();
+
+		assertThat(verify(this.issuer.token("s").sign(), reloaded).subject()).isEqualTo("s");
+		assertThat(this.issuer.keyRequests()).isEqualTo(1);
+	}
+
+	@Test
 	void verifyWhenDiscoveryNamesAnotherIssuerThenRefused() {
 		this.issuer.discoveryIssuer("https://impostor.example.org");
 
@@ -123,7 +135,8 @@ class OidcTrustTests {
 		assertRefused(() -> verify(this.issuer.token("s").sign(), discovery()), "not a JSON object");
 
 		this.issuer.mode(FakeIssuer.Mode.HUGE);
-		assertRefused(() -> verify(this.issuer.token("s").sign(), discovery()), "larger than");
+		TrustSet other = TrustSet.of(List.of(this.factory.oidcDiscovery("ci-other", this.issuer.issuer(), Set.of())));
+		assertRefused(() -> verify(this.issuer.token("s").sign(), other), "larger than");
 	}
 
 	@Test
