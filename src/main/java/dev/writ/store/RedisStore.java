@@ -1,0 +1,125 @@
+package dev.writ.store;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+
+/**
+ * The store of a Writ fleet, on Redis: every node sees every use, revocation and request. Every call is bounded by
+ * the client's command timeout; a Redis that is down, slow or refusing answers {@link StoreUnavailableException}
+ * and the caller fails closed.
+ */
+public final class RedisStore implements Store {
+
+	private static final String PREFIX = "writ:";
+
+	// Keeps the larger value and the longer life: a revocation is only ever widened.
+	private static final RedisScript<Long> REVOKE = RedisScript.of("""
+			local current = redis.call('GET', KEYS[1])
+			if current and tonumber(current) >= tonumber(ARGV[1]) then
+			  local ttl = redis.call('PTTL', KEYS[1])
+			  if ttl < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+			  return 0
+			end
+			local ttl = redis.call('PTTL', KEYS[1])
+			local keep = tonumber(ARGV[2])
+			if ttl > keep then keep = ttl end
+			redis.call('SET', KEYS[1], ARGV[1], 'PX', keep)
+			return 1
+			""", Long.class);
+
+	// A sliding window over a sorted set of request times (Writ's clock, so every node counts alike):
+	// -1 when allowed, else the milliseconds until the oldest counted request leaves the window.
+	private static final RedisScript<Long> ACQUIRE = RedisScript.of("""
+			local now = tonumber(ARGV[1])
+			local window = tonumber(ARGV[2])
+			redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+			if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[3]) then
+			  redis.call('ZADD', KEYS[1], now, ARGV[4])
+			  redis.call('PEXPIRE', KEYS[1], window)
+			  return -1
+			end
+			local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+			return tonumber(oldest[2]) + window - now
+			""", Long.class);
+
+	private final StringRedisTemplate redis;
+
+	private final Clock clock;
+
+	public RedisStore(StringRedisTemplate redis, Clock clock) {
+		this.redis = Objects.requireNonNull(redis, "redis cannot be null");
+		this.clock = Objects.requireNonNull(clock, "clock cannot be null");
+	}
+
+	@Override
+	public String kind() {
+		return "redis";
+	}
+
+	@Override
+	public void ping() {
+		call(() -> this.redis.execute((org.springframework.data.redis.core.RedisCallback<String>) (c) -> c.ping()));
+	}
+
+	@Override
+	public boolean firstUse(String key, Duration ttl) {
+		Boolean first = call(() -> this.redis.opsForValue()
+			.setIfAbsent(PREFIX + "replay:" + key, "1", Duration.ofMillis(Math.max(1, ttl.toMillis()))));
+		return Boolean.TRUE.equals(first);
+	}
+
+	@Override
+	public void revoke(String key, long value, Duration ttl) {
+		call(() -> this.redis.execute(REVOKE, List.of(PREFIX + "revoked:" + key), Long.toString(value),
+				Long.toString(Math.max(1, ttl.toMillis()))));
+	}
+
+	@Override
+	public Map<String, Long> lookup(List<String> keys) {
+		if (keys.isEmpty()) {
+			return Map.of();
+		}
+		List<String> values = call(
+				() -> this.redis.opsForValue().multiGet(keys.stream().map((k) -> PREFIX + "revoked:" + k).toList()));
+		Map<String, Long> found = new LinkedHashMap<>();
+		for (int i = 0; i < keys.size(); i++) {
+			String value = (values != null) ? values.get(i) : null;
+			if (value != null) {
+				found.put(keys.get(i), Long.parseLong(value));
+			}
+		}
+		return found;
+	}
+
+	@Override
+	public Optional<Duration> acquire(String key, int limit, Duration window) {
+		Long wait = call(() -> this.redis.execute(ACQUIRE, List.of(PREFIX + "rate:" + key),
+				Long.toString(this.clock.millis()), Long.toString(window.toMillis()), Integer.toString(limit),
+				this.clock.millis() + ":" + UUID.randomUUID()));
+		return (wait == null || wait < 0) ? Optional.empty() : Optional.of(Duration.ofMillis(Math.max(1, wait)));
+	}
+
+	private static <T> T call(java.util.function.Supplier<T> command) {
+		try {
+			return command.get();
+		}
+		catch (DataAccessException ex) {
+			throw new StoreUnavailableException("Redis: " + ex.getClass().getSimpleName());
+		}
+		catch (RuntimeException ex) {
+			// Lettuce surfaces some failures (a closed connection, a timeout) unwrapped.
+			throw new StoreUnavailableException("Redis: " + ex.getClass().getSimpleName());
+		}
+	}
+
+}

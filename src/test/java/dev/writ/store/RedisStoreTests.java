@@ -1,0 +1,72 @@
+package dev.writ.store;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import dev.writ.testing.RedisServer;
+
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/** The store contract against a real redis-server on a free loopback port. */
+class RedisStoreTests extends StoreContractTests {
+
+	static RedisServer server;
+
+	static LettuceConnectionFactory connections;
+
+	@BeforeAll
+	static void startRedis() {
+		server = RedisServer.start();
+		connections = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", server.port()),
+				LettuceClientConfiguration.builder().commandTimeout(Duration.ofMillis(500)).build());
+		connections.afterPropertiesSet();
+		connections.start();
+	}
+
+	@AfterAll
+	static void stopRedis() {
+		connections.destroy();
+		server.close();
+	}
+
+	@Override
+	protected Store store() {
+		return new RedisStore(new StringRedisTemplate(connections), this.clock);
+	}
+
+	@Override
+	protected void passTime(Duration duration) {
+		this.clock.advance(duration);
+		try {
+			Thread.sleep(duration.toMillis()); // Redis expires keys by its own clock
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	@Test
+	void callsWhenRedisIsGoneThenUnavailableNotAnError() {
+		LettuceConnectionFactory nowhere = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", 1),
+				LettuceClientConfiguration.builder().commandTimeout(Duration.ofMillis(300)).build());
+		nowhere.afterPropertiesSet();
+		nowhere.start();
+		try {
+			RedisStore store = new RedisStore(new StringRedisTemplate(nowhere), this.clock);
+			assertThatExceptionOfType(StoreUnavailableException.class).isThrownBy(() -> store.firstUse("k", Duration.ofMinutes(1)));
+			assertThatExceptionOfType(StoreUnavailableException.class).isThrownBy(store::ping);
+		}
+		finally {
+			nowhere.destroy();
+		}
+	}
+
+}

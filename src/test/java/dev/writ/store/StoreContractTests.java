@@ -1,0 +1,112 @@
+package dev.writ.store;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.writ.testing.MutableClock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What every store does, the same in memory and on Redis. Subclasses provide the store and the passing of time. */
+abstract class StoreContractTests {
+
+	protected final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
+
+	protected Store store;
+
+	private String prefix;
+
+	protected abstract Store store();
+
+	/** Lets time pass for the store's expiry: the clock, and for Redis the real time its PX timers run on. */
+	protected abstract void passTime(Duration duration);
+
+	@BeforeEach
+	void create() {
+		this.store = store();
+		this.prefix = UUID.randomUUID() + ":";
+	}
+
+	private String key(String name) {
+		return this.prefix + name;
+	}
+
+	@Test
+	void firstUseWhenUsedAgainWithinTtlThenFalse() {
+		assertThat(this.store.firstUse(key("jti-1"), Duration.ofMinutes(5))).isTrue();
+		assertThat(this.store.firstUse(key("jti-1"), Duration.ofMinutes(5))).isFalse();
+		assertThat(this.store.firstUse(key("jti-2"), Duration.ofMinutes(5))).isTrue();
+	}
+
+	@Test
+	void firstUseWhenTtlPassedThenTrueAgain() {
+		assertThat(this.store.firstUse(key("jti"), Duration.ofMillis(200))).isTrue();
+
+		passTime(Duration.ofMillis(250));
+
+		assertThat(this.store.firstUse(key("jti"), Duration.ofMillis(200))).isTrue();
+	}
+
+	@Test
+	void revokeThenLookupUntilTtl() {
+		this.store.revoke(key("jti:a"), 1800000000L, Duration.ofMillis(200));
+
+		assertThat(this.store.lookup(List.of(key("jti:a"), key("jti:b")))).containsExactly(Map.entry(key("jti:a"), 1800000000L));
+		passTime(Duration.ofMillis(250));
+		assertThat(this.store.lookup(List.of(key("jti:a")))).isEmpty();
+	}
+
+	@Test
+	void revokeWhenRevokedAgainThenTheLargerValueAndTheLongerLifeKept() {
+		this.store.revoke(key("subject:s"), 200L, Duration.ofMinutes(10));
+		this.store.revoke(key("subject:s"), 100L, Duration.ofMillis(100));
+
+		passTime(Duration.ofMillis(150));
+
+		assertThat(this.store.lookup(List.of(key("subject:s")))).containsEntry(key("subject:s"), 200L);
+		this.store.revoke(key("subject:s"), 300L, Duration.ofMillis(100));
+		assertThat(this.store.lookup(List.of(key("subject:s")))).containsEntry(key("subject:s"), 300L);
+	}
+
+	@Test
+	void lookupWhenNoKeysThenEmpty() {
+		assertThat(this.store.lookup(List.of())).isEmpty();
+	}
+
+	@Test
+	void acquireWhenWithinLimitThenAllowedThenRetryAfterTheOldestLeavesTheWindow() {
+		assertThat(this.store.acquire(key("subject"), 2, Duration.ofMinutes(1))).isEmpty();
+		this.clock.advance(Duration.ofSeconds(10));
+		assertThat(this.store.acquire(key("subject"), 2, Duration.ofMinutes(1))).isEmpty();
+		this.clock.advance(Duration.ofSeconds(10));
+
+		assertThat(this.store.acquire(key("subject"), 2, Duration.ofMinutes(1))).hasValue(Duration.ofSeconds(40));
+		assertThat(this.store.acquire(key("other"), 2, Duration.ofMinutes(1))).isEmpty();
+
+		this.clock.advance(Duration.ofSeconds(40));
+		assertThat(this.store.acquire(key("subject"), 2, Duration.ofMinutes(1))).isEmpty();
+	}
+
+	@Test
+	void acquireWhenRefusedThenNotCounted() {
+		assertThat(this.store.acquire(key("k"), 1, Duration.ofSeconds(10))).isEmpty();
+		for (int i = 0; i < 5; i++) {
+			assertThat(this.store.acquire(key("k"), 1, Duration.ofSeconds(10))).isPresent();
+		}
+		this.clock.advance(Duration.ofSeconds(10));
+		assertThat(this.store.acquire(key("k"), 1, Duration.ofSeconds(10))).isEmpty();
+	}
+
+	@Test
+	void pingWhenUpThenAnswers() {
+		this.store.ping();
+		assertThat(this.store.kind()).isIn("memory", "redis");
+	}
+
+}
