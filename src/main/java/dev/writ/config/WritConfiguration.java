@@ -6,7 +6,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
 
+import io.lettuce.core.ClientOptions;
 import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
+import org.springframework.data.redis.core.StringRedisTemplate;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -21,6 +26,9 @@ import dev.writ.keys.KeyDirectory;
 import dev.writ.keys.KeyRing;
 import dev.writ.policy.PolicyLoader;
 import dev.writ.policy.PolicyStore;
+import dev.writ.store.MemoryStore;
+import dev.writ.store.RedisStore;
+import dev.writ.store.Store;
 import dev.writ.token.AccessTokenMinter;
 import dev.writ.trust.HttpFetcher;
 import dev.writ.trust.RemoteKeys;
@@ -92,18 +100,41 @@ class WritConfiguration {
 	}
 
 	@Bean
-	AuditSink auditSink() {
-		return new LoggingAuditSink();
+	AuditSink auditSink(MeterRegistry meters) {
+		return new MeteringAuditSink(new LoggingAuditSink(), meters);
 	}
 
 	@Bean
-	TokenExchangeService tokenExchangeService(PolicyStore policies, KeyRing keys, AuditSink audit, Clock clock) {
+	Store store(Clock clock, ObjectProvider<StringRedisTemplate> redis) {
+		if ("redis".equals(this.properties.store().type())) {
+			return new RedisStore(redis.getObject(), clock);
+		}
+		return new MemoryStore(clock, this.properties.store().memoryMaxEntries());
+	}
+
+	@Bean
+	StoreHealthIndicator storeHealthIndicator(Store store) {
+		return new StoreHealthIndicator(store);
+	}
+
+	// While Redis is away, commands fail at once instead of queueing until their timeout: no pile-up of waiting
+	// requests, and Lettuce reconnects in the background.
+	@Bean
+	LettuceClientOptionsBuilderCustomizer rejectWhileDisconnected() {
+		return (options) -> options.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+			.autoReconnect(true);
+	}
+
+	@Bean
+	TokenExchangeService tokenExchangeService(PolicyStore policies, KeyRing keys, Store store, AuditSink audit,
+			Clock clock) {
 		Set<String> audiences = new LinkedHashSet<>();
 		audiences.add(this.properties.issuer());
 		audiences.addAll(this.properties.audiences());
 		SubjectTokenVerifier verifier = new SubjectTokenVerifier(audiences, this.properties.clockSkew(), clock);
 		AccessTokenMinter minter = new AccessTokenMinter(this.properties.issuer(), keys::current);
-		return new TokenExchangeService(policies::current, verifier, minter, audit, clock);
+		return new TokenExchangeService(policies::current, verifier, minter, store, audit, clock,
+				this.properties.clockSkew());
 	}
 
 }

@@ -24,13 +24,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param keys signing key settings
  * @param trust how remote trust material (OIDC JWKS, SPIFFE bundle endpoints) is fetched and kept
  * @param admin admin endpoints, all off by default
+ * @param store the shared store: replay guard, revocations, rate limits
  */
 @ConfigurationProperties("writ")
 public record WritProperties(@DefaultValue("http://localhost:8080") String issuer, @DefaultValue List<String> audiences,
 		@DefaultValue("policies") Path policiesDir, @DefaultValue("2s") Duration policiesReloadInterval,
 		@DefaultValue("keys") Path keysDir,
 		@DefaultValue("30s") Duration clockSkew, @DefaultValue Token token, @DefaultValue Keys keys,
-		@DefaultValue Trust trust, @DefaultValue Admin admin) {
+		@DefaultValue Trust trust, @DefaultValue Admin admin, @DefaultValue Store store) {
 
 	/**
 	 * @param defaultTtl the lifetime of a token whose grant names none
@@ -41,6 +42,13 @@ public record WritProperties(@DefaultValue("http://localhost:8080") String issue
 
 	/** @param algorithm the algorithm of a generated signing key: ES256 (default), ES384 or RS256 */
 	public record Keys(@DefaultValue("ES256") String algorithm) {
+	}
+
+	/**
+	 * @param type {@code memory} (one node; the default) or {@code redis} (a fleet; set {@code spring.data.redis.*})
+	 * @param memoryMaxEntries the most live entries the memory store holds; past it, it refuses rather than forget
+	 */
+	public record Store(@DefaultValue("memory") String type, @DefaultValue("1000000") int memoryMaxEntries) {
 	}
 
 	/**

@@ -42,6 +42,12 @@ final class WritSettingsCheck {
 		if (properties.policiesReloadInterval().isNegative()) {
 			problems.add("writ.policies-reload-interval must be 0 (off) or more");
 		}
+		if (!java.util.Set.of("memory", "redis").contains(properties.store().type())) {
+			problems.add("writ.store.type must be memory or redis");
+		}
+		if (properties.store().memoryMaxEntries() < 1000) {
+			problems.add("writ.store.memory-max-entries must be at least 1000");
+		}
 		WritProperties.Trust trust = properties.trust();
 		if (trust.maxStale().compareTo(trust.refreshInterval()) <= 0) {
 			problems.add("writ.trust.max-stale must be longer than writ.trust.refresh-interval");

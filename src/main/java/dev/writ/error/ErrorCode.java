@@ -27,6 +27,12 @@ public enum ErrorCode {
 	/** No token can be issued for the requested audience or resource (RFC 8693 §2.2.2). */
 	INVALID_TARGET("invalid_target", 400),
 
+	/**
+	 * Too many requests for this subject or trust source; retry after the {@code Retry-After} the answer carries.
+	 * ({@code slow_down} is RFC 8628 §3.5's code for the same request.)
+	 */
+	SLOW_DOWN("slow_down", 429),
+
 	/** A dependency Writ needs is unavailable; the request may be retried (RFC 6749 §4.1.2.1). */
 	TEMPORARILY_UNAVAILABLE("temporarily_unavailable", 503),
 

@@ -18,15 +18,33 @@ public final class ExchangeException extends RuntimeException {
 
 	private final String detail;
 
+	private final java.time.Duration retryAfter;
+
 	/**
 	 * @param errorCode the protocol error code
 	 * @param description what the client is told
 	 * @param detail the precise reason, for the audit event and the log only; never a token or key
 	 */
 	public ExchangeException(ErrorCode errorCode, String description, String detail) {
+		this(errorCode, description, detail, null);
+	}
+
+	/**
+	 * @param errorCode the protocol error code
+	 * @param description what the client is told
+	 * @param detail the precise reason, for the audit event and the log only
+	 * @param retryAfter when the client may retry, or null
+	 */
+	public ExchangeException(ErrorCode errorCode, String description, String detail, java.time.Duration retryAfter) {
 		super(checkDescription(description), null, false, false);
 		this.errorCode = Objects.requireNonNull(errorCode, "errorCode cannot be null");
 		this.detail = Objects.requireNonNull(detail, "detail cannot be null");
+		this.retryAfter = retryAfter;
+	}
+
+	/** When the client may retry, if the error says. */
+	public java.util.Optional<java.time.Duration> retryAfter() {
+		return java.util.Optional.ofNullable(this.retryAfter);
 	}
 
 	/** An exception whose audit detail is its public description. */

@@ -1,10 +1,12 @@
 package dev.writ.exchange;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -18,8 +20,11 @@ import dev.writ.error.ErrorCode;
 import dev.writ.error.ExchangeException;
 import dev.writ.policy.Decision;
 import dev.writ.policy.PolicySet;
+import dev.writ.policy.SourcePolicy;
 import dev.writ.request.ExchangeRequest;
 import dev.writ.request.ExchangeRequestParser;
+import dev.writ.store.Store;
+import dev.writ.store.StoreUnavailableException;
 import dev.writ.token.AccessTokenMinter;
 import dev.writ.token.IssuedToken;
 import dev.writ.trust.SubjectTokenVerifier;
@@ -42,17 +47,33 @@ public final class TokenExchangeService {
 
 	private final AccessTokenMinter minter;
 
+	private final Store store;
+
 	private final AuditSink audit;
 
 	private final Clock clock;
 
+	private final Duration skew;
+
+	/**
+	 * @param policies the policies in force
+	 * @param verifier verifies subject tokens
+	 * @param minter mints access tokens
+	 * @param store the shared store: replay guard and rate limits
+	 * @param audit where audit events go
+	 * @param clock the clock
+	 * @param skew the clock skew subject tokens are verified with; a used one-time token is remembered that much
+	 * past its expiry
+	 */
 	public TokenExchangeService(Supplier<PolicySet> policies, SubjectTokenVerifier verifier, AccessTokenMinter minter,
-			AuditSink audit, Clock clock) {
+			Store store, AuditSink audit, Clock clock, Duration skew) {
 		this.policies = Objects.requireNonNull(policies, "policies cannot be null");
 		this.verifier = Objects.requireNonNull(verifier, "verifier cannot be null");
 		this.minter = Objects.requireNonNull(minter, "minter cannot be null");
+		this.store = Objects.requireNonNull(store, "store cannot be null");
 		this.audit = Objects.requireNonNull(audit, "audit cannot be null");
 		this.clock = Objects.requireNonNull(clock, "clock cannot be null");
+		this.skew = Objects.requireNonNull(skew, "skew cannot be null");
 	}
 
 	/**
@@ -81,6 +102,8 @@ public final class TokenExchangeService {
 			VerifiedSubject subject = this.verifier.verify(request.subjectToken(), request.subjectTokenType(),
 					policy.trust());
 			event.with("subject", subject.subject()).with("trust_source", subject.trustSource());
+			SourcePolicy guards = policy.sourcePolicy(subject);
+			rateLimit(subject, guards, event);
 			ExchangeContext context = policy.context(subject, request, now);
 			event.with("attributes", context.attributes().isEmpty() ? null : context.attributes());
 			Decision decision = policy.decide(context);
@@ -88,6 +111,9 @@ public final class TokenExchangeService {
 				throw new ExchangeException(deny.errorCode(), deny.description(), deny.detail());
 			}
 			Decision.Allow allow = (Decision.Allow) decision;
+			if (guards.oneTime()) {
+				firstUse(subject, now, event);
+			}
 			IssuedToken token = this.minter.mint(context, allow);
 			event.with("outcome", "granted")
 				.with("grant", allow.grantId())
@@ -112,6 +138,58 @@ public final class TokenExchangeService {
 			event.with("latency_us", (System.nanoTime() - started) / 1000);
 			this.audit.record(event.build());
 		}
+	}
+
+	// Rate limits apply to verified subjects: an unverifiable token costs no store call.
+	private void rateLimit(VerifiedSubject subject, SourcePolicy guards, AuditEvent.Builder event) {
+		try {
+			for (var limit : java.util.List.of(
+					java.util.Map.entry("subject:" + subject.trustSource() + "|" + subject.subject(), guards.subjectLimit()),
+					java.util.Map.entry("source:" + subject.trustSource(), guards.sourceLimit()))) {
+				if (limit.getValue().isEmpty()) {
+					continue;
+				}
+				SourcePolicy.RateLimit rate = limit.getValue().get();
+				Optional<Duration> wait = this.store.acquire(limit.getKey(), rate.limit(), rate.window());
+				if (wait.isPresent()) {
+					throw new ExchangeException(ErrorCode.SLOW_DOWN, "too many requests; retry later",
+							"rate limit " + rate.limit() + " per " + rate.window().toSeconds() + "s of "
+									+ limit.getKey().substring(0, limit.getKey().indexOf(':')) + " reached",
+							Duration.ofSeconds(Math.max(1, (wait.get().toMillis() + 999) / 1000)));
+				}
+			}
+		}
+		catch (StoreUnavailableException ex) {
+			if (!guards.carryOnWithoutStore()) {
+				throw unavailable(ex);
+			}
+			event.with("store", "unavailable; carried on without rate limits");
+		}
+	}
+
+	// RFC 8693 §2.2.2: an unacceptable subject token (here: used before) is an invalid_request.
+	private void firstUse(VerifiedSubject subject, Instant now, AuditEvent.Builder event) {
+		// The token's jti, or the digest of its payload: never of its signature, which can be re-encoded.
+		String key = subject.trustSource() + "|" + subject.tokenId();
+		// Remembered while the token could still verify: until its expiry plus the clock skew.
+		Duration ttl = Duration.between(now, subject.expiresAt().plus(this.skew));
+		boolean first;
+		try {
+			first = this.store.firstUse(key, ttl.isNegative() || ttl.isZero() ? Duration.ofSeconds(1) : ttl);
+		}
+		catch (StoreUnavailableException ex) {
+			throw unavailable(ex);
+		}
+		if (!first) {
+			event.with("replay", Boolean.TRUE);
+			throw new ExchangeException(ErrorCode.INVALID_REQUEST, "subject_token has already been used",
+					"replay of a one-time subject token of " + subject.trustSource());
+		}
+	}
+
+	private static ExchangeException unavailable(StoreUnavailableException ex) {
+		return new ExchangeException(ErrorCode.TEMPORARILY_UNAVAILABLE, "the server cannot check this request now; retry "
+				+ "later", "store unavailable: " + ex.getMessage(), Duration.ofSeconds(1));
 	}
 
 	/**

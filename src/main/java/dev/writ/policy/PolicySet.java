@@ -68,6 +68,11 @@ public final class PolicySet {
 		return this.parameters;
 	}
 
+	/** What the trust entry of a verified subject says about replay, rate limits and the store. */
+	public SourcePolicy sourcePolicy(VerifiedSubject subject) {
+		return source(subject);
+	}
+
 	/** The context of an exchange: the subject with the attributes its source maps from it. */
 	public ExchangeContext context(VerifiedSubject subject, ExchangeRequest request, Instant time) {
 		return new ExchangeContext(subject, source(subject).attributes().evaluate(subject), request, time);

@@ -39,12 +39,14 @@ final class TrustDecoder {
 	private static final Logger logger = LoggerFactory.getLogger(TrustDecoder.class);
 
 	private static final Set<String> SPIFFE_KEYS = Set.of("trust_domain", "bundle", "demo", "attributes",
-			"cap_ttl_to_subject");
+			"cap_ttl_to_subject", "replay", "rate_limit", "on_store_failure");
 
 	private static final Set<String> BUNDLE_KEYS = Set.of("file", "endpoint", "workload_api");
 
 	private static final Set<String> OIDC_KEYS = Set.of("name", "preset", "issuer", "audience", "jwks", "attributes",
-			"tenant_claims", "cap_ttl_to_subject");
+			"tenant_claims", "cap_ttl_to_subject", "replay", "rate_limit", "on_store_failure");
+
+	private static final Set<String> RATE_KEYS = Set.of("subject", "source");
 
 	private static final Set<String> JWKS_KEYS = Set.of("url", "file");
 
@@ -135,6 +137,8 @@ final class TrustDecoder {
 		}
 		AttributeMapping mapping = attributes(yaml, entry.get("attributes"), Map.of());
 		boolean cap = capTtl(yaml, entry);
+		// SPIRE agents cache JWT-SVIDs and hand the same one out again: reuse by default.
+		SourcePolicy guards = guards(yaml, entry, node, false, mapping, Set.of(), cap);
 		if (yaml.problemCount() > before || trustDomain == null) {
 			return;
 		}
@@ -161,7 +165,7 @@ final class TrustDecoder {
 			}
 			if (source != null) {
 				this.sources.add(source);
-				this.policies.put(id, new SourcePolicy(mapping, Set.of(), cap));
+				this.policies.put(id, guards);
 			}
 		}
 		catch (TrustConfigurationException ex) {
@@ -224,6 +228,8 @@ final class TrustDecoder {
 			tenantClaims = (declared == null) ? tenantClaims : new LinkedHashSet<>(declared);
 		}
 		boolean cap = capTtl(yaml, entry);
+		// A plain OIDC issuer's tokens are exchanged once each unless the entry says otherwise (secure default).
+		SourcePolicy guards = guards(yaml, entry, node, (preset == null) || preset.oneTime(), mapping, tenantClaims, cap);
 		Keys keys = keys(yaml, entry.get("jwks"));
 		if (yaml.problemCount() > before || name == null || issuer == null || keys == null) {
 			return;
@@ -239,7 +245,7 @@ final class TrustDecoder {
 			};
 			if (source != null) {
 				this.sources.add(source);
-				this.policies.put(name, new SourcePolicy(mapping, tenantClaims, cap));
+				this.policies.put(name, guards);
 			}
 		}
 		catch (TrustConfigurationException ex) {
@@ -324,6 +330,55 @@ final class TrustDecoder {
 			}
 		}
 		return new LinkedHashSet<>(values);
+	}
+
+	private static SourcePolicy guards(StrictYaml yaml, Map<String, Node> entry, Node node, boolean oneTimeByDefault,
+			AttributeMapping mapping, Set<String> tenantClaims, boolean cap) {
+		boolean oneTime = oneTimeByDefault;
+		if (entry.containsKey("replay")) {
+			String replay = yaml.string(entry.get("replay"), "replay");
+			if ("one-time".equals(replay) || "reuse".equals(replay)) {
+				oneTime = "one-time".equals(replay);
+			}
+			else if (replay != null) {
+				yaml.problem(entry.get("replay"), "replay is one-time or reuse");
+			}
+		}
+		Optional<SourcePolicy.RateLimit> subject = Optional.empty();
+		Optional<SourcePolicy.RateLimit> source = Optional.empty();
+		if (entry.containsKey("rate_limit")) {
+			Map<String, Node> limits = yaml.mapping(entry.get("rate_limit"), "rate_limit", RATE_KEYS);
+			if (limits != null) {
+				subject = rateLimit(yaml, limits.get("subject"));
+				source = rateLimit(yaml, limits.get("source"));
+			}
+		}
+		boolean carryOn = false;
+		if (entry.containsKey("on_store_failure")) {
+			String value = yaml.string(entry.get("on_store_failure"), "on_store_failure");
+			if (!"refuse".equals(value) && !"carry-on".equals(value)) {
+				yaml.problem(entry.get("on_store_failure"), "on_store_failure is refuse or carry-on");
+			}
+			carryOn = "carry-on".equals(value);
+			if (carryOn && oneTime) {
+				yaml.problem(entry.get("on_store_failure"), "a one-time source cannot carry on without the store: "
+						+ "without it, a used token could be used again");
+				carryOn = false;
+			}
+		}
+		return new SourcePolicy(mapping, tenantClaims, cap, oneTime, subject, source, carryOn);
+	}
+
+	private static Optional<SourcePolicy.RateLimit> rateLimit(StrictYaml yaml, Node node) {
+		if (node == null) {
+			return Optional.empty();
+		}
+		String text = yaml.string(node, "a rate limit");
+		Optional<SourcePolicy.RateLimit> limit = (text == null) ? Optional.empty() : SourcePolicy.RateLimit.parse(text);
+		if (text != null && limit.isEmpty()) {
+			yaml.problem(node, "a rate limit reads like \"60 per 1m\"");
+		}
+		return limit;
 	}
 
 	// Secure default: an issued token never outlives the identity that obtained it.

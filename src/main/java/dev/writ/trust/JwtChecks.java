@@ -145,6 +145,21 @@ final class JwtChecks {
 		}
 	}
 
+	/** See {@link VerifiedSubject#tokenId()}. */
+	static String tokenId(SignedJWT jwt, JWTClaimsSet claims) {
+		String jti = claims.getJWTID();
+		if (jti != null && !jti.isEmpty() && jti.length() <= 256) {
+			return "jti:" + jti;
+		}
+		try {
+			byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(jwt.getPayload().toBytes());
+			return "payload:" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+		}
+		catch (java.security.NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("the JDK has no SHA-256", ex);
+		}
+	}
+
 	// Values from an unverified token reach the audit detail only shortened and in safe characters.
 	static String printable(String value) {
 		String shortened = (value.length() > 64) ? value.substring(0, 64) + "..." : value;

@@ -77,7 +77,8 @@ public final class OidcSource implements TrustSource {
 		var expiresAt = checks.times(claims);
 		JwtChecks.audience(claims, this.audiences.isEmpty() ? checks.audiences() : this.audiences);
 		JwtChecks.signature(jwt, SpiffeSource.keysOrFailClosed(this.keys, jwt, this.name), this.name);
-		return new VerifiedSubject(subject, this.name, tokenType, claims.getClaims(), expiresAt);
+		return new VerifiedSubject(subject, this.name, tokenType, claims.getClaims(), expiresAt,
+				JwtChecks.tokenId(jwt, claims));
 	}
 
 }

@@ -45,7 +45,8 @@ public final class SpiffeSource implements TrustSource {
 		var expiresAt = checks.times(claims);
 		JwtChecks.audience(claims, checks.audiences());
 		JwtChecks.signature(jwt, keysOrFailClosed(this.keys, jwt, id()), id());
-		return new VerifiedSubject(spiffeId.toString(), id(), tokenType, claims.getClaims(), expiresAt);
+		return new VerifiedSubject(spiffeId.toString(), id(), tokenType, claims.getClaims(), expiresAt,
+				JwtChecks.tokenId(jwt, claims));
 	}
 
 	static KeySet keysOrFailClosed(KeyProvider keys, SignedJWT jwt, String source) {

@@ -20,13 +20,25 @@ public final class VerifiedSubject {
 
 	private final Instant expiresAt;
 
+	private final String tokenId;
+
 	VerifiedSubject(String subject, String trustSource, String tokenType, Map<String, Object> claims,
-			Instant expiresAt) {
+			Instant expiresAt, String tokenId) {
 		this.subject = Objects.requireNonNull(subject, "subject cannot be null");
 		this.trustSource = Objects.requireNonNull(trustSource, "trustSource cannot be null");
 		this.tokenType = Objects.requireNonNull(tokenType, "tokenType cannot be null");
 		this.claims = Map.copyOf(claims);
 		this.expiresAt = Objects.requireNonNull(expiresAt, "expiresAt cannot be null");
+		this.tokenId = Objects.requireNonNull(tokenId, "tokenId cannot be null");
+	}
+
+	/**
+	 * What identifies this subject token among its source's tokens, for replay protection: {@code jti:<jti>}, or for
+	 * a token without one, {@code payload:<SHA-256 of its decoded payload>}. Never derived from the signature, which
+	 * for ECDSA can be re-encoded into another valid one.
+	 */
+	public String tokenId() {
+		return this.tokenId;
 	}
 
 	/** The verified subject: a SPIFFE ID for a JWT-SVID. */

@@ -17,7 +17,8 @@ import dev.writ.error.ErrorCode;
 
 /**
  * Writes a token endpoint error as RFC 6749 §5.2 JSON with the status its code calls for: 401 for
- * {@code invalid_client}, 503 for {@code temporarily_unavailable}, 500 for {@code server_error}, 400 otherwise.
+ * {@code invalid_client}, 429 for {@code slow_down} and 503 for {@code temporarily_unavailable} (both with
+ * {@code Retry-After}), 500 for {@code server_error}, 400 otherwise.
  * (Spring's own handler answers 400 to everything.)
  */
 final class OAuth2ErrorResponseHandler implements AuthenticationFailureHandler {
@@ -31,6 +32,9 @@ final class OAuth2ErrorResponseHandler implements AuthenticationFailureHandler {
 				: new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST);
 		response.setStatus(ErrorCode.fromCode(error.getErrorCode()).httpStatus());
 		response.setHeader("Cache-Control", "no-store");
+		if (exception instanceof OAuth2Errors.RetryLater retry) {
+			response.setHeader("Retry-After", Long.toString(retry.seconds()));
+		}
 		this.converter.write(error, null, new ServletServerHttpResponse(response));
 	}
 

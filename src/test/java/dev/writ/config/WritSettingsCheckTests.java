@@ -18,7 +18,7 @@ class WritSettingsCheckTests {
 				new WritProperties.Token(defaultTtl, maxTtl), new WritProperties.Keys(algorithm),
 				new WritProperties.Trust(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofMinutes(10),
 						Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofHours(6), false),
-				new WritProperties.Admin(false));
+				new WritProperties.Admin(false), new WritProperties.Store("memory", 1_000_000));
 	}
 
 	@Test

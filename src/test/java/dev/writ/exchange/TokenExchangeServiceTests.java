@@ -27,6 +27,7 @@ import dev.writ.keys.KeyDirectory;
 import dev.writ.keys.SigningKeys;
 import dev.writ.policy.PolicyLoader;
 import dev.writ.policy.PolicySet;
+import dev.writ.store.MemoryStore;
 import dev.writ.testing.TestAuthority;
 import dev.writ.testing.TestExchanges;
 import dev.writ.testing.TestSvid;
@@ -67,7 +68,8 @@ class TokenExchangeServiceTests {
 		SigningKeys keys = new KeyDirectory(this.root.resolve("keys"), CLOCK).loadOrGenerate(KeyAlgorithm.ES256);
 		this.service = new TokenExchangeService(() -> set,
 				new SubjectTokenVerifier(Set.of(TestSvid.DEFAULT_AUDIENCE), Duration.ofSeconds(30), CLOCK),
-				new AccessTokenMinter("https://writ.example.org", () -> keys), this.events::add, CLOCK);
+				new AccessTokenMinter("https://writ.example.org", () -> keys), new MemoryStore(CLOCK, 10_000), this.events::add,
+				CLOCK, Duration.ofSeconds(30));
 	}
 
 	@Test
@@ -147,7 +149,7 @@ class TokenExchangeServiceTests {
 		TokenExchangeService broken = new TokenExchangeService(() -> {
 			throw new IllegalStateException("boom");
 		}, new SubjectTokenVerifier(Set.of("a"), Duration.ZERO, CLOCK), new AccessTokenMinter("https://w", () -> null),
-				this.events::add, CLOCK);
+				new MemoryStore(CLOCK, 10_000), this.events::add, CLOCK, Duration.ZERO);
 
 		assertThatExceptionOfType(ExchangeException.class)
 			.isThrownBy(() -> broken.exchange(TestExchanges.form(this.authority.svid("/checkout").sign())))

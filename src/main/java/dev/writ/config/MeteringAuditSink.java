@@ -1,0 +1,56 @@
+package dev.writ.config;
+
+import java.time.Duration;
+import java.util.Map;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import dev.writ.audit.AuditEvent;
+import dev.writ.audit.AuditSink;
+
+/**
+ * Counts what the audit events say — exchanges by outcome, error, trust source and grant, replays by source — and
+ * times them, then passes each event on. Tag values come from the policies and the RFC error codes, never from a
+ * request, so the number of series stays bounded.
+ */
+final class MeteringAuditSink implements AuditSink {
+
+	private final AuditSink next;
+
+	private final MeterRegistry meters;
+
+	MeteringAuditSink(AuditSink next, MeterRegistry meters) {
+		this.next = next;
+		this.meters = meters;
+	}
+
+	@Override
+	public void record(AuditEvent event) {
+		try {
+			Map<String, Object> fields = event.fields();
+			String outcome = String.valueOf(fields.getOrDefault("outcome", "unknown"));
+			String source = String.valueOf(fields.getOrDefault("trust_source", "none"));
+			Counter.builder("writ.exchanges")
+				.tag("outcome", outcome)
+				.tag("error", String.valueOf(fields.getOrDefault("error", "none")))
+				.tag("source", source)
+				.tag("grant", String.valueOf(fields.getOrDefault("grant", "none")))
+				.register(this.meters)
+				.increment();
+			if (Boolean.TRUE.equals(fields.get("replay"))) {
+				Counter.builder("writ.exchange.replays").tag("source", source).register(this.meters).increment();
+			}
+			if (fields.get("latency_us") instanceof Long micros) {
+				Timer.builder("writ.exchange.latency").tag("outcome", outcome).publishPercentileHistogram()
+					.register(this.meters)
+					.record(Duration.ofNanos(micros * 1000));
+			}
+		}
+		finally {
+			this.next.record(event);
+		}
+	}
+
+}

@@ -1,0 +1,219 @@
+package dev.writ.exchange;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import dev.writ.audit.AuditEvent;
+import dev.writ.error.ErrorCode;
+import dev.writ.error.ExchangeException;
+import dev.writ.keys.KeyAlgorithm;
+import dev.writ.keys.KeyDirectory;
+import dev.writ.keys.SigningKeys;
+import dev.writ.policy.PolicyLoader;
+import dev.writ.policy.PolicySet;
+import dev.writ.store.MemoryStore;
+import dev.writ.store.RedisStore;
+import dev.writ.store.Store;
+import dev.writ.testing.MutableClock;
+import dev.writ.testing.TestAuthority;
+import dev.writ.testing.TestExchanges;
+import dev.writ.testing.TestSvid;
+import dev.writ.testing.TestTrust;
+import dev.writ.token.AccessTokenMinter;
+import dev.writ.trust.SubjectTokenVerifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/** Replay protection, rate limits and a store that is away, as the exchange applies them. */
+class ExchangeGuardsTests {
+
+	// The order of the P-256 group: (r, s) and (r, n - s) are both valid ECDSA signatures.
+	private static final BigInteger P256_ORDER = new BigInteger(
+			"FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16);
+
+	private final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
+
+	private final TestAuthority once = TestAuthority.ec("once.example.org", this.clock);
+
+	private final TestAuthority reuse = TestAuthority.ec("reuse.example.org", this.clock);
+
+	private final TestAuthority lenient = TestAuthority.ec("lenient.example.org", this.clock);
+
+	private final List<AuditEvent> events = new ArrayList<>();
+
+	@TempDir
+	Path root;
+
+	private PolicySet policies;
+
+	private SigningKeys keys;
+
+	@BeforeEach
+	void policies() throws IOException {
+		this.once.writeBundle(this.root.resolve("keys/trust/once.json"));
+		this.reuse.writeBundle(this.root.resolve("keys/trust/reuse.json"));
+		this.lenient.writeBundle(this.root.resolve("keys/trust/lenient.json"));
+		Path dir = Files.createDirectories(this.root.resolve("policies"));
+		Files.writeString(dir.resolve("p.yaml"), """
+				spiffe:
+				  - trust_domain: once.example.org
+				    bundle: { file: keys/trust/once.json }
+				    replay: one-time
+				  - trust_domain: reuse.example.org
+				    bundle: { file: keys/trust/reuse.json }
+				    rate_limit: { subject: "2 per 1m", source: "3 per 1m" }
+				  - trust_domain: lenient.example.org
+				    bundle: { file: keys/trust/lenient.json }
+				    rate_limit: { subject: "2 per 1m" }
+				    on_store_failure: carry-on
+				grants:
+				  - { id: once, subject_pattern: "spiffe://once\\\\.example\\\\.org/.*", audience: a, scopes: [] }
+				  - { id: reuse, subject_pattern: "spiffe://reuse\\\\.example\\\\.org/.*", audience: a, scopes: [] }
+				  - { id: lenient, subject_pattern: "spiffe://lenient\\\\.example\\\\.org/.*", audience: a, scopes: [] }
+				""");
+		this.policies = new PolicyLoader(TestTrust.factory(this.clock), this.root.resolve("keys"), Duration.ofMinutes(5),
+				Duration.ofHours(1)).load(dir);
+		this.keys = new KeyDirectory(this.root.resolve("keys"), this.clock).loadOrGenerate(KeyAlgorithm.ES256);
+	}
+
+	private TokenExchangeService service(Store store) {
+		return new TokenExchangeService(() -> this.policies,
+				new SubjectTokenVerifier(Set.of(TestSvid.DEFAULT_AUDIENCE), Duration.ofSeconds(30), this.clock),
+				new AccessTokenMinter("https://writ.example.org", () -> this.keys), store, this.events::add, this.clock,
+				Duration.ofSeconds(30));
+	}
+
+	private static ExchangeException refused(Runnable exchange) {
+		try {
+			exchange.run();
+		}
+		catch (ExchangeException ex) {
+			return ex;
+		}
+		throw new AssertionError("the exchange was not refused");
+	}
+
+	@Test
+	void exchangeWhenOneTimeTokenUsedTwiceThenReplayRefusedAndAudited() {
+		TokenExchangeService service = service(new MemoryStore(this.clock, 10_000));
+		String svid = this.once.svid("/job").claim("jti", "job-1").sign();
+
+		service.exchange(TestExchanges.form(svid));
+		ExchangeException replay = refused(() -> service.exchange(TestExchanges.form(svid)));
+
+		assertThat(replay.errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST);
+		assertThat(replay.description()).isEqualTo("subject_token has already been used");
+		assertThat(this.events.get(1).fields()).containsEntry("replay", Boolean.TRUE).doesNotContainKey("issued_token_jti");
+	}
+
+	@Test
+	void exchangeWhenSignatureReEncodedThenStillTheSameTokenAndRefused() {
+		TokenExchangeService service = service(new MemoryStore(this.clock, 10_000));
+		String svid = this.once.svid("/job").sign(); // no jti: the payload identifies it
+		service.exchange(TestExchanges.form(svid));
+
+		String malleated = withHighS(svid);
+		assertThat(malleated).isNotEqualTo(svid);
+
+		assertThat(refused(() -> service.exchange(TestExchanges.form(malleated))).description())
+			.isEqualTo("subject_token has already been used");
+	}
+
+	@Test
+	void exchangeWhenOneTimeTokenDeniedByPolicyThenNotBurned() {
+		TokenExchangeService service = service(new MemoryStore(this.clock, 10_000));
+		String svid = this.once.svid("/job").claim("jti", "job-2").sign();
+		java.util.Map<String, List<String>> wrongTarget = new java.util.HashMap<>(TestExchanges.form(svid));
+		wrongTarget.put("audience", List.of("elsewhere"));
+
+		refused(() -> service.exchange(wrongTarget));
+
+		assertThat(service.exchange(TestExchanges.form(svid)).token()).isNotNull();
+	}
+
+	@Test
+	void exchangeWhenReuseSourceThenSameTokenTwiceIsFine() {
+		TokenExchangeService service = service(new MemoryStore(this.clock, 10_000));
+		String svid = this.reuse.svid("/api").sign();
+
+		service.exchange(TestExchanges.form(svid));
+		assertThat(service.exchange(TestExchanges.form(svid)).token()).isNotNull();
+	}
+
+	@Test
+	void exchangeWhenRateLimitReachedThenSlowDownWithRetryAfterPerSubjectAndPerSource() {
+		TokenExchangeService service = service(new MemoryStore(this.clock, 10_000));
+		service.exchange(TestExchanges.form(this.reuse.svid("/a").sign()));
+		this.clock.advance(Duration.ofSeconds(20));
+		service.exchange(TestExchanges.form(this.reuse.svid("/a").sign()));
+
+		ExchangeException subject = refused(() -> service.exchange(TestExchanges.form(this.reuse.svid("/a").sign())));
+		assertThat(subject.errorCode()).isEqualTo(ErrorCode.SLOW_DOWN);
+		assertThat(subject.retryAfter()).hasValue(Duration.ofSeconds(40));
+
+		// Another subject of the same source: its own subject budget, but the source's (3 per minute) runs out.
+		service.exchange(TestExchanges.form(this.reuse.svid("/b").sign()));
+		ExchangeException source = refused(() -> service.exchange(TestExchanges.form(this.reuse.svid("/c").sign())));
+		assertThat(source.errorCode()).isEqualTo(ErrorCode.SLOW_DOWN);
+		assertThat(source.detail()).contains("of source");
+
+		this.clock.advance(Duration.ofSeconds(60));
+		assertThat(service.exchange(TestExchanges.form(this.reuse.svid("/a").sign())).token()).isNotNull();
+	}
+
+	@Test
+	void exchangeWhenStoreAwayThenFailClosedUnlessTheSourceMayCarryOn() {
+		LettuceConnectionFactory nowhere = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", 1),
+				LettuceClientConfiguration.builder().commandTimeout(Duration.ofMillis(300)).build());
+		nowhere.afterPropertiesSet();
+		nowhere.start();
+		try {
+			TokenExchangeService service = service(new RedisStore(new StringRedisTemplate(nowhere), this.clock));
+
+			ExchangeException oneTime = refused(() -> service.exchange(TestExchanges.form(this.once.svid("/job").sign())));
+			assertThat(oneTime.errorCode()).isEqualTo(ErrorCode.TEMPORARILY_UNAVAILABLE);
+			assertThat(oneTime.retryAfter()).isPresent();
+			assertThat(refused(() -> service.exchange(TestExchanges.form(this.reuse.svid("/a").sign()))).errorCode())
+				.isEqualTo(ErrorCode.TEMPORARILY_UNAVAILABLE);
+
+			assertThat(service.exchange(TestExchanges.form(this.lenient.svid("/a").sign())).token()).isNotNull();
+			assertThat(this.events.get(this.events.size() - 1).fields()).containsKey("store");
+		}
+		finally {
+			nowhere.destroy();
+		}
+	}
+
+	// The same ES256 JWS with s replaced by n - s: a different, equally valid signature.
+	private static String withHighS(String jws) {
+		String[] parts = jws.split("\\.");
+		byte[] signature = Base64.getUrlDecoder().decode(parts[2]);
+		BigInteger s = new BigInteger(1, Arrays.copyOfRange(signature, 32, 64));
+		byte[] flipped = P256_ORDER.subtract(s).toByteArray();
+		byte[] sBytes = new byte[32];
+		System.arraycopy(flipped, Math.max(0, flipped.length - 32), sBytes, Math.max(0, 32 - flipped.length),
+				Math.min(32, flipped.length));
+		System.arraycopy(sBytes, 0, signature, 32, 32);
+		return parts[0] + "." + parts[1] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(signature);
+	}
+
+}
