@@ -141,7 +141,9 @@ class FederatedExchangeIntegrationTests {
 	final HttpClient http = HttpClient.newHttpClient();
 
 	static String github() {
+		// Real GitHub tokens carry a unique jti; github-actions is a one-time source.
 		return GITHUB.token("repo:acme/payments:environment:prod")
+			.claim("jti", java.util.UUID.randomUUID().toString())
 			.claim("repository", "acme/payments")
 			.claim("repository_owner", "acme")
 			.claim("repository_owner_id", "4242")
@@ -153,6 +155,7 @@ class FederatedExchangeIntegrationTests {
 
 	static String gitlab() {
 		return GITLAB.token("project_path:acme/web:ref_type:branch:ref:main")
+			.claim("jti", java.util.UUID.randomUUID().toString())
 			.claim("namespace_path", "acme")
 			.claim("namespace_id", "77")
 			.claim("project_path", "acme/web")
@@ -183,6 +186,15 @@ class FederatedExchangeIntegrationTests {
 		// Each preset mapped its issuer's real claims to context attributes.
 		assertThat(audit).contains("\"tenant\":\"acme\"", "\"tenant_id\":\"4242\"", "\"environment\":\"prod\"",
 				"\"service\":\"acme/web\"", "\"namespace\":\"shop\"", "\"service\":\"orders\"");
+	}
+
+	@Test
+	void exchangeWhenAGitHubTokenIsPresentedTwiceThenTheSecondIsAReplay() throws Exception {
+		String token = github();
+
+		assertThat(exchange(token, "https://deploy.example.org")).containsKey("access_token");
+		assertThat(exchange(token, "https://deploy.example.org")).containsEntry("error", "invalid_request")
+			.containsEntry("error_description", "subject_token has already been used");
 	}
 
 	@Test
