@@ -30,6 +30,8 @@ import dev.writ.store.MemoryStore;
 import dev.writ.store.RedisStore;
 import dev.writ.store.Store;
 import dev.writ.token.AccessTokenMinter;
+import dev.writ.token.IssuedTokens;
+import dev.writ.token.TokenStatus;
 import dev.writ.trust.HttpFetcher;
 import dev.writ.trust.RemoteKeys;
 import dev.writ.trust.SubjectTokenVerifier;
@@ -58,7 +60,13 @@ class WritConfiguration {
 	@Bean
 	AuthorizationServerSettings authorizationServerSettings() {
 		// An explicit issuer: unset, Spring would derive it from each request's Host header.
-		return AuthorizationServerSettings.builder().issuer(this.properties.issuer()).build();
+		// Spring's own introspection and revocation endpoints need registered clients with secrets, which Writ has
+		// none of: they are moved aside, and Writ serves RFC 7662 and RFC 7009 itself at the standard paths.
+		return AuthorizationServerSettings.builder()
+			.issuer(this.properties.issuer())
+			.tokenIntrospectionEndpoint("/oauth2/unused/introspect")
+			.tokenRevocationEndpoint("/oauth2/unused/revoke")
+			.build();
 	}
 
 	@Bean
@@ -102,6 +110,12 @@ class WritConfiguration {
 	@Bean
 	AuditSink auditSink(MeterRegistry meters) {
 		return new MeteringAuditSink(new LoggingAuditSink(), meters);
+	}
+
+	@Bean
+	TokenStatus tokenStatus(KeyRing keys, Store store, Clock clock) {
+		return new TokenStatus(new IssuedTokens(this.properties.issuer(), keys::current, clock), store,
+				this.properties.token().maxTtl(), clock);
 	}
 
 	@Bean

@@ -41,6 +41,9 @@ final class AuthorizationServerMetadataFilter extends OncePerRequestFilter {
 		metadata.put("issuer", issuer);
 		metadata.put("token_endpoint", issuer + tokenPath);
 		metadata.put("jwks_uri", issuer + jwksPath);
+		// RFC 7662 and RFC 7009, authenticated by a Writ token for this Writ (docs/exchange-api.md).
+		metadata.put("introspection_endpoint", issuer + "/oauth2/introspect");
+		metadata.put("revocation_endpoint", issuer + "/oauth2/revoke");
 		metadata.put("grant_types_supported", List.of(TokenTypes.GRANT_TYPE));
 		metadata.put("token_endpoint_auth_methods_supported", List.of("none"));
 		// RFC 8414 §2 lists response_types_supported as required; Writ has no authorization endpoint, so none.

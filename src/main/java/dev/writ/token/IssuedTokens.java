@@ -1,0 +1,77 @@
+package dev.writ.token;
+
+import java.text.ParseException;
+import java.time.Clock;
+import java.util.Date;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+
+import dev.writ.keys.SigningKey;
+import dev.writ.keys.SigningKeys;
+
+/**
+ * Recognises the access tokens this Writ issued: {@code typ: at+jwt}, signed by one of its published keys (named by
+ * {@code kid}, with that key's algorithm), {@code iss} this Writ, with a {@code jti}, not expired. Anything else —
+ * another issuer's token, a forged or expired one — is not recognised.
+ */
+public final class IssuedTokens {
+
+	private final String issuer;
+
+	private final Supplier<SigningKeys> keys;
+
+	private final Clock clock;
+
+	public IssuedTokens(String issuer, Supplier<SigningKeys> keys, Clock clock) {
+		this.issuer = Objects.requireNonNull(issuer, "issuer cannot be null");
+		this.keys = Objects.requireNonNull(keys, "keys cannot be null");
+		this.clock = Objects.requireNonNull(clock, "clock cannot be null");
+	}
+
+	/** The token's claims, if it is a current token of this Writ. */
+	public Optional<JWTClaimsSet> recognise(String token) {
+		if (token == null || token.isEmpty() || token.length() > 16 * 1024) {
+			return Optional.empty();
+		}
+		try {
+			SignedJWT jwt = SignedJWT.parse(token);
+			if (!AccessTokenMinter.AT_JWT.equals(jwt.getHeader().getType()) || jwt.getHeader().getKeyID() == null) {
+				return Optional.empty();
+			}
+			Optional<SigningKey> key = this.keys.get()
+				.published()
+				.stream()
+				.filter((k) -> k.kid().equals(jwt.getHeader().getKeyID()) && k.algorithm().equals(jwt.getHeader().getAlgorithm()))
+				.findFirst();
+			if (key.isEmpty() || !jwt.verify(verifier(key.get().publicJwk()))) {
+				return Optional.empty();
+			}
+			JWTClaimsSet claims = jwt.getJWTClaimsSet();
+			Date exp = claims.getExpirationTime();
+			if (!this.issuer.equals(claims.getIssuer()) || claims.getJWTID() == null || exp == null
+					|| !this.clock.instant().isBefore(exp.toInstant())) {
+				return Optional.empty();
+			}
+			return Optional.of(claims);
+		}
+		catch (ParseException | JOSEException | RuntimeException ex) {
+			return Optional.empty();
+		}
+	}
+
+	private static JWSVerifier verifier(JWK key) throws JOSEException {
+		return (key instanceof ECKey ec) ? new ECDSAVerifier(ec) : new RSASSAVerifier((RSAKey) key);
+	}
+
+}

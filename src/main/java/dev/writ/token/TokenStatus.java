@@ -1,0 +1,110 @@
+package dev.writ.token;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+
+import dev.writ.store.Revocations;
+
+/**
+ * What resource servers and admins may ask of Writ's issued tokens: is this token active (RFC 7662), revoke it (RFC
+ * 7009), revoke everything issued to a subject or under a grant. Revocations are held, across every node, until the
+ * tokens they cover have expired. Store trouble raises {@link dev.writ.store.StoreUnavailableException}: the caller
+ * answers 503, never "active".
+ */
+public final class TokenStatus {
+
+	private final IssuedTokens tokens;
+
+	private final Revocations revocations;
+
+	private final Duration maxTtl;
+
+	private final Clock clock;
+
+	/**
+	 * @param tokens recognises Writ's tokens
+	 * @param revocations where revocations are held
+	 * @param maxTtl the longest a Writ token lives: how long a subject or grant revocation must be held
+	 * @param clock the clock
+	 */
+	public TokenStatus(IssuedTokens tokens, Revocations revocations, Duration maxTtl, Clock clock) {
+		this.tokens = Objects.requireNonNull(tokens, "tokens cannot be null");
+		this.revocations = Objects.requireNonNull(revocations, "revocations cannot be null");
+		this.maxTtl = Objects.requireNonNull(maxTtl, "maxTtl cannot be null");
+		this.clock = Objects.requireNonNull(clock, "clock cannot be null");
+	}
+
+	/**
+	 * RFC 7662 §2.2: {@code active: false} for anything that is not a current, unrevoked token of this Writ; otherwise
+	 * {@code active: true} with the token's claims and {@code token_type}.
+	 */
+	public Map<String, Object> introspect(String token) {
+		Optional<JWTClaimsSet> claims = this.tokens.recognise(token);
+		if (claims.isEmpty() || revoked(claims.get())) {
+			return Map.of("active", false);
+		}
+		Map<String, Object> response = new LinkedHashMap<>();
+		response.put("active", true);
+		response.putAll(claims.get().toJSONObject());
+		// RFC 7662 §2.2: aud may be a string or an array; token_type names the kind of token.
+		response.put("token_type", "Bearer");
+		return response;
+	}
+
+	/** RFC 7009 §2: revokes a current token of this Writ; anything else is silently ignored (§2.2). */
+	public void revoke(String token) {
+		this.tokens.recognise(token).ifPresent((claims) -> {
+			Instant exp = claims.getExpirationTime().toInstant();
+			this.revocations.revoke("jti:" + claims.getJWTID(), exp.getEpochSecond(),
+					Duration.between(this.clock.instant(), exp).plusSeconds(1));
+		});
+	}
+
+	/** Revokes every token issued to this subject until now. */
+	public Instant revokeSubject(String subject) {
+		return revokeIssuedUntilNow("subject:" + subject);
+	}
+
+	/** Revokes every token issued under this grant until now. */
+	public Instant revokeGrant(String grant) {
+		return revokeIssuedUntilNow("grant:" + grant);
+	}
+
+	private Instant revokeIssuedUntilNow(String key) {
+		Instant now = this.clock.instant();
+		// Held as long as any token issued until now can live.
+		this.revocations.revoke(key, now.getEpochSecond(), this.maxTtl.plusSeconds(1));
+		return now;
+	}
+
+	private boolean revoked(JWTClaimsSet claims) {
+		String subject = claims.getSubject();
+		Object grant = claims.getClaim("grant");
+		List<String> keys = new java.util.ArrayList<>();
+		keys.add("jti:" + claims.getJWTID());
+		if (subject != null) {
+			keys.add("subject:" + subject);
+		}
+		if (grant instanceof String g) {
+			keys.add("grant:" + g);
+		}
+		Map<String, Long> found = this.revocations.lookup(keys);
+		if (found.containsKey("jti:" + claims.getJWTID())) {
+			return true;
+		}
+		long issuedAt = (claims.getIssueTime() != null) ? claims.getIssueTime().toInstant().getEpochSecond() : Long.MIN_VALUE;
+		return found.entrySet()
+			.stream()
+			.filter((e) -> !e.getKey().startsWith("jti:"))
+			.anyMatch((e) -> issuedAt <= e.getValue());
+	}
+
+}

@@ -1,0 +1,83 @@
+package dev.writ.web;
+
+import java.util.List;
+
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.authorization.AuthorityAuthorizationManager;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.JwtTypeValidator;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+
+/**
+ * The chain of the endpoints that resource servers and admins call: introspection, revocation and the admin
+ * endpoints. Callers present a Writ access token (RFC 9068, {@code typ: at+jwt}) issued by this Writ, with this
+ * Writ's own issuer as audience, carrying the scope the endpoint needs:
+ *
+ * <ul>
+ * <li>{@code POST /oauth2/introspect}: {@code writ:introspect} (RFC 7662 §2.1 allows a bearer token);</li>
+ * <li>{@code POST /oauth2/revoke}: none — the token to revoke is its own proof (RFC 7009);</li>
+ * <li>{@code POST /admin/revocations}: {@code writ:revoke};</li>
+ * <li>{@code POST /admin/explain}: {@code writ:explain}, and only when {@code writ.admin.explain} is on.</li>
+ * </ul>
+ * A resource server or admin gets such a token by exchange, like any workload: who may introspect, revoke or explain
+ * is itself a grant, and no static secret exists. Tokens are validated offline against Writ's own published keys.
+ */
+@Configuration(proxyBeanMethods = false)
+class ProtectedEndpointsConfiguration {
+
+	static final String INTROSPECT_SCOPE = "writ:introspect";
+
+	static final String REVOKE_SCOPE = "writ:revoke";
+
+	static final String EXPLAIN_SCOPE = "writ:explain";
+
+	@Bean
+	@Order(0)
+	SecurityFilterChain protectedEndpointsChain(HttpSecurity http, JWKSource<SecurityContext> keys,
+			AuthorizationServerSettings settings, @Value("${writ.admin.explain:false}") boolean explain) throws Exception {
+		NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSource(keys)
+			.jwsAlgorithms((algorithms) -> algorithms.addAll(
+					List.of(SignatureAlgorithm.ES256, SignatureAlgorithm.ES384, SignatureAlgorithm.RS256)))
+			.build();
+		String issuer = settings.getIssuer();
+		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(new JwtTypeValidator("at+jwt"),
+				new JwtTimestampValidator(), new JwtIssuerValidator(issuer),
+				new JwtClaimValidator<List<String>>("aud", (aud) -> aud != null && aud.contains(issuer))));
+		PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
+		http.securityMatcher(new OrRequestMatcher(paths.matcher("/admin/**"), paths.matcher("/oauth2/introspect"),
+				paths.matcher("/oauth2/revoke")))
+			.authorizeHttpRequests((authorize) -> authorize.requestMatchers(paths.matcher("/oauth2/revoke"))
+				.permitAll()
+				.requestMatchers(paths.matcher("/oauth2/introspect"))
+				.hasAuthority("SCOPE_" + INTROSPECT_SCOPE)
+				.requestMatchers(paths.matcher("/admin/revocations"))
+				.hasAuthority("SCOPE_" + REVOKE_SCOPE)
+				.requestMatchers(paths.matcher("/admin/explain"))
+				.access(explain ? AuthorityAuthorizationManager.hasAuthority("SCOPE_" + EXPLAIN_SCOPE)
+						: (authentication, context) -> new org.springframework.security.authorization.AuthorizationDecision(false))
+				.anyRequest()
+				.denyAll())
+			.oauth2ResourceServer((server) -> server.jwt((jwt) -> jwt.decoder(decoder)))
+			.csrf((csrf) -> csrf.disable()) // bearer tokens only: no cookie, no session
+			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.requestCache((cache) -> cache.disable());
+		return http.build();
+	}
+
+}

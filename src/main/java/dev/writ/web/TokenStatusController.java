@@ -1,0 +1,91 @@
+package dev.writ.web;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.writ.store.StoreUnavailableException;
+import dev.writ.token.TokenStatus;
+
+/**
+ * RFC 7662 introspection and RFC 7009 revocation of Writ's tokens, and admin revocation of every token issued to a
+ * subject or under a grant. Who may call what is in {@link ProtectedEndpointsConfiguration}.
+ */
+@RestController
+class TokenStatusController {
+
+	private static final Logger logger = LoggerFactory.getLogger(TokenStatusController.class);
+
+	private final TokenStatus status;
+
+	TokenStatusController(TokenStatus status) {
+		this.status = status;
+	}
+
+	/** RFC 7662 §2.1: {@code token} (required), {@code token_type_hint} (ignored: Writ has one kind of token). */
+	@PostMapping(path = "/oauth2/introspect", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
+	ResponseEntity<Map<String, Object>> introspect(@RequestBody MultiValueMap<String, String> form) {
+		if (form.get("token") == null || form.get("token").size() != 1) {
+			return error(HttpStatus.BAD_REQUEST, "invalid_request", "token must be sent once");
+		}
+		return ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(this.status.introspect(form.getFirst("token")));
+	}
+
+	/** RFC 7009 §2.1: {@code token}; §2.2: 200 whether or not it was a token to revoke. */
+	@PostMapping(path = "/oauth2/revoke", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
+	ResponseEntity<Map<String, Object>> revoke(@RequestBody MultiValueMap<String, String> form) {
+		if (form.get("token") == null || form.get("token").size() != 1) {
+			return error(HttpStatus.BAD_REQUEST, "invalid_request", "token must be sent once");
+		}
+		this.status.revoke(form.getFirst("token"));
+		return ResponseEntity.ok().cacheControl(CacheControl.noStore()).build();
+	}
+
+	/** {@code {"subject": "..."}} or {@code {"grant": "..."}}: revokes every token issued to it until now. */
+	@PostMapping(path = "/admin/revocations", consumes = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<Map<String, Object>> revokeAll(@RequestBody Map<String, String> body, Authentication caller) {
+		String subject = body.get("subject");
+		String grant = body.get("grant");
+		if ((subject == null) == (grant == null)) {
+			return error(HttpStatus.BAD_REQUEST, "invalid_request", "send exactly one of subject and grant");
+		}
+		Instant until = (subject != null) ? this.status.revokeSubject(subject) : this.status.revokeGrant(grant);
+		logger.warn("Revoked every token issued until {} {} by {}", until,
+				(subject != null) ? "to subject " + subject : "under grant " + grant, caller.getName());
+		Map<String, Object> response = new LinkedHashMap<>();
+		response.put((subject != null) ? "subject" : "grant", (subject != null) ? subject : grant);
+		response.put("revoked_issued_until", until.getEpochSecond());
+		return ResponseEntity.ok(response);
+	}
+
+	// Fail closed: never "active" when revocations cannot be checked (RFC 7009 §2.2.1 suggests 503 with Retry-After).
+	@ExceptionHandler(StoreUnavailableException.class)
+	ResponseEntity<Map<String, Object>> unavailable(StoreUnavailableException ex) {
+		logger.warn("Token status unavailable: {}", ex.getMessage());
+		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+			.header("Retry-After", "1")
+			.cacheControl(CacheControl.noStore())
+			.body(Map.of("error", "temporarily_unavailable", "error_description", "retry later"));
+	}
+
+	private static ResponseEntity<Map<String, Object>> error(HttpStatus status, String code, String description) {
+		return ResponseEntity.status(status)
+			.cacheControl(CacheControl.noStore())
+			.body(Map.of("error", code, "error_description", description));
+	}
+
+}

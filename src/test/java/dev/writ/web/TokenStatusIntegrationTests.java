@@ -1,0 +1,144 @@
+package dev.writ.web;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import dev.writ.testing.WritTestSite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** RFC 7662 introspection and RFC 7009 revocation over HTTP, authenticated by Writ's own tokens. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class TokenStatusIntegrationTests {
+
+	static final String ISSUER = "http://localhost:8080";
+
+	static final WritTestSite SITE = WritTestSite.create("""
+			grants:
+			  - id: payments-introspects
+			    subject: spiffe://test.example.org/ns/prod/sa/payments
+			    audience: http://localhost:8080
+			    scopes: [writ:introspect]
+			  - id: ops-revokes
+			    subject: spiffe://test.example.org/ns/ops/sa/admin
+			    audience: http://localhost:8080
+			    scopes: [writ:revoke]
+			  - id: checkout-pays
+			    subject: spiffe://test.example.org/ns/prod/sa/checkout
+			    audience: https://payments.example.org
+			    scopes: [payments:charge]
+			""");
+
+	@DynamicPropertySource
+	static void site(DynamicPropertyRegistry registry) {
+		registry.add("writ.issuer", () -> ISSUER);
+		registry.add("writ.policies-dir", () -> SITE.policies().toString());
+		registry.add("writ.keys-dir", () -> SITE.keys().toString());
+	}
+
+	@LocalServerPort
+	int port;
+
+	final HttpClient http = HttpClient.newHttpClient();
+
+	String token(String path, String audience) throws Exception {
+		return (String) JSONObjectUtils.parse(post("/oauth2/token", null, "application/x-www-form-urlencoded",
+				"grant_type=" + enc("urn:ietf:params:oauth:grant-type:token-exchange") + "&subject_token_type="
+						+ enc("urn:ietf:params:oauth:token-type:jwt") + "&subject_token=" + SITE.authority().svid(path).sign()
+						+ "&audience=" + enc(audience))
+			.body()).get("access_token");
+	}
+
+	HttpResponse<String> post(String path, String bearer, String contentType, String body) throws Exception {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path))
+			.header("Content-Type", contentType)
+			.POST(HttpRequest.BodyPublishers.ofString(body));
+		if (bearer != null) {
+			request.header("Authorization", "Bearer " + bearer);
+		}
+		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	static String enc(String value) {
+		return URLEncoder.encode(value, StandardCharsets.UTF_8);
+	}
+
+	Map<String, Object> introspect(String bearer, String token) throws Exception {
+		return JSONObjectUtils.parse(post("/oauth2/introspect", bearer, "application/x-www-form-urlencoded", "token=" + token).body());
+	}
+
+	@Test
+	void introspectThenActiveUntilTheHolderRevokesIt() throws Exception {
+		String resourceServer = token("/ns/prod/sa/payments", ISSUER);
+		String access = token("/ns/prod/sa/checkout", "https://payments.example.org");
+
+		assertThat(introspect(resourceServer, access)).containsEntry("active", true)
+			.containsEntry("sub", "spiffe://test.example.org/ns/prod/sa/checkout")
+			.containsEntry("scope", "payments:charge");
+
+		// RFC 7009: the holder revokes its own token; the token is its own proof.
+		assertThat(post("/oauth2/revoke", null, "application/x-www-form-urlencoded", "token=" + access).statusCode())
+			.isEqualTo(200);
+		assertThat(introspect(resourceServer, access)).containsExactly(Map.entry("active", false));
+	}
+
+	@Test
+	void introspectWhenForeignTokenThenInactive() throws Exception {
+		String resourceServer = token("/ns/prod/sa/payments", ISSUER);
+
+		assertThat(introspect(resourceServer, SITE.authority().svid("/x").sign())).containsExactly(Map.entry("active", false));
+	}
+
+	@Test
+	void introspectWhenNoTokenOrWrongScopeOrAudienceThenRefused() throws Exception {
+		String access = token("/ns/prod/sa/checkout", "https://payments.example.org");
+
+		assertThat(post("/oauth2/introspect", null, "application/x-www-form-urlencoded", "token=" + access).statusCode())
+			.isEqualTo(401);
+		assertThat(post("/oauth2/introspect", access, "application/x-www-form-urlencoded", "token=" + access).statusCode())
+			.isEqualTo(401);
+		String revoker = token("/ns/ops/sa/admin", ISSUER);
+		assertThat(post("/oauth2/introspect", revoker, "application/x-www-form-urlencoded", "token=" + access).statusCode())
+			.isEqualTo(403);
+	}
+
+	@Test
+	void adminRevocationOfASubjectThenItsTokensInactive() throws Exception {
+		String resourceServer = token("/ns/prod/sa/payments", ISSUER);
+		String access = token("/ns/prod/sa/checkout", "https://payments.example.org");
+		String admin = token("/ns/ops/sa/admin", ISSUER);
+
+		HttpResponse<String> revoked = post("/admin/revocations", admin, "application/json",
+				"{\"subject\": \"spiffe://test.example.org/ns/prod/sa/checkout\"}");
+
+		assertThat(revoked.statusCode()).isEqualTo(200);
+		assertThat(introspect(resourceServer, access)).containsEntry("active", false);
+		assertThat(post("/admin/revocations", resourceServer, "application/json", "{\"grant\": \"checkout-pays\"}")
+			.statusCode()).isEqualTo(403);
+	}
+
+	@Test
+	void metadataThenNamesIntrospectionAndRevocation() throws Exception {
+		HttpResponse<String> response = this.http.send(
+				HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/.well-known/oauth-authorization-server"))
+					.build(),
+				HttpResponse.BodyHandlers.ofString());
+
+		assertThat(JSONObjectUtils.parse(response.body())).containsEntry("introspection_endpoint", ISSUER + "/oauth2/introspect")
+			.containsEntry("revocation_endpoint", ISSUER + "/oauth2/revoke");
+	}
+
+}
