@@ -21,6 +21,7 @@ import org.springframework.security.oauth2.server.authorization.settings.Authori
 import dev.writ.audit.AuditSink;
 import dev.writ.audit.LoggingAuditSink;
 import dev.writ.exchange.TokenExchangeService;
+import dev.writ.keys.Crypto;
 import dev.writ.keys.KeyAlgorithm;
 import dev.writ.keys.KeyDirectory;
 import dev.writ.keys.KeyRing;
@@ -70,7 +71,13 @@ class WritConfiguration {
 	}
 
 	@Bean
-	KeyRing keyRing(Clock clock) {
+	KeyRing keyRing(Clock clock, MeterRegistry meters) {
+		Crypto crypto = Crypto.get();
+		org.slf4j.LoggerFactory.getLogger(WritConfiguration.class).info(crypto.describe());
+		io.micrometer.core.instrument.Gauge.builder("writ.crypto.provider", () -> 1)
+			.tag("name", crypto.name())
+			.description("1 for the JCA provider that signs and verifies where it can")
+			.register(meters);
 		KeyDirectory directory = new KeyDirectory(this.properties.keysDir(), clock);
 		return new KeyRing(directory.loadOrGenerate(KeyAlgorithm.parse(this.properties.keys().algorithm())));
 	}

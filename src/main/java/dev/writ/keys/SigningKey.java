@@ -38,9 +38,10 @@ public final class SigningKey {
 
 	static SigningKey of(JWK privateJwk, String source) throws JOSEException {
 		Objects.requireNonNull(privateJwk.getKeyID(), "kid cannot be null");
-		JWSSigner signer = (privateJwk instanceof ECKey ec) ? new ECDSASigner(ec)
-				: new RSASSASigner((RSAKey) privateJwk);
-		return new SigningKey(privateJwk.toPublicJWK(), (JWSAlgorithm) privateJwk.getAlgorithm(), signer, source);
+		JWSAlgorithm alg = (JWSAlgorithm) privateJwk.getAlgorithm();
+		JWSSigner signer = (privateJwk instanceof ECKey ec) ? Crypto.get().configure(new ECDSASigner(ec), alg)
+				: Crypto.get().configure(new RSASSASigner((RSAKey) privateJwk), alg);
+		return new SigningKey(privateJwk.toPublicJWK(), alg, signer, source);
 	}
 
 	/** The key's id: the RFC 7638 thumbprint of its public key. */

@@ -134,7 +134,7 @@ final class JwtChecks {
 		}
 		boolean valid;
 		try {
-			valid = jwt.verify(key.verifier());
+			valid = jwt.verify(key.verifier(header.getAlgorithm()));
 		}
 		catch (JOSEException ex) {
 			valid = false;

@@ -9,31 +9,46 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
 
+import dev.writ.keys.Crypto;
+
 /**
- * One public key that may verify token signatures, with its verifier built once.
+ * One public key that may verify token signatures, with its verifiers built once: one on the native provider for
+ * the algorithms {@link Crypto} admits, one on the JDK for the rest.
  *
  * @param key the public JWK
- * @param verifier its verifier
+ * @param fast the verifier on the native provider (the same as {@code standard} when there is none)
+ * @param standard the verifier on the JDK's providers
+ * @param crypto which algorithms go to {@code fast}
  */
-record VerificationKey(JWK key, JWSVerifier verifier) {
+record VerificationKey(JWK key, JWSVerifier fast, JWSVerifier standard, Crypto crypto) {
 
 	/**
 	 * The verification key for a public EC or RSA JWK.
 	 * @throws IllegalArgumentException if the key is private, of another type, or RSA shorter than 2048 bits
 	 */
 	static VerificationKey of(JWK key) {
+		return of(key, Crypto.get());
+	}
+
+	static VerificationKey of(JWK key, Crypto crypto) {
 		if (key.isPrivate()) {
 			throw new IllegalArgumentException("holds private material; trust material must be public keys only");
 		}
 		try {
 			if (key instanceof ECKey ec) {
-				return new VerificationKey(key, new ECDSAVerifier(ec));
+				ECDSAVerifier fast = new ECDSAVerifier(ec);
+				fast.supportedJWSAlgorithms().forEach((alg) -> crypto.configure(fast, alg));
+				return new VerificationKey(key, fast, new ECDSAVerifier(ec), crypto);
 			}
 			if (key instanceof RSAKey rsa) {
 				if (rsa.size() < 2048) {
 					throw new IllegalArgumentException("RSA keys must have at least 2048 bits");
 				}
-				return new VerificationKey(key, new RSASSAVerifier(rsa));
+				RSASSAVerifier fast = new RSASSAVerifier(rsa);
+				// One provider per verifier: the native one if it handles RS256 (the common case); PS and the rest are
+				// routed by verifier(alg).
+				crypto.configure(fast, JWSAlgorithm.RS256);
+				return new VerificationKey(key, fast, new RSASSAVerifier(rsa), crypto);
 			}
 		}
 		catch (JOSEException ex) {
@@ -42,10 +57,18 @@ record VerificationKey(JWK key, JWSVerifier verifier) {
 		throw new IllegalArgumentException("key type " + key.getKeyType() + " is not supported (EC or RSA)");
 	}
 
+	/** The verifier for a signature made with {@code alg}. */
+	JWSVerifier verifier(JWSAlgorithm alg) {
+		if (this.key instanceof RSAKey) {
+			return (JWSAlgorithm.RS256.equals(alg) && this.crypto.admits(alg)) ? this.fast : this.standard;
+		}
+		return this.crypto.admits(alg) ? this.fast : this.standard;
+	}
+
 	/** Whether this key may verify a signature made with {@code alg}: the key's own {@code alg}, if set, must agree. */
 	boolean accepts(JWSAlgorithm alg) {
 		return (this.key.getAlgorithm() == null || this.key.getAlgorithm().equals(alg))
-				&& this.verifier.supportedJWSAlgorithms().contains(alg);
+				&& this.standard.supportedJWSAlgorithms().contains(alg);
 	}
 
 }

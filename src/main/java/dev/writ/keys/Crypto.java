@@ -1,0 +1,195 @@
+package dev.writ.keys;
+
+import java.security.KeyPairGenerator;
+import java.security.Provider;
+import java.security.spec.ECGenParameterSpec;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jca.JCAAware;
+import com.nimbusds.jose.jca.JCAContext;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.RSAKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which JCA provider signs and verifies. Amazon Corretto Crypto Provider (AWS-LC, native) when it loads and passes
+ * its self-tests — on Linux x86-64 about eight times the JDK for ES256 (docs/benchmarks.md) — else the JDK's.
+ * Each JWS algorithm is given to the native provider only after a sign-and-verify round trip that the JDK checks
+ * both ways; an algorithm it lacks or gets wrong stays with the JDK. {@code -Dwrit.crypto.provider=jdk} (or
+ * {@code WRIT_CRYPTO_PROVIDER=jdk}) keeps everything on the JDK. Decided once per JVM.
+ */
+public final class Crypto {
+
+	private static final Logger logger = LoggerFactory.getLogger(Crypto.class);
+
+	private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512,
+			JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512, JWSAlgorithm.PS256, JWSAlgorithm.PS384,
+			JWSAlgorithm.PS512);
+
+	private static final Crypto DEFAULT = detect();
+
+	private final Provider provider;
+
+	private final String reason;
+
+	private final Map<JWSAlgorithm, Boolean> admitted = new ConcurrentHashMap<>();
+
+	// One RSA key for every RS and PS round trip: generating one costs tens of milliseconds.
+	private java.security.KeyPair rsaTestKey;
+
+	private Crypto(Provider provider, String reason) {
+		this.provider = provider;
+		this.reason = reason;
+	}
+
+	/** The JVM's choice. */
+	public static Crypto get() {
+		return DEFAULT;
+	}
+
+	/** Everything on the JDK's providers. */
+	public static Crypto jdk() {
+		return new Crypto(null, "the JDK's providers, as configured");
+	}
+
+	private static Crypto detect() {
+		String choice = System.getProperty("writ.crypto.provider", System.getenv().getOrDefault("WRIT_CRYPTO_PROVIDER", "auto"));
+		if ("jdk".equalsIgnoreCase(choice)) {
+			return new Crypto(null, "the JDK's providers (writ.crypto.provider=jdk)");
+		}
+		try {
+			AmazonCorrettoCryptoProvider accp = AmazonCorrettoCryptoProvider.INSTANCE;
+			accp.assertHealthy();
+			return new Crypto(accp, accp.getName() + " " + accp.getVersionStr() + " (AWS-LC, native)");
+		}
+		catch (Throwable ex) {
+			// Another OS or CPU, or a failed self-test: the JDK is correct everywhere.
+			return new Crypto(null, "the JDK's providers (Amazon Corretto Crypto Provider unavailable: "
+					+ ex.getClass().getSimpleName() + ")");
+		}
+	}
+
+	/** The native provider's name, or {@code jdk}. */
+	public String name() {
+		return (this.provider != null) ? this.provider.getName() : "jdk";
+	}
+
+	/** A sentence for the start-up log. */
+	public String describe() {
+		if (this.provider == null) {
+			return "Crypto: " + this.reason;
+		}
+		java.util.List<String> native_ = ALGORITHMS.stream().filter(this::admits).map(JWSAlgorithm::getName).sorted().toList();
+		return "Crypto: " + this.reason + " for " + native_ + "; the JDK for the rest";
+	}
+
+	/** Gives a signer or verifier for {@code alg} the native provider, if it is admitted for that algorithm. */
+	public <T extends JCAAware<JCAContext>> T configure(T operation, JWSAlgorithm alg) {
+		if (admits(alg)) {
+			operation.getJCAContext().setProvider(this.provider);
+		}
+		return operation;
+	}
+
+	/** Whether the native provider handles {@code alg} (tested once per algorithm). */
+	public boolean admits(JWSAlgorithm alg) {
+		if (this.provider == null || !ALGORITHMS.contains(alg)) {
+			return false;
+		}
+		return this.admitted.computeIfAbsent(alg, this::roundTrip);
+	}
+
+	// Signs with the native provider and verifies with the JDK, then the other way round.
+	private boolean roundTrip(JWSAlgorithm alg) {
+		try {
+			JWSSigner nativeSigner;
+			JWSSigner jdkSigner;
+			JWSVerifier nativeVerifier;
+			JWSVerifier jdkVerifier;
+			if (JWSAlgorithm.Family.EC.contains(alg)) {
+				Curve curve = Curve.forJWSAlgorithm(alg).iterator().next();
+				KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+				generator.initialize(new ECGenParameterSpec(curve.getStdName()));
+				var pair = generator.generateKeyPair();
+				ECKey key = new ECKey.Builder(curve, (java.security.interfaces.ECPublicKey) pair.getPublic())
+					.privateKey(pair.getPrivate())
+					.build();
+				nativeSigner = new ECDSASigner(key);
+				jdkSigner = new ECDSASigner(key);
+				nativeVerifier = new ECDSAVerifier(key);
+				jdkVerifier = new ECDSAVerifier(key);
+			}
+			else {
+				var pair = rsaTestKey();
+				RSAKey key = new RSAKey.Builder((java.security.interfaces.RSAPublicKey) pair.getPublic())
+					.privateKey(pair.getPrivate())
+					.build();
+				nativeSigner = new RSASSASigner(key);
+				jdkSigner = new RSASSASigner(key);
+				nativeVerifier = new RSASSAVerifier(key);
+				jdkVerifier = new RSASSAVerifier(key);
+			}
+			nativeSigner.getJCAContext().setProvider(this.provider);
+			nativeVerifier.getJCAContext().setProvider(this.provider);
+			boolean ok = verifies(nativeSigner, jdkVerifier, alg) && verifies(jdkSigner, nativeVerifier, alg)
+					&& !verifiesTampered(jdkSigner, nativeVerifier, alg);
+			if (!ok) {
+				logger.warn("Crypto: {} failed its {} round trip; the JDK keeps {}", name(), alg, alg);
+			}
+			return ok;
+		}
+		catch (Exception | LinkageError ex) {
+			logger.info("Crypto: {} does not handle {} ({}); the JDK does", name(), alg, ex.getClass().getSimpleName());
+			return false;
+		}
+	}
+
+	private synchronized java.security.KeyPair rsaTestKey() throws java.security.GeneralSecurityException {
+		if (this.rsaTestKey == null) {
+			KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+			generator.initialize(2048);
+			this.rsaTestKey = generator.generateKeyPair();
+		}
+		return this.rsaTestKey;
+	}
+
+	private static boolean verifies(JWSSigner signer, JWSVerifier verifier, JWSAlgorithm alg)
+			throws JOSEException, java.text.ParseException {
+		JWSObject jws = new JWSObject(new JWSHeader(alg), new Payload("writ crypto self-test"));
+		jws.sign(signer);
+		return JWSObject.parse(jws.serialize()).verify(verifier);
+	}
+
+	// A signature over other content must not verify.
+	private static boolean verifiesTampered(JWSSigner signer, JWSVerifier verifier, JWSAlgorithm alg)
+			throws JOSEException, java.text.ParseException {
+		JWSObject jws = new JWSObject(new JWSHeader(alg), new Payload("writ crypto self-test"));
+		jws.sign(signer);
+		JWSObject other = new JWSObject(jws.getHeader().toBase64URL(), new Payload("tampered").toBase64URL(),
+				jws.getSignature());
+		return other.verify(verifier);
+	}
+
+	/** The native provider, if any: for benchmarks that compare it with the JDK. */
+	public Optional<Provider> provider() {
+		return Optional.ofNullable(this.provider);
+	}
+
+}
