@@ -152,7 +152,8 @@ class WritConfiguration {
 		Set<String> audiences = new LinkedHashSet<>();
 		audiences.add(this.properties.issuer());
 		audiences.addAll(this.properties.audiences());
-		SubjectTokenVerifier verifier = new SubjectTokenVerifier(audiences, this.properties.clockSkew(), clock);
+		SubjectTokenVerifier verifier = new SubjectTokenVerifier(audiences, this.properties.clockSkew(), clock,
+				this.properties.trust().verifiedCacheSize());
 		AccessTokenMinter minter = new AccessTokenMinter(this.properties.issuer(), keys::current);
 		return new TokenExchangeService(policies::current, verifier, minter, store, audit, clock,
 				this.properties.clockSkew());

@@ -66,11 +66,13 @@ public record WritProperties(@DefaultValue("http://localhost:8080") String issue
 	 * @param retryInterval the least time between a failed fetch and the next attempt
 	 * @param maxStale how long the last good keys stay in use through an outage before the source fails closed
 	 * @param allowLoopbackHttp allow plain http to loopback addresses (tests, local development only)
+	 * @param verifiedCacheSize how many verified subject tokens to remember so that a repeat skips its signature check
+	 * (never its time, audience, replay or policy checks); 0 turns the cache off
 	 */
 	public record Trust(@DefaultValue("2s") Duration connectTimeout, @DefaultValue("5s") Duration timeout,
 			@DefaultValue("10m") Duration refreshInterval, @DefaultValue("30s") Duration minRefetchInterval,
 			@DefaultValue("10s") Duration retryInterval, @DefaultValue("6h") Duration maxStale,
-			@DefaultValue("false") boolean allowLoopbackHttp) {
+			@DefaultValue("false") boolean allowLoopbackHttp, @DefaultValue("10000") int verifiedCacheSize) {
 	}
 
 }

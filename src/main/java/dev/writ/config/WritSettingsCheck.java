@@ -55,6 +55,9 @@ final class WritSettingsCheck {
 		if (trust.minRefetchInterval().compareTo(trust.refreshInterval()) > 0) {
 			problems.add("writ.trust.min-refetch-interval must not exceed writ.trust.refresh-interval");
 		}
+		if (trust.verifiedCacheSize() < 0 || trust.verifiedCacheSize() > 1_000_000) {
+			problems.add("writ.trust.verified-cache-size must be between 0 (off) and 1000000");
+		}
 		for (String audience : properties.audiences()) {
 			if (!ParameterSyntax.isAudience(audience)) {
 				problems.add("writ.audiences: each audience must be printable ASCII without spaces");

@@ -109,6 +109,26 @@ final class JwtChecks {
 		return exp.toInstant();
 	}
 
+	/** The time checks again, for a subject verified earlier. */
+	void times(VerifiedSubject subject) {
+		Instant now = this.clock.instant();
+		if (!now.isBefore(subject.expiresAt().plus(this.skew))) {
+			throw invalid("subject_token has expired", "expired at " + subject.expiresAt());
+		}
+		if (subject.claims().get("nbf") instanceof Date nbf && now.plus(this.skew).isBefore(nbf.toInstant())) {
+			throw invalid("subject_token is not valid yet", "nbf " + nbf.toInstant() + " is in the future");
+		}
+	}
+
+	/** The audience check again, for a subject verified earlier. */
+	static void audience(VerifiedSubject subject, Set<String> expected) {
+		Object aud = subject.claims().get("aud");
+		List<?> audience = (aud instanceof List<?> list) ? list : (aud instanceof String s) ? List.of(s) : List.of();
+		if (audience.stream().noneMatch(expected::contains)) {
+			throw invalid("subject_token audience does not name this server", "aud does not name this Writ");
+		}
+	}
+
 	/** {@code aud} names at least one of {@code expected}. */
 	static void audience(JWTClaimsSet claims, Set<String> expected) {
 		List<String> audience = claims.getAudience();

@@ -38,6 +38,12 @@ public final class OidcSource implements TrustSource {
 		this.keys = Objects.requireNonNull(keys, "keys cannot be null");
 	}
 
+	@Override
+	public void recheck(VerifiedSubject subject, JwtChecks checks) {
+		checks.times(subject);
+		JwtChecks.audience(subject, this.audiences.isEmpty() ? checks.audiences() : this.audiences);
+	}
+
 	public String issuer() {
 		return this.issuer;
 	}
@@ -53,7 +59,7 @@ public final class OidcSource implements TrustSource {
 	}
 
 	@Override
-	public VerifiedSubject verify(SignedJWT jwt, JWTClaimsSet claims, String tokenType, JwtChecks checks) {
+	public VerifiedSubject verify(SignedJWT jwt, JWTClaimsSet claims, String tokenType, JwtChecks checks, KeySet keys) {
 		if (!TOKEN_TYPES.contains(tokenType)) {
 			throw JwtChecks.invalid("subject_token_type does not fit the subject token",
 					"an OIDC token was sent as " + tokenType);
@@ -76,7 +82,7 @@ public final class OidcSource implements TrustSource {
 		}
 		var expiresAt = checks.times(claims);
 		JwtChecks.audience(claims, this.audiences.isEmpty() ? checks.audiences() : this.audiences);
-		JwtChecks.signature(jwt, SpiffeSource.keysOrFailClosed(this.keys, jwt, this.name), this.name);
+		JwtChecks.signature(jwt, keys, this.name);
 		return new VerifiedSubject(subject, this.name, tokenType, claims.getClaims(), expiresAt,
 				JwtChecks.tokenId(jwt, claims));
 	}

@@ -165,7 +165,9 @@ public final class RemoteKeys implements KeyProvider {
 			try {
 				Loaded loaded = this.loader.load();
 				Instant fetchedAt = this.clock.instant();
-				Snapshot next = new Snapshot(loaded.keys(), fetchedAt, fetchedAt.plus(refreshDelay(loaded)));
+				// Unchanged keys keep their snapshot object: what was verified with them stays valid.
+				KeySet keys = (current != null && current.keys().equals(loaded.keys())) ? current.keys() : loaded.keys();
+				Snapshot next = new Snapshot(keys, fetchedAt, fetchedAt.plus(refreshDelay(loaded)));
 				if (current == null || !current.keys().equals(loaded.keys())) {
 					logger.info("Keys of {} {}: kids {}", this.name, (current == null) ? "loaded" : "changed",
 							loaded.keys().keyIds());

@@ -30,13 +30,30 @@ public final class SubjectTokenVerifier {
 
 	private final JwtChecks checks;
 
+	private final VerifiedTokenCache cache;
+
 	/**
+	 * A verifier without a cache of verified tokens.
 	 * @param audiences the audiences that name this Writ; a token must carry one (or one its source names)
 	 * @param skew the clock skew tolerated on {@code exp}, {@code nbf} and {@code iat}, at most {@link #MAX_SKEW}
 	 * @param clock the clock
 	 */
 	public SubjectTokenVerifier(Set<String> audiences, Duration skew, Clock clock) {
+		this(audiences, skew, clock, 0);
+	}
+
+	/**
+	 * @param audiences the audiences that name this Writ; a token must carry one (or one its source names)
+	 * @param skew the clock skew tolerated on {@code exp}, {@code nbf} and {@code iat}, at most {@link #MAX_SKEW}
+	 * @param clock the clock
+	 * @param cacheSize how many verified tokens to remember so that a repeat skips its signature check; 0 for none
+	 */
+	public SubjectTokenVerifier(Set<String> audiences, Duration skew, Clock clock, int cacheSize) {
 		this.checks = new JwtChecks(audiences, skew, clock);
+		if (cacheSize < 0) {
+			throw new IllegalArgumentException("cacheSize cannot be negative");
+		}
+		this.cache = new VerifiedTokenCache(cacheSize);
 	}
 
 	/**
@@ -51,6 +68,13 @@ public final class SubjectTokenVerifier {
 		if (!TokenTypes.JWT.equals(tokenType) && !TokenTypes.ID_TOKEN.equals(tokenType)) {
 			throw JwtChecks.invalid("subject_token_type is not supported", "subject_token_type " + tokenType);
 		}
+		String cacheKey = VerifiedTokenCache.key(token, tokenType);
+		VerifiedSubject cached = this.cache.get(cacheKey, trust, this.checks.now());
+		if (cached != null) {
+			// A repeat skips only the signature: time and audience are checked again, replay and policy run as ever.
+			trust.source(cached.trustSource()).orElseThrow().recheck(cached, this.checks);
+			return cached;
+		}
 		SignedJWT jwt;
 		JWTClaimsSet claims;
 		String issuer;
@@ -64,7 +88,11 @@ public final class SubjectTokenVerifier {
 					"malformed: not a signed JWT (JWS compact) with a JSON claims set");
 		}
 		JwtChecks.header(jwt.getHeader());
-		return route(issuer, claims, tokenType, trust).verify(jwt, claims, tokenType, this.checks);
+		TrustSource source = route(issuer, claims, tokenType, trust);
+		KeySet keys = SpiffeSource.keysOrFailClosed(source.keys(), jwt, source.id());
+		VerifiedSubject subject = source.verify(jwt, claims, tokenType, this.checks, keys);
+		this.cache.put(cacheKey, subject, source, jwt.getHeader().getKeyID(), keys, this.checks.now());
+		return subject;
 	}
 
 	private static TrustSource route(String issuer, JWTClaimsSet claims, String tokenType, TrustSet trust) {

@@ -12,7 +12,13 @@ public sealed interface TrustSource permits SpiffeSource, OidcSource {
 	/** Its keys. */
 	KeyProvider keys();
 
-	/** Verifies a token routed to this source; the header has been checked already. */
-	VerifiedSubject verify(SignedJWT jwt, JWTClaimsSet claims, String tokenType, JwtChecks checks);
+	/**
+	 * Verifies a token routed to this source against {@code keys}, the snapshot of its keys the caller fetched; the
+	 * header has been checked already.
+	 */
+	VerifiedSubject verify(SignedJWT jwt, JWTClaimsSet claims, String tokenType, JwtChecks checks, KeySet keys);
+
+	/** The checks a verified token passes again on every later presentation: time and audience. */
+	void recheck(VerifiedSubject subject, JwtChecks checks);
 
 }

@@ -17,7 +17,7 @@ class WritSettingsCheckTests {
 		return new WritProperties(issuer, List.of(), Path.of("policies"), Duration.ofSeconds(2), Path.of("keys"), skew,
 				new WritProperties.Token(defaultTtl, maxTtl), new WritProperties.Keys(algorithm),
 				new WritProperties.Trust(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofMinutes(10),
-						Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofHours(6), false),
+						Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofHours(6), false, 10000),
 				new WritProperties.Admin(false), new WritProperties.Store("memory", 1_000_000));
 	}
 

@@ -97,7 +97,8 @@ class ExchangeGuardsTests {
 
 	private TokenExchangeService service(Store store) {
 		return new TokenExchangeService(() -> this.policies,
-				new SubjectTokenVerifier(Set.of(TestSvid.DEFAULT_AUDIENCE), Duration.ofSeconds(30), this.clock),
+				// With a cache of verified tokens, as the server runs: replay is checked on every presentation regardless.
+				new SubjectTokenVerifier(Set.of(TestSvid.DEFAULT_AUDIENCE), Duration.ofSeconds(30), this.clock, 1000),
 				new AccessTokenMinter("https://writ.example.org", () -> this.keys), store, this.events::add, this.clock,
 				Duration.ofSeconds(30));
 	}

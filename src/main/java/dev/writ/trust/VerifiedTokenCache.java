@@ -1,0 +1,110 @@
+package dev.writ.trust;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Subject tokens verified recently, by the SHA-256 of the token (never the token itself), so that a token presented
+ * again — SPIRE agents and Kubernetes hand the same one out until it nears expiry — skips the signature check, the
+ * costliest step of an exchange. Only the signature: the caller checks time and audience again on every hit, and
+ * replay and policy run as always.
+ *
+ * <p>An entry is honoured only while the token's trust source is the same object in the trust in force and that
+ * source's current keys are the very {@link KeySet} snapshot that verified it: a key rotation, a bundle update, a
+ * removed key or a policy reload that replaces the source makes it miss, and the token is verified afresh. Bounded:
+ * at {@code maxEntries} it first drops expired entries, then stops caching until there is room.
+ */
+final class VerifiedTokenCache {
+
+	private final int maxEntries;
+
+	private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+
+	private final AtomicBoolean purging = new AtomicBoolean();
+
+	VerifiedTokenCache(int maxEntries) {
+		this.maxEntries = maxEntries;
+	}
+
+	/** The cache key of a token of a declared type. */
+	static String key(String token, String tokenType) {
+		try {
+			MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+			sha256.update(tokenType.getBytes(StandardCharsets.US_ASCII));
+			sha256.update((byte) 0);
+			return Base64.getUrlEncoder().withoutPadding().encodeToString(sha256.digest(token.getBytes(StandardCharsets.UTF_8)));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("the JDK has no SHA-256", ex);
+		}
+	}
+
+	/** The subject verified under this key, if its source and that source's keys are still the same objects. */
+	VerifiedSubject get(String key, TrustSet trust, Instant now) {
+		if (this.maxEntries == 0) {
+			return null;
+		}
+		Entry entry = this.entries.get(key);
+		if (entry == null) {
+			return null;
+		}
+		if (!now.isBefore(entry.subject().expiresAt().plusSeconds(60))) {
+			this.entries.remove(key, entry);
+			return null;
+		}
+		TrustSource current = trust.source(entry.subject().trustSource()).orElse(null);
+		if (current != entry.source()) {
+			this.entries.remove(key, entry);
+			return null;
+		}
+		KeySet keys;
+		try {
+			keys = current.keys().keys(entry.kid());
+		}
+		catch (KeysUnavailableException ex) {
+			return null; // the full path fails closed with the reason
+		}
+		if (keys != entry.keys()) {
+			this.entries.remove(key, entry);
+			return null;
+		}
+		return entry.subject();
+	}
+
+	void put(String key, VerifiedSubject subject, TrustSource source, String kid, KeySet keys, Instant now) {
+		if (this.maxEntries == 0) {
+			return;
+		}
+		if (this.entries.size() >= this.maxEntries) {
+			purge(now);
+			if (this.entries.size() >= this.maxEntries) {
+				return;
+			}
+		}
+		this.entries.put(key, new Entry(subject, source, kid, keys));
+	}
+
+	int size() {
+		return this.entries.size();
+	}
+
+	private void purge(Instant now) {
+		if (this.purging.compareAndSet(false, true)) {
+			try {
+				this.entries.values().removeIf((e) -> !now.isBefore(e.subject().expiresAt().plusSeconds(60)));
+			}
+			finally {
+				this.purging.set(false);
+			}
+		}
+	}
+
+	private record Entry(VerifiedSubject subject, TrustSource source, String kid, KeySet keys) {
+	}
+
+}
