@@ -82,6 +82,7 @@ public final class WritCli {
 				case "policy test" -> policyTest(arguments);
 				case "policy explain" -> policyExplain(arguments);
 				case "dev svid" -> devSvid(arguments);
+				case "dev svids" -> devSvids(arguments);
 				default -> throw new UsageException("unknown command: " + command + " " + sub);
 			};
 		}
@@ -273,6 +274,34 @@ public final class WritCli {
 		}
 	}
 
+	// For load tests: COUNT distinct SVIDs, one per line.
+	private int devSvids(Arguments arguments) {
+		Path keys = Path.of(arguments.option("--keys", "keys"));
+		Duration ttl = duration(arguments.option("--ttl", "5m"));
+		List<String> audiences = arguments.options("--audience");
+		int count;
+		try {
+			count = Integer.parseInt(arguments.required("a count"));
+		}
+		catch (NumberFormatException ex) {
+			throw new UsageException("the count is a number");
+		}
+		String id = arguments.required("a SPIFFE ID");
+		arguments.finish();
+		SpiffeId spiffeId;
+		try {
+			spiffeId = SpiffeIds.parseId(id);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new UsageException("not a SPIFFE ID: " + ex.getMessage());
+		}
+		DemoAuthority.of(keys, spiffeId.getTrustDomain())
+			.mintSvids(spiffeId, audiences.isEmpty() ? List.of("http://localhost:8080") : audiences, ttl, this.clock, count,
+					this.out::println);
+		this.out.flush();
+		return 0;
+	}
+
 	private static Duration duration(String value) {
 		return Durations.parse(value)
 			.orElseThrow(() -> new UsageException("not a duration (such as 30s, 5m or 1h): " + value));
@@ -291,7 +320,9 @@ public final class WritCli {
 				                                    decide one request and say why, grant by grant
 				    POLICY OPTIONS: --keys DIR  --max-ttl D  --default-ttl D  --allow-loopback-http
 				  dev svid SPIFFE_ID [--audience A]... [--ttl D] [--keys DIR]
-				                                    mint a demo JWT-SVID (demo trust domain only)""");
+				                                    mint a demo JWT-SVID (demo trust domain only)
+				  dev svids COUNT SPIFFE_ID [--audience A]... [--ttl D] [--keys DIR]
+				                                    mint COUNT distinct demo JWT-SVIDs, one per line (load tests)""");
 	}
 
 	/** A command line's words: options anywhere, positionals in order. */

@@ -21,6 +21,11 @@ final class MeteringAuditSink implements AuditSink {
 
 	private final MeterRegistry meters;
 
+	// Meters by their tag values: looked up once, then counted without the registry's tag hashing.
+	private final java.util.concurrent.ConcurrentHashMap<java.util.List<String>, Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
+
+	private final java.util.concurrent.ConcurrentHashMap<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+
 	MeteringAuditSink(AuditSink next, MeterRegistry meters) {
 		this.next = next;
 		this.meters = meters;
@@ -32,20 +37,26 @@ final class MeteringAuditSink implements AuditSink {
 			Map<String, Object> fields = event.fields();
 			String outcome = String.valueOf(fields.getOrDefault("outcome", "unknown"));
 			String source = String.valueOf(fields.getOrDefault("trust_source", "none"));
-			Counter.builder("writ.exchanges")
-				.tag("outcome", outcome)
-				.tag("error", String.valueOf(fields.getOrDefault("error", "none")))
-				.tag("source", source)
-				.tag("grant", String.valueOf(fields.getOrDefault("grant", "none")))
-				.register(this.meters)
+			String error = String.valueOf(fields.getOrDefault("error", "none"));
+			String grant = String.valueOf(fields.getOrDefault("grant", "none"));
+			this.counters.computeIfAbsent(java.util.List.of("exchanges", outcome, error, source, grant),
+					(k) -> Counter.builder("writ.exchanges")
+						.tag("outcome", outcome)
+						.tag("error", error)
+						.tag("source", source)
+						.tag("grant", grant)
+						.register(this.meters))
 				.increment();
 			if (Boolean.TRUE.equals(fields.get("replay"))) {
-				Counter.builder("writ.exchange.replays").tag("source", source).register(this.meters).increment();
+				this.counters.computeIfAbsent(java.util.List.of("replays", source),
+						(k) -> Counter.builder("writ.exchange.replays").tag("source", source).register(this.meters))
+					.increment();
 			}
 			if (fields.get("latency_us") instanceof Long micros) {
-				Timer.builder("writ.exchange.latency").tag("outcome", outcome).publishPercentileHistogram()
-					.register(this.meters)
-					.record(Duration.ofNanos(micros * 1000));
+				this.timers.computeIfAbsent(outcome, (k) -> Timer.builder("writ.exchange.latency")
+					.tag("outcome", outcome)
+					.publishPercentileHistogram()
+					.register(this.meters)).record(Duration.ofNanos(micros * 1000));
 			}
 		}
 		finally {

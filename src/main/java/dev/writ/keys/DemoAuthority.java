@@ -88,22 +88,36 @@ public final class DemoAuthority {
 	 * @return the serialized JWT-SVID
 	 */
 	public String mintSvid(SpiffeId spiffeId, List<String> audiences, Duration ttl, Clock clock) {
+		String[] minted = new String[1];
+		mintSvids(spiffeId, audiences, ttl, clock, 1, (svid) -> minted[0] = svid);
+		return minted[0];
+	}
+
+	/**
+	 * Mints {@code count} distinct JWT-SVIDs (each its own {@code jti}) of the demo trust domain, loading the key
+	 * once: for load tests.
+	 */
+	public void mintSvids(SpiffeId spiffeId, List<String> audiences, Duration ttl, Clock clock, int count,
+			java.util.function.Consumer<String> out) {
 		if (!spiffeId.memberOf(this.trustDomain)) {
 			throw new IllegalArgumentException(spiffeId + " is not in the demo trust domain " + this.trustDomain);
 		}
 		ensure();
-		Instant now = clock.instant();
-		JWTClaimsSet claims = new JWTClaimsSet.Builder().subject(spiffeId.toString())
-			.audience(audiences)
-			.issueTime(Date.from(now))
-			.expirationTime(Date.from(now.plus(ttl)))
-			.jwtID(UUID.randomUUID().toString())
-			.build();
+		SigningKey key;
 		try {
-			return SigningKey.of(privateJwk(), this.keyFile.getFileName().toString()).sign(JOSEObjectType.JWT, claims);
+			key = SigningKey.of(privateJwk(), this.keyFile.getFileName().toString());
 		}
 		catch (IOException | GeneralSecurityException | JOSEException ex) {
 			throw new KeyConfigurationException(List.of(this.keyFile + ": " + ex.getMessage()));
+		}
+		Instant now = clock.instant();
+		for (int i = 0; i < count; i++) {
+			out.accept(key.sign(JOSEObjectType.JWT, new JWTClaimsSet.Builder().subject(spiffeId.toString())
+				.audience(audiences)
+				.issueTime(Date.from(now))
+				.expirationTime(Date.from(now.plus(ttl)))
+				.jwtID(UUID.randomUUID().toString())
+				.build()));
 		}
 	}
 

@@ -68,8 +68,8 @@ public final class SubjectTokenVerifier {
 		if (!TokenTypes.JWT.equals(tokenType) && !TokenTypes.ID_TOKEN.equals(tokenType)) {
 			throw JwtChecks.invalid("subject_token_type is not supported", "subject_token_type " + tokenType);
 		}
-		String cacheKey = VerifiedTokenCache.key(token, tokenType);
-		VerifiedSubject cached = this.cache.get(cacheKey, trust, this.checks.now());
+		String cacheKey = this.cache.enabled() ? VerifiedTokenCache.key(token, tokenType) : null;
+		VerifiedSubject cached = (cacheKey != null) ? this.cache.get(cacheKey, trust, this.checks.now()) : null;
 		if (cached != null) {
 			// A repeat skips only the signature: time and audience are checked again, replay and policy run as ever.
 			trust.source(cached.trustSource()).orElseThrow().recheck(cached, this.checks);
@@ -91,7 +91,9 @@ public final class SubjectTokenVerifier {
 		TrustSource source = route(issuer, claims, tokenType, trust);
 		KeySet keys = SpiffeSource.keysOrFailClosed(source.keys(), jwt, source.id());
 		VerifiedSubject subject = source.verify(jwt, claims, tokenType, this.checks, keys);
-		this.cache.put(cacheKey, subject, source, jwt.getHeader().getKeyID(), keys, this.checks.now());
+		if (cacheKey != null) {
+			this.cache.put(cacheKey, subject, source, jwt.getHeader().getKeyID(), keys, this.checks.now());
+		}
 		return subject;
 	}
 

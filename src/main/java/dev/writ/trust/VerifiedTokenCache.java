@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>An entry is honoured only while the token's trust source is the same object in the trust in force and that
  * source's current keys are the very {@link KeySet} snapshot that verified it: a key rotation, a bundle update, a
  * removed key or a policy reload that replaces the source makes it miss, and the token is verified afresh. Bounded:
- * at {@code maxEntries} it first drops expired entries, then stops caching until there is room.
+ * at {@code maxEntries} it stops caching; expired entries are dropped at most once a second, so a full cache costs
+ * each request nothing but a size check (a scan per insert made it the costliest step of an exchange).
  */
 final class VerifiedTokenCache {
 
@@ -27,8 +28,14 @@ final class VerifiedTokenCache {
 
 	private final AtomicBoolean purging = new AtomicBoolean();
 
+	private final java.util.concurrent.atomic.AtomicLong nextPurge = new java.util.concurrent.atomic.AtomicLong();
+
 	VerifiedTokenCache(int maxEntries) {
 		this.maxEntries = maxEntries;
+	}
+
+	boolean enabled() {
+		return this.maxEntries > 0;
 	}
 
 	/** The cache key of a token of a declared type. */
@@ -94,6 +101,10 @@ final class VerifiedTokenCache {
 	}
 
 	private void purge(Instant now) {
+		long due = this.nextPurge.get();
+		if (now.toEpochMilli() < due || !this.nextPurge.compareAndSet(due, now.toEpochMilli() + 1000)) {
+			return;
+		}
 		if (this.purging.compareAndSet(false, true)) {
 			try {
 				this.entries.values().removeIf((e) -> !now.isBefore(e.subject().expiresAt().plusSeconds(60)));

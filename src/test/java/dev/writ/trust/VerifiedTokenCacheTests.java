@@ -133,4 +133,20 @@ class VerifiedTokenCacheTests {
 		assertThat(cache.get("k3", trust, this.clock.instant())).isNull();
 	}
 
+	@Test
+	void cacheWhenFullOfExpiredEntriesThenPurgedAtMostOnceASecond() {
+		VerifiedTokenCache cache = new VerifiedTokenCache(1);
+		TrustSet trust = bundle(this.authority);
+		VerifiedSubject shortLived = verify(this.authority.svid("/x").expiresIn(Duration.ofSeconds(1)).sign(), trust);
+		cache.put("old", shortLived, trust.sources().get(0), "kid", KeySet.empty(), this.clock.instant());
+		this.clock.advance(Duration.ofMinutes(2)); // expired, plus the minute of grace
+		VerifiedSubject fresh = verify(this.authority.svid("/y").expiresIn(Duration.ofMinutes(10)).sign(), trust);
+
+		cache.put("new", fresh, trust.sources().get(0), "kid", KeySet.empty(), this.clock.instant());
+		assertThat(cache.size()).isEqualTo(1); // the expired entry made room
+
+		cache.put("newer", fresh, trust.sources().get(0), "kid", KeySet.empty(), this.clock.instant());
+		assertThat(cache.size()).isEqualTo(1); // full, and no second purge within the second: not cached
+	}
+
 }

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Starts target/writ.jar on $WRIT_PORT with a bench site (the demo trust domain and one grant), and reports the
+# time from launching the JVM to the first exchange it answers.
+set -euo pipefail
+cd "$(dirname "$0")"; . ./env.sh
+[ -f "$JAR" ] || (cd .. && ./mvnw -B -q -DskipTests package)
+rm -rf "$SITE"; mkdir -p "$SITE/policies"
+cat > "$SITE/policies/bench.yaml" <<'YAML'
+spiffe:
+  - trust_domain: demo.writ.local
+    demo: true
+grants:
+  - id: bench-inventory
+    subject_pattern: spiffe://demo\.writ\.local/ns/bench/sa/[a-z-]+
+    audience: https://inventory.bench.local
+    scopes: [inventory:read, inventory:reserve]
+    when: "'inventory:read' in request.scopes"
+    ttl: 5m
+YAML
+# The demo trust domain's key and bundle, and one token for the start-up probe.
+PROBE=$($JAVA -jar "$JAR" dev svid "$SUBJECT" --audience "$WRIT_ISSUER" --keys "$SITE/keys" 2>/dev/null)
+BODY="grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange&subject_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Ajwt&audience=https%3A%2F%2Finventory.bench.local&scope=inventory%3Aread&subject_token=$PROBE"
+t0=$(date +%s%N)
+# shellcheck disable=SC2086
+$JAVA $WRIT_JVM_OPTS -jar "$JAR" --server.port="$WRIT_PORT" --writ.issuer="$WRIT_ISSUER" \
+  --writ.policies-dir="$SITE/policies" --writ.keys-dir="$SITE/keys" --writ.policies-reload-interval=0 \
+  --logging.level.writ.audit=${AUDIT_LEVEL:-INFO} > "$WORK/writ.log" 2>&1 &
+echo $! > "$WORK/writ.pid"
+until [ "$(curl -s -o /dev/null -w '%{http_code}' -d "$BODY" "$WRIT_URL/oauth2/token")" = "200" ]; do
+  if ! kill -0 "$(cat "$WORK/writ.pid")" 2>/dev/null; then echo "Writ died; see $WORK/writ.log"; exit 1; fi
+  sleep 0.02
+done
+t1=$(date +%s%N)
+echo "STARTUP launch_to_first_exchange_ms=$(( (t1 - t0) / 1000000 )) pid=$(cat "$WORK/writ.pid") rss_mib=$(awk '/VmRSS/{printf "%.0f", $2/1024}' /proc/$(cat "$WORK/writ.pid")/status)" | tee "$OUT_DIR/writ-startup.txt"
