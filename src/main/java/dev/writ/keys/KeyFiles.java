@@ -19,21 +19,20 @@ import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.RSAPublicKeySpec;
-import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 import java.util.Set;
 
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x9.ECNamedCurveTable;
+import org.bouncycastle.asn1.x9.X962Parameters;
+import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
-import org.bouncycastle.jcajce.provider.asymmetric.ec.BCECPrivateKey;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
-import org.bouncycastle.jce.spec.ECParameterSpec;
-import org.bouncycastle.jce.spec.ECPublicKeySpec;
 import org.bouncycastle.math.ec.ECPoint;
 import org.bouncycastle.math.ec.FixedPointCombMultiplier;
 import org.bouncycastle.openssl.PEMKeyPair;
@@ -49,9 +48,6 @@ final class KeyFiles {
 
 	/** Largest key file read; a PEM private key is a few KiB. */
 	static final long MAX_KEY_FILE_BYTES = 64 * 1024;
-
-	// Not registered with java.security.Security: BouncyCastle only parses here and never changes provider order.
-	private static final BouncyCastleProvider BC = new BouncyCastleProvider();
 
 	private static final Set<PosixFilePermission> OWNER_READ_WRITE = PosixFilePermissions.fromString("rw-------");
 
@@ -104,17 +100,28 @@ final class KeyFiles {
 		return new KeyPair(publicKey, rsa);
 	}
 
+	// The JDK reads the private key; BouncyCastle's curve arithmetic derives its public point (Q = d·G). No
+	// BouncyCastle provider object: building one registers hundreds of algorithms, a quarter second at start-up.
 	private static KeyPair ecKeyPair(PrivateKeyInfo info) throws GeneralSecurityException, IOException {
-		byte[] pkcs8 = info.getEncoded();
-		BCECPrivateKey ec = (BCECPrivateKey) KeyFactory.getInstance("EC", BC)
-			.generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
-		ECParameterSpec params = ec.getParameters();
-		BigInteger d = ec.getD();
-		ECPoint q = new FixedPointCombMultiplier().multiply(params.getG(), d).normalize();
-		PublicKey bcPublic = KeyFactory.getInstance("EC", BC).generatePublic(new ECPublicKeySpec(q, params));
+		X962Parameters parameters = X962Parameters.getInstance(info.getPrivateKeyAlgorithm().getParameters());
+		if (!parameters.isNamedCurve()) {
+			throw new GeneralSecurityException("the EC key must name its curve (RFC 5480), not spell out its parameters");
+		}
+		X9ECParameters curve = ECNamedCurveTable.getByOID(ASN1ObjectIdentifier.getInstance(parameters.getParameters()));
+		if (curve == null) {
+			throw new GeneralSecurityException("unknown EC curve " + parameters.getParameters());
+		}
 		KeyFactory jdk = KeyFactory.getInstance("EC");
-		return new KeyPair(jdk.generatePublic(new X509EncodedKeySpec(bcPublic.getEncoded())),
-				jdk.generatePrivate(new PKCS8EncodedKeySpec(pkcs8)));
+		ECPrivateKey privateKey = (ECPrivateKey) jdk.generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
+		BigInteger d = privateKey.getS();
+		if (d.signum() <= 0 || d.compareTo(curve.getN()) >= 0) {
+			throw new GeneralSecurityException("the EC private key is out of range for its curve");
+		}
+		ECPoint q = new FixedPointCombMultiplier().multiply(curve.getG(), d).normalize();
+		java.security.spec.ECPoint w = new java.security.spec.ECPoint(q.getAffineXCoord().toBigInteger(),
+				q.getAffineYCoord().toBigInteger());
+		PublicKey publicKey = jdk.generatePublic(new java.security.spec.ECPublicKeySpec(w, privateKey.getParams()));
+		return new KeyPair(publicKey, privateKey);
 	}
 
 	/** The PKCS#8 PEM text of a private key. */

@@ -110,6 +110,66 @@ class KeyDirectoryTests {
 	}
 
 	@Test
+	void loadWhenP384KeyThenItsPublicKeyDerivedFromThePrivateOne() throws Exception {
+		KeyPair pair = KeyAlgorithm.ES384.generate();
+		writeOwnerOnly(this.dir.resolve("k.pem"), KeyFiles.pem(pair.getPrivate()));
+
+		SigningKeys keys = new KeyDirectory(this.dir, CLOCK).loadOrGenerate(KeyAlgorithm.ES384);
+
+		assertThat(((ECKey) keys.publicKeys().get(0)).toECPublicKey()).isEqualTo(pair.getPublic());
+		assertThat(keys.active().algorithm()).isEqualTo(JWSAlgorithm.ES384);
+	}
+
+	@Test
+	void loadWhenTraditionalPemCarriesAnotherPublicKeyThenTheDerivedOneIsUsed() throws Exception {
+		// The public key inside an RFC 5915 file is never trusted: the published key is always d·G.
+		KeyPair pair = KeyAlgorithm.ES256.generate();
+		KeyPair other = KeyAlgorithm.ES256.generate();
+		writeOwnerOnly(this.dir.resolve("mine.pem"), traditionalEcPem(
+				((java.security.interfaces.ECPrivateKey) pair.getPrivate()).getS(), other,
+				new org.bouncycastle.asn1.x9.X962Parameters(org.bouncycastle.asn1.sec.SECObjectIdentifiers.secp256r1)));
+
+		SigningKeys keys = new KeyDirectory(this.dir, CLOCK).loadOrGenerate(KeyAlgorithm.ES256);
+
+		assertThat(((ECKey) keys.publicKeys().get(0)).toECPublicKey()).isEqualTo(pair.getPublic());
+	}
+
+	@Test
+	void loadWhenEcKeySpellsOutItsCurveOrIsOutOfRangeThenRefused() throws Exception {
+		KeyPair pair = KeyAlgorithm.ES256.generate();
+		org.bouncycastle.asn1.x9.X9ECParameters p256 = org.bouncycastle.asn1.x9.ECNamedCurveTable.getByName("P-256");
+		writeOwnerOnly(this.dir.resolve("explicit.pem"), traditionalEcPem(
+				((java.security.interfaces.ECPrivateKey) pair.getPrivate()).getS(), pair,
+				new org.bouncycastle.asn1.x9.X962Parameters(p256)));
+		writeOwnerOnly(this.dir.resolve("order.pem"), traditionalEcPem(p256.getN(), pair,
+				new org.bouncycastle.asn1.x9.X962Parameters(org.bouncycastle.asn1.sec.SECObjectIdentifiers.secp256r1)));
+
+		assertThatExceptionOfType(KeyConfigurationException.class)
+			.isThrownBy(() -> new KeyDirectory(this.dir, CLOCK).loadOrGenerate(KeyAlgorithm.ES256))
+			.satisfies((ex) -> assertThat(ex.problems()).hasSize(2)
+				.anySatisfy((p) -> assertThat(p).contains("explicit.pem").contains("must name its curve"))
+				.anySatisfy((p) -> assertThat(p).contains("order.pem").contains("out of range")));
+	}
+
+	private static String traditionalEcPem(java.math.BigInteger d, KeyPair publicKeySource,
+			org.bouncycastle.asn1.x9.X962Parameters parameters) throws IOException {
+		org.bouncycastle.asn1.sec.ECPrivateKey structure = new org.bouncycastle.asn1.sec.ECPrivateKey(256, d,
+				new org.bouncycastle.asn1.DERBitString(org.bouncycastle.asn1.x509.SubjectPublicKeyInfo
+					.getInstance(publicKeySource.getPublic().getEncoded()).getPublicKeyData().getBytes()),
+				parameters);
+		StringWriter pem = new StringWriter();
+		try (JcaPEMWriter writer = new JcaPEMWriter(pem)) {
+			writer.writeObject(new org.bouncycastle.util.io.pem.PemObject("EC PRIVATE KEY", structure.getEncoded()));
+		}
+		return pem.toString();
+	}
+
+	private static void writeOwnerOnly(Path file, String content) throws IOException {
+		Files.writeString(file, content);
+		Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+	}
+
+	@Test
 	void loadWhenBadFilesThenRefusedWholeWithEveryFileNamed() throws IOException {
 		Path good = new KeyDirectory(this.dir, CLOCK).generate(KeyAlgorithm.ES256);
 		Path garbage = Files.writeString(this.dir.resolve("garbage.pem"), "not a key");
