@@ -6,6 +6,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 import dev.writ.cli.WritCli;
+import dev.writ.keys.Crypto;
 
 /** Writ: an OAuth 2.0 Token Exchange (RFC 8693) server for workload identity federation. */
 @SpringBootApplication
@@ -16,6 +17,7 @@ public class WritApplication {
 		if (WritCli.isCommand(args)) {
 			System.exit(new WritCli(System.out, System.err, Clock.systemUTC()).run(args));
 		}
+		Crypto.prepareInBackground();
 		SpringApplication.run(WritApplication.class, args);
 	}
 
