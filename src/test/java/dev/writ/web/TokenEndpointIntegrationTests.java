@@ -87,11 +87,25 @@ class TokenEndpointIntegrationTests {
 
 	final HttpClient http = HttpClient.newHttpClient();
 
+	@org.springframework.beans.factory.annotation.Autowired
+	org.springframework.context.ConfigurableApplicationContext context;
+
 	@DynamicPropertySource
 	static void site(DynamicPropertyRegistry registry) {
 		registry.add("writ.issuer", () -> ISSUER);
 		registry.add("writ.policies-dir", () -> SITE.policies().toString());
 		registry.add("writ.keys-dir", () -> SITE.keys().toString());
+	}
+
+	@Test
+	void startWhenMemoryStoreThenNoRedisClientIsBuilt() {
+		// Spring Boot would define them (Lettuce is on the class path); with the memory store Writ removes them.
+		var beans = this.context.getBeanFactory();
+		assertThat(beans.getBeanNamesForType(org.springframework.data.redis.connection.RedisConnectionFactory.class))
+			.isEmpty();
+		assertThat(beans.getBeanNamesForType(org.springframework.data.redis.core.StringRedisTemplate.class)).isEmpty();
+		assertThat(beans.getBeanNamesForType(org.springframework.context.SmartLifecycle.class))
+			.noneMatch((name) -> name.toLowerCase(java.util.Locale.ROOT).contains("redis"));
 	}
 
 	@Test
