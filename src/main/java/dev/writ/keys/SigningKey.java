@@ -1,5 +1,6 @@
 package dev.writ.keys;
 
+import java.security.SecureRandom;
 import java.util.Objects;
 
 import com.nimbusds.jose.JOSEException;
@@ -21,6 +22,8 @@ import com.nimbusds.jwt.SignedJWT;
  */
 public final class SigningKey {
 
+	private static final SecureRandom RANDOM = new SecureRandom();
+
 	private final JWK publicJwk;
 
 	private final JWSAlgorithm algorithm;
@@ -41,6 +44,9 @@ public final class SigningKey {
 		JWSAlgorithm alg = (JWSAlgorithm) privateJwk.getAlgorithm();
 		JWSSigner signer = (privateJwk instanceof ECKey ec) ? Crypto.get().configure(new ECDSASigner(ec), alg)
 				: Crypto.get().configure(new RSASSASigner((RSAKey) privateJwk), alg);
+		// One generator for every signature: without it nimbus seeds a new SecureRandom per signature (2% of an
+		// exchange's CPU under load). SecureRandom is thread-safe.
+		signer.getJCAContext().setSecureRandom(RANDOM);
 		return new SigningKey(privateJwk.toPublicJWK(), alg, signer, source);
 	}
 
