@@ -1,6 +1,7 @@
 -- wrk script: one token exchange per request, each carrying the next pre-minted subject token.
 --   TOKENS_FILE  one JWT per line; every wrk thread takes every n-th line and starts over at the end
 --   BODY         form body template; %s is replaced by the token
+--   DELAY_MS     if set, each connection waits this long after every answer: a paced rate below the peak
 -- Prints percentiles wrk's --latency leaves out (p99.9) and the count of non-200 answers.
 local counter = 0
 function setup(thread)
@@ -24,6 +25,10 @@ function request()
   i = i + 1
   if i > #tokens then i = 1 end
   return wrk.format(nil, nil, nil, (template:gsub("%%s", tokens[i])))
+end
+local pause = tonumber(os.getenv("DELAY_MS") or "")
+if pause then
+  function delay() return pause end
 end
 shown = 0
 function response(status, headers, body)
