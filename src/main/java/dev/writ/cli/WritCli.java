@@ -14,7 +14,13 @@ import java.util.Set;
 import io.spiffe.spiffeid.SpiffeId;
 
 import dev.writ.keys.DemoAuthority;
+import dev.writ.keys.KeyAlgorithm;
 import dev.writ.keys.KeyConfigurationException;
+import dev.writ.keys.KeyDirectory;
+import dev.writ.keys.KeySchedule;
+import dev.writ.keys.ManagedKey;
+import dev.writ.keys.Passphrase;
+import dev.writ.keys.SigningKeys;
 import com.nimbusds.jose.util.JSONObjectUtils;
 
 import dev.writ.policy.Decision;
@@ -42,13 +48,16 @@ import dev.writ.trust.TrustFactory;
  * <li>{@code policy test [DIR]}: runs the test cases of {@code DIR/tests/*.yaml}; exit 1 on any failure.</li>
  * <li>{@code policy explain [DIR] --subject S ...}: decides one request and says why, grant by grant; exit 0 on
  * allow, 3 on deny.</li>
+ * <li>{@code keys generate|rotate|list [KEY OPTIONS]}: the signing keys' lifecycle, with the server's own
+ * schedule: the first key, the next one (published now, signing after the publish-ahead time), and every key's
+ * state.</li>
  * <li>{@code dev svid SPIFFE_ID [--audience A]... [--ttl D] [--keys DIR]}: mints a JWT-SVID with the demo trust
  * domain's key, for trying an exchange with no SPIRE.</li>
  * </ul>
  */
 public final class WritCli {
 
-	private static final Set<String> COMMANDS = Set.of("policy", "dev", "help", "--help");
+	private static final Set<String> COMMANDS = Set.of("policy", "keys", "dev", "help", "--help");
 
 	private final PrintStream out;
 
@@ -81,6 +90,9 @@ public final class WritCli {
 				case "policy check" -> policyCheck(arguments);
 				case "policy test" -> policyTest(arguments);
 				case "policy explain" -> policyExplain(arguments);
+				case "keys generate" -> keysGenerate(arguments);
+				case "keys rotate" -> keysRotate(arguments);
+				case "keys list" -> keysList(arguments);
 				case "dev svid" -> devSvid(arguments);
 				case "dev svids" -> devSvids(arguments);
 				default -> throw new UsageException("unknown command: " + command + " " + sub);
@@ -244,6 +256,118 @@ public final class WritCli {
 
 	}
 
+	private int keysGenerate(Arguments arguments) {
+		KeyOptions options = KeyOptions.of(arguments);
+		arguments.finish();
+		try {
+			KeyDirectory directory = options.directory(this.clock);
+			if (hasSigningKeys(directory.path())) {
+				this.err.println("writ: " + directory.path() + " already holds signing keys; add the next one with: "
+						+ "java -jar writ.jar keys rotate");
+				return 1;
+			}
+			Path file = directory.generate(options.algorithm());
+			SigningKeys keys = directory.load();
+			this.out.println("Generated " + file + " (" + options.algorithm() + ", kid " + keys.active().kid()
+					+ "). As the first key it signs at once.");
+			return 0;
+		}
+		catch (KeyConfigurationException ex) {
+			ex.problems().forEach((problem) -> this.err.println("writ: " + problem));
+			return 1;
+		}
+	}
+
+	private int keysRotate(Arguments arguments) {
+		KeyOptions options = KeyOptions.of(arguments);
+		arguments.finish();
+		try {
+			KeyDirectory directory = options.directory(this.clock);
+			SigningKeys before = directory.load(); // refuses a directory with a bad file before adding to it
+			Path file = directory.generate(options.algorithm());
+			SigningKeys after = directory.load();
+			ManagedKey added = after.keys().stream().filter((k) -> k.file().equals(file)).findFirst().orElseThrow();
+			this.out.println("Added " + file + " (" + options.algorithm() + ", kid " + added.kid() + ").");
+			this.out.println("It is published now and signs from " + added.activeFrom() + " (publish-ahead "
+					+ Durations.format(options.schedule().publishAhead()) + "); " + before.active().kid()
+					+ " then stays published until " + added.activeFrom().plus(options.schedule().retireAfter()) + ".");
+			for (Path deleted : directory.prune(after)) {
+				this.out.println("Deleted " + deleted + ": expired, every token it signed has expired.");
+			}
+			return 0;
+		}
+		catch (KeyConfigurationException ex) {
+			ex.problems().forEach((problem) -> this.err.println("writ: " + problem));
+			return 1;
+		}
+	}
+
+	private int keysList(Arguments arguments) {
+		KeyOptions options = KeyOptions.of(arguments);
+		arguments.finish();
+		try {
+			SigningKeys keys = options.directory(this.clock).load();
+			this.out.printf("%-8s %-43s %-5s %-21s %-21s %s%n", "STATE", "KID", "ALG", "SIGNS FROM", "PUBLISHED UNTIL",
+					"FILE");
+			for (ManagedKey key : keys.keys()) {
+				this.out.printf("%-8s %-43s %-5s %-21s %-21s %s%n", key.state().name().toLowerCase(java.util.Locale.ROOT),
+						key.kid(), key.key().algorithm(), key.activeFrom(),
+						(key.publishedUntil() != null) ? key.publishedUntil() : "-", key.file().getFileName());
+			}
+			return 0;
+		}
+		catch (KeyConfigurationException ex) {
+			ex.problems().forEach((problem) -> this.err.println("writ: " + problem));
+			return 1;
+		}
+	}
+
+	private static boolean hasSigningKeys(Path directory) {
+		if (!Files.isDirectory(directory)) {
+			return false;
+		}
+		try (var files = Files.list(directory)) {
+			return files.anyMatch((f) -> f.getFileName().toString().endsWith(".pem") && Files.isRegularFile(f)
+					&& !f.getFileName().toString().startsWith("."));
+		}
+		catch (java.io.IOException ex) {
+			return false;
+		}
+	}
+
+	/** The key directory and the schedule, with the server's defaults. */
+	private record KeyOptions(Path keys, KeyAlgorithm algorithm, KeySchedule schedule, Path passphraseFile) {
+
+		static KeyOptions of(Arguments arguments) {
+			Path keys = Path.of(arguments.option("--keys", "keys"));
+			KeyAlgorithm algorithm;
+			try {
+				algorithm = KeyAlgorithm.parse(arguments.option("--algorithm", "ES256"));
+			}
+			catch (IllegalArgumentException ex) {
+				throw new UsageException(ex.getMessage());
+			}
+			Duration ahead = duration(arguments.option("--publish-ahead", "1h"));
+			Duration maxTtl = duration(arguments.option("--max-ttl", "1h"));
+			String retire = arguments.option("--retire-after", null);
+			Duration retireAfter = (retire != null) ? duration(retire) : maxTtl.plusSeconds(30).plusMinutes(1);
+			String passphrase = arguments.option("--passphrase-file", null);
+			try {
+				return new KeyOptions(keys, algorithm, new KeySchedule(ahead, retireAfter, Duration.ZERO),
+						(passphrase != null) ? Path.of(passphrase) : null);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new UsageException(ex.getMessage());
+			}
+		}
+
+		KeyDirectory directory(Clock clock) {
+			Passphrase passphrase = Passphrase.resolve(this.passphraseFile, System.getenv(Passphrase.ENVIRONMENT_VARIABLE));
+			return new KeyDirectory(this.keys, clock, this.schedule, passphrase);
+		}
+
+	}
+
 	private int devSvid(Arguments arguments) {
 		Path keys = Path.of(arguments.option("--keys", "keys"));
 		Duration ttl = duration(arguments.option("--ttl", "5m"));
@@ -319,6 +443,12 @@ public final class WritCli {
 				                 [--audience A] [--resource R] [--scope "A B"] [--param K=V]... [--expires-in D]
 				                                    decide one request and say why, grant by grant
 				    POLICY OPTIONS: --keys DIR  --max-ttl D  --default-ttl D  --allow-loopback-http
+				  keys generate [KEY OPTIONS]       the first signing key of an empty key directory; signs at once
+				  keys rotate [KEY OPTIONS]         add the next signing key: published now, signs after publish-ahead;
+				                                    delete the files of expired keys
+				  keys list [KEY OPTIONS]           every signing key with its state (next, active, retired, expired)
+				    KEY OPTIONS: --keys DIR  --algorithm ES256|ES384|RS256  --publish-ahead D  --max-ttl D
+				                 --retire-after D  --passphrase-file F (else $WRIT_KEYS_PASSPHRASE); use the server's
 				  dev svid SPIFFE_ID [--audience A]... [--ttl D] [--keys DIR]
 				                                    mint a demo JWT-SVID (demo trust domain only)
 				  dev svids COUNT SPIFFE_ID [--audience A]... [--ttl D] [--keys DIR]

@@ -25,6 +25,8 @@ import dev.writ.keys.Crypto;
 import dev.writ.keys.KeyAlgorithm;
 import dev.writ.keys.KeyDirectory;
 import dev.writ.keys.KeyRing;
+import dev.writ.keys.KeySchedule;
+import dev.writ.keys.Passphrase;
 import dev.writ.policy.PolicyLoader;
 import dev.writ.policy.PolicyStore;
 import dev.writ.store.MemoryStore;
@@ -71,15 +73,29 @@ class WritConfiguration {
 	}
 
 	@Bean
-	KeyRing keyRing(Clock clock, MeterRegistry meters) {
+	KeyRing keyRing(KeyDirectory keyDirectory, MeterRegistry meters) {
 		Crypto crypto = Crypto.get();
 		org.slf4j.LoggerFactory.getLogger(WritConfiguration.class).info(crypto.describe());
 		io.micrometer.core.instrument.Gauge.builder("writ.crypto.provider", () -> 1)
 			.tag("name", crypto.name())
 			.description("1 for the JCA provider that signs and verifies where it can")
 			.register(meters);
-		KeyDirectory directory = new KeyDirectory(this.properties.keysDir(), clock);
-		return new KeyRing(directory.loadOrGenerate(KeyAlgorithm.parse(this.properties.keys().algorithm())));
+		return new KeyRing(keyDirectory.loadOrGenerate(KeyAlgorithm.parse(this.properties.keys().algorithm())));
+	}
+
+	@Bean
+	KeyDirectory keyDirectory(Clock clock) {
+		WritProperties.Keys keys = this.properties.keys();
+		KeySchedule schedule = new KeySchedule(keys.publishAhead(),
+				keys.retireAfter(this.properties.token().maxTtl(), this.properties.clockSkew()), keys.rotationPeriod());
+		Passphrase passphrase = Passphrase.resolve(keys.passphraseFile(), System.getenv(Passphrase.ENVIRONMENT_VARIABLE));
+		return new KeyDirectory(this.properties.keysDir(), clock, schedule, passphrase);
+	}
+
+	@Bean(destroyMethod = "close")
+	KeyWatcher keyWatcher(KeyDirectory keyDirectory, KeyRing keyRing, Clock clock, MeterRegistry meters) {
+		return new KeyWatcher(keyDirectory, KeyAlgorithm.parse(this.properties.keys().algorithm()), keyRing, clock, meters,
+				this.properties.keys().reloadInterval());
 	}
 
 	@Bean(destroyMethod = "close")

@@ -40,8 +40,28 @@ public record WritProperties(@DefaultValue("http://localhost:8080") String issue
 	public record Token(@DefaultValue("5m") Duration defaultTtl, @DefaultValue("1h") Duration maxTtl) {
 	}
 
-	/** @param algorithm the algorithm of a generated signing key: ES256 (default), ES384 or RS256 */
-	public record Keys(@DefaultValue("ES256") String algorithm) {
+	/**
+	 * @param algorithm the algorithm of a generated signing key: ES256 (default), ES384 or RS256
+	 * @param publishAhead how long a new key is published before it signs; longer than resource servers cache
+	 * Writ's JWKS, plus {@code reload-interval}
+	 * @param retireAfter how long a replaced key stays published; unset: {@code token.max-ttl} plus
+	 * {@code clock-skew} plus a minute, the least that is refused below
+	 * @param rotationPeriod how often Writ adds the next signing key itself; 0 where keys are managed outside Writ
+	 * (then {@code java -jar writ.jar keys rotate} does it)
+	 * @param reloadInterval how often the key directory is re-read and keys move through their schedule; 0 turns it
+	 * off (keys then change state only at a restart)
+	 * @param passphraseFile a file holding the passphrase of encrypted key files (a mounted secret); without it the
+	 * environment variable {@code WRIT_KEYS_PASSPHRASE} is read. Generated keys are encrypted when a passphrase is set
+	 */
+	public record Keys(@DefaultValue("ES256") String algorithm, @DefaultValue("1h") Duration publishAhead,
+			Duration retireAfter, @DefaultValue("30d") Duration rotationPeriod,
+			@DefaultValue("10s") Duration reloadInterval, Path passphraseFile) {
+
+		/** {@code retireAfter} as set, or the least safe value for tokens of {@code maxTtl} and {@code clockSkew}. */
+		public Duration retireAfter(Duration maxTtl, Duration clockSkew) {
+			return (this.retireAfter != null) ? this.retireAfter : maxTtl.plus(clockSkew).plusMinutes(1);
+		}
+
 	}
 
 	/**

@@ -39,6 +39,29 @@ final class WritSettingsCheck {
 		catch (IllegalArgumentException ex) {
 			problems.add("writ.keys.algorithm: " + ex.getMessage());
 		}
+		WritProperties.Keys keys = properties.keys();
+		java.time.Duration leastRetire = properties.token().maxTtl().plus(properties.clockSkew());
+		if (keys.publishAhead().isNegative()) {
+			problems.add("writ.keys.publish-ahead must be 0 or more");
+		}
+		if (keys.retireAfter() != null && keys.retireAfter().compareTo(leastRetire) < 0) {
+			problems.add("writ.keys.retire-after must be at least writ.token.max-ttl plus writ.clock-skew ("
+					+ leastRetire.toSeconds() + "s): a retired key must stay published until every token it signed "
+					+ "has expired");
+		}
+		if (keys.rotationPeriod().isNegative() || (!keys.rotationPeriod().isZero()
+				&& keys.rotationPeriod().compareTo(keys.publishAhead().plus(keys.retireAfter(properties.token().maxTtl(),
+						properties.clockSkew()))) < 0)) {
+			problems.add("writ.keys.rotation-period must be 0 (off) or at least writ.keys.publish-ahead plus "
+					+ "writ.keys.retire-after, so that at most three keys are published at once");
+		}
+		if (keys.reloadInterval().isNegative()) {
+			problems.add("writ.keys.reload-interval must be 0 (off) or more");
+		}
+		else if (!keys.reloadInterval().isZero() && keys.reloadInterval().compareTo(keys.publishAhead()) >= 0) {
+			problems.add("writ.keys.reload-interval must be shorter than writ.keys.publish-ahead, or every node would "
+					+ "not have published a new key before it signs");
+		}
 		if (properties.policiesReloadInterval().isNegative()) {
 			problems.add("writ.policies-reload-interval must be 0 (off) or more");
 		}

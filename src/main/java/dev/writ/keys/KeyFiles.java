@@ -2,6 +2,7 @@ package dev.writ.keys;
 
 import java.io.IOException;
 import java.io.StringReader;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.channels.FileChannel;
@@ -35,8 +36,18 @@ import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.math.ec.ECPoint;
 import org.bouncycastle.math.ec.FixedPointCombMultiplier;
+import org.bouncycastle.openssl.PEMEncryptedKeyPair;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.PKCS8Generator;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder;
+import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.OutputEncryptor;
+import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+import org.bouncycastle.pkcs.PKCSException;
 
 /**
  * Reads and writes private key files: PEM, PKCS#8 ({@code BEGIN PRIVATE KEY}, what {@code openssl genpkey} writes)
@@ -46,6 +57,10 @@ import org.bouncycastle.openssl.PEMParser;
  */
 final class KeyFiles {
 
+	// PBKDF2-HMAC-SHA256 iterations for keys Writ encrypts: OWASP's 2023 figure. A key is decrypted once per change
+	// of its file, never per request.
+	private static final int PBKDF2_ITERATIONS = 600_000;
+
 	/** Largest key file read; a PEM private key is a few KiB. */
 	static final long MAX_KEY_FILE_BYTES = 64 * 1024;
 
@@ -54,12 +69,23 @@ final class KeyFiles {
 	private KeyFiles() {
 	}
 
-	/** Reads a key pair from a PEM private key file. */
+	/** Reads a key pair from an unencrypted PEM private key file. */
 	static KeyPair read(Path file) throws IOException, GeneralSecurityException {
 		if (Files.size(file) > MAX_KEY_FILE_BYTES) {
 			throw new GeneralSecurityException("larger than " + MAX_KEY_FILE_BYTES + " bytes; not a PEM private key");
 		}
-		String pem = Files.readString(file, StandardCharsets.US_ASCII);
+		return read(file, Files.readAllBytes(file), Passphrase.NONE);
+	}
+
+	/**
+	 * Reads a key pair from the content of a PEM private key file: PKCS#8, encrypted PKCS#8 (PBES2, decrypted with
+	 * {@code passphrase}) or a traditional EC or RSA key.
+	 */
+	static KeyPair read(Path file, byte[] content, Passphrase passphrase) throws IOException, GeneralSecurityException {
+		if (content.length > MAX_KEY_FILE_BYTES) {
+			throw new GeneralSecurityException("larger than " + MAX_KEY_FILE_BYTES + " bytes; not a PEM private key");
+		}
+		String pem = new String(content, StandardCharsets.US_ASCII);
 		Object parsed;
 		try (PEMParser parser = new PEMParser(new StringReader(pem))) {
 			parsed = parser.readObject();
@@ -74,8 +100,15 @@ final class KeyFiles {
 		else if (parsed instanceof PEMKeyPair pair) {
 			info = pair.getPrivateKeyInfo();
 		}
+		else if (parsed instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {
+			info = decrypt(encrypted, passphrase);
+		}
+		else if (parsed instanceof PEMEncryptedKeyPair) {
+			throw new GeneralSecurityException("encrypted the legacy OpenSSL way (Proc-Type/DEK-Info, an MD5-based key); "
+					+ "convert it: openssl pkcs8 -topk8 -v2 aes-256-cbc -v2prf hmacWithSHA256");
+		}
 		else {
-			throw new GeneralSecurityException("no unencrypted PKCS#8, EC or RSA private key found");
+			throw new GeneralSecurityException("no PKCS#8, encrypted PKCS#8, EC or RSA private key found");
 		}
 		ASN1ObjectIdentifier algorithm = info.getPrivateKeyAlgorithm().getAlgorithm();
 		if (X9ObjectIdentifiers.id_ecPublicKey.equals(algorithm)) {
@@ -122,6 +155,52 @@ final class KeyFiles {
 				q.getAffineYCoord().toBigInteger());
 		PublicKey publicKey = jdk.generatePublic(new java.security.spec.ECPublicKeySpec(w, privateKey.getParams()));
 		return new KeyPair(publicKey, privateKey);
+	}
+
+	private static PrivateKeyInfo decrypt(PKCS8EncryptedPrivateKeyInfo encrypted, Passphrase passphrase)
+			throws GeneralSecurityException {
+		if (!passphrase.isPresent()) {
+			throw new GeneralSecurityException("encrypted, and no passphrase is configured (writ.keys.passphrase-file or "
+					+ Passphrase.ENVIRONMENT_VARIABLE + ")");
+		}
+		try {
+			return encrypted.decryptPrivateKeyInfo(
+					new JceOpenSSLPKCS8DecryptorProviderBuilder().setProvider(Bc.PROVIDER).build(passphrase.chars()));
+		}
+		catch (OperatorCreationException | PKCSException | RuntimeException ex) {
+			throw new GeneralSecurityException("cannot decrypt it with the configured passphrase");
+		}
+	}
+
+	/** The PEM text of a private key: PKCS#8, encrypted (PBES2: PBKDF2-HMAC-SHA256, AES-256-CBC) with a passphrase. */
+	static String pem(PrivateKey key, Passphrase passphrase) throws GeneralSecurityException {
+		if (!passphrase.isPresent()) {
+			return pem(key);
+		}
+		try {
+			OutputEncryptor encryptor = new JceOpenSSLPKCS8EncryptorBuilder(PKCS8Generator.AES_256_CBC)
+				.setPRF(PKCS8Generator.PRF_HMACSHA256)
+				.setIterationCount(PBKDF2_ITERATIONS)
+				.setPassword(passphrase.chars())
+				.setProvider(Bc.PROVIDER)
+				.build();
+			StringWriter text = new StringWriter();
+			try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
+				writer.writeObject(new JcaPKCS8Generator(key, encryptor).generate());
+			}
+			return text.toString();
+		}
+		catch (OperatorCreationException | IOException ex) {
+			throw new GeneralSecurityException("cannot encrypt the key: " + ex.getMessage());
+		}
+	}
+
+	// BouncyCastle's provider, for PBES2 only (the JDK lacks the cipher names BouncyCastle's PKCS#8 code asks for).
+	// Built on first use: it costs a quarter second, and only encrypted keys need it. Never registered.
+	private static final class Bc {
+
+		static final java.security.Provider PROVIDER = new org.bouncycastle.jce.provider.BouncyCastleProvider();
+
 	}
 
 	/** The PKCS#8 PEM text of a private key. */

@@ -17,4 +17,9 @@ public final class KeyRing {
 		return this.current.get();
 	}
 
+	/** Puts a new snapshot in force, whole; returns the one it replaced. */
+	public SigningKeys replace(SigningKeys next) {
+		return this.current.getAndSet(Objects.requireNonNull(next, "next cannot be null"));
+	}
+
 }

@@ -27,4 +27,16 @@ public final class Durations {
 		});
 	}
 
+	/** The shortest way to write {@code duration} in this syntax: {@code 2h}, {@code 90m}, {@code 45s}. */
+	public static String format(Duration duration) {
+		long seconds = duration.toSeconds();
+		if (seconds != 0 && seconds % 3600 == 0) {
+			return seconds / 3600 + "h";
+		}
+		if (seconds != 0 && seconds % 60 == 0) {
+			return seconds / 60 + "m";
+		}
+		return seconds + "s";
+	}
+
 }

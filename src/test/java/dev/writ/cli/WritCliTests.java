@@ -32,9 +32,53 @@ class WritCliTests {
 	private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
 	private int run(String... args) {
+		return run(Clock.systemUTC(), args);
+	}
+
+	private int run(Clock clock, String... args) {
 		return new WritCli(new PrintStream(this.out, true, StandardCharsets.UTF_8),
-				new PrintStream(this.err, true, StandardCharsets.UTF_8), Clock.systemUTC())
+				new PrintStream(this.err, true, StandardCharsets.UTF_8), clock)
 			.run(args);
+	}
+
+	@Test
+	void keysGenerateRotateListThenTheServersSchedule() throws IOException {
+		String keys = this.root.resolve("keys").toString();
+		java.time.Instant t0 = java.time.Instant.parse("2026-11-01T00:00:00Z");
+
+		assertThat(run(Clock.fixed(t0, java.time.ZoneOffset.UTC), "keys", "generate", "--keys", keys)).isZero();
+		assertThat(this.out.toString(StandardCharsets.UTF_8)).contains("signing-20261101T000000Z.pem").contains("signs at once");
+		assertThat(run(Clock.fixed(t0, java.time.ZoneOffset.UTC), "keys", "generate", "--keys", keys)).isEqualTo(1);
+		assertThat(this.err.toString(StandardCharsets.UTF_8)).contains("already holds signing keys").contains("keys rotate");
+
+		java.time.Instant t1 = t0.plus(Duration.ofDays(30));
+		assertThat(run(Clock.fixed(t1, java.time.ZoneOffset.UTC), "keys", "rotate", "--keys", keys, "--publish-ahead", "2h"))
+			.isZero();
+		assertThat(this.out.toString(StandardCharsets.UTF_8)).contains("signing-20261201T000000Z.pem")
+			.contains("signs from 2026-12-01T02:00:00Z (publish-ahead 2h)")
+			.contains("stays published until 2026-12-01T03:01:30Z");
+
+		this.out.reset();
+		assertThat(run(Clock.fixed(t1.plusSeconds(60), java.time.ZoneOffset.UTC), "keys", "list", "--keys", keys,
+				"--publish-ahead", "2h")).isZero();
+		List<String> lines = this.out.toString(StandardCharsets.UTF_8).lines().toList();
+		assertThat(lines).hasSize(3);
+		assertThat(lines.get(1)).startsWith("active").endsWith("signing-20261101T000000Z.pem");
+		assertThat(lines.get(2)).startsWith("next").contains("2026-12-01T02:00:00Z").endsWith("signing-20261201T000000Z.pem");
+		assertThat(this.out.toString(StandardCharsets.UTF_8)).doesNotContain("PRIVATE");
+	}
+
+	@Test
+	void keysRotateWhenADirectoryFileIsBadThenNothingAdded() throws IOException {
+		Path keys = Files.createDirectories(this.root.resolve("keys"));
+		Path bad = Files.writeString(keys.resolve("bad.pem"), "garbage");
+		Files.setPosixFilePermissions(bad, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+
+		assertThat(run("keys", "rotate", "--keys", keys.toString())).isEqualTo(1);
+		assertThat(this.err.toString(StandardCharsets.UTF_8)).contains("bad.pem");
+		try (var files = Files.list(keys)) {
+			assertThat(files).containsExactly(bad);
+		}
 	}
 
 	@Test

@@ -14,8 +14,19 @@ class WritSettingsCheckTests {
 
 	private static WritProperties properties(String issuer, Duration skew, Duration defaultTtl, Duration maxTtl,
 			String algorithm) {
+		return properties(issuer, skew, defaultTtl, maxTtl, new WritProperties.Keys(algorithm, Duration.ofHours(1), null,
+				Duration.ofDays(30), Duration.ofSeconds(10), null));
+	}
+
+	private static WritProperties properties(WritProperties.Keys keys) {
+		return properties("http://localhost:8080", Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofHours(1),
+				keys);
+	}
+
+	private static WritProperties properties(String issuer, Duration skew, Duration defaultTtl, Duration maxTtl,
+			WritProperties.Keys keys) {
 		return new WritProperties(issuer, List.of(), Path.of("policies"), Duration.ofSeconds(2), Path.of("keys"), skew,
-				new WritProperties.Token(defaultTtl, maxTtl), new WritProperties.Keys(algorithm),
+				new WritProperties.Token(defaultTtl, maxTtl), keys,
 				new WritProperties.Trust(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofMinutes(10),
 						Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofHours(6), false, 10000),
 				new WritProperties.Admin(false), new WritProperties.Store("memory", 1_000_000));
@@ -52,6 +63,28 @@ class WritSettingsCheckTests {
 			.anySatisfy((p) -> assertThat(p).contains("writ.clock-skew"))
 			.anySatisfy((p) -> assertThat(p).contains("writ.token.default-ttl"))
 			.anySatisfy((p) -> assertThat(p).contains("writ.keys.algorithm"));
+	}
+
+	@Test
+	void problemsWhenKeyScheduleCouldStrandTokensOrKeysThenEachNamed() {
+		// A key retired before its tokens expire, a rotation faster than keys can retire, a reload slower than the
+		// publish-ahead time: each would let a resource server meet a kid it does not know, or drop one too early.
+		List<String> problems = WritSettingsCheck.problems(properties(new WritProperties.Keys("ES256",
+				Duration.ofMinutes(1), Duration.ofMinutes(30), Duration.ofMinutes(20), Duration.ofMinutes(2), null)));
+
+		assertThat(problems).hasSize(3)
+			.anySatisfy((p) -> assertThat(p).contains("writ.keys.retire-after").contains("3630s"))
+			.anySatisfy((p) -> assertThat(p).contains("writ.keys.rotation-period"))
+			.anySatisfy((p) -> assertThat(p).contains("writ.keys.reload-interval"));
+	}
+
+	@Test
+	void retireAfterWhenUnsetThenLongestTokenPlusSkewPlusAMinute() {
+		WritProperties.Keys keys = new WritProperties.Keys("ES256", Duration.ofHours(1), null, Duration.ZERO,
+				Duration.ofSeconds(10), null);
+
+		assertThat(keys.retireAfter(Duration.ofHours(1), Duration.ofSeconds(30))).isEqualTo(Duration.ofSeconds(3690));
+		assertThat(WritSettingsCheck.problems(properties(keys))).isEmpty();
 	}
 
 }

@@ -58,12 +58,13 @@ class KeyDirectoryTests {
 	}
 
 	@Test
-	void loadOrGenerateWhenKeysExistThenNoneGeneratedAndLastByNameSigns() {
-		KeyDirectory directory = new KeyDirectory(this.dir, CLOCK);
-		directory.generate(KeyAlgorithm.RS256);
+	void loadOrGenerateWhenKeysExistThenNoneGeneratedAndTheNewestWhoseTimeHasComeSigns() {
+		new KeyDirectory(this.dir, CLOCK).generate(KeyAlgorithm.RS256);
 		Path newer = new KeyDirectory(this.dir, Clock.offset(CLOCK, java.time.Duration.ofDays(1))).generate(KeyAlgorithm.ES384);
 
-		SigningKeys keys = directory.loadOrGenerate(KeyAlgorithm.ES256);
+		// A day and an hour later the newer key, published an hour ago, signs; the older one stays published.
+		SigningKeys keys = new KeyDirectory(this.dir, Clock.offset(CLOCK, java.time.Duration.ofHours(25)))
+			.loadOrGenerate(KeyAlgorithm.ES256);
 
 		assertThat(keys.published()).hasSize(2);
 		assertThat(keys.active().source()).isEqualTo(newer.getFileName().toString());

@@ -23,4 +23,14 @@ class DurationsTests {
 		assertThat(Durations.parse(value)).isEmpty();
 	}
 
+	@Test
+	void formatThenShortestWholeUnitThatParsesBack() {
+		assertThat(Durations.format(java.time.Duration.ofHours(2))).isEqualTo("2h");
+		assertThat(Durations.format(java.time.Duration.ofMinutes(90))).isEqualTo("90m");
+		assertThat(Durations.format(java.time.Duration.ofSeconds(3690))).isEqualTo("3690s");
+		for (String text : new String[] { "2h", "90m", "3690s" }) {
+			assertThat(Durations.format(Durations.parse(text).orElseThrow())).isEqualTo(text);
+		}
+	}
+
 }
