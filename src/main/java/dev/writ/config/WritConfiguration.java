@@ -1,6 +1,7 @@
 package dev.writ.config;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -123,6 +124,11 @@ class WritConfiguration {
 	@Bean(destroyMethod = "close")
 	TrustRefresher trustRefresher(PolicyStore policies) {
 		return new TrustRefresher(() -> policies.current().trust(), this.properties.trust().minRefetchInterval());
+	}
+
+	@Bean(destroyMethod = "close")
+	TrustMetrics trustMetrics(PolicyStore policies, Clock clock, MeterRegistry meters) {
+		return new TrustMetrics(() -> policies.current().trust(), clock, meters, Duration.ofSeconds(5));
 	}
 
 	@Bean

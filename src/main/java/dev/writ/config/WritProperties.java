@@ -25,13 +25,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param trust how remote trust material (OIDC JWKS, SPIFFE bundle endpoints) is fetched and kept
  * @param admin admin endpoints, all off by default
  * @param store the shared store: replay guard, revocations, rate limits
+ * @param metrics who may scrape {@code /actuator/prometheus}
  */
 @ConfigurationProperties("writ")
 public record WritProperties(@DefaultValue("http://localhost:8080") String issuer, @DefaultValue List<String> audiences,
 		@DefaultValue("policies") Path policiesDir, @DefaultValue("2s") Duration policiesReloadInterval,
 		@DefaultValue("keys") Path keysDir,
 		@DefaultValue("30s") Duration clockSkew, @DefaultValue Token token, @DefaultValue Keys keys,
-		@DefaultValue Trust trust, @DefaultValue Admin admin, @DefaultValue Store store) {
+		@DefaultValue Trust trust, @DefaultValue Admin admin, @DefaultValue Store store,
+		@DefaultValue Metrics metrics) {
 
 	/**
 	 * @param defaultTtl the lifetime of a token whose grant names none
@@ -69,6 +71,13 @@ public record WritProperties(@DefaultValue("http://localhost:8080") String issue
 	 * @param memoryMaxEntries the most live entries the memory store holds; past it, it refuses rather than forget
 	 */
 	public record Store(@DefaultValue("memory") String type, @DefaultValue("1000000") int memoryMaxEntries) {
+	}
+
+	/**
+	 * @param allowedNetworks the networks (CIDR, or single addresses) whose clients may scrape
+	 * {@code /actuator/prometheus}; loopback only by default. Behind a proxy the proxy's address counts
+	 */
+	public record Metrics(@DefaultValue({ "127.0.0.0/8", "::1/128" }) List<String> allowedNetworks) {
 	}
 
 	/**

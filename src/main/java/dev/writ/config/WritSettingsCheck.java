@@ -62,6 +62,14 @@ final class WritSettingsCheck {
 			problems.add("writ.keys.reload-interval must be shorter than writ.keys.publish-ahead, or every node would "
 					+ "not have published a new key before it signs");
 		}
+		for (String network : properties.metrics().allowedNetworks()) {
+			try {
+				new org.springframework.security.web.util.matcher.IpAddressMatcher(network);
+			}
+			catch (IllegalArgumentException ex) {
+				problems.add("writ.metrics.allowed-networks: not an address or CIDR network: " + network);
+			}
+		}
 		if (properties.policiesReloadInterval().isNegative()) {
 			problems.add("writ.policies-reload-interval must be 0 (off) or more");
 		}

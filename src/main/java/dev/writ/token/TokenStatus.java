@@ -59,13 +59,15 @@ public final class TokenStatus {
 		return response;
 	}
 
-	/** RFC 7009 §2: revokes a current token of this Writ; anything else is silently ignored (§2.2). */
-	public void revoke(String token) {
-		this.tokens.recognise(token).ifPresent((claims) -> {
+	/** RFC 7009 §2: revokes a current token of this Writ, and says whether it was one; anything else is ignored (§2.2). */
+	public boolean revoke(String token) {
+		var recognised = this.tokens.recognise(token);
+		recognised.ifPresent((claims) -> {
 			Instant exp = claims.getExpirationTime().toInstant();
 			this.revocations.revoke("jti:" + claims.getJWTID(), exp.getEpochSecond(),
 					Duration.between(this.clock.instant(), exp).plusSeconds(1));
 		});
+		return recognised.isPresent();
 	}
 
 	/** Revokes every token issued to this subject until now. */

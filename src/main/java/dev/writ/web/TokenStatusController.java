@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,8 +33,15 @@ class TokenStatusController {
 
 	private final TokenStatus status;
 
-	TokenStatusController(TokenStatus status) {
+	private final MeterRegistry meters;
+
+	TokenStatusController(TokenStatus status, MeterRegistry meters) {
 		this.status = status;
+		this.meters = meters;
+	}
+
+	private void count(String kind) {
+		this.meters.counter("writ.revocations", "kind", kind).increment();
 	}
 
 	/** RFC 7662 §2.1: {@code token} (required), {@code token_type_hint} (ignored: Writ has one kind of token). */
@@ -51,7 +59,9 @@ class TokenStatusController {
 		if (form.get("token") == null || form.get("token").size() != 1) {
 			return error(HttpStatus.BAD_REQUEST, "invalid_request", "token must be sent once");
 		}
-		this.status.revoke(form.getFirst("token"));
+		if (this.status.revoke(form.getFirst("token"))) {
+			count("token");
+		}
 		return ResponseEntity.ok().cacheControl(CacheControl.noStore()).build();
 	}
 
@@ -64,6 +74,7 @@ class TokenStatusController {
 			return error(HttpStatus.BAD_REQUEST, "invalid_request", "send exactly one of subject and grant");
 		}
 		Instant until = (subject != null) ? this.status.revokeSubject(subject) : this.status.revokeGrant(grant);
+		count((subject != null) ? "subject" : "grant");
 		logger.warn("Revoked every token issued until {} {} by {}", until,
 				(subject != null) ? "to subject " + subject : "under grant " + grant, caller.getName());
 		Map<String, Object> response = new LinkedHashMap<>();

@@ -13,9 +13,14 @@ import org.springframework.security.config.observation.SecurityObservationSettin
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.util.matcher.AndRequestMatcher;
+import org.springframework.security.web.util.matcher.IpAddressMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 
+import dev.writ.config.WritProperties;
 import dev.writ.exchange.TokenExchangeService;
 import dev.writ.keys.KeyRing;
 
@@ -55,10 +60,16 @@ class WebSecurityConfiguration {
 
 	@Bean
 	@Order(2)
-	SecurityFilterChain defaultChain(HttpSecurity http) throws Exception {
+	SecurityFilterChain defaultChain(HttpSecurity http, WritProperties properties) throws Exception {
+		// Metrics name grants and trust sources: only the configured networks may scrape them.
+		RequestMatcher scrapers = new OrRequestMatcher(
+				properties.metrics().allowedNetworks().stream().map((n) -> (RequestMatcher) new IpAddressMatcher(n)).toList());
 		http.securityMatcher(PathPatternRequestMatcher.withDefaults().matcher("/**"))
 			.authorizeHttpRequests((authorize) -> authorize
 				.requestMatchers("/actuator/health", "/actuator/health/**")
+				.permitAll()
+				.requestMatchers(new AndRequestMatcher(
+						PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, "/actuator/prometheus"), scrapers))
 				.permitAll()
 				.anyRequest()
 				.denyAll())

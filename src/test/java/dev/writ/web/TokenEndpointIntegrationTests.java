@@ -109,6 +109,31 @@ class TokenEndpointIntegrationTests {
 	}
 
 	@Test
+	void prometheusFromLoopbackThenExchangeKeyTrustAndPolicyMetricsAndNothingElseOfActuator() throws Exception {
+		exchange(form(AUTHORITY.svid(CHECKOUT).sign(), PAYMENTS, "payments:charge"));
+		exchange(form(AUTHORITY.svid(CHECKOUT).sign(), "https://unknown.example.org", "payments:charge"));
+
+		Response metrics = get("/actuator/prometheus");
+
+		assertThat(metrics.status()).isEqualTo(200);
+		assertThat(metrics.body())
+			.contains("writ_exchanges_total{error=\"none\",grant=\"checkout-pays\",outcome=\"granted\","
+					+ "source=\"spiffe://test.example.org\"}")
+			.containsPattern("writ_exchanges_total\\{error=\"invalid_target\",[^}]*outcome=\"denied\"")
+			.contains("writ_exchange_latency_seconds_bucket{")
+			.contains("writ_keys{state=\"active\"} 1.0")
+			.contains("writ_keys_active{kid=")
+			.contains("writ_trust_source_state{source=\"spiffe://test.example.org\",state=\"up\"} 1.0")
+			.contains("writ_trust_source_key_age_seconds{source=")
+			.contains("writ_policy_active{digest=")
+			.contains("writ_crypto_provider{");
+		for (String endpoint : List.of("/actuator/env", "/actuator/beans", "/actuator/metrics", "/actuator/heapdump",
+				"/actuator/loggers", "/actuator")) {
+			assertThat(get(endpoint).status()).as(endpoint).isIn(401, 403, 404);
+		}
+	}
+
+	@Test
 	void exchangeWhenValidSvidThenAccessTokenThatAResourceServerAccepts() throws Exception {
 		Response response = exchange(form(AUTHORITY.svid(CHECKOUT).expiresIn(Duration.ofMinutes(10)).sign(), PAYMENTS,
 				"payments:charge"));

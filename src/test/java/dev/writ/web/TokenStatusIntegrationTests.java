@@ -80,6 +80,14 @@ class TokenStatusIntegrationTests {
 		return JSONObjectUtils.parse(post("/oauth2/introspect", bearer, "application/x-www-form-urlencoded", "token=" + token).body());
 	}
 
+	@org.springframework.beans.factory.annotation.Autowired
+	io.micrometer.core.instrument.MeterRegistry meters;
+
+	private double revocations(String kind) {
+		var counter = this.meters.find("writ.revocations").tag("kind", kind).counter();
+		return (counter != null) ? counter.count() : 0;
+	}
+
 	@Test
 	void introspectThenActiveUntilTheHolderRevokesIt() throws Exception {
 		String resourceServer = token("/ns/prod/sa/payments", ISSUER);
@@ -90,9 +98,15 @@ class TokenStatusIntegrationTests {
 			.containsEntry("scope", "payments:charge");
 
 		// RFC 7009: the holder revokes its own token; the token is its own proof.
+		double before = revocations("token");
 		assertThat(post("/oauth2/revoke", null, "application/x-www-form-urlencoded", "token=" + access).statusCode())
 			.isEqualTo(200);
 		assertThat(introspect(resourceServer, access)).containsExactly(Map.entry("active", false));
+		assertThat(revocations("token")).isEqualTo(before + 1);
+		// Not a token of this Writ: 200 all the same (RFC 7009 §2.2), and nothing counted.
+		assertThat(post("/oauth2/revoke", null, "application/x-www-form-urlencoded", "token=not-a-token").statusCode())
+			.isEqualTo(200);
+		assertThat(revocations("token")).isEqualTo(before + 1);
 	}
 
 	@Test
@@ -126,6 +140,7 @@ class TokenStatusIntegrationTests {
 
 		assertThat(revoked.statusCode()).isEqualTo(200);
 		assertThat(introspect(resourceServer, access)).containsEntry("active", false);
+		assertThat(revocations("subject")).isEqualTo(1);
 		assertThat(post("/admin/revocations", resourceServer, "application/json", "{\"grant\": \"checkout-pays\"}")
 			.statusCode()).isEqualTo(403);
 	}
