@@ -22,9 +22,14 @@ public final class AuditEvent {
 		return new Builder(time);
 	}
 
-	/** The fields, in a stable order; values are strings, numbers or lists of strings. */
+	/** The fields, in a stable order; values are strings, numbers, booleans or lists of strings. */
 	public Map<String, Object> fields() {
 		return this.fields;
+	}
+
+	/** The event as one line of JSON, its fields in order. */
+	public String toJson() {
+		return com.nimbusds.jose.util.JSONObjectUtils.toJSONString(this.fields);
 	}
 
 	/** Builds the event as the exchange goes; a step that never ran leaves its fields out. */

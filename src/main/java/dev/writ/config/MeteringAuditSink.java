@@ -15,7 +15,7 @@ import dev.writ.audit.AuditSink;
  * times them, then passes each event on. Tag values come from the policies and the RFC error codes, never from a
  * request, so the number of series stays bounded.
  */
-final class MeteringAuditSink implements AuditSink {
+final class MeteringAuditSink implements AuditSink, java.io.Closeable {
 
 	private final AuditSink next;
 
@@ -61,6 +61,13 @@ final class MeteringAuditSink implements AuditSink {
 		}
 		finally {
 			this.next.record(event);
+		}
+	}
+
+	@Override
+	public void close() throws java.io.IOException {
+		if (this.next instanceof java.io.Closeable closeable) {
+			closeable.close();
 		}
 	}
 

@@ -1,5 +1,7 @@
 package dev.writ.config;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -8,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 
 import io.lettuce.core.ClientOptions;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -20,6 +23,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 
 import dev.writ.audit.AuditSink;
+import dev.writ.audit.FileAuditSink;
 import dev.writ.audit.LoggingAuditSink;
 import dev.writ.exchange.TokenExchangeService;
 import dev.writ.keys.Crypto;
@@ -136,9 +140,25 @@ class WritConfiguration {
 		return new TrustHealthIndicator(() -> policies.current().trust());
 	}
 
-	@Bean
-	AuditSink auditSink(MeterRegistry meters) {
-		return new MeteringAuditSink(new LoggingAuditSink(), meters);
+	@Bean(destroyMethod = "close")
+	MeteringAuditSink auditSink(MeterRegistry meters, org.springframework.core.env.Environment environment) {
+		Path file = this.properties.audit().file();
+		if (file == null) {
+			boolean structured = environment.containsProperty("logging.structured.format.console")
+					|| environment.containsProperty("logging.structured.format.file");
+			return new MeteringAuditSink(new LoggingAuditSink(structured), meters);
+		}
+		try {
+			FileAuditSink sink = new FileAuditSink(file);
+			FunctionCounter.builder("writ.audit.failures", sink, FileAuditSink::failures)
+				.description("Audit events that could not be written to writ.audit.file")
+				.register(meters);
+			return new MeteringAuditSink(sink, meters);
+		}
+		catch (IOException | RuntimeException ex) {
+			throw new WritConfigurationException(List.of("writ.audit.file: " + file + " cannot be opened for appending ("
+					+ ex.getClass().getSimpleName() + ")"));
+		}
 	}
 
 	@Bean

@@ -26,6 +26,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param admin admin endpoints, all off by default
  * @param store the shared store: replay guard, revocations, rate limits
  * @param metrics who may scrape {@code /actuator/prometheus}
+ * @param audit where the audit events go
  */
 @ConfigurationProperties("writ")
 public record WritProperties(@DefaultValue("http://localhost:8080") String issuer, @DefaultValue List<String> audiences,
@@ -33,7 +34,7 @@ public record WritProperties(@DefaultValue("http://localhost:8080") String issue
 		@DefaultValue("keys") Path keysDir,
 		@DefaultValue("30s") Duration clockSkew, @DefaultValue Token token, @DefaultValue Keys keys,
 		@DefaultValue Trust trust, @DefaultValue Admin admin, @DefaultValue Store store,
-		@DefaultValue Metrics metrics) {
+		@DefaultValue Metrics metrics, @DefaultValue Audit audit) {
 
 	/**
 	 * @param defaultTtl the lifetime of a token whose grant names none
@@ -78,6 +79,13 @@ public record WritProperties(@DefaultValue("http://localhost:8080") String issue
 	 * {@code /actuator/prometheus}; loopback only by default. Behind a proxy the proxy's address counts
 	 */
 	public record Metrics(@DefaultValue({ "127.0.0.0/8", "::1/128" }) List<String> allowedNetworks) {
+	}
+
+	/**
+	 * @param file a file of its own for the audit events, one JSON line each, appended to and created 0640; unset,
+	 * they go to the {@code writ.audit} logger (standard output, as key-value pairs when logs are structured)
+	 */
+	public record Audit(Path file) {
 	}
 
 	/**

@@ -30,7 +30,7 @@ class WritSettingsCheckTests {
 				new WritProperties.Trust(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofMinutes(10),
 						Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofHours(6), false, 10000),
 				new WritProperties.Admin(false), new WritProperties.Store("memory", 1_000_000),
-				new WritProperties.Metrics(List.of("127.0.0.0/8", "::1/128")));
+				new WritProperties.Metrics(List.of("127.0.0.0/8", "::1/128")), new WritProperties.Audit(null));
 	}
 
 	@Test
