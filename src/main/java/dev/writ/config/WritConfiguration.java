@@ -52,8 +52,9 @@ class WritConfiguration {
 
 	private final WritProperties properties;
 
-	WritConfiguration(WritProperties properties) {
-		var problems = WritSettingsCheck.problems(properties);
+	WritConfiguration(WritProperties properties, org.springframework.core.env.ConfigurableEnvironment environment) {
+		var problems = new java.util.ArrayList<>(UnknownSettings.problems(environment));
+		problems.addAll(WritSettingsCheck.problems(properties));
 		if (!problems.isEmpty()) {
 			throw new WritConfigurationException(problems);
 		}

@@ -54,6 +54,14 @@ class StartupRefusalTests {
 	}
 
 	@Test
+	void startWhenSettingMisspeltThenRefusedWithTheNearestName(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> start("writ.token.max-tll=2h",
+				"writ.keys-dir=" + this.root.resolve("keys")));
+		assertThat(output.getAll()).contains("Writ refused to start, 1 problem(s)")
+			.contains("writ.token.max-tll is not a Writ setting; did you mean writ.token.max-ttl?");
+	}
+
+	@Test
 	void startWhenSettingsBadThenRefusedWithEveryProblem(CapturedOutput output) {
 		assertThatException().isThrownBy(() -> start("writ.issuer=http://writ.example.org", "writ.clock-skew=5m",
 				"writ.keys-dir=" + this.root.resolve("keys")));

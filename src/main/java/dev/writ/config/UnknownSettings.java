@@ -1,0 +1,158 @@
+package dev.writ.config;
+
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.EnumerablePropertySource;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.env.StandardEnvironment;
+
+/**
+ * Finds {@code writ.*} settings that no property binds — a typo that would otherwise be ignored and leave a default
+ * in force — and suggests the nearest valid name. Every source counts: arguments, files, system properties and
+ * {@code WRIT_*} environment variables, whose names are compared in the form Spring Boot binds them
+ * ({@code writ.token.max-ttl} from {@code WRIT_TOKEN_MAXTTL}, not from {@code WRIT_TOKEN_MAX_TTL}).
+ */
+final class UnknownSettings {
+
+	/** Read by Writ outside Spring's binding, so valid though no property of {@link WritProperties}. */
+	static final Set<String> OUTSIDE_PROPERTIES = Set.of("writ.crypto.provider", "writ.keys.passphrase");
+
+	private static final Pattern INDEX = Pattern.compile("\\[\\d+]|\\.\\d+(?=\\.|$)");
+
+	private static final Pattern ENV_INDEX = Pattern.compile("_\\d+(?=_|$)");
+
+	private UnknownSettings() {
+	}
+
+	/** The names of every {@code writ.*} setting, in kebab case, as {@link WritProperties} binds them. */
+	static Set<String> known() {
+		Set<String> names = new TreeSet<>();
+		collect("writ", WritProperties.class, names);
+		names.addAll(OUTSIDE_PROPERTIES);
+		return names;
+	}
+
+	private static void collect(String prefix, Class<?> type, Set<String> names) {
+		for (RecordComponent component : type.getRecordComponents()) {
+			String name = prefix + "." + kebab(component.getName());
+			if (component.getType().isRecord()) {
+				collect(name, component.getType(), names);
+			}
+			else {
+				names.add(name);
+			}
+		}
+	}
+
+	private static String kebab(String camel) {
+		return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+	}
+
+	/** One problem for every unknown {@code writ.*} setting in {@code environment}. */
+	static List<String> problems(ConfigurableEnvironment environment) {
+		Set<String> known = known();
+		Set<String> problems = new LinkedHashSet<>();
+		for (PropertySource<?> source : environment.getPropertySources()) {
+			if (!(source instanceof EnumerablePropertySource<?> enumerable)) {
+				continue;
+			}
+			boolean env = StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME.equals(source.getName());
+			for (String name : enumerable.getPropertyNames()) {
+				String problem = env ? environmentProblem(name, known) : propertyProblem(name, known);
+				if (problem != null) {
+					problems.add(problem);
+				}
+			}
+		}
+		return new ArrayList<>(problems);
+	}
+
+	private static String propertyProblem(String name, Set<String> known) {
+		String lower = name.toLowerCase(Locale.ROOT);
+		if (!lower.startsWith("writ.")) {
+			return null;
+		}
+		String unindexed = INDEX.matcher(lower).replaceAll("");
+		String relaxed = relaxed(unindexed);
+		for (String candidate : known) {
+			if (relaxed(candidate).equals(relaxed)) {
+				return null;
+			}
+		}
+		return name + " is not a Writ setting" + suggestion(unindexed, known);
+	}
+
+	private static String environmentProblem(String name, Set<String> known) {
+		if (!name.startsWith("WRIT_")) {
+			return null;
+		}
+		String unindexed = ENV_INDEX.matcher(name).replaceAll("");
+		for (String candidate : known) {
+			if (environmentName(candidate).equals(unindexed)) {
+				return null;
+			}
+		}
+		String nearest = nearest(unindexed, known, UnknownSettings::environmentName);
+		return "environment variable " + name + " is not a Writ setting"
+				+ ((nearest != null) ? "; did you mean " + environmentName(nearest) + " (" + nearest + ")?" : "");
+	}
+
+	/** The environment variable Spring Boot binds to {@code property}: dots to underscores, dashes dropped. */
+	static String environmentName(String property) {
+		return property.replace("-", "").replace('.', '_').toUpperCase(Locale.ROOT);
+	}
+
+	// Spring Boot binds writ.token.max-ttl from writ.token.maxTtl, writ.token.max_ttl and writ.token.maxttl alike.
+	private static String relaxed(String name) {
+		return name.replace("-", "").replace("_", "");
+	}
+
+	private static String suggestion(String name, Set<String> known) {
+		String nearest = nearest(name, known, UnaryOperator.identity());
+		return (nearest != null) ? "; did you mean " + nearest + "?" : "";
+	}
+
+	/** The known setting whose {@code form} is nearest to {@code name}, if near enough to be the one meant. */
+	private static String nearest(String name, Set<String> known, UnaryOperator<String> form) {
+		String nearest = null;
+		int best = Math.max(3, name.length() / 4) + 1;
+		for (String candidate : known) {
+			int distance = distance(name, form.apply(candidate));
+			if (distance < best) {
+				best = distance;
+				nearest = candidate;
+			}
+		}
+		return nearest;
+	}
+
+	// Levenshtein distance.
+	static int distance(String a, String b) {
+		int[] previous = new int[b.length() + 1];
+		int[] current = new int[b.length() + 1];
+		for (int j = 0; j <= b.length(); j++) {
+			previous[j] = j;
+		}
+		for (int i = 1; i <= a.length(); i++) {
+			current[0] = i;
+			for (int j = 1; j <= b.length(); j++) {
+				int substitution = previous[j - 1] + ((a.charAt(i - 1) == b.charAt(j - 1)) ? 0 : 1);
+				current[j] = Math.min(substitution, Math.min(previous[j] + 1, current[j - 1] + 1));
+			}
+			int[] swap = previous;
+			previous = current;
+			current = swap;
+		}
+		return previous[b.length()];
+	}
+
+}

@@ -1,0 +1,71 @@
+package dev.writ.config;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class UnknownSettingsTests {
+
+	static StandardEnvironment environment(Map<String, Object> properties, Map<String, Object> variables) {
+		StandardEnvironment environment = new StandardEnvironment();
+		environment.getPropertySources().remove(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME);
+		environment.getPropertySources()
+			.replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new SystemEnvironmentPropertySource(
+					StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, variables));
+		environment.getPropertySources().addFirst(new MapPropertySource("arguments", properties));
+		return environment;
+	}
+
+	@Test
+	void problemsWhenEverySettingKnownInAnyRelaxedFormThenNone() {
+		assertThat(UnknownSettings.problems(environment(Map.of("writ.token.max-ttl", "1h", "writ.token.maxTtl", "1h",
+				"writ.audiences[0]", "a", "writ.metrics.allowed-networks[1]", "10.0.0.0/8", "writ.crypto.provider", "jdk",
+				"spring.data.redis.host", "redis", "writer.unrelated", "x"),
+				Map.of("WRIT_TOKEN_MAXTTL", "1h", "WRIT_KEYS_PASSPHRASE", "s", "WRIT_AUDIENCES_0", "a",
+						"WRIT_CRYPTO_PROVIDER", "jdk", "PATH", "/bin"))))
+			.isEmpty();
+	}
+
+	@Test
+	void problemsWhenPropertyMisspeltThenRefusedWithTheNearestName() {
+		assertThat(UnknownSettings.problems(environment(Map.of("writ.token.max-tll", "1h"), Map.of())))
+			.containsExactly("writ.token.max-tll is not a Writ setting; did you mean writ.token.max-ttl?");
+		assertThat(UnknownSettings.problems(environment(Map.of("writ.tokens.maxTtl", "1h"), Map.of())))
+			.containsExactly("writ.tokens.maxTtl is not a Writ setting; did you mean writ.token.max-ttl?");
+	}
+
+	@Test
+	void problemsWhenNothingNearThenRefusedWithoutAGuess() {
+		assertThat(UnknownSettings.problems(environment(Map.of("writ.frobnicate-everything", "yes"), Map.of())))
+			.containsExactly("writ.frobnicate-everything is not a Writ setting");
+	}
+
+	@Test
+	void problemsWhenEnvironmentVariableSpeltAsSpringBootWouldNotBindItThenRefusedWithTheBoundForm() {
+		// WRIT_TOKEN_MAX_TTL reads as writ.token.max.ttl: Spring Boot would ignore it and keep the default.
+		assertThat(UnknownSettings.problems(environment(Map.of(), Map.of("WRIT_TOKEN_MAX_TTL", "1h"))))
+			.containsExactly("environment variable WRIT_TOKEN_MAX_TTL is not a Writ setting; did you mean "
+					+ "WRIT_TOKEN_MAXTTL (writ.token.max-ttl)?");
+	}
+
+	@Test
+	void knownWhenComparedWithTheRecordsThenNestedSettingsAreLeavesInKebabCase() {
+		assertThat(UnknownSettings.known()).contains("writ.issuer", "writ.keys-dir", "writ.keys.passphrase-file",
+				"writ.trust.allow-loopback-http", "writ.audit.file")
+			.doesNotContain("writ.keys", "writ.trust");
+	}
+
+	@Test
+	void distanceWhenComparedThenLevenshtein() {
+		assertThat(UnknownSettings.distance("kitten", "sitting")).isEqualTo(3);
+		assertThat(UnknownSettings.distance("", "abc")).isEqualTo(3);
+		assertThat(UnknownSettings.distance("same", "same")).isZero();
+	}
+
+}
