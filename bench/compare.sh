@@ -34,8 +34,8 @@ echo "== Writ"
 : > "$OUT_DIR/writ-startup.txt"
 for i in 1 2 3; do ./writ-start.sh >/dev/null; ./writ-stop.sh; sleep 1; done      # start-up from the jar
 ./writ-aot.sh >/dev/null
-for i in 1 2 3; do WRIT_AOT=1 ./writ-start.sh >/dev/null; ./writ-stop.sh; sleep 1; done   # from the AOT cache
-WRIT_AOT=1 ./writ-start.sh >/dev/null
+for i in 1 2 3; do BENCH_AOT=1 ./writ-start.sh >/dev/null; ./writ-stop.sh; sleep 1; done   # from the AOT cache
+BENCH_AOT=1 ./writ-start.sh >/dev/null
 ./writ-run.sh fresh 8 30 warmup >/dev/null 2>&1
 for c in $CONNS; do
   for s in fresh reuse; do ./writ-run.sh "$s" "$c" "$DUR" run | grep RESULT; done

@@ -18,7 +18,7 @@ case $S in
   *) echo "unknown scenario $S"; exit 2 ;;
 esac
 # Minted before each run: JWT-SVIDs live 5 minutes, as SPIRE's do by default.
-$WRIT_JAVA -jar "$JAR" dev svids "$COUNT" "$SUBJECT" --audience "$WRIT_ISSUER" --ttl 5m --keys "$SITE/keys" \
+$BENCH_JAVA -jar "$JAR" dev svids "$COUNT" "$SUBJECT" --audience "$BENCH_ISSUER" --ttl 5m --keys "$SITE/keys" \
   > "$TOKENS_FILE" 2>/dev/null
 export BODY="grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange&subject_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Ajwt&audience=https%3A%2F%2Finventory.bench.local&scope=inventory%3Aread&subject_token=%s"
 TCK=$(getconf CLK_TCK)
@@ -27,10 +27,10 @@ sys_ticks() { awk '/^cpu /{t=0; for(i=2;i<=NF;i++) t+=$i; print t, $5+$6}' /proc
 p0=$(ticks); read s0 i0 < <(sys_ticks); t0=$(date +%s.%N)
 {
   echo "# $(date -u +%FT%TZ) writ scenario=$S connections=$C delay_ms=${DELAY_MS:-0} duration=${DUR}s wrk_threads=$WRK_THREADS label=$LABEL"
-  echo "# $($WRIT_JAVA -version 2>&1 | head -1); crypto: $(grep -o 'Crypto: .*' "$WORK/writ.log" | head -1)"
-  echo "# cmd: wrk -t$WRK_THREADS -c$C -d${DUR}s --timeout 10s --latency -s exchange.lua $WRIT_URL/oauth2/token"
+  echo "# $($BENCH_JAVA -version 2>&1 | head -1); crypto: $(grep -o 'Crypto: .*' "$WORK/writ.log" | head -1)"
+  echo "# cmd: wrk -t$WRK_THREADS -c$C -d${DUR}s --timeout 10s --latency -s exchange.lua $BENCH_URL/oauth2/token"
 } > "$OUT"
-wrk -t"$WRK_THREADS" -c"$C" -d"${DUR}s" --timeout 10s --latency -s exchange.lua "$WRIT_URL/oauth2/token" >> "$OUT" 2>&1
+wrk -t"$WRK_THREADS" -c"$C" -d"${DUR}s" --timeout 10s --latency -s exchange.lua "$BENCH_URL/oauth2/token" >> "$OUT" 2>&1
 t1=$(date +%s.%N); p1=$(ticks); read s1 i1 < <(sys_ticks)
 RSS=$(awk '/VmRSS/{printf "%.0f", $2/1024}' /proc/$PID/status); HWM=$(awk '/VmHWM/{printf "%.0f", $2/1024}' /proc/$PID/status)
 ELAPSED=$(echo "$t1 - $t0" | bc -l)

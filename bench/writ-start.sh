@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Starts target/writ.jar on $WRIT_PORT with a bench site (the demo trust domain and one grant), and reports the
+# Starts target/writ.jar on $BENCH_PORT with a bench site (the demo trust domain and one grant), and reports the
 # time from launching the JVM to the first exchange it answers.
-#   WRIT_AOT=1 bench/writ-start.sh    runs the extracted jar with the JDK 25 AOT cache bench/writ-aot.sh made
+#   BENCH_AOT=1 bench/writ-start.sh    runs the extracted jar with the JDK 25 AOT cache bench/writ-aot.sh made
 set -euo pipefail
 cd "$(dirname "$0")"; . ./env.sh
 [ -f "$JAR" ] || (cd .. && ./mvnw -B -q -DskipTests package)
@@ -19,24 +19,24 @@ grants:
     ttl: 5m
 YAML
 # The demo trust domain's key and bundle, and one token for the start-up probe.
-PROBE=$($WRIT_JAVA -jar "$JAR" dev svid "$SUBJECT" --audience "$WRIT_ISSUER" --keys "$SITE/keys" 2>/dev/null)
+PROBE=$($BENCH_JAVA -jar "$JAR" dev svid "$SUBJECT" --audience "$BENCH_ISSUER" --keys "$SITE/keys" 2>/dev/null)
 BODY="grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange&subject_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Ajwt&audience=https%3A%2F%2Finventory.bench.local&scope=inventory%3Aread&subject_token=$PROBE"
 LAUNCH=(-jar "$JAR")
-if [ "${WRIT_AOT:-0}" = "1" ]; then
+if [ "${BENCH_AOT:-0}" = "1" ]; then
   [ -f "$AOT_DIR/writ.aot" ] || { echo "no AOT cache: run bench/writ-aot.sh first"; exit 1; }
   LAUNCH=(-XX:AOTCache="$AOT_DIR/writ.aot" -jar "$AOT_DIR/writ.jar")
-elif [ "${WRIT_AOT:-0}" = "train" ]; then     # bench/writ-aot.sh: record a training run; the cache is written at exit
+elif [ "${BENCH_AOT:-0}" = "train" ]; then     # bench/writ-aot.sh: record a training run; the cache is written at exit
   LAUNCH=(-XX:AOTCacheOutput="$AOT_DIR/writ.aot" -jar "$AOT_DIR/writ.jar")
 fi
 t0=$(date +%s%N)
 # shellcheck disable=SC2086
-MALLOC_ARENA_MAX=$WRIT_MALLOC_ARENA_MAX $WRIT_JAVA $WRIT_JVM_OPTS "${LAUNCH[@]}" --server.port="$WRIT_PORT" --writ.issuer="$WRIT_ISSUER" \
+MALLOC_ARENA_MAX=$BENCH_MALLOC_ARENA_MAX $BENCH_JAVA $BENCH_JVM_OPTS "${LAUNCH[@]}" --server.port="$BENCH_PORT" --writ.issuer="$BENCH_ISSUER" \
   --writ.policies-dir="$SITE/policies" --writ.keys-dir="$SITE/keys" --writ.policies-reload-interval=0 \
   --logging.level.writ.audit=${AUDIT_LEVEL:-INFO} > "$WORK/writ.log" 2>&1 &
 echo $! > "$WORK/writ.pid"
-until [ "$(curl -s -o /dev/null -w '%{http_code}' -d "$BODY" "$WRIT_URL/oauth2/token")" = "200" ]; do
+until [ "$(curl -s -o /dev/null -w '%{http_code}' -d "$BODY" "$BENCH_URL/oauth2/token")" = "200" ]; do
   if ! kill -0 "$(cat "$WORK/writ.pid")" 2>/dev/null; then echo "Writ died; see $WORK/writ.log"; exit 1; fi
   sleep 0.02
 done
 t1=$(date +%s%N)
-echo "STARTUP aot=${WRIT_AOT:-0} launch_to_first_exchange_ms=$(( (t1 - t0) / 1000000 )) pid=$(cat "$WORK/writ.pid") rss_mib=$(awk '/VmRSS/{printf "%.0f", $2/1024}' /proc/$(cat "$WORK/writ.pid")/status)" | tee -a "$OUT_DIR/writ-startup.txt"
+echo "STARTUP aot=${BENCH_AOT:-0} launch_to_first_exchange_ms=$(( (t1 - t0) / 1000000 )) pid=$(cat "$WORK/writ.pid") rss_mib=$(awk '/VmRSS/{printf "%.0f", $2/1024}' /proc/$(cat "$WORK/writ.pid")/status)" | tee -a "$OUT_DIR/writ-startup.txt"

@@ -18,8 +18,8 @@ import org.springframework.core.env.StandardEnvironment;
 /**
  * Finds {@code writ.*} settings that no property binds — a typo that would otherwise be ignored and leave a default
  * in force — and suggests the nearest valid name. Every source counts: arguments, files, system properties and
- * {@code WRIT_*} environment variables, whose names are compared in the form Spring Boot binds them
- * ({@code writ.token.max-ttl} from {@code WRIT_TOKEN_MAXTTL}, not from {@code WRIT_TOKEN_MAX_TTL}).
+ * {@code WRIT_*} environment variables, whose names are compared in the two forms Spring Boot binds
+ * ({@code writ.token.max-ttl} from {@code WRIT_TOKEN_MAXTTL} or {@code WRIT_TOKEN_MAX_TTL}).
  */
 final class UnknownSettings {
 
@@ -97,7 +97,7 @@ final class UnknownSettings {
 		}
 		String unindexed = ENV_INDEX.matcher(name).replaceAll("");
 		for (String candidate : known) {
-			if (environmentName(candidate).equals(unindexed)) {
+			if (environmentName(candidate).equals(unindexed) || legacyEnvironmentName(candidate).equals(unindexed)) {
 				return null;
 			}
 		}
@@ -109,6 +109,11 @@ final class UnknownSettings {
 	/** The environment variable Spring Boot binds to {@code property}: dots to underscores, dashes dropped. */
 	static String environmentName(String property) {
 		return property.replace("-", "").replace('.', '_').toUpperCase(Locale.ROOT);
+	}
+
+	/** The other name Spring Boot binds: dots and dashes to underscores ({@code WRIT_TOKEN_MAX_TTL}). */
+	static String legacyEnvironmentName(String property) {
+		return property.replace('-', '_').replace('.', '_').toUpperCase(Locale.ROOT);
 	}
 
 	// Spring Boot binds writ.token.max-ttl from writ.token.maxTtl, writ.token.max_ttl and writ.token.maxttl alike.

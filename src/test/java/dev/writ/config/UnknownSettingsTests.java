@@ -27,7 +27,7 @@ class UnknownSettingsTests {
 		assertThat(UnknownSettings.problems(environment(Map.of("writ.token.max-ttl", "1h", "writ.token.maxTtl", "1h",
 				"writ.audiences[0]", "a", "writ.metrics.allowed-networks[1]", "10.0.0.0/8", "writ.crypto.provider", "jdk",
 				"spring.data.redis.host", "redis", "writer.unrelated", "x"),
-				Map.of("WRIT_TOKEN_MAXTTL", "1h", "WRIT_KEYS_PASSPHRASE", "s", "WRIT_AUDIENCES_0", "a",
+				Map.of("WRIT_TOKEN_MAXTTL", "1h", "WRIT_TOKEN_MAX_TTL", "1h", "WRIT_KEYS_PASSPHRASE", "s", "WRIT_AUDIENCES_0", "a",
 						"WRIT_CRYPTO_PROVIDER", "jdk", "PATH", "/bin"))))
 			.isEmpty();
 	}
@@ -47,11 +47,11 @@ class UnknownSettingsTests {
 	}
 
 	@Test
-	void problemsWhenEnvironmentVariableSpeltAsSpringBootWouldNotBindItThenRefusedWithTheBoundForm() {
-		// WRIT_TOKEN_MAX_TTL reads as writ.token.max.ttl: Spring Boot would ignore it and keep the default.
-		assertThat(UnknownSettings.problems(environment(Map.of(), Map.of("WRIT_TOKEN_MAX_TTL", "1h"))))
-			.containsExactly("environment variable WRIT_TOKEN_MAX_TTL is not a Writ setting; did you mean "
-					+ "WRIT_TOKEN_MAXTTL (writ.token.max-ttl)?");
+	void problemsWhenEnvironmentVariableMisspeltThenRefusedWithTheNearestName() {
+		// Spring Boot would ignore it and keep the default: a token lifetime the operator did not choose.
+		assertThat(UnknownSettings.problems(environment(Map.of(), Map.of("WRIT_TOKEN_MAXTL", "1h", "WRIT_PORT", "1"))))
+			.containsExactlyInAnyOrder("environment variable WRIT_TOKEN_MAXTL is not a Writ setting; did you mean "
+					+ "WRIT_TOKEN_MAXTTL (writ.token.max-ttl)?", "environment variable WRIT_PORT is not a Writ setting");
 	}
 
 	@Test
