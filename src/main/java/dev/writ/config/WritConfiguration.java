@@ -55,6 +55,7 @@ class WritConfiguration {
 	WritConfiguration(WritProperties properties, org.springframework.core.env.ConfigurableEnvironment environment) {
 		var problems = new java.util.ArrayList<>(UnknownSettings.problems(environment));
 		problems.addAll(WritSettingsCheck.problems(properties));
+		WritSettingsCheck.transportProblem(environment, properties.allowPlainHttp()).ifPresent(problems::add);
 		if (!problems.isEmpty()) {
 			throw new WritConfigurationException(problems);
 		}

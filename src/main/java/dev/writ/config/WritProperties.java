@@ -12,7 +12,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@code WRIT_X} environment variables.
  *
  * @param issuer this Writ's issuer identifier: the {@code iss} of its tokens, and an audience subject tokens may
- * name. An https URL; plain http only on a loopback host
+ * name. An https URL; plain http only on a loopback host or with {@code allow-plain-http}
  * @param audiences further audiences a subject token may name to be accepted here
  * @param policiesDir the directory of policy files
  * @param policiesReloadInterval how often the policy files and trust material are checked for changes; 0 turns hot
@@ -27,6 +27,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param store the shared store: replay guard, revocations, rate limits
  * @param metrics who may scrape {@code /actuator/prometheus}
  * @param audit where the audit events go
+ * @param allowPlainHttp serve plain http on an address other than loopback, and accept an http issuer on any host:
+ * for a demo network, or behind a TLS-terminating proxy on the same host. Unset, Writ without TLS
+ * ({@code server.ssl.bundle}) refuses to listen beyond loopback
  */
 @ConfigurationProperties("writ")
 public record WritProperties(@DefaultValue("http://localhost:8080") String issuer, @DefaultValue List<String> audiences,
@@ -34,7 +37,7 @@ public record WritProperties(@DefaultValue("http://localhost:8080") String issue
 		@DefaultValue("keys") Path keysDir,
 		@DefaultValue("30s") Duration clockSkew, @DefaultValue Token token, @DefaultValue Keys keys,
 		@DefaultValue Trust trust, @DefaultValue Admin admin, @DefaultValue Store store,
-		@DefaultValue Metrics metrics, @DefaultValue Audit audit) {
+		@DefaultValue Metrics metrics, @DefaultValue Audit audit, @DefaultValue("false") boolean allowPlainHttp) {
 
 	/**
 	 * @param defaultTtl the lifetime of a token whose grant names none

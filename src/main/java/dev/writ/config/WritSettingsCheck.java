@@ -20,7 +20,7 @@ final class WritSettingsCheck {
 	/** Every problem with the settings; empty when they are sound. */
 	static List<String> problems(WritProperties properties) {
 		List<String> problems = new ArrayList<>();
-		issuerProblem(properties.issuer()).ifPresent(problems::add);
+		issuerProblem(properties.issuer(), properties.allowPlainHttp()).ifPresent(problems::add);
 		Duration skew = properties.clockSkew();
 		if (skew.isNegative() || skew.compareTo(SubjectTokenVerifier.MAX_SKEW) > 0) {
 			problems.add("writ.clock-skew must be between 0s and 60s");
@@ -98,7 +98,7 @@ final class WritSettingsCheck {
 	}
 
 	/** Why an issuer identifier is unacceptable (RFC 8414 §2: https, no query, no fragment), if it is. */
-	static java.util.Optional<String> issuerProblem(String issuer) {
+	static java.util.Optional<String> issuerProblem(String issuer, boolean allowPlainHttp) {
 		URI uri;
 		try {
 			uri = new URI(issuer);
@@ -118,10 +118,37 @@ final class WritSettingsCheck {
 		if ("https".equals(uri.getScheme())) {
 			return java.util.Optional.empty();
 		}
-		if ("http".equals(uri.getScheme()) && HttpFetcher.isLoopbackLiteral(uri.getHost())) {
+		if ("http".equals(uri.getScheme()) && (allowPlainHttp || HttpFetcher.isLoopbackLiteral(uri.getHost()))) {
 			return java.util.Optional.empty();
 		}
-		return java.util.Optional.of("writ.issuer must be an https URL (plain http only on a loopback host)");
+		return java.util.Optional.of("writ.issuer must be an https URL (plain http only on a loopback host, or with "
+				+ "writ.allow-plain-http)");
+	}
+
+	/**
+	 * Why Writ may not listen as configured, if it may not: without TLS it listens on loopback only, unless
+	 * {@code writ.allow-plain-http} says a TLS-terminating proxy or a demo network stands in front of it.
+	 */
+	static java.util.Optional<String> transportProblem(org.springframework.core.env.Environment environment,
+			boolean allowPlainHttp) {
+		boolean tls = !"false".equalsIgnoreCase(environment.getProperty("server.ssl.enabled", "true"))
+				&& (environment.containsProperty("server.ssl.bundle")
+						|| environment.containsProperty("server.ssl.certificate")
+						|| environment.containsProperty("server.ssl.key-store"));
+		if (tls || allowPlainHttp) {
+			return java.util.Optional.empty();
+		}
+		String address = environment.getProperty("server.address");
+		if (address != null && !address.isBlank()) {
+			String host = (address.contains(":") && !address.startsWith("[")) ? "[" + address + "]" : address;
+			if (HttpFetcher.isLoopbackLiteral(host)) {
+				return java.util.Optional.empty();
+			}
+		}
+		return java.util.Optional.of("plain http on " + ((address == null || address.isBlank()) ? "every interface"
+				: address) + ": serve TLS (server.ssl.bundle, see docs/configuration.md), listen on loopback only "
+				+ "(server.address=127.0.0.1), or set writ.allow-plain-http=true where a TLS-terminating proxy or a "
+				+ "demo network stands in front of Writ");
 	}
 
 

@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import org.springframework.mock.env.MockEnvironment;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class WritSettingsCheckTests {
@@ -30,7 +32,7 @@ class WritSettingsCheckTests {
 				new WritProperties.Trust(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofMinutes(10),
 						Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofHours(6), false, 10000),
 				new WritProperties.Admin(false), new WritProperties.Store("memory", 1_000_000),
-				new WritProperties.Metrics(List.of("127.0.0.0/8", "::1/128")), new WritProperties.Audit(null));
+				new WritProperties.Metrics(List.of("127.0.0.0/8", "::1/128")), new WritProperties.Audit(null), false);
 	}
 
 	@Test
@@ -43,7 +45,7 @@ class WritSettingsCheckTests {
 	@ValueSource(strings = { "https://writ.example.org", "https://writ.example.org/tenant-a", "http://127.0.0.1:8080",
 			"http://[::1]:8080", "http://localhost" })
 	void issuerProblemWhenHttpsOrLoopbackHttpThenNone(String issuer) {
-		assertThat(WritSettingsCheck.issuerProblem(issuer)).isEmpty();
+		assertThat(WritSettingsCheck.issuerProblem(issuer, false)).isEmpty();
 	}
 
 	@ParameterizedTest
@@ -51,7 +53,46 @@ class WritSettingsCheckTests {
 			"https://writ.example.org#f", "https://user@writ.example.org", "writ.example.org", "ftp://writ.example.org",
 			"http://10.0.0.1", "http://localhost.evil.example", "not a url" })
 	void issuerProblemWhenNotAnAcceptableIssuerThenProblem(String issuer) {
-		assertThat(WritSettingsCheck.issuerProblem(issuer)).isPresent();
+		assertThat(WritSettingsCheck.issuerProblem(issuer, false)).isPresent();
+	}
+
+	@Test
+	void issuerProblemWhenPlainHttpAllowedThenHttpIssuerOnAnyHost() {
+		assertThat(WritSettingsCheck.issuerProblem("http://writ:8080", true)).isEmpty();
+		assertThat(WritSettingsCheck.issuerProblem("http://writ:8080/", true)).isPresent();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "127.0.0.1", "::1", "[::1]", "localhost", "127.1.2.3" })
+	void transportProblemWhenPlainHttpOnLoopbackThenNone(String address) {
+		assertThat(WritSettingsCheck.transportProblem(new MockEnvironment().withProperty("server.address", address),
+				false)).isEmpty();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "0.0.0.0", "::", "10.1.2.3", "writ.example.org", "localhost.evil.example" })
+	void transportProblemWhenPlainHttpBeyondLoopbackThenRefusedUnlessAllowed(String address) {
+		MockEnvironment environment = new MockEnvironment().withProperty("server.address", address);
+
+		assertThat(WritSettingsCheck.transportProblem(environment, false)).hasValueSatisfying(
+				(p) -> assertThat(p).startsWith("plain http on " + address + ":").contains("server.ssl.bundle"));
+		assertThat(WritSettingsCheck.transportProblem(environment, true)).isEmpty();
+	}
+
+	@Test
+	void transportProblemWhenNoAddressThenEveryInterfaceRefused() {
+		assertThat(WritSettingsCheck.transportProblem(new MockEnvironment(), false))
+			.hasValueSatisfying((p) -> assertThat(p).startsWith("plain http on every interface"));
+	}
+
+	@Test
+	void transportProblemWhenTlsConfiguredThenAnyAddress() {
+		MockEnvironment tls = new MockEnvironment().withProperty("server.address", "0.0.0.0")
+			.withProperty("server.ssl.bundle", "writ");
+
+		assertThat(WritSettingsCheck.transportProblem(tls, false)).isEmpty();
+		assertThat(WritSettingsCheck.transportProblem(tls.withProperty("server.ssl.enabled", "false"), false))
+			.isPresent();
 	}
 
 	@Test
