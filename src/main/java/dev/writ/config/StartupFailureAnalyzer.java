@@ -21,7 +21,30 @@ final class StartupFailureAnalyzer implements FailureAnalyzer {
 				return analysis;
 			}
 		}
-		return null;
+		return analyzeTls(failure);
+	}
+
+	/**
+	 * A TLS bundle that cannot be loaded (a missing file, a certificate without its key, a key that does not match)
+	 * fails deep in Spring Boot's SSL support: say which, by the messages of the causes, without a stack trace. The
+	 * messages name files, never their content.
+	 */
+	private static FailureAnalysis analyzeTls(Throwable failure) {
+		java.util.Set<String> messages = new java.util.LinkedHashSet<>();
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause.getMessage() != null && java.util.Arrays.stream(cause.getStackTrace())
+				.anyMatch((frame) -> frame.getClassName().startsWith("org.springframework.boot.ssl.")
+						|| frame.getClassName().startsWith("org.springframework.boot.autoconfigure.ssl."))) {
+				messages.add(cause.getMessage());
+			}
+		}
+		if (messages.isEmpty()) {
+			return null;
+		}
+		String innermost = messages.stream().reduce((first, second) -> second).orElse("unknown");
+		return new FailureAnalysis("Writ refused to start, 1 problem(s):\n  - TLS: " + innermost
+				+ ((messages.size() > 1) ? "\n    (" + String.join("; ", messages) + ")" : ""),
+				"Fix the files named by spring.ssl.bundle.pem.* (see docs/configuration.md, TLS).", failure);
 	}
 
 	private static FailureAnalysis analyzeOne(Throwable cause) {

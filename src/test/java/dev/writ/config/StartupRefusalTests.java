@@ -13,6 +13,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import dev.writ.WritApplication;
+import dev.writ.testing.TestTls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
@@ -68,6 +69,30 @@ class StartupRefusalTests {
 		assertThat(output.getAll()).contains("Writ refused to start, 2 problem(s)")
 			.contains("writ.issuer must be an https URL")
 			.contains("writ.clock-skew must be between 0s and 60s");
+	}
+
+	@Test
+	void startWhenTlsFilesMissingThenRefusedNamingTheFileWithoutAStackTrace(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> start("writ.keys-dir=" + this.root.resolve("keys"),
+				"server.ssl.bundle=writ",
+				"spring.ssl.bundle.pem.writ.keystore.certificate=file:" + this.root.resolve("missing.crt"),
+				"spring.ssl.bundle.pem.writ.keystore.private-key=file:" + this.root.resolve("missing.key")));
+		assertThat(output.getAll()).contains("Writ refused to start, 1 problem(s)")
+			.contains("  - TLS: ")
+			.containsAnyOf(this.root.resolve("missing.crt") + " (No such file", this.root.resolve("missing.key") + " (No such file")
+			.doesNotContain("\tat org.springframework");
+	}
+
+	@Test
+	void startWhenTlsKeyDoesNotMatchItsCertificateThenRefused(CapturedOutput output) {
+		TestTls.generate().withKeyOf(TestTls.generate()).writeTo(this.root.resolve("tls"));
+
+		assertThatException().isThrownBy(() -> start("writ.keys-dir=" + this.root.resolve("keys"),
+				"server.ssl.bundle=writ",
+				"spring.ssl.bundle.pem.writ.keystore.certificate=file:" + this.root.resolve("tls/tls.crt"),
+				"spring.ssl.bundle.pem.writ.keystore.private-key=file:" + this.root.resolve("tls/tls.key")));
+		assertThat(output.getAll()).contains("Writ refused to start, 1 problem(s)")
+			.contains("  - TLS: Private key in keystore matches none of the certificates in the chain");
 	}
 
 }

@@ -58,6 +58,11 @@ public record TestTls(X509Certificate certificate, KeyPair keyPair) {
 		}
 	}
 
+	/** This certificate with another's private key: a botched renewal. */
+	public TestTls withKeyOf(TestTls other) {
+		return new TestTls(this.certificate, other.keyPair);
+	}
+
 	private static synchronized long nextSerial() {
 		return ++serial;
 	}

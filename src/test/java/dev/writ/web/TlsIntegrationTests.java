@@ -28,18 +28,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Writ serves HTTPS from PEM files through a Spring Boot SSL bundle, and serves a renewed certificate without a
- * restart: the renewal a CA or cert-manager makes by replacing {@code tls.crt} and {@code tls.key}.
+ * restart: the renewal a CA or cert-manager makes by replacing {@code tls.crt} and {@code tls.key}. Reloading and
+ * checking the key against the certificate are Writ's defaults ({@link dev.writ.config}'s TlsDefaults): the bundle
+ * here names only its files.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// The bundle is named in properties the environment holds from the start, as command-line arguments and files do:
+// Writ's TLS defaults are applied while the environment is prepared, before @DynamicPropertySource values exist.
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+		"server.ssl.bundle=writ", "spring.ssl.bundle.pem.writ.keystore.certificate=file:target/tls-integration/tls.crt",
+		"spring.ssl.bundle.pem.writ.keystore.private-key=file:target/tls-integration/tls.key",
+		"spring.ssl.bundle.watch.file.quiet-period=1s" })
 class TlsIntegrationTests {
 
 	static final WritTestSite SITE = WritTestSite.create("grants: []\n");
 
-	static final Path TLS = SITE.keys().resolveSibling("tls");
+	static final Path TLS = Path.of("target/tls-integration");
 
 	static final TestTls FIRST = TestTls.generate();
 
 	static final TestTls RENEWED = TestTls.generate();
+
+	static final TestTls OTHER = TestTls.generate();
 
 	static {
 		FIRST.writeTo(TLS);
@@ -49,19 +58,20 @@ class TlsIntegrationTests {
 	static void site(DynamicPropertyRegistry registry) {
 		registry.add("writ.policies-dir", () -> SITE.policies().toString());
 		registry.add("writ.keys-dir", () -> SITE.keys().toString());
-		registry.add("server.ssl.bundle", () -> "writ");
-		registry.add("spring.ssl.bundle.pem.writ.reload-on-update", () -> "true");
-		registry.add("spring.ssl.bundle.pem.writ.keystore.certificate", () -> "file:" + TLS.resolve("tls.crt"));
-		registry.add("spring.ssl.bundle.pem.writ.keystore.private-key", () -> "file:" + TLS.resolve("tls.key"));
-		registry.add("spring.ssl.bundle.watch.file.quiet-period", () -> "1s");
 	}
 
 	@LocalServerPort
 	int port;
 
 	@Test
-	void httpsWhenCertificateRenewedThenServedWithoutRestart() throws Exception {
+	void httpsWhenCertificateRenewedThenServedWithoutRestartAndABotchedRenewalNeverServed() throws Exception {
 		SSLContext trusting = trusting(FIRST, RENEWED);
+		assertThat(servedCertificate(trusting)).isEqualTo(FIRST.certificate());
+		assertThat(jwks(trusting).statusCode()).isEqualTo(200);
+
+		// A renewal whose key does not match its certificate (verify-keys) is refused; the last good pair serves.
+		RENEWED.withKeyOf(OTHER).writeTo(TLS);
+		Thread.sleep(Duration.ofSeconds(4));
 		assertThat(servedCertificate(trusting)).isEqualTo(FIRST.certificate());
 		assertThat(jwks(trusting).statusCode()).isEqualTo(200);
 
