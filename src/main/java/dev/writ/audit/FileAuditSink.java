@@ -7,7 +7,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -96,8 +95,8 @@ public final class FileAuditSink implements AuditSink, Closeable {
 
 	private boolean moved() {
 		try {
-			Object key = Files.readAttributes(this.file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
-				.fileKey();
+			// Links followed, as the open does: an audit path that is a symlink names the file it points to.
+			Object key = Files.readAttributes(this.file, BasicFileAttributes.class).fileKey();
 			return key == null || !key.equals(this.fileKey);
 		}
 		catch (IOException ex) {
@@ -115,7 +114,7 @@ public final class FileAuditSink implements AuditSink, Closeable {
 				? new FileAttribute<?>[] { PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")) }
 				: new FileAttribute<?>[0];
 		this.channel = FileChannel.open(this.file, APPEND, attributes);
-		this.fileKey = Files.readAttributes(this.file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+		this.fileKey = Files.readAttributes(this.file, BasicFileAttributes.class).fileKey();
 	}
 
 	private void closeQuietly() {

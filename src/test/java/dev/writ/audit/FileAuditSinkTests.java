@@ -73,6 +73,20 @@ class FileAuditSinkTests {
 	}
 
 	@Test
+	void recordWhenPathIsASymlinkThenTheFileItNamesIsAppendedToThroughCopyTruncate() throws Exception {
+		Path target = this.dir.resolve("audit-target.jsonl");
+		Path link = Files.createSymbolicLink(this.dir.resolve("audit.jsonl"), target);
+		try (FileAuditSink sink = new FileAuditSink(link)) {
+			sink.record(event("granted"));
+			Files.writeString(target, "", java.nio.file.StandardOpenOption.TRUNCATE_EXISTING); // copytruncate
+			sink.record(event("denied"));
+			sink.record(event("denied"));
+		}
+
+		assertThat(Files.readAllLines(target)).hasSize(2).allSatisfy((line) -> assertThat(line).contains("\"denied\""));
+	}
+
+	@Test
 	void recordWhenFileCannotBeWrittenThenCountedAndLaterEventsWrittenOnceItCanAgain() throws Exception {
 		Path logs = Files.createDirectory(this.dir.resolve("logs"));
 		Path file = logs.resolve("audit.jsonl");
