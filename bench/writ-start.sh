@@ -32,7 +32,7 @@ t0=$(date +%s%N)
 # shellcheck disable=SC2086
 MALLOC_ARENA_MAX=$BENCH_MALLOC_ARENA_MAX $BENCH_JAVA $BENCH_JVM_OPTS "${LAUNCH[@]}" --server.port="$BENCH_PORT" --writ.issuer="$BENCH_ISSUER" \
   --writ.policies-dir="$SITE/policies" --writ.keys-dir="$SITE/keys" --writ.policies-reload-interval=0 \
-  --logging.level.writ.audit=${AUDIT_LEVEL:-INFO} > "$WORK/writ.log" 2>&1 &
+  --logging.level.writ.audit=${AUDIT_LEVEL:-INFO} ${BENCH_WRIT_ARGS:-} > "$WORK/writ.log" 2>&1 &
 echo $! > "$WORK/writ.pid"
 until [ "$(curl -s -o /dev/null -w '%{http_code}' -d "$BODY" "$BENCH_URL/oauth2/token")" = "200" ]; do
   if ! kill -0 "$(cat "$WORK/writ.pid")" 2>/dev/null; then echo "Writ died; see $WORK/writ.log"; exit 1; fi
