@@ -1,7 +1,11 @@
 package dev.writ.config;
 
+import java.io.Closeable;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,16 +19,16 @@ import dev.writ.audit.AuditSink;
  * times them, then passes each event on. Tag values come from the policies and the RFC error codes, never from a
  * request, so the number of series stays bounded.
  */
-final class MeteringAuditSink implements AuditSink, java.io.Closeable {
+final class MeteringAuditSink implements AuditSink, Closeable {
 
 	private final AuditSink next;
 
 	private final MeterRegistry meters;
 
 	// Meters by their tag values: looked up once, then counted without the registry's tag hashing.
-	private final java.util.concurrent.ConcurrentHashMap<java.util.List<String>, Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
+	private final ConcurrentHashMap<List<String>, Counter> counters = new ConcurrentHashMap<>();
 
-	private final java.util.concurrent.ConcurrentHashMap<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+	private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
 
 	MeteringAuditSink(AuditSink next, MeterRegistry meters) {
 		this.next = next;
@@ -39,7 +43,7 @@ final class MeteringAuditSink implements AuditSink, java.io.Closeable {
 			String source = String.valueOf(fields.getOrDefault("trust_source", "none"));
 			String error = String.valueOf(fields.getOrDefault("error", "none"));
 			String grant = String.valueOf(fields.getOrDefault("grant", "none"));
-			this.counters.computeIfAbsent(java.util.List.of("exchanges", outcome, error, source, grant),
+			this.counters.computeIfAbsent(List.of("exchanges", outcome, error, source, grant),
 					(k) -> Counter.builder("writ.exchanges")
 						.tag("outcome", outcome)
 						.tag("error", error)
@@ -48,7 +52,7 @@ final class MeteringAuditSink implements AuditSink, java.io.Closeable {
 						.register(this.meters))
 				.increment();
 			if (Boolean.TRUE.equals(fields.get("replay"))) {
-				this.counters.computeIfAbsent(java.util.List.of("replays", source),
+				this.counters.computeIfAbsent(List.of("replays", source),
 						(k) -> Counter.builder("writ.exchange.replays").tag("source", source).register(this.meters))
 					.increment();
 			}
@@ -65,8 +69,8 @@ final class MeteringAuditSink implements AuditSink, java.io.Closeable {
 	}
 
 	@Override
-	public void close() throws java.io.IOException {
-		if (this.next instanceof java.io.Closeable closeable) {
+	public void close() throws IOException {
+		if (this.next instanceof Closeable closeable) {
 			closeable.close();
 		}
 	}

@@ -1,6 +1,9 @@
 package dev.writ.config;
 
+import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -30,9 +33,9 @@ final class StartupFailureAnalyzer implements FailureAnalyzer {
 	 * messages name files, never their content.
 	 */
 	private static FailureAnalysis analyzeTls(Throwable failure) {
-		java.util.Set<String> messages = new java.util.LinkedHashSet<>();
+		Set<String> messages = new LinkedHashSet<>();
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (cause.getMessage() != null && java.util.Arrays.stream(cause.getStackTrace())
+			if (cause.getMessage() != null && Arrays.stream(cause.getStackTrace())
 				.anyMatch((frame) -> frame.getClassName().startsWith("org.springframework.boot.ssl.")
 						|| frame.getClassName().startsWith("org.springframework.boot.autoconfigure.ssl."))) {
 				messages.add(cause.getMessage());

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -14,12 +15,13 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
-import org.springframework.data.redis.core.StringRedisTemplate;
-
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.Environment;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 
 import dev.writ.audit.AuditSink;
@@ -52,8 +54,8 @@ class WritConfiguration {
 
 	private final WritProperties properties;
 
-	WritConfiguration(WritProperties properties, org.springframework.core.env.ConfigurableEnvironment environment) {
-		var problems = new java.util.ArrayList<>(UnknownSettings.problems(environment));
+	WritConfiguration(WritProperties properties, ConfigurableEnvironment environment) {
+		var problems = new ArrayList<>(UnknownSettings.problems(environment));
 		problems.addAll(WritSettingsCheck.problems(properties));
 		WritSettingsCheck.transportProblem(environment, properties.allowPlainHttp()).ifPresent(problems::add);
 		if (!problems.isEmpty()) {
@@ -143,7 +145,7 @@ class WritConfiguration {
 	}
 
 	@Bean(destroyMethod = "close")
-	MeteringAuditSink auditSink(MeterRegistry meters, org.springframework.core.env.Environment environment) {
+	MeteringAuditSink auditSink(MeterRegistry meters, Environment environment) {
 		Path file = this.properties.audit().file();
 		if (file == null) {
 			boolean structured = environment.containsProperty("logging.structured.format.console")

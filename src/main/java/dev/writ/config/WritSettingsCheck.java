@@ -5,6 +5,11 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import org.springframework.core.env.Environment;
+import org.springframework.security.web.util.matcher.IpAddressMatcher;
 
 import dev.writ.keys.KeyAlgorithm;
 import dev.writ.request.ParameterSyntax;
@@ -40,7 +45,7 @@ final class WritSettingsCheck {
 			problems.add("writ.keys.algorithm: " + ex.getMessage());
 		}
 		WritProperties.Keys keys = properties.keys();
-		java.time.Duration leastRetire = properties.token().maxTtl().plus(properties.clockSkew());
+		Duration leastRetire = properties.token().maxTtl().plus(properties.clockSkew());
 		if (keys.publishAhead().isNegative()) {
 			problems.add("writ.keys.publish-ahead must be 0 or more");
 		}
@@ -64,7 +69,7 @@ final class WritSettingsCheck {
 		}
 		for (String network : properties.metrics().allowedNetworks()) {
 			try {
-				new org.springframework.security.web.util.matcher.IpAddressMatcher(network);
+				new IpAddressMatcher(network);
 			}
 			catch (IllegalArgumentException ex) {
 				problems.add("writ.metrics.allowed-networks: not an address or CIDR network: " + network);
@@ -73,7 +78,7 @@ final class WritSettingsCheck {
 		if (properties.policiesReloadInterval().isNegative()) {
 			problems.add("writ.policies-reload-interval must be 0 (off) or more");
 		}
-		if (!java.util.Set.of("memory", "redis").contains(properties.store().type())) {
+		if (!Set.of("memory", "redis").contains(properties.store().type())) {
 			problems.add("writ.store.type must be memory or redis");
 		}
 		if (properties.store().memoryMaxEntries() < 1000) {
@@ -98,30 +103,30 @@ final class WritSettingsCheck {
 	}
 
 	/** Why an issuer identifier is unacceptable (RFC 8414 §2: https, no query, no fragment), if it is. */
-	static java.util.Optional<String> issuerProblem(String issuer, boolean allowPlainHttp) {
+	static Optional<String> issuerProblem(String issuer, boolean allowPlainHttp) {
 		URI uri;
 		try {
 			uri = new URI(issuer);
 		}
 		catch (URISyntaxException ex) {
-			return java.util.Optional.of("writ.issuer is not a URL");
+			return Optional.of("writ.issuer is not a URL");
 		}
 		if (!uri.isAbsolute() || uri.getHost() == null) {
-			return java.util.Optional.of("writ.issuer must be an absolute URL with a host");
+			return Optional.of("writ.issuer must be an absolute URL with a host");
 		}
 		if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
-			return java.util.Optional.of("writ.issuer must have no query, fragment or user info");
+			return Optional.of("writ.issuer must have no query, fragment or user info");
 		}
 		if (issuer.endsWith("/")) {
-			return java.util.Optional.of("writ.issuer must not end with '/'");
+			return Optional.of("writ.issuer must not end with '/'");
 		}
 		if ("https".equals(uri.getScheme())) {
-			return java.util.Optional.empty();
+			return Optional.empty();
 		}
 		if ("http".equals(uri.getScheme()) && (allowPlainHttp || HttpFetcher.isLoopbackLiteral(uri.getHost()))) {
-			return java.util.Optional.empty();
+			return Optional.empty();
 		}
-		return java.util.Optional.of("writ.issuer must be an https URL (plain http only on a loopback host, or with "
+		return Optional.of("writ.issuer must be an https URL (plain http only on a loopback host, or with "
 				+ "writ.allow-plain-http)");
 	}
 
@@ -129,23 +134,23 @@ final class WritSettingsCheck {
 	 * Why Writ may not listen as configured, if it may not: without TLS it listens on loopback only, unless
 	 * {@code writ.allow-plain-http} says a TLS-terminating proxy or a demo network stands in front of it.
 	 */
-	static java.util.Optional<String> transportProblem(org.springframework.core.env.Environment environment,
+	static Optional<String> transportProblem(Environment environment,
 			boolean allowPlainHttp) {
 		boolean tls = !"false".equalsIgnoreCase(environment.getProperty("server.ssl.enabled", "true"))
 				&& (environment.containsProperty("server.ssl.bundle")
 						|| environment.containsProperty("server.ssl.certificate")
 						|| environment.containsProperty("server.ssl.key-store"));
 		if (tls || allowPlainHttp) {
-			return java.util.Optional.empty();
+			return Optional.empty();
 		}
 		String address = environment.getProperty("server.address");
 		if (address != null && !address.isBlank()) {
 			String host = (address.contains(":") && !address.startsWith("[")) ? "[" + address + "]" : address;
 			if (HttpFetcher.isLoopbackLiteral(host)) {
-				return java.util.Optional.empty();
+				return Optional.empty();
 			}
 		}
-		return java.util.Optional.of("plain http on " + ((address == null || address.isBlank()) ? "every interface"
+		return Optional.of("plain http on " + ((address == null || address.isBlank()) ? "every interface"
 				: address) + ": serve TLS (server.ssl.bundle, see docs/configuration.md), listen on loopback only "
 				+ "(server.address=127.0.0.1), or set writ.allow-plain-http=true where a TLS-terminating proxy or a "
 				+ "demo network stands in front of Writ");
