@@ -129,7 +129,7 @@ class ConfigurationDocTests {
 				String name = (String) property.get("name");
 				out.append("| `").append(name).append("` | `").append(UnknownSettings.environmentName(name))
 					.append("` | ").append(type((String) property.get("type"))).append(" | ")
-					.append(defaultValue(property.get("defaultValue"))).append(" | ")
+					.append(defaultValue(property.get("type"), property.get("defaultValue"))).append(" | ")
 					.append(markdown((String) property.get("description"))).append(" |\n");
 			}
 		});
@@ -148,9 +148,10 @@ class ConfigurationDocTests {
 		};
 	}
 
-	private static String defaultValue(Object value) {
+	// A list bound with @DefaultValue and nothing in it has no default in the metadata: it is empty, not unset.
+	private static String defaultValue(Object type, Object value) {
 		if (value == null) {
-			return "unset";
+			return String.valueOf(type).startsWith("java.util.List") ? "empty" : "unset";
 		}
 		if (value instanceof List<?> list) {
 			return list.isEmpty() ? "empty" : list.stream().map((v) -> "`" + v + "`").collect(Collectors.joining(", "));
