@@ -30,6 +30,14 @@ final class UnknownSettings {
 
 	private static final Pattern ENV_INDEX = Pattern.compile("_\\d+(?=_|$)");
 
+	/**
+	 * The variables Kubernetes puts into every pod for each service of its namespace (service links): a service
+	 * named {@code writ} or {@code writ-redis} gives {@code WRIT_SERVICE_HOST}, {@code WRIT_PORT},
+	 * {@code WRIT_REDIS_PORT_6379_TCP_ADDR} and so on. They are not settings, and must not stop Writ.
+	 */
+	private static final Pattern KUBERNETES_SERVICE_LINK = Pattern
+		.compile("WRIT(_[A-Z0-9_]+)?_(SERVICE_(HOST|PORT)(_[A-Z0-9_]+)?|PORT(_\\d+_(TCP|UDP|SCTP)(_(PROTO|PORT|ADDR))?)?)");
+
 	private UnknownSettings() {
 	}
 
@@ -92,7 +100,7 @@ final class UnknownSettings {
 	}
 
 	private static String environmentProblem(String name, Set<String> known) {
-		if (!name.startsWith("WRIT_")) {
+		if (!name.startsWith("WRIT_") || KUBERNETES_SERVICE_LINK.matcher(name).matches()) {
 			return null;
 		}
 		String unindexed = ENV_INDEX.matcher(name).replaceAll("");

@@ -49,9 +49,21 @@ class UnknownSettingsTests {
 	@Test
 	void problemsWhenEnvironmentVariableMisspeltThenRefusedWithTheNearestName() {
 		// Spring Boot would ignore it and keep the default: a token lifetime the operator did not choose.
-		assertThat(UnknownSettings.problems(environment(Map.of(), Map.of("WRIT_TOKEN_MAXTL", "1h", "WRIT_PORT", "1"))))
+		assertThat(UnknownSettings.problems(environment(Map.of(), Map.of("WRIT_TOKEN_MAXTL", "1h", "WRIT_HOST", "1"))))
 			.containsExactlyInAnyOrder("environment variable WRIT_TOKEN_MAXTL is not a Writ setting; did you mean "
-					+ "WRIT_TOKEN_MAXTTL (writ.token.max-ttl)?", "environment variable WRIT_PORT is not a Writ setting");
+					+ "WRIT_TOKEN_MAXTTL (writ.token.max-ttl)?", "environment variable WRIT_HOST is not a Writ setting");
+	}
+
+	@Test
+	void problemsWhenKubernetesServiceLinksOfServicesNamedWritThenNone() {
+		// What Kubernetes injects into every pod of a namespace with services "writ" and "writ-redis".
+		assertThat(UnknownSettings.problems(environment(Map.of(), Map.of("WRIT_SERVICE_HOST", "10.0.0.7",
+				"WRIT_SERVICE_PORT", "8443", "WRIT_SERVICE_PORT_HTTPS", "8443", "WRIT_PORT", "tcp://10.0.0.7:8443",
+				"WRIT_PORT_8443_TCP", "tcp://10.0.0.7:8443", "WRIT_PORT_8443_TCP_PROTO", "tcp",
+				"WRIT_PORT_8443_TCP_PORT", "8443", "WRIT_PORT_8443_TCP_ADDR", "10.0.0.7",
+				"WRIT_REDIS_SERVICE_HOST", "10.0.0.8", "WRIT_REDIS_PORT_6379_TCP_ADDR", "10.0.0.8"))))
+			.isEmpty();
+		assertThat(UnknownSettings.problems(environment(Map.of(), Map.of("WRIT_TOKEN_PORT_TTL", "1h")))).hasSize(1);
 	}
 
 	@Test
