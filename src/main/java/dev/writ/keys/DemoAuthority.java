@@ -102,7 +102,11 @@ public final class DemoAuthority {
 		if (!spiffeId.memberOf(this.trustDomain)) {
 			throw new IllegalArgumentException(spiffeId + " is not in the demo trust domain " + this.trustDomain);
 		}
-		ensure();
+		// With a key, minting only reads it: a minter given keys/demo alone, read-only (the compose file's identity
+		// container), must not need to write the bundle, which is Writ's to keep in step at start-up.
+		if (!Files.exists(this.keyFile)) {
+			ensure();
+		}
 		SigningKey key;
 		try {
 			key = SigningKey.of(privateJwk(), this.keyFile.getFileName().toString());

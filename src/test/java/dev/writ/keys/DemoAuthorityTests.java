@@ -52,6 +52,27 @@ class DemoAuthorityTests {
 	}
 
 	@Test
+	void mintSvidWhenKeyExistsThenOnlyReadsIt() throws Exception {
+		DemoAuthority.of(this.keys, DEMO).ensure();
+		// A minter that has keys/demo alone, where keys/trust cannot be created.
+		Path minterKeys = Files.createDirectory(this.keys.resolve("minter"));
+		Files.copy(this.keys.resolve("demo"), minterKeys.resolve("demo"));
+		Files.copy(this.keys.resolve("demo/demo.writ.local.pem"), minterKeys.resolve("demo/demo.writ.local.pem"));
+		Files.writeString(minterKeys.resolve("trust"), "a file where the directory would go");
+		Clock clock = Clock.systemUTC();
+
+		String svid = DemoAuthority.of(minterKeys, DEMO).mintSvid(SpiffeId.parse("spiffe://demo.writ.local/ns/demo/sa/checkout"),
+				List.of("http://localhost:8080"), Duration.ofMinutes(5), clock);
+
+		TrustSet trust = TrustSet.of(List.of(TestTrust.factory(clock)
+			.spiffeBundle(DEMO, Files.readString(DemoAuthority.of(this.keys, DEMO).bundleFile()))));
+		assertThat(new SubjectTokenVerifier(Set.of("http://localhost:8080"), Duration.ZERO, clock)
+			.verify(svid, TokenTypes.JWT, trust)
+			.subject()).isEqualTo("spiffe://demo.writ.local/ns/demo/sa/checkout");
+		assertThat(Files.readString(minterKeys.resolve("trust"))).isEqualTo("a file where the directory would go");
+	}
+
+	@Test
 	void mintSvidWhenOtherTrustDomainThenRefused() {
 		DemoAuthority demo = DemoAuthority.of(this.keys, DEMO);
 
