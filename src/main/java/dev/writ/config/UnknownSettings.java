@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.UnaryOperator;
@@ -23,8 +24,13 @@ import org.springframework.core.env.StandardEnvironment;
  */
 final class UnknownSettings {
 
-	/** Read by Writ outside Spring's binding, so valid though no property of {@link WritProperties}. */
-	static final Set<String> OUTSIDE_PROPERTIES = Set.of("writ.crypto.provider", "writ.keys.passphrase");
+	/**
+	 * Read by Writ outside Spring's binding, before Spring starts, and only from where this map says: anywhere else
+	 * they would be ignored without a word, so there they are refused with where to put them instead.
+	 */
+	static final Map<String, String> OUTSIDE_PROPERTIES = Map.of(
+			"writ.crypto.provider", "a JVM system property (-Dwrit.crypto.provider) or the environment variable WRIT_CRYPTO_PROVIDER",
+			"writ.keys.passphrase", "the environment variable WRIT_KEYS_PASSPHRASE, or a file named by writ.keys.passphrase-file; never a property");
 
 	private static final Pattern INDEX = Pattern.compile("\\[\\d+]|\\.\\d+(?=\\.|$)");
 
@@ -45,7 +51,6 @@ final class UnknownSettings {
 	static Set<String> known() {
 		Set<String> names = new TreeSet<>();
 		collect("writ", WritProperties.class, names);
-		names.addAll(OUTSIDE_PROPERTIES);
 		return names;
 	}
 
@@ -68,14 +73,29 @@ final class UnknownSettings {
 	/** One problem for every unknown {@code writ.*} setting in {@code environment}. */
 	static List<String> problems(ConfigurableEnvironment environment) {
 		Set<String> known = known();
+		Set<String> environmentKnown = new TreeSet<>(known);
+		environmentKnown.addAll(OUTSIDE_PROPERTIES.keySet());
 		Set<String> problems = new LinkedHashSet<>();
 		for (PropertySource<?> source : environment.getPropertySources()) {
 			if (!(source instanceof EnumerablePropertySource<?> enumerable)) {
 				continue;
 			}
 			boolean env = StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME.equals(source.getName());
+			boolean systemProperties = StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME.equals(source.getName());
 			for (String name : enumerable.getPropertyNames()) {
-				String problem = env ? environmentProblem(name, known) : propertyProblem(name, known);
+				String problem;
+				if (env) {
+					problem = environmentProblem(name, environmentKnown);
+				}
+				else if (systemProperties && "writ.crypto.provider".equals(name)) {
+					problem = null;
+				}
+				else if (OUTSIDE_PROPERTIES.containsKey(relaxedLower(name))) {
+					problem = name + " is read only from " + OUTSIDE_PROPERTIES.get(relaxedLower(name));
+				}
+				else {
+					problem = propertyProblem(name, known);
+				}
 				if (problem != null) {
 					problems.add(problem);
 				}
@@ -122,6 +142,16 @@ final class UnknownSettings {
 	/** The other name Spring Boot binds: dots and dashes to underscores ({@code WRIT_TOKEN_MAX_TTL}). */
 	static String legacyEnvironmentName(String property) {
 		return property.replace('-', '_').replace('.', '_').toUpperCase(Locale.ROOT);
+	}
+
+	private static String relaxedLower(String name) {
+		String lower = name.toLowerCase(Locale.ROOT);
+		for (String outside : OUTSIDE_PROPERTIES.keySet()) {
+			if (relaxed(outside).equals(relaxed(lower))) {
+				return outside;
+			}
+		}
+		return lower;
 	}
 
 	// Spring Boot binds writ.token.max-ttl from writ.token.maxTtl, writ.token.max_ttl and writ.token.maxttl alike.

@@ -48,7 +48,6 @@ class ConfigurationDocTests {
 	void metadataNamesTheSettingsTheStartUpCheckKnows() throws Exception {
 		Set<String> names = properties().stream().map((p) -> (String) p.get("name")).collect(Collectors.toCollection(TreeSet::new));
 		Set<String> known = new TreeSet<>(UnknownSettings.known());
-		known.removeAll(UnknownSettings.OUTSIDE_PROPERTIES);
 
 		assertThat(names).isEqualTo(known);
 	}

@@ -25,7 +25,7 @@ class UnknownSettingsTests {
 	@Test
 	void problemsWhenEverySettingKnownInAnyRelaxedFormThenNone() {
 		assertThat(UnknownSettings.problems(environment(Map.of("writ.token.max-ttl", "1h", "writ.token.maxTtl", "1h",
-				"writ.audiences[0]", "a", "writ.metrics.allowed-networks[1]", "10.0.0.0/8", "writ.crypto.provider", "jdk",
+				"writ.audiences[0]", "a", "writ.metrics.allowed-networks[1]", "10.0.0.0/8",
 				"spring.data.redis.host", "redis", "writer.unrelated", "x"),
 				Map.of("WRIT_TOKEN_MAXTTL", "1h", "WRIT_TOKEN_MAX_TTL", "1h", "WRIT_KEYS_PASSPHRASE", "s", "WRIT_AUDIENCES_0", "a",
 						"WRIT_CRYPTO_PROVIDER", "jdk", "PATH", "/bin"))))
@@ -38,6 +38,29 @@ class UnknownSettingsTests {
 			.containsExactly("writ.token.max-tll is not a Writ setting; did you mean writ.token.max-ttl?");
 		assertThat(UnknownSettings.problems(environment(Map.of("writ.tokens.maxTtl", "1h"), Map.of())))
 			.containsExactly("writ.tokens.maxTtl is not a Writ setting; did you mean writ.token.max-ttl?");
+	}
+
+	@Test
+	void problemsWhenASettingReadOutsideSpringIsAPropertyThenRefusedWithWhereItIsRead() {
+		// Writ reads them before Spring starts, from the environment (and the JVM's system properties): in a file or
+		// an argument they would be ignored, the passphrase left where it must never be.
+		assertThat(UnknownSettings.problems(environment(Map.of("writ.keys.passphrase", "s3cret", "writ.crypto.provider", "jdk"),
+				Map.of())))
+			.containsExactlyInAnyOrder(
+					"writ.keys.passphrase is read only from the environment variable WRIT_KEYS_PASSPHRASE, or a file "
+							+ "named by writ.keys.passphrase-file; never a property",
+					"writ.crypto.provider is read only from a JVM system property (-Dwrit.crypto.provider) or the "
+							+ "environment variable WRIT_CRYPTO_PROVIDER");
+	}
+
+	@Test
+	void problemsWhenCryptoProviderIsASystemPropertyThenNone() {
+		StandardEnvironment environment = environment(Map.of(), Map.of());
+		environment.getPropertySources()
+			.addLast(new MapPropertySource(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME,
+					Map.of("writ.crypto.provider", "jdk")));
+
+		assertThat(UnknownSettings.problems(environment)).isEmpty();
 	}
 
 	@Test
