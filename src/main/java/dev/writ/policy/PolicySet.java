@@ -110,7 +110,7 @@ public final class PolicySet {
 		List<Grant> eligible = new ArrayList<>();
 		for (Grant grant : this.grants) {
 			if (!grant.subject().matches(subject)) {
-				step(trace, grant, Explanation.Outcome.SUBJECT, () -> "subject or source does not match");
+				step(trace, grant, Explanation.Outcome.SUBJECT, () -> grant.subject().mismatch(subject));
 				continue;
 			}
 			subjectAudiences.add(grant.audience());

@@ -18,6 +18,11 @@ sealed interface SubjectMatcher {
 	/** Whether the verified subject matches. */
 	boolean matches(VerifiedSubject subject);
 
+	/** Why the verified subject does not match, for explanations; only asked when it does not. */
+	default String mismatch(VerifiedSubject subject) {
+		return "subject or source does not match";
+	}
+
 	/** A subject equal to this one, character for character. */
 	record Exact(String source, String subject) implements SubjectMatcher {
 
@@ -33,7 +38,10 @@ sealed interface SubjectMatcher {
 
 	}
 
-	/** A subject the whole pattern matches ({@link java.util.regex.Matcher#matches} is anchored at both ends). */
+	/**
+	 * A subject the whole pattern matches ({@link java.util.regex.Matcher#matches} is anchored at both ends), within
+	 * {@link BoundedMatch}'s bound on the work one match may do: a runaway pattern does not match.
+	 */
 	record Anchored(String source, Pattern pattern) implements SubjectMatcher {
 
 		public Anchored {
@@ -43,7 +51,17 @@ sealed interface SubjectMatcher {
 
 		@Override
 		public boolean matches(VerifiedSubject candidate) {
-			return this.source.equals(candidate.trustSource()) && this.pattern.matcher(candidate.subject()).matches();
+			return this.source.equals(candidate.trustSource()) && BoundedMatch.matches(this.pattern, candidate.subject());
+		}
+
+		@Override
+		public String mismatch(VerifiedSubject candidate) {
+			if (this.source.equals(candidate.trustSource())
+					&& BoundedMatch.outcome(this.pattern, candidate.subject()) == BoundedMatch.Outcome.GAVE_UP) {
+				return "subject_pattern gave up after reading " + BoundedMatch.MAX_READS + " characters of the subject: "
+						+ "the pattern backtracks too much (nested repetition such as (.*a){12} or (a+)+); simplify it";
+			}
+			return SubjectMatcher.super.mismatch(candidate);
 		}
 
 	}

@@ -201,6 +201,32 @@ class PolicySetTests {
 	}
 
 	@Test
+	void decideWhenPatternBacktracksWithoutBoundThenCutOffAndDenied() throws IOException {
+		// (.*a){12}$ against 'aaa…a-' backtracks O(n^12) with java.util.regex (JDK 25: 7 s for 30 a's on the bench
+		// machine, hours for these 60). Unbounded, this test would not end; bounded, the grant does not match.
+		PolicySet set = load("""
+				spiffe:
+				  - trust_domain: prod.example.org
+				    bundle: { file: keys/trust/prod.json }
+				grants:
+				  - id: evil
+				    subject_pattern: spiffe://prod\\.example\\.org/(.*a){12}$
+				    audience: https://orders.example.org
+				    scopes: [read]
+				""");
+
+		assertThat(decideWith(set, this.prod, "/" + "a".repeat(60) + "-", Map.of())).isInstanceOf(Decision.Deny.class);
+		assertThat(decideWith(set, this.prod, "/" + "a".repeat(60), Map.of())).isInstanceOf(Decision.Allow.class);
+		String token = this.prod.svid("/" + "a".repeat(60) + "-").sign();
+		VerifiedSubject subject = TestTrust.verifier(CLOCK).verify(token, TokenTypes.JWT, set.trust());
+		Map<String, List<String>> form = new LinkedHashMap<>(TestExchanges.form(token));
+		form.put("audience", List.of("https://orders.example.org"));
+		assertThat(set.explain(set.context(subject, new ExchangeRequestParser().parse(form), CLOCK.instant())).grants())
+			.singleElement()
+			.satisfies((step) -> assertThat(step.reason()).startsWith("subject_pattern gave up after reading 100000"));
+	}
+
+	@Test
 	void decideWhenConditionHoldsThenAllowWithTokenClaimsFromAttributesAndParameters() throws IOException {
 		PolicySet set = load(LANGUAGE);
 
