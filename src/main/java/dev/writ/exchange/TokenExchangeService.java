@@ -140,6 +140,23 @@ public final class TokenExchangeService {
 		}
 	}
 
+	/**
+	 * Records a request the token endpoint turned away before its form was read (a body that is not a form,
+	 * parameters in the query string): one audit event like every other refusal, with {@code stage} {@code transport}.
+	 * Nothing of the request is recorded but the reason.
+	 * @param refusal the refusal to answer with
+	 * @return {@code refusal}, to throw
+	 */
+	public ExchangeException refuseTransport(ExchangeException refusal) {
+		this.audit.record(AuditEvent.begin(this.clock.instant())
+			.with("stage", "transport")
+			.with("outcome", "denied")
+			.with("error", refusal.errorCode().code())
+			.with("reason", refusal.detail())
+			.build());
+		return refusal;
+	}
+
 	// Rate limits apply to verified subjects: an unverifiable token costs no store call.
 	private void rateLimit(VerifiedSubject subject, SourcePolicy guards, AuditEvent.Builder event) {
 		try {

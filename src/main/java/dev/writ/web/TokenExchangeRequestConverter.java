@@ -15,24 +15,33 @@ import org.springframework.security.web.authentication.AuthenticationConverter;
 
 import dev.writ.error.ErrorCode;
 import dev.writ.error.ExchangeException;
+import dev.writ.exchange.TokenExchangeService;
 import dev.writ.request.TokenTypes;
 
 /**
  * Reads a token-exchange request from the token endpoint. RFC 6749 §3.2 requires the body to be
  * {@code application/x-www-form-urlencoded}; Writ also refuses parameters in the query string, where they would
- * reach access logs. Every other check is the exchange's own, which parses the form.
+ * reach access logs. Every other check is the exchange's own, which parses the form. Both refusals are audited like
+ * every other.
  */
 final class TokenExchangeRequestConverter implements AuthenticationConverter {
 
+	private final TokenExchangeService exchange;
+
+	TokenExchangeRequestConverter(TokenExchangeService exchange) {
+		this.exchange = exchange;
+	}
+
 	@Override
 	public Authentication convert(HttpServletRequest request) {
-		if (!TokenTypes.GRANT_TYPE.equals(request.getParameter("grant_type"))) {
-			return null; // not ours: Spring answers unsupported_grant_type or hands it to another converter
-		}
 		try {
+			// No grant is sent any other way (RFC 6749 §3.2), whatever the grant_type a JSON body might hold.
 			if (!isForm(request.getContentType())) {
 				throw new ExchangeException(ErrorCode.INVALID_REQUEST,
 						"the request body must be application/x-www-form-urlencoded");
+			}
+			if (!TokenTypes.GRANT_TYPE.equals(request.getParameter("grant_type"))) {
+				return null; // not ours: Spring answers unsupported_grant_type or hands it to another converter
 			}
 			if (request.getQueryString() != null) {
 				throw new ExchangeException(ErrorCode.INVALID_REQUEST,
@@ -44,7 +53,7 @@ final class TokenExchangeRequestConverter implements AuthenticationConverter {
 			return new TokenExchangeGrantAuthentication(client, form);
 		}
 		catch (ExchangeException ex) {
-			throw OAuth2Errors.toAuthenticationException(ex);
+			throw OAuth2Errors.toAuthenticationException(this.exchange.refuseTransport(ex));
 		}
 	}
 

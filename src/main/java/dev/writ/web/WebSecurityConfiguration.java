@@ -46,7 +46,7 @@ class WebSecurityConfiguration {
 					.authenticationProvider(new WorkloadClientAuthenticationProvider(clients))
 					.errorResponseHandler(new OAuth2ErrorResponseHandler()))
 				.tokenEndpoint((token) -> token
-					.accessTokenRequestConverter(new TokenExchangeRequestConverter())
+					.accessTokenRequestConverter(new TokenExchangeRequestConverter(exchange))
 					.authenticationProvider(new TokenExchangeAuthenticationProvider(exchange))
 					.errorResponseHandler(new OAuth2ErrorResponseHandler()));
 		});
