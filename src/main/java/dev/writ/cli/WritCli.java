@@ -65,10 +65,22 @@ public final class WritCli {
 
 	private final Clock clock;
 
+	private final Map<String, String> environment;
+
+	/** A command line that reads the server's settings from this process's environment where no option is given. */
 	public WritCli(PrintStream out, PrintStream err, Clock clock) {
+		this(out, err, clock, System.getenv());
+	}
+
+	/**
+	 * @param environment where {@code WRIT_*} settings are read when an option is not given, so that a command run
+	 * beside the server (in its container, with its environment) agrees with it
+	 */
+	public WritCli(PrintStream out, PrintStream err, Clock clock, Map<String, String> environment) {
 		this.out = out;
 		this.err = err;
 		this.clock = clock;
+		this.environment = Map.copyOf(environment);
 	}
 
 	/** Whether the arguments name a command rather than asking to serve. */
@@ -79,7 +91,7 @@ public final class WritCli {
 	/** Runs a command and returns its exit code: 0 success, 1 a problem found, 2 a usage error. */
 	public int run(String... args) {
 		try {
-			Arguments arguments = new Arguments(args);
+			Arguments arguments = new Arguments(args, this.environment);
 			String command = arguments.next("a command");
 			if ("help".equals(command) || "--help".equals(command)) {
 				usage(this.out);
@@ -236,11 +248,12 @@ public final class WritCli {
 	private record PolicyOptions(Path directory, Path keys, Duration defaultTtl, Duration maxTtl, boolean loopbackHttp) {
 
 		static PolicyOptions of(Arguments arguments) {
-			Path keys = Path.of(arguments.option("--keys", "keys"));
-			Duration maxTtl = duration(arguments.option("--max-ttl", "1h"));
-			Duration defaultTtl = duration(arguments.option("--default-ttl", "5m"));
-			boolean loopbackHttp = arguments.flag("--allow-loopback-http");
-			Path directory = Path.of(arguments.positional("policies"));
+			Path keys = Path.of(arguments.setting("--keys", "writ.keys-dir", "keys"));
+			Duration maxTtl = duration(arguments.setting("--max-ttl", "writ.token.max-ttl", "1h"));
+			Duration defaultTtl = duration(arguments.setting("--default-ttl", "writ.token.default-ttl", "5m"));
+			boolean loopbackHttp = arguments.flag("--allow-loopback-http")
+					|| Boolean.parseBoolean(arguments.setting(null, "writ.trust.allow-loopback-http", "false"));
+			Path directory = Path.of(arguments.positional(arguments.setting(null, "writ.policies-dir", "policies")));
 			return new PolicyOptions(directory, keys, defaultTtl, maxTtl, loopbackHttp);
 		}
 
@@ -339,19 +352,20 @@ public final class WritCli {
 	private record KeyOptions(Path keys, KeyAlgorithm algorithm, KeySchedule schedule, Path passphraseFile) {
 
 		static KeyOptions of(Arguments arguments) {
-			Path keys = Path.of(arguments.option("--keys", "keys"));
+			Path keys = Path.of(arguments.setting("--keys", "writ.keys-dir", "keys"));
 			KeyAlgorithm algorithm;
 			try {
-				algorithm = KeyAlgorithm.parse(arguments.option("--algorithm", "ES256"));
+				algorithm = KeyAlgorithm.parse(arguments.setting("--algorithm", "writ.keys.algorithm", "ES256"));
 			}
 			catch (IllegalArgumentException ex) {
 				throw new UsageException(ex.getMessage());
 			}
-			Duration ahead = duration(arguments.option("--publish-ahead", "1h"));
-			Duration maxTtl = duration(arguments.option("--max-ttl", "1h"));
-			String retire = arguments.option("--retire-after", null);
-			Duration retireAfter = (retire != null) ? duration(retire) : maxTtl.plusSeconds(30).plusMinutes(1);
-			String passphrase = arguments.option("--passphrase-file", null);
+			Duration ahead = duration(arguments.setting("--publish-ahead", "writ.keys.publish-ahead", "1h"));
+			Duration maxTtl = duration(arguments.setting("--max-ttl", "writ.token.max-ttl", "1h"));
+			Duration skew = duration(arguments.setting(null, "writ.clock-skew", "30s"));
+			String retire = arguments.setting("--retire-after", "writ.keys.retire-after", null);
+			Duration retireAfter = (retire != null) ? duration(retire) : maxTtl.plus(skew).plusMinutes(1);
+			String passphrase = arguments.setting("--passphrase-file", "writ.keys.passphrase-file", null);
 			try {
 				return new KeyOptions(keys, algorithm, new KeySchedule(ahead, retireAfter, Duration.ZERO),
 						(passphrase != null) ? Path.of(passphrase) : null);
@@ -369,7 +383,7 @@ public final class WritCli {
 	}
 
 	private int devSvid(Arguments arguments) {
-		Path keys = Path.of(arguments.option("--keys", "keys"));
+		Path keys = Path.of(arguments.setting("--keys", "writ.keys-dir", "keys"));
 		Duration ttl = duration(arguments.option("--ttl", "5m"));
 		List<String> audiences = arguments.options("--audience");
 		String id = arguments.required("a SPIFFE ID");
@@ -400,7 +414,7 @@ public final class WritCli {
 
 	// For load tests: COUNT distinct SVIDs, one per line.
 	private int devSvids(Arguments arguments) {
-		Path keys = Path.of(arguments.option("--keys", "keys"));
+		Path keys = Path.of(arguments.setting("--keys", "writ.keys-dir", "keys"));
 		Duration ttl = duration(arguments.option("--ttl", "5m"));
 		List<String> audiences = arguments.options("--audience");
 		int count;
@@ -448,7 +462,10 @@ public final class WritCli {
 				                                    delete the files of expired keys
 				  keys list [KEY OPTIONS]           every signing key with its state (next, active, retired, expired)
 				    KEY OPTIONS: --keys DIR  --algorithm ES256|ES384|RS256  --publish-ahead D  --max-ttl D
-				                 --retire-after D  --passphrase-file F (else $WRIT_KEYS_PASSPHRASE); use the server's
+				                 --retire-after D  --passphrase-file F (else $WRIT_KEYS_PASSPHRASE)
+				  An option not given is the server's setting from this environment, as the server reads it
+				  (--max-ttl: WRIT_TOKEN_MAXTTL, --keys: WRIT_KEYSDIR, DIR: WRIT_POLICIESDIR...), else its default:
+				  run beside the server, in its container, a command agrees with it.
 				  dev svid SPIFFE_ID [--audience A]... [--ttl D] [--keys DIR]
 				                                    mint a demo JWT-SVID (demo trust domain only)
 				  dev svids COUNT SPIFFE_ID [--audience A]... [--ttl D] [--keys DIR]
@@ -460,8 +477,31 @@ public final class WritCli {
 
 		private final List<String> words;
 
-		Arguments(String[] args) {
+		private final Map<String, String> environment;
+
+		Arguments(String[] args, Map<String, String> environment) {
 			this.words = new ArrayList<>(List.of(args));
+			this.environment = environment;
+		}
+
+		/**
+		 * The option's value if given, else the server's setting {@code property} from the environment, in either
+		 * form Spring Boot binds ({@code WRIT_TOKEN_MAXTTL} or {@code WRIT_TOKEN_MAX_TTL}), else {@code fallback}.
+		 * @param option the option, or null for a setting with no option
+		 */
+		String setting(String option, String property, String fallback) {
+			String value = (option != null) ? option(option, null) : null;
+			if (value != null) {
+				return value;
+			}
+			String upper = property.toUpperCase(java.util.Locale.ROOT).replace('.', '_');
+			for (String name : List.of(upper.replace("-", ""), upper.replace('-', '_'))) {
+				String fromEnvironment = this.environment.get(name);
+				if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+					return fromEnvironment;
+				}
+			}
+			return fallback;
 		}
 
 		String next(String what) {

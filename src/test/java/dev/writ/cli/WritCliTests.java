@@ -1,9 +1,5 @@
 package dev.writ.cli;
 
-import dev.writ.request.TokenTypes;
-import dev.writ.testing.TestTrust;
-import dev.writ.trust.SubjectTokenVerifier;
-import dev.writ.trust.TrustSet;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -13,12 +9,18 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import io.spiffe.spiffeid.TrustDomain;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.writ.request.TokenTypes;
+import dev.writ.testing.TestAuthority;
+import dev.writ.testing.TestTrust;
+import dev.writ.trust.SubjectTokenVerifier;
+import dev.writ.trust.TrustSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,9 +38,39 @@ class WritCliTests {
 	}
 
 	private int run(Clock clock, String... args) {
+		return run(clock, Map.of(), args);
+	}
+
+	private int run(Clock clock, Map<String, String> environment, String... args) {
 		return new WritCli(new PrintStream(this.out, true, StandardCharsets.UTF_8),
-				new PrintStream(this.err, true, StandardCharsets.UTF_8), clock)
+				new PrintStream(this.err, true, StandardCharsets.UTF_8), clock, environment)
 			.run(args);
+	}
+
+	@Test
+	void policyCheckWhenServerSettingsInTheEnvironmentThenTheyApplyUnlessAnOptionIsGiven() throws IOException {
+		Path keys = this.root.resolve("keys");
+		TestAuthority.ec("prod.example.org", Clock.systemUTC()).writeBundle(keys.resolve("trust/prod.json"));
+		Path policies = Files.createDirectories(this.root.resolve("server-policies"));
+		Files.writeString(policies.resolve("policies.yaml"), """
+				spiffe:
+				  - trust_domain: prod.example.org
+				    bundle: { file: keys/trust/prod.json }
+				grants:
+				  - id: long
+				    subject: spiffe://prod.example.org/batch
+				    audience: https://ledger.example.org
+				    scopes: []
+				    ttl: 30m
+				""");
+		// As in the server's container: WRIT_POLICIESDIR, WRIT_KEYSDIR and a cap of 10 minutes.
+		Map<String, String> server = Map.of("WRIT_POLICIESDIR", policies.toString(), "WRIT_KEYSDIR", keys.toString(),
+				"WRIT_TOKEN_MAX_TTL", "10m");
+
+		assertThat(run(Clock.systemUTC(), server, "policy", "check")).isEqualTo(1);
+		assertThat(this.err.toString(StandardCharsets.UTF_8) + this.out.toString(StandardCharsets.UTF_8))
+			.contains("ttl 30m exceeds the server's cap of 600s");
+		assertThat(run(Clock.systemUTC(), server, "policy", "check", "--max-ttl", "1h")).isZero();
 	}
 
 	@Test
