@@ -42,21 +42,27 @@ sealed interface SubjectMatcher {
 	 * A subject the whole pattern matches ({@link java.util.regex.Matcher#matches} is anchored at both ends), within
 	 * {@link BoundedMatch}'s bound on the work one match may do: a runaway pattern does not match.
 	 */
-	record Anchored(String source, Pattern pattern) implements SubjectMatcher {
+	record Anchored(String source, Pattern pattern, LiteralBounds bounds) implements SubjectMatcher {
 
 		public Anchored {
 			Objects.requireNonNull(source, "source cannot be null");
 			Objects.requireNonNull(pattern, "pattern cannot be null");
+			Objects.requireNonNull(bounds, "bounds cannot be null");
+		}
+
+		Anchored(String source, Pattern pattern) {
+			this(source, pattern, LiteralBounds.of(pattern.pattern()));
 		}
 
 		@Override
 		public boolean matches(VerifiedSubject candidate) {
-			return this.source.equals(candidate.trustSource()) && BoundedMatch.matches(this.pattern, candidate.subject());
+			return this.source.equals(candidate.trustSource()) && this.bounds.mayMatch(candidate.subject())
+					&& BoundedMatch.matches(this.pattern, candidate.subject());
 		}
 
 		@Override
 		public String mismatch(VerifiedSubject candidate) {
-			if (this.source.equals(candidate.trustSource())
+			if (this.source.equals(candidate.trustSource()) && this.bounds.mayMatch(candidate.subject())
 					&& BoundedMatch.outcome(this.pattern, candidate.subject()) == BoundedMatch.Outcome.GAVE_UP) {
 				return "subject_pattern gave up after reading " + BoundedMatch.MAX_READS + " characters of the subject: "
 						+ "the pattern backtracks too much (nested repetition such as (.*a){12} or (a+)+); simplify it";
