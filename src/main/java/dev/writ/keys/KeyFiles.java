@@ -24,7 +24,6 @@ import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.RSAPublicKeySpec;
-import java.util.Base64;
 import java.util.Set;
 
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
@@ -50,8 +49,8 @@ import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 import org.bouncycastle.pkcs.PKCSException;
 
 /**
- * Reads and writes private key files: PEM, PKCS#8 ({@code BEGIN PRIVATE KEY}, what {@code openssl genpkey} writes)
- * or the traditional {@code BEGIN EC PRIVATE KEY} / {@code BEGIN RSA PRIVATE KEY}. BouncyCastle parses and derives
+ * Reads and writes private key files: PEM, PKCS#8 (what {@code openssl genpkey} writes) or the traditional EC
+ * (RFC 5915) and RSA (PKCS#1) forms. BouncyCastle parses and derives
  * the public key; the keys handed out are the JDK's own, so the JDK's providers sign. Files are written atomically
  * with mode 0600.
  */
@@ -172,18 +171,19 @@ final class KeyFiles {
 		}
 	}
 
-	/** The PEM text of a private key: PKCS#8, encrypted (PBES2: PBKDF2-HMAC-SHA256, AES-256-CBC) with a passphrase. */
+	/**
+	 * The PEM text of a private key: PKCS#8, encrypted (PBES2: PBKDF2-HMAC-SHA256, AES-256-CBC) when a passphrase is
+	 * present.
+	 */
 	static String pem(PrivateKey key, Passphrase passphrase) throws GeneralSecurityException {
-		if (!passphrase.isPresent()) {
-			return pem(key);
-		}
 		try {
-			OutputEncryptor encryptor = new JceOpenSSLPKCS8EncryptorBuilder(PKCS8Generator.AES_256_CBC)
-				.setPRF(PKCS8Generator.PRF_HMACSHA256)
-				.setIterationCount(PBKDF2_ITERATIONS)
-				.setPassword(passphrase.chars())
-				.setProvider(Bc.PROVIDER)
-				.build();
+			OutputEncryptor encryptor = passphrase.isPresent()
+					? new JceOpenSSLPKCS8EncryptorBuilder(PKCS8Generator.AES_256_CBC).setPRF(PKCS8Generator.PRF_HMACSHA256)
+						.setIterationCount(PBKDF2_ITERATIONS)
+						.setPassword(passphrase.chars())
+						.setProvider(Bc.PROVIDER)
+						.build()
+					: null;
 			StringWriter text = new StringWriter();
 			try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
 				writer.writeObject(new JcaPKCS8Generator(key, encryptor).generate());
@@ -191,7 +191,7 @@ final class KeyFiles {
 			return text.toString();
 		}
 		catch (OperatorCreationException | IOException ex) {
-			throw new GeneralSecurityException("cannot encrypt the key: " + ex.getMessage());
+			throw new GeneralSecurityException("cannot encode the key: " + ex.getMessage());
 		}
 	}
 
@@ -203,11 +203,14 @@ final class KeyFiles {
 
 	}
 
-	/** The PKCS#8 PEM text of a private key. */
+	/** The PKCS#8 PEM text of a private key, unencrypted. */
 	static String pem(PrivateKey key) {
-		String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-			.encodeToString(key.getEncoded());
-		return "-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n";
+		try {
+			return pem(key, Passphrase.NONE);
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException("a PKCS#8 encoding without encryption failed", ex);
+		}
 	}
 
 	/** Writes a private key file atomically, readable by its owner only. Refuses to replace an existing file. */

@@ -21,6 +21,7 @@ import dev.writ.keys.KeyState;
 import dev.writ.keys.Passphrase;
 import dev.writ.keys.SigningKeys;
 import dev.writ.testing.MutableClock;
+import dev.writ.testing.TestPem;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -85,7 +86,7 @@ class KeyWatcherTests {
 		this.watcher.poll();
 		assertThat(this.ring.current().published()).hasSize(2);
 
-		Path bad = Files.writeString(this.dir.resolve("broken.pem"), "-----BEGIN PRIVATE KEY-----\nnot base64\n");
+		Path bad = Files.writeString(this.dir.resolve("broken.pem"), TestPem.begin("PRIVATE KEY") + "\nnot base64\n");
 		Files.setPosixFilePermissions(bad, PosixFilePermissions.fromString("rw-------"));
 		this.watcher.poll();
 		this.watcher.poll();

@@ -22,6 +22,8 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.writ.testing.TestPem;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -39,7 +41,7 @@ class KeyDirectoryTests {
 		Path file = this.dir.resolve("signing-20261122T100000Z.pem");
 		assertThat(file).exists();
 		assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
-		assertThat(Files.readString(file)).startsWith("-----BEGIN PRIVATE KEY-----");
+		assertThat(Files.readString(file)).startsWith(TestPem.begin("PRIVATE KEY"));
 		assertThat(keys.active().algorithm()).isEqualTo(JWSAlgorithm.ES256);
 		assertThat(keys.active().kid()).isEqualTo(thumbprint(keys));
 		assertThat(keys.publicJwkSet().toString(false)).doesNotContain("\"d\"");
@@ -87,7 +89,7 @@ class KeyDirectoryTests {
 	@Test
 	void loadWhenTraditionalEcPemThenAccepted() throws Exception {
 		KeyPair pair = KeyAlgorithm.ES256.generate();
-		// BEGIN EC PRIVATE KEY (RFC 5915) with curve and public key, as 'openssl ecparam -genkey' writes it.
+		// The traditional EC key (RFC 5915) with curve and public key, as 'openssl ecparam -genkey' writes it.
 		java.security.interfaces.ECPrivateKey privateKey = (java.security.interfaces.ECPrivateKey) pair.getPrivate();
 		org.bouncycastle.asn1.sec.ECPrivateKey structure = new org.bouncycastle.asn1.sec.ECPrivateKey(256,
 				privateKey.getS(),
@@ -190,9 +192,9 @@ class KeyDirectoryTests {
 	}
 
 	@Test
-	void loadWhenEncryptedPemThenRefusedClearly() throws IOException {
+	void loadWhenEncryptedPemThenRefusedClearly() throws Exception {
 		Path file = Files.writeString(this.dir.resolve("enc.pem"),
-				"-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIBvTBXBgkqhkiG9w0BBQ0wSjApBgkqhkiG9w0BBQwwHAQI\n-----END ENCRYPTED PRIVATE KEY-----\n");
+				KeyFiles.pem(KeyAlgorithm.ES256.generate().getPrivate(), Passphrase.of("generated-for-this-test")));
 		Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
 
 		assertThatExceptionOfType(KeyConfigurationException.class)

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.writ.testing.MutableClock;
+import dev.writ.testing.TestPem;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -185,7 +186,7 @@ class KeyLifecycleTests {
 		KeyDirectory encrypted = new KeyDirectory(this.dir, this.clock, MONTHLY, passphrase);
 		SigningKeys keys = encrypted.loadOrGenerate(KeyAlgorithm.ES256);
 		Path file = keys.keys().get(0).file();
-		assertThat(Files.readString(file)).startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----");
+		assertThat(Files.readString(file)).startsWith(TestPem.begin("ENCRYPTED PRIVATE KEY"));
 
 		assertThat(new KeyDirectory(this.dir, this.clock, MONTHLY, passphrase).load().active().kid())
 			.isEqualTo(keys.active().kid());
