@@ -115,6 +115,10 @@ public final class WritCli {
 			usage(this.err);
 			return 2;
 		}
+		catch (KeyConfigurationException ex) {
+			ex.problems().forEach((problem) -> this.err.println("writ: " + problem));
+			return 1;
+		}
 	}
 
 	private int policyCheck(Arguments arguments) {
@@ -272,67 +276,49 @@ public final class WritCli {
 	private int keysGenerate(Arguments arguments) {
 		KeyOptions options = KeyOptions.of(arguments);
 		arguments.finish();
-		try {
-			KeyDirectory directory = options.directory(this.clock);
-			if (hasSigningKeys(directory.path())) {
-				this.err.println("writ: " + directory.path() + " already holds signing keys; add the next one with: "
-						+ "java -jar writ.jar keys rotate");
-				return 1;
-			}
-			Path file = directory.generate(options.algorithm());
-			SigningKeys keys = directory.load();
-			this.out.println("Generated " + file + " (" + options.algorithm() + ", kid " + keys.active().kid()
-					+ "). As the first key it signs at once.");
-			return 0;
-		}
-		catch (KeyConfigurationException ex) {
-			ex.problems().forEach((problem) -> this.err.println("writ: " + problem));
+		KeyDirectory directory = options.directory(this.clock);
+		if (hasSigningKeys(directory.path())) {
+			this.err.println("writ: " + directory.path() + " already holds signing keys; add the next one with: "
+					+ "java -jar writ.jar keys rotate");
 			return 1;
 		}
+		Path file = directory.generate(options.algorithm());
+		SigningKeys keys = directory.load();
+		this.out.println("Generated " + file + " (" + options.algorithm() + ", kid " + keys.active().kid()
+				+ "). As the first key it signs at once.");
+		return 0;
 	}
 
 	private int keysRotate(Arguments arguments) {
 		KeyOptions options = KeyOptions.of(arguments);
 		arguments.finish();
-		try {
-			KeyDirectory directory = options.directory(this.clock);
-			SigningKeys before = directory.load(); // refuses a directory with a bad file before adding to it
-			Path file = directory.generate(options.algorithm());
-			SigningKeys after = directory.load();
-			ManagedKey added = after.keys().stream().filter((k) -> k.file().equals(file)).findFirst().orElseThrow();
-			this.out.println("Added " + file + " (" + options.algorithm() + ", kid " + added.kid() + ").");
-			this.out.println("It is published now and signs from " + added.activeFrom() + " (publish-ahead "
-					+ Durations.format(options.schedule().publishAhead()) + "); " + before.active().kid()
-					+ " then stays published until " + added.activeFrom().plus(options.schedule().retireAfter()) + ".");
-			for (Path deleted : directory.prune(after)) {
-				this.out.println("Deleted " + deleted + ": expired, every token it signed has expired.");
-			}
-			return 0;
+		KeyDirectory directory = options.directory(this.clock);
+		SigningKeys before = directory.load(); // refuses a directory with a bad file before adding to it
+		Path file = directory.generate(options.algorithm());
+		SigningKeys after = directory.load();
+		ManagedKey added = after.keys().stream().filter((k) -> k.file().equals(file)).findFirst().orElseThrow();
+		this.out.println("Added " + file + " (" + options.algorithm() + ", kid " + added.kid() + ").");
+		this.out.println("It is published now and signs from " + added.activeFrom() + " (publish-ahead "
+				+ Durations.format(options.schedule().publishAhead()) + "); " + before.active().kid()
+				+ " then stays published until " + added.activeFrom().plus(options.schedule().retireAfter()) + ".");
+		for (Path deleted : directory.prune(after)) {
+			this.out.println("Deleted " + deleted + ": expired, every token it signed has expired.");
 		}
-		catch (KeyConfigurationException ex) {
-			ex.problems().forEach((problem) -> this.err.println("writ: " + problem));
-			return 1;
-		}
+		return 0;
 	}
 
 	private int keysList(Arguments arguments) {
 		KeyOptions options = KeyOptions.of(arguments);
 		arguments.finish();
-		try {
-			SigningKeys keys = options.directory(this.clock).load();
-			this.out.printf("%-8s %-43s %-5s %-21s %-21s %s%n", "STATE", "KID", "ALG", "SIGNS FROM", "PUBLISHED UNTIL",
-					"FILE");
-			for (ManagedKey key : keys.keys()) {
-				this.out.printf("%-8s %-43s %-5s %-21s %-21s %s%n", key.state().name().toLowerCase(java.util.Locale.ROOT),
-						key.kid(), key.key().algorithm(), key.activeFrom(),
-						(key.publishedUntil() != null) ? key.publishedUntil() : "-", key.file().getFileName());
-			}
-			return 0;
+		SigningKeys keys = options.directory(this.clock).load();
+		String row = "%-8s %-43s %-5s %-21s %-21s %s%n";
+		this.out.printf(row, "STATE", "KID", "ALG", "SIGNS FROM", "PUBLISHED UNTIL", "FILE");
+		for (ManagedKey key : keys.keys()) {
+			this.out.printf(row, key.state().name().toLowerCase(java.util.Locale.ROOT),
+					key.kid(), key.key().algorithm(), key.activeFrom(),
+					(key.publishedUntil() != null) ? key.publishedUntil() : "-", key.file().getFileName());
 		}
-		catch (KeyConfigurationException ex) {
-			ex.problems().forEach((problem) -> this.err.println("writ: " + problem));
-			return 1;
-		}
+		return 0;
 	}
 
 	private static boolean hasSigningKeys(Path directory) {
@@ -398,18 +384,12 @@ public final class WritCli {
 		if (audiences.isEmpty()) {
 			audiences = List.of("http://localhost:8080");
 		}
-		try {
-			DemoAuthority demo = DemoAuthority.of(keys, spiffeId.getTrustDomain());
-			this.out.println(demo.mintSvid(spiffeId, audiences, ttl, this.clock));
-			this.err.println("Minted a demo JWT-SVID for " + spiffeId + " (audience " + String.join(", ", audiences)
-					+ ", valid " + ttl.toSeconds() + "s). Trusted only where policies/ has a demo entry for "
-					+ spiffeId.getTrustDomain().getName() + ".");
-			return 0;
-		}
-		catch (KeyConfigurationException ex) {
-			ex.problems().forEach((problem) -> this.err.println("writ: " + problem));
-			return 1;
-		}
+		DemoAuthority demo = DemoAuthority.of(keys, spiffeId.getTrustDomain());
+		this.out.println(demo.mintSvid(spiffeId, audiences, ttl, this.clock));
+		this.err.println("Minted a demo JWT-SVID for " + spiffeId + " (audience " + String.join(", ", audiences)
+				+ ", valid " + ttl.toSeconds() + "s). Trusted only where policies/ has a demo entry for "
+				+ spiffeId.getTrustDomain().getName() + ".");
+		return 0;
 	}
 
 	// For load tests: COUNT distinct SVIDs, one per line.

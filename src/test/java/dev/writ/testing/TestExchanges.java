@@ -1,5 +1,12 @@
 package dev.writ.testing;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,6 +38,21 @@ public final class TestExchanges {
 		String token = authority.svid(id.getPath()).sign();
 		VerifiedSubject subject = TestTrust.verifier(clock).verify(token, TokenTypes.JWT, TestTrust.spiffe(clock, authority));
 		return new ExchangeContext(subject, Map.of(), new ExchangeRequestParser().parse(form(token)), now);
+	}
+
+	/** Posts a token-exchange request for a JWT subject token and one audience to {@code baseUrl}'s token endpoint. */
+	public static HttpResponse<String> exchange(HttpClient http, String baseUrl, String subjectToken, String audience)
+			throws IOException, InterruptedException {
+		String body = "grant_type=" + encode(TokenTypes.GRANT_TYPE) + "&subject_token_type=" + encode(TokenTypes.JWT)
+				+ "&subject_token=" + encode(subjectToken) + "&audience=" + encode(audience);
+		return http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/oauth2/token"))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString(body))
+			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static String encode(String value) {
+		return URLEncoder.encode(value, StandardCharsets.UTF_8);
 	}
 
 	/** The form of a token-exchange request for a JWT subject token. */

@@ -1,11 +1,9 @@
 package dev.writ.web;
 
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
@@ -16,6 +14,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import dev.writ.testing.TestExchanges;
 import dev.writ.testing.WritTestSite;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,15 +58,9 @@ class AdminExplainIntegrationTests {
 	final HttpClient http = HttpClient.newHttpClient();
 
 	private String token(String path, String audience) throws Exception {
-		String body = "grant_type=" + URLEncoder.encode("urn:ietf:params:oauth:grant-type:token-exchange", StandardCharsets.UTF_8)
-				+ "&subject_token_type=" + URLEncoder.encode("urn:ietf:params:oauth:token-type:jwt", StandardCharsets.UTF_8)
-				+ "&subject_token=" + SITE.authority().svid(path).sign() + "&audience="
-				+ URLEncoder.encode(audience, StandardCharsets.UTF_8);
-		HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(URI.create(base() + "/oauth2/token"))
-			.header("Content-Type", "application/x-www-form-urlencoded")
-			.POST(HttpRequest.BodyPublishers.ofString(body))
-			.build(), HttpResponse.BodyHandlers.ofString());
-		return (String) JSONObjectUtils.parse(response.body()).get("access_token");
+		return (String) JSONObjectUtils
+			.parse(TestExchanges.exchange(this.http, base(), SITE.authority().svid(path).sign(), audience).body())
+			.get("access_token");
 	}
 
 	private HttpResponse<String> explain(String bearer, String json) throws Exception {

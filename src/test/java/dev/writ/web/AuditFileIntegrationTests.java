@@ -1,11 +1,7 @@
 package dev.writ.web;
 
-import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,6 +19,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import dev.writ.audit.TokenDigest;
+import dev.writ.testing.TestExchanges;
 import dev.writ.testing.WritTestSite;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,18 +50,7 @@ class AuditFileIntegrationTests {
 	int port;
 
 	HttpResponse<String> exchange(String subjectToken, String audience) throws Exception {
-		String form = "grant_type=" + enc("urn:ietf:params:oauth:grant-type:token-exchange") + "&subject_token_type="
-				+ enc("urn:ietf:params:oauth:token-type:jwt") + "&subject_token=" + subjectToken + "&audience="
-				+ enc(audience);
-		return HttpClient.newHttpClient()
-			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/oauth2/token"))
-				.header("Content-Type", "application/x-www-form-urlencoded")
-				.POST(HttpRequest.BodyPublishers.ofString(form))
-				.build(), HttpResponse.BodyHandlers.ofString());
-	}
-
-	static String enc(String value) {
-		return URLEncoder.encode(value, StandardCharsets.UTF_8);
+		return TestExchanges.exchange(HttpClient.newHttpClient(), "http://localhost:" + this.port, subjectToken, audience);
 	}
 
 	@Test

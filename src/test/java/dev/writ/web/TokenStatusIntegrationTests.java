@@ -1,11 +1,9 @@
 package dev.writ.web;
 
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
@@ -16,6 +14,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import dev.writ.testing.TestExchanges;
 import dev.writ.testing.WritTestSite;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,10 +54,8 @@ class TokenStatusIntegrationTests {
 	final HttpClient http = HttpClient.newHttpClient();
 
 	String token(String path, String audience) throws Exception {
-		return (String) JSONObjectUtils.parse(post("/oauth2/token", null, "application/x-www-form-urlencoded",
-				"grant_type=" + enc("urn:ietf:params:oauth:grant-type:token-exchange") + "&subject_token_type="
-						+ enc("urn:ietf:params:oauth:token-type:jwt") + "&subject_token=" + SITE.authority().svid(path).sign()
-						+ "&audience=" + enc(audience))
+		return (String) JSONObjectUtils.parse(TestExchanges
+			.exchange(this.http, "http://localhost:" + this.port, SITE.authority().svid(path).sign(), audience)
 			.body()).get("access_token");
 	}
 
@@ -70,10 +67,6 @@ class TokenStatusIntegrationTests {
 			request.header("Authorization", "Bearer " + bearer);
 		}
 		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-	}
-
-	static String enc(String value) {
-		return URLEncoder.encode(value, StandardCharsets.UTF_8);
 	}
 
 	Map<String, Object> introspect(String bearer, String token) throws Exception {
