@@ -52,11 +52,6 @@ public final class FileAuditSink implements AuditSink, Closeable {
 		open();
 	}
 
-	/** The audit file. */
-	public Path file() {
-		return this.file;
-	}
-
 	/** How many events could not be written since start. */
 	public synchronized long failures() {
 		return this.failures;

@@ -13,6 +13,7 @@ import java.util.Set;
 
 import io.spiffe.spiffeid.SpiffeId;
 
+import dev.writ.config.EnvironmentNames;
 import dev.writ.keys.DemoAuthority;
 import dev.writ.keys.KeyAlgorithm;
 import dev.writ.keys.KeyConfigurationException;
@@ -474,8 +475,7 @@ public final class WritCli {
 			if (value != null) {
 				return value;
 			}
-			String upper = property.toUpperCase(java.util.Locale.ROOT).replace('.', '_');
-			for (String name : List.of(upper.replace("-", ""), upper.replace('-', '_'))) {
+			for (String name : EnvironmentNames.all(property)) {
 				String fromEnvironment = this.environment.get(name);
 				if (fromEnvironment != null && !fromEnvironment.isBlank()) {
 					return fromEnvironment;

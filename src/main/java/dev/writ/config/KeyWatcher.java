@@ -8,9 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -86,9 +84,7 @@ final class KeyWatcher implements AutoCloseable {
 			logger.info("Signing-key reload is off (writ.keys.reload-interval=0): keys change state only at a restart");
 		}
 		else {
-			this.scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("writ-key-watch").factory());
-			this.scheduler.scheduleWithFixedDelay(this::poll, interval.toMillis(), interval.toMillis(),
-					TimeUnit.MILLISECONDS);
+			this.scheduler = Periodic.start("writ-key-watch", interval, interval, this::poll);
 		}
 	}
 

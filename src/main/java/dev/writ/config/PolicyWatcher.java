@@ -9,9 +9,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import io.micrometer.core.instrument.Counter;
@@ -64,9 +62,7 @@ final class PolicyWatcher implements AutoCloseable {
 			logger.info("Policy hot reload is off (writ.policies-reload-interval=0)");
 		}
 		else {
-			this.scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("writ-policy-watch").factory());
-			this.scheduler.scheduleWithFixedDelay(this::poll, interval.toMillis(), interval.toMillis(),
-					TimeUnit.MILLISECONDS);
+			this.scheduler = Periodic.start("writ-policy-watch", interval, interval, this::poll);
 		}
 	}
 

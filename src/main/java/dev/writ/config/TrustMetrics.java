@@ -5,9 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -47,8 +45,7 @@ final class TrustMetrics implements AutoCloseable {
 			.baseUnit("seconds")
 			.register(meters);
 		refresh();
-		this.scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("writ-trust-metrics").factory());
-		this.scheduler.scheduleWithFixedDelay(this::refresh, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+		this.scheduler = Periodic.start("writ-trust-metrics", interval, interval, this::refresh);
 	}
 
 	void refresh() {

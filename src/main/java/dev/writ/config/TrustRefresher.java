@@ -1,9 +1,7 @@
 package dev.writ.config;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -20,11 +18,10 @@ final class TrustRefresher implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(TrustRefresher.class);
 
-	private final ScheduledExecutorService scheduler = Executors
-		.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("writ-trust-refresh").factory());
+	private final ScheduledExecutorService scheduler;
 
 	TrustRefresher(Supplier<TrustSet> trust, Duration period) {
-		this.scheduler.scheduleWithFixedDelay(() -> {
+		this.scheduler = Periodic.start("writ-trust-refresh", Duration.ZERO, period, () -> {
 			try {
 				trust.get().sources().forEach((source) -> {
 					if (source.keys() instanceof RemoteKeys remote) {
@@ -35,7 +32,7 @@ final class TrustRefresher implements AutoCloseable {
 			catch (RuntimeException ex) {
 				logger.warn("Refreshing trust failed", ex);
 			}
-		}, 0, period.toMillis(), TimeUnit.MILLISECONDS);
+		});
 	}
 
 	@Override

@@ -125,23 +125,13 @@ final class UnknownSettings {
 		}
 		String unindexed = ENV_INDEX.matcher(name).replaceAll("");
 		for (String candidate : known) {
-			if (environmentName(candidate).equals(unindexed) || legacyEnvironmentName(candidate).equals(unindexed)) {
+			if (EnvironmentNames.all(candidate).contains(unindexed)) {
 				return null;
 			}
 		}
-		String nearest = nearest(unindexed, known, UnknownSettings::environmentName);
+		String nearest = nearest(unindexed, known, EnvironmentNames::canonical);
 		return "environment variable " + name + " is not a Writ setting"
-				+ ((nearest != null) ? "; did you mean " + environmentName(nearest) + " (" + nearest + ")?" : "");
-	}
-
-	/** The environment variable Spring Boot binds to {@code property}: dots to underscores, dashes dropped. */
-	static String environmentName(String property) {
-		return property.replace("-", "").replace('.', '_').toUpperCase(Locale.ROOT);
-	}
-
-	/** The other name Spring Boot binds: dots and dashes to underscores ({@code WRIT_TOKEN_MAX_TTL}). */
-	static String legacyEnvironmentName(String property) {
-		return property.replace('-', '_').replace('.', '_').toUpperCase(Locale.ROOT);
+				+ ((nearest != null) ? "; did you mean " + EnvironmentNames.canonical(nearest) + " (" + nearest + ")?" : "");
 	}
 
 	private static String relaxedLower(String name) {

@@ -126,7 +126,7 @@ class ConfigurationDocTests {
 			out.append("|---|---|---|---|---|\n");
 			for (Map<String, Object> property : members) {
 				String name = (String) property.get("name");
-				out.append("| `").append(name).append("` | `").append(UnknownSettings.environmentName(name))
+				out.append("| `").append(name).append("` | `").append(EnvironmentNames.canonical(name))
 					.append("` | ").append(type((String) property.get("type"))).append(" | ")
 					.append(defaultValue(property.get("type"), property.get("defaultValue"))).append(" | ")
 					.append(markdown((String) property.get("description"))).append(" |\n");
