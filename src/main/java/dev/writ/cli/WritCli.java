@@ -295,7 +295,7 @@ public final class WritCli {
 		arguments.finish();
 		KeyDirectory directory = options.directory(this.clock);
 		SigningKeys before = directory.load(); // refuses a directory with a bad file before adding to it
-		Path file = directory.generate(options.algorithm());
+		Path file = directory.rotate(options.algorithm());
 		SigningKeys after = directory.load();
 		ManagedKey added = after.keys().stream().filter((k) -> k.file().equals(file)).findFirst().orElseThrow();
 		this.out.println("Added " + file + " (" + options.algorithm() + ", kid " + added.kid() + ").");

@@ -25,6 +25,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -148,19 +149,38 @@ public final class KeyDirectory {
 		if (!this.schedule.rotates()) {
 			return Optional.empty();
 		}
-		Path lockFile = this.directory.resolve(".rotation.lock");
-		try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-				FileLock lock = channel.tryLock()) {
-			if (lock == null) {
-				return Optional.empty(); // another node is rotating now
-			}
+		return underRotationLock(false, () -> {
 			Instant newest = keyFiles().stream().map(this::created).max(Instant::compareTo).orElse(Instant.MIN);
 			if (newest.plus(this.schedule.rotationPeriod()).isAfter(this.clock.instant())) {
 				return Optional.empty();
 			}
 			return Optional.of(generate(algorithm));
+		});
+	}
+
+	/**
+	 * Adds the next key now ({@code keys rotate}), under the same lock file as the nodes' own rotation, waiting for
+	 * one under way: an operator's rotation and a node's never both add a key at once.
+	 * @return the new key's file
+	 */
+	public Path rotate(KeyAlgorithm algorithm) {
+		return underRotationLock(true, () -> Optional.of(generate(algorithm))).orElseThrow();
+	}
+
+	// Runs 'rotation' holding the directory's rotation lock; without 'wait', gives up (empty) when another holds it.
+	private Optional<Path> underRotationLock(boolean wait, Supplier<Optional<Path>> rotation) {
+		Path lockFile = this.directory.resolve(".rotation.lock");
+		try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+				FileLock lock = wait ? channel.lock() : channel.tryLock()) {
+			if (lock == null) {
+				return Optional.empty(); // another node is rotating now
+			}
+			return rotation.get();
 		}
 		catch (java.nio.channels.OverlappingFileLockException ex) {
+			if (wait) {
+				throw new KeyConfigurationException(List.of(lockFile + ": a rotation is under way in this process"));
+			}
 			return Optional.empty(); // this process is rotating now, through another KeyDirectory
 		}
 		catch (IOException ex) {

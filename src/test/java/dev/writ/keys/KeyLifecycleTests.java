@@ -137,6 +137,25 @@ class KeyLifecycleTests {
 	}
 
 	@Test
+	void rotateWhenTheRotationLockIsHeldThenItWaitsForItAndNeverAddsBeside() throws Exception {
+		directory(MONTHLY).loadOrGenerate(KeyAlgorithm.ES256);
+		this.clock.advance(Duration.ofMinutes(1));
+
+		// A node's rotation in progress, in this process: the operator's rotation must not add a key beside it.
+		try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(this.dir.resolve(".rotation.lock"),
+				java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+				java.nio.channels.FileLock held = channel.lock()) {
+			assertThatExceptionOfType(KeyConfigurationException.class)
+				.isThrownBy(() -> directory(MONTHLY).rotate(KeyAlgorithm.ES256))
+				.satisfies((ex) -> assertThat(ex.problems()).singleElement().asString().contains("under way"));
+		}
+		assertThat(directory(MONTHLY).load().keys()).hasSize(1);
+
+		assertThat(directory(MONTHLY).rotate(KeyAlgorithm.ES256)).exists();
+		assertThat(directory(MONTHLY).load().keys()).hasSize(2);
+	}
+
+	@Test
 	void rotateIfDueWhenTwoNodesShareTheDirectoryThenOneKeyIsAdded() {
 		directory(MONTHLY).loadOrGenerate(KeyAlgorithm.ES256);
 		this.clock.advance(Duration.ofDays(31));
