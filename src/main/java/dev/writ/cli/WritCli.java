@@ -375,13 +375,7 @@ public final class WritCli {
 		List<String> audiences = arguments.options("--audience");
 		String id = arguments.required("a SPIFFE ID");
 		arguments.finish();
-		SpiffeId spiffeId;
-		try {
-			spiffeId = SpiffeIds.parseId(id);
-		}
-		catch (IllegalArgumentException ex) {
-			throw new UsageException("not a SPIFFE ID: " + ex.getMessage());
-		}
+		SpiffeId spiffeId = spiffeId(id);
 		if (audiences.isEmpty()) {
 			audiences = List.of("http://localhost:8080");
 		}
@@ -391,6 +385,15 @@ public final class WritCli {
 				+ ", valid " + ttl.toSeconds() + "s). Trusted only where policies/ has a demo entry for "
 				+ spiffeId.getTrustDomain().getName() + ".");
 		return 0;
+	}
+
+	private static SpiffeId spiffeId(String id) {
+		try {
+			return SpiffeIds.parseId(id);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new UsageException("not a SPIFFE ID: " + ex.getMessage());
+		}
 	}
 
 	// For load tests: COUNT distinct SVIDs, one per line.
@@ -407,13 +410,7 @@ public final class WritCli {
 		}
 		String id = arguments.required("a SPIFFE ID");
 		arguments.finish();
-		SpiffeId spiffeId;
-		try {
-			spiffeId = SpiffeIds.parseId(id);
-		}
-		catch (IllegalArgumentException ex) {
-			throw new UsageException("not a SPIFFE ID: " + ex.getMessage());
-		}
+		SpiffeId spiffeId = spiffeId(id);
 		DemoAuthority.of(keys, spiffeId.getTrustDomain())
 			.mintSvids(spiffeId, audiences.isEmpty() ? List.of("http://localhost:8080") : audiences, ttl, this.clock, count,
 					this.out::println);
