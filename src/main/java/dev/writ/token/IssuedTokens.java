@@ -19,6 +19,7 @@ import com.nimbusds.jwt.SignedJWT;
 
 import dev.writ.keys.SigningKey;
 import dev.writ.keys.SigningKeys;
+import dev.writ.trust.CompactJws;
 
 /**
  * Recognises the access tokens this Writ issued: {@code typ: at+jwt}, signed by one of its published keys (named by
@@ -26,6 +27,9 @@ import dev.writ.keys.SigningKeys;
  * another issuer's token, a forged or expired one — is not recognised.
  */
 public final class IssuedTokens {
+
+	/** The longest token recognised: Writ's own are well under 2 KiB. */
+	static final int MAX_LENGTH = 16 * 1024;
 
 	private final String issuer;
 
@@ -41,11 +45,12 @@ public final class IssuedTokens {
 
 	/** The token's claims, if it is a current token of this Writ. */
 	public Optional<JWTClaimsSet> recognise(String token) {
-		if (token == null || token.isEmpty() || token.length() > 16 * 1024) {
+		if (token == null || token.isEmpty()) {
 			return Optional.empty();
 		}
 		try {
-			SignedJWT jwt = SignedJWT.parse(token);
+			// One spelling per token: a re-encoded copy of a Writ token is not a Writ token.
+			SignedJWT jwt = CompactJws.parse(token, MAX_LENGTH);
 			if (!AccessTokenMinter.AT_JWT.equals(jwt.getHeader().getType()) || jwt.getHeader().getKeyID() == null) {
 				return Optional.empty();
 			}

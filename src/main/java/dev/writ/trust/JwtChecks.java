@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -36,6 +37,9 @@ final class JwtChecks {
 	static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512,
 			JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512, JWSAlgorithm.PS256, JWSAlgorithm.PS384,
 			JWSAlgorithm.PS512);
+
+	// 9999-12-31T23:59:59Z: every later instant overflows somewhere (milliseconds in a long, ISO years).
+	private static final double LATEST_NUMERIC_DATE = 253_402_300_799d;
 
 	private static final Set<JOSEObjectType> TYPES = Set.of(JOSEObjectType.JWT, JOSEObjectType.JOSE);
 
@@ -122,22 +126,57 @@ final class JwtChecks {
 
 	/** The audience check again, for a subject verified earlier. */
 	static void audience(VerifiedSubject subject, Set<String> expected) {
-		Object aud = subject.claims().get("aud");
-		List<?> audience = (aud instanceof List<?> list) ? list : (aud instanceof String s) ? List.of(s) : List.of();
-		if (audience.stream().noneMatch(expected::contains)) {
+		if (audiences(subject.claims().get("aud")).stream().noneMatch(expected::contains)) {
 			throw invalid("subject_token audience does not name this server", "aud does not name this Writ");
 		}
 	}
 
 	/** {@code aud} names at least one of {@code expected}. */
 	static void audience(JWTClaimsSet claims, Set<String> expected) {
-		List<String> audience = claims.getAudience();
+		List<String> audience = audiences(claims.getClaim("aud"));
 		if (audience.isEmpty()) {
 			throw invalid("subject_token has no aud", "aud is missing");
 		}
 		if (audience.stream().noneMatch(expected::contains)) {
 			throw invalid("subject_token audience does not name this server",
 					"aud names " + audience.size() + " audience(s), none of them accepted here");
+		}
+	}
+
+	/**
+	 * The audiences of an {@code aud} claim: RFC 7519 §4.1.3, a string or an array of strings; anything else (an array
+	 * holding a null or a number, an object) is refused, never read as no audience.
+	 */
+	static List<String> audiences(Object aud) {
+		if (aud == null) {
+			return List.of();
+		}
+		if (aud instanceof String one) {
+			return List.of(one);
+		}
+		if (aud instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
+			return list.stream().map(String.class::cast).toList();
+		}
+		throw invalid("subject_token aud is not a string or an array of strings", "aud is malformed");
+	}
+
+	/**
+	 * The registered claims the JOSE library would read leniently, checked as the token has them: {@code exp},
+	 * {@code nbf} and {@code iat}, where named, are NumericDates (RFC 7519 §2: JSON numbers of seconds, here from 1970
+	 * to the year 9999; the library would read {@code 1e300} as a date that overflows), and {@code aud} is a string
+	 * or an array of strings (the library would drop an {@code aud} of another type and read the token as having
+	 * none).
+	 */
+	static void registeredClaims(Map<String, Object> payload) {
+		for (String name : List.of("exp", "nbf", "iat")) {
+			Object value = payload.get(name);
+			if (payload.containsKey(name) && !(value instanceof Number number && number.doubleValue() >= 0
+					&& number.doubleValue() <= LATEST_NUMERIC_DATE)) {
+				throw invalid("subject_token " + name + " is not a NumericDate", name + " is not a NumericDate in range");
+			}
+		}
+		if (payload.containsKey("aud")) {
+			audiences(payload.get("aud"));
 		}
 	}
 

@@ -10,6 +10,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.spiffe.spiffeid.SpiffeId;
 
+import dev.writ.request.ExchangeRequestParser;
 import dev.writ.request.TokenTypes;
 
 /**
@@ -79,18 +80,27 @@ public final class SubjectTokenVerifier {
 		JWTClaimsSet claims;
 		String issuer;
 		try {
-			jwt = SignedJWT.parse(token);
+			jwt = CompactJws.parse(token, ExchangeRequestParser.MAX_TOKEN_LENGTH);
+		}
+		catch (ParseException ex) {
+			throw JwtChecks.invalid("subject_token is not a canonical compact JWS", "malformed: " + ex.getMessage());
+		}
+		try {
+			JwtChecks.registeredClaims(jwt.getPayload().toJSONObject());
 			claims = jwt.getJWTClaimsSet();
 			issuer = claims.getStringClaim("iss");
 		}
 		catch (ParseException ex) {
 			throw JwtChecks.invalid("subject_token is not a well-formed signed JWT",
-					"malformed: not a signed JWT (JWS compact) with a JSON claims set");
+					"malformed: the claims set is not a JWT claims set");
 		}
 		JwtChecks.header(jwt.getHeader());
 		TrustSource source = route(issuer, claims, tokenType, trust);
 		KeySet keys = SpiffeSource.keysOrFailClosed(source.keys(), jwt, source.id());
-		VerifiedSubject subject = source.verify(jwt, claims, tokenType, this.checks, keys);
+		// The signature before any claim check: until it verifies, a trusted source's token is answered exactly as
+		// an untrusted one's, so that unsigned tokens cannot list the trusted sources, their audiences or their clocks.
+		JwtChecks.signature(jwt, keys, source.id());
+		VerifiedSubject subject = source.verify(jwt, claims, tokenType, this.checks);
 		if (cacheKey != null) {
 			this.cache.put(cacheKey, subject, source, jwt.getHeader().getKeyID(), keys, this.checks.now());
 		}

@@ -13,10 +13,10 @@ public sealed interface TrustSource permits SpiffeSource, OidcSource {
 	KeyProvider keys();
 
 	/**
-	 * Verifies a token routed to this source against {@code keys}, the snapshot of its keys the caller fetched; the
-	 * header has been checked already.
+	 * Checks the claims of a token routed to this source, whose header has been checked and whose signature has
+	 * verified with this source's keys already.
 	 */
-	VerifiedSubject verify(SignedJWT jwt, JWTClaimsSet claims, String tokenType, JwtChecks checks, KeySet keys);
+	VerifiedSubject verify(SignedJWT jwt, JWTClaimsSet claims, String tokenType, JwtChecks checks);
 
 	/** The checks a verified token passes again on every later presentation: time and audience. */
 	void recheck(VerifiedSubject subject, JwtChecks checks);

@@ -27,7 +27,14 @@ public final class VerifiedSubject {
 		this.subject = Objects.requireNonNull(subject, "subject cannot be null");
 		this.trustSource = Objects.requireNonNull(trustSource, "trustSource cannot be null");
 		this.tokenType = Objects.requireNonNull(tokenType, "tokenType cannot be null");
-		this.claims = Map.copyOf(claims);
+		// A member whose value is null (RFC 7519 allows it) is no claim at all: policies see it as absent.
+		Map<String, Object> present = new java.util.LinkedHashMap<>();
+		claims.forEach((name, value) -> {
+			if (value != null) {
+				present.put(name, value);
+			}
+		});
+		this.claims = java.util.Collections.unmodifiableMap(present);
 		this.expiresAt = Objects.requireNonNull(expiresAt, "expiresAt cannot be null");
 		this.tokenId = Objects.requireNonNull(tokenId, "tokenId cannot be null");
 	}

@@ -111,6 +111,26 @@ public final class TestSvid {
 			return jwt.serialize();
 		}
 
+		/**
+		 * Signs the header and claims as JSON text edited by {@code header} and {@code payload}, byte for byte: for
+		 * tokens no JOSE library would build (duplicate members, nulls, numbers out of range).
+		 */
+		public String signEdited(java.util.function.UnaryOperator<String> header,
+				java.util.function.UnaryOperator<String> payload) {
+			String encodedHeader = Base64URL.encode(header.apply(this.header.build().toString())).toString();
+			String encodedPayload = Base64URL.encode(payload.apply(this.claims.build().toString())).toString();
+			JWK key = this.authority.privateKey();
+			try {
+				JWSSigner signer = (key instanceof RSAKey rsa) ? new RSASSASigner(rsa) : new ECDSASigner((ECKey) key);
+				Base64URL signature = signer.sign(this.header.build(),
+						(encodedHeader + "." + encodedPayload).getBytes(StandardCharsets.US_ASCII));
+				return encodedHeader + "." + encodedPayload + "." + signature;
+			}
+			catch (JOSEException ex) {
+				throw new IllegalStateException(ex);
+			}
+		}
+
 		/** Signed with the key's own algorithm, then relabelled {@code alg}: a header that lies about its algorithm. */
 		public String signedButLabelled(JWSAlgorithm alg) {
 			String[] parts = sign().split("\\.");

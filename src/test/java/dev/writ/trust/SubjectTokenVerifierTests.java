@@ -28,6 +28,7 @@ import dev.writ.request.TokenTypes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 class SubjectTokenVerifierTests {
@@ -84,6 +85,44 @@ class SubjectTokenVerifierTests {
 	}
 
 	@Test
+	void verifyWhenAClaimIsNullThenItIsNoClaim() {
+		String token = PROD.svid("/a").signEdited((h) -> h, (p) -> p.replaceFirst("\\{", "{\"team\":null,"));
+
+		assertThat(verify(token, TRUST).claims()).doesNotContainKey("team").containsKey("sub");
+	}
+
+	@Test
+	void verifyWhenEscapedMemberNamesThenDuplicatesStillFound() {
+		// "s\u0075b" is "sub": a second sub spelled another way is a duplicate all the same.
+		String token = PROD.svid("/a").signEdited((h) -> h,
+				(p) -> p.replaceFirst("\\{", "{\"s\\\\u0075b\":\"spiffe://prod.example.org/b\","));
+
+		assertThatExceptionOfType(ExchangeException.class).isThrownBy(() -> verify(token, TRUST))
+			.satisfies((ex) -> assertThat(ex.detail()).contains("duplicate member name"));
+	}
+
+	// Until the signature verifies, a trusted source's token reads exactly as an untrusted one's: unsigned tokens
+	// cannot probe which trust domains are trusted, which audiences they accept, or how their time is checked.
+	static Stream<Arguments> probes() {
+		return Stream.of(arguments("expired", fn((a) -> a.svid("/a").expiresIn(Duration.ofHours(-1)).signWith(a.impostor().privateKey()))),
+				arguments("wrong audience", fn((a) -> a.svid("/a").audience("https://elsewhere.example")
+					.signWith(a.impostor().privateKey()))),
+				arguments("not valid yet", fn((a) -> a.svid("/a").notBefore(Duration.ofHours(1)).signWith(a.impostor().privateKey()))),
+				arguments("no aud", fn((a) -> a.svid("/a").claim("aud", null).signWith(a.impostor().privateKey()))),
+				arguments("unknown kid", fn((a) -> a.svid("/a").header((h) -> h.keyID("guess")).sign())));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("probes")
+	void verifyWhenUnsignedProbeThenTrustedAndUntrustedSourcesAnswerAlike(String name, Function<TestAuthority, String> probe) {
+		ExchangeException trusted = catchThrowableOfType(ExchangeException.class, () -> verify(probe.apply(PROD), TRUST));
+		ExchangeException untrusted = catchThrowableOfType(ExchangeException.class, () -> verify(probe.apply(OTHER), TRUST));
+
+		assertThat(trusted.errorCode()).isEqualTo(untrusted.errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST);
+		assertThat(trusted.description()).isEqualTo(untrusted.description()).isEqualTo("subject_token could not be verified");
+	}
+
+	@Test
 	void verifyWhenWithinSkewThenAccepted() {
 		String expiredWithinSkew = PROD.svid("/a").expiresIn(Duration.ofSeconds(-29)).sign();
 		String notBeforeWithinSkew = PROD.svid("/a").notBefore(Duration.ofSeconds(29)).sign();
@@ -97,7 +136,7 @@ class SubjectTokenVerifierTests {
 	static Stream<Arguments> rejections() {
 		return Stream.of(
 				arguments("alg none", (Function<TestAuthority, String>) (a) -> a.svid("/a").unsecured(),
-						"subject_token is not a well-formed signed JWT"),
+						"subject_token is not a canonical compact JWS"),
 				arguments("HS256 keyed with the public key", fn((a) -> a.svid("/a").hs256KeyedWithPublicKey()),
 						"subject_token could not be verified"),
 				arguments("unknown kid", fn((a) -> a.svid("/a").header((h) -> h.keyID("nope")).sign()),
@@ -132,15 +171,89 @@ class SubjectTokenVerifierTests {
 						"subject_token sub is not a SPIFFE ID"),
 				arguments("no sub", fn((a) -> a.svid("/a").claim("sub", null).sign()), "subject_token has no sub"),
 				arguments("exp a string", fn((a) -> a.svid("/a").claim("exp", "tomorrow").sign()),
-						"subject_token is not a well-formed signed JWT"),
-				arguments("exp beyond any date", fn((a) -> a.svid("/a").claim("exp", 1e300).sign()), "subject_token has expired"),
-				arguments("aud a number", fn((a) -> a.svid("/a").claim("aud", 42).sign()), "subject_token has no aud"),
-				arguments("five-part JWE-shaped token", fn((a) -> "a.b.c.d.e"), "subject_token is not a well-formed signed JWT"),
-				arguments("not a JWT at all", fn((a) -> "not-a-jwt"), "subject_token is not a well-formed signed JWT"));
+						"subject_token exp is not a NumericDate"),
+				arguments("exp beyond any date", fn((a) -> a.svid("/a").claim("exp", 1e300).sign()),
+						"subject_token exp is not a NumericDate"),
+				arguments("exp negative", fn((a) -> a.svid("/a").claim("exp", -1).sign()),
+						"subject_token exp is not a NumericDate"),
+				arguments("nbf null", fn((a) -> a.svid("/a").signEdited((h) -> h, (p) -> p.replaceFirst("\\{", "{\"nbf\":null,"))),
+						"subject_token nbf is not a NumericDate"),
+				arguments("aud a number", fn((a) -> a.svid("/a").signEdited((h) -> h,
+						(p) -> p.replaceFirst("\"aud\":\"[^\"]*\"", "\"aud\":42"))),
+						"subject_token aud is not a string or an array of strings"),
+				arguments("aud holding a null", fn((a) -> a.svid("/a").signEdited((h) -> h,
+						(p) -> p.replaceFirst("\"aud\":\"[^\"]*\"", "\"aud\":[null]"))),
+						"subject_token aud is not a string or an array of strings"),
+				arguments("header the JSON null", fn((a) -> "bnVsbA.e30.AAAA"), "subject_token is not a canonical compact JWS"),
+				arguments("duplicate member in the payload", fn((a) -> a.svid("/a").signEdited((h) -> h,
+						(p) -> p.replaceFirst("\\{", "{\"sub\":\"spiffe://prod.example.org/b\","))),
+						"subject_token is not a canonical compact JWS"),
+				arguments("duplicate member in the header", fn((a) -> a.svid("/a").signEdited(
+						(h) -> h.replaceFirst("\\{", "{\"alg\":\"none\","), (p) -> p)),
+						"subject_token is not a canonical compact JWS"),
+				arguments("duplicate member in a nested object", fn((a) -> a.svid("/a").signEdited((h) -> h,
+						(p) -> p.replaceFirst("\\{", "{\"x\":{\"a\":1,\"a\":2},"))),
+						"subject_token is not a canonical compact JWS"),
+				arguments("zip header", fn((a) -> a.svid("/a").signEdited((h) -> h.replaceFirst("\\{", "{\"zip\":\"DEF\","),
+						(p) -> p)), "subject_token is not a canonical compact JWS"),
+				arguments("cty header: a nested JWT", fn((a) -> a.svid("/a").header((h) -> h.contentType("JWT")).sign()),
+						"subject_token is not a canonical compact JWS"),
+				arguments("lenient JSON: a comment", fn((a) -> a.svid("/a").signEdited((h) -> h,
+						(p) -> p.replaceFirst("\\{", "{/* hi */"))), "subject_token is not a canonical compact JWS"),
+				arguments("lenient JSON: NaN", fn((a) -> a.svid("/a").signEdited((h) -> h,
+						(p) -> p.replaceFirst("\\{", "{\"x\":NaN,"))), "subject_token is not a canonical compact JWS"),
+				arguments("padding", fn((a) -> respell(a.svid("/a").sign(), (seg) -> seg + "=".repeat((4 - seg.length() % 4) % 4))),
+						"subject_token is not a canonical compact JWS"),
+				arguments("standard alphabet", fn((a) -> respell(a.svid("/a").sign(),
+						(seg) -> seg.replace('-', '+').replace('_', '/'))), "subject_token is not a canonical compact JWS"),
+				arguments("a character outside base64url", fn((a) -> respell(a.svid("/a").sign(), (seg) -> "*" + seg)),
+						"subject_token is not a canonical compact JWS"),
+				arguments("surrounding whitespace", fn((a) -> " " + a.svid("/a").sign() + "\n"),
+						"subject_token is not a canonical compact JWS"),
+				arguments("a trailing NUL", fn((a) -> a.svid("/a").sign() + "\u0000"),
+						"subject_token is not a canonical compact JWS"),
+				arguments("non-canonical trailing bits", fn((a) -> nonCanonicalTrailingBits(a.svid("/a").sign())),
+						"subject_token is not a canonical compact JWS"),
+				arguments("invalid UTF-8 in the payload", fn((a) -> invalidUtf8Payload(a.svid("/a").sign())),
+						"subject_token is not a canonical compact JWS"),
+				arguments("five-part JWE-shaped token", fn((a) -> "a.b.c.d.e"), "subject_token is not a canonical compact JWS"),
+				arguments("not a JWT at all", fn((a) -> "not-a-jwt"), "subject_token is not a canonical compact JWS"));
 	}
 
 	private static Function<TestAuthority, String> fn(Function<TestAuthority, String> f) {
 		return f;
+	}
+
+	// The same token with every segment spelled another way.
+	private static String respell(String token, java.util.function.UnaryOperator<String> segment) {
+		return String.join(".", Stream.of(token.split("\\.")).map(segment).toList());
+	}
+
+	// The signature's last character with a trailing bit set: base64url decoders that ignore those bits read the
+	// same bytes.
+	private static String nonCanonicalTrailingBits(String token) {
+		String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+		int dot = token.lastIndexOf('.');
+		String signature = token.substring(dot + 1);
+		assertThat(signature.length() % 4).isNotZero();
+		char last = signature.charAt(signature.length() - 1);
+		char flipped = alphabet.charAt(alphabet.indexOf(last) | 1);
+		assertThat(java.util.Base64.getUrlDecoder().decode(signature.substring(0, signature.length() - 1) + flipped))
+			.isEqualTo(java.util.Base64.getUrlDecoder().decode(signature));
+		return token.substring(0, dot + 1) + signature.substring(0, signature.length() - 1) + flipped;
+	}
+
+	// A claim whose string holds a UTF-8 lead byte with no continuation: lenient decoders read U+FFFD.
+	private static String invalidUtf8Payload(String token) {
+		String[] parts = token.split("\\.");
+		byte[] payload = java.util.Base64.getUrlDecoder().decode(parts[1]);
+		java.io.ByteArrayOutputStream broken = new java.io.ByteArrayOutputStream();
+		broken.writeBytes("{\"x\":\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+		broken.write(0xC3);
+		broken.writeBytes("\",".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+		broken.write(payload, 1, payload.length - 1);
+		return parts[0] + "." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(broken.toByteArray())
+				+ "." + parts[2];
 	}
 
 	@ParameterizedTest(name = "{0}")

@@ -1,0 +1,136 @@
+package dev.writ.trust;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.util.Base64;
+
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jwt.SignedJWT;
+
+/**
+ * The one reader of every token Writ is shown (subject tokens, and bearer tokens at introspection, revocation and the
+ * admin endpoints): a token is accepted only in its canonical compact JWS form, so that one token has one spelling,
+ * one meaning and one audit digest. The JOSE library alone would accept many spellings of one token: the standard
+ * alphabet's {@code +} and {@code /}, {@code =} padding, characters outside base64url (silently dropped),
+ * non-zero trailing bits, invalid UTF-8 (replaced), surrounding whitespace.
+ *
+ * <p>Required, before the library parses anything:
+ * <ul>
+ * <li>exactly three segments, each unpadded base64url with canonical trailing bits (RFC 7515 §2, §5.2; RFC 4648
+ * §3.5), the first two and the signature non-empty;</li>
+ * <li>header and payload strict UTF-8, each one JSON object without duplicate member names ({@link StrictJson};
+ * RFC 7515 §5.2, RFC 8725 §3.1);</li>
+ * <li>no {@code zip} (RFC 8725 §3.6: compression before encryption only, and never in a JWS) and no {@code cty}:
+ * nested JWTs are not accepted (RFC 7519 §5.2).</li>
+ * </ul>
+ */
+public final class CompactJws {
+
+	private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
+
+	private CompactJws() {
+	}
+
+	/**
+	 * Reads a token in canonical compact JWS form.
+	 * @param token the token
+	 * @param maxLength the longest token accepted
+	 * @return the parsed JWS
+	 * @throws ParseException saying which rule the token breaks, without quoting it
+	 */
+	public static SignedJWT parse(String token, int maxLength) throws ParseException {
+		if (token.length() > maxLength) {
+			throw new ParseException("longer than " + maxLength + " characters", 0);
+		}
+		int first = token.indexOf('.');
+		int second = (first < 0) ? -1 : token.indexOf('.', first + 1);
+		if (second < 0 || token.indexOf('.', second + 1) >= 0) {
+			throw new ParseException("not three dot-separated segments", 0);
+		}
+		String header = token.substring(0, first);
+		String payload = token.substring(first + 1, second);
+		String signature = token.substring(second + 1);
+		String headerJson = json(segment(header, "header"), "header");
+		json(segment(payload, "payload"), "payload");
+		segment(signature, "signature");
+		SignedJWT jwt;
+		try {
+			jwt = new SignedJWT(new Base64URL(header), new Base64URL(payload), new Base64URL(signature));
+		}
+		catch (ParseException ex) {
+			throw new ParseException("header is not a JWS header", 0);
+		}
+		// Named at all, whatever their value.
+		java.util.Map<String, Object> members = com.nimbusds.jose.util.JSONObjectUtils.parse(headerJson);
+		if (members.containsKey("zip")) {
+			throw new ParseException("header has zip: compressed payloads are not accepted", 0);
+		}
+		if (members.containsKey("cty")) {
+			throw new ParseException("header has cty: nested tokens are not accepted", 0);
+		}
+		return jwt;
+	}
+
+	/** The bytes of one unpadded, canonical base64url segment. */
+	private static byte[] segment(String segment, String name) throws ParseException {
+		if (segment.isEmpty()) {
+			throw new ParseException(name + " segment is empty", 0);
+		}
+		for (int i = 0; i < segment.length(); i++) {
+			char c = segment.charAt(i);
+			boolean base64url = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'
+					|| c == '_';
+			if (!base64url) {
+				throw new ParseException(name + " segment is not unpadded base64url", i);
+			}
+		}
+		// RFC 4648 §3.5: a length of 1 mod 4 encodes no whole byte; the bits after the last byte must be zero.
+		int remainder = segment.length() % 4;
+		if (remainder == 1) {
+			throw new ParseException(name + " segment has an impossible length", 0);
+		}
+		int last = value(segment.charAt(segment.length() - 1));
+		if ((remainder == 2 && (last & 0x0F) != 0) || (remainder == 3 && (last & 0x03) != 0)) {
+			throw new ParseException(name + " segment has non-canonical trailing bits", segment.length() - 1);
+		}
+		return DECODER.decode(segment);
+	}
+
+	private static String json(byte[] bytes, String name) throws ParseException {
+		String text;
+		try {
+			text = StandardCharsets.UTF_8.newDecoder()
+				.onMalformedInput(CodingErrorAction.REPORT)
+				.onUnmappableCharacter(CodingErrorAction.REPORT)
+				.decode(ByteBuffer.wrap(bytes))
+				.toString();
+		}
+		catch (CharacterCodingException ex) {
+			throw new ParseException(name + " is not UTF-8", 0);
+		}
+		try {
+			StrictJson.checkObject(text);
+		}
+		catch (ParseException ex) {
+			throw new ParseException(name + ": " + ex.getMessage(), ex.getErrorOffset());
+		}
+		return text;
+	}
+
+	private static int value(char c) {
+		if (c >= 'A' && c <= 'Z') {
+			return c - 'A';
+		}
+		if (c >= 'a' && c <= 'z') {
+			return c - 'a' + 26;
+		}
+		if (c >= '0' && c <= '9') {
+			return c - '0' + 52;
+		}
+		return (c == '-') ? 62 : 63;
+	}
+
+}
