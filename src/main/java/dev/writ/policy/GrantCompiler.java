@@ -29,9 +29,17 @@ final class GrantCompiler {
 	private static final Set<String> GRANT_KEYS = Set.of("id", "description", "trust", "subject", "subject_pattern",
 			"audience", "scopes", "claims", "when", "token_claims", "ttl");
 
-	/** Claims Writ sets itself; a grant may not set or shadow them. */
+	/**
+	 * Claims a grant may not set: those Writ sets itself (RFC 7519 §4.1, RFC 9068 §2.2, RFC 8693 §4), and every claim
+	 * that some consumer reads as authority or status: {@code scp} and {@code scopes} (Spring Security's default
+	 * authority converter reads {@code scp}), {@code roles}, {@code groups}, {@code entitlements}
+	 * (RFC 9068 §2.2.3.1, SCIM), {@code authorities}, {@code permissions}, and RFC 7662 §2.2's {@code active},
+	 * {@code token_type} and {@code username}. A grant's authority is its scopes, nothing else.
+	 */
 	static final Set<String> RESERVED_CLAIMS = Set.of("iss", "sub", "aud", "exp", "iat", "nbf", "jti", "client_id",
-			"scope", "grant", "policy_digest", "cnf", "act", "may_act", "azp", "auth_time", "acr", "amr", "typ");
+			"scope", "grant", "policy_digest", "cnf", "act", "may_act", "azp", "auth_time", "acr", "amr", "typ", "scp",
+			"scopes", "roles", "groups", "entitlements", "authorities", "permissions", "active", "token_type",
+			"username", "sid", "nonce", "at_hash", "c_hash", "events", "token_use", "status");
 
 	private static final Pattern CLAIM_NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
 

@@ -51,10 +51,10 @@ public final class TokenStatus {
 		if (claims.isEmpty() || revoked(claims.get())) {
 			return Map.of("active", false);
 		}
-		Map<String, Object> response = new LinkedHashMap<>();
+		Map<String, Object> response = new LinkedHashMap<>(claims.get().toJSONObject());
+		// RFC 7662 §2.2: aud may be a string or an array; token_type names the kind of token. Writ's own answers are
+		// put last: no claim of the token can stand in for them (grants may not set these names either).
 		response.put("active", true);
-		response.putAll(claims.get().toJSONObject());
-		// RFC 7662 §2.2: aud may be a string or an array; token_type names the kind of token.
 		response.put("token_type", "Bearer");
 		return response;
 	}

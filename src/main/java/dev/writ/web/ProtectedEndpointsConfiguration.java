@@ -1,5 +1,6 @@
 package dev.writ.web;
 
+import java.text.ParseException;
 import java.util.List;
 
 import com.nimbusds.jose.jwk.source.JWKSource;
@@ -18,11 +19,18 @@ import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.JwtTypeValidator;
+import org.springframework.security.oauth2.jwt.BadJwtException;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
+import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
+
+import dev.writ.request.ExchangeRequestParser;
+import dev.writ.trust.CompactJws;
 
 /**
  * The chain of the endpoints that resource servers and admins call: introspection, revocation and the admin
@@ -73,11 +81,34 @@ class ProtectedEndpointsConfiguration {
 						: (authentication, context) -> new org.springframework.security.authorization.AuthorizationDecision(false))
 				.anyRequest()
 				.denyAll())
-			.oauth2ResourceServer((server) -> server.jwt((jwt) -> jwt.decoder(decoder)))
+			.oauth2ResourceServer((server) -> server
+				.jwt((jwt) -> jwt.decoder(canonical(decoder)).jwtAuthenticationConverter(scopeOnly())))
 			.csrf((csrf) -> csrf.disable()) // bearer tokens only: no cookie, no session
 			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.requestCache((cache) -> cache.disable());
 		return http.build();
+	}
+
+	// The bearer token is read as the token endpoint reads subject tokens: canonical compact JWS only.
+	private static JwtDecoder canonical(JwtDecoder decoder) {
+		return (token) -> {
+			try {
+				CompactJws.parse(token, ExchangeRequestParser.MAX_TOKEN_LENGTH);
+			}
+			catch (ParseException ex) {
+				throw new BadJwtException("the bearer token is not a canonical compact JWS");
+			}
+			return decoder.decode(token);
+		};
+	}
+
+	// Authority comes from scope alone. Spring's default converter also reads scp, a claim a grant could once set.
+	private static JwtAuthenticationConverter scopeOnly() {
+		JwtGrantedAuthoritiesConverter scopes = new JwtGrantedAuthoritiesConverter();
+		scopes.setAuthoritiesClaimName("scope");
+		JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
+		converter.setJwtGrantedAuthoritiesConverter(scopes);
+		return converter;
 	}
 
 }

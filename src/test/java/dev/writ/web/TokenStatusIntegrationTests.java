@@ -4,9 +4,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
+import com.nimbusds.jwt.JWTClaimsSet;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;
@@ -14,8 +16,11 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import dev.writ.keys.KeyDirectory;
+import dev.writ.keys.SigningKeys;
 import dev.writ.testing.TestExchanges;
 import dev.writ.testing.WritTestSite;
+import dev.writ.token.AccessTokenMinter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -120,6 +125,40 @@ class TokenStatusIntegrationTests {
 		String revoker = token("/ns/ops/sa/admin", ISSUER);
 		assertThat(post("/oauth2/introspect", revoker, "application/x-www-form-urlencoded", "token=" + access).statusCode())
 			.isEqualTo(403);
+	}
+
+	@Test
+	void introspectWhenAuthorityOnlyInScpThenRefused() throws Exception {
+		// A Writ-signed token whose only authority is an scp claim, as a grant's token_claims could once set it:
+		// Spring's default converter read scp as scopes; Writ's endpoints read scope only.
+		SigningKeys keys = new KeyDirectory(SITE.keys(), java.time.Clock.systemUTC()).load();
+		java.time.Instant now = java.time.Instant.now();
+		String scpOnly = keys.active().sign(AccessTokenMinter.AT_JWT, new JWTClaimsSet.Builder().issuer(ISSUER)
+			.subject("spiffe://test.example.org/ns/prod/sa/nobody")
+			.audience(ISSUER)
+			.issueTime(java.util.Date.from(now))
+			.expirationTime(java.util.Date.from(now.plusSeconds(60)))
+			.jwtID("scp-only")
+			.claim("scp", List.of("writ:introspect", "writ:revoke"))
+			.build());
+		String access = token("/ns/prod/sa/checkout", "https://payments.example.org");
+
+		assertThat(post("/oauth2/introspect", scpOnly, "application/x-www-form-urlencoded", "token=" + access).statusCode())
+			.isEqualTo(403);
+		assertThat(post("/admin/revocations", scpOnly, "application/json", "{\"grant\": \"checkout-pays\"}").statusCode())
+			.isEqualTo(403);
+	}
+
+	@Test
+	void introspectWhenTokensRespelledThenNeitherIsRead() throws Exception {
+		// Its own token: no other test revokes the payments subject.
+		String resourceServer = token("/ns/prod/sa/payments", ISSUER);
+
+		// The same signature bytes, padded: a lenient reader takes them for the same, valid token.
+		assertThat(introspect(resourceServer, resourceServer + "%3D%3D")).containsExactly(Map.entry("active", false));
+		assertThat(post("/oauth2/introspect", resourceServer + "==", "application/x-www-form-urlencoded",
+				"token=" + resourceServer).statusCode()).isEqualTo(401);
+		assertThat(introspect(resourceServer, resourceServer)).containsEntry("active", true);
 	}
 
 	@Test
