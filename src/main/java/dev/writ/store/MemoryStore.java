@@ -62,7 +62,7 @@ public final class MemoryStore implements Store {
 				return existing;
 			}
 			first.set(true);
-			return new Entry(1, now + Math.max(1, ttl.toMillis()));
+			return new Entry(1, now + Expiry.millis(ttl));
 		});
 		return first.get();
 	}
@@ -74,7 +74,7 @@ public final class MemoryStore implements Store {
 		if (known == null || known.expiresAt() <= now) {
 			ensureRoom(now);
 		}
-		long expiresAt = now + Math.max(1, ttl.toMillis());
+		long expiresAt = now + Expiry.millis(ttl);
 		this.entries.compute("revoked:" + key, (k, existing) -> {
 			if (existing == null || existing.expiresAt() <= now) {
 				return new Entry(value, expiresAt);
@@ -107,7 +107,7 @@ public final class MemoryStore implements Store {
 		}
 		Window counted = this.windows.computeIfAbsent(key, (k) -> new Window());
 		synchronized (counted) {
-			long windowMillis = window.toMillis();
+			long windowMillis = Expiry.millis(window);
 			while (!counted.times.isEmpty() && counted.times.peekFirst() <= now - windowMillis) {
 				counted.times.pollFirst();
 			}

@@ -74,14 +74,14 @@ public final class RedisStore implements Store {
 	@Override
 	public boolean firstUse(String key, Duration ttl) {
 		Boolean first = call(() -> this.redis.opsForValue()
-			.setIfAbsent(PREFIX + "replay:" + key, "1", Duration.ofMillis(Math.max(1, ttl.toMillis()))));
+			.setIfAbsent(PREFIX + "replay:" + key, "1", Duration.ofMillis(Expiry.millis(ttl))));
 		return Boolean.TRUE.equals(first);
 	}
 
 	@Override
 	public void revoke(String key, long value, Duration ttl) {
 		call(() -> this.redis.execute(REVOKE, List.of(PREFIX + "revoked:" + key), Long.toString(value),
-				Long.toString(Math.max(1, ttl.toMillis()))));
+				Long.toString(Expiry.millis(ttl))));
 	}
 
 	@Override
@@ -104,7 +104,7 @@ public final class RedisStore implements Store {
 	@Override
 	public Optional<Duration> acquire(String key, int limit, Duration window) {
 		Long wait = call(() -> this.redis.execute(ACQUIRE, List.of(PREFIX + "rate:" + key),
-				Long.toString(this.clock.millis()), Long.toString(window.toMillis()), Integer.toString(limit),
+				Long.toString(this.clock.millis()), Long.toString(Expiry.millis(window)), Integer.toString(limit),
 				this.clock.millis() + ":" + UUID.randomUUID()));
 		return (wait == null || wait < 0) ? Optional.empty() : Optional.of(Duration.ofMillis(Math.max(1, wait)));
 	}

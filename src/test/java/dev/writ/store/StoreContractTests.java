@@ -45,6 +45,15 @@ abstract class StoreContractTests {
 	}
 
 	@Test
+	void firstUseWhenTtlBeyondAnyClockThenSaturatesAndStillRemembers() {
+		// now + ttl would overflow: the entry must not be born expired, nor the call fail.
+		assertThat(this.store.firstUse(key("far"), Duration.ofSeconds(Long.MAX_VALUE))).isTrue();
+		assertThat(this.store.firstUse(key("far"), Duration.ofSeconds(Long.MAX_VALUE))).isFalse();
+		this.store.revoke(key("far"), 7, Duration.ofSeconds(Long.MAX_VALUE));
+		assertThat(this.store.lookup(List.of(key("far")))).containsEntry(key("far"), 7L);
+	}
+
+	@Test
 	void firstUseWhenTtlPassedThenTrueAgain() {
 		assertThat(this.store.firstUse(key("jti"), Duration.ofMillis(200))).isTrue();
 
