@@ -123,11 +123,16 @@ final class Condition {
 
 	/**
 	 * Evaluates a value expression.
-	 * @return a string, number, boolean or list of those; empty when evaluation fails or yields anything else
+	 * @return a string, number (finite), boolean or list of strings, integers and booleans; empty when evaluation fails
+	 * or yields anything else
 	 */
 	java.util.Optional<Object> value(Map<String, Object> activation) {
 		try {
 			Object result = this.program.eval(activation);
+			// RFC 8259 §6: NaN and the infinities are no JSON numbers; a token cannot carry them.
+			if (result instanceof Double d && !Double.isFinite(d)) {
+				return java.util.Optional.empty();
+			}
 			if (result instanceof String || result instanceof Long || result instanceof Double || result instanceof Boolean) {
 				return java.util.Optional.of(result);
 			}
