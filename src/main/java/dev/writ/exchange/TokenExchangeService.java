@@ -103,6 +103,7 @@ public final class TokenExchangeService {
 					policy.trust());
 			event.with("subject", subject.subject()).with("trust_source", subject.trustSource());
 			SourcePolicy guards = policy.sourcePolicy(subject);
+			guards.admit(subject, now, this.skew);
 			rateLimit(subject, guards, event);
 			ExchangeContext context = policy.context(subject, request, now);
 			event.with("attributes", context.attributes().isEmpty() ? null : context.attributes());
@@ -111,10 +112,11 @@ public final class TokenExchangeService {
 				throw new ExchangeException(deny.errorCode(), deny.description(), deny.detail());
 			}
 			Decision.Allow allow = (Decision.Allow) decision;
+			// Minted before a one-time token is marked used: an exchange that fails to mint leaves the token unused.
+			IssuedToken token = this.minter.mint(context, allow);
 			if (guards.oneTime()) {
 				firstUse(subject, now, event);
 			}
-			IssuedToken token = this.minter.mint(context, allow);
 			event.with("outcome", "granted")
 				.with("grant", allow.grantId())
 				.with("audience", allow.audience())

@@ -104,6 +104,11 @@ enum Preset {
 		return String.join(", ", Arrays.stream(values()).map((p) -> p.id).toList());
 	}
 
+	/** The preset's name in policy files. */
+	String id() {
+		return this.id;
+	}
+
 	Optional<String> issuer() {
 		return Optional.ofNullable(this.issuer);
 	}

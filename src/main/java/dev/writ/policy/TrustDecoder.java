@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -39,12 +40,12 @@ final class TrustDecoder {
 	private static final Logger logger = LoggerFactory.getLogger(TrustDecoder.class);
 
 	private static final Set<String> SPIFFE_KEYS = Set.of("trust_domain", "bundle", "demo", "attributes",
-			"cap_ttl_to_subject", "replay", "rate_limit", "on_store_failure");
+			"cap_ttl_to_subject", "replay", "rate_limit", "on_store_failure", "max_token_lifetime", "multiple_audiences");
 
 	private static final Set<String> BUNDLE_KEYS = Set.of("file", "endpoint", "workload_api");
 
 	private static final Set<String> OIDC_KEYS = Set.of("name", "preset", "issuer", "audience", "jwks", "attributes",
-			"tenant_claims", "cap_ttl_to_subject", "replay", "rate_limit", "on_store_failure");
+			"tenant_claims", "cap_ttl_to_subject", "replay", "rate_limit", "on_store_failure", "max_token_lifetime");
 
 	private static final Set<String> RATE_KEYS = Set.of("subject", "source");
 
@@ -138,7 +139,7 @@ final class TrustDecoder {
 		AttributeMapping mapping = attributes(yaml, entry.get("attributes"), Map.of());
 		boolean cap = capTtl(yaml, entry);
 		// SPIRE agents cache JWT-SVIDs and hand the same one out again: reuse by default.
-		SourcePolicy guards = guards(yaml, entry, node, false, mapping, Set.of(), cap);
+		SourcePolicy guards = guards(yaml, entry, true, false, mapping, Set.of(), cap);
 		if (yaml.problemCount() > before || trustDomain == null) {
 			return;
 		}
@@ -225,11 +226,20 @@ final class TrustDecoder {
 		Set<String> tenantClaims = (preset != null) ? preset.tenantClaims() : Set.of();
 		if (entry.containsKey("tenant_claims")) {
 			List<String> declared = yaml.strings(entry.get("tenant_claims"), "tenant_claims");
+			// On the preset's own, shared issuer an empty list would silently drop the guardrail that keeps one
+			// tenant's grants from another tenant's tokens; an entry with an issuer of its own may say it serves one.
+			if (declared != null && declared.isEmpty() && preset != null && !preset.tenantClaims().isEmpty()
+					&& preset.issuer().isPresent() && preset.issuer().get().equals(issuer)) {
+				yaml.problem(entry.get("tenant_claims"), "tenant_claims cannot be empty on " + preset.issuer().get()
+						+ ", an issuer anyone can get tokens from: name the claims that identify a tenant (preset "
+						+ preset.id() + " uses "
+						+ String.join(", ", preset.tenantClaims()) + ")");
+			}
 			tenantClaims = (declared == null) ? tenantClaims : new LinkedHashSet<>(declared);
 		}
 		boolean cap = capTtl(yaml, entry);
 		// A plain OIDC issuer's tokens are exchanged once each unless the entry says otherwise (secure default).
-		SourcePolicy guards = guards(yaml, entry, node, (preset == null) || preset.oneTime(), mapping, tenantClaims, cap);
+		SourcePolicy guards = guards(yaml, entry, false, (preset == null) || preset.oneTime(), mapping, tenantClaims, cap);
 		Keys keys = keys(yaml, entry.get("jwks"));
 		if (yaml.problemCount() > before || name == null || issuer == null || keys == null) {
 			return;
@@ -332,7 +342,7 @@ final class TrustDecoder {
 		return new LinkedHashSet<>(values);
 	}
 
-	private static SourcePolicy guards(StrictYaml yaml, Map<String, Node> entry, Node node, boolean oneTimeByDefault,
+	private static SourcePolicy guards(StrictYaml yaml, Map<String, Node> entry, boolean spiffe, boolean oneTimeByDefault,
 			AttributeMapping mapping, Set<String> tenantClaims, boolean cap) {
 		boolean oneTime = oneTimeByDefault;
 		if (entry.containsKey("replay")) {
@@ -366,7 +376,21 @@ final class TrustDecoder {
 				carryOn = false;
 			}
 		}
-		return new SourcePolicy(mapping, tenantClaims, cap, oneTime, subject, source, carryOn);
+		Duration lifetime = SourcePolicy.DEFAULT_MAX_TOKEN_LIFETIME;
+		if (entry.containsKey("max_token_lifetime")) {
+			String text = yaml.string(entry.get("max_token_lifetime"), "max_token_lifetime");
+			Optional<Duration> parsed = (text == null) ? Optional.empty() : Durations.parse(text);
+			if (text != null && (parsed.isEmpty() || parsed.get().compareTo(SourcePolicy.LONGEST_MAX_TOKEN_LIFETIME) > 0)) {
+				yaml.problem(entry.get("max_token_lifetime"), "max_token_lifetime is a duration up to "
+						+ Durations.format(SourcePolicy.LONGEST_MAX_TOKEN_LIFETIME) + ", like 24h");
+			}
+			lifetime = parsed.orElse(lifetime);
+		}
+		// JWT-SVIDs name one audience unless the entry opts in; OIDC tokens may name several (with azp, OIDC Core §2).
+		boolean multipleAudiences = !spiffe || (entry.containsKey("multiple_audiences")
+				&& Boolean.TRUE.equals(yaml.bool(entry.get("multiple_audiences"), "multiple_audiences")));
+		return new SourcePolicy(mapping, tenantClaims, cap, oneTime, subject, source, carryOn, lifetime,
+				multipleAudiences);
 	}
 
 	private static Optional<SourcePolicy.RateLimit> rateLimit(StrictYaml yaml, Node node) {

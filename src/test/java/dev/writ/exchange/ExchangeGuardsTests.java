@@ -85,6 +85,8 @@ class ExchangeGuardsTests {
 				    bundle: { file: keys/trust/lenient.json }
 				    rate_limit: { subject: "2 per 1m" }
 				    on_store_failure: carry-on
+				    max_token_lifetime: 1h
+				    multiple_audiences: true
 				grants:
 				  - { id: once, subject_pattern: "spiffe://once\\\\.example\\\\.org/.*", audience: a, scopes: [] }
 				  - { id: reuse, subject_pattern: "spiffe://reuse\\\\.example\\\\.org/.*", audience: a, scopes: [] }
@@ -124,6 +126,65 @@ class ExchangeGuardsTests {
 		assertThat(replay.errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST);
 		assertThat(replay.description()).isEqualTo("subject_token has already been used");
 		assertThat(this.events.get(1).fields()).containsEntry("replay", Boolean.TRUE).doesNotContainKey("issued_token_jti");
+	}
+
+	@Test
+	void exchangeWhenMintingFailsThenTheOneTimeTokenIsNotBurned() {
+		java.util.concurrent.atomic.AtomicBoolean signingKeysAway = new java.util.concurrent.atomic.AtomicBoolean(true);
+		TokenExchangeService service = new TokenExchangeService(() -> this.policies,
+				new SubjectTokenVerifier(Set.of(TestSvid.DEFAULT_AUDIENCE), Duration.ofSeconds(30), this.clock, 1000),
+				new AccessTokenMinter("https://writ.example.org", () -> {
+					if (signingKeysAway.get()) {
+						throw new IllegalStateException("no signing key loaded");
+					}
+					return this.keys;
+				}), new MemoryStore(this.clock, 10_000), this.events::add, this.clock, Duration.ofSeconds(30));
+		String svid = this.once.svid("/job").claim("jti", "job-2").sign();
+
+		assertThat(refused(() -> service.exchange(TestExchanges.form(svid))).errorCode()).isEqualTo(ErrorCode.SERVER_ERROR);
+		signingKeysAway.set(false);
+
+		assertThat(service.exchange(TestExchanges.form(svid)).token().value()).isNotEmpty();
+		assertThat(refused(() -> service.exchange(TestExchanges.form(svid))).description())
+			.isEqualTo("subject_token has already been used");
+	}
+
+	@Test
+	void exchangeWhenSubjectTokenLivesLongerThanItsSourceAcceptsThenRefusedBeforeAnyStoreWrite() {
+		MemoryStore store = new MemoryStore(this.clock, 10_000);
+		TokenExchangeService service = service(store);
+
+		// The default bound is 24 hours (plus the skew); the lenient entry sets 1h.
+		assertThat(service.exchange(TestExchanges.form(this.reuse.svid("/a").expiresIn(Duration.ofHours(24)).sign())))
+			.isNotNull();
+		int stored = store.size();
+		ExchangeException tooLong = refused(
+				() -> service.exchange(TestExchanges.form(this.once.svid("/a").expiresIn(Duration.ofHours(25)).sign())));
+		ExchangeException tooLongHere = refused(
+				() -> service.exchange(TestExchanges.form(this.lenient.svid("/a").expiresIn(Duration.ofHours(2)).sign())));
+		// Close to the year 9999: once the replay entry of such a token was born expired; now it is not exchanged.
+		ExchangeException extreme = refused(() -> service
+			.exchange(TestExchanges.form(this.once.svid("/b").claim("exp", 253_402_300_000L).claim("jti", "x").sign())));
+
+		assertThat(List.of(tooLong, tooLongHere, extreme)).allSatisfy((ex) -> {
+			assertThat(ex.errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST);
+			assertThat(ex.description()).isEqualTo("subject_token lives longer than this server accepts");
+		});
+		assertThat(store.size()).isEqualTo(stored);
+	}
+
+	@Test
+	void exchangeWhenSvidNamesSeveralAudiencesThenRefusedUnlessTheEntryAllowsIt() {
+		TokenExchangeService service = service(new MemoryStore(this.clock, 10_000));
+
+		ExchangeException refused = refused(() -> service.exchange(TestExchanges
+			.form(this.reuse.svid("/a").audience(TestSvid.DEFAULT_AUDIENCE, "https://other.example.org").sign())));
+
+		assertThat(refused.errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST);
+		assertThat(refused.description()).isEqualTo("subject_token names more than one audience");
+		assertThat(service.exchange(TestExchanges
+			.form(this.lenient.svid("/a").audience(TestSvid.DEFAULT_AUDIENCE, "https://other.example.org").sign())))
+			.isNotNull();
 	}
 
 	@Test

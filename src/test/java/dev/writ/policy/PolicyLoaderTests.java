@@ -10,6 +10,8 @@ import java.time.Duration;
 import io.spiffe.spiffeid.TrustDomain;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.writ.testing.TestAuthority;
@@ -324,6 +326,69 @@ class PolicyLoaderTests {
 				.anySatisfy((p) -> assertThat(p).contains("b-grants.yaml:7:").contains("when is not a valid condition"))
 				.anySatisfy((p) -> assertThat(p).contains("b-grants.yaml:9:").contains("token claim sub is set by Writ"))
 				.anySatisfy((p) -> assertThat(p).contains("b-grants.yaml:10:").contains("token claim tenant is not a valid")));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "scp", "scopes", "roles", "groups", "entitlements", "active", "token_type", "username",
+			"cnf", "act", "may_act" })
+	void loadWhenTokenClaimIsReadAsAuthorityOrStatusThenRefused(String claim) throws IOException {
+		Path dir = policies(TRUST, """
+				grants:
+				  - id: a
+				    subject: spiffe://prod.example.org/a
+				    audience: https://a.example.org
+				    scopes: []
+				    token_claims:
+				      %s: "'writ:revoke'"
+				""".formatted(claim));
+
+		assertThatExceptionOfType(PolicyException.class).isThrownBy(() -> this.loader.load(dir))
+			.satisfies((ex) -> assertThat(ex.problems()).singleElement()
+				.asString()
+				.contains("b-grants.yaml:7:")
+				.contains("token claim " + claim + " is set by Writ and cannot be granted"));
+	}
+
+	@Test
+	void loadWhenEmptyTenantClaimsOnAPresetsSharedIssuerThenRefused() throws IOException {
+		Path dir = policies("""
+				oidc:
+				  - name: github
+				    preset: github-actions
+				    tenant_claims: []
+				  - name: gitlab-self-hosted
+				    preset: gitlab
+				    issuer: https://gitlab.example.org
+				    tenant_claims: []
+				""", "grants: []\n");
+
+		assertThatExceptionOfType(PolicyException.class).isThrownBy(() -> this.loader.load(dir))
+			.satisfies((ex) -> assertThat(ex.problems()).singleElement()
+				.asString()
+				.contains("a-trust.yaml:4:")
+				.contains("tenant_claims cannot be empty on https://token.actions.githubusercontent.com")
+				.contains("repository_owner_id"));
+	}
+
+	@Test
+	void loadWhenLifetimeAndAudienceSettingsWrongThenEveryProblem() throws IOException {
+		Path dir = policies("""
+				spiffe:
+				  - trust_domain: prod.example.org
+				    bundle: { file: keys/trust/prod.bundle.json }
+				    max_token_lifetime: 800h
+				    multiple_audiences: maybe
+				oidc:
+				  - name: ci
+				    issuer: https://ci.example.org
+				    multiple_audiences: true
+				""", "grants: []\n");
+
+		assertThatExceptionOfType(PolicyException.class).isThrownBy(() -> this.loader.load(dir))
+			.satisfies((ex) -> assertThat(ex.problems()).extracting(PolicyProblem::toString)
+				.anySatisfy((p) -> assertThat(p).contains("a-trust.yaml:4:").contains("max_token_lifetime"))
+				.anySatisfy((p) -> assertThat(p).contains("a-trust.yaml:5:").contains("multiple_audiences"))
+				.anySatisfy((p) -> assertThat(p).contains("a-trust.yaml:9:").contains("multiple_audiences")));
 	}
 
 	@Test
