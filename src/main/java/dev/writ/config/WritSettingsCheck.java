@@ -85,6 +85,9 @@ final class WritSettingsCheck {
 			problems.add("writ.store.memory-max-entries must be at least 1000");
 		}
 		WritProperties.Trust trust = properties.trust();
+		if (!trust.connectTimeout().isPositive() || !trust.timeout().isPositive()) {
+			problems.add("writ.trust.connect-timeout and writ.trust.timeout must be positive");
+		}
 		if (trust.maxStale().compareTo(trust.refreshInterval()) <= 0) {
 			problems.add("writ.trust.max-stale must be longer than writ.trust.refresh-interval");
 		}

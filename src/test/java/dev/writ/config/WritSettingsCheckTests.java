@@ -27,11 +27,19 @@ class WritSettingsCheckTests {
 
 	private static WritProperties properties(String issuer, Duration skew, Duration defaultTtl, Duration maxTtl,
 			WritProperties.Keys keys) {
+		return properties(issuer, skew, defaultTtl, maxTtl, keys, trust(Duration.ofSeconds(2), Duration.ofSeconds(5)));
+	}
+
+	private static WritProperties.Trust trust(Duration connectTimeout, Duration timeout) {
+		return new WritProperties.Trust(connectTimeout, timeout, Duration.ofMinutes(10), Duration.ofSeconds(30),
+				Duration.ofSeconds(10), Duration.ofHours(6), false, 10000);
+	}
+
+	private static WritProperties properties(String issuer, Duration skew, Duration defaultTtl, Duration maxTtl,
+			WritProperties.Keys keys, WritProperties.Trust trust) {
 		return new WritProperties(issuer, List.of(), Path.of("policies"), Duration.ofSeconds(2), Path.of("keys"), skew,
-				new WritProperties.Token(defaultTtl, maxTtl), keys,
-				new WritProperties.Trust(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofMinutes(10),
-						Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofHours(6), false, 10000),
-				new WritProperties.Admin(false), new WritProperties.Store("memory", 1_000_000),
+				new WritProperties.Token(defaultTtl, maxTtl), keys, trust, new WritProperties.Admin(false),
+				new WritProperties.Store("memory", 1_000_000),
 				new WritProperties.Metrics(List.of("127.0.0.0/8", "::1/128")), new WritProperties.Audit(null), false);
 	}
 
@@ -118,6 +126,16 @@ class WritSettingsCheckTests {
 			.anySatisfy((p) -> assertThat(p).contains("writ.keys.retire-after").contains("3630s"))
 			.anySatisfy((p) -> assertThat(p).contains("writ.keys.rotation-period"))
 			.anySatisfy((p) -> assertThat(p).contains("writ.keys.reload-interval"));
+	}
+
+	@Test
+	void problemsWhenAFetchTimeoutIsNotPositiveThenNamed() {
+		WritProperties.Keys keys = new WritProperties.Keys("ES256", Duration.ofHours(1), null, Duration.ofDays(30),
+				Duration.ofSeconds(10), null);
+
+		assertThat(WritSettingsCheck.problems(properties("http://localhost:8080", Duration.ofSeconds(30),
+				Duration.ofMinutes(5), Duration.ofHours(1), keys, trust(Duration.ofSeconds(2), Duration.ZERO))))
+			.containsExactly("writ.trust.connect-timeout and writ.trust.timeout must be positive");
 	}
 
 	@Test
