@@ -100,7 +100,8 @@ public record WritProperties(@DefaultValue("http://localhost:8080") String issue
 
 	/**
 	 * @param connectTimeout connect timeout of every fetch
-	 * @param timeout timeout of a whole fetch
+	 * @param timeout deadline of a whole fetch: connecting, every redirect and the body's last byte; a server that
+	 * drips its answer is cut off there
 	 * @param refreshInterval how old remote keys may get before a background refresh
 	 * @param minRefetchInterval the least time between two fetches for an unknown {@code kid}
 	 * @param retryInterval the least time between a failed fetch and the next attempt

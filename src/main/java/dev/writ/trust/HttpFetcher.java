@@ -1,23 +1,29 @@
 package dev.writ.trust;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Fetches trust documents (OIDC discovery, JWKS, SPIFFE bundles) with every bound a security server needs: https
- * only (plain http only to a loopback address, and only when allowed), connect and request timeouts, a size cap
- * read as the body streams, redirects followed only within the same origin and at most three times. A fetch is
- * only ever driven by configuration, never by a token.
+ * only (plain http only to a loopback address, and only when allowed), a connect timeout, one deadline for the whole
+ * fetch (connect, headers, every redirect and the body: a server that drips its bytes cannot hold a fetch longer), a
+ * size cap read as the body streams, redirects followed only within the same origin and at most three times. A
+ * fetch is only ever driven by configuration, never by a token.
  */
 public final class HttpFetcher {
 
@@ -32,8 +38,8 @@ public final class HttpFetcher {
 	private final boolean allowLoopbackHttp;
 
 	/**
-	 * @param connectTimeout the connect timeout
-	 * @param timeout the timeout of the whole request
+	 * @param connectTimeout the connect timeout of each connection
+	 * @param timeout the deadline of a whole fetch, from the first connect to the last byte of the last redirect
 	 * @param allowLoopbackHttp whether plain http to a loopback address is allowed (tests, local development)
 	 */
 	public HttpFetcher(Duration connectTimeout, Duration timeout, boolean allowLoopbackHttp) {
@@ -43,6 +49,9 @@ public final class HttpFetcher {
 			.version(HttpClient.Version.HTTP_1_1)
 			.build();
 		this.timeout = Objects.requireNonNull(timeout, "timeout cannot be null");
+		if (!timeout.isPositive()) {
+			throw new IllegalArgumentException("timeout must be positive");
+		}
 		this.allowLoopbackHttp = allowLoopbackHttp;
 	}
 
@@ -52,22 +61,24 @@ public final class HttpFetcher {
 	}
 
 	/**
-	 * Fetches a JSON document.
+	 * Fetches a JSON document within the deadline: connecting, every redirect hop and the whole body together take
+	 * no longer than the timeout, however slowly the server answers or drips its bytes.
 	 * @param uri what to fetch
 	 * @param maxBytes the largest body accepted
 	 * @return the body
-	 * @throws IOException on any failure, with a message that names the URL and the reason, never the body
+	 * @throws HttpTimeoutException if the deadline passed first
+	 * @throws IOException on any other failure, with a message that names the URL and the reason, never the body
 	 */
 	public String get(URI uri, int maxBytes) throws IOException {
+		long deadline = System.nanoTime() + this.timeout.toNanos();
 		URI target = uri;
 		for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
 			urlProblem(target, this.allowLoopbackHttp).ifPresent((problem) -> {
 				throw new IllegalArgumentException(problem);
 			});
-			HttpResponse<InputStream> response = send(target);
+			HttpResponse<byte[]> response = send(uri, target, maxBytes, deadline);
 			int status = response.statusCode();
 			if (status >= 300 && status < 400) {
-				response.body().close();
 				URI next = response.headers()
 					.firstValue("Location")
 					.map(target::resolve)
@@ -78,41 +89,51 @@ public final class HttpFetcher {
 				target = next;
 				continue;
 			}
-			try (InputStream body = response.body()) {
-				if (status != 200) {
-					throw new IOException(uri + ": HTTP " + status);
-				}
-				long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-				if (declared > maxBytes) {
-					throw new IOException(uri + ": document larger than " + maxBytes + " bytes");
-				}
-				byte[] bytes = body.readNBytes(maxBytes + 1);
-				if (bytes.length > maxBytes) {
-					throw new IOException(uri + ": document larger than " + maxBytes + " bytes");
-				}
-				return new String(bytes, StandardCharsets.UTF_8);
+			if (status != 200) {
+				throw new IOException(uri + ": HTTP " + status);
 			}
+			return new String(response.body(), StandardCharsets.UTF_8);
 		}
 		throw new IOException(uri + ": more than " + MAX_REDIRECTS + " redirects");
 	}
 
-	private HttpResponse<InputStream> send(URI target) throws IOException {
-		HttpRequest request = HttpRequest.newBuilder(target)
-			.timeout(this.timeout)
-			.header("Accept", "application/json")
-			.GET()
-			.build();
+	// Not HttpRequest.timeout: that bounds the wait for the headers only. The wait on the future bounds the body too.
+	private HttpResponse<byte[]> send(URI uri, URI target, int maxBytes, long deadline) throws IOException {
+		long remaining = deadline - System.nanoTime();
+		if (remaining <= 0) {
+			throw timedOut(uri);
+		}
+		HttpRequest request = HttpRequest.newBuilder(target).header("Accept", "application/json").GET().build();
+		CompletableFuture<HttpResponse<byte[]>> response = this.client.sendAsync(request,
+				CappedBody.handler(uri, maxBytes));
 		try {
-			return this.client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+			return response.get(remaining, TimeUnit.NANOSECONDS);
+		}
+		catch (TimeoutException ex) {
+			throw timedOut(uri);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			throw new IOException(target + ": interrupted");
 		}
-		catch (IOException ex) {
-			throw new IOException(target + ": " + ex.getClass().getSimpleName()
-					+ (ex.getMessage() != null ? ": " + ex.getMessage() : ""));
+		catch (ExecutionException ex) {
+			Throwable cause = (ex.getCause() instanceof CompletionException wrapped && wrapped.getCause() != null)
+					? wrapped.getCause() : ex.getCause();
+			if (cause instanceof CappedBody.TooLargeException tooLarge) {
+				throw tooLarge;
+			}
+			throw new IOException(target + ": " + cause.getClass().getSimpleName()
+					+ ((cause.getMessage() != null) ? ": " + cause.getMessage() : ""));
 		}
+		finally {
+			// However the wait ended, an exchange still under way is aborted: its connection is closed, not left to
+			// drip into a buffer nobody reads.
+			response.cancel(true);
+		}
+	}
+
+	private HttpTimeoutException timedOut(URI uri) {
+		return new HttpTimeoutException(uri + ": no complete response within " + this.timeout.toMillis() + " ms");
 	}
 
 	private static boolean sameOrigin(URI a, URI b) {

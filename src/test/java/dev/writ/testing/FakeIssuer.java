@@ -21,7 +21,8 @@ import com.sun.net.httpserver.HttpServer;
 /**
  * A real OIDC issuer and SPIFFE bundle endpoint on loopback, for tests: discovery at
  * {@code /.well-known/openid-configuration}, keys at {@code /jwks}, a SPIFFE bundle at {@code /bundle}. It rotates
- * keys, goes down, answers slowly, sends huge or malformed documents and redirects, as a test tells it to.
+ * keys, goes down, answers slowly, drips its documents, sends huge or malformed documents and redirects, as a test
+ * tells it to.
  */
 public final class FakeIssuer implements AutoCloseable {
 
@@ -47,7 +48,13 @@ public final class FakeIssuer implements AutoCloseable {
 		REDIRECT_AWAY,
 
 		/** Redirects within its own origin. */
-		REDIRECT_SAME
+		REDIRECT_SAME,
+
+		/** Redirects to itself, again and again, each answer after 400 ms. */
+		REDIRECT_SLOWLY,
+
+		/** Sends its headers at once, then its document one byte every half second (a minute or more in all). */
+		DRIP
 
 	}
 
@@ -64,6 +71,8 @@ public final class FakeIssuer implements AutoCloseable {
 	private final AtomicInteger keyRequests = new AtomicInteger();
 
 	private final AtomicLong sequence = new AtomicLong(1);
+
+	private final AtomicInteger abandonedDrips = new AtomicInteger();
 
 	private volatile Mode mode = Mode.UP;
 
@@ -150,6 +159,11 @@ public final class FakeIssuer implements AutoCloseable {
 		return this.keyRequests.get();
 	}
 
+	/** How many dripped answers the client hung up on before their end. */
+	public int abandonedDrips() {
+		return this.abandonedDrips.get();
+	}
+
 	private String issuerInDiscovery() {
 		return (this.issuerOverride != null) ? this.issuerOverride : issuer();
 	}
@@ -166,12 +180,7 @@ public final class FakeIssuer implements AutoCloseable {
 			case UP -> send(exchange, 200, body.get());
 			case DOWN -> send(exchange, 503, "{\"error\":\"down\"}");
 			case SLOW -> {
-				try {
-					Thread.sleep(3000);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-				}
+				pause(3000);
 				send(exchange, 200, body.get());
 			}
 			case HUGE -> send(exchange, 200, "{\"keys\":[],\"pad\":\"" + "x".repeat(512 * 1024) + "\"}");
@@ -179,6 +188,37 @@ public final class FakeIssuer implements AutoCloseable {
 			case REDIRECT_AWAY -> redirect(exchange, "http://" + this.elsewhere.getAddress().getAddress().getHostAddress()
 					+ ":" + this.elsewhere.getAddress().getPort() + "/jwks");
 			case REDIRECT_SAME -> redirect(exchange, "/jwks-moved");
+			case REDIRECT_SLOWLY -> {
+				pause(400);
+				redirect(exchange, exchange.getRequestURI().getPath());
+			}
+			case DRIP -> drip(exchange, body.get());
+		}
+	}
+
+	private void drip(HttpExchange exchange, String body) {
+		byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+		try (OutputStream out = exchange.getResponseBody()) {
+			exchange.getResponseHeaders().add("Content-Type", "application/json");
+			exchange.sendResponseHeaders(200, bytes.length);
+			for (byte b : bytes) {
+				out.write(b);
+				out.flush();
+				pause(500);
+			}
+		}
+		catch (IOException ex) {
+			this.abandonedDrips.incrementAndGet();
+		}
+	}
+
+	// The server's own behaviour under test (a slow or dripping issuer), not a test waiting for something.
+	private static void pause(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 

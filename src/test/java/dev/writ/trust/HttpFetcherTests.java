@@ -2,6 +2,7 @@ package dev.writ.trust;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -12,10 +13,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.writ.testing.FakeIssuer;
 import dev.writ.testing.MutableClock;
+import dev.writ.testing.Polling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 class HttpFetcherTests {
 
@@ -72,8 +75,42 @@ class HttpFetcherTests {
 	void getWhenSlowerThanTimeoutThenTimesOut() {
 		this.issuer.mode(FakeIssuer.Mode.SLOW);
 
-		assertThatExceptionOfType(IOException.class).isThrownBy(() -> this.http.get(jwks(), 64 * 1024))
-			.withMessageContaining("Timeout");
+		assertThatExceptionOfType(HttpTimeoutException.class).isThrownBy(() -> this.http.get(jwks(), 64 * 1024))
+			.withMessageContaining(jwks().toString())
+			.withMessageContaining("within");
+	}
+
+	@Test
+	void getWhenBodyDripsThenFailsWithinTheDeadline() {
+		this.issuer.mode(FakeIssuer.Mode.DRIP);
+
+		// The drip would take minutes; the bound is far above the 1 s deadline, for a busy machine.
+		assertTimeoutPreemptively(Duration.ofSeconds(20),
+				() -> assertThatExceptionOfType(HttpTimeoutException.class).isThrownBy(() -> this.http.get(jwks(), 64 * 1024))
+					.withMessageContaining(jwks().toString())
+					.withMessageContaining("within")
+					.withMessageNotContaining("keys"));
+	}
+
+	@Test
+	void getWhenBodyDripsThenTheConnectionIsDroppedAtTheDeadline() {
+		this.issuer.mode(FakeIssuer.Mode.DRIP);
+
+		assertTimeoutPreemptively(Duration.ofSeconds(20),
+				() -> assertThatExceptionOfType(HttpTimeoutException.class).isThrownBy(() -> this.http.get(jwks(), 64 * 1024)));
+
+		// Giving up closes the connection: the issuer's next bytes find nobody, long before the drip would end.
+		Polling.until("the issuer to see the connection closed", Duration.ofSeconds(20),
+				() -> this.issuer.abandonedDrips() > 0);
+	}
+
+	@Test
+	void getWhenRedirectsTogetherOutlastTheDeadlineThenTimesOut() {
+		// Each hop (400 ms) is within the deadline; the four of them are not.
+		this.issuer.mode(FakeIssuer.Mode.REDIRECT_SLOWLY);
+
+		assertThatExceptionOfType(HttpTimeoutException.class).isThrownBy(() -> this.http.get(jwks(), 64 * 1024))
+			.withMessageContaining("within");
 	}
 
 	@Test
