@@ -6,8 +6,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.slf4j.Logger;
@@ -21,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * the background and is served at once (refresh-ahead);</li>
  * <li>a {@code kid} not among the keys triggers a fetch in the foreground, at most once per
  * {@code minRefetchInterval} (key rotation is picked up at once, an unknown-kid flood costs one fetch);</li>
- * <li>fetches are single-flight: concurrent callers wait for the one fetch under way instead of starting their own;
- * after a failure the next attempt waits {@code retryInterval};</li>
+ * <li>fetches are single-flight: concurrent callers wait for the one fetch under way instead of starting their own,
+ * for no longer than that fetch takes (the loader's own deadline bounds it); no lock is held while it runs; after a
+ * failure the next attempt waits {@code retryInterval};</li>
  * <li>through an outage the last good keys stay in use until they are {@code maxStale} old; after that the source
  * is down and its tokens are refused, until a fetch succeeds again.</li>
  * </ul>
@@ -41,9 +44,12 @@ public final class RemoteKeys implements KeyProvider {
 
 	private final Executor executor;
 
+	// Guards starting and ending a fetch, never the fetch itself: a caller takes it only to decide whether to start
+	// one, join the one under way or do neither.
 	private final ReentrantLock lock = new ReentrantLock();
 
-	private final AtomicBoolean refreshing = new AtomicBoolean();
+	// The fetch under way, if any; guarded by the lock.
+	private CompletableFuture<Snapshot> inFlight;
 
 	private volatile Snapshot snapshot;
 
@@ -53,8 +59,8 @@ public final class RemoteKeys implements KeyProvider {
 
 	private volatile Instant lastUnknownKidFetch;
 
-	// Counts finished fetch attempts: a caller that saw generation g and finds g+1 after waiting for the lock knows a
-	// fetch happened while it waited (single flight), without comparing clock readings.
+	// Counts finished fetch attempts: a caller that saw generation g and finds g+1 knows a fetch finished since it
+	// looked (single flight), without comparing clock readings.
 	private volatile long generation;
 
 	/**
@@ -78,7 +84,7 @@ public final class RemoteKeys implements KeyProvider {
 		long seen = this.generation;
 		Snapshot current = this.snapshot;
 		if (current == null || !current.usableAt(now, this.policy.maxStale())) {
-			current = fetch(now, seen);
+			current = fetchNow(now, seen);
 			if (current == null || !current.usableAt(now, this.policy.maxStale())) {
 				throw new KeysUnavailableException((current == null) ? "no keys fetched yet" + lastErrorSuffix()
 						: "keys older than " + this.policy.maxStale() + lastErrorSuffix());
@@ -87,22 +93,25 @@ public final class RemoteKeys implements KeyProvider {
 		}
 		if (current.keys().get(kid) == null && mayFetchForUnknownKid(now)) {
 			this.lastUnknownKidFetch = now;
-			Snapshot fetched = fetch(now, seen);
+			Snapshot fetched = fetchNow(now, seen);
 			return (fetched != null) ? fetched.keys() : current.keys();
 		}
 		if (!now.isBefore(current.refreshAt())) {
-			refreshInBackground();
+			fetchInBackground(now, seen);
 		}
 		return current.keys();
 	}
 
-	/** Fetches now if due, in the caller's thread; for schedulers. */
+	/**
+	 * Starts a refresh on the executor if one is due and none is under way, and returns at once: a scheduler that
+	 * calls this for every source is held up by none of them, and one slow source delays no other.
+	 */
 	public void refreshIfDue() {
 		Instant now = this.clock.instant();
 		long seen = this.generation;
 		Snapshot current = this.snapshot;
 		if (current == null || !now.isBefore(current.refreshAt())) {
-			fetch(now, seen);
+			fetchInBackground(now, seen);
 		}
 	}
 
@@ -127,75 +136,111 @@ public final class RemoteKeys implements KeyProvider {
 		return last == null || !now.isBefore(last.plus(this.policy.minRefetchInterval()));
 	}
 
-	private void refreshInBackground() {
-		if (this.refreshing.compareAndSet(false, true)) {
-			long seen = this.generation;
+	/** Fetches in the caller's thread, or waits for the fetch under way; returns the snapshot then in force. */
+	private Snapshot fetchNow(Instant requestedAt, long seen) {
+		Flight flight = flight(requestedAt, seen);
+		if (flight.owned()) {
+			load(flight.result());
+		}
+		try {
+			// Unbounded here, bounded by the fetch: the loader's deadline ends it, however the source answers.
+			return flight.result().get();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return this.snapshot;
+		}
+		catch (ExecutionException ex) {
+			throw new IllegalStateException("a fetch always completes with a snapshot", ex);
+		}
+	}
+
+	/** Starts a fetch on the executor unless one is under way or not wanted; never waits. */
+	private void fetchInBackground(Instant requestedAt, long seen) {
+		Flight flight = flight(requestedAt, seen);
+		if (flight.owned()) {
 			try {
-				this.executor.execute(() -> {
-					try {
-						fetch(this.clock.instant(), seen);
-					}
-					finally {
-						this.refreshing.set(false);
-					}
-				});
+				this.executor.execute(() -> load(flight.result()));
 			}
-			catch (RuntimeException ex) {
-				this.refreshing.set(false);
+			catch (RejectedExecutionException ex) {
+				// The executor is shutting down: nobody will run this fetch, so whoever joined it gets what is in force.
+				end(flight.result(), this.snapshot);
 			}
 		}
 	}
 
 	/**
-	 * Fetches unless a fetch finished since the caller looked ({@code seen}) or the last failure is too recent;
-	 * returns the snapshot in force.
+	 * Joins the fetch under way; else starts one, unless a fetch finished since the caller looked ({@code seen}) or
+	 * the last failure is too recent, in which case the result is the snapshot in force.
 	 */
-	private Snapshot fetch(Instant requestedAt, long seen) {
+	private Flight flight(Instant requestedAt, long seen) {
 		this.lock.lock();
 		try {
+			if (this.inFlight != null) {
+				return new Flight(this.inFlight, false);
+			}
 			Snapshot current = this.snapshot;
 			if (this.generation != seen) {
-				return current; // single flight: a fetch finished while this caller waited
+				return new Flight(CompletableFuture.completedFuture(current), false);
 			}
 			Instant attempt = this.lastAttempt;
 			if (this.lastError != null && attempt != null && requestedAt.isBefore(attempt.plus(this.policy.retryInterval()))) {
-				return current; // do not hammer an issuer that just failed
+				return new Flight(CompletableFuture.completedFuture(current), false); // do not hammer a failing issuer
 			}
 			this.lastAttempt = requestedAt;
-			try {
-				Loaded loaded = this.loader.load();
-				Instant fetchedAt = this.clock.instant();
-				// Unchanged keys keep their snapshot object: what was verified with them stays valid.
-				KeySet keys = (current != null && current.keys().equals(loaded.keys())) ? current.keys() : loaded.keys();
-				Snapshot next = new Snapshot(keys, fetchedAt, fetchedAt.plus(refreshDelay(loaded)));
-				if (current == null || !current.keys().equals(loaded.keys())) {
-					logger.info("Keys of {} {}: kids {}", this.name, (current == null) ? "loaded" : "changed",
-							loaded.keys().keyIds());
-				}
-				if (this.lastError != null) {
-					logger.info("Keys of {} fetched again after failures", this.name);
-				}
-				this.lastError = null;
-				this.snapshot = next;
-				return next;
-			}
-			catch (IOException | RuntimeException ex) {
-				String message = (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName();
-				if (!message.equals(this.lastError)) {
-					logger.warn("Fetching the keys of {} failed; {}: {}", this.name,
-							(current == null) ? "none in use" : "keys of " + current.fetchedAt() + " still in use", message);
-				}
-				this.lastError = message;
-				return current;
-			}
-			finally {
-				// After the snapshot is published: whoever reads the new generation also finds the new snapshot.
-				this.generation++;
-			}
+			this.inFlight = new CompletableFuture<>();
+			return new Flight(this.inFlight, true);
 		}
 		finally {
 			this.lock.unlock();
 		}
+	}
+
+	/** Runs the fetch of a flight this thread owns, outside the lock, and hands its outcome to every waiter. */
+	private void load(CompletableFuture<Snapshot> flight) {
+		Snapshot current = this.snapshot;
+		Snapshot result = current;
+		try {
+			Loaded loaded = this.loader.load();
+			Instant fetchedAt = this.clock.instant();
+			// Unchanged keys keep their snapshot object: what was verified with them stays valid.
+			KeySet keys = (current != null && current.keys().equals(loaded.keys())) ? current.keys() : loaded.keys();
+			Snapshot next = new Snapshot(keys, fetchedAt, fetchedAt.plus(refreshDelay(loaded)));
+			if (current == null || !current.keys().equals(loaded.keys())) {
+				logger.info("Keys of {} {}: kids {}", this.name, (current == null) ? "loaded" : "changed",
+						loaded.keys().keyIds());
+			}
+			if (this.lastError != null) {
+				logger.info("Keys of {} fetched again after failures", this.name);
+			}
+			this.lastError = null;
+			this.snapshot = next;
+			result = next;
+		}
+		catch (IOException | RuntimeException ex) {
+			String message = (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName();
+			if (!message.equals(this.lastError)) {
+				logger.warn("Fetching the keys of {} failed; {}: {}", this.name,
+						(current == null) ? "none in use" : "keys of " + current.fetchedAt() + " still in use", message);
+			}
+			this.lastError = message;
+		}
+		finally {
+			end(flight, result);
+		}
+	}
+
+	private void end(CompletableFuture<Snapshot> flight, Snapshot result) {
+		this.lock.lock();
+		try {
+			// After the snapshot is published: whoever reads the new generation also finds the new snapshot.
+			this.generation++;
+			this.inFlight = null;
+		}
+		finally {
+			this.lock.unlock();
+		}
+		flight.complete(result);
 	}
 
 	private Duration refreshDelay(Loaded loaded) {
@@ -211,7 +256,10 @@ public final class RemoteKeys implements KeyProvider {
 		return (this.lastError != null) ? "; last error: " + this.lastError : "";
 	}
 
-	/** Fetches and parses one version of the keys. */
+	/**
+	 * Fetches and parses one version of the keys. A load must end within a bounded time, as callers wait for it:
+	 * remote loaders are bounded by {@link HttpFetcher}'s deadline.
+	 */
 	@FunctionalInterface
 	public interface Loader {
 
@@ -250,6 +298,10 @@ public final class RemoteKeys implements KeyProvider {
 					Duration.ofHours(6));
 		}
 
+	}
+
+	/** A fetch to wait for, and whether the caller that asked for it is the one to run it. */
+	private record Flight(CompletableFuture<Snapshot> result, boolean owned) {
 	}
 
 	private record Snapshot(KeySet keys, Instant fetchedAt, Instant refreshAt) {

@@ -1,12 +1,14 @@
 package dev.writ.trust;
 
 import java.io.IOException;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -17,10 +19,13 @@ import java.util.concurrent.atomic.AtomicReference;
 import com.nimbusds.jose.jwk.JWKSet;
 import org.junit.jupiter.api.Test;
 
+import dev.writ.testing.FakeIssuer;
 import dev.writ.testing.MutableClock;
+import dev.writ.testing.Polling;
 import dev.writ.testing.TestAuthority;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class RemoteKeysTests {
@@ -163,11 +168,9 @@ class RemoteKeysTests {
 		assertThat(this.loads).hasValue(2);
 	}
 
-	@Test
-	void keysWhenManyCallersAtOnceThenOneFetch() throws Exception {
-		CountDownLatch loading = new CountDownLatch(1);
-		CountDownLatch release = new CountDownLatch(1);
-		RemoteKeys slow = new RemoteKeys("slow", () -> {
+	// Keys whose fetch signals that it has begun, then holds until released (or 5 s have passed).
+	private RemoteKeys held(CountDownLatch loading, CountDownLatch release) {
+		return new RemoteKeys("held", () -> {
 			this.loads.incrementAndGet();
 			loading.countDown();
 			try {
@@ -178,6 +181,13 @@ class RemoteKeysTests {
 			}
 			return new RemoteKeys.Loaded(keys(List.of(this.first)), Optional.empty());
 		}, POLICY, this.clock, Runnable::run);
+	}
+
+	@Test
+	void keysWhenManyCallersAtOnceThenOneFetch() throws Exception {
+		CountDownLatch loading = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		RemoteKeys slow = held(loading, release);
 		List<Future<KeySet>> results = new ArrayList<>();
 		try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
 			for (int i = 0; i < 16; i++) {
@@ -188,6 +198,50 @@ class RemoteKeysTests {
 			for (Future<KeySet> result : results) {
 				assertThat(result.get(5, TimeUnit.SECONDS).keyIds()).containsExactly(this.first.kid());
 			}
+		}
+		assertThat(this.loads).hasValue(1);
+	}
+
+	@Test
+	void keysWhenTheFetchIsStuckThenASecondCallerWaitsNoLongerThanItsDeadline() {
+		// The executor is closed last: the issuer, closed first, ends a fetch that would otherwise drip for minutes.
+		try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor();
+				FakeIssuer issuer = FakeIssuer.start(this.clock)) {
+			issuer.mode(FakeIssuer.Mode.DRIP);
+			HttpFetcher http = new HttpFetcher(Duration.ofSeconds(1), Duration.ofSeconds(1), true);
+			RemoteKeys dripping = new RemoteKeys("dripping", RemoteLoaders.jwks(URI.create(issuer.issuer() + "/jwks"), http),
+					POLICY, this.clock, callers);
+
+			Future<KeySet> first = callers.submit(() -> dripping.keys("k"));
+			Polling.until("the first fetch to begin", Duration.ofSeconds(20), () -> issuer.keyRequests() == 1);
+			Future<KeySet> second = callers.submit(() -> dripping.keys("k"));
+
+			// Both are back once the 1 s deadline has passed; 20 s allows for a busy machine, the drip takes minutes.
+			for (Future<KeySet> caller : List.of(first, second)) {
+				assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> caller.get(20, TimeUnit.SECONDS))
+					.withCauseInstanceOf(KeysUnavailableException.class);
+			}
+			assertThat(issuer.keyRequests()).isOne();
+		}
+	}
+
+	@Test
+	void refreshIfDueWhenAFetchIsUnderWayThenReturnsAtOnce() throws Exception {
+		CountDownLatch loading = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		RemoteKeys slow = held(loading, release);
+		try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+			Future<KeySet> user = callers.submit(() -> slow.keys(this.first.kid()));
+			assertThat(loading.await(5, TimeUnit.SECONDS)).isTrue();
+			Future<?> refresh = callers.submit(slow::refreshIfDue);
+			try {
+				// A scheduler is not held up by the fetch under way: it leaves that fetch to finish on its own.
+				assertThatCode(() -> refresh.get(4, TimeUnit.SECONDS)).doesNotThrowAnyException();
+			}
+			finally {
+				release.countDown();
+			}
+			assertThat(user.get(5, TimeUnit.SECONDS).keyIds()).containsExactly(this.first.kid());
 		}
 		assertThat(this.loads).hasValue(1);
 	}
