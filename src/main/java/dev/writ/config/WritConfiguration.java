@@ -58,6 +58,7 @@ class WritConfiguration {
 		var problems = new ArrayList<>(UnknownSettings.problems(environment));
 		problems.addAll(WritSettingsCheck.problems(properties));
 		WritSettingsCheck.transportProblem(environment, properties.allowPlainHttp()).ifPresent(problems::add);
+		WritSettingsCheck.forwardedHeadersProblem(environment).ifPresent(problems::add);
 		if (!problems.isEmpty()) {
 			throw new WritConfigurationException(problems);
 		}

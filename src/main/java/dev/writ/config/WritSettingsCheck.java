@@ -134,6 +134,28 @@ final class WritSettingsCheck {
 	}
 
 	/**
+	 * Why the client address Writ would see could be forged, if it could: forwarded headers are believed only from
+	 * proxies the operator names. Spring Boot's own list of internal proxies is every private address, so on a
+	 * cluster network any workload could claim to be another ({@code X-Forwarded-For: 127.0.0.1}) and pass
+	 * {@code writ.metrics.allowed-networks}; the {@code framework} strategy believes everyone.
+	 */
+	static Optional<String> forwardedHeadersProblem(Environment environment) {
+		String strategy = environment.getProperty("server.forward-headers-strategy", "none").trim();
+		if ("none".equalsIgnoreCase(strategy)) {
+			return Optional.empty();
+		}
+		if ("native".equalsIgnoreCase(strategy)) {
+			String proxies = environment.getProperty("server.tomcat.remoteip.internal-proxies");
+			return (proxies != null && !proxies.isBlank()) ? Optional.empty()
+					: Optional.of("server.forward-headers-strategy=native believes X-Forwarded-For from every private "
+							+ "address: name the proxies in front of Writ in server.tomcat.remoteip.internal-proxies "
+							+ "(a regular expression of their addresses)");
+		}
+		return Optional.of("server.forward-headers-strategy=" + strategy + " believes X-Forwarded-For from any client: "
+				+ "use native with server.tomcat.remoteip.internal-proxies naming the proxies in front of Writ, or none");
+	}
+
+	/**
 	 * Why Writ may not listen as configured, if it may not: without TLS it listens on loopback only, unless
 	 * {@code writ.allow-plain-http} says a TLS-terminating proxy or a demo network stands in front of it.
 	 */

@@ -70,6 +70,22 @@ class WritSettingsCheckTests {
 		assertThat(WritSettingsCheck.issuerProblem("http://writ:8080/", true)).isPresent();
 	}
 
+	@Test
+	void forwardedHeadersProblemWhenBelievedFromUnnamedProxiesThenProblem() {
+		assertThat(WritSettingsCheck.forwardedHeadersProblem(new MockEnvironment())).isEmpty();
+		assertThat(WritSettingsCheck.forwardedHeadersProblem(
+				new MockEnvironment().withProperty("server.forward-headers-strategy", "none"))).isEmpty();
+		assertThat(WritSettingsCheck.forwardedHeadersProblem(
+				new MockEnvironment().withProperty("server.forward-headers-strategy", "native")))
+			.hasValueSatisfying((p) -> assertThat(p).contains("server.tomcat.remoteip.internal-proxies"));
+		assertThat(WritSettingsCheck.forwardedHeadersProblem(new MockEnvironment()
+			.withProperty("server.forward-headers-strategy", "native")
+			.withProperty("server.tomcat.remoteip.internal-proxies", "10\\.0\\.3\\.7"))).isEmpty();
+		assertThat(WritSettingsCheck.forwardedHeadersProblem(
+				new MockEnvironment().withProperty("server.forward-headers-strategy", "framework")))
+			.hasValueSatisfying((p) -> assertThat(p).contains("any client"));
+	}
+
 	@ParameterizedTest
 	@ValueSource(strings = { "127.0.0.1", "::1", "[::1]", "localhost", "127.1.2.3" })
 	void transportProblemWhenPlainHttpOnLoopbackThenNone(String address) {
