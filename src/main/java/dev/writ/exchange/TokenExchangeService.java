@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.writ.audit.AuditEvent;
 import dev.writ.audit.AuditSink;
+import dev.writ.audit.LogText;
 import dev.writ.audit.TokenDigest;
 import dev.writ.context.ExchangeContext;
 import dev.writ.error.ErrorCode;
@@ -131,7 +132,7 @@ public final class TokenExchangeService {
 			throw ex;
 		}
 		catch (RuntimeException ex) {
-			logger.error("Token exchange failed unexpectedly", ex);
+			logger.error("Token exchange failed unexpectedly", LogText.withSafeMessage(ex));
 			event.with("outcome", "error").with("error", ErrorCode.SERVER_ERROR.code());
 			throw new ExchangeException(ErrorCode.SERVER_ERROR, "the server could not complete the exchange",
 					ex.getClass().getName());

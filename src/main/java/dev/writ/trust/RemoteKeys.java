@@ -15,6 +15,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.writ.audit.LogText;
+
 /**
  * Keys fetched from an issuer or bundle endpoint and kept fresh, failing closed:
  * <ul>
@@ -207,8 +209,9 @@ public final class RemoteKeys implements KeyProvider {
 			KeySet keys = (current != null && current.keys().equals(loaded.keys())) ? current.keys() : loaded.keys();
 			Snapshot next = new Snapshot(keys, fetchedAt, fetchedAt.plus(refreshDelay(loaded)));
 			if (current == null || !current.keys().equals(loaded.keys())) {
+				// kids come from the issuer: never raw into a log line.
 				logger.info("Keys of {} {}: kids {}", this.name, (current == null) ? "loaded" : "changed",
-						loaded.keys().keyIds());
+						LogText.safe(loaded.keys().keyIds()));
 			}
 			if (this.lastError != null) {
 				logger.info("Keys of {} fetched again after failures", this.name);
@@ -221,7 +224,8 @@ public final class RemoteKeys implements KeyProvider {
 			String message = (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName();
 			if (!message.equals(this.lastError)) {
 				logger.warn("Fetching the keys of {} failed; {}: {}", this.name,
-						(current == null) ? "none in use" : "keys of " + current.fetchedAt() + " still in use", message);
+						(current == null) ? "none in use" : "keys of " + current.fetchedAt() + " still in use",
+						LogText.safe(message));
 			}
 			this.lastError = message;
 		}

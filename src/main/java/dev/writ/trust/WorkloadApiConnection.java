@@ -24,6 +24,8 @@ import io.spiffe.workloadapi.WorkloadApiClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.writ.audit.LogText;
+
 /**
  * A watch on the JWT bundles of a local SPIFFE agent's Workload API (FetchJWTBundles): its own trust domain's and
  * every federated one's, pushed by the agent whenever they change and swapped in whole. java-spiffe's client
@@ -116,8 +118,8 @@ final class WorkloadApiConnection implements AutoCloseable {
 					keys.put(authority.getKey(), VerificationKey.of(jwk(authority.getKey(), authority.getValue())));
 				}
 				catch (IllegalArgumentException ex) {
-					logger.warn("Workload API: key {} of {} skipped: {}", authority.getKey(), bundle.getKey().getName(),
-							ex.getMessage());
+					logger.warn("Workload API: key {} of {} skipped: {}", LogText.safe(authority.getKey()),
+							bundle.getKey().getName(), LogText.safe(ex.getMessage()));
 				}
 			}
 			converted.put(bundle.getKey(), KeySet.ofVerificationKeys(keys));
@@ -152,7 +154,7 @@ final class WorkloadApiConnection implements AutoCloseable {
 			WorkloadApiConnection.this.lastError = error.getClass().getSimpleName()
 					+ ((error.getMessage() != null) ? ": " + error.getMessage() : "");
 			logger.warn("Workload API at {} failed: {}", WorkloadApiConnection.this.address,
-					WorkloadApiConnection.this.lastError);
+					LogText.safe(WorkloadApiConnection.this.lastError));
 		}
 
 	}

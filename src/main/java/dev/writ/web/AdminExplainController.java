@@ -27,6 +27,7 @@ import dev.writ.policy.PolicyStore;
 import dev.writ.policy.Rehearsal;
 import dev.writ.request.ExchangeRequestParser;
 import dev.writ.request.TokenTypes;
+import dev.writ.audit.LogText;
 
 /**
  * {@code POST /admin/explain}: what {@code policy explain} says, against the policies in force. Takes a subject and
@@ -67,7 +68,7 @@ class AdminExplainController {
 			return ResponseEntity.badRequest().body(Map.of("error", "expires_in must be such as 5m"));
 		}
 		PolicySet set = this.policies.current();
-		logger.info("Explain by {} for subject {}", caller.getName(), body.subject());
+		logger.info("Explain by {} for subject {}", LogText.safe(caller.getName()), LogText.safe(body.subject()));
 		try {
 			Rehearsal.Result result = new Rehearsal(set, this.clock).explain(body.trust(), body.subject(),
 					(body.claims() != null) ? body.claims() : Map.of(), expiresIn, new ExchangeRequestParser().parse(form));

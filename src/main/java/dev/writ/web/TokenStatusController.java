@@ -21,6 +21,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.writ.store.StoreUnavailableException;
 import dev.writ.token.TokenStatus;
+import dev.writ.audit.LogText;
 
 /**
  * RFC 7662 introspection and RFC 7009 revocation of Writ's tokens, and admin revocation of every token issued to a
@@ -76,7 +77,8 @@ class TokenStatusController {
 		Instant until = (subject != null) ? this.status.revokeSubject(subject) : this.status.revokeGrant(grant);
 		count((subject != null) ? "subject" : "grant");
 		logger.warn("Revoked every token issued until {} {} by {}", until,
-				(subject != null) ? "to subject " + subject : "under grant " + grant, caller.getName());
+				LogText.safe((subject != null) ? "to subject " + subject : "under grant " + grant),
+				LogText.safe(caller.getName()));
 		Map<String, Object> response = new LinkedHashMap<>();
 		response.put((subject != null) ? "subject" : "grant", (subject != null) ? subject : grant);
 		response.put("revoked_issued_until", until.getEpochSecond());
@@ -86,7 +88,7 @@ class TokenStatusController {
 	// Fail closed: never "active" when revocations cannot be checked (RFC 7009 §2.2.1 suggests 503 with Retry-After).
 	@ExceptionHandler(StoreUnavailableException.class)
 	ResponseEntity<Map<String, Object>> unavailable(StoreUnavailableException ex) {
-		logger.warn("Token status unavailable: {}", ex.getMessage());
+		logger.warn("Token status unavailable: {}", LogText.safe(ex.getMessage()));
 		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
 			.header("Retry-After", "1")
 			.cacheControl(CacheControl.noStore())

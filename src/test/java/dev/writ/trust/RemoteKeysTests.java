@@ -61,6 +61,24 @@ class RemoteKeysTests {
 	}
 
 	@Test
+	@org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+	void keysWhenAKidHoldsLineBreaksThenTheLogLineCannotBeForged(
+			org.springframework.boot.test.system.CapturedOutput output) {
+		com.nimbusds.jose.jwk.ECKey forged = new com.nimbusds.jose.jwk.ECKey.Builder(
+				(com.nimbusds.jose.jwk.ECKey) this.first.oidcPublicKey())
+			.keyID("k1\r\n2026-12-01T00:00:00Z ERROR FORGED line\u2028")
+			.build();
+		RemoteKeys remote = new RemoteKeys("issuer", () -> new RemoteKeys.Loaded(RemoteLoaders
+			.signingKeys(new JWKSet(forged).toString(true), "test"), Optional.empty()), POLICY, this.clock, Runnable::run);
+
+		remote.keys("k1");
+
+		assertThat(output.getAll()).contains("Keys of issuer loaded")
+			.contains("k1\\u000d\\u000a2026-12-01T00:00:00Z ERROR FORGED line\\u2028");
+		assertThat(output.getAll().lines()).noneMatch((line) -> line.startsWith("2026-12-01T00:00:00Z ERROR FORGED"));
+	}
+
+	@Test
 	void keysWhenFirstUseThenFetchedOnceAndServedFromCache() {
 		assertThat(this.keys.health().state()).isEqualTo(SourceHealth.State.UNKNOWN);
 

@@ -162,6 +162,19 @@ class TokenStatusIntegrationTests {
 	}
 
 	@Test
+	@org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+	void adminRevocationWhenTheBodyHoldsLineBreaksThenTheLogLineCannotBeForged(
+			org.springframework.boot.test.system.CapturedOutput output) throws Exception {
+		String admin = token("/ns/ops/sa/admin", ISSUER);
+
+		assertThat(post("/admin/revocations", admin, "application/json",
+				"{\"grant\": \"nobody\\r\\nFORGED ERROR line\"}").statusCode()).isEqualTo(200);
+
+		assertThat(output.getAll()).contains("under grant nobody\\u000d\\u000aFORGED ERROR line");
+		assertThat(output.getAll().lines()).noneMatch((line) -> line.startsWith("FORGED"));
+	}
+
+	@Test
 	void adminRevocationOfASubjectThenItsTokensInactive() throws Exception {
 		String resourceServer = token("/ns/prod/sa/payments", ISSUER);
 		String access = token("/ns/prod/sa/checkout", "https://payments.example.org");
