@@ -54,7 +54,10 @@ final class RemoteLoaders {
 	 * its {@code jwks_uri}, which must pass the same URL rules as the issuer.
 	 */
 	static RemoteKeys.Loader discovery(String issuer, HttpFetcher http) {
-		URI configuration = URI.create(issuer + "/.well-known/openid-configuration");
+		// §4: "any terminating / MUST be removed before appending /.well-known/openid-configuration" (Azure AD v1's
+		// issuers end in one).
+		URI configuration = URI.create((issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer)
+				+ "/.well-known/openid-configuration");
 		return () -> {
 			Map<String, Object> document;
 			try {

@@ -65,10 +65,19 @@ record VerificationKey(JWK key, JWSVerifier fast, JWSVerifier standard, Crypto c
 		return this.crypto.admits(alg) ? this.fast : this.standard;
 	}
 
-	/** Whether this key may verify a signature made with {@code alg}: the key's own {@code alg}, if set, must agree. */
+	/**
+	 * Whether this key may verify a signature made with {@code alg}: the key's own {@code alg}, if set, must agree.
+	 * An RSA key that names no {@code alg} verifies RS256/384/512 only, the PKCS #1 v1.5 signatures every JWKS without
+	 * {@code alg} means: one key, one signature scheme (RFC 8725 §3.1), never PS* as well. A key for PS* says so.
+	 */
 	boolean accepts(JWSAlgorithm alg) {
-		return (this.key.getAlgorithm() == null || this.key.getAlgorithm().equals(alg))
-				&& this.standard.supportedJWSAlgorithms().contains(alg);
+		if (this.key.getAlgorithm() != null) {
+			return this.key.getAlgorithm().equals(alg) && this.standard.supportedJWSAlgorithms().contains(alg);
+		}
+		if (this.key instanceof RSAKey) {
+			return JWSAlgorithm.Family.RSA.contains(alg) && alg.getName().startsWith("RS");
+		}
+		return this.standard.supportedJWSAlgorithms().contains(alg);
 	}
 
 }

@@ -48,7 +48,7 @@ final class AuthorizationServerMetadataFilter extends OncePerRequestFilter {
 		metadata.put("token_endpoint_auth_methods_supported", List.of("none"));
 		// RFC 8414 §2 lists response_types_supported as required; Writ has no authorization endpoint, so none.
 		metadata.put("response_types_supported", List.of());
-		metadata.put("subject_token_types_supported", List.of(TokenTypes.JWT));
+		metadata.put("subject_token_types_supported", List.of(TokenTypes.JWT, TokenTypes.ID_TOKEN));
 		metadata.put("requested_token_types_supported", List.of(TokenTypes.ACCESS_TOKEN, TokenTypes.JWT));
 		this.body = JSONObjectUtils.toJSONString(metadata).getBytes(StandardCharsets.UTF_8);
 	}

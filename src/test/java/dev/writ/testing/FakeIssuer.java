@@ -70,6 +70,8 @@ public final class FakeIssuer implements AutoCloseable {
 
 	private final AtomicInteger keyRequests = new AtomicInteger();
 
+	private final java.util.List<String> paths = new java.util.concurrent.CopyOnWriteArrayList<>();
+
 	private final AtomicLong sequence = new AtomicLong(1);
 
 	private final AtomicInteger abandonedDrips = new AtomicInteger();
@@ -154,6 +156,11 @@ public final class FakeIssuer implements AutoCloseable {
 		return current().token(issuer(), subject);
 	}
 
+	/** The paths asked for, in order, as sent. */
+	public java.util.List<String> paths() {
+		return java.util.List.copyOf(this.paths);
+	}
+
 	/** How many times its keys (JWKS or bundle) were asked for. */
 	public int keyRequests() {
 		return this.keyRequests.get();
@@ -173,6 +180,7 @@ public final class FakeIssuer implements AutoCloseable {
 	}
 
 	private void keysOr(HttpExchange exchange, java.util.function.Supplier<String> body) throws IOException {
+		this.paths.add(exchange.getRequestURI().getRawPath());
 		if (!exchange.getRequestURI().getPath().contains("openid-configuration")) {
 			this.keyRequests.incrementAndGet();
 		}

@@ -98,6 +98,20 @@ public final class TestSvid {
 			return signWith(this.authority.privateKey());
 		}
 
+		/** Signs with the authority's key under another algorithm of its type (PS256 with an RSA key, say). */
+		public String signAs(JWSAlgorithm alg) {
+			SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(alg).keyID(this.authority.kid()).type(JOSEObjectType.JWT)
+				.build(), this.claims.build());
+			JWK key = this.authority.privateKey();
+			try {
+				jwt.sign((key instanceof RSAKey rsa) ? new RSASSASigner(rsa) : new ECDSASigner((ECKey) key));
+			}
+			catch (JOSEException ex) {
+				throw new IllegalStateException(ex);
+			}
+			return jwt.serialize();
+		}
+
 		/** Signs with another key, under the header as built. */
 		public String signWith(JWK key) {
 			SignedJWT jwt = new SignedJWT(this.header.build(), this.claims.build());

@@ -51,6 +51,32 @@ class OidcTrustTests {
 	}
 
 	@Test
+	void verifyWhenIssuerEndsInASlashThenDiscoveryAtTheSingleSlashPath() {
+		// Azure AD v1 issuers end in '/': OIDC Discovery §4 removes it before appending the well-known path.
+		String issuer = this.issuer.issuer() + "/";
+		this.issuer.discoveryIssuer(issuer);
+		TrustSet trust = TrustSet.of(List.of(this.factory.oidcDiscovery("ci", issuer, Set.of())));
+
+		VerifiedSubject subject = verify(this.issuer.current().token(issuer, "s").sign(), trust);
+
+		assertThat(subject.subject()).isEqualTo("s");
+		assertThat(this.issuer.paths()).first().isEqualTo("/.well-known/openid-configuration");
+	}
+
+	@Test
+	void verifyWhenRsaKeyNamesNoAlgThenRsaPkcs1OnlyNeverPss() throws Exception {
+		TestAuthority rsa = TestAuthority.rsa("issuer.test", this.clock);
+		com.nimbusds.jose.jwk.RSAKey published = new com.nimbusds.jose.jwk.RSAKey.Builder(
+				(com.nimbusds.jose.jwk.RSAKey) rsa.oidcPublicKey()).algorithm(null).build();
+		TrustSet trust = TrustSet.of(List.of(this.factory.oidcJwks("ci", "https://ci.example.org", Set.of(),
+				new com.nimbusds.jose.jwk.JWKSet(published).toString(true))));
+
+		assertThat(verify(rsa.token("https://ci.example.org", "s").sign(), trust).subject()).isEqualTo("s");
+		String pss = rsa.token("https://ci.example.org", "s").signAs(com.nimbusds.jose.JWSAlgorithm.PS256);
+		assertRefused(() -> verify(pss, trust), "does not fit the key");
+	}
+
+	@Test
 	void verifyWhenDiscoveryThenSubjectOfTheIssuer() {
 		VerifiedSubject subject = verify(this.issuer.token("repo:acme/payments:ref:refs/heads/main").sign(), discovery());
 

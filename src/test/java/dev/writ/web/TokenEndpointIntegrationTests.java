@@ -260,6 +260,8 @@ class TokenEndpointIntegrationTests {
 			.containsEntry("jwks_uri", ISSUER + "/oauth2/jwks")
 			.containsEntry("grant_types_supported", List.of("urn:ietf:params:oauth:grant-type:token-exchange"))
 			.containsEntry("token_endpoint_auth_methods_supported", List.of("none"))
+			.containsEntry("subject_token_types_supported",
+					List.of("urn:ietf:params:oauth:token-type:jwt", "urn:ietf:params:oauth:token-type:id_token"))
 			.doesNotContainKey("authorization_endpoint");
 	}
 
