@@ -15,6 +15,12 @@ public enum ErrorCode {
 	/** Client authentication failed (RFC 6749 §5.2): 401. */
 	INVALID_CLIENT("invalid_client", 401),
 
+	/**
+	 * The grant is invalid (RFC 6749 §5.2): Spring's answer to an authorization code or refresh token it did not
+	 * issue, which is every one, since Writ issues neither.
+	 */
+	INVALID_GRANT("invalid_grant", 400),
+
 	/** The client may not use this grant type (RFC 6749 §5.2). */
 	UNAUTHORIZED_CLIENT("unauthorized_client", 400),
 

@@ -144,9 +144,10 @@ public final class TokenExchangeService {
 	}
 
 	/**
-	 * Records a request the token endpoint turned away before its form was read (a body that is not a form,
-	 * parameters in the query string): one audit event like every other refusal, with {@code stage} {@code transport}.
-	 * Nothing of the request is recorded but the reason.
+	 * Records a request the token endpoint turned away before the exchange read its form — for how it was sent (the
+	 * method, a body that is not a form or cannot be parsed, parameters in the query string, no {@code grant_type}),
+	 * or by Spring's own checks (another grant type, client credentials): one audit event like every other refusal,
+	 * with {@code stage} {@code transport}. Nothing of the request is recorded but the reason.
 	 * @param refusal the refusal to answer with
 	 * @return {@code refusal}, to throw
 	 */

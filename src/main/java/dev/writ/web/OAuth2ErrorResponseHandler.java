@@ -5,37 +5,68 @@ import java.io.IOException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import org.springframework.http.server.ServletServerHttpResponse;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
-import org.springframework.security.oauth2.core.http.converter.OAuth2ErrorHttpMessageConverter;
+import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.authentication.AuthenticationFailureHandler;
 
 import dev.writ.error.ErrorCode;
+import dev.writ.error.ExchangeException;
+import dev.writ.exchange.TokenExchangeService;
 
 /**
  * Writes a token endpoint error as RFC 6749 §5.2 JSON with the status its code calls for: 401 for
  * {@code invalid_client}, 429 for {@code slow_down} and 503 for {@code temporarily_unavailable} (both with
- * {@code Retry-After}), 500 for {@code server_error}, 400 otherwise.
- * (Spring's own handler answers 400 to everything.)
+ * {@code Retry-After}), 500 for {@code server_error}, 400 otherwise. (Spring's own handler answers 400 to everything.)
+ *
+ * <p>It audits every refusal the exchange service has not: those Spring makes before Writ's exchange runs (a
+ * {@code grant_type} Writ does not serve, client credentials) get the one audit event of a transport refusal. As the
+ * chain's entry point it answers a token request that no client authentication converter took, one with an
+ * {@code Authorization} header of a scheme Writ does not know: RFC 6749 §5.2 {@code invalid_client}.
  */
-final class OAuth2ErrorResponseHandler implements AuthenticationFailureHandler {
+final class OAuth2ErrorResponseHandler implements AuthenticationFailureHandler, AuthenticationEntryPoint {
 
-	private final OAuth2ErrorHttpMessageConverter converter = new OAuth2ErrorHttpMessageConverter();
+	private final TokenExchangeService exchange;
+
+	OAuth2ErrorResponseHandler(TokenExchangeService exchange) {
+		this.exchange = exchange;
+	}
 
 	@Override
 	public void onAuthenticationFailure(HttpServletRequest request, HttpServletResponse response,
 			AuthenticationException exception) throws IOException {
 		OAuth2Error error = (exception instanceof OAuth2AuthenticationException oauth2) ? oauth2.getError()
 				: new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST);
-		response.setStatus(ErrorCode.fromCode(error.getErrorCode()).httpStatus());
-		response.setHeader("Cache-Control", "no-store");
-		if (exception instanceof OAuth2Errors.RetryLater retry) {
-			response.setHeader("Retry-After", Long.toString(retry.seconds()));
+		// Writ's code for Spring's: the client and the audit event read the same one, from ErrorCode's bounded set.
+		ErrorCode code = ErrorCode.fromCode(error.getErrorCode());
+		error = new OAuth2Error(code.code(), (error.getDescription() != null) ? error.getDescription() : describe(code),
+				error.getUri());
+		if (exception instanceof OAuth2Errors.AuditedRefusal refusal) {
+			refusal.retryAfterSeconds()
+				.ifPresent((seconds) -> response.setHeader("Retry-After", Long.toString(seconds)));
 		}
-		this.converter.write(error, null, new ServletServerHttpResponse(response));
+		else {
+			this.exchange.refuseTransport(new ExchangeException(code, error.getDescription()));
+		}
+		OAuth2ErrorResponses.write(response, code.httpStatus(), error);
+	}
+
+	@Override
+	public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException exception)
+			throws IOException {
+		onAuthenticationFailure(request, response, new OAuth2AuthenticationException(
+				new OAuth2Error(OAuth2ErrorCodes.INVALID_CLIENT, "client authentication failed", null)));
+	}
+
+	// Spring leaves some of its errors undescribed, such as unauthorized_client for a grant the client may not use.
+	private static String describe(ErrorCode code) {
+		return switch (code) {
+			case UNAUTHORIZED_CLIENT -> "this server issues tokens by token exchange only";
+			case INVALID_CLIENT -> "client authentication failed";
+			default -> "the token request was refused";
+		};
 	}
 
 }

@@ -1,5 +1,8 @@
 package dev.writ.web;
 
+import java.time.Duration;
+import java.util.Optional;
+
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 
@@ -11,27 +14,33 @@ final class OAuth2Errors {
 	private OAuth2Errors() {
 	}
 
-	/** The Spring exception for a Writ exception: its code and public description only, never its detail. */
+	/**
+	 * The Spring exception for a refusal the exchange service has audited: its code and public description only,
+	 * never its detail.
+	 */
 	static OAuth2AuthenticationException toAuthenticationException(ExchangeException ex) {
-		OAuth2Error error = new OAuth2Error(ex.errorCode().code(), ex.description(), null);
-		return ex.retryAfter().<OAuth2AuthenticationException>map((wait) -> new RetryLater(error, wait))
-			.orElseGet(() -> new OAuth2AuthenticationException(error));
+		return new AuditedRefusal(new OAuth2Error(ex.errorCode().code(), ex.description(), null),
+				ex.retryAfter().orElse(null));
 	}
 
-	/** An error the client may retry after a while: answered with {@code Retry-After} (RFC 9110 §10.2.3). */
-	static final class RetryLater extends OAuth2AuthenticationException {
+	/**
+	 * A refusal the exchange service has audited already, so {@link OAuth2ErrorResponseHandler} does not audit it
+	 * again. One the client may retry after a while is answered with {@code Retry-After} (RFC 9110 §10.2.3).
+	 */
+	static final class AuditedRefusal extends OAuth2AuthenticationException {
 
 		private static final long serialVersionUID = 1L;
 
-		private final java.time.Duration wait;
+		private final Duration wait;
 
-		RetryLater(OAuth2Error error, java.time.Duration wait) {
+		AuditedRefusal(OAuth2Error error, Duration wait) {
 			super(error);
 			this.wait = wait;
 		}
 
-		long seconds() {
-			return Math.max(1, this.wait.toSeconds());
+		/** The whole seconds to wait before a retry, at least 1, if the refusal says. */
+		Optional<Long> retryAfterSeconds() {
+			return Optional.ofNullable(this.wait).map((w) -> Math.max(1, w.toSeconds()));
 		}
 
 	}

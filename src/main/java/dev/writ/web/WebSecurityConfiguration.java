@@ -37,22 +37,30 @@ class WebSecurityConfiguration {
 	SecurityFilterChain authorizationServerChain(HttpSecurity http, TokenExchangeService exchange,
 			AuthorizationServerSettings settings) throws Exception {
 		WorkloadClients clients = new WorkloadClients();
-		http.oauth2AuthorizationServer((server) -> {
-			http.securityMatcher(server.getEndpointsMatcher());
-			server.registeredClientRepository(clients)
-				.clientAuthentication((client) -> client
-					.authenticationConverter(new WorkloadClientAuthenticationConverter(
-							PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, settings.getTokenEndpoint())))
-					.authenticationProvider(new WorkloadClientAuthenticationProvider(clients))
-					.errorResponseHandler(new OAuth2ErrorResponseHandler()))
-				.tokenEndpoint((token) -> token
-					.accessTokenRequestConverter(new TokenExchangeRequestConverter(exchange))
-					.authenticationProvider(new TokenExchangeAuthenticationProvider(exchange))
-					.errorResponseHandler(new OAuth2ErrorResponseHandler()));
-		});
+		PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
+		OAuth2ErrorResponseHandler errors = new OAuth2ErrorResponseHandler(exchange);
+		http.oauth2AuthorizationServer((server) -> server.registeredClientRepository(clients)
+			.clientAuthentication((client) -> client
+				.authenticationConverter(new WorkloadClientAuthenticationConverter(
+						paths.matcher(HttpMethod.POST, settings.getTokenEndpoint())))
+				.authenticationProvider(new WorkloadClientAuthenticationProvider(clients))
+				.errorResponseHandler(errors))
+			.tokenEndpoint((token) -> token.accessTokenRequestConverter(new TokenExchangeRequestConverter())
+				.authenticationProvider(new TokenExchangeAuthenticationProvider(exchange))
+				.errorResponseHandler(errors)));
+		// Only the endpoints Writ serves: Spring's others (authorization, device flow, pushed authorization requests,
+		// its own introspection and revocation) fall to the default chain, which denies them. The token endpoint is
+		// matched whatever the method, for the transport filter to answer 405 to all but POST.
+		http.securityMatcher(new OrRequestMatcher(paths.matcher(settings.getTokenEndpoint()),
+				paths.matcher(HttpMethod.GET, settings.getJwkSetEndpoint()),
+				paths.matcher(HttpMethod.GET, AuthorizationServerMetadataFilter.PATH)));
+		// Ahead of every filter that reads parameters (CSRF, client authentication, the token endpoint).
+		http.addFilterAfter(new TokenEndpointTransportFilter(paths.matcher(settings.getTokenEndpoint()), exchange),
+				HeaderWriterFilter.class);
 		http.addFilterAfter(new AuthorizationServerMetadataFilter(settings.getIssuer(), settings.getTokenEndpoint(),
 				settings.getJwkSetEndpoint()), HeaderWriterFilter.class);
 		http.authorizeHttpRequests((authorize) -> authorize.anyRequest().authenticated())
+			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(errors))
 			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.requestCache((cache) -> cache.disable());
 		return http.build();

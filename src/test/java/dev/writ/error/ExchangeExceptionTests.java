@@ -38,7 +38,8 @@ class ExchangeExceptionTests {
 		assertThat(ErrorCode.INVALID_CLIENT.httpStatus()).isEqualTo(401);
 		assertThat(ErrorCode.INVALID_TARGET.httpStatus()).isEqualTo(400);
 		assertThat(ErrorCode.TEMPORARILY_UNAVAILABLE.httpStatus()).isEqualTo(503);
-		assertThat(ErrorCode.fromCode("invalid_grant")).isSameAs(ErrorCode.INVALID_REQUEST);
+		// RFC 9449 §7.1: DPoP, which Writ does not do.
+		assertThat(ErrorCode.fromCode("invalid_dpop_proof")).isSameAs(ErrorCode.INVALID_REQUEST);
 	}
 
 }

@@ -411,10 +411,12 @@ class TokenEndpointIntegrationTests {
 	}
 
 	@Test
-	void exchangeWhenJsonBodyThenInvalidRequest() throws Exception {
-		// Spring's token endpoint refuses it first, for want of a grant_type parameter: not audited.
+	void exchangeWhenJsonBodyThenInvalidRequestAudited(CapturedOutput output) throws Exception {
 		assertRejected(post(JSONObjectUtils.toJSONString(new LinkedHashMap<>(form("x", PAYMENTS, null))),
 				"application/json"), 400, "invalid_request");
+		assertThat(auditLines(output)).singleElement()
+			.asString()
+			.contains("\"stage\":\"transport\"", "application/x-www-form-urlencoded");
 	}
 
 	@Test

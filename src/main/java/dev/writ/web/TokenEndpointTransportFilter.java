@@ -1,0 +1,110 @@
+package dev.writ.web;
+
+import java.io.IOException;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.apache.tomcat.util.http.InvalidParameterException;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+import dev.writ.error.ErrorCode;
+import dev.writ.error.ExchangeException;
+import dev.writ.exchange.TokenExchangeService;
+
+/**
+ * Checks how a request to the token endpoint was sent, before Spring's filters read it, and turns away, audited like
+ * every refusal, one that is not a token request. Left to Spring, a wrong method or a body Tomcat cannot parse would
+ * end in an exception and the servlet container's error page, and a request without {@code grant_type} would be
+ * refused before Writ's converter saw it. In order:
+ *
+ * <ol>
+ * <li>the method: RFC 6749 §3.2, POST only; 405 with {@code Allow: POST} (RFC 9110 §15.5.6);</li>
+ * <li>the body: RFC 6749 §3.2, {@code application/x-www-form-urlencoded};</li>
+ * <li>the query string: empty, since parameters there would reach access logs;</li>
+ * <li>the form as Tomcat parses it: 413 over the form limit, 400 for one it cannot decode;</li>
+ * <li>{@code grant_type}: required (RFC 6749 §4.4.2, RFC 8693 §2.1) and sent once (RFC 6749 §3.2).</li>
+ * </ol>
+ * This filter must read the parameters first: Tomcat throws a decoding failure only from the first call, and later
+ * calls see whatever parameters came before the failure.
+ */
+final class TokenEndpointTransportFilter extends OncePerRequestFilter {
+
+	private final RequestMatcher tokenEndpoint;
+
+	private final TokenExchangeService exchange;
+
+	/**
+	 * @param tokenEndpoint the token endpoint, whatever the method
+	 * @param exchange audits each refusal
+	 */
+	TokenEndpointTransportFilter(RequestMatcher tokenEndpoint, TokenExchangeService exchange) {
+		this.tokenEndpoint = tokenEndpoint;
+		this.exchange = exchange;
+	}
+
+	@Override
+	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws ServletException, IOException {
+		TransportRefusal refusal = this.tokenEndpoint.matches(request) ? check(request) : null;
+		if (refusal == null) {
+			chain.doFilter(request, response);
+			return;
+		}
+		ExchangeException refused = this.exchange
+			.refuseTransport(new ExchangeException(ErrorCode.INVALID_REQUEST, refusal.description()));
+		if (refusal.status() == HttpServletResponse.SC_METHOD_NOT_ALLOWED) {
+			response.setHeader(HttpHeaders.ALLOW, HttpMethod.POST.name());
+		}
+		OAuth2ErrorResponses.write(response, refusal.status(), refused.errorCode().code(), refused.description());
+	}
+
+	private static TransportRefusal check(HttpServletRequest request) {
+		if (!HttpMethod.POST.matches(request.getMethod())) {
+			return new TransportRefusal(HttpServletResponse.SC_METHOD_NOT_ALLOWED,
+					"the token endpoint accepts POST only");
+		}
+		// No grant is sent any other way (RFC 6749 §3.2), whatever the grant_type a JSON body might hold.
+		if (!isForm(request.getContentType())) {
+			return badRequest("the request body must be application/x-www-form-urlencoded");
+		}
+		if (request.getQueryString() != null) {
+			return badRequest("parameters must be sent in the request body, not the query string");
+		}
+		String[] grantTypes;
+		try {
+			grantTypes = request.getParameterValues("grant_type");
+		}
+		catch (InvalidParameterException ex) {
+			return TransportRefusal.unreadableForm(ex);
+		}
+		if (grantTypes == null || grantTypes.length != 1) {
+			return badRequest("grant_type must be sent once");
+		}
+		return null;
+	}
+
+	private static TransportRefusal badRequest(String description) {
+		return new TransportRefusal(HttpServletResponse.SC_BAD_REQUEST, description);
+	}
+
+	private static boolean isForm(String contentType) {
+		if (contentType == null) {
+			return false;
+		}
+		try {
+			return MediaType.APPLICATION_FORM_URLENCODED.equalsTypeAndSubtype(MediaType.parseMediaType(contentType));
+		}
+		catch (InvalidMediaTypeException ex) {
+			return false;
+		}
+	}
+
+}

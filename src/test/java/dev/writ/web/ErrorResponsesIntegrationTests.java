@@ -1,0 +1,165 @@
+package dev.writ.web;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import dev.writ.request.TokenTypes;
+import dev.writ.testing.WritTestSite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+/**
+ * Error responses over real HTTP on a random port. Whatever goes wrong at the token endpoint — a body Tomcat cannot
+ * read, the wrong method, no grant_type — the answer is RFC 6749 §5.2 JSON with its status and
+ * {@code Cache-Control: no-store}: never an empty body, a stack trace or Spring's own error page; and every refusal is
+ * audited exactly once.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ExtendWith(OutputCaptureExtension.class)
+class ErrorResponsesIntegrationTests {
+
+	static final String ISSUER = "http://localhost:8080";
+
+	static final String FORM = "application/x-www-form-urlencoded";
+
+	static final String JSON = "application/json";
+
+	static final WritTestSite SITE = WritTestSite.create("grants: []\n");
+
+	// A token-exchange request in every respect but its subject token, which no row gets as far as verifying.
+	static final String EXCHANGE = "grant_type=" + encode(TokenTypes.GRANT_TYPE) + "&subject_token_type="
+			+ encode(TokenTypes.JWT) + "&subject_token=x";
+
+	@DynamicPropertySource
+	static void site(DynamicPropertyRegistry registry) {
+		registry.add("writ.issuer", () -> ISSUER);
+		registry.add("writ.policies-dir", () -> SITE.policies().toString());
+		registry.add("writ.keys-dir", () -> SITE.keys().toString());
+	}
+
+	@LocalServerPort
+	int port;
+
+	final HttpClient http = HttpClient.newHttpClient();
+
+	static Stream<Arguments> tokenEndpointRefusals() {
+		return Stream.of(
+				call("a body over the form limit", "POST", FORM, EXCHANGE + "&pad=" + "x".repeat(70_000), null, 413,
+						"invalid_request"),
+				call("an undecodable value", "POST", FORM, EXCHANGE + "&audience=%zz", null, 400, "invalid_request"),
+				call("an undecodable first parameter", "POST", FORM, "%zz=x&" + EXCHANGE, null, 400, "invalid_request"),
+				call("GET", "GET", null, null, null, 405, "invalid_request"),
+				call("GET with the parameters in the query", "GET", null, null, null, 405, "invalid_request"),
+				call("PUT", "PUT", FORM, EXCHANGE, null, 405, "invalid_request"),
+				call("PUT with an undecodable body", "PUT", FORM, "a=%zz", null, 405, "invalid_request"),
+				call("DELETE", "DELETE", null, null, null, 405, "invalid_request"),
+				call("no grant_type", "POST", FORM, "subject_token=x&subject_token_type=" + encode(TokenTypes.JWT), null,
+						400, "invalid_request"),
+				call("grant_type twice", "POST", FORM, EXCHANGE + "&grant_type=" + encode(TokenTypes.GRANT_TYPE), null, 400,
+						"invalid_request"),
+				call("an empty body", "POST", FORM, "", null, 400, "invalid_request"),
+				call("a JSON body", "POST", JSON, "{\"grant_type\": \"" + TokenTypes.GRANT_TYPE + "\"}", null, 400,
+						"invalid_request"),
+				call("no content type", "POST", null, EXCHANGE, null, 400, "invalid_request"),
+				call("an unsupported grant_type", "POST", FORM, "grant_type=urn%3Aexample%3Agrant", null, 400,
+						"unsupported_grant_type"),
+				call("client_credentials", "POST", FORM, "grant_type=client_credentials", null, 400, "unauthorized_client"),
+				call("an authorization code", "POST", FORM, "grant_type=authorization_code&code=x", null, 400,
+						"invalid_grant"),
+				call("a refresh token", "POST", FORM, "grant_type=refresh_token&refresh_token=x", null, 400,
+						"invalid_grant"),
+				call("a client secret", "POST", FORM, EXCHANGE + "&client_id=someone&client_secret=guess", null, 401,
+						"invalid_client"),
+				call("a bearer token for client authentication", "POST", FORM, EXCHANGE, "Bearer x", 401, "invalid_client"));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("tokenEndpointRefusals")
+	void tokenWhenRefusedBeforeTheExchangeThenJsonErrorAndOneTransportAuditEvent(String name, String method,
+			String contentType, String body, String authorization, int status, String error, CapturedOutput output)
+			throws Exception {
+		String path = name.contains("query") ? "/oauth2/token?" + EXCHANGE : "/oauth2/token";
+
+		HttpResponse<String> response = send(method, path, contentType, body, authorization);
+
+		assertOAuth2Error(response, status, error);
+		if (status == 405) {
+			// RFC 9110 §15.5.6: a 405 names the methods the resource allows; RFC 6749 §3.2: the token endpoint's is POST.
+			assertThat(response.headers().allValues("Allow")).containsExactly("POST");
+		}
+		assertThat(auditLines(output)).singleElement()
+			.asString()
+			.contains("\"stage\":\"transport\"", "\"outcome\":\"denied\"", "\"error\":\"" + error + "\"")
+			.doesNotContain("%zz");
+	}
+
+	private static void assertOAuth2Error(HttpResponse<String> response, int status, String error) throws Exception {
+		String body = response.body();
+		assertThat(response.statusCode()).as(body).isEqualTo(status);
+		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying((type) -> assertThat(type)
+			.startsWith("application/json"));
+		assertThat(response.headers().firstValue("Cache-Control")).hasValueSatisfying((value) -> assertThat(value)
+			.contains("no-store"));
+		Map<String, Object> json = JSONObjectUtils.parse(body);
+		// RFC 6749 §5.2's members and nothing else: not Spring's timestamp, status, path, trace or message.
+		assertThat(json).containsEntry("error", error).containsKey("error_description");
+		assertThat(json.keySet()).isSubsetOf("error", "error_description", "error_uri");
+		assertThat(body).doesNotContain("Exception", "org.apache", "springframework", "java.", "\tat ");
+		// RFC 6749 §5.2: error_description uses %x20-21 / %x23-5B / %x5D-7E only.
+		assertThat(((String) json.get("error_description")).chars())
+			.allMatch((c) -> c >= 0x20 && c <= 0x7E && c != '"' && c != '\\');
+	}
+
+	private HttpResponse<String> send(String method, String path, String contentType, String body, String authorization)
+			throws IOException, InterruptedException {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + path))
+			.method(method, (body != null) ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody());
+		if (contentType != null) {
+			request.header("Content-Type", contentType);
+		}
+		if (authorization != null) {
+			request.header("Authorization", authorization);
+		}
+		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static Arguments call(String name, String method, String contentType, String body, String authorization,
+			int status, String error) {
+		return arguments(name, method, contentType, body, authorization, status, error);
+	}
+
+	private static List<String> auditLines(CapturedOutput output) {
+		return output.getAll().lines().filter((line) -> line.contains("\"event\":\"token_exchange\"")).toList();
+	}
+
+	private String base() {
+		return "http://localhost:" + this.port;
+	}
+
+	private static String encode(String value) {
+		return URLEncoder.encode(value, StandardCharsets.UTF_8);
+	}
+
+}
