@@ -12,12 +12,14 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.writ.error.ErrorCode;
 import dev.writ.error.ExchangeException;
 import dev.writ.policy.Decision;
 import dev.writ.policy.Durations;
@@ -48,10 +50,10 @@ class AdminExplainController {
 		this.clock = clock;
 	}
 
-	@PostMapping("/admin/explain")
+	@PostMapping(path = "/admin/explain", consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<Map<String, Object>> explain(@RequestBody ExplainRequest body, Authentication caller) {
 		if (body.subject() == null) {
-			return ResponseEntity.badRequest().body(Map.of("error", "subject is required"));
+			return invalid("subject is required");
 		}
 		Map<String, List<String>> form = new LinkedHashMap<>();
 		form.put("grant_type", List.of(TokenTypes.GRANT_TYPE));
@@ -65,7 +67,7 @@ class AdminExplainController {
 		}
 		Duration expiresIn = (body.expiresIn() == null) ? Duration.ofHours(1) : Durations.parse(body.expiresIn()).orElse(null);
 		if (expiresIn == null) {
-			return ResponseEntity.badRequest().body(Map.of("error", "expires_in must be such as 5m"));
+			return invalid("expires_in must be such as 5m");
 		}
 		PolicySet set = this.policies.current();
 		logger.info("Explain by {} for subject {}", LogText.safe(caller.getName()), LogText.safe(body.subject()));
@@ -75,13 +77,17 @@ class AdminExplainController {
 			return ResponseEntity.ok(render(result, set));
 		}
 		catch (IllegalArgumentException ex) {
-			return ResponseEntity.badRequest().body(Map.of("error", ex.getMessage()));
+			return invalid(ex.getMessage());
 		}
 		catch (ExchangeException ex) {
 			return ResponseEntity.status(HttpStatus.OK)
 				.body(Map.of("decision", "deny", "error", ex.errorCode().code(), "reason", ex.detail(), "policy_digest",
 						set.digest()));
 		}
+	}
+
+	private static ResponseEntity<Map<String, Object>> invalid(String description) {
+		return OAuth2ErrorResponses.entity(HttpStatus.BAD_REQUEST, ErrorCode.INVALID_REQUEST.code(), description);
 	}
 
 	private static void put(Map<String, List<String>> form, String name, String value) {

@@ -1,19 +1,31 @@
 package dev.writ.web;
 
 import java.io.IOException;
+import java.util.Locale;
+import java.util.Map;
 
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.ServletServerHttpResponse;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.http.converter.OAuth2ErrorHttpMessageConverter;
 
 /**
- * Errors in one shape: RFC 6749 §5.2 JSON ({@code error}, {@code error_description}, and {@code error_uri} where
- * Spring sets one) with {@code Cache-Control: no-store}. Errors are written straight to the servlet response, not through content negotiation, so that no {@code Accept}
+ * Every error Writ answers, at any endpoint, in one shape: RFC 6749 §5.2 JSON ({@code error},
+ * {@code error_description}, and {@code error_uri} where Spring sets one) with {@code Cache-Control: no-store}.
+ * Errors are written straight to the servlet response, not through content negotiation, so that no {@code Accept}
  * header can turn an error into a different error.
  */
 final class OAuth2ErrorResponses {
+
+	/**
+	 * Writ's code for a path it does not serve. RFC 6749 defines none (its codes are for requests to an endpoint),
+	 * and {@code invalid_request} would tell a client to fix its parameters when the problem is the URL.
+	 */
+	static final String NOT_FOUND = "not_found";
 
 	private static final OAuth2ErrorHttpMessageConverter converter = new OAuth2ErrorHttpMessageConverter();
 
@@ -30,6 +42,31 @@ final class OAuth2ErrorResponses {
 	/** Writes the error {@code code} with {@code status} and {@code description}. */
 	static void write(HttpServletResponse response, int status, String code, String description) throws IOException {
 		write(response, status, new OAuth2Error(code, description, null));
+	}
+
+	/** Writes the error a bare status stands for, described by its reason phrase and nothing of the request. */
+	static void write(HttpServletResponse response, int status) throws IOException {
+		HttpStatus known = HttpStatus.resolve(status);
+		String description = (known != null) ? known.getReasonPhrase().toLowerCase(Locale.ROOT) : "error " + status;
+		write(response, status, codeFor(status), description);
+	}
+
+	/** The same error as a controller's answer. */
+	static ResponseEntity<Map<String, Object>> entity(HttpStatus status, String code, String description) {
+		return ResponseEntity.status(status)
+			.cacheControl(CacheControl.noStore())
+			.body(Map.of("error", code, "error_description", description));
+	}
+
+	// RFC 6749 §5.2 has invalid_request for every malformed request, §4.1.2.1 server_error and temporarily_unavailable.
+	private static String codeFor(int status) {
+		if (status == HttpServletResponse.SC_NOT_FOUND) {
+			return NOT_FOUND;
+		}
+		if (status == HttpServletResponse.SC_SERVICE_UNAVAILABLE) {
+			return "temporarily_unavailable";
+		}
+		return (status >= 500) ? "server_error" : "invalid_request";
 	}
 
 }

@@ -1,6 +1,7 @@
 package dev.writ.web;
 
 import java.text.ParseException;
+import java.util.ArrayList;
 import java.util.List;
 
 import com.nimbusds.jose.jwk.source.JWKSource;
@@ -10,7 +11,6 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
-import org.springframework.security.authorization.AuthorityAuthorizationManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
@@ -28,6 +28,7 @@ import org.springframework.security.oauth2.server.authorization.settings.Authori
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 
 import dev.writ.request.ExchangeRequestParser;
 import dev.writ.trust.CompactJws;
@@ -41,10 +42,12 @@ import dev.writ.trust.CompactJws;
  * <li>{@code POST /oauth2/introspect}: {@code writ:introspect} (RFC 7662 §2.1 allows a bearer token);</li>
  * <li>{@code POST /oauth2/revoke}: none — the token to revoke is its own proof (RFC 7009);</li>
  * <li>{@code POST /admin/revocations}: {@code writ:revoke};</li>
- * <li>{@code POST /admin/explain}: {@code writ:explain}, and only when {@code writ.admin.explain} is on.</li>
+ * <li>{@code POST /admin/explain}: {@code writ:explain}, and only when {@code writ.admin.explain} is on (off, it is
+ * not found).</li>
  * </ul>
  * A resource server or admin gets such a token by exchange, like any workload: who may introspect, revoke or explain
  * is itself a grant, and no static secret exists. Tokens are validated offline against Writ's own published keys.
+ * Errors are RFC 6750's, as JSON ({@link BearerTokenErrorResponses}).
  */
 @Configuration(proxyBeanMethods = false)
 class ProtectedEndpointsConfiguration {
@@ -68,8 +71,15 @@ class ProtectedEndpointsConfiguration {
 				new JwtTimestampValidator(), new JwtIssuerValidator(issuer),
 				new JwtClaimValidator<List<String>>("aud", (aud) -> aud != null && aud.contains(issuer))));
 		PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
-		http.securityMatcher(new OrRequestMatcher(paths.matcher("/admin/**"), paths.matcher("/oauth2/introspect"),
-				paths.matcher("/oauth2/revoke")))
+		// These endpoints and no others: any other path, and explain while it is off, is the default chain's, which
+		// answers 404 to everyone.
+		List<RequestMatcher> endpoints = new ArrayList<>(List.of(paths.matcher("/oauth2/introspect"),
+				paths.matcher("/oauth2/revoke"), paths.matcher("/admin/revocations")));
+		if (explain) {
+			endpoints.add(paths.matcher("/admin/explain"));
+		}
+		BearerTokenErrorResponses errors = new BearerTokenErrorResponses();
+		http.securityMatcher(new OrRequestMatcher(endpoints))
 			.authorizeHttpRequests((authorize) -> authorize.requestMatchers(paths.matcher("/oauth2/revoke"))
 				.permitAll()
 				.requestMatchers(paths.matcher("/oauth2/introspect"))
@@ -77,12 +87,14 @@ class ProtectedEndpointsConfiguration {
 				.requestMatchers(paths.matcher("/admin/revocations"))
 				.hasAuthority("SCOPE_" + REVOKE_SCOPE)
 				.requestMatchers(paths.matcher("/admin/explain"))
-				.access(explain ? AuthorityAuthorizationManager.hasAuthority("SCOPE_" + EXPLAIN_SCOPE)
-						: (authentication, context) -> new org.springframework.security.authorization.AuthorizationDecision(false))
+				.hasAuthority("SCOPE_" + EXPLAIN_SCOPE)
 				.anyRequest()
 				.denyAll())
 			.oauth2ResourceServer((server) -> server
-				.jwt((jwt) -> jwt.decoder(canonical(decoder)).jwtAuthenticationConverter(scopeOnly())))
+				.jwt((jwt) -> jwt.decoder(canonical(decoder)).jwtAuthenticationConverter(scopeOnly()))
+				.authenticationEntryPoint(errors)
+				.accessDeniedHandler(errors))
+			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(errors).accessDeniedHandler(errors))
 			.csrf((csrf) -> csrf.disable()) // bearer tokens only: no cookie, no session
 			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.requestCache((cache) -> cache.disable());

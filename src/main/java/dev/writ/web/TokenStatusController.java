@@ -49,7 +49,7 @@ class TokenStatusController {
 	@PostMapping(path = "/oauth2/introspect", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
 	ResponseEntity<Map<String, Object>> introspect(@RequestBody MultiValueMap<String, String> form) {
 		if (form.get("token") == null || form.get("token").size() != 1) {
-			return error(HttpStatus.BAD_REQUEST, "invalid_request", "token must be sent once");
+			return OAuth2ErrorResponses.entity(HttpStatus.BAD_REQUEST, "invalid_request", "token must be sent once");
 		}
 		return ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(this.status.introspect(form.getFirst("token")));
 	}
@@ -58,7 +58,7 @@ class TokenStatusController {
 	@PostMapping(path = "/oauth2/revoke", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
 	ResponseEntity<Map<String, Object>> revoke(@RequestBody MultiValueMap<String, String> form) {
 		if (form.get("token") == null || form.get("token").size() != 1) {
-			return error(HttpStatus.BAD_REQUEST, "invalid_request", "token must be sent once");
+			return OAuth2ErrorResponses.entity(HttpStatus.BAD_REQUEST, "invalid_request", "token must be sent once");
 		}
 		if (this.status.revoke(form.getFirst("token"))) {
 			count("token");
@@ -72,7 +72,8 @@ class TokenStatusController {
 		String subject = body.get("subject");
 		String grant = body.get("grant");
 		if ((subject == null) == (grant == null)) {
-			return error(HttpStatus.BAD_REQUEST, "invalid_request", "send exactly one of subject and grant");
+			return OAuth2ErrorResponses.entity(HttpStatus.BAD_REQUEST, "invalid_request",
+					"send exactly one of subject and grant");
 		}
 		Instant until = (subject != null) ? this.status.revokeSubject(subject) : this.status.revokeGrant(grant);
 		count((subject != null) ? "subject" : "grant");
@@ -93,12 +94,6 @@ class TokenStatusController {
 			.header("Retry-After", "1")
 			.cacheControl(CacheControl.noStore())
 			.body(Map.of("error", "temporarily_unavailable", "error_description", "retry later"));
-	}
-
-	private static ResponseEntity<Map<String, Object>> error(HttpStatus status, String code, String description) {
-		return ResponseEntity.status(status)
-			.cacheControl(CacheControl.noStore())
-			.body(Map.of("error", code, "error_description", description));
 	}
 
 }

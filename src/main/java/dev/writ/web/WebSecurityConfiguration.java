@@ -2,6 +2,8 @@ package dev.writ.web;
 
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -11,6 +13,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.util.matcher.AndRequestMatcher;
@@ -26,7 +29,8 @@ import dev.writ.keys.KeyRing;
 
 /**
  * Writ's two filter chains: the authorization server's endpoints (token, JWKS, metadata), and everything else,
- * where only health is open. Both are stateless: no session, no cookie, no CSRF token, no login page.
+ * where only health is open and every other path is answered 404. Both are stateless: no session, no cookie, no CSRF
+ * token, no login page, no logout.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
@@ -49,7 +53,7 @@ class WebSecurityConfiguration {
 				.authenticationProvider(new TokenExchangeAuthenticationProvider(exchange))
 				.errorResponseHandler(errors)));
 		// Only the endpoints Writ serves: Spring's others (authorization, device flow, pushed authorization requests,
-		// its own introspection and revocation) fall to the default chain, which denies them. The token endpoint is
+		// its own introspection and revocation) fall to the default chain, which answers 404. The token endpoint is
 		// matched whatever the method, for the transport filter to answer 405 to all but POST.
 		http.securityMatcher(new OrRequestMatcher(paths.matcher(settings.getTokenEndpoint()),
 				paths.matcher(HttpMethod.GET, settings.getJwkSetEndpoint()),
@@ -72,15 +76,34 @@ class WebSecurityConfiguration {
 		// Metrics name grants and trust sources: only the configured networks may scrape them.
 		RequestMatcher scrapers = new OrRequestMatcher(
 				properties.metrics().allowedNetworks().stream().map((n) -> (RequestMatcher) new IpAddressMatcher(n)).toList());
+		RequestMatcher prometheus = PathPatternRequestMatcher.withDefaults()
+			.matcher(HttpMethod.GET, "/actuator/prometheus");
 		http.securityMatcher(PathPatternRequestMatcher.withDefaults().matcher("/**"))
 			.authorizeHttpRequests((authorize) -> authorize
+				// The container's error dispatch of a request already let through, to ErrorPageController; a request
+				// for the error page itself is no error dispatch and is denied.
+				.dispatcherTypeMatchers(DispatcherType.ERROR)
+				.permitAll()
 				.requestMatchers("/actuator/health", "/actuator/health/**")
 				.permitAll()
-				.requestMatchers(new AndRequestMatcher(
-						PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, "/actuator/prometheus"), scrapers))
+				.requestMatchers(new AndRequestMatcher(prometheus, scrapers))
 				.permitAll()
 				.anyRequest()
 				.denyAll())
+			// Denied, and answered 404: an unexposed actuator endpoint, one of Spring's authorization server endpoints
+			// Writ does not use and a path that never was all read the same. Metrics asked from another network are
+			// the exception: the endpoint is documented, so a 403 tells nothing a 404 would hide.
+			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint((request, response, denied) -> {
+				if (prometheus.matches(request)) {
+					OAuth2ErrorResponses.write(response, HttpServletResponse.SC_FORBIDDEN,
+							OAuth2ErrorCodes.ACCESS_DENIED, "metrics are served to the configured networks only");
+				}
+				else {
+					OAuth2ErrorResponses.write(response, HttpServletResponse.SC_NOT_FOUND,
+							OAuth2ErrorResponses.NOT_FOUND, "no such endpoint");
+				}
+			}))
+			.logout((logout) -> logout.disable())
 			.csrf((csrf) -> csrf.disable())
 			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.requestCache((cache) -> cache.disable());

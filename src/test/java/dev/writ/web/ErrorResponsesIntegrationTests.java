@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -25,16 +26,17 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import dev.writ.request.TokenTypes;
+import dev.writ.testing.TestExchanges;
 import dev.writ.testing.WritTestSite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
- * Error responses over real HTTP on a random port. Whatever goes wrong at the token endpoint — a body Tomcat cannot
- * read, the wrong method, no grant_type — the answer is RFC 6749 §5.2 JSON with its status and
- * {@code Cache-Control: no-store}: never an empty body, a stack trace or Spring's own error page; and every refusal is
- * audited exactly once.
+ * Error responses over real HTTP on a random port. Whatever goes wrong — a body Tomcat cannot read, the wrong method,
+ * malformed JSON, a path that is not Writ's — the answer is RFC 6749 §5.2 JSON with its status and
+ * {@code Cache-Control: no-store}: never an empty body, a stack trace or Spring's own error page. Every refusal at the
+ * token endpoint is audited exactly once.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ExtendWith(OutputCaptureExtension.class)
@@ -46,7 +48,17 @@ class ErrorResponsesIntegrationTests {
 
 	static final String JSON = "application/json";
 
-	static final WritTestSite SITE = WritTestSite.create("grants: []\n");
+	static final WritTestSite SITE = WritTestSite.create("""
+			grants:
+			  - id: admins
+			    subject: spiffe://test.example.org/ns/ops/sa/admin
+			    audience: http://localhost:8080
+			    scopes: [writ:explain, writ:revoke, writ:introspect]
+			  - id: viewers
+			    subject: spiffe://test.example.org/ns/ops/sa/viewer
+			    audience: http://localhost:8080
+			    scopes: [writ:view]
+			""");
 
 	// A token-exchange request in every respect but its subject token, which no row gets as far as verifying.
 	static final String EXCHANGE = "grant_type=" + encode(TokenTypes.GRANT_TYPE) + "&subject_token_type="
@@ -57,6 +69,7 @@ class ErrorResponsesIntegrationTests {
 		registry.add("writ.issuer", () -> ISSUER);
 		registry.add("writ.policies-dir", () -> SITE.policies().toString());
 		registry.add("writ.keys-dir", () -> SITE.keys().toString());
+		registry.add("writ.admin.explain", () -> "true");
 	}
 
 	@LocalServerPort
@@ -115,6 +128,130 @@ class ErrorResponsesIntegrationTests {
 			.doesNotContain("%zz");
 	}
 
+	static Stream<Arguments> unknownPaths() {
+		return Stream.of(arguments("GET", "/nope"), arguments("POST", "/nope"),
+				arguments("GET", "/.well-known/openid-configuration"), arguments("GET", "/actuator"),
+				arguments("GET", "/actuator/env"), arguments("GET", "/actuator/heapdump"),
+				arguments("POST", "/actuator/shutdown"), arguments("GET", "/error"),
+				arguments("GET", "/oauth2/authorize?response_type=code&client_id=x"),
+				arguments("POST", "/oauth2/device_authorization"), arguments("POST", "/oauth2/par"),
+				arguments("POST", "/oauth2/unused/introspect"), arguments("POST", "/logout"), arguments("POST", "/admin/nope"));
+	}
+
+	@ParameterizedTest(name = "{0} {1}")
+	@MethodSource("unknownPaths")
+	void pathWhenNotOneOfWritsThen404NotFoundAndNothingAudited(String method, String path, CapturedOutput output)
+			throws Exception {
+		HttpResponse<String> response = send(method, path, FORM, "client_id=x", null);
+
+		assertOAuth2Error(response, 404, "not_found");
+		assertThat(auditLines(output)).isEmpty();
+	}
+
+	@Test
+	void pathWhenUnexposedActuatorEndpointThenSameAnswerAsAPathThatNeverWas() throws Exception {
+		HttpResponse<String> actuator = send("GET", "/actuator/env", null, null, null);
+
+		// A 404 says nothing about what lies behind it.
+		assertOAuth2Error(actuator, 404, "not_found");
+		assertThat(actuator.body()).isEqualTo(send("GET", "/nope", null, null, null).body());
+	}
+
+	static Stream<Arguments> malformedAdminRequests() {
+		return Stream.of(arguments("/admin/explain", JSON, "{\"subject\": "),
+				arguments("/admin/explain", JSON, "[\"spiffe://test.example.org/a\"]"),
+				arguments("/admin/explain", "text/plain", "spiffe://test.example.org/a"),
+				arguments("/admin/explain", null, "{\"subject\": \"spiffe://test.example.org/a\"}"),
+				arguments("/admin/revocations", JSON, "{bad"),
+				arguments("/admin/revocations", FORM, "subject=spiffe%3A%2F%2Ftest.example.org%2Fa"));
+	}
+
+	@ParameterizedTest(name = "{0} {1} {2}")
+	@MethodSource("malformedAdminRequests")
+	void adminWhenBodyMalformedOrNotJsonThen400InvalidRequest(String path, String contentType, String body)
+			throws Exception {
+		HttpResponse<String> response = send("POST", path, contentType, body, "Bearer " + token("/ns/ops/sa/admin"));
+
+		assertOAuth2Error(response, 400, "invalid_request");
+	}
+
+	@ParameterizedTest(name = "{0} {1} {2}")
+	@MethodSource("malformedAdminRequests")
+	void adminWhenNoBearerThen401InvalidTokenWhateverTheBody(String path, String contentType, String body)
+			throws Exception {
+		HttpResponse<String> response = send("POST", path, contentType, body, null);
+		HttpResponse<String> wellFormed = send("POST", path, JSON, "{\"subject\": \"spiffe://test.example.org/a\"}", null);
+
+		assertOAuth2Error(response, 401, "invalid_token");
+		// RFC 6750 §3.1: a request without a token gets the challenge, no error code in it.
+		assertThat(response.headers().allValues("WWW-Authenticate")).containsExactly("Bearer");
+		// The body is never read before the caller is authenticated: it cannot change the answer.
+		assertThat(response.body()).isEqualTo(wellFormed.body());
+	}
+
+	@Test
+	void adminWhenBearerIsNotAValidTokenThen401InvalidToken() throws Exception {
+		HttpResponse<String> response = send("POST", "/admin/explain", JSON, "{}", "Bearer not-a-token");
+
+		assertOAuth2Error(response, 401, "invalid_token");
+		assertThat(response.headers().allValues("WWW-Authenticate")).containsExactly("Bearer error=\"invalid_token\"");
+	}
+
+	@Test
+	void adminWhenTokenLacksTheScopeThen403InsufficientScope() throws Exception {
+		HttpResponse<String> response = send("POST", "/admin/explain", JSON, "{}", "Bearer " + token("/ns/ops/sa/viewer"));
+
+		assertOAuth2Error(response, 403, "insufficient_scope");
+		assertThat(response.headers().allValues("WWW-Authenticate"))
+			.containsExactly("Bearer error=\"insufficient_scope\"");
+	}
+
+	@Test
+	void adminWhenWrongMethodThen405WithAllowPost() throws Exception {
+		HttpResponse<String> response = send("GET", "/admin/explain", null, null, "Bearer " + token("/ns/ops/sa/admin"));
+
+		assertOAuth2Error(response, 405, "invalid_request");
+		assertThat(response.headers().allValues("Allow")).containsExactly("POST");
+	}
+
+	@Test
+	void adminWhenAcceptNotJsonThenJsonErrorAllTheSame() throws Exception {
+		HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(URI.create(base() + "/admin/explain"))
+			.header("Content-Type", JSON)
+			.header("Accept", "text/html")
+			.header("Authorization", "Bearer " + token("/ns/ops/sa/admin"))
+			.POST(HttpRequest.BodyPublishers.ofString("{\"subject\": \"spiffe://test.example.org/a\"}"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+
+		assertOAuth2Error(response, 406, "invalid_request");
+	}
+
+	static Stream<Arguments> unreadableForms() {
+		return Stream.of(arguments("/oauth2/revoke", FORM, "token=%zz", 400),
+				arguments("/oauth2/revoke", FORM, "token=" + "x".repeat(70_000), 413),
+				arguments("/oauth2/revoke", JSON, "{\"token\": \"x\"}", 400),
+				arguments("/oauth2/introspect", FORM, "token=%zz", 400),
+				arguments("/oauth2/introspect", FORM, "token=" + "x".repeat(70_000), 413),
+				arguments("/oauth2/introspect", JSON, "{\"token\": \"x\"}", 400));
+	}
+
+	@ParameterizedTest(name = "{0} {1} {3}")
+	@MethodSource("unreadableForms")
+	void tokenStatusWhenBodyUnreadableThenJsonInvalidRequest(String path, String contentType, String body, int status)
+			throws Exception {
+		HttpResponse<String> response = send("POST", path, contentType, body, "Bearer " + token("/ns/ops/sa/admin"));
+
+		assertOAuth2Error(response, status, "invalid_request");
+	}
+
+	@Test
+	void revokeWhenWrongMethodThen405WithAllowPost() throws Exception {
+		HttpResponse<String> response = send("GET", "/oauth2/revoke", null, null, null);
+
+		assertOAuth2Error(response, 405, "invalid_request");
+		assertThat(response.headers().allValues("Allow")).containsExactly("POST");
+	}
+
 	private static void assertOAuth2Error(HttpResponse<String> response, int status, String error) throws Exception {
 		String body = response.body();
 		assertThat(response.statusCode()).as(body).isEqualTo(status);
@@ -130,6 +267,12 @@ class ErrorResponsesIntegrationTests {
 		// RFC 6749 §5.2: error_description uses %x20-21 / %x23-5B / %x5D-7E only.
 		assertThat(((String) json.get("error_description")).chars())
 			.allMatch((c) -> c >= 0x20 && c <= 0x7E && c != '"' && c != '\\');
+	}
+
+	private String token(String path) throws Exception {
+		return (String) JSONObjectUtils
+			.parse(TestExchanges.exchange(this.http, base(), SITE.authority().svid(path).sign(), ISSUER).body())
+			.get("access_token");
 	}
 
 	private HttpResponse<String> send(String method, String path, String contentType, String body, String authorization)

@@ -43,7 +43,7 @@ class MetricsAccessIntegrationTests {
 				HttpResponse.BodyHandlers.ofString());
 
 		assertThat(metrics.statusCode()).isIn(401, 403);
-		assertThat(metrics.body()).doesNotContain("writ_");
+		assertThat(metrics.body()).doesNotContain("writ_").contains("\"error\":\"access_denied\"");
 		assertThat(health.statusCode()).isEqualTo(200);
 	}
 
