@@ -56,6 +56,8 @@ public final class TokenExchangeService {
 
 	private final Duration skew;
 
+	private final ExchangeLimits limits;
+
 	/**
 	 * @param policies the policies in force
 	 * @param verifier verifies subject tokens
@@ -75,6 +77,7 @@ public final class TokenExchangeService {
 		this.audit = Objects.requireNonNull(audit, "audit cannot be null");
 		this.clock = Objects.requireNonNull(clock, "clock cannot be null");
 		this.skew = Objects.requireNonNull(skew, "skew cannot be null");
+		this.limits = new ExchangeLimits(store, clock);
 	}
 
 	/**
@@ -105,14 +108,16 @@ public final class TokenExchangeService {
 			event.with("subject", subject.subject()).with("trust_source", subject.trustSource());
 			SourcePolicy guards = policy.sourcePolicy(subject);
 			guards.admit(subject, now, this.skew);
-			rateLimit(subject, guards, event);
 			ExchangeContext context = policy.context(subject, request, now);
 			event.with("attributes", context.attributes().isEmpty() ? null : context.attributes());
 			Decision decision = policy.decide(context);
 			if (decision instanceof Decision.Deny deny) {
+				// Refusals are counted apart from allowed exchanges, on this node: they spend no tenant's budget.
+				this.limits.refused(subject, guards);
 				throw new ExchangeException(deny.errorCode(), deny.description(), deny.detail());
 			}
 			Decision.Allow allow = (Decision.Allow) decision;
+			this.limits.allowed(subject, guards, event);
 			// Minted before a one-time token is marked used: an exchange that fails to mint leaves the token unused.
 			IssuedToken token = this.minter.mint(context, allow);
 			if (guards.oneTime()) {
@@ -161,33 +166,6 @@ public final class TokenExchangeService {
 		return refusal;
 	}
 
-	// Rate limits apply to verified subjects: an unverifiable token costs no store call.
-	private void rateLimit(VerifiedSubject subject, SourcePolicy guards, AuditEvent.Builder event) {
-		try {
-			for (var limit : java.util.List.of(
-					java.util.Map.entry("subject:" + subject.trustSource() + "|" + subject.subject(), guards.subjectLimit()),
-					java.util.Map.entry("source:" + subject.trustSource(), guards.sourceLimit()))) {
-				if (limit.getValue().isEmpty()) {
-					continue;
-				}
-				SourcePolicy.RateLimit rate = limit.getValue().get();
-				Optional<Duration> wait = this.store.acquire(limit.getKey(), rate.limit(), rate.window());
-				if (wait.isPresent()) {
-					throw new ExchangeException(ErrorCode.SLOW_DOWN, "too many requests; retry later",
-							"rate limit " + rate.limit() + " per " + rate.window().toSeconds() + "s of "
-									+ limit.getKey().substring(0, limit.getKey().indexOf(':')) + " reached",
-							Duration.ofSeconds(Math.max(1, (wait.get().toMillis() + 999) / 1000)));
-				}
-			}
-		}
-		catch (StoreUnavailableException ex) {
-			if (!guards.carryOnWithoutStore()) {
-				throw unavailable(ex);
-			}
-			event.with("store", "unavailable; carried on without rate limits");
-		}
-	}
-
 	// RFC 8693 §2.2.2: an unacceptable subject token (here: used before) is an invalid_request.
 	private void firstUse(VerifiedSubject subject, Instant now, AuditEvent.Builder event) {
 		// The token's jti, or the digest of its payload: never of its signature, which can be re-encoded.
@@ -208,7 +186,7 @@ public final class TokenExchangeService {
 		}
 	}
 
-	private static ExchangeException unavailable(StoreUnavailableException ex) {
+	static ExchangeException unavailable(StoreUnavailableException ex) {
 		return new ExchangeException(ErrorCode.TEMPORARILY_UNAVAILABLE, "the server cannot check this request now; retry "
 				+ "later", "store unavailable: " + ex.getMessage(), Duration.ofSeconds(1));
 	}

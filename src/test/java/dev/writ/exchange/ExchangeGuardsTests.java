@@ -58,6 +58,8 @@ class ExchangeGuardsTests {
 
 	private final TestAuthority lenient = TestAuthority.ec("lenient.example.org", this.clock);
 
+	private final TestAuthority ci = TestAuthority.ec("ci.example.org", this.clock);
+
 	private final List<AuditEvent> events = new ArrayList<>();
 
 	@TempDir
@@ -72,6 +74,8 @@ class ExchangeGuardsTests {
 		this.once.writeBundle(this.root.resolve("keys/trust/once.json"));
 		this.reuse.writeBundle(this.root.resolve("keys/trust/reuse.json"));
 		this.lenient.writeBundle(this.root.resolve("keys/trust/lenient.json"));
+		Files.writeString(this.root.resolve("keys/trust/ci.jwks.json"),
+				new com.nimbusds.jose.jwk.JWKSet(this.ci.oidcPublicKey()).toString(true));
 		Path dir = Files.createDirectories(this.root.resolve("policies"));
 		Files.writeString(dir.resolve("p.yaml"), """
 				spiffe:
@@ -87,7 +91,16 @@ class ExchangeGuardsTests {
 				    on_store_failure: carry-on
 				    max_token_lifetime: 1h
 				    multiple_audiences: true
+				oidc:
+				  - name: ci
+				    issuer: https://ci.example.org
+				    jwks: { file: keys/trust/ci.jwks.json }
+				    tenant_claims: [org]
+				    replay: reuse
+				    rate_limit: { subject: "5 per 1m", source: "2 per 1m" }
 				grants:
+				  - { id: org-1, trust: ci, subject_pattern: ".*", audience: a, scopes: [], claims: { org: "1" } }
+				  - { id: org-2, trust: ci, subject_pattern: ".*", audience: a, scopes: [], claims: { org: "2" } }
 				  - { id: once, subject_pattern: "spiffe://once\\\\.example\\\\.org/.*", audience: a, scopes: [] }
 				  - { id: reuse, subject_pattern: "spiffe://reuse\\\\.example\\\\.org/.*", audience: a, scopes: [] }
 				  - { id: lenient, subject_pattern: "spiffe://lenient\\\\.example\\\\.org/.*", audience: a, scopes: [] }
@@ -240,6 +253,57 @@ class ExchangeGuardsTests {
 
 		this.clock.advance(Duration.ofSeconds(60));
 		assertThat(service.exchange(TestExchanges.form(this.reuse.svid("/a").sign())).token()).isNotNull();
+	}
+
+	@Test
+	void exchangeWhenStrangersAreRefusedThenTheSourceBudgetIsUntouched() {
+		TokenExchangeService service = service(new MemoryStore(this.clock, 10_000));
+
+		// Ten subjects of the same source ask for what no grant allows: refused, and none spends the source's 3.
+		for (int i = 0; i < 10; i++) {
+			String stranger = this.reuse.svid("/stranger-" + i).sign();
+			assertThat(refused(() -> service.exchange(TestExchanges.form(stranger, "b"))).errorCode())
+				.isEqualTo(ErrorCode.INVALID_TARGET);
+		}
+
+		assertThat(service.exchange(TestExchanges.form(this.reuse.svid("/a").sign())).token()).isNotNull();
+		assertThat(service.exchange(TestExchanges.form(this.reuse.svid("/b").sign())).token()).isNotNull();
+		assertThat(service.exchange(TestExchanges.form(this.reuse.svid("/c").sign())).token()).isNotNull();
+	}
+
+	@Test
+	void exchangeWhenASubjectKeepsBeingRefusedThenSlowDownForItsRefusalsOnlyWithoutAStoreWrite() {
+		MemoryStore store = new MemoryStore(this.clock, 10_000);
+		TokenExchangeService service = service(store);
+		String svid = this.reuse.svid("/a").sign();
+
+		refused(() -> service.exchange(TestExchanges.form(svid, "b")));
+		refused(() -> service.exchange(TestExchanges.form(svid, "b")));
+		ExchangeException third = refused(() -> service.exchange(TestExchanges.form(svid, "b")));
+
+		assertThat(third.errorCode()).isEqualTo(ErrorCode.SLOW_DOWN);
+		assertThat(third.detail()).contains("refusals of subject");
+		assertThat(store.size()).isZero();
+		// Its allowed budget (2 per minute) is whole.
+		assertThat(service.exchange(TestExchanges.form(svid)).token()).isNotNull();
+		assertThat(service.exchange(TestExchanges.form(svid)).token()).isNotNull();
+	}
+
+	@Test
+	void exchangeWhenOneTenantSpendsItsSourceBudgetThenAnotherTenantKeepsItsOwn() {
+		TokenExchangeService service = service(new MemoryStore(this.clock, 10_000));
+		java.util.function.Function<String, String> token = (org) -> this.ci.token("https://ci.example.org", "repo-" + org)
+			.claim("org", org)
+			.sign();
+
+		service.exchange(TestExchanges.form(token.apply("1")));
+		service.exchange(TestExchanges.form(token.apply("1")));
+		ExchangeException spent = refused(() -> service.exchange(TestExchanges.form(token.apply("1"))));
+
+		assertThat(spent.errorCode()).isEqualTo(ErrorCode.SLOW_DOWN);
+		assertThat(spent.detail()).contains("tenant of source");
+		assertThat(service.exchange(TestExchanges.form(token.apply("2"))).token()).isNotNull();
+		assertThat(service.exchange(TestExchanges.form(token.apply("2"))).token()).isNotNull();
 	}
 
 	@Test

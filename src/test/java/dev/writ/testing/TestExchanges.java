@@ -64,4 +64,11 @@ public final class TestExchanges {
 		return form;
 	}
 
+	/** The same, asking for {@code audience}. */
+	public static Map<String, List<String>> form(String subjectToken, String audience) {
+		Map<String, List<String>> form = form(subjectToken);
+		form.put("audience", List.of(audience));
+		return form;
+	}
+
 }
