@@ -101,6 +101,16 @@ final class PolicyWatcher implements AutoCloseable {
 		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException(ex);
 		}
+		// And every trust file the policies in force were loaded from, wherever it is (not only keys/trust/).
+		for (Path file : this.store.current().trustFiles()) {
+			digest.update(file.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+			try {
+				digest.update(Files.readAllBytes(file));
+			}
+			catch (IOException ex) {
+				digest.update("unreadable".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+			}
+		}
 		for (Path directory : this.watched) {
 			if (!Files.isDirectory(directory)) {
 				continue;

@@ -118,8 +118,12 @@ public final class PolicyLoader {
 			problems.sort(Comparator.comparing((PolicyProblem p) -> p.file().toString()).thenComparingInt(PolicyProblem::line));
 			throw new PolicyException(problems);
 		}
+		// The digest covers the trust material too: a token's policy_digest says which keys were trusted when it was
+		// issued, and a changed bundle is a new version of the policies.
+		trust.files().forEach((file, text) -> digest.update(("trust\0" + file + "\0" + text + "\0")
+			.getBytes(StandardCharsets.UTF_8)));
 		return new PolicySet(TrustSet.of(trust.sources()), trust.policies(), parameters, grants,
-				HexFormat.of().formatHex(digest.digest()));
+				HexFormat.of().formatHex(digest.digest()), trust.files().keySet());
 	}
 
 	private static List<Path> policyFiles(Path directory, List<PolicyProblem> problems) {

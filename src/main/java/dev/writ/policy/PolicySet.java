@@ -29,6 +29,8 @@ import dev.writ.trust.VerifiedSubject;
  */
 public final class PolicySet {
 
+	private final List<java.nio.file.Path> trustFiles;
+
 	private final TrustSet trust;
 
 	private final Map<String, SourcePolicy> sources;
@@ -40,12 +42,21 @@ public final class PolicySet {
 	private final String digest;
 
 	PolicySet(TrustSet trust, Map<String, SourcePolicy> sources, Set<String> parameters, List<Grant> grants,
-			String digest) {
+			String digest, java.util.Collection<java.nio.file.Path> trustFiles) {
+		this.trustFiles = List.copyOf(trustFiles);
 		this.trust = Objects.requireNonNull(trust, "trust cannot be null");
 		this.sources = Map.copyOf(sources);
 		this.parameters = Set.copyOf(parameters);
 		this.grants = List.copyOf(grants);
 		this.digest = Objects.requireNonNull(digest, "digest cannot be null");
+	}
+
+	/**
+	 * The trust files this set was loaded from (SPIFFE bundles, JWKS files), wherever they are: a change to any of
+	 * them is a change to the policies.
+	 */
+	public List<java.nio.file.Path> trustFiles() {
+		return this.trustFiles;
 	}
 
 	/** Whom Writ trusts. */

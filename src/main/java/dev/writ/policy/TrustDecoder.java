@@ -65,6 +65,8 @@ final class TrustDecoder {
 
 	private final Map<String, String> seen = new HashMap<>();
 
+	private final Map<Path, String> files = new java.util.TreeMap<>();
+
 	/**
 	 * @param factory builds the sources
 	 * @param keysDirectory where the demo trust domain's key and bundle are
@@ -459,8 +461,16 @@ final class TrustDecoder {
 		return true;
 	}
 
-	private static String read(Path file) throws IOException {
-		return PolicyLoader.readText(file);
+	// Every trust file read is remembered: the policy digest covers it, and the watcher watches it.
+	private String read(Path file) throws IOException {
+		String text = PolicyLoader.readText(file);
+		this.files.put(file.toAbsolutePath().normalize(), text);
+		return text;
+	}
+
+	/** The trust files read so far (bundles, JWKS files), with what they held when read. */
+	Map<Path, String> files() {
+		return this.files;
 	}
 
 }

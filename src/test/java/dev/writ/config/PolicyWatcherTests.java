@@ -118,4 +118,29 @@ class PolicyWatcherTests {
 		assertThat(reloads("applied")).isEqualTo(1);
 	}
 
+	@Test
+	void pollWhenATrustFileOutsideKeysTrustChangesThenReloadedAndTheDigestSaysSo() throws IOException {
+		start();
+		// A bundle kept beside the policies, not in keys/trust/: it must be watched all the same.
+		Path elsewhere = Files.createDirectories(this.root.resolve("bundles")).resolve("edge.json");
+		TestAuthority edge = TestAuthority.ec("edge.example.org", Clock.systemUTC());
+		edge.writeBundle(elsewhere);
+		Files.writeString(this.root.resolve("policies/trust.yaml"), TRUST + """
+				  - trust_domain: edge.example.org
+				    bundle: { file: bundles/edge.json }
+				""");
+		this.watcher.poll();
+		String withEdgeKey = this.store.current().digest();
+		assertThat(reloads("applied")).isEqualTo(1);
+
+		// The key is removed from that bundle: a key no longer trusted must stop being trusted now.
+		TestAuthority.ec("edge.example.org", Clock.systemUTC()).writeBundle(elsewhere);
+		this.watcher.poll();
+
+		assertThat(reloads("applied")).isEqualTo(2);
+		assertThat(this.store.current().digest()).isNotEqualTo(withEdgeKey);
+		assertThat(this.store.current().trust().source("spiffe://edge.example.org").orElseThrow().keys().keys(edge.kid())
+			.keyIds()).doesNotContain(edge.kid());
+	}
+
 }
