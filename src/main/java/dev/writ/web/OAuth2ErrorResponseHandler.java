@@ -53,6 +53,21 @@ final class OAuth2ErrorResponseHandler implements AuthenticationFailureHandler, 
 		OAuth2ErrorResponses.write(response, code.httpStatus(), error);
 	}
 
+	/**
+	 * The handler of client authentication failures: each is {@code invalid_client} with 401 (RFC 6749 §5.2), a
+	 * malformed {@code Authorization: Basic} header (an empty secret, say) included, which Spring answers
+	 * {@code invalid_request}; with {@code WWW-Authenticate} when the client sent an {@code Authorization} header.
+	 */
+	AuthenticationFailureHandler clientAuthentication() {
+		return (request, response, exception) -> {
+			if (request.getHeader("Authorization") != null) {
+				response.setHeader("WWW-Authenticate", "Basic realm=\"writ\"");
+			}
+			onAuthenticationFailure(request, response, new OAuth2AuthenticationException(
+					new OAuth2Error(OAuth2ErrorCodes.INVALID_CLIENT, "client authentication failed", null)));
+		};
+	}
+
 	@Override
 	public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException exception)
 			throws IOException {

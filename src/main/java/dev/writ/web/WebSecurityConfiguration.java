@@ -48,7 +48,7 @@ class WebSecurityConfiguration {
 				.authenticationConverter(new WorkloadClientAuthenticationConverter(
 						paths.matcher(HttpMethod.POST, settings.getTokenEndpoint())))
 				.authenticationProvider(new WorkloadClientAuthenticationProvider(clients))
-				.errorResponseHandler(errors))
+				.errorResponseHandler(errors.clientAuthentication()))
 			.tokenEndpoint((token) -> token.accessTokenRequestConverter(new TokenExchangeRequestConverter())
 				.authenticationProvider(new TokenExchangeAuthenticationProvider(exchange))
 				.errorResponseHandler(errors)));

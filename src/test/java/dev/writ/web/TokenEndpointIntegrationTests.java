@@ -376,6 +376,20 @@ class TokenEndpointIntegrationTests {
 	}
 
 	@Test
+	void exchangeWhenBasicAuthenticationWithAnEmptySecretThenInvalidClient() throws Exception {
+		String credentials = java.util.Base64.getEncoder().encodeToString("someone:".getBytes(StandardCharsets.UTF_8));
+
+		Response response = send(HttpRequest.newBuilder(URI.create(base() + "/oauth2/token"))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.header("Authorization", "Basic " + credentials)
+			.POST(HttpRequest.BodyPublishers.ofString(encode(form(AUTHORITY.svid(CHECKOUT).sign(), PAYMENTS, null))))
+			.build());
+
+		assertRejected(response, 401, "invalid_client");
+		assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying((v) -> assertThat(v).startsWith("Basic"));
+	}
+
+	@Test
 	void exchangeWhenParameterRepeatedThenInvalidRequest(CapturedOutput output) throws Exception {
 		String svid = AUTHORITY.svid(CHECKOUT).sign();
 		String body = encode(form(svid, PAYMENTS, null)) + "&subject_token_type=urn:ietf:params:oauth:token-type:jwt";
