@@ -68,13 +68,21 @@ public final class ExchangeException extends RuntimeException {
 
 	static String checkDescription(String description) {
 		Objects.requireNonNull(description, "description cannot be null");
+		if (!isPublicDescription(description)) {
+			throw new IllegalArgumentException("description must use the RFC 6749 error_description characters");
+		}
+		return description;
+	}
+
+	/** Whether a text may be an {@code error_description}: RFC 6749 §5.2's characters only. */
+	public static boolean isPublicDescription(String description) {
 		for (int i = 0; i < description.length(); i++) {
 			char c = description.charAt(i);
 			if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') {
-				throw new IllegalArgumentException("description must use the RFC 6749 error_description characters");
+				return false;
 			}
 		}
-		return description;
+		return true;
 	}
 
 }

@@ -23,13 +23,18 @@ import com.nimbusds.jwt.SignedJWT;
  * §3.5), the first two and the signature non-empty;</li>
  * <li>header and payload strict UTF-8, each one JSON object without duplicate member names ({@link StrictJson};
  * RFC 7515 §5.2, RFC 8725 §3.1);</li>
- * <li>no {@code zip} (RFC 8725 §3.6: compression before encryption only, and never in a JWS) and no {@code cty}:
- * nested JWTs are not accepted (RFC 7519 §5.2).</li>
+ * <li>no {@code zip} (RFC 8725 §3.6: compression before encryption only, and never in a JWS), no {@code cty}
+ * (nested JWTs are not accepted, RFC 7519 §5.2), no {@code b64} (RFC 7797: a signature over other bytes than the
+ * token's), and no key or key reference ({@code jwk}, {@code jku}, {@code x5u}, {@code x5c}): Writ never uses a key a
+ * token names, and does not parse one.</li>
  * </ul>
  */
 public final class CompactJws {
 
 	private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
+
+	private static final java.util.List<String> REFUSED_HEADER_MEMBERS = java.util.List.of("jwk", "jku", "x5u", "x5c",
+			"b64", "zip", "cty");
 
 	private CompactJws() {
 	}
@@ -56,24 +61,23 @@ public final class CompactJws {
 		String headerJson = json(segment(header, "header"), "header");
 		json(segment(payload, "payload"), "payload");
 		segment(signature, "signature");
-		SignedJWT jwt;
-		try {
-			jwt = new SignedJWT(new Base64URL(header), new Base64URL(payload), new Base64URL(signature));
+		// Refused by name, before the library reads them: a key or key reference in the header is never used (and
+		// an attacker's JWK is not even parsed), b64 (RFC 7797) would make the signature cover other bytes than the
+		// token's, zip has no place in a JWS (RFC 8725 §3.6), and cty would make it a nested token (RFC 7519 §5.2).
+		java.util.Map<String, Object> members = com.nimbusds.jose.util.JSONObjectUtils.parse(headerJson);
+		for (String refused : REFUSED_HEADER_MEMBERS) {
+			if (members.containsKey(refused)) {
+				throw new ParseException("header has " + refused + ", which Writ does not accept", 0);
+			}
 		}
-		catch (ParseException ex) {
+		try {
+			return new SignedJWT(new Base64URL(header), new Base64URL(payload), new Base64URL(signature));
+		}
+		catch (ParseException | RuntimeException ex) {
+			// The library throws more than ParseException for some headers: each is a refusal, never a fault.
 			throw new ParseException("header is not a JWS header", 0);
 		}
-		// Named at all, whatever their value.
-		java.util.Map<String, Object> members = com.nimbusds.jose.util.JSONObjectUtils.parse(headerJson);
-		if (members.containsKey("zip")) {
-			throw new ParseException("header has zip: compressed payloads are not accepted", 0);
-		}
-		if (members.containsKey("cty")) {
-			throw new ParseException("header has cty: nested tokens are not accepted", 0);
-		}
-		return jwt;
 	}
-
 	/** The bytes of one unpadded, canonical base64url segment. */
 	private static byte[] segment(String segment, String name) throws ParseException {
 		if (segment.isEmpty()) {

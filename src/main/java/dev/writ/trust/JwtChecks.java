@@ -87,7 +87,8 @@ final class JwtChecks {
 				|| header.getX509CertChain() != null) {
 			throw invalid(UNVERIFIABLE, "header carries a key or key reference (jku, jwk, x5u or x5c)");
 		}
-		if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
+		// RFC 7515 §4.1.11: crit, when present, is never empty; Writ understands no extension, so any crit is refused.
+		if (header.getCriticalParams() != null) {
 			throw invalid(UNVERIFIABLE, "header has crit parameters");
 		}
 	}
@@ -177,6 +178,12 @@ final class JwtChecks {
 		}
 		if (payload.containsKey("aud")) {
 			audiences(payload.get("aud"));
+		}
+		// StringOrURI (RFC 7519 §2): the library would read a number 123 as the string "123".
+		for (String name : List.of("iss", "sub", "jti")) {
+			if (payload.containsKey(name) && !(payload.get(name) instanceof String)) {
+				throw invalid("subject_token " + name + " is not a string", name + " is not a string");
+			}
 		}
 	}
 

@@ -42,7 +42,7 @@ final class StrictJson {
 	}
 
 	private void value(int depth) throws ParseException {
-		if (depth > MAX_DEPTH) {
+		if (depth >= MAX_DEPTH) {
 			throw problem("nested deeper than " + MAX_DEPTH);
 		}
 		int c = peek();

@@ -10,6 +10,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.spiffe.spiffeid.SpiffeId;
 
+import dev.writ.error.ExchangeException;
 import dev.writ.request.ExchangeRequestParser;
 import dev.writ.request.TokenTypes;
 
@@ -90,7 +91,10 @@ public final class SubjectTokenVerifier {
 			claims = jwt.getJWTClaimsSet();
 			issuer = claims.getStringClaim("iss");
 		}
-		catch (ParseException ex) {
+		catch (ParseException | RuntimeException ex) {
+			if (ex instanceof ExchangeException refusal) {
+				throw refusal;
+			}
 			throw JwtChecks.invalid("subject_token is not a well-formed signed JWT",
 					"malformed: the claims set is not a JWT claims set");
 		}
@@ -122,7 +126,18 @@ public final class SubjectTokenVerifier {
 		if (TokenTypes.ID_TOKEN.equals(tokenType)) {
 			throw JwtChecks.invalid(JwtChecks.UNVERIFIABLE, "an id_token from no trusted OIDC issuer");
 		}
-		SpiffeId spiffeId = spiffeId(claims);
+		SpiffeId spiffeId;
+		try {
+			spiffeId = spiffeId(claims);
+		}
+		catch (ExchangeException ex) {
+			// With an iss, a precise answer here would tell this untrusted issuer from a trusted one (whose tokens
+			// are answered only after their signature): answered alike, the reason kept for the audit.
+			if (issuer != null) {
+				throw JwtChecks.invalid(JwtChecks.UNVERIFIABLE, ex.detail());
+			}
+			throw ex;
+		}
 		return trust.spiffe(spiffeId.getTrustDomain())
 			.orElseThrow(() -> JwtChecks.invalid(JwtChecks.UNVERIFIABLE,
 					"trust domain " + spiffeId.getTrustDomain().getName() + " is not trusted"));

@@ -41,8 +41,10 @@ final class OAuth2ErrorResponseHandler implements AuthenticationFailureHandler, 
 				: new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST);
 		// Writ's code for Spring's: the client and the audit event read the same one, from ErrorCode's bounded set.
 		ErrorCode code = ErrorCode.fromCode(error.getErrorCode());
-		error = new OAuth2Error(code.code(), (error.getDescription() != null) ? error.getDescription() : describe(code),
-				error.getUri());
+		// Spring's description only where it is one an OAuth client may be sent (RFC 6749 §5.2's characters).
+		String description = error.getDescription();
+		error = new OAuth2Error(code.code(), (description != null && ExchangeException.isPublicDescription(description))
+				? description : describe(code), error.getUri());
 		if (exception instanceof OAuth2Errors.AuditedRefusal refusal) {
 			refusal.retryAfterSeconds()
 				.ifPresent((seconds) -> response.setHeader("Retry-After", Long.toString(seconds)));

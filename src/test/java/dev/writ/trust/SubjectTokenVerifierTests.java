@@ -160,15 +160,28 @@ class SubjectTokenVerifierTests {
 				arguments("typ at+jwt", fn((a) -> a.svid("/a").header((h) -> h.type(new JOSEObjectType("at+jwt"))).sign()),
 						"subject_token could not be verified"),
 				arguments("embedded jwk header", fn((a) -> a.svid("/a")
-					.header((h) -> h.jwk(((ECKey) a.privateKey()).toPublicJWK())).sign()), "subject_token could not be verified"),
+					.header((h) -> h.jwk(((ECKey) a.privateKey()).toPublicJWK())).sign()),
+						"subject_token is not a canonical compact JWS"),
 				arguments("jku header", fn((a) -> a.svid("/a")
 					.header((h) -> h.jwkURL(java.net.URI.create("https://attacker.example/jwks"))).sign()),
-						"subject_token could not be verified"),
+						"subject_token is not a canonical compact JWS"),
+				// Once a NullPointerException inside the JOSE library's JWK parser: a 500 for anyone.
+				arguments("jwk header the JOSE library cannot parse", fn((a) -> a.svid("/a").signEdited((h) -> h.replaceFirst(
+						"\\{", "{\"jwk\":{\"kty\":\"RSA\",\"n\":\"AQAB\",\"e\":\"AQAB\",\"oth\":[{}]},"), (p) -> p)),
+						"subject_token is not a canonical compact JWS"),
+				// RFC 7797: the library would verify the signature over the raw payload instead of its encoding.
+				arguments("b64 false", fn((a) -> a.svid("/a").signEdited((h) -> h.replaceFirst("\\{", "{\"b64\":false,"),
+						(p) -> p)), "subject_token is not a canonical compact JWS"),
+				arguments("crit empty", fn((a) -> a.svid("/a").signEdited((h) -> h.replaceFirst("\\{", "{\"crit\":[],"),
+						(p) -> p)), "subject_token could not be verified"),
+				// A trusted issuer and an untrusted one answer alike until the signature verifies, whatever sub holds.
+				arguments("untrusted issuer with a SPIFFE-shaped sub", fn((a) -> a.svid("/a").claim("iss", "https://other.example")
+					.subject("SPIFFE://prod.example.org/a").signWith(a.impostor().privateKey())), "subject_token could not be verified"),
 				arguments("untrusted trust domain", fn((a) -> OTHER.svid("/a").sign()), "subject_token could not be verified"),
 				arguments("trusted domain's kid but other domain's sub", fn((a) -> a.svid("/a")
 					.subject("spiffe://rsa.example.org/a").sign()), "subject_token could not be verified"),
 				arguments("sub not a string", fn((a) -> a.svid("/a").claim("sub", 42).sign()),
-						"subject_token sub is not a SPIFFE ID"),
+						"subject_token sub is not a string"),
 				arguments("no sub", fn((a) -> a.svid("/a").claim("sub", null).sign()), "subject_token has no sub"),
 				arguments("exp a string", fn((a) -> a.svid("/a").claim("exp", "tomorrow").sign()),
 						"subject_token exp is not a NumericDate"),

@@ -150,6 +150,20 @@ class TokenStatusIntegrationTests {
 	}
 
 	@Test
+	void introspectWhenTheBearerHeaderHoldsAJwkTheLibraryCannotParseThenInvalidToken() throws Exception {
+		// Once a NullPointerException in the JOSE library's JWK parser, and a 500.
+		String header = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+				"{\"alg\":\"ES256\",\"kid\":\"k\",\"jwk\":{\"kty\":\"RSA\",\"n\":\"AQAB\",\"e\":\"AQAB\",\"oth\":[{}]}}"
+					.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+		HttpResponse<String> response = post("/oauth2/introspect", header + ".e30.AAAA", "application/x-www-form-urlencoded",
+				"token=x");
+
+		assertThat(response.statusCode()).isEqualTo(401);
+		assertThat(response.body()).contains("invalid_token").doesNotContain("Exception");
+	}
+
+	@Test
 	void introspectWhenTokensRespelledThenNeitherIsRead() throws Exception {
 		// Its own token: no other test revokes the payments subject.
 		String resourceServer = token("/ns/prod/sa/payments", ISSUER);
