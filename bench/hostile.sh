@@ -60,7 +60,7 @@ while read -r t; do
 done < "$VALID"
 LINES=$(wc -l < "$REQ")
 rss() { awk '/VmRSS/{printf "%.0f", $2/1024}' /proc/$PID/status; }
-before=$(wc -l < "$AUDIT")
+before=$(wc -l < "$AUDIT")   # the start-up probe
 {
   echo "# $(date -u +%FT%TZ) hostile mix: $N requests over $C connections, $LINES distinct requests (half valid)"
   echo "# $($BENCH_JAVA -version 2>&1 | head -1); JVM options: $BENCH_JVM_OPTS"
@@ -68,17 +68,24 @@ before=$(wc -l < "$AUDIT")
 ( while kill -0 "$PID" 2>/dev/null; do echo "RSS t=$(date +%s) rss_mib=$(rss)" >> "$OUT"; sleep 30; done ) &
 SAMPLER=$!
 t0=$(date +%s)
-REQUESTS_FILE=$REQ TARGET=$N timeout 16m wrk -t1 -c"$C" -d15m --timeout 10s --latency -s hostile.lua \
-  "$BENCH_URL/oauth2/token" >> "$OUT" 2>&1 || true
+REQUESTS_FILE=$REQ timeout 16m wrk -t1 -c"$C" -d15m --timeout 10s --latency -s hostile.lua \
+  "$BENCH_URL/oauth2/token" >> "$OUT" 2>&1 &
+WRK=$!
+# wrk runs for a duration; it is stopped (SIGINT: it prints its summary) once Writ has audited N requests.
+while kill -0 "$WRK" 2>/dev/null && [ $(( $(wc -l < "$AUDIT") - before )) -lt "$N" ]; do sleep 1; done
+kill -INT "$WRK" 2>/dev/null || true
+wait "$WRK" || true
 t1=$(date +%s)
-sleep 2   # the audit file is written by the request threads; let the last ones land
+sleep 2   # the answers in flight when wrk stopped land in the audit file too
 kill "$SAMPLER" 2>/dev/null || true
 answered=$(awk '/^COUNTS/{split($2,a,"="); print a[2]}' "$OUT")
 audited=$(( $(wc -l < "$AUDIT") - before ))
+# What Writ's own servlet metrics counted at the token endpoint, less the start-up probe: every request it received.
+received=$(curl -s "$BENCH_URL/actuator/prometheus" | awk '/^http_server_requests_seconds_count\{.*uri="\/oauth2\/token"/{s+=$2} END{printf "%d", s-1}')
 fivexx=$(grep -c '"error":"server_error"' "$AUDIT" || true)
 granted=$(grep -c '"outcome":"granted"' "$AUDIT" || true)
 RSS_FIRST=$(awk '/^RSS/{split($3,a,"="); v[++n]=a[2]} END{print (n>=3)?v[3]:v[n]}' "$OUT")
 RSS_LAST=$(awk '/^RSS/{split($3,a,"="); v=a[2]} END{print v}' "$OUT")
-printf 'RESULT hostile requests=%s seconds=%s audited=%s granted=%s server_errors=%s rss_after_warmup_mib=%s rss_end_mib=%s\n' \
-  "$answered" "$((t1 - t0))" "$audited" "$granted" "$fivexx" "$RSS_FIRST" "$RSS_LAST" | tee -a "$OUT"
+printf 'RESULT hostile answered=%s received=%s audited=%s seconds=%s granted=%s server_errors=%s rss_after_warmup_mib=%s rss_end_mib=%s\n' \
+  "$answered" "$received" "$audited" "$((t1 - t0))" "$granted" "$fivexx" "$RSS_FIRST" "$RSS_LAST" | tee -a "$OUT"
 grep -E '^(COUNTS|PERCENTILES|HTTP 5)' "$OUT" || true

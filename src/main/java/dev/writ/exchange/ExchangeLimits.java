@@ -105,10 +105,12 @@ final class ExchangeLimits {
 			return "";
 		}
 		StringBuilder tuple = new StringBuilder();
-		guards.tenantClaims().stream().sorted().forEach((claim) -> tuple.append(claim)
-			.append('=')
-			.append(String.valueOf(subject.claims().get(claim)))
-			.append('\u0000'));
+		// Typed, so that a missing claim, the string "null", a number and a list never share a budget.
+		guards.tenantClaims().stream().sorted().forEach((claim) -> {
+			Object value = subject.claims().get(claim);
+			tuple.append(claim).append('\u0000').append((value == null) ? "absent" : value.getClass().getSimpleName())
+				.append('\u0000').append(value).append('\u0000');
+		});
 		return "|tenant:" + TokenDigest.of(tuple.toString());
 	}
 

@@ -117,6 +117,10 @@ public final class TokenExchangeService {
 				throw new ExchangeException(deny.errorCode(), deny.description(), deny.detail());
 			}
 			Decision.Allow allow = (Decision.Allow) decision;
+			if (guards.oneTime()) {
+				// A replay is refused before it spends a budget or a signature; firstUse below alone decides.
+				notUsedYet(subject, event);
+			}
 			this.limits.allowed(subject, guards, event);
 			// Minted before a one-time token is marked used: an exchange that fails to mint leaves the token unused.
 			IssuedToken token = this.minter.mint(context, allow);
@@ -167,9 +171,32 @@ public final class TokenExchangeService {
 	}
 
 	// RFC 8693 §2.2.2: an unacceptable subject token (here: used before) is an invalid_request.
+	private void notUsedYet(VerifiedSubject subject, AuditEvent.Builder event) {
+		boolean used;
+		try {
+			used = this.store.used(replayKey(subject));
+		}
+		catch (StoreUnavailableException ex) {
+			throw unavailable(ex);
+		}
+		if (used) {
+			throw replay(subject, event);
+		}
+	}
+
+	// The token's jti, or the digest of its payload: never of its signature, which can be re-encoded.
+	private static String replayKey(VerifiedSubject subject) {
+		return subject.trustSource() + "|" + subject.tokenId();
+	}
+
+	private static ExchangeException replay(VerifiedSubject subject, AuditEvent.Builder event) {
+		event.with("replay", Boolean.TRUE);
+		return new ExchangeException(ErrorCode.INVALID_REQUEST, "subject_token has already been used",
+				"replay of a one-time subject token of " + subject.trustSource());
+	}
+
 	private void firstUse(VerifiedSubject subject, Instant now, AuditEvent.Builder event) {
-		// The token's jti, or the digest of its payload: never of its signature, which can be re-encoded.
-		String key = subject.trustSource() + "|" + subject.tokenId();
+		String key = replayKey(subject);
 		// Remembered while the token could still verify: until its expiry plus the clock skew.
 		Duration ttl = Duration.between(now, subject.expiresAt().plus(this.skew));
 		boolean first;
@@ -180,9 +207,7 @@ public final class TokenExchangeService {
 			throw unavailable(ex);
 		}
 		if (!first) {
-			event.with("replay", Boolean.TRUE);
-			throw new ExchangeException(ErrorCode.INVALID_REQUEST, "subject_token has already been used",
-					"replay of a one-time subject token of " + subject.trustSource());
+			throw replay(subject, event);
 		}
 	}
 

@@ -33,13 +33,18 @@ final class GrantCompiler {
 	 * Claims a grant may not set: those Writ sets itself (RFC 7519 §4.1, RFC 9068 §2.2, RFC 8693 §4), and every claim
 	 * that some consumer reads as authority or status: {@code scp} and {@code scopes} (Spring Security's default
 	 * authority converter reads {@code scp}), {@code roles}, {@code groups}, {@code entitlements}
-	 * (RFC 9068 §2.2.3.1, SCIM), {@code authorities}, {@code permissions}, and RFC 7662 §2.2's {@code active},
-	 * {@code token_type} and {@code username}. A grant's authority is its scopes, nothing else.
+	 * (RFC 9068 §2.2.3.1, SCIM), {@code role} (PostgREST, Vault), {@code authorities}, {@code permissions}, Keycloak's
+	 * {@code realm_access} and {@code resource_access}, Entra's {@code wids}, {@code oid} and {@code tid}, the user
+	 * identity claims a consumer could take for a person's ({@code email}, {@code upn}, {@code preferred_username}),
+	 * and RFC 7662 §2.2's {@code active}, {@code token_type} and {@code username}. A grant's authority is its
+	 * scopes, nothing else. A list can never be complete: docs/policies.md says so.
 	 */
 	static final Set<String> RESERVED_CLAIMS = Set.of("iss", "sub", "aud", "exp", "iat", "nbf", "jti", "client_id",
 			"scope", "grant", "policy_digest", "cnf", "act", "may_act", "azp", "auth_time", "acr", "amr", "typ", "scp",
 			"scopes", "roles", "groups", "entitlements", "authorities", "permissions", "active", "token_type",
-			"username", "sid", "nonce", "at_hash", "c_hash", "events", "token_use", "status");
+			"username", "sid", "nonce", "at_hash", "c_hash", "events", "token_use", "status", "role", "wids",
+			"realm_access", "resource_access", "email", "email_verified", "preferred_username", "upn", "oid", "tid",
+			"admin", "is_admin");
 
 	private static final Pattern CLAIM_NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
 

@@ -68,6 +68,12 @@ public final class MemoryStore implements Store {
 	}
 
 	@Override
+	public boolean used(String key) {
+		Entry known = this.entries.get("replay:" + key);
+		return known != null && known.expiresAt() > now();
+	}
+
+	@Override
 	public void revoke(String key, long value, Duration ttl) {
 		long now = now();
 		Entry known = this.entries.get("revoked:" + key);

@@ -79,6 +79,11 @@ public final class RedisStore implements Store {
 	}
 
 	@Override
+	public boolean used(String key) {
+		return Boolean.TRUE.equals(call(() -> this.redis.hasKey(PREFIX + "replay:" + key)));
+	}
+
+	@Override
 	public void revoke(String key, long value, Duration ttl) {
 		call(() -> this.redis.execute(REVOKE, List.of(PREFIX + "revoked:" + key), Long.toString(value),
 				Long.toString(Expiry.millis(ttl))));

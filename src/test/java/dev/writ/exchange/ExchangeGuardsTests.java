@@ -82,6 +82,7 @@ class ExchangeGuardsTests {
 				  - trust_domain: once.example.org
 				    bundle: { file: keys/trust/once.json }
 				    replay: one-time
+				    rate_limit: { subject: "3 per 1m" }
 				  - trust_domain: reuse.example.org
 				    bundle: { file: keys/trust/reuse.json }
 				    rate_limit: { subject: "2 per 1m", source: "3 per 1m" }
@@ -139,6 +140,24 @@ class ExchangeGuardsTests {
 		assertThat(replay.errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST);
 		assertThat(replay.description()).isEqualTo("subject_token has already been used");
 		assertThat(this.events.get(1).fields()).containsEntry("replay", Boolean.TRUE).doesNotContainKey("issued_token_jti");
+	}
+
+	@Test
+	void exchangeWhenAUsedOneTimeTokenIsReplayedThenNoBudgetIsSpentOnIt() {
+		TokenExchangeService service = service(new MemoryStore(this.clock, 10_000));
+		String used = this.once.svid("/replayed").claim("jti", "r-1").sign();
+		service.exchange(TestExchanges.form(used));
+
+		for (int i = 0; i < 5; i++) {
+			assertThat(refused(() -> service.exchange(TestExchanges.form(used))).description())
+				.isEqualTo("subject_token has already been used");
+		}
+
+		// The subject's budget (3 per minute) holds its one exchange only: two more fresh tokens pass.
+		assertThat(service.exchange(TestExchanges.form(this.once.svid("/replayed").claim("jti", "r-2").sign())).token())
+			.isNotNull();
+		assertThat(service.exchange(TestExchanges.form(this.once.svid("/replayed").claim("jti", "r-3").sign())).token())
+			.isNotNull();
 	}
 
 	@Test

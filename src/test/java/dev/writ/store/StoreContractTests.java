@@ -54,6 +54,15 @@ abstract class StoreContractTests {
 	}
 
 	@Test
+	void usedWhenRecordedThenTrueWithoutRecordingAnything() {
+		assertThat(this.store.used(key("looked-at"))).isFalse();
+		assertThat(this.store.firstUse(key("looked-at"), Duration.ofMinutes(5))).isTrue();
+		assertThat(this.store.used(key("looked-at"))).isTrue();
+		assertThat(this.store.used(key("never"))).isFalse();
+		assertThat(this.store.firstUse(key("never"), Duration.ofMinutes(5))).isTrue();
+	}
+
+	@Test
 	void firstUseWhenTtlPassedThenTrueAgain() {
 		assertThat(this.store.firstUse(key("jti"), Duration.ofMillis(200))).isTrue();
 
