@@ -14,6 +14,11 @@ import org.springframework.core.annotation.Order;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
@@ -31,6 +36,8 @@ import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
 import dev.writ.request.ExchangeRequestParser;
+import dev.writ.store.StoreUnavailableException;
+import dev.writ.token.TokenStatus;
 import dev.writ.trust.CompactJws;
 
 /**
@@ -61,7 +68,8 @@ class ProtectedEndpointsConfiguration {
 	@Bean
 	@Order(0)
 	SecurityFilterChain protectedEndpointsChain(HttpSecurity http, JWKSource<SecurityContext> keys,
-			AuthorizationServerSettings settings, @Value("${writ.admin.explain:false}") boolean explain) throws Exception {
+			AuthorizationServerSettings settings, TokenStatus status, @Value("${writ.admin.explain:false}") boolean explain)
+			throws Exception {
 		NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSource(keys)
 			.jwsAlgorithms((algorithms) -> algorithms.addAll(
 					List.of(SignatureAlgorithm.ES256, SignatureAlgorithm.ES384, SignatureAlgorithm.RS256)))
@@ -69,7 +77,8 @@ class ProtectedEndpointsConfiguration {
 		String issuer = settings.getIssuer();
 		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(new JwtTypeValidator("at+jwt"),
 				new JwtTimestampValidator(), new JwtIssuerValidator(issuer),
-				new JwtClaimValidator<List<String>>("aud", (aud) -> aud != null && aud.contains(issuer))));
+				new JwtClaimValidator<List<String>>("aud", (aud) -> aud != null && aud.contains(issuer)),
+				notRevoked(status)));
 		PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
 		// These endpoints and no others: any other path, and explain while it is off, is the default chain's, which
 		// answers 404 to everyone.
@@ -111,6 +120,23 @@ class ProtectedEndpointsConfiguration {
 				throw new BadJwtException("the bearer token is not a canonical compact JWS");
 			}
 			return decoder.decode(token);
+		};
+	}
+
+	// A revoked token opens no endpoint: introspection answers for the caller's own token as for any other. Fails
+	// closed while the store cannot answer.
+	private static OAuth2TokenValidator<Jwt> notRevoked(TokenStatus status) {
+		return (jwt) -> {
+			boolean active;
+			try {
+				active = Boolean.TRUE.equals(status.introspect(jwt.getTokenValue()).get("active"));
+			}
+			catch (StoreUnavailableException ex) {
+				active = false;
+			}
+			return active ? OAuth2TokenValidatorResult.success() : OAuth2TokenValidatorResult.failure(
+					new OAuth2Error(OAuth2ErrorCodes.INVALID_TOKEN, "the token is revoked, or its status cannot be checked now",
+							null));
 		};
 	}
 

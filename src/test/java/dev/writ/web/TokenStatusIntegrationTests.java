@@ -164,6 +164,20 @@ class TokenStatusIntegrationTests {
 	}
 
 	@Test
+	void adminEndpointsWhenTheCallersOwnTokenIsRevokedThenRefused() throws Exception {
+		String resourceServer = token("/ns/prod/sa/payments", ISSUER);
+		String access = token("/ns/prod/sa/checkout", "https://payments.example.org");
+		assertThat(post("/oauth2/introspect", resourceServer, "application/x-www-form-urlencoded", "token=" + access)
+			.statusCode()).isEqualTo(200);
+
+		// RFC 7009: the holder revokes its own token, say because it leaked.
+		post("/oauth2/revoke", null, "application/x-www-form-urlencoded", "token=" + resourceServer);
+
+		assertThat(post("/oauth2/introspect", resourceServer, "application/x-www-form-urlencoded", "token=" + access)
+			.statusCode()).isEqualTo(401);
+	}
+
+	@Test
 	void introspectWhenTokensRespelledThenNeitherIsRead() throws Exception {
 		// Its own token: no other test revokes the payments subject.
 		String resourceServer = token("/ns/prod/sa/payments", ISSUER);
