@@ -11,7 +11,12 @@ STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT=$OUT_DIR/hostile-$STAMP.txt
 AUDIT=$WORK/hostile-audit.jsonl
 rm -f "$AUDIT"
-BENCH_WRIT_ARGS="--writ.audit.file=$AUDIT ${BENCH_WRIT_ARGS:-}" ./writ-start.sh >/dev/null
+# Tomcat's access log counts, apart from the audit, every request Writ received.
+ACCESS_DIR=$WORK/hostile-access; rm -rf "$ACCESS_DIR"
+BENCH_WRIT_ARGS="--writ.audit.file=$AUDIT --server.tomcat.accesslog.enabled=true \
+--server.tomcat.accesslog.directory=$ACCESS_DIR --server.tomcat.accesslog.prefix=access --server.tomcat.accesslog.suffix=.log \
+--server.tomcat.accesslog.rotate=false --server.tomcat.accesslog.buffered=false --server.tomcat.accesslog.pattern=%m_%s \
+${BENCH_WRIT_ARGS:-}" ./writ-start.sh >/dev/null
 PID=$(cat "$WORK/writ.pid")
 trap './writ-stop.sh >/dev/null 2>&1 || true' EXIT
 # Tokens for the valid part: signed by the bench site's demo key, for 30 minutes (the run is bounded by 15).
@@ -29,7 +34,7 @@ n=0
 while read -r t; do
   n=$((n + 1))
   line() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >> "$REQ"; }
-  # Half valid: granted.
+  # 5 in 12 valid: granted.
   line POST $FORM /oauth2/token "$GT&$ST&$AUD&subject_token=$t"
   line POST $FORM /oauth2/token "$GT&$ST&$AUD&subject_token=$t"
   line POST $FORM /oauth2/token "$GT&$ST&$AUD&subject_token=$t"
@@ -61,8 +66,9 @@ done < "$VALID"
 LINES=$(wc -l < "$REQ")
 rss() { awk '/VmRSS/{printf "%.0f", $2/1024}' /proc/$PID/status; }
 before=$(wc -l < "$AUDIT")   # the start-up probe
+before_access=$(cat "$ACCESS_DIR"/access*.log | wc -l)
 {
-  echo "# $(date -u +%FT%TZ) hostile mix: $N requests over $C connections, $LINES distinct requests (half valid)"
+  echo "# $(date -u +%FT%TZ) hostile mix: $N requests over $C connections, $LINES distinct requests (5 in 12 valid and granted)"
   echo "# $($BENCH_JAVA -version 2>&1 | head -1); JVM options: $BENCH_JVM_OPTS"
 } > "$OUT"
 ( while kill -0 "$PID" 2>/dev/null; do echo "RSS t=$(date +%s) rss_mib=$(rss)" >> "$OUT"; sleep 30; done ) &
@@ -72,7 +78,7 @@ REQUESTS_FILE=$REQ timeout 16m wrk -t1 -c"$C" -d15m --timeout 10s --latency -s h
   "$BENCH_URL/oauth2/token" >> "$OUT" 2>&1 &
 WRK=$!
 # wrk runs for a duration; it is stopped (SIGINT: it prints its summary) once Writ has audited N requests.
-while kill -0 "$WRK" 2>/dev/null && [ $(( $(wc -l < "$AUDIT") - before )) -lt "$N" ]; do sleep 1; done
+while kill -0 "$WRK" 2>/dev/null && [ $(( $(wc -l < "$AUDIT") - before )) -lt "$N" ]; do sleep 2; done
 kill -INT "$WRK" 2>/dev/null || true
 wait "$WRK" || true
 t1=$(date +%s)
@@ -80,12 +86,13 @@ sleep 2   # the answers in flight when wrk stopped land in the audit file too
 kill "$SAMPLER" 2>/dev/null || true
 answered=$(awk '/^COUNTS/{split($2,a,"="); print a[2]}' "$OUT")
 audited=$(( $(wc -l < "$AUDIT") - before ))
-# What Writ's own servlet metrics counted at the token endpoint, less the start-up probe: every request it received.
-received=$(curl -s "$BENCH_URL/actuator/prometheus" | awk '/^http_server_requests_seconds_count\{.*uri="\/oauth2\/token"/{s+=$2} END{printf "%d", s-1}')
+received=$(( $(cat "$ACCESS_DIR"/access*.log | wc -l) - before_access ))
+fivexx_access=$(cat "$ACCESS_DIR"/access*.log | grep -c '_5[0-9][0-9]$' || true)
 fivexx=$(grep -c '"error":"server_error"' "$AUDIT" || true)
 granted=$(grep -c '"outcome":"granted"' "$AUDIT" || true)
 RSS_FIRST=$(awk '/^RSS/{split($3,a,"="); v[++n]=a[2]} END{print (n>=3)?v[3]:v[n]}' "$OUT")
 RSS_LAST=$(awk '/^RSS/{split($3,a,"="); v=a[2]} END{print v}' "$OUT")
-printf 'RESULT hostile answered=%s received=%s audited=%s seconds=%s granted=%s server_errors=%s rss_after_warmup_mib=%s rss_end_mib=%s\n' \
-  "$answered" "$received" "$audited" "$((t1 - t0))" "$granted" "$fivexx" "$RSS_FIRST" "$RSS_LAST" | tee -a "$OUT"
+printf 'RESULT hostile answered=%s received=%s audited=%s seconds=%s granted=%s server_error_events=%s http_5xx=%s rss_after_warmup_mib=%s rss_end_mib=%s\n' \
+  "$answered" "$received" "$audited" "$((t1 - t0))" "$granted" "$fivexx" "$fivexx_access" "$RSS_FIRST" "$RSS_LAST" | tee -a "$OUT"
+cat "$ACCESS_DIR"/access*.log | sort | uniq -c | sort -rn | awk '{printf "STATUS %s %s\n", $2, $1}' | tee -a "$OUT"
 grep -E '^(COUNTS|PERCENTILES|HTTP 5)' "$OUT" || true
