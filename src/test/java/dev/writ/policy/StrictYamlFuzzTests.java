@@ -10,6 +10,7 @@ import java.util.Set;
 
 import com.code_intelligence.jazzer.junit.DictionaryFile;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -17,12 +18,13 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Fuzzes {@link StrictYaml}, the decoder every policy file goes through. The oracle: reading never throws, every
- * refusal is a problem recorded at a line of the file, a file that does not parse records exactly one, and a file
+ * refusal is a problem recorded at a line of the file, a file that does not parse records at most one (an empty file records none), and a file
  * that parses, serialised again, composes to the same node tree.
  */
 final class StrictYamlFuzzTests {
@@ -45,7 +47,11 @@ final class StrictYamlFuzzTests {
 		walk(yaml, root);
 		assertAtLines(problems, text);
 		Node again = new StrictYaml(FILE, new ArrayList<>()).parse(serialised(root));
-		assertThat(again).as("the file serialised again parses").isNotNull();
+		if (again == null) {
+			// SnakeYAML writes an empty document ("---" alone) as nothing at all; nothing else may vanish.
+			assertThat(shape(root)).isEqualTo(List.of(Tag.NULL.getValue(), ""));
+			return;
+		}
 		assertThat(shape(again)).isEqualTo(shape(root));
 	}
 
@@ -78,10 +84,25 @@ final class StrictYamlFuzzTests {
 		});
 	}
 
+	// Every scalar double-quoted: SnakeYAML's emitter refolds a long folded scalar ('>') into another value, and the
+	// round trip is about the tree Writ reads, not about the emitter's styles.
 	private static String serialised(Node root) {
 		StringWriter out = new StringWriter();
-		new Yaml(new LoaderOptions()).serialize(root, out);
+		new Yaml(new LoaderOptions()).serialize(quoted(root), out);
 		return out.toString();
+	}
+
+	private static Node quoted(Node node) {
+		return switch (node) {
+			case ScalarNode scalar -> new ScalarNode(scalar.getTag(), scalar.getValue(), null, null,
+					DumperOptions.ScalarStyle.DOUBLE_QUOTED);
+			case SequenceNode sequence -> new SequenceNode(sequence.getTag(),
+					sequence.getValue().stream().map(StrictYamlFuzzTests::quoted).toList(), DumperOptions.FlowStyle.BLOCK);
+			case MappingNode mapping -> new MappingNode(mapping.getTag(), mapping.getValue().stream()
+				.map((tuple) -> new NodeTuple(quoted(tuple.getKeyNode()), quoted(tuple.getValueNode())))
+				.toList(), DumperOptions.FlowStyle.BLOCK);
+			default -> throw new AssertionError("a node of another kind: " + node.getNodeId());
+		};
 	}
 
 	// What the decoders read of a node: its kind, tag and value, recursively.
