@@ -52,6 +52,11 @@ final class StrictYaml {
 		catch (YAMLException ex) {
 			problem(0, "not valid YAML: " + ex.getMessage());
 		}
+		catch (RuntimeException ex) {
+			// snakeyaml throws plain runtime exceptions for a few malformed inputs (a "\x" escape cut short, a tag
+			// with a broken %-escape): the file is refused like any other that is not YAML.
+			problem(0, "not valid YAML: " + ex.getClass().getSimpleName());
+		}
 		return null;
 	}
 

@@ -33,7 +33,8 @@ final class RemoteLoaders {
 		try {
 			set = JWKSet.parse(json);
 		}
-		catch (ParseException ex) {
+		catch (ParseException | RuntimeException ex) {
+			// The JOSE library answers a JSON null with a NullPointerException: not a JWK set all the same.
 			throw new TrustConfigurationException(List.of(where + " is not a JWK set"));
 		}
 		KeySet keys = KeySet.of(set, (key) -> key.getKeyUse() == null || KeyUse.SIGNATURE.equals(key.getKeyUse()), false);
@@ -63,7 +64,10 @@ final class RemoteLoaders {
 			try {
 				document = JSONObjectUtils.parse(http.get(configuration, MAX_DISCOVERY_BYTES));
 			}
-			catch (ParseException ex) {
+			catch (ParseException | RuntimeException ex) {
+				throw new IOException(configuration + ": not a JSON object");
+			}
+			if (document == null) {
 				throw new IOException(configuration + ": not a JSON object");
 			}
 			if (!issuer.equals(document.get("issuer"))) {

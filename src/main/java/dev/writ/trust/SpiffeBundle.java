@@ -62,8 +62,10 @@ public final class SpiffeBundle {
 		try {
 			set = JWKSet.parse(json);
 		}
-		catch (ParseException ex) {
-			throw new TrustConfigurationException(List.of("not a JWK set: " + ex.getMessage()));
+		catch (ParseException | RuntimeException ex) {
+			// The JOSE library answers a JSON null with a NullPointerException: a bad bundle all the same.
+			throw new TrustConfigurationException(List.of("not a JWK set"
+					+ ((ex instanceof ParseException) ? ": " + ex.getMessage() : "")));
 		}
 		KeySet jwt = KeySet.of(set, (key) -> JWT_SVID.equals(key.getKeyUse()), true);
 		List<X509Certificate> x509 = new ArrayList<>();
