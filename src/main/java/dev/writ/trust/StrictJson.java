@@ -65,15 +65,8 @@ final class StrictJson {
 	}
 
 	private void object(int depth) throws ParseException {
-		this.at++; // {
 		Set<String> names = new HashSet<>();
-		whitespace();
-		if (peek() == '}') {
-			this.at++;
-			return;
-		}
-		while (true) {
-			whitespace();
+		elements('}', () -> {
 			if (peek() != '"') {
 				throw problem("a member name must be a string");
 			}
@@ -84,34 +77,38 @@ final class StrictJson {
 			expect(':');
 			whitespace();
 			value(depth);
-			whitespace();
-			if (peek() == ',') {
-				this.at++;
-				continue;
-			}
-			expect('}');
-			return;
-		}
+		});
 	}
 
 	private void array(int depth) throws ParseException {
-		this.at++; // [
+		elements(']', () -> value(depth));
+	}
+
+	// The comma-separated elements of an object or array whose opening character is at hand, up to its closing one.
+	private void elements(char close, Element element) throws ParseException {
+		this.at++; // { or [
 		whitespace();
-		if (peek() == ']') {
+		if (peek() == close) {
 			this.at++;
 			return;
 		}
 		while (true) {
 			whitespace();
-			value(depth);
+			element.read();
 			whitespace();
-			if (peek() == ',') {
-				this.at++;
-				continue;
+			if (peek() != ',') {
+				expect(close);
+				return;
 			}
-			expect(']');
-			return;
+			this.at++;
 		}
+	}
+
+	@FunctionalInterface
+	private interface Element {
+
+		void read() throws ParseException;
+
 	}
 
 	// Returns the decoded string, for duplicate detection.
