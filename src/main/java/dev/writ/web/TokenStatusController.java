@@ -3,6 +3,7 @@ package dev.writ.web;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -47,23 +48,42 @@ class TokenStatusController {
 
 	/** RFC 7662 §2.1: {@code token} (required), {@code token_type_hint} (ignored: Writ has one kind of token). */
 	@PostMapping(path = "/oauth2/introspect", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
-	ResponseEntity<Map<String, Object>> introspect(@RequestBody MultiValueMap<String, String> form) {
-		if (form.get("token") == null || form.get("token").size() != 1) {
-			return OAuth2ErrorResponses.entity(HttpStatus.BAD_REQUEST, "invalid_request", "token must be sent once");
+	ResponseEntity<Map<String, Object>> introspect(@RequestBody MultiValueMap<String, String> form,
+			jakarta.servlet.http.HttpServletRequest request) {
+		Optional<ResponseEntity<Map<String, Object>>> refused = refusedForm(form, request);
+		if (refused.isPresent()) {
+			return refused.get();
 		}
 		return ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(this.status.introspect(form.getFirst("token")));
 	}
 
 	/** RFC 7009 §2.1: {@code token}; §2.2: 200 whether or not it was a token to revoke. */
 	@PostMapping(path = "/oauth2/revoke", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
-	ResponseEntity<Map<String, Object>> revoke(@RequestBody MultiValueMap<String, String> form) {
-		if (form.get("token") == null || form.get("token").size() != 1) {
-			return OAuth2ErrorResponses.entity(HttpStatus.BAD_REQUEST, "invalid_request", "token must be sent once");
+	ResponseEntity<Map<String, Object>> revoke(@RequestBody MultiValueMap<String, String> form,
+			jakarta.servlet.http.HttpServletRequest request) {
+		Optional<ResponseEntity<Map<String, Object>>> refused = refusedForm(form, request);
+		if (refused.isPresent()) {
+			return refused.get();
 		}
 		if (this.status.revoke(form.getFirst("token"))) {
 			count("token");
 		}
 		return ResponseEntity.ok().cacheControl(CacheControl.noStore()).build();
+	}
+
+	// RFC 7662 §2.1, RFC 7009 §2.1: the token in the form body, once. Spring's form reader merges the query string
+	// into the form, where a token would reach access logs: any query string is refused.
+	private static Optional<ResponseEntity<Map<String, Object>>> refusedForm(MultiValueMap<String, String> form,
+			jakarta.servlet.http.HttpServletRequest request) {
+		if (request.getQueryString() != null) {
+			return Optional.of(OAuth2ErrorResponses.entity(HttpStatus.BAD_REQUEST, "invalid_request",
+					"parameters must be sent in the request body, not the query string"));
+		}
+		if (form.get("token") == null || form.get("token").size() != 1) {
+			return Optional.of(
+					OAuth2ErrorResponses.entity(HttpStatus.BAD_REQUEST, "invalid_request", "token must be sent once"));
+		}
+		return Optional.empty();
 	}
 
 	/** {@code {"subject": "..."}} or {@code {"grant": "..."}}: revokes every token issued to it until now. */

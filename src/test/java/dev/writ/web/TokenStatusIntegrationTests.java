@@ -178,6 +178,23 @@ class TokenStatusIntegrationTests {
 	}
 
 	@Test
+	void introspectAndRevokeWhenTheTokenIsInTheQueryStringThenInvalidRequest() throws Exception {
+		String resourceServer = token("/ns/prod/sa/payments", ISSUER);
+		// Its own token as the one asked about: no other test revokes the payments subject.
+		String access = resourceServer;
+
+		HttpResponse<String> introspected = post("/oauth2/introspect?token=" + access, resourceServer,
+				"application/x-www-form-urlencoded", "token_type_hint=access_token");
+		HttpResponse<String> revoked = post("/oauth2/revoke?token=" + access, null, "application/x-www-form-urlencoded",
+				"token_type_hint=access_token");
+
+		assertThat(introspected.statusCode()).isEqualTo(400);
+		assertThat(introspected.body()).contains("invalid_request").doesNotContain("active");
+		assertThat(revoked.statusCode()).isEqualTo(400);
+		assertThat(introspect(resourceServer, access)).containsEntry("active", true);
+	}
+
+	@Test
 	void introspectWhenTokensRespelledThenNeitherIsRead() throws Exception {
 		// Its own token: no other test revokes the payments subject.
 		String resourceServer = token("/ns/prod/sa/payments", ISSUER);
