@@ -84,9 +84,13 @@ public final class WritCli {
 		this.environment = Map.copyOf(environment);
 	}
 
-	/** Whether the arguments name a command rather than asking to serve. */
+	/**
+	 * Whether the arguments name a command rather than asking to serve. Writ serves with no argument, or with
+	 * options only ({@code --server.port=8443}); any other first argument is a command, and one Writ does not know
+	 * is a usage error — a mistyped command never starts a server.
+	 */
 	public static boolean isCommand(String[] args) {
-		return args.length > 0 && COMMANDS.contains(args[0]);
+		return args.length > 0 && (!args[0].startsWith("--") || COMMANDS.contains(args[0]));
 	}
 
 	/** Runs a command and returns its exit code: 0 success, 1 a problem found, 2 a usage error. */
@@ -94,9 +98,13 @@ public final class WritCli {
 		try {
 			Arguments arguments = new Arguments(args, this.environment);
 			String command = arguments.next("a command");
-			if ("help".equals(command) || "--help".equals(command)) {
+			if ("help".equals(command) || "--help".equals(command) || "-h".equals(command)) {
 				usage(this.out);
 				return 0;
+			}
+			if (!COMMANDS.contains(command)) {
+				throw new UsageException("unknown command '" + command + "': the commands are policy check|test|explain, "
+						+ "keys generate|rotate|list and dev svid|svids; with no command (or options only) Writ serves");
 			}
 			String sub = arguments.next("a sub-command");
 			return switch (command + " " + sub) {

@@ -131,6 +131,23 @@ class WritCliTests {
 	}
 
 	@Test
+	void isCommandWhenAMistypedCommandThenACommandNotTheServer() {
+		assertThat(WritCli.isCommand(new String[] { "polcy", "check" })).isTrue();
+		assertThat(WritCli.isCommand(new String[] { "serve" })).isTrue();
+		assertThat(WritCli.isCommand(new String[] {})).isFalse();
+		assertThat(WritCli.isCommand(new String[] { "--server.port=18081", "--writ.issuer=https://w.example" })).isFalse();
+		assertThat(WritCli.isCommand(new String[] { "--help" })).isTrue();
+	}
+
+	@Test
+	void runWhenUnknownCommandThenUsageErrorListingTheCommands() {
+		assertThat(run("polcy", "check")).isEqualTo(2);
+		assertThat(this.err.toString(StandardCharsets.UTF_8)).contains("unknown command 'polcy'")
+			.contains("policy check|test|explain")
+			.contains("Writ serves");
+	}
+
+	@Test
 	void devSvidWhenNotASpiffeIdThenUsageError() {
 		assertThat(run("dev", "svid", "https://demo.writ.local/a", "--keys", this.root.toString())).isEqualTo(2);
 		assertThat(this.err.toString(StandardCharsets.UTF_8)).contains("not a SPIFFE ID");
