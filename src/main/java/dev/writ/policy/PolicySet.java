@@ -184,6 +184,11 @@ public final class PolicySet {
 		Duration ttl = grant.ttl();
 		if (source(context.subject()).capTtlToSubject()) {
 			Duration remaining = Duration.between(context.time(), context.subject().expiresAt());
+			if (remaining.isNegative() || remaining.isZero()) {
+				// Past its exp, accepted only within the clock skew: too late to cap a token by what is left of it.
+				return deny(ErrorCode.INVALID_REQUEST, "subject_token has expired",
+						"subject token expired at " + context.subject().expiresAt() + ", within the clock skew");
+			}
 			if (remaining.compareTo(Duration.ofSeconds(1)) < 0) {
 				return deny(ErrorCode.INVALID_REQUEST, "subject_token is about to expire",
 						"subject token expires at " + context.subject().expiresAt() + ", within a second");

@@ -62,7 +62,8 @@ public final class ExchangeRequestParser {
 		}
 		String requestedTokenType = optional(parameters, "requested_token_type").orElse(TokenTypes.ACCESS_TOKEN);
 		if (!REQUESTED_TOKEN_TYPES.contains(requestedTokenType)) {
-			throw invalidRequest("requested_token_type is not supported");
+			throw invalidRequest("requested_token_type is not supported; Writ issues " + TokenTypes.ACCESS_TOKEN + " and "
+					+ TokenTypes.JWT);
 		}
 		Optional<String> audience = optional(parameters, "audience");
 		audience.ifPresent(ExchangeRequestParser::checkAudience);

@@ -68,7 +68,10 @@ public final class SubjectTokenVerifier {
 	 */
 	public VerifiedSubject verify(String token, String tokenType, TrustSet trust) {
 		if (!TokenTypes.JWT.equals(tokenType) && !TokenTypes.ID_TOKEN.equals(tokenType)) {
-			throw JwtChecks.invalid("subject_token_type is not supported", "subject_token_type " + tokenType);
+			// RFC 8693 §3: a JWT access token of another issuer is a JWT, and is presented as one.
+			throw JwtChecks.invalid("subject_token_type is not supported; Writ accepts " + TokenTypes.JWT
+					+ " (any JWT, a JWT access token of your IdP too) and " + TokenTypes.ID_TOKEN,
+					"subject_token_type " + JwtChecks.printable(tokenType));
 		}
 		String cacheKey = this.cache.enabled() ? VerifiedTokenCache.key(token, tokenType) : null;
 		VerifiedSubject cached = (cacheKey != null) ? this.cache.get(cacheKey, trust, this.checks.now()) : null;

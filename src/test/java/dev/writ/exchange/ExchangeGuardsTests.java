@@ -161,6 +161,20 @@ class ExchangeGuardsTests {
 	}
 
 	@Test
+	void exchangeWhenPastExpButWithinTheSkewThenExpiredNotAboutToExpire() {
+		TokenExchangeService service = service(new MemoryStore(this.clock, 10_000));
+
+		ExchangeException expired = refused(
+				() -> service.exchange(TestExchanges.form(this.reuse.svid("/a").expiresIn(Duration.ofSeconds(-10)).sign())));
+		String soon = this.reuse.svid("/b").expiresIn(Duration.ofSeconds(1)).sign();
+		this.clock.advance(Duration.ofMillis(500));
+		ExchangeException closeToIt = refused(() -> service.exchange(TestExchanges.form(soon)));
+
+		assertThat(expired.description()).isEqualTo("subject_token has expired");
+		assertThat(closeToIt.description()).isEqualTo("subject_token is about to expire");
+	}
+
+	@Test
 	void exchangeWhenMintingFailsThenTheOneTimeTokenIsNotBurned() {
 		java.util.concurrent.atomic.AtomicBoolean signingKeysAway = new java.util.concurrent.atomic.AtomicBoolean(true);
 		TokenExchangeService service = new TokenExchangeService(() -> this.policies,

@@ -131,7 +131,9 @@ class TokenExchangeServiceTests {
 		form.put("subject_token_type", List.of("urn:ietf:params:oauth:token-type:access_token"));
 
 		assertThatExceptionOfType(ExchangeException.class).isThrownBy(() -> this.service.exchange(form))
-			.satisfies((ex) -> assertThat(ex.description()).isEqualTo("subject_token_type is not supported"));
+			.satisfies((ex) -> assertThat(ex.description()).startsWith("subject_token_type is not supported; Writ accepts ")
+				.contains("urn:ietf:params:oauth:token-type:jwt (any JWT, a JWT access token of your IdP too)")
+				.endsWith("urn:ietf:params:oauth:token-type:id_token"));
 	}
 
 	@Test
