@@ -156,10 +156,19 @@ public final class PolicyLoader {
 	/** A policy, bundle or JWKS file's text: UTF-8, at most {@link #MAX_FILE_BYTES}. */
 	static String readText(Path file) throws IOException {
 		try {
-			if (Files.size(file) > MAX_FILE_BYTES) {
+			// A device or a pipe (/dev/zero, a FIFO) reports no size and never ends: regular files only, and never
+			// more read than the bound, whatever the size said.
+			if (Files.exists(file) && !Files.isRegularFile(file)) {
+				throw new IOException(file + " is not a regular file");
+			}
+			byte[] bytes;
+			try (java.io.InputStream in = Files.newInputStream(file)) {
+				bytes = in.readNBytes((int) MAX_FILE_BYTES + 1);
+			}
+			if (bytes.length > MAX_FILE_BYTES) {
 				throw new IOException(file + " is larger than " + MAX_FILE_BYTES + " bytes");
 			}
-			return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+			return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
 		}
 		catch (CharacterCodingException ex) {
 			throw new IOException(file + " is not UTF-8 text");

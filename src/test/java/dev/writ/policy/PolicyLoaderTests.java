@@ -392,6 +392,21 @@ class PolicyLoaderTests {
 	}
 
 	@Test
+	void loadWhenABundlePathNamesADeviceThenAProblemNotAnEndlessRead() throws IOException {
+		Path dir = policies("""
+				spiffe:
+				  - trust_domain: prod.example.org
+				    bundle: { file: /dev/zero }
+				""", "grants: []\n");
+
+		assertThatExceptionOfType(PolicyException.class).isThrownBy(() -> this.loader.load(dir))
+			.satisfies((ex) -> assertThat(ex.problems()).singleElement()
+				.asString()
+				.contains("a-trust.yaml:2:")
+				.contains("/dev/zero is not a regular file"));
+	}
+
+	@Test
 	void loadWhenDirectoryMissingThenRefused() {
 		assertThatExceptionOfType(PolicyException.class).isThrownBy(() -> this.loader.load(this.root.resolve("nope")))
 			.satisfies((ex) -> assertThat(ex.problems()).singleElement()
