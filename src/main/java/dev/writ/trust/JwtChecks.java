@@ -71,7 +71,11 @@ final class JwtChecks {
 		return this.clock.instant();
 	}
 
-	/** {@code alg} allowed, {@code kid} present, {@code typ} JWT/JOSE/absent, no key named by the token, no crit. */
+	/**
+	 * {@code alg} allowed, {@code kid} present, {@code typ} JWT/JOSE/absent, no crit. A key or key reference named by
+	 * the token ({@code jku}, {@code jwk}, {@code x5u}, {@code x5c}) never gets this far: {@link CompactJws} refuses it
+	 * before the header is parsed.
+	 */
 	static void header(JWSHeader header) {
 		if (!ALGORITHMS.contains(header.getAlgorithm())) {
 			throw invalid(UNVERIFIABLE, "alg " + printable(header.getAlgorithm().getName()) + " is not allowed");
@@ -81,11 +85,6 @@ final class JwtChecks {
 		}
 		if (header.getType() != null && !TYPES.contains(header.getType())) {
 			throw invalid(UNVERIFIABLE, "typ " + printable(header.getType().getType()) + " is not JWT or JOSE");
-		}
-		// Keys named by the token itself are never trusted, nor followed.
-		if (header.getJWKURL() != null || header.getJWK() != null || header.getX509CertURL() != null
-				|| header.getX509CertChain() != null) {
-			throw invalid(UNVERIFIABLE, "header carries a key or key reference (jku, jwk, x5u or x5c)");
 		}
 		// RFC 7515 §4.1.11: crit, when present, is never empty; Writ understands no extension, so any crit is refused.
 		if (header.getCriticalParams() != null) {

@@ -26,19 +26,21 @@ final class StrictJson {
 
 	/**
 	 * @param text the decoded JSON text
+	 * @return the names of the object's own members, decoded
 	 * @throws ParseException saying what is wrong, and where, without quoting the text
 	 */
-	static void checkObject(String text) throws ParseException {
+	static Set<String> checkObject(String text) throws ParseException {
 		StrictJson json = new StrictJson(text);
 		json.whitespace();
 		if (json.peek() != '{') {
 			throw json.problem("not a JSON object");
 		}
-		json.value(0);
+		Set<String> names = json.object(1);
 		json.whitespace();
 		if (json.at != text.length()) {
 			throw json.problem("more than one JSON value");
 		}
+		return names;
 	}
 
 	private void value(int depth) throws ParseException {
@@ -64,7 +66,8 @@ final class StrictJson {
 		}
 	}
 
-	private void object(int depth) throws ParseException {
+	// Returns the object's member names, decoded.
+	private Set<String> object(int depth) throws ParseException {
 		Set<String> names = new HashSet<>();
 		elements('}', () -> {
 			if (peek() != '"') {
@@ -78,6 +81,7 @@ final class StrictJson {
 			whitespace();
 			value(depth);
 		});
+		return names;
 	}
 
 	private void array(int depth) throws ParseException {

@@ -90,8 +90,10 @@ public final class SubjectTokenVerifier {
 			throw JwtChecks.invalid("subject_token is not a canonical compact JWS", "malformed: " + ex.getMessage());
 		}
 		try {
-			JwtChecks.registeredClaims(jwt.getPayload().toJSONObject());
-			claims = jwt.getJWTClaimsSet();
+			// The payload parsed once: its registered claims checked as sent, then read as a claims set.
+			java.util.Map<String, Object> payload = jwt.getPayload().toJSONObject();
+			JwtChecks.registeredClaims(payload);
+			claims = JWTClaimsSet.parse(payload);
 			issuer = claims.getStringClaim("iss");
 		}
 		catch (ParseException | RuntimeException ex) {
