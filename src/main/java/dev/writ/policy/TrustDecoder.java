@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -20,7 +19,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yaml.snakeyaml.nodes.Node;
 
-import dev.writ.context.AttributeExpression;
 import dev.writ.context.AttributeMapping;
 import dev.writ.keys.DemoAuthority;
 import dev.writ.keys.KeyConfigurationException;
@@ -47,11 +45,10 @@ final class TrustDecoder {
 	private static final Set<String> OIDC_KEYS = Set.of("name", "preset", "issuer", "audience", "jwks", "attributes",
 			"tenant_claims", "cap_ttl_to_subject", "replay", "rate_limit", "on_store_failure", "max_token_lifetime");
 
-	private static final Set<String> RATE_KEYS = Set.of("subject", "source");
-
 	private static final Set<String> JWKS_KEYS = Set.of("url", "file");
 
-	private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
+	/** Names of entries and attributes: lowercase letters, digits and {@code -}, starting with a letter. */
+	static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
 
 	private final TrustFactory factory;
 
@@ -138,10 +135,9 @@ final class TrustDecoder {
 		if (bundle != null && bundle.size() != 1) {
 			yaml.problem(entry.get("bundle"), "bundle needs exactly one of file, endpoint and workload_api");
 		}
-		AttributeMapping mapping = attributes(yaml, entry.get("attributes"), Map.of());
-		boolean cap = capTtl(yaml, entry);
+		AttributeMapping mapping = SourcePolicyDecoder.attributes(yaml, entry.get("attributes"), Map.of());
 		// SPIRE agents cache JWT-SVIDs and hand the same one out again: reuse by default.
-		SourcePolicy guards = guards(yaml, entry, true, false, mapping, Set.of(), cap);
+		SourcePolicy guards = SourcePolicyDecoder.decode(yaml, entry, true, false, mapping, Set.of());
 		if (yaml.problemCount() > before || trustDomain == null) {
 			return;
 		}
@@ -223,7 +219,7 @@ final class TrustDecoder {
 			issuerProblem(issuer).ifPresent((p) -> yaml.problem(entry.containsKey("issuer") ? entry.get("issuer") : node, p));
 		}
 		Set<String> audiences = audiences(yaml, entry.get("audience"));
-		AttributeMapping mapping = attributes(yaml, entry.get("attributes"),
+		AttributeMapping mapping = SourcePolicyDecoder.attributes(yaml, entry.get("attributes"),
 				(preset != null) ? preset.attributes() : Map.of());
 		Set<String> tenantClaims = (preset != null) ? preset.tenantClaims() : Set.of();
 		if (entry.containsKey("tenant_claims")) {
@@ -239,9 +235,9 @@ final class TrustDecoder {
 			}
 			tenantClaims = (declared == null) ? tenantClaims : new LinkedHashSet<>(declared);
 		}
-		boolean cap = capTtl(yaml, entry);
 		// A plain OIDC issuer's tokens are exchanged once each unless the entry says otherwise (secure default).
-		SourcePolicy guards = guards(yaml, entry, false, (preset == null) || preset.oneTime(), mapping, tenantClaims, cap);
+		SourcePolicy guards = SourcePolicyDecoder.decode(yaml, entry, false, (preset == null) || preset.oneTime(), mapping,
+				tenantClaims);
 		Keys keys = keys(yaml, entry.get("jwks"));
 		if (yaml.problemCount() > before || name == null || issuer == null || keys == null) {
 			return;
@@ -342,105 +338,6 @@ final class TrustDecoder {
 			}
 		}
 		return new LinkedHashSet<>(values);
-	}
-
-	private static SourcePolicy guards(StrictYaml yaml, Map<String, Node> entry, boolean spiffe, boolean oneTimeByDefault,
-			AttributeMapping mapping, Set<String> tenantClaims, boolean cap) {
-		boolean oneTime = oneTimeByDefault;
-		if (entry.containsKey("replay")) {
-			String replay = yaml.string(entry.get("replay"), "replay");
-			if ("one-time".equals(replay) || "reuse".equals(replay)) {
-				oneTime = "one-time".equals(replay);
-			}
-			else if (replay != null) {
-				yaml.problem(entry.get("replay"), "replay is one-time or reuse");
-			}
-		}
-		Optional<SourcePolicy.RateLimit> subject = Optional.empty();
-		Optional<SourcePolicy.RateLimit> source = Optional.empty();
-		if (entry.containsKey("rate_limit")) {
-			Map<String, Node> limits = yaml.mapping(entry.get("rate_limit"), "rate_limit", RATE_KEYS);
-			if (limits != null) {
-				subject = rateLimit(yaml, limits.get("subject"));
-				source = rateLimit(yaml, limits.get("source"));
-			}
-		}
-		boolean carryOn = false;
-		if (entry.containsKey("on_store_failure")) {
-			String value = yaml.string(entry.get("on_store_failure"), "on_store_failure");
-			if (!"refuse".equals(value) && !"carry-on".equals(value)) {
-				yaml.problem(entry.get("on_store_failure"), "on_store_failure is refuse or carry-on");
-			}
-			carryOn = "carry-on".equals(value);
-			if (carryOn && oneTime) {
-				yaml.problem(entry.get("on_store_failure"), "a one-time source cannot carry on without the store: "
-						+ "without it, a used token could be used again");
-				carryOn = false;
-			}
-		}
-		Duration lifetime = SourcePolicy.DEFAULT_MAX_TOKEN_LIFETIME;
-		if (entry.containsKey("max_token_lifetime")) {
-			String text = yaml.string(entry.get("max_token_lifetime"), "max_token_lifetime");
-			Optional<Duration> parsed = (text == null) ? Optional.empty() : Durations.parse(text);
-			if (text != null && (parsed.isEmpty() || parsed.get().compareTo(SourcePolicy.LONGEST_MAX_TOKEN_LIFETIME) > 0)) {
-				yaml.problem(entry.get("max_token_lifetime"), "max_token_lifetime is a duration up to "
-						+ Durations.format(SourcePolicy.LONGEST_MAX_TOKEN_LIFETIME) + ", like 24h");
-			}
-			lifetime = parsed.orElse(lifetime);
-		}
-		// JWT-SVIDs name one audience unless the entry opts in; OIDC tokens may name several (with azp, OIDC Core §2).
-		boolean multipleAudiences = !spiffe || (entry.containsKey("multiple_audiences")
-				&& Boolean.TRUE.equals(yaml.bool(entry.get("multiple_audiences"), "multiple_audiences")));
-		return new SourcePolicy(mapping, tenantClaims, cap, oneTime, subject, source, carryOn, lifetime,
-				multipleAudiences);
-	}
-
-	private static Optional<SourcePolicy.RateLimit> rateLimit(StrictYaml yaml, Node node) {
-		if (node == null) {
-			return Optional.empty();
-		}
-		String text = yaml.string(node, "a rate limit");
-		Optional<SourcePolicy.RateLimit> limit = (text == null) ? Optional.empty() : SourcePolicy.RateLimit.parse(text);
-		if (text != null && limit.isEmpty()) {
-			yaml.problem(node, "a rate limit reads like \"60 per 1m\"");
-		}
-		return limit;
-	}
-
-	// Secure default: an issued token never outlives the identity that obtained it.
-	private static boolean capTtl(StrictYaml yaml, Map<String, Node> entry) {
-		return !entry.containsKey("cap_ttl_to_subject")
-				|| !Boolean.FALSE.equals(yaml.bool(entry.get("cap_ttl_to_subject"), "cap_ttl_to_subject"));
-	}
-
-	private static AttributeMapping attributes(StrictYaml yaml, Node node, Map<String, String> defaults) {
-		Map<String, AttributeExpression> expressions = new LinkedHashMap<>();
-		defaults.forEach((name, text) -> expressions.put(name, AttributeExpression.compile(text)));
-		if (node == null) {
-			return AttributeMapping.of(expressions);
-		}
-		if (!(node instanceof org.yaml.snakeyaml.nodes.MappingNode mapping)) {
-			yaml.problem(node, "attributes must be a mapping of names to expressions");
-			return AttributeMapping.none();
-		}
-		for (var tuple : mapping.getValue()) {
-			String name = yaml.string(tuple.getKeyNode(), "an attribute name");
-			String text = yaml.string(tuple.getValueNode(), "an attribute expression");
-			if (name == null || text == null) {
-				continue;
-			}
-			if (!NAME.matcher(name.replace('_', '-')).matches()) {
-				yaml.problem(tuple.getKeyNode(), "attribute names are lowercase letters, digits and '_'");
-				continue;
-			}
-			try {
-				expressions.put(name, AttributeExpression.compile(text));
-			}
-			catch (IllegalArgumentException ex) {
-				yaml.problem(tuple.getValueNode(), "attribute " + name + ": " + ex.getMessage());
-			}
-		}
-		return AttributeMapping.of(expressions);
 	}
 
 	private static String required(StrictYaml yaml, Node node, Map<String, Node> entry, String key) {
