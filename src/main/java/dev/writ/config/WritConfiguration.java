@@ -14,6 +14,9 @@ import io.lettuce.core.ClientOptions;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
@@ -52,17 +55,37 @@ import dev.writ.trust.TrustFactory;
 @EnableConfigurationProperties(WritProperties.class)
 class WritConfiguration {
 
+	private static final Logger logger = LoggerFactory.getLogger(WritConfiguration.class);
+
 	private final WritProperties properties;
+
+	private final String issuer;
 
 	WritConfiguration(WritProperties properties, ConfigurableEnvironment environment) {
 		var problems = new ArrayList<>(UnknownSettings.problems(environment));
 		problems.addAll(WritSettingsCheck.problems(properties));
+		String issuer = properties.issuer();
+		if (issuer == null) {
+			ListeningIssuer.Derived derived = ListeningIssuer.derive(environment::getProperty);
+			// A derived http issuer beyond loopback is plain http beyond loopback: the transport check says so.
+			derived.problem().ifPresent(problems::add);
+			issuer = derived.issuer().orElse(null);
+		}
 		WritSettingsCheck.transportProblem(environment, properties.allowPlainHttp()).ifPresent(problems::add);
 		WritSettingsCheck.forwardedHeadersProblem(environment).ifPresent(problems::add);
 		if (!problems.isEmpty()) {
 			throw new WritConfigurationException(problems);
 		}
+		if (properties.issuer() == null) {
+			logger.info("Issuer {}: the address Writ listens on (server.address, server.port), as writ.issuer is "
+					+ "unset. Set writ.issuer to the URL clients reach Writ at when it differs", issuer);
+		}
+		else {
+			logger.info("Issuer {} (writ.issuer)", issuer);
+			ListeningIssuer.portMismatch(issuer, environment::getProperty).ifPresent(logger::warn);
+		}
 		this.properties = properties;
+		this.issuer = issuer;
 	}
 
 	@Bean
@@ -76,7 +99,7 @@ class WritConfiguration {
 		// Spring's own introspection and revocation endpoints need registered clients with secrets, which Writ has
 		// none of: they are moved aside, and Writ serves RFC 7662 and RFC 7009 itself at the standard paths.
 		return AuthorizationServerSettings.builder()
-			.issuer(this.properties.issuer())
+			.issuer(this.issuer)
 			.tokenIntrospectionEndpoint("/oauth2/unused/introspect")
 			.tokenRevocationEndpoint("/oauth2/unused/revoke")
 			.build();
@@ -85,7 +108,7 @@ class WritConfiguration {
 	@Bean
 	KeyRing keyRing(KeyDirectory keyDirectory, MeterRegistry meters) {
 		Crypto crypto = Crypto.get();
-		org.slf4j.LoggerFactory.getLogger(WritConfiguration.class).info(crypto.describe());
+		logger.info(crypto.describe());
 		io.micrometer.core.instrument.Gauge.builder("writ.crypto.provider", () -> 1)
 			.tag("name", crypto.name())
 			.description("1 for the JCA provider that signs and verifies where it can")
@@ -168,7 +191,7 @@ class WritConfiguration {
 
 	@Bean
 	TokenStatus tokenStatus(KeyRing keys, Store store, Clock clock) {
-		return new TokenStatus(new IssuedTokens(this.properties.issuer(), keys::current, clock), store,
+		return new TokenStatus(new IssuedTokens(this.issuer, keys::current, clock), store,
 				this.properties.token().maxTtl(), clock);
 	}
 
@@ -197,11 +220,11 @@ class WritConfiguration {
 	TokenExchangeService tokenExchangeService(PolicyStore policies, KeyRing keys, Store store, AuditSink audit,
 			Clock clock) {
 		Set<String> audiences = new LinkedHashSet<>();
-		audiences.add(this.properties.issuer());
+		audiences.add(this.issuer);
 		audiences.addAll(this.properties.audiences());
 		SubjectTokenVerifier verifier = new SubjectTokenVerifier(audiences, this.properties.clockSkew(), clock,
 				this.properties.trust().verifiedCacheSize());
-		AccessTokenMinter minter = new AccessTokenMinter(this.properties.issuer(), keys::current);
+		AccessTokenMinter minter = new AccessTokenMinter(this.issuer, keys::current);
 		return new TokenExchangeService(policies::current, verifier, minter, store, audit, clock,
 				this.properties.clockSkew());
 	}

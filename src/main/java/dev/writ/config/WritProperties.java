@@ -12,7 +12,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@code WRIT_X} environment variables.
  *
  * @param issuer this Writ's issuer identifier: the {@code iss} of its tokens, and an audience subject tokens may
- * name. An https URL; plain http only on a loopback host or with {@code allow-plain-http}
+ * name. An https URL; plain http only on a loopback host or with {@code allow-plain-http}. Unset, the URL of the
+ * address and port Writ listens on ({@code http://localhost:8080} on the defaults, {@code http://localhost:18081} with
+ * {@code server.port=18081})
  * @param audiences further audiences a subject token may name to be accepted here
  * @param policiesDir the directory of policy files
  * @param policiesReloadInterval how often the policy files and trust material are checked for changes; 0 turns hot
@@ -32,7 +34,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * ({@code server.ssl.bundle}) refuses to listen beyond loopback
  */
 @ConfigurationProperties("writ")
-public record WritProperties(@DefaultValue("http://localhost:8080") String issuer, @DefaultValue List<String> audiences,
+public record WritProperties(String issuer, @DefaultValue List<String> audiences,
 		@DefaultValue("policies") Path policiesDir, @DefaultValue("2s") Duration policiesReloadInterval,
 		@DefaultValue("keys") Path keysDir,
 		@DefaultValue("30s") Duration clockSkew, @DefaultValue Token token, @DefaultValue Keys keys,

@@ -25,7 +25,9 @@ final class WritSettingsCheck {
 	/** Every problem with the settings; empty when they are sound. */
 	static List<String> problems(WritProperties properties) {
 		List<String> problems = new ArrayList<>();
-		issuerProblem(properties.issuer(), properties.allowPlainHttp()).ifPresent(problems::add);
+		if (properties.issuer() != null) {
+			issuerProblem(properties.issuer(), properties.allowPlainHttp()).ifPresent(problems::add);
+		}
 		Duration skew = properties.clockSkew();
 		if (skew.isNegative() || skew.compareTo(SubjectTokenVerifier.MAX_SKEW) > 0) {
 			problems.add("writ.clock-skew must be between 0s and 60s");
@@ -161,11 +163,7 @@ final class WritSettingsCheck {
 	 */
 	static Optional<String> transportProblem(Environment environment,
 			boolean allowPlainHttp) {
-		boolean tls = !"false".equalsIgnoreCase(environment.getProperty("server.ssl.enabled", "true"))
-				&& (environment.containsProperty("server.ssl.bundle")
-						|| environment.containsProperty("server.ssl.certificate")
-						|| environment.containsProperty("server.ssl.key-store"));
-		if (tls || allowPlainHttp) {
+		if (ListeningIssuer.tls(environment::getProperty) || allowPlainHttp) {
 			return Optional.empty();
 		}
 		String address = environment.getProperty("server.address");

@@ -126,8 +126,9 @@ final class JwtChecks {
 
 	/** The audience check again, for a subject verified earlier. */
 	static void audience(VerifiedSubject subject, Set<String> expected) {
-		if (audiences(subject.claims().get("aud")).stream().noneMatch(expected::contains)) {
-			throw invalid("subject_token audience does not name this server", "aud does not name this Writ");
+		List<String> audience = audiences(subject.claims().get("aud"));
+		if (audience.stream().noneMatch(expected::contains)) {
+			throw audienceRefused(audience, expected);
 		}
 	}
 
@@ -138,9 +139,20 @@ final class JwtChecks {
 			throw invalid("subject_token has no aud", "aud is missing");
 		}
 		if (audience.stream().noneMatch(expected::contains)) {
-			throw invalid("subject_token audience does not name this server",
-					"aud names " + audience.size() + " audience(s), none of them accepted here");
+			throw audienceRefused(audience, expected);
 		}
+	}
+
+	// The audit detail says what the token named and what this Writ accepts (its issuer and writ.audiences, or the
+	// trust entry's audience): the operator's answer to "why", which the client's description never carries.
+	private static ExchangeException audienceRefused(List<String> audience, Set<String> expected) {
+		return invalid("subject_token audience does not name this server",
+				"aud names " + listed(audience) + "; accepted here: " + listed(expected));
+	}
+
+	private static String listed(java.util.Collection<String> values) {
+		List<String> shown = values.stream().limit(5).map(JwtChecks::printable).toList();
+		return shown + ((values.size() > shown.size()) ? " and " + (values.size() - shown.size()) + " more" : "");
 	}
 
 	/**

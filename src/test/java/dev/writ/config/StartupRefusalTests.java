@@ -3,6 +3,9 @@ package dev.writ.config;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -26,13 +29,23 @@ class StartupRefusalTests {
 	Path root;
 
 	// Command-line arguments: SpringApplicationBuilder.properties() are defaults, which application.yaml overrides.
+	// On port 0 Writ cannot derive its issuer from the port, so one is named unless the test names its own.
 	private void start(String... arguments) {
-		String[] args = new String[arguments.length + 1];
-		args[0] = "--server.port=0";
-		for (int i = 0; i < arguments.length; i++) {
-			args[i + 1] = "--" + arguments[i];
+		List<String> args = new ArrayList<>(List.of("--server.port=0"));
+		if (Stream.of(arguments).noneMatch((argument) -> argument.startsWith("writ.issuer="))) {
+			args.add("--writ.issuer=http://localhost:8080");
 		}
-		new SpringApplicationBuilder(WritApplication.class).run(args).close();
+		Stream.of(arguments).map((argument) -> "--" + argument).forEach(args::add);
+		new SpringApplicationBuilder(WritApplication.class).run(args.toArray(String[]::new)).close();
+	}
+
+	@Test
+	void startWhenPortPickedAtStartAndNoIssuerThenRefusedAskingForTheIssuer(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> new SpringApplicationBuilder(WritApplication.class)
+			.run("--server.port=0", "--writ.keys-dir=" + this.root.resolve("keys"))
+			.close());
+		assertThat(output.getAll()).contains("Writ refused to start, 1 problem(s)")
+			.contains("writ.issuer is unset and server.port=0 picks a port only at start-up: set writ.issuer");
 	}
 
 	@Test

@@ -20,6 +20,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import dev.writ.audit.TokenDigest;
 import dev.writ.testing.TestExchanges;
+import dev.writ.testing.TestSvid;
 import dev.writ.testing.WritTestSite;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,6 +44,7 @@ class AuditFileIntegrationTests {
 	static void site(DynamicPropertyRegistry registry) {
 		registry.add("writ.policies-dir", () -> SITE.policies().toString());
 		registry.add("writ.keys-dir", () -> SITE.keys().toString());
+		registry.add("writ.issuer", () -> TestSvid.DEFAULT_AUDIENCE);
 		registry.add("writ.audit.file", AUDIT::toString);
 	}
 

@@ -13,6 +13,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import dev.writ.testing.TestSvid;
 import dev.writ.testing.WritTestSite;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,6 +30,7 @@ class ForwardedHeadersIntegrationTests {
 	static void kubernetes(DynamicPropertyRegistry registry) {
 		registry.add("writ.policies-dir", () -> SITE.policies().toString());
 		registry.add("writ.keys-dir", () -> SITE.keys().toString());
+		registry.add("writ.issuer", () -> TestSvid.DEFAULT_AUDIENCE);
 		// What Spring Boot detects from KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT.
 		registry.add("spring.main.cloud-platform", () -> "kubernetes");
 		registry.add("writ.metrics.allowed-networks", () -> "10.0.0.0/8");

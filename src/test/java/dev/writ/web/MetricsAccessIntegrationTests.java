@@ -11,6 +11,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import dev.writ.testing.TestSvid;
 import dev.writ.testing.WritTestSite;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,6 +29,7 @@ class MetricsAccessIntegrationTests {
 	static void site(DynamicPropertyRegistry registry) {
 		registry.add("writ.policies-dir", () -> SITE.policies().toString());
 		registry.add("writ.keys-dir", () -> SITE.keys().toString());
+		registry.add("writ.issuer", () -> TestSvid.DEFAULT_AUDIENCE);
 		registry.add("writ.metrics.allowed-networks", () -> "10.0.0.0/8");
 	}
 

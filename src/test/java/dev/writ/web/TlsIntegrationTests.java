@@ -37,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
 		"server.ssl.bundle=writ", "spring.ssl.bundle.pem.writ.keystore.certificate=file:target/tls-integration/tls.crt",
 		"spring.ssl.bundle.pem.writ.keystore.private-key=file:target/tls-integration/tls.key",
-		"spring.ssl.bundle.watch.file.quiet-period=1s" })
+		"spring.ssl.bundle.watch.file.quiet-period=1s", "writ.issuer=https://localhost" })
 class TlsIntegrationTests {
 
 	static final WritTestSite SITE = WritTestSite.create("grants: []\n");
