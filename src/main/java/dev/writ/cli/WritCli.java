@@ -14,6 +14,7 @@ import java.util.Set;
 import io.spiffe.spiffeid.SpiffeId;
 
 import dev.writ.config.EnvironmentNames;
+import dev.writ.config.ListeningIssuer;
 import dev.writ.keys.DemoAuthority;
 import dev.writ.keys.KeyAlgorithm;
 import dev.writ.keys.KeyConfigurationException;
@@ -58,7 +59,10 @@ import dev.writ.trust.TrustFactory;
  */
 public final class WritCli {
 
-	private static final Set<String> COMMANDS = Set.of("policy", "keys", "dev", "help", "--help");
+	private static final Set<String> COMMANDS = Set.of("policy", "keys", "dev", "help", "--help", "-h");
+
+	// The server's server.address in application.yaml: loopback until TLS or writ.allow-plain-http.
+	private static final String SERVER_ADDRESS = "127.0.0.1";
 
 	private final PrintStream out;
 
@@ -97,9 +101,13 @@ public final class WritCli {
 	public int run(String... args) {
 		try {
 			Arguments arguments = new Arguments(args, this.environment);
+			if (arguments.flag("--help") | arguments.flag("-h")) {
+				usage();
+				return 0;
+			}
 			String command = arguments.next("a command");
-			if ("help".equals(command) || "--help".equals(command) || "-h".equals(command)) {
-				usage(this.out);
+			if ("help".equals(command)) {
+				usage();
 				return 0;
 			}
 			if (!COMMANDS.contains(command)) {
@@ -121,7 +129,7 @@ public final class WritCli {
 		}
 		catch (UsageException ex) {
 			this.err.println("writ: " + ex.getMessage());
-			usage(this.err);
+			this.err.println("writ: java -jar writ.jar --help lists the commands and their options");
 			return 2;
 		}
 		catch (KeyConfigurationException ex) {
@@ -137,6 +145,8 @@ public final class WritCli {
 			PolicySet set = options.load(trust);
 			this.out.println("OK: " + options.directory() + ": " + set.grantCount() + " grant(s), "
 					+ set.trust().sources().size() + " trust source(s), digest " + set.digest());
+			set.demoEntries().forEach((demo) -> this.out.println("note: " + demo.trustDomain() + " is a demo trust "
+					+ "domain (" + demo.where() + "): remove it before production"));
 			return 0;
 		}
 		catch (PolicyException ex) {
@@ -270,6 +280,14 @@ public final class WritCli {
 			return new PolicyOptions(directory, keys, defaultTtl, maxTtl, loopbackHttp);
 		}
 
+		/** The server's policy settings from the environment alone, for a command that takes no policy options. */
+		static PolicyOptions ofSettings(Arguments arguments, Path keys, Path directory) {
+			return new PolicyOptions(directory, keys,
+					duration(arguments.setting(null, "writ.token.default-ttl", "5m")),
+					duration(arguments.setting(null, "writ.token.max-ttl", "1h")),
+					Boolean.parseBoolean(arguments.setting(null, "writ.trust.allow-loopback-http", "false")));
+		}
+
 		// Loads what the server would load, fetching nothing and connecting to nothing.
 		TrustFactory trust(Clock clock) {
 			return new TrustFactory(new HttpFetcher(Duration.ofSeconds(2), Duration.ofSeconds(5), this.loopbackHttp),
@@ -378,21 +396,79 @@ public final class WritCli {
 	}
 
 	private int devSvid(Arguments arguments) {
-		Path keys = Path.of(arguments.setting("--keys", "writ.keys-dir", "keys"));
-		Duration ttl = duration(arguments.option("--ttl", "5m"));
-		List<String> audiences = arguments.options("--audience");
+		DemoOptions options = DemoOptions.of(arguments);
 		String id = arguments.required("a SPIFFE ID");
 		arguments.finish();
 		SpiffeId spiffeId = spiffeId(id);
-		if (audiences.isEmpty()) {
-			audiences = List.of("http://localhost:8080");
-		}
-		DemoAuthority demo = DemoAuthority.of(keys, spiffeId.getTrustDomain());
-		this.out.println(demo.mintSvid(spiffeId, audiences, ttl, this.clock));
+		List<String> audiences = options.audiences(arguments);
+		DemoAuthority demo = demoAuthority(arguments, options, spiffeId);
+		this.out.println(demo.mintSvid(spiffeId, audiences, options.ttl(), this.clock));
 		this.err.println("Minted a demo JWT-SVID for " + spiffeId + " (audience " + String.join(", ", audiences)
-				+ ", valid " + ttl.toSeconds() + "s). Trusted only where policies/ has a demo entry for "
-				+ spiffeId.getTrustDomain().getName() + ".");
+				+ ", valid " + options.ttl().toSeconds() + "s).");
 		return 0;
+	}
+
+	/**
+	 * The demo authority of the SPIFFE ID's trust domain, if the policies trust it with {@code demo: true}: a mistyped
+	 * or other trust domain is refused, not given a key and a bundle of its own. Where there is no policies directory
+	 * (a minter given only {@code keys/demo}), the demo key Writ generated for the entry must exist.
+	 */
+	private DemoAuthority demoAuthority(Arguments arguments, DemoOptions options, SpiffeId spiffeId) {
+		String trustDomain = spiffeId.getTrustDomain().getName();
+		DemoAuthority demo = DemoAuthority.of(options.keys(), spiffeId.getTrustDomain());
+		if (!Files.isDirectory(options.policies())) {
+			if (!Files.isRegularFile(demo.keyFile())) {
+				throw new KeyConfigurationException(List.of("no demo key for " + trustDomain + " (" + demo.keyFile()
+						+ ") and no policies directory (" + options.policies() + ") to find its demo entry in"));
+			}
+			return demo;
+		}
+		PolicyOptions policies = PolicyOptions.ofSettings(arguments, options.keys(), options.policies());
+		List<dev.writ.policy.DemoEntry> entries;
+		try (TrustFactory trust = policies.trust(this.clock)) {
+			entries = policies.load(trust).demoEntries();
+		}
+		catch (PolicyException ex) {
+			throw new KeyConfigurationException(List.of("cannot tell whether " + options.policies() + " trusts "
+					+ trustDomain + ": it has " + ex.problems().size() + " problem(s); see java -jar writ.jar policy check"));
+		}
+		if (entries.stream().noneMatch((entry) -> entry.trustDomain().equals(trustDomain))) {
+			throw new KeyConfigurationException(List.of("no demo entry for " + trustDomain + " in " + options.policies()
+					+ "/" + (entries.isEmpty() ? " (it has none)"
+							: " (its demo trust domains: " + String.join(", ", entries.stream()
+								.map(dev.writ.policy.DemoEntry::trustDomain).toList()) + ")")
+					+ ": dev svid mints only for a trust domain a spiffe entry trusts with demo: true"));
+		}
+		return demo;
+	}
+
+	/** The options of the {@code dev} commands. */
+	private record DemoOptions(Path keys, Path policies, Duration ttl, List<String> audienceOptions) {
+
+		static DemoOptions of(Arguments arguments) {
+			return new DemoOptions(Path.of(arguments.setting("--keys", "writ.keys-dir", "keys")),
+					Path.of(arguments.setting("--policies", "writ.policies-dir", "policies")),
+					duration(arguments.option("--ttl", "5m")), arguments.options("--audience"));
+		}
+
+		// Unnamed, the audience is this Writ's issuer, as the server takes it from the same settings.
+		List<String> audiences(Arguments arguments) {
+			return this.audienceOptions.isEmpty() ? List.of(serverIssuer(arguments)) : this.audienceOptions;
+		}
+
+	}
+
+	/** The issuer the server would take from this environment: {@code writ.issuer}, else where it listens. */
+	private static String serverIssuer(Arguments arguments) {
+		String issuer = arguments.setting(null, "writ.issuer", null);
+		if (issuer != null) {
+			return issuer;
+		}
+		return ListeningIssuer.derive((name) -> arguments.setting(null, name, "server.address".equals(name)
+				? SERVER_ADDRESS : null))
+			.issuer()
+			.orElseThrow(() -> new UsageException("name the audience (--audience): with these settings the server "
+					+ "cannot derive its issuer either (set writ.issuer)"));
 	}
 
 	private static SpiffeId spiffeId(String id) {
@@ -406,9 +482,7 @@ public final class WritCli {
 
 	// For load tests: COUNT distinct SVIDs, one per line.
 	private int devSvids(Arguments arguments) {
-		Path keys = Path.of(arguments.setting("--keys", "writ.keys-dir", "keys"));
-		Duration ttl = duration(arguments.option("--ttl", "5m"));
-		List<String> audiences = arguments.options("--audience");
+		DemoOptions options = DemoOptions.of(arguments);
 		int count;
 		try {
 			count = Integer.parseInt(arguments.required("a count"));
@@ -419,9 +493,8 @@ public final class WritCli {
 		String id = arguments.required("a SPIFFE ID");
 		arguments.finish();
 		SpiffeId spiffeId = spiffeId(id);
-		DemoAuthority.of(keys, spiffeId.getTrustDomain())
-			.mintSvids(spiffeId, audiences.isEmpty() ? List.of("http://localhost:8080") : audiences, ttl, this.clock, count,
-					this.out::println);
+		demoAuthority(arguments, options, spiffeId).mintSvids(spiffeId, options.audiences(arguments), options.ttl(),
+				this.clock, count, this.out::println);
 		this.out.flush();
 		return 0;
 	}
@@ -431,10 +504,17 @@ public final class WritCli {
 			.orElseThrow(() -> new UsageException("not a duration (such as 30s, 5m or 1h): " + value));
 	}
 
-	private static void usage(PrintStream stream) {
-		stream.println("""
+	private void usage() {
+		String serve;
+		try {
+			serve = "serve at " + serverIssuer(new Arguments(new String[0], this.environment));
+		}
+		catch (UsageException ex) {
+			serve = "serve (set writ.issuer: it cannot be derived here)";
+		}
+		this.out.println("""
 				usage: java -jar writ.jar [COMMAND]
-				  (no command)                      serve on port 8080
+				  (no command)                      %s
 				  policy check [DIR] [POLICY OPTIONS]
 				                                    load policies as the server does; list every problem
 				  policy test [DIR] [POLICY OPTIONS] [--explain]
@@ -452,10 +532,13 @@ public final class WritCli {
 				  An option not given is the server's setting from this environment, as the server reads it
 				  (--max-ttl: WRIT_TOKEN_MAXTTL, --keys: WRIT_KEYSDIR, DIR: WRIT_POLICIESDIR...), else its default:
 				  run beside the server, in its container, a command agrees with it.
-				  dev svid SPIFFE_ID [--audience A]... [--ttl D] [--keys DIR]
-				                                    mint a demo JWT-SVID (demo trust domain only)
-				  dev svids COUNT SPIFFE_ID [--audience A]... [--ttl D] [--keys DIR]
-				                                    mint COUNT distinct demo JWT-SVIDs, one per line (load tests)""");
+				  dev svid SPIFFE_ID [DEV OPTIONS]  mint a demo JWT-SVID, for a trust domain policies/ trusts with
+				                                    demo: true
+				  dev svids COUNT SPIFFE_ID [DEV OPTIONS]
+				                                    mint COUNT distinct demo JWT-SVIDs, one per line (load tests)
+				    DEV OPTIONS: --audience A (repeatable; default: the server's issuer)  --ttl D (default 5m)
+				                 --keys DIR  --policies DIR
+				  --help, after any command too, prints this.""".formatted(serve));
 	}
 
 	/** A command line's words: options anywhere, positionals in order. */

@@ -52,6 +52,11 @@ public final class DemoAuthority {
 				Objects.requireNonNull(trustDomain, "trustDomain cannot be null"));
 	}
 
+	/** Where the private key of the demo trust domain is. */
+	public Path keyFile() {
+		return this.keyFile;
+	}
+
 	/** Where the public bundle of the demo trust domain is. */
 	public Path bundleFile() {
 		return this.bundleFile;
@@ -102,10 +107,11 @@ public final class DemoAuthority {
 		if (!spiffeId.memberOf(this.trustDomain)) {
 			throw new IllegalArgumentException(spiffeId + " is not in the demo trust domain " + this.trustDomain);
 		}
-		// With a key, minting only reads it: a minter given keys/demo alone, read-only (the compose file's identity
-		// container), must not need to write the bundle, which is Writ's to keep in step at start-up.
-		if (!Files.exists(this.keyFile)) {
-			ensure();
+		// Minting only reads the key: Writ generates it, with its bundle, for a demo entry of its policies. A minter
+		// given keys/demo alone, read-only (the compose file's identity container), writes nothing.
+		if (!Files.isRegularFile(this.keyFile)) {
+			throw new KeyConfigurationException(List.of("no demo key " + this.keyFile + ": Writ generates it for a "
+					+ "demo entry of its policies"));
 		}
 		SigningKey key;
 		try {

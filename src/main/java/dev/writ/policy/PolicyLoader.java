@@ -123,7 +123,7 @@ public final class PolicyLoader {
 		trust.files().forEach((file, text) -> digest.update(("trust\0" + file + "\0" + text + "\0")
 			.getBytes(StandardCharsets.UTF_8)));
 		return new PolicySet(TrustSet.of(trust.sources()), trust.policies(), parameters, grants,
-				HexFormat.of().formatHex(digest.digest()), trust.files().keySet());
+				HexFormat.of().formatHex(digest.digest()), trust.files().keySet(), trust.demoEntries());
 	}
 
 	private static List<Path> policyFiles(Path directory, List<PolicyProblem> problems) {

@@ -41,9 +41,12 @@ public final class PolicySet {
 
 	private final String digest;
 
+	private final List<DemoEntry> demoEntries;
+
 	PolicySet(TrustSet trust, Map<String, SourcePolicy> sources, Set<String> parameters, List<Grant> grants,
-			String digest, java.util.Collection<java.nio.file.Path> trustFiles) {
+			String digest, java.util.Collection<java.nio.file.Path> trustFiles, List<DemoEntry> demoEntries) {
 		this.trustFiles = List.copyOf(trustFiles);
+		this.demoEntries = List.copyOf(demoEntries);
 		this.trust = Objects.requireNonNull(trust, "trust cannot be null");
 		this.sources = Map.copyOf(sources);
 		this.parameters = Set.copyOf(parameters);
@@ -57,6 +60,11 @@ public final class PolicySet {
 	 */
 	public List<java.nio.file.Path> trustFiles() {
 		return this.trustFiles;
+	}
+
+	/** The demo trust domains these policies trust, with keys generated on this machine. */
+	public List<DemoEntry> demoEntries() {
+		return this.demoEntries;
 	}
 
 	/** Whom Writ trusts. */

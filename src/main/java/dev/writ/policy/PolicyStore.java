@@ -31,6 +31,7 @@ public final class PolicyStore {
 		PolicySet initial = loader.load(directory);
 		this.current = new AtomicReference<>(initial);
 		logger.info("Policies loaded from {}: {} grant(s), digest {}", directory, initial.grantCount(), initial.digest());
+		initial.demoEntries().forEach((demo) -> logger.warn(demo.warning()));
 	}
 
 	/** The policy set in force now. */
@@ -52,8 +53,13 @@ public final class PolicyStore {
 			logger.error("Policy reload refused; digest {} stays in force. {}", current().digest(), ex.getMessage());
 			throw ex;
 		}
-		this.current.set(loaded);
+		PolicySet previous = this.current.getAndSet(loaded);
 		logger.info("Policies reloaded: {} grant(s), digest {}", loaded.grantCount(), loaded.digest());
+		// Said at start-up, and again only for a demo entry the reload adds: not at every reload.
+		loaded.demoEntries()
+			.stream()
+			.filter((demo) -> previous.demoEntries().stream().noneMatch((p) -> p.trustDomain().equals(demo.trustDomain())))
+			.forEach((demo) -> logger.warn(demo.warning()));
 		return loaded;
 	}
 

@@ -15,8 +15,6 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import io.spiffe.spiffeid.TrustDomain;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.yaml.snakeyaml.nodes.Node;
 
 import dev.writ.context.AttributeMapping;
@@ -34,8 +32,6 @@ import dev.writ.trust.TrustSource;
  * sources and their attribute mappings, recording every problem with its line.
  */
 final class TrustDecoder {
-
-	private static final Logger logger = LoggerFactory.getLogger(TrustDecoder.class);
 
 	private static final Set<String> SPIFFE_KEYS = Set.of("trust_domain", "bundle", "demo", "attributes",
 			"cap_ttl_to_subject", "replay", "rate_limit", "on_store_failure", "max_token_lifetime", "multiple_audiences");
@@ -63,6 +59,8 @@ final class TrustDecoder {
 	private final Map<String, String> seen = new HashMap<>();
 
 	private final Map<Path, String> files = new java.util.TreeMap<>();
+
+	private final List<DemoEntry> demoEntries = new ArrayList<>();
 
 	/**
 	 * @param factory builds the sources
@@ -185,9 +183,7 @@ final class TrustDecoder {
 			ex.problems().forEach((p) -> yaml.problem(node, "demo trust domain: " + p));
 			return null;
 		}
-		logger.warn("DEMO TRUST: trust domain {} is trusted with a key generated on this machine ({}). Anyone who "
-				+ "can read that key can mint its identities. Remove the demo entry ({}) before production.",
-				trustDomain.getName(), this.keysDirectory.resolve("demo"), yaml.where(node));
+		this.demoEntries.add(new DemoEntry(trustDomain.getName(), demo.keyFile(), yaml.where(node)));
 		return this.factory.spiffeBundle(trustDomain, read(demo.bundleFile()));
 	}
 
@@ -363,6 +359,11 @@ final class TrustDecoder {
 		String text = PolicyLoader.readText(file);
 		this.files.put(file.toAbsolutePath().normalize(), text);
 		return text;
+	}
+
+	/** The demo trust domains trusted so far. */
+	List<DemoEntry> demoEntries() {
+		return this.demoEntries;
 	}
 
 	/** The trust files read so far (bundles, JWKS files), with what they held when read. */

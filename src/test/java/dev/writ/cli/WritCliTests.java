@@ -14,7 +14,11 @@ import java.util.Set;
 
 import io.spiffe.spiffeid.TrustDomain;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import dev.writ.request.TokenTypes;
 import dev.writ.testing.TestAuthority;
@@ -113,12 +117,18 @@ class WritCliTests {
 		}
 	}
 
+	private Path demoPolicies() throws IOException {
+		Path policies = Files.createDirectories(this.root.resolve("policies"));
+		Files.writeString(policies.resolve("trust.yaml"), "spiffe:\n  - trust_domain: demo.writ.local\n    demo: true\n");
+		return policies;
+	}
+
 	@Test
 	void devSvidThenJwtSvidThatTheDemoBundleVerifies() throws IOException {
 		String keys = this.root.resolve("keys").toString();
 
 		int exit = run("dev", "svid", "spiffe://demo.writ.local/ns/demo/sa/orders", "--audience", "https://writ.example.org",
-				"--ttl", "2m", "--keys", keys);
+				"--ttl", "2m", "--keys", keys, "--policies", demoPolicies().toString());
 
 		assertThat(exit).isZero();
 		String svid = this.out.toString(StandardCharsets.UTF_8).trim();
@@ -128,6 +138,81 @@ class WritCliTests {
 			.verify(svid, TokenTypes.JWT, trust)
 			.subject()).isEqualTo("spiffe://demo.writ.local/ns/demo/sa/orders");
 		assertThat(this.err.toString(StandardCharsets.UTF_8)).doesNotContain(svid);
+	}
+
+	@Test
+	void devSvidWhenNoDemoEntryForTheTrustDomainThenRefusedAndNothingWritten() throws IOException {
+		Path policies = demoPolicies();
+		Path keys = this.root.resolve("keys");
+		assertThat(run("policy", "check", policies.toString(), "--keys", keys.toString())).isZero();
+		List<Path> before;
+		try (var files = Files.walk(keys)) {
+			before = files.sorted().toList();
+		}
+
+		assertThat(run("dev", "svid", "spiffe://demo.writ.locl/ns/demo/sa/orders", "--keys", keys.toString(),
+				"--policies", policies.toString())).isEqualTo(1);
+		assertThat(this.err.toString(StandardCharsets.UTF_8)).contains("no demo entry for demo.writ.locl in " + policies)
+			.contains("its demo trust domains: demo.writ.local");
+		try (var files = Files.walk(keys)) {
+			assertThat(files.sorted().toList()).isEqualTo(before);
+		}
+	}
+
+	@Test
+	void devSvidWhenNoPoliciesDirectoryThenOnlyWithTheDemoKeyWritGenerated() throws IOException {
+		Path keys = this.root.resolve("keys");
+		String missing = this.root.resolve("no-policies").toString();
+		assertThat(run("dev", "svid", "spiffe://demo.writ.local/a", "--keys", keys.toString(), "--policies", missing))
+			.isEqualTo(1);
+		assertThat(this.err.toString(StandardCharsets.UTF_8)).contains("no demo key for demo.writ.local");
+		assertThat(keys).doesNotExist();
+
+		// The compose file's minter: keys/demo alone, the key Writ generated for its demo entry.
+		assertThat(run("policy", "check", demoPolicies().toString(), "--keys", keys.toString())).isZero();
+		assertThat(run("dev", "svid", "spiffe://demo.writ.local/a", "--keys", keys.toString(), "--policies", missing))
+			.isZero();
+	}
+
+	@Test
+	void devSvidWhenNoAudienceThenTheIssuerTheServerWouldTake() throws Exception {
+		String keys = this.root.resolve("keys").toString();
+		String policies = demoPolicies().toString();
+
+		assertThat(run(Clock.systemUTC(), Map.of("SERVER_PORT", "18081"), "dev", "svid", "spiffe://demo.writ.local/a",
+				"--keys", keys, "--policies", policies)).isZero();
+		assertThat(com.nimbusds.jwt.SignedJWT.parse(this.out.toString(StandardCharsets.UTF_8).trim())
+			.getJWTClaimsSet()
+			.getAudience()).containsExactly("http://localhost:18081");
+		this.out.reset();
+		assertThat(run(Clock.systemUTC(), Map.of("WRIT_ISSUER", "https://writ.example.org", "SERVER_PORT", "18081"), "dev",
+				"svid", "spiffe://demo.writ.local/a", "--keys", keys, "--policies", policies)).isZero();
+		assertThat(com.nimbusds.jwt.SignedJWT.parse(this.out.toString(StandardCharsets.UTF_8).trim())
+			.getJWTClaimsSet()
+			.getAudience()).containsExactly("https://writ.example.org");
+	}
+
+	@Test
+	void helpAfterAnyCommandThenUsageWithTheConfiguredIssuer() {
+		for (String[] args : List.of(new String[] { "dev", "svid", "--help" }, new String[] { "policy", "check", "-h" },
+				new String[] { "keys", "--help" }, new String[] { "--help" })) {
+			this.out.reset();
+			assertThat(run(Clock.systemUTC(), Map.of("SERVER_PORT", "18081"), args)).as(String.join(" ", args)).isZero();
+			assertThat(this.out.toString(StandardCharsets.UTF_8)).startsWith("usage: java -jar writ.jar")
+				.contains("serve at http://localhost:18081");
+		}
+		assertThat(this.err.toString(StandardCharsets.UTF_8)).isEmpty();
+	}
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void policyCheckWhenADemoEntryThenSaysSoOnce(CapturedOutput output) throws IOException {
+		assertThat(run("policy", "check", demoPolicies().toString(), "--keys", this.root.resolve("keys").toString()))
+			.isZero();
+		assertThat(this.out.toString(StandardCharsets.UTF_8))
+			.contains("note: demo.writ.local is a demo trust domain (" + this.root.resolve("policies/trust.yaml") + ":2)");
+		assertThat(this.err.toString(StandardCharsets.UTF_8)).doesNotContain("DEMO TRUST");
+		assertThat(output.getAll()).doesNotContain("DEMO TRUST");
 	}
 
 	@Test

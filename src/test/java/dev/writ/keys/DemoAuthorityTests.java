@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 class DemoAuthorityTests {
@@ -40,6 +41,7 @@ class DemoAuthorityTests {
 	@Test
 	void mintSvidThenVerifiesAgainstTheBundleOnly() throws Exception {
 		DemoAuthority demo = DemoAuthority.of(this.keys, DEMO);
+		demo.ensure();
 		Clock clock = Clock.systemUTC();
 
 		String svid = demo.mintSvid(SpiffeId.parse("spiffe://demo.writ.local/ns/demo/sa/orders"),
@@ -49,6 +51,18 @@ class DemoAuthorityTests {
 		SubjectTokenVerifier verifier = new SubjectTokenVerifier(Set.of("http://localhost:8080"), Duration.ZERO, clock);
 		assertThat(verifier.verify(svid, TokenTypes.JWT, trust).subject())
 			.isEqualTo("spiffe://demo.writ.local/ns/demo/sa/orders");
+	}
+
+	@Test
+	void mintSvidWhenNoKeyThenRefusedAndNothingWritten() {
+		DemoAuthority demo = DemoAuthority.of(this.keys, DEMO);
+
+		assertThatExceptionOfType(KeyConfigurationException.class)
+			.isThrownBy(() -> demo.mintSvid(SpiffeId.parse("spiffe://demo.writ.local/a"), List.of("http://localhost:8080"),
+					Duration.ofMinutes(5), Clock.systemUTC()))
+			.satisfies((ex) -> assertThat(ex.problems()).singleElement().asString().contains("no demo key"));
+		assertThat(this.keys.resolve("demo")).doesNotExist();
+		assertThat(demo.bundleFile()).doesNotExist();
 	}
 
 	@Test
