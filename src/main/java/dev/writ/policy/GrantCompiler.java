@@ -218,7 +218,9 @@ final class GrantCompiler {
 				return null;
 			}
 			if (!trust.hasOidc(name)) {
-				yaml.problem(fields.get("trust"), "trust '" + name + "' names no oidc entry");
+				if (!trust.refused(name)) {
+					yaml.problem(fields.get("trust"), "trust '" + name + "' names no oidc entry");
+				}
 				return null;
 			}
 			source = name;
@@ -272,7 +274,9 @@ final class GrantCompiler {
 			}
 		}
 		if (!trust.trustDomains().contains(domain)) {
-			yaml.problem(node, "subject is in trust domain " + domain.getName() + ", which no spiffe entry trusts");
+			if (!trust.refused(domain.toIdString())) {
+				yaml.problem(node, "subject is in trust domain " + domain.getName() + ", which no spiffe entry trusts");
+			}
 			return null;
 		}
 		return domain.toIdString();

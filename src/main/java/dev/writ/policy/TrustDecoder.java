@@ -62,6 +62,8 @@ final class TrustDecoder {
 
 	private final List<DemoEntry> demoEntries = new ArrayList<>();
 
+	private final Set<String> refused = new java.util.HashSet<>();
+
 	/**
 	 * @param factory builds the sources
 	 * @param keysDirectory where the demo trust domain's key and bundle are
@@ -99,6 +101,14 @@ final class TrustDecoder {
 	}
 
 	/** Whether an OIDC entry of this name was decoded. */
+	/**
+	 * Whether an entry of this name (an oidc name, or a SPIFFE trust domain's ID) is declared but refused for a
+	 * problem already reported: a grant naming it gets no second problem caused by the first.
+	 */
+	boolean refused(String name) {
+		return this.refused.contains(name);
+	}
+
 	boolean hasOidc(String name) {
 		return this.sources.stream().anyMatch((s) -> s instanceof dev.writ.trust.OidcSource && s.id().equals(name));
 	}
@@ -136,6 +146,9 @@ final class TrustDecoder {
 		AttributeMapping mapping = SourcePolicyDecoder.attributes(yaml, entry.get("attributes"), Map.of());
 		// SPIRE agents cache JWT-SVIDs and hand the same one out again: reuse by default.
 		SourcePolicy guards = SourcePolicyDecoder.decode(yaml, entry, true, false, mapping, Set.of());
+		if (trustDomain != null) {
+			this.refused.add(trustDomain.toIdString()); // until its source is built
+		}
 		if (yaml.problemCount() > before || trustDomain == null) {
 			return;
 		}
@@ -163,6 +176,7 @@ final class TrustDecoder {
 			if (source != null) {
 				this.sources.add(source);
 				this.policies.put(id, guards);
+				this.refused.remove(id);
 			}
 		}
 		catch (TrustConfigurationException ex) {
@@ -235,6 +249,9 @@ final class TrustDecoder {
 		SourcePolicy guards = SourcePolicyDecoder.decode(yaml, entry, false, (preset == null) || preset.oneTime(), mapping,
 				tenantClaims);
 		Keys keys = keys(yaml, entry.get("jwks"));
+		if (name != null) {
+			this.refused.add(name); // until its source is built
+		}
 		if (yaml.problemCount() > before || name == null || issuer == null || keys == null) {
 			return;
 		}
@@ -250,6 +267,7 @@ final class TrustDecoder {
 			if (source != null) {
 				this.sources.add(source);
 				this.policies.put(name, guards);
+				this.refused.remove(name);
 			}
 		}
 		catch (TrustConfigurationException ex) {

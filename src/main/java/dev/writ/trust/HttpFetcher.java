@@ -162,7 +162,13 @@ public final class HttpFetcher {
 		if ("http".equalsIgnoreCase(uri.getScheme()) && allowLoopbackHttp && isLoopbackLiteral(uri.getHost())) {
 			return Optional.empty();
 		}
-		return Optional.of(uri + " must be https" + (allowLoopbackHttp ? " (or http to a loopback address)" : ""));
+		if (allowLoopbackHttp) {
+			return Optional.of(uri + " must be https (or http to a loopback address)");
+		}
+		return Optional.of(uri + " must be https" + ("http".equalsIgnoreCase(uri.getScheme())
+				&& isLoopbackLiteral(uri.getHost()) ? " (http to a loopback address, for a local issuer such as a "
+						+ "development Keycloak: set writ.trust.allow-loopback-http=true, or --allow-loopback-http to "
+						+ "the policy commands)" : ""));
 	}
 
 	/**

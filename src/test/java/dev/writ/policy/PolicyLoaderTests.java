@@ -48,6 +48,39 @@ class PolicyLoaderTests {
 	}
 
 	@Test
+	void loadWhenATrustEntryIsRefusedThenOnlyItsOwnProblemNotOneForEachGrantNamingIt() throws IOException {
+		Path dir = policies("""
+				oidc:
+				  - name: keycloak
+				    issuer: http://localhost:8180/realms/demo
+				spiffe:
+				  - trust_domain: staging.example.org
+				    bundle: { file: keys/trust/missing.bundle.json }
+				""", """
+				grants:
+				  - id: ci
+				    trust: keycloak
+				    subject: service-account-ci
+				    audience: https://a.example.org
+				    scopes: [read]
+				  - id: staging
+				    subject: spiffe://staging.example.org/ns/a/sa/b
+				    audience: https://a.example.org
+				    scopes: [read]
+				""");
+
+		PolicyLoader serverDefaults = new PolicyLoader(TestTrust.factory(Clock.systemUTC(), false), this.root.resolve("keys"),
+				Duration.ofMinutes(5), Duration.ofHours(1));
+		assertThatExceptionOfType(PolicyException.class).isThrownBy(() -> serverDefaults.load(dir))
+			.satisfies((ex) -> assertThat(ex.problems()).extracting(PolicyProblem::toString)
+				.satisfiesExactly(
+						(p) -> assertThat(p).contains("a-trust.yaml:3:")
+							.contains("issuer http://localhost:8180/realms/demo must be https")
+							.contains("writ.trust.allow-loopback-http=true"),
+						(p) -> assertThat(p).contains("a-trust.yaml:5:").contains("missing.bundle.json")));
+	}
+
+	@Test
 	void loadWhenSoundThenTrustAndGrants() throws IOException {
 		Path dir = policies(TRUST, """
 				grants:

@@ -21,7 +21,12 @@ public final class TestTrust {
 
 	/** A factory that connects to no Workload API, allows http to loopback, and refreshes in the caller's thread. */
 	public static TrustFactory factory(Clock clock) {
-		return new TrustFactory(new HttpFetcher(Duration.ofSeconds(1), Duration.ofSeconds(2), true),
+		return factory(clock, true);
+	}
+
+	/** The same, allowing http to loopback only if {@code allowLoopbackHttp}, as the server's default does not. */
+	public static TrustFactory factory(Clock clock, boolean allowLoopbackHttp) {
+		return new TrustFactory(new HttpFetcher(Duration.ofSeconds(1), Duration.ofSeconds(2), allowLoopbackHttp),
 				RemoteKeys.RefreshPolicy.defaults(), clock, Runnable::run, false);
 	}
 
