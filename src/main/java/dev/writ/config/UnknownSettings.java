@@ -32,6 +32,9 @@ final class UnknownSettings {
 			"writ.crypto.provider", "a JVM system property (-Dwrit.crypto.provider) or the environment variable WRIT_CRYPTO_PROVIDER",
 			"writ.keys.passphrase", "the environment variable WRIT_KEYS_PASSPHRASE, or a file named by writ.keys.passphrase-file; never a property");
 
+	// 0 needs no unit: it means the same in every one ("0 turns hot reload off").
+	private static final Pattern BARE_NUMBER = Pattern.compile("\\s*[+-]?0*[1-9]\\d*\\s*");
+
 	private static final Pattern INDEX = Pattern.compile("\\[\\d+]|\\.\\d+(?=\\.|$)");
 
 	private static final Pattern ENV_INDEX = Pattern.compile("_\\d+(?=_|$)");
@@ -54,13 +57,25 @@ final class UnknownSettings {
 		return names;
 	}
 
+	/** The names of the {@code writ.*} settings that are durations. */
+	static Set<String> durations() {
+		Set<String> names = new TreeSet<>();
+		collect("writ", WritProperties.class, names, java.time.Duration.class);
+		return names;
+	}
+
 	private static void collect(String prefix, Class<?> type, Set<String> names) {
+		collect(prefix, type, names, null);
+	}
+
+	// Every leaf setting, or only those of type {@code of} where it is not null.
+	private static void collect(String prefix, Class<?> type, Set<String> names, Class<?> of) {
 		for (RecordComponent component : type.getRecordComponents()) {
 			String name = prefix + "." + kebab(component.getName());
 			if (component.getType().isRecord()) {
-				collect(name, component.getType(), names);
+				collect(name, component.getType(), names, of);
 			}
-			else {
+			else if (of == null || of.equals(component.getType())) {
 				names.add(name);
 			}
 		}
@@ -68,6 +83,22 @@ final class UnknownSettings {
 
 	private static String kebab(String camel) {
 		return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+	}
+
+	/**
+	 * One problem for every {@code writ.*} duration set as a bare number: Spring would read {@code 15} as 15
+	 * milliseconds, never what was meant. Each problem names the setting and the value it was given.
+	 */
+	static List<String> unitlessDurations(org.springframework.core.env.Environment environment) {
+		List<String> problems = new java.util.ArrayList<>();
+		for (String name : durations()) {
+			String value = environment.getProperty(name);
+			if (value != null && BARE_NUMBER.matcher(value).matches()) {
+				problems.add(name + "=" + value.trim() + " has no unit: write it with one, such as " + value.trim()
+						+ "s, " + value.trim() + "m or " + value.trim() + "h (a bare number would be read as milliseconds)");
+			}
+		}
+		return problems;
 	}
 
 	/** One problem for every unknown {@code writ.*} setting in {@code environment}. */

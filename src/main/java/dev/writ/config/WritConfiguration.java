@@ -63,7 +63,13 @@ class WritConfiguration {
 
 	WritConfiguration(WritProperties properties, ConfigurableEnvironment environment) {
 		var problems = new ArrayList<>(UnknownSettings.problems(environment));
-		problems.addAll(WritSettingsCheck.problems(properties));
+		List<String> unitless = UnknownSettings.unitlessDurations(environment);
+		problems.addAll(unitless);
+		// A check that compares a misread duration with another would report a problem caused by the missing unit.
+		WritSettingsCheck.problems(properties)
+			.stream()
+			.filter((problem) -> unitless.stream().noneMatch((u) -> problem.contains(u.substring(0, u.indexOf('=')))))
+			.forEach(problems::add);
 		String issuer = properties.issuer();
 		if (issuer == null) {
 			ListeningIssuer.Derived derived = ListeningIssuer.derive(environment::getProperty);

@@ -30,15 +30,16 @@ final class WritSettingsCheck {
 		}
 		Duration skew = properties.clockSkew();
 		if (skew.isNegative() || skew.compareTo(SubjectTokenVerifier.MAX_SKEW) > 0) {
-			problems.add("writ.clock-skew must be between 0s and 60s");
+			problems.add("writ.clock-skew must be between 0s and 60s (it is " + show(skew) + ")");
 		}
 		Duration defaultTtl = properties.token().defaultTtl();
 		Duration maxTtl = properties.token().maxTtl();
 		if (maxTtl.isNegative() || maxTtl.isZero() || maxTtl.compareTo(Duration.ofHours(24)) > 0) {
-			problems.add("writ.token.max-ttl must be more than 0s and at most 24h");
+			problems.add("writ.token.max-ttl must be more than 0s and at most 24h (it is " + show(maxTtl) + ")");
 		}
 		if (defaultTtl.isNegative() || defaultTtl.isZero() || defaultTtl.compareTo(maxTtl) > 0) {
-			problems.add("writ.token.default-ttl must be more than 0s and at most writ.token.max-ttl");
+			problems.add("writ.token.default-ttl (" + show(defaultTtl) + ") must be more than 0s and at most "
+					+ "writ.token.max-ttl (" + show(maxTtl) + ")");
 		}
 		try {
 			KeyAlgorithm.parse(properties.keys().algorithm());
@@ -52,21 +53,23 @@ final class WritSettingsCheck {
 			problems.add("writ.keys.publish-ahead must be 0 or more");
 		}
 		if (keys.retireAfter() != null && keys.retireAfter().compareTo(leastRetire) < 0) {
-			problems.add("writ.keys.retire-after must be at least writ.token.max-ttl plus writ.clock-skew ("
-					+ leastRetire.toSeconds() + "s): a retired key must stay published until every token it signed "
+			problems.add("writ.keys.retire-after (" + show(keys.retireAfter()) + ") must be at least writ.token.max-ttl "
+					+ "plus writ.clock-skew (" + show(leastRetire) + "): a retired key must stay published until every token it signed "
 					+ "has expired");
 		}
 		if (keys.rotationPeriod().isNegative() || (!keys.rotationPeriod().isZero()
 				&& keys.rotationPeriod().compareTo(keys.publishAhead().plus(keys.retireAfter(properties.token().maxTtl(),
 						properties.clockSkew()))) < 0)) {
-			problems.add("writ.keys.rotation-period must be 0 (off) or at least writ.keys.publish-ahead plus "
-					+ "writ.keys.retire-after, so that at most three keys are published at once");
+			problems.add("writ.keys.rotation-period (" + show(keys.rotationPeriod()) + ") must be 0 (off) or at least "
+					+ "writ.keys.publish-ahead plus writ.keys.retire-after (" + show(keys.publishAhead().plus(keys
+						.retireAfter(properties.token().maxTtl(), properties.clockSkew()))) + "), so that at most three keys are published at once");
 		}
 		if (keys.reloadInterval().isNegative()) {
 			problems.add("writ.keys.reload-interval must be 0 (off) or more");
 		}
 		else if (!keys.reloadInterval().isZero() && keys.reloadInterval().compareTo(keys.publishAhead()) >= 0) {
-			problems.add("writ.keys.reload-interval must be shorter than writ.keys.publish-ahead, or every node would "
+			problems.add("writ.keys.reload-interval (" + show(keys.reloadInterval()) + ") must be shorter than "
+					+ "writ.keys.publish-ahead (" + show(keys.publishAhead()) + "), or every node would "
 					+ "not have published a new key before it signs");
 		}
 		for (String network : properties.metrics().allowedNetworks()) {
@@ -91,10 +94,12 @@ final class WritSettingsCheck {
 			problems.add("writ.trust.connect-timeout and writ.trust.timeout must be positive");
 		}
 		if (trust.maxStale().compareTo(trust.refreshInterval()) <= 0) {
-			problems.add("writ.trust.max-stale must be longer than writ.trust.refresh-interval");
+			problems.add("writ.trust.max-stale (" + show(trust.maxStale()) + ") must be longer than "
+					+ "writ.trust.refresh-interval (" + show(trust.refreshInterval()) + ")");
 		}
 		if (trust.minRefetchInterval().compareTo(trust.refreshInterval()) > 0) {
-			problems.add("writ.trust.min-refetch-interval must not exceed writ.trust.refresh-interval");
+			problems.add("writ.trust.min-refetch-interval (" + show(trust.minRefetchInterval()) + ") must not exceed "
+					+ "writ.trust.refresh-interval (" + show(trust.refreshInterval()) + ")");
 		}
 		if (trust.verifiedCacheSize() < 0 || trust.verifiedCacheSize() > 1_000_000) {
 			problems.add("writ.trust.verified-cache-size must be between 0 (off) and 1000000");
@@ -105,6 +110,12 @@ final class WritSettingsCheck {
 			}
 		}
 		return problems;
+	}
+
+	// A duration as a setting is written: 90s, 5m, 1h; a fraction of a second in milliseconds.
+	private static String show(Duration duration) {
+		return (duration.toNanosPart() % 1_000_000_000 != 0 || (duration.isPositive() && duration.toSeconds() == 0))
+				? duration.toMillis() + "ms" : dev.writ.policy.Durations.format(duration);
 	}
 
 	/** Why an issuer identifier is unacceptable (RFC 8414 §2: https, no query, no fragment), if it is. */

@@ -85,6 +85,24 @@ class StartupRefusalTests {
 	}
 
 	@Test
+	void startWhenADurationHasNoUnitThenThatSettingNamedWithItsValueAndEveryOtherProblemToo(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> start("writ.token.max-ttl=15", "writ.trust.timeout=5",
+				"writ.store.type=disk", "writ.keys-dir=" + this.root.resolve("keys")));
+		assertThat(output.getAll()).contains("Writ refused to start, 3 problem(s)")
+			.contains("writ.token.max-ttl=15 has no unit: write it with one, such as 15s, 15m or 15h")
+			.contains("writ.trust.timeout=5 has no unit")
+			.contains("writ.store.type must be memory or redis")
+			.doesNotContain("writ.token.default-ttl");
+	}
+
+	@Test
+	void startWhenDurationsDisagreeThenBothSettingsNamedWithTheirValues(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> start("writ.token.max-ttl=2m", "writ.keys-dir=" + this.root.resolve("keys")));
+		assertThat(output.getAll()).contains("Writ refused to start, 1 problem(s)")
+			.contains("writ.token.default-ttl (5m) must be more than 0s and at most writ.token.max-ttl (2m)");
+	}
+
+	@Test
 	void startWhenTlsFilesMissingThenRefusedNamingTheFileWithoutAStackTrace(CapturedOutput output) {
 		assertThatException().isThrownBy(() -> start("writ.keys-dir=" + this.root.resolve("keys"),
 				"server.ssl.bundle=writ",

@@ -4,6 +4,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
@@ -20,6 +21,20 @@ class UnknownSettingsTests {
 					StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, variables));
 		environment.getPropertySources().addFirst(new MapPropertySource("arguments", properties));
 		return environment;
+	}
+
+	@Test
+	void unitlessDurationsWhenABareNumberInAnyFormThenNamedWithItsValue() {
+		StandardEnvironment environment = environment(Map.of("writ.clock-skew", "30", "writ.token.default-ttl", "5m",
+				"writ.policies-reload-interval", "0"),
+				Map.of("WRIT_TOKEN_MAXTTL", "15", "WRIT_TRUST_TIMEOUT", "PT5S"));
+		ConfigurationPropertySources.attach(environment); // as Spring Boot does: relaxed names resolve
+
+		assertThat(UnknownSettings.unitlessDurations(environment)).containsExactly(
+				"writ.clock-skew=30 has no unit: write it with one, such as 30s, 30m or 30h (a bare number would be read "
+						+ "as milliseconds)",
+				"writ.token.max-ttl=15 has no unit: write it with one, such as 15s, 15m or 15h (a bare number would be "
+						+ "read as milliseconds)");
 	}
 
 	@Test
