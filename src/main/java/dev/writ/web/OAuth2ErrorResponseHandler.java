@@ -66,7 +66,7 @@ final class OAuth2ErrorResponseHandler implements AuthenticationFailureHandler, 
 				response.setHeader("WWW-Authenticate", "Basic realm=\"writ\"");
 			}
 			onAuthenticationFailure(request, response, new OAuth2AuthenticationException(
-					new OAuth2Error(OAuth2ErrorCodes.INVALID_CLIENT, "client authentication failed", null)));
+					new OAuth2Error(OAuth2ErrorCodes.INVALID_CLIENT, OAuth2Errors.NO_CLIENT_SECRETS, null)));
 		};
 	}
 
@@ -74,14 +74,14 @@ final class OAuth2ErrorResponseHandler implements AuthenticationFailureHandler, 
 	public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException exception)
 			throws IOException {
 		onAuthenticationFailure(request, response, new OAuth2AuthenticationException(
-				new OAuth2Error(OAuth2ErrorCodes.INVALID_CLIENT, "client authentication failed", null)));
+				new OAuth2Error(OAuth2ErrorCodes.INVALID_CLIENT, OAuth2Errors.NO_CLIENT_SECRETS, null)));
 	}
 
 	// Spring leaves some of its errors undescribed, such as unauthorized_client for a grant the client may not use.
 	private static String describe(ErrorCode code) {
 		return switch (code) {
-			case UNAUTHORIZED_CLIENT -> "this server issues tokens by token exchange only";
-			case INVALID_CLIENT -> "client authentication failed";
+			case UNAUTHORIZED_CLIENT -> OAuth2Errors.EXCHANGE_ONLY;
+			case INVALID_CLIENT -> OAuth2Errors.NO_CLIENT_SECRETS;
 			default -> "the token request was refused";
 		};
 	}

@@ -11,6 +11,15 @@ import dev.writ.error.ExchangeException;
 /** Carries an {@link ExchangeException} through Spring Security as the {@link OAuth2Error} it stands for. */
 final class OAuth2Errors {
 
+	/** What Writ tells a client that asks for a token any other way than by exchanging its workload identity. */
+	static final String EXCHANGE_ONLY = "Writ issues tokens only by token exchange: send grant_type="
+			+ "urn:ietf:params:oauth:grant-type:token-exchange with your workload's identity token as subject_token";
+
+	/** What Writ tells a client that authenticates itself: Writ has no client secrets, the identity is the token. */
+	static final String NO_CLIENT_SECRETS = "Writ has no client secrets and authenticates no client: send no client "
+			+ "credentials (no Authorization header, no client_secret), and your workload's identity token as "
+			+ "subject_token";
+
 	private OAuth2Errors() {
 	}
 

@@ -18,6 +18,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import dev.writ.error.ErrorCode;
 import dev.writ.error.ExchangeException;
 import dev.writ.exchange.TokenExchangeService;
+import dev.writ.request.TokenTypes;
 
 /**
  * Checks how a request to the token endpoint was sent, before Spring's filters read it, and turns away, audited like
@@ -30,7 +31,8 @@ import dev.writ.exchange.TokenExchangeService;
  * <li>the body: RFC 6749 §3.2, {@code application/x-www-form-urlencoded};</li>
  * <li>the query string: empty, since parameters there would reach access logs;</li>
  * <li>the form as Tomcat parses it: 413 over the form limit, 400 for one it cannot decode;</li>
- * <li>{@code grant_type}: required (RFC 6749 §4.4.2, RFC 8693 §2.1) and sent once (RFC 6749 §3.2).</li>
+ * <li>{@code grant_type}: required (RFC 6749 §4.4.2, RFC 8693 §2.1), sent once (RFC 6749 §3.2), and token exchange:
+ * every other grant is {@code unsupported_grant_type}.</li>
  * </ol>
  * This filter must read the parameters first: Tomcat throws a decoding failure only from the first call, and later
  * calls see whatever parameters came before the failure.
@@ -59,7 +61,7 @@ final class TokenEndpointTransportFilter extends OncePerRequestFilter {
 			return;
 		}
 		ExchangeException refused = this.exchange
-			.refuseTransport(new ExchangeException(ErrorCode.INVALID_REQUEST, refusal.description()));
+			.refuseTransport(new ExchangeException(refusal.code(), refusal.description()));
 		if (refusal.status() == HttpServletResponse.SC_METHOD_NOT_ALLOWED) {
 			response.setHeader(HttpHeaders.ALLOW, HttpMethod.POST.name());
 		}
@@ -73,7 +75,8 @@ final class TokenEndpointTransportFilter extends OncePerRequestFilter {
 		}
 		// No grant is sent any other way (RFC 6749 §3.2), whatever the grant_type a JSON body might hold.
 		if (!isForm(request.getContentType())) {
-			return badRequest("the request body must be application/x-www-form-urlencoded");
+			return badRequest("the request body must be a form (application/x-www-form-urlencoded), as RFC 6749 3.2 "
+					+ "says; " + OAuth2Errors.EXCHANGE_ONLY);
 		}
 		if (request.getQueryString() != null) {
 			return badRequest("parameters must be sent in the request body, not the query string");
@@ -87,6 +90,13 @@ final class TokenEndpointTransportFilter extends OncePerRequestFilter {
 		}
 		if (grantTypes == null || grantTypes.length != 1) {
 			return badRequest("grant_type must be sent once");
+		}
+		// Every other grant, whatever Spring would make of it (unauthorized_client for client credentials,
+		// invalid_grant for a code): RFC 6749 5.2, a grant type this server does not support.
+		if (!TokenTypes.GRANT_TYPE.equals(grantTypes[0])) {
+			return new TransportRefusal(HttpServletResponse.SC_BAD_REQUEST, ErrorCode.UNSUPPORTED_GRANT_TYPE,
+					("client_credentials".equals(grantTypes[0]) ? "Writ has no client credentials: " : "")
+							+ OAuth2Errors.EXCHANGE_ONLY);
 		}
 		return null;
 	}

@@ -3,14 +3,21 @@ package dev.writ.web;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.tomcat.util.http.InvalidParameterException;
 
+import dev.writ.error.ErrorCode;
+
 /**
- * A request turned away for how it was sent, before any endpoint read it: the status to answer and what the client
- * is told, always as {@code invalid_request}. Nothing of the request is in the description.
+ * A request turned away for how it was sent, before any endpoint read it: the status to answer, the error code and
+ * what the client is told. Nothing of the request is in the description.
  *
  * @param status the HTTP status
+ * @param code the error code: {@code invalid_request} unless said otherwise
  * @param description what the client is told
  */
-record TransportRefusal(int status, String description) {
+record TransportRefusal(int status, ErrorCode code, String description) {
+
+	TransportRefusal(int status, String description) {
+		this(status, ErrorCode.INVALID_REQUEST, description);
+	}
 
 	/**
 	 * The refusal of a form body Tomcat could not parse. Tomcat 11 throws its {@link InvalidParameterException} from

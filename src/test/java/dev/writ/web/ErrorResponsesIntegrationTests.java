@@ -98,11 +98,12 @@ class ErrorResponsesIntegrationTests {
 				call("no content type", "POST", null, EXCHANGE, null, 400, "invalid_request"),
 				call("an unsupported grant_type", "POST", FORM, "grant_type=urn%3Aexample%3Agrant", null, 400,
 						"unsupported_grant_type"),
-				call("client_credentials", "POST", FORM, "grant_type=client_credentials", null, 400, "unauthorized_client"),
+				call("client_credentials", "POST", FORM, "grant_type=client_credentials", null, 400,
+						"unsupported_grant_type"),
 				call("an authorization code", "POST", FORM, "grant_type=authorization_code&code=x", null, 400,
-						"invalid_grant"),
+						"unsupported_grant_type"),
 				call("a refresh token", "POST", FORM, "grant_type=refresh_token&refresh_token=x", null, 400,
-						"invalid_grant"),
+						"unsupported_grant_type"),
 				call("a client secret", "POST", FORM, EXCHANGE + "&client_id=someone&client_secret=guess", null, 401,
 						"invalid_client"),
 				call("a bearer token for client authentication", "POST", FORM, EXCHANGE, "Bearer x", 401, "invalid_client"));
@@ -126,6 +127,36 @@ class ErrorResponsesIntegrationTests {
 			.asString()
 			.contains("\"stage\":\"transport\"", "\"outcome\":\"denied\"", "\"error\":\"" + error + "\"")
 			.doesNotContain("%zz");
+	}
+
+	static Stream<Arguments> clientCredentialAttempts() {
+		String basic = "Basic " + java.util.Base64.getEncoder().encodeToString("payments:s3cret".getBytes());
+		return Stream.of(
+				arguments("client_credentials with Basic", FORM, "grant_type=client_credentials&scope=read", basic, 400,
+						"unsupported_grant_type", "Writ has no client credentials: Writ issues tokens only by token exchange"),
+				arguments("client_credentials in the form", FORM,
+						"grant_type=client_credentials&client_id=payments&client_secret=s3cret", null, 400,
+						"unsupported_grant_type", "Writ has no client credentials"),
+				arguments("an exchange with Basic", FORM, EXCHANGE, basic, 401, "invalid_client",
+						"Writ has no client secrets and authenticates no client"),
+				arguments("an exchange with a client secret", FORM, EXCHANGE + "&client_id=payments&client_secret=s3cret",
+						null, 401, "invalid_client", "Writ has no client secrets"),
+				arguments("a JSON body", JSON, "{\"grant_type\": \"client_credentials\"}", null, 400, "invalid_request",
+						"the request body must be a form (application/x-www-form-urlencoded)"));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("clientCredentialAttempts")
+	void tokenWhenAClientTriesCredentialsThenWritsOwnWordsWithTheRfcCode(String name, String contentType, String body,
+			String authorization, int status, String error, String description) throws Exception {
+		HttpResponse<String> response = send("POST", "/oauth2/token", contentType, body, authorization);
+
+		assertOAuth2Error(response, status, error);
+		assertThat(JSONObjectUtils.parse(response.body()).get("error_description")).asString()
+			.contains(description)
+			.contains("subject_token")
+			.doesNotContain("s3cret")
+			.doesNotContain("Client authentication failed");
 	}
 
 	static Stream<Arguments> unknownPaths() {

@@ -355,7 +355,7 @@ class TokenEndpointIntegrationTests {
 				row("audience and resource disagree", 400, "invalid_target", with("resource", LEDGER)),
 				row("subject with no grant", 400, "invalid_target", svid((a) -> a.svid("/ns/prod/sa/stranger").sign())),
 				row("unsupported grant_type", 400, "unsupported_grant_type", with("grant_type", "urn:example:grant")),
-				row("client_credentials", 400, "unauthorized_client", with("grant_type", "client_credentials")),
+				row("client_credentials", 400, "unsupported_grant_type", with("grant_type", "client_credentials")),
 				row("client secret presented", 401, "invalid_client", (Function<Map<String, String>, Map<String, String>>) (f) -> {
 					f.put("client_id", "someone");
 					f.put("client_secret", "guess");
