@@ -1,6 +1,8 @@
 package dev.writ.config;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -190,9 +192,23 @@ class WritConfiguration {
 			return new MeteringAuditSink(sink, meters);
 		}
 		catch (IOException | RuntimeException ex) {
-			throw new WritConfigurationException(List.of("writ.audit.file: " + file + " cannot be opened for appending ("
-					+ ex.getClass().getSimpleName() + ")"));
+			throw new WritConfigurationException(List.of(auditFileProblem(file, ex)));
 		}
+	}
+
+	// Which of the usual causes it is, in words: a missing directory, one Writ may not write in, or a file it may not
+	// append to.
+	private static String auditFileProblem(Path file, Exception ex) {
+		Path directory = file.toAbsolutePath().getParent();
+		if (directory != null && !Files.isDirectory(directory)) {
+			return "writ.audit.file: the directory " + directory + " does not exist; Writ creates the audit file, "
+					+ "not its directory";
+		}
+		if (ex instanceof AccessDeniedException) {
+			return "writ.audit.file: " + file + " cannot be opened for appending: permission denied (the file, or the "
+					+ "directory " + directory + ", is not writable by this process)";
+		}
+		return "writ.audit.file: " + file + " cannot be opened for appending (" + ex.getClass().getSimpleName() + ")";
 	}
 
 	@Bean

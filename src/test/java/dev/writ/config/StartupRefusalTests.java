@@ -103,6 +103,16 @@ class StartupRefusalTests {
 	}
 
 	@Test
+	void startWhenTheAuditFilesDirectoryIsMissingThenSaysSo(CapturedOutput output) {
+		Path missing = this.root.resolve("no-such-dir");
+		assertThatException().isThrownBy(() -> start("writ.audit.file=" + missing.resolve("audit.jsonl"),
+				"writ.keys-dir=" + this.root.resolve("keys")));
+		assertThat(output.getAll()).contains("Writ refused to start, 1 problem(s)")
+			.contains("writ.audit.file: the directory " + missing + " does not exist");
+		assertThat(missing).doesNotExist();
+	}
+
+	@Test
 	void startWhenTlsFilesMissingThenRefusedNamingTheFileWithoutAStackTrace(CapturedOutput output) {
 		assertThatException().isThrownBy(() -> start("writ.keys-dir=" + this.root.resolve("keys"),
 				"server.ssl.bundle=writ",
