@@ -191,8 +191,12 @@ public final class TokenExchangeService {
 
 	private static ExchangeException replay(VerifiedSubject subject, AuditEvent.Builder event) {
 		event.with("replay", Boolean.TRUE);
-		return new ExchangeException(ErrorCode.INVALID_REQUEST, "subject_token has already been used",
-				"replay of a one-time subject token of " + subject.trustSource());
+		// The client learns what to do; the operator also learns the setting that would accept a repeat, and its cost.
+		return new ExchangeException(ErrorCode.INVALID_REQUEST, "subject_token has already been used: this issuer's "
+				+ "tokens are exchanged once each, so present a fresh one for every exchange",
+				"replay of a one-time subject token of " + subject.trustSource() + " (its trust entry's replay: one-time; "
+						+ "replay: reuse would accept the same token again until it expires, so anyone who copies it "
+						+ "could exchange it too)");
 	}
 
 	private void firstUse(VerifiedSubject subject, Instant now, AuditEvent.Builder event) {

@@ -138,7 +138,9 @@ class ExchangeGuardsTests {
 		ExchangeException replay = refused(() -> service.exchange(TestExchanges.form(svid)));
 
 		assertThat(replay.errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST);
-		assertThat(replay.description()).isEqualTo("subject_token has already been used");
+		assertThat(replay.description()).isEqualTo("subject_token has already been used: this issuer's tokens are exchanged once each, "
+					+ "so present a fresh one for every exchange");
+		assertThat(replay.detail()).contains("replay: reuse would accept the same token again until it expires");
 		assertThat(this.events.get(1).fields()).containsEntry("replay", Boolean.TRUE).doesNotContainKey("issued_token_jti");
 	}
 
@@ -150,7 +152,8 @@ class ExchangeGuardsTests {
 
 		for (int i = 0; i < 5; i++) {
 			assertThat(refused(() -> service.exchange(TestExchanges.form(used))).description())
-				.isEqualTo("subject_token has already been used");
+				.isEqualTo("subject_token has already been used: this issuer's tokens are exchanged once each, "
+					+ "so present a fresh one for every exchange");
 		}
 
 		// The subject's budget (3 per minute) holds its one exchange only: two more fresh tokens pass.
@@ -192,7 +195,8 @@ class ExchangeGuardsTests {
 
 		assertThat(service.exchange(TestExchanges.form(svid)).token().value()).isNotEmpty();
 		assertThat(refused(() -> service.exchange(TestExchanges.form(svid))).description())
-			.isEqualTo("subject_token has already been used");
+			.isEqualTo("subject_token has already been used: this issuer's tokens are exchanged once each, "
+					+ "so present a fresh one for every exchange");
 	}
 
 	@Test
@@ -243,7 +247,8 @@ class ExchangeGuardsTests {
 		assertThat(malleated).isNotEqualTo(svid);
 
 		assertThat(refused(() -> service.exchange(TestExchanges.form(malleated))).description())
-			.isEqualTo("subject_token has already been used");
+			.isEqualTo("subject_token has already been used: this issuer's tokens are exchanged once each, "
+					+ "so present a fresh one for every exchange");
 	}
 
 	@Test

@@ -194,7 +194,8 @@ class FederatedExchangeIntegrationTests {
 
 		assertThat(exchange(token, "https://deploy.example.org")).containsKey("access_token");
 		assertThat(exchange(token, "https://deploy.example.org")).containsEntry("error", "invalid_request")
-			.containsEntry("error_description", "subject_token has already been used");
+			.containsEntry("error_description", "subject_token has already been used: this issuer's tokens are exchanged once each, "
+					+ "so present a fresh one for every exchange");
 	}
 
 	@Test

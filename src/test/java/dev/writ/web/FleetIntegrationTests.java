@@ -147,7 +147,8 @@ class FleetIntegrationTests {
 		HttpResponse<String> replay = exchange(nodeB, token, "https://deploy.example.org");
 
 		assertThat(replay.statusCode()).isEqualTo(400);
-		assertThat(json(replay)).containsEntry("error_description", "subject_token has already been used");
+		assertThat(json(replay)).containsEntry("error_description", "subject_token has already been used: this issuer's tokens are exchanged once each, "
+					+ "so present a fresh one for every exchange");
 	}
 
 	@Test
