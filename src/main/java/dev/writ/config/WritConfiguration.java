@@ -225,9 +225,33 @@ class WritConfiguration {
 		return new MemoryStore(clock, this.properties.store().memoryMaxEntries());
 	}
 
+	@Bean(destroyMethod = "close")
+	StoreMonitor storeMonitor(Store store, MeterRegistry meters, Environment environment) {
+		return new StoreMonitor(store, describeStore(environment), meters, Duration.ofSeconds(5));
+	}
+
+	// What and where the store is, for the log: never its URL or password, which may hold a credential.
+	private String describeStore(Environment environment) {
+		if (!"redis".equals(this.properties.store().type())) {
+			return "memory";
+		}
+		if (environment.containsProperty("spring.data.redis.sentinel.master")) {
+			return "redis through sentinels " + environment.getProperty("spring.data.redis.sentinel.nodes", "(unset)")
+					+ ", master " + environment.getProperty("spring.data.redis.sentinel.master");
+		}
+		if (environment.containsProperty("spring.data.redis.cluster.nodes")) {
+			return "redis cluster " + environment.getProperty("spring.data.redis.cluster.nodes");
+		}
+		if (environment.containsProperty("spring.data.redis.url")) {
+			return "redis at spring.data.redis.url";
+		}
+		return "redis at " + environment.getProperty("spring.data.redis.host", "localhost") + ":"
+				+ environment.getProperty("spring.data.redis.port", "6379");
+	}
+
 	@Bean
-	StoreHealthIndicator storeHealthIndicator(Store store) {
-		return new StoreHealthIndicator(store);
+	StoreHealthIndicator storeHealthIndicator(Store store, StoreMonitor monitor) {
+		return new StoreHealthIndicator(store, monitor);
 	}
 
 	// While Redis is away, commands fail at once instead of queueing until their timeout: no pile-up of waiting

@@ -17,12 +17,16 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.writ.WritApplication;
+import dev.writ.testing.Polling;
 import dev.writ.testing.RedisServer;
 import dev.writ.testing.TestAuthority;
 import dev.writ.testing.WritTestSite;
@@ -35,6 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * carry on does, and everything recovers by itself when Redis is back.
  */
 @TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
+@ExtendWith(OutputCaptureExtension.class)
 class FleetIntegrationTests {
 
 	static final String ISSUER = "http://localhost:8080";
@@ -126,6 +131,29 @@ class FleetIntegrationTests {
 				+ "&audience=" + enc(audience));
 	}
 
+	HttpResponse<String> health(ConfigurableApplicationContext node, String group) {
+		try {
+			return this.http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port(node) + "/actuator/health"
+					+ group)).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	static Object status(HttpResponse<String> health) {
+		try {
+			return json(health).get("status");
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	static String enc(String value) {
 		return URLEncoder.encode(value, StandardCharsets.UTF_8);
 	}
@@ -180,7 +208,7 @@ class FleetIntegrationTests {
 
 	@Test
 	@org.junit.jupiter.api.Order(4)
-	void redisGoneThenRefusedFastOrCarriedOnAndRecoveredWhenBack() throws Exception {
+	void redisGoneThenRefusedFastOrCarriedOnAndRecoveredWhenBack(CapturedOutput output) throws Exception {
 		redis.stop();
 		try {
 			HttpResponse<String> refused = exchange(nodeA, job("test"), "https://deploy.example.org");
@@ -191,15 +219,28 @@ class FleetIntegrationTests {
 			assertThat(exchange(nodeB, lenient.svid("/catalog-reader").sign(), "https://catalog.example.org").statusCode())
 				.isEqualTo(200);
 
-			HttpResponse<String> health = this.http.send(HttpRequest
-				.newBuilder(URI.create("http://localhost:" + port(nodeA) + "/actuator/health"))
-				.timeout(Duration.ofSeconds(5))
-				.build(), HttpResponse.BodyHandlers.ofString());
-			assertThat(health.body()).contains("\"store\"").contains("DOWN");
+			// The node still serves: ready but degraded (200, so a load balancer keeps it), alive, and it said so.
+			Polling.until("the store monitor to see Redis gone", Duration.ofSeconds(15),
+					() -> health(nodeA, "").body().contains("DEGRADED"));
+			HttpResponse<String> health = health(nodeA, "");
+			assertThat(health.statusCode()).isEqualTo(200);
+			assertThat(JSONObjectUtils.getJSONObject(json(health), "components").get("store").toString())
+				.contains("DEGRADED");
+			HttpResponse<String> readiness = health(nodeA, "/readiness");
+			assertThat(readiness.statusCode()).isEqualTo(200);
+			assertThat(json(readiness)).containsEntry("status", "DEGRADED");
+			HttpResponse<String> liveness = health(nodeA, "/liveness");
+			assertThat(liveness.statusCode()).isEqualTo(200);
+			assertThat(json(liveness)).containsEntry("status", "UP");
+			assertThat(output.getAll()).contains("Store: redis at 127.0.0.1:" + redis.port() + " became unreachable");
 		}
 		finally {
 			redis.startAgain();
 		}
+		Polling.until("node A's store monitor to see Redis back", Duration.ofSeconds(15),
+				() -> "UP".equals(status(health(nodeA, "/readiness"))));
+		Polling.until("the log to say so", Duration.ofSeconds(5), () -> output.getAll()
+			.contains("Store: redis at 127.0.0.1:" + redis.port() + " is reachable again"));
 		// Lettuce reconnects in the background, each node on its own schedule: exchanges succeed again on both
 		// without any restart.
 		long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();

@@ -60,6 +60,7 @@ class ListeningIssuerIntegrationTests {
 				.contains("subject_token audience does not name this server");
 		}
 		assertThat(output.getAll()).contains("Issuer " + issuer + ": the address Writ listens on")
+			.contains("Store: memory, reachable (this node only")
 			.contains("aud names [http://localhost:8080]; accepted here: [" + issuer + "]")
 			.doesNotContain("names port");
 	}
