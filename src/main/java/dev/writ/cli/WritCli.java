@@ -26,6 +26,7 @@ import dev.writ.keys.SigningKeys;
 import com.nimbusds.jose.util.JSONObjectUtils;
 
 import dev.writ.policy.Decision;
+import dev.writ.policy.DemoEntry;
 import dev.writ.policy.Durations;
 import dev.writ.policy.Explanation;
 import dev.writ.policy.PolicyTestRunner;
@@ -272,20 +273,25 @@ public final class WritCli {
 
 		static PolicyOptions of(Arguments arguments) {
 			Path keys = Path.of(arguments.setting("--keys", "writ.keys-dir", "keys"));
-			Duration maxTtl = duration(arguments.setting("--max-ttl", "writ.token.max-ttl", "1h"));
-			Duration defaultTtl = duration(arguments.setting("--default-ttl", "writ.token.default-ttl", "5m"));
-			boolean loopbackHttp = arguments.flag("--allow-loopback-http")
-					|| Boolean.parseBoolean(arguments.setting(null, "writ.trust.allow-loopback-http", "false"));
+			Duration maxTtl = tokenMaxTtl(arguments, "--max-ttl");
+			Duration defaultTtl = tokenDefaultTtl(arguments, "--default-ttl");
+			boolean loopbackHttp = arguments.flag("--allow-loopback-http") || loopbackHttp(arguments);
 			Path directory = Path.of(arguments.positional(arguments.setting(null, "writ.policies-dir", "policies")));
 			return new PolicyOptions(directory, keys, defaultTtl, maxTtl, loopbackHttp);
 		}
 
 		/** The server's policy settings from the environment alone, for a command that takes no policy options. */
 		static PolicyOptions ofSettings(Arguments arguments, Path keys, Path directory) {
-			return new PolicyOptions(directory, keys,
-					duration(arguments.setting(null, "writ.token.default-ttl", "5m")),
-					duration(arguments.setting(null, "writ.token.max-ttl", "1h")),
-					Boolean.parseBoolean(arguments.setting(null, "writ.trust.allow-loopback-http", "false")));
+			return new PolicyOptions(directory, keys, tokenDefaultTtl(arguments, null), tokenMaxTtl(arguments, null),
+					loopbackHttp(arguments));
+		}
+
+		private static Duration tokenDefaultTtl(Arguments arguments, String option) {
+			return duration(arguments.setting(option, "writ.token.default-ttl", "5m"));
+		}
+
+		private static boolean loopbackHttp(Arguments arguments) {
+			return Boolean.parseBoolean(arguments.setting(null, "writ.trust.allow-loopback-http", "false"));
 		}
 
 		// Loads what the server would load, fetching nothing and connecting to nothing.
@@ -374,7 +380,7 @@ public final class WritCli {
 				throw new UsageException(ex.getMessage());
 			}
 			Duration ahead = duration(arguments.setting("--publish-ahead", "writ.keys.publish-ahead", "1h"));
-			Duration maxTtl = duration(arguments.setting("--max-ttl", "writ.token.max-ttl", "1h"));
+			Duration maxTtl = tokenMaxTtl(arguments, "--max-ttl");
 			Duration skew = duration(arguments.setting(null, "writ.clock-skew", "30s"));
 			String retire = arguments.setting("--retire-after", "writ.keys.retire-after", null);
 			Duration retireAfter = (retire != null) ? duration(retire) : maxTtl.plus(skew).plusMinutes(1);
@@ -424,7 +430,7 @@ public final class WritCli {
 			return demo;
 		}
 		PolicyOptions policies = PolicyOptions.ofSettings(arguments, options.keys(), options.policies());
-		List<dev.writ.policy.DemoEntry> entries;
+		List<DemoEntry> entries;
 		try (TrustFactory trust = policies.trust(this.clock)) {
 			entries = policies.load(trust).demoEntries();
 		}
@@ -436,7 +442,7 @@ public final class WritCli {
 			throw new KeyConfigurationException(List.of("no demo entry for " + trustDomain + " in " + options.policies()
 					+ "/" + (entries.isEmpty() ? " (it has none)"
 							: " (its demo trust domains: " + String.join(", ", entries.stream()
-								.map(dev.writ.policy.DemoEntry::trustDomain).toList()) + ")")
+								.map(DemoEntry::trustDomain).toList()) + ")")
 					+ ": dev svid mints only for a trust domain a spiffe entry trusts with demo: true"));
 		}
 		return demo;
@@ -497,6 +503,11 @@ public final class WritCli {
 				this.clock, count, this.out::println);
 		this.out.flush();
 		return 0;
+	}
+
+	/** The server's {@code writ.token.max-ttl}, or {@code option} where it is given (null: no option). */
+	private static Duration tokenMaxTtl(Arguments arguments, String option) {
+		return duration(arguments.setting(option, "writ.token.max-ttl", "1h"));
 	}
 
 	private static Duration duration(String value) {

@@ -2,6 +2,7 @@ package dev.writ.config;
 
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -12,6 +13,7 @@ import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.Environment;
 import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.StandardEnvironment;
@@ -86,15 +88,15 @@ final class UnknownSettings {
 	}
 
 	/**
-	 * One problem for every {@code writ.*} duration set as a bare number: Spring would read {@code 15} as 15
-	 * milliseconds, never what was meant. Each problem names the setting and the value it was given.
+	 * One problem for every {@code writ.*} duration set as a bare number, by the setting's name: Spring would read
+	 * {@code 15} as 15 milliseconds, never what was meant. Each problem names the setting and the value it was given.
 	 */
-	static List<String> unitlessDurations(org.springframework.core.env.Environment environment) {
-		List<String> problems = new java.util.ArrayList<>();
+	static Map<String, String> unitlessDurations(Environment environment) {
+		Map<String, String> problems = new LinkedHashMap<>();
 		for (String name : durations()) {
 			String value = environment.getProperty(name);
 			if (value != null && BARE_NUMBER.matcher(value).matches()) {
-				problems.add(name + "=" + value.trim() + " has no unit: write it with one, such as " + value.trim()
+				problems.put(name, name + "=" + value.trim() + " has no unit: write it with one, such as " + value.trim()
 						+ "s, " + value.trim() + "m or " + value.trim() + "h (a bare number would be read as milliseconds)");
 			}
 		}

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 
@@ -65,12 +66,12 @@ class WritConfiguration {
 
 	WritConfiguration(WritProperties properties, ConfigurableEnvironment environment) {
 		var problems = new ArrayList<>(UnknownSettings.problems(environment));
-		List<String> unitless = UnknownSettings.unitlessDurations(environment);
-		problems.addAll(unitless);
+		Map<String, String> unitless = UnknownSettings.unitlessDurations(environment);
+		problems.addAll(unitless.values());
 		// A check that compares a misread duration with another would report a problem caused by the missing unit.
 		WritSettingsCheck.problems(properties)
 			.stream()
-			.filter((problem) -> unitless.stream().noneMatch((u) -> problem.contains(u.substring(0, u.indexOf('=')))))
+			.filter((problem) -> unitless.keySet().stream().noneMatch(problem::contains))
 			.forEach(problems::add);
 		String issuer = properties.issuer();
 		if (issuer == null) {

@@ -3,6 +3,7 @@ package dev.writ.trust;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -150,7 +151,7 @@ final class JwtChecks {
 				"aud names " + listed(audience) + "; accepted here: " + listed(expected));
 	}
 
-	private static String listed(java.util.Collection<String> values) {
+	private static String listed(Collection<String> values) {
 		List<String> shown = values.stream().limit(5).map(JwtChecks::printable).toList();
 		return shown + ((values.size() > shown.size()) ? " and " + (values.size() - shown.size()) + " more" : "");
 	}

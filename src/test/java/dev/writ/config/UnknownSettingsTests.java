@@ -30,7 +30,7 @@ class UnknownSettingsTests {
 				Map.of("WRIT_TOKEN_MAXTTL", "15", "WRIT_TRUST_TIMEOUT", "PT5S"));
 		ConfigurationPropertySources.attach(environment); // as Spring Boot does: relaxed names resolve
 
-		assertThat(UnknownSettings.unitlessDurations(environment)).containsExactly(
+		assertThat(UnknownSettings.unitlessDurations(environment).values()).containsExactly(
 				"writ.clock-skew=30 has no unit: write it with one, such as 30s, 30m or 30h (a bare number would be read "
 						+ "as milliseconds)",
 				"writ.token.max-ttl=15 has no unit: write it with one, such as 15s, 15m or 15h (a bare number would be "
