@@ -1,13 +1,9 @@
 package org.example.payments;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 
 import com.nimbusds.jwt.SignedJWT;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -24,24 +20,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 		properties = "payments.audience=https://payments.example.org")
 class WritTokensTests {
 
-	static final WritProcess WRIT = WritProcess.start();
+	static final WritProcess WRIT = WritProcess.shared();
 
 	static final String PAYMENTS = "https://payments.example.org";
 
 	@LocalServerPort
 	int port;
 
-	final HttpClient http = HttpClient.newHttpClient();
-
 	@DynamicPropertySource
 	static void writ(DynamicPropertyRegistry registry) {
-		registry.add("writ.issuer", WRIT::issuer);
-		registry.add("writ.jwks-uri", () -> WRIT.url("/oauth2/jwks"));
-	}
-
-	@AfterAll
-	static void stop() {
-		WRIT.close();
+		WRIT.configure(registry, WritProcess.PAYMENTS_SERVICE);
 	}
 
 	@Test
@@ -105,17 +93,12 @@ class WritTokensTests {
 		}
 	}
 
-	private static String kid(String token) throws java.text.ParseException {
-		return SignedJWT.parse(token).getHeader().getKeyID();
+	private HttpResponse<String> call(String method, String path, String token) throws Exception {
+		return Payments.call(this.port, method, path, token);
 	}
 
-	private HttpResponse<String> call(String method, String path, String token) throws Exception {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path))
-			.method(method, HttpRequest.BodyPublishers.noBody());
-		if (token != null) {
-			request.header("Authorization", "Bearer " + token);
-		}
-		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	private static String kid(String token) throws java.text.ParseException {
+		return SignedJWT.parse(token).getHeader().getKeyID();
 	}
 
 }
