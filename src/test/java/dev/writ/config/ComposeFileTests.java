@@ -35,6 +35,11 @@ class ComposeFileTests {
 		return environment;
 	}
 
+	@SuppressWarnings("unchecked")
+	static List<String> volumes(String name) throws IOException {
+		return ((List<Object>) service(name).get("volumes")).stream().map(String::valueOf).toList();
+	}
+
 	@Test
 	void writEnvironmentHoldsOnlyWritSettingsAndMayServeTheDemoNetwork() throws IOException {
 		for (String writ : List.of("writ", "writ-2")) {
@@ -64,6 +69,24 @@ class ComposeFileTests {
 		assertThat(environment("checkout")).containsEntry("TOKEN_URL", issuer + "/oauth2/token")
 			.containsEntry("PAYMENTS_AUDIENCE", audience);
 		assertThat(grants).contains("audience: " + audience);
+	}
+
+	@Test
+	void paymentsIntrospectsWithAnIdentityOfItsOwnThatTheShippedGrantNames() throws IOException {
+		String issuer = environment("writ").get("WRIT_ISSUER");
+		String grants = Files.readString(Path.of("policies/grants.yaml"));
+		String identity = String.valueOf(service("identity").get("command"));
+
+		// payments reads its own JWT-SVID from a volume checkout does not mount, minted for Writ's issuer ($$: compose's
+		// escape of the shell's $)...
+		assertThat(environment("payments")).containsEntry("PAYMENTS_IDENTITY_TOKEN_FILE", "/run/identity/token");
+		assertThat(volumes("payments")).contains("payments-identity:/run/identity:ro");
+		assertThat(volumes("checkout")).noneMatch((volume) -> volume.startsWith("payments-identity:"));
+		assertThat(volumes("identity")).contains("payments-identity:/run/payments");
+		assertThat(identity).contains("mint payments", "spiffe://demo.writ.local/ns/demo/sa/$$1 --audience " + issuer + " ");
+		// ...and the shipped grant lets that identity, and only it, ask Writ's introspection.
+		assertThat(grants).containsSubsequence("id: demo-payments-introspects",
+				"subject: spiffe://demo.writ.local/ns/demo/sa/payments", "audience: " + issuer, "scopes: [writ:introspect]");
 	}
 
 }
