@@ -139,7 +139,9 @@ public final class PolicySet {
 			}
 			Optional<String> unpinned = grant.unpinned(subject.claims());
 			if (unpinned.isPresent()) {
-				step(trace, grant, Explanation.Outcome.CLAIMS, () -> "claim " + unpinned.get() + " is not one of "
+				step(trace, grant, Explanation.Outcome.CLAIMS, () -> "claim " + unpinned.get()
+						+ ((subject.claims().get(unpinned.get()) == null) ? " is missing; the grant pins it to "
+								: " is not one of ")
 						+ grant.pins().get(unpinned.get()));
 				continue;
 			}
