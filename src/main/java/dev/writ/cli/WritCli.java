@@ -147,7 +147,8 @@ public final class WritCli {
 			this.out.println("OK: " + options.directory() + ": " + set.grantCount() + " grant(s), "
 					+ set.trust().sources().size() + " trust source(s), digest " + set.digest());
 			set.demoEntries().forEach((demo) -> this.out.println("note: " + demo.trustDomain() + " is a demo trust "
-					+ "domain (" + demo.where() + "): remove it before production"));
+					+ "domain (" + demo.where() + "): remove it before production"
+					+ (demo.keyReady() ? "" : "; its key is generated when Writ starts, or by dev svid")));
 			return 0;
 		}
 		catch (PolicyException ex) {
@@ -445,6 +446,8 @@ public final class WritCli {
 								.map(DemoEntry::trustDomain).toList()) + ")")
 					+ ": dev svid mints only for a trust domain a spiffe entry trusts with demo: true"));
 		}
+		// Loading the policies wrote nothing: this explicit step generates the entry's key if Writ has not yet.
+		demo.ensure();
 		return demo;
 	}
 

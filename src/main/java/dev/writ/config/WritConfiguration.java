@@ -153,7 +153,8 @@ class WritConfiguration {
 	PolicyStore policyStore(TrustFactory trust) {
 		PolicyLoader loader = new PolicyLoader(trust, this.properties.keysDir(), this.properties.token().defaultTtl(),
 				this.properties.token().maxTtl());
-		return new PolicyStore(loader, this.properties.policiesDir());
+		Path policies = this.properties.policiesDir();
+		return new PolicyStore(() -> DemoKeys.load(loader, policies, this.properties.keysDir()), policies);
 	}
 
 	@Bean(destroyMethod = "close")

@@ -3,6 +3,7 @@ package dev.writ.policy;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +16,7 @@ public final class PolicyStore {
 
 	private static final Logger logger = LoggerFactory.getLogger(PolicyStore.class);
 
-	private final PolicyLoader loader;
+	private final Supplier<PolicySet> loading;
 
 	private final Path directory;
 
@@ -26,9 +27,18 @@ public final class PolicyStore {
 	 * @throws PolicyException if the first load finds any problem: there is no last good set to keep
 	 */
 	public PolicyStore(PolicyLoader loader, Path directory) {
-		this.loader = Objects.requireNonNull(loader, "loader cannot be null");
+		this(() -> loader.load(directory), directory);
+	}
+
+	/**
+	 * Loads the policies for the first time, and again at each reload, with {@code loading}: a loader's load of
+	 * {@code directory}, with whatever step must come before it.
+	 * @throws PolicyException if the first load finds any problem: there is no last good set to keep
+	 */
+	public PolicyStore(Supplier<PolicySet> loading, Path directory) {
+		this.loading = Objects.requireNonNull(loading, "loading cannot be null");
 		this.directory = Objects.requireNonNull(directory, "directory cannot be null");
-		PolicySet initial = loader.load(directory);
+		PolicySet initial = loading.get();
 		this.current = new AtomicReference<>(initial);
 		logger.info("Policies loaded from {}: {} grant(s), digest {}", directory, initial.grantCount(), initial.digest());
 		initial.demoEntries().forEach((demo) -> logger.warn(demo.warning()));
@@ -47,7 +57,7 @@ public final class PolicyStore {
 	public PolicySet reload() {
 		PolicySet loaded;
 		try {
-			loaded = this.loader.load(this.directory);
+			loaded = this.loading.get();
 		}
 		catch (PolicyException ex) {
 			logger.error("Policy reload refused; digest {} stays in force. {}", current().digest(), ex.getMessage());

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
+import dev.writ.keys.DemoAuthority;
 import dev.writ.request.TokenTypes;
 import dev.writ.testing.TestAuthority;
 import dev.writ.testing.TestTrust;
@@ -143,8 +144,7 @@ class WritCliTests {
 	@Test
 	void devSvidWhenNoDemoEntryForTheTrustDomainThenRefusedAndNothingWritten() throws IOException {
 		Path policies = demoPolicies();
-		Path keys = this.root.resolve("keys");
-		assertThat(run("policy", "check", policies.toString(), "--keys", keys.toString())).isZero();
+		Path keys = Files.createDirectories(this.root.resolve("keys"));
 		List<Path> before;
 		try (var files = Files.walk(keys)) {
 			before = files.sorted().toList();
@@ -168,8 +168,8 @@ class WritCliTests {
 		assertThat(this.err.toString(StandardCharsets.UTF_8)).contains("no demo key for demo.writ.local");
 		assertThat(keys).doesNotExist();
 
-		// The compose file's minter: keys/demo alone, the key Writ generated for its demo entry.
-		assertThat(run("policy", "check", demoPolicies().toString(), "--keys", keys.toString())).isZero();
+		// The compose file's minter: keys/demo alone, the key Writ generated for its demo entry when it started.
+		DemoAuthority.of(keys, TrustDomain.parse("demo.writ.local")).ensure();
 		assertThat(run("dev", "svid", "spiffe://demo.writ.local/a", "--keys", keys.toString(), "--policies", missing))
 			.isZero();
 	}
@@ -213,6 +213,43 @@ class WritCliTests {
 			.contains("note: demo.writ.local is a demo trust domain (" + this.root.resolve("policies/trust.yaml") + ":2)");
 		assertThat(this.err.toString(StandardCharsets.UTF_8)).doesNotContain("DEMO TRUST");
 		assertThat(output.getAll()).doesNotContain("DEMO TRUST");
+	}
+
+	@Test
+	void policyCommandsWhenNoKeysYetThenWriteNothing() throws IOException {
+		Path policies = demoPolicies();
+		Files.writeString(policies.resolve("grants.yaml"), """
+				grants:
+				  - id: orders
+				    subject: spiffe://demo.writ.local/ns/demo/sa/orders
+				    audience: https://inventory.example.org
+				    scopes: [read]
+				""");
+		Files.createDirectories(policies.resolve("tests"));
+		Files.writeString(policies.resolve("tests/orders.yaml"), """
+				tests:
+				  - name: orders reads
+				    subject: spiffe://demo.writ.local/ns/demo/sa/orders
+				    request: { audience: https://inventory.example.org }
+				    expect: { decision: allow, grant: orders }
+				""");
+		String keys = this.root.resolve("keys").toString();
+		List<Path> before;
+		try (var files = Files.walk(this.root)) {
+			before = files.sorted().toList();
+		}
+
+		assertThat(run("policy", "check", policies.toString(), "--keys", keys)).isZero();
+		assertThat(run("policy", "test", policies.toString(), "--keys", keys)).isZero();
+		assertThat(run("policy", "explain", policies.toString(), "--keys", keys, "--subject",
+				"spiffe://demo.writ.local/ns/demo/sa/orders", "--audience", "https://inventory.example.org")).isZero();
+
+		try (var files = Files.walk(this.root)) {
+			assertThat(files.sorted().toList()).isEqualTo(before);
+		}
+		assertThat(this.out.toString(StandardCharsets.UTF_8))
+			.contains("demo.writ.local is a demo trust domain (" + policies.resolve("trust.yaml") + ":2): remove it "
+					+ "before production; its key is generated when Writ starts, or by dev svid");
 	}
 
 	@Test

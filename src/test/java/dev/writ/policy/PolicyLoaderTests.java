@@ -3,7 +3,6 @@ package dev.writ.policy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -208,17 +207,18 @@ class PolicyLoaderTests {
 	}
 
 	@Test
-	void loadWhenDemoEntryThenKeyAndBundleGeneratedApart() throws IOException {
+	void loadWhenDemoEntryWithoutKeyThenTrustedWithNoKeyAndNothingWritten() throws IOException {
 		Path dir = policies("spiffe:\n  - trust_domain: demo.writ.local\n    demo: true\n", "grants: []\n");
 
 		PolicySet set = this.loader.load(dir);
 
 		assertThat(set.trust().trusts(TrustDomain.parse("demo.writ.local"))).isTrue();
-		Path key = this.root.resolve("keys/demo/demo.writ.local.pem");
-		assertThat(Files.getPosixFilePermissions(key)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
-		assertThat(Files.readString(this.root.resolve("keys/trust/demo.writ.local.bundle.json")))
-			.contains("jwt-svid")
-			.doesNotContain("\"d\"");
+		assertThat(set.demoEntries()).singleElement().satisfies((demo) -> {
+			assertThat(demo.keyReady()).isFalse();
+			assertThat(demo.where()).isEqualTo(dir.resolve("a-trust.yaml") + ":2");
+		});
+		assertThat(this.root.resolve("keys/demo")).doesNotExist();
+		assertThat(this.root.resolve("keys/trust/demo.writ.local.bundle.json")).doesNotExist();
 	}
 
 	@Test
