@@ -12,7 +12,7 @@ import dev.writ.keys.DemoAuthority;
 import dev.writ.keys.KeyConfigurationException;
 import dev.writ.policy.DemoEntry;
 import dev.writ.policy.PolicyException;
-import dev.writ.policy.PolicyLoader;
+import dev.writ.policy.load.PolicyLoader;
 import dev.writ.policy.PolicyProblem;
 import dev.writ.policy.PolicySet;
 

@@ -40,7 +40,7 @@ import dev.writ.keys.KeyDirectory;
 import dev.writ.keys.KeyRing;
 import dev.writ.keys.KeySchedule;
 import dev.writ.keys.Passphrase;
-import dev.writ.policy.PolicyLoader;
+import dev.writ.policy.load.PolicyLoader;
 import dev.writ.policy.PolicyStore;
 import dev.writ.store.MemoryStore;
 import dev.writ.store.RedisStore;

@@ -33,7 +33,7 @@ import dev.cel.runtime.CelRuntimeFactory;
  * </ul>
  * A condition that fails to evaluate (a missing claim, a type mismatch at run time) is false: deny.
  */
-final class Condition {
+public final class Condition {
 
 	private static final CelCompiler COMPILER = CelCompilerFactory.standardCelCompilerBuilder()
 		.setStandardMacros(CelStandardMacro.STANDARD_MACROS)
@@ -63,7 +63,7 @@ final class Condition {
 	 * Compiles and type-checks a condition.
 	 * @throws IllegalArgumentException with every CEL issue, one per line, when it does not compile or is not boolean
 	 */
-	static Condition compile(String text) {
+	public static Condition compile(String text) {
 		return compile(text, true);
 	}
 
@@ -71,7 +71,7 @@ final class Condition {
 	 * Compiles an expression that yields a value (a {@code token_claims} entry) rather than true or false.
 	 * @throws IllegalArgumentException with every CEL issue
 	 */
-	static Condition compileValue(String text) {
+	public static Condition compileValue(String text) {
 		return compile(text, false);
 	}
 
@@ -103,7 +103,7 @@ final class Condition {
 	}
 
 	/** The checked syntax tree, for guardrail analysis. */
-	CelAbstractSyntaxTree ast() {
+	public CelAbstractSyntaxTree ast() {
 		return this.ast;
 	}
 

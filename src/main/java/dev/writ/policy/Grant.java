@@ -20,10 +20,10 @@ import java.util.Set;
  * @param ttl the lifetime of its tokens, already within the server's cap
  * @param source where it is defined, {@code file:line}
  */
-record Grant(String id, SubjectMatcher subject, String audience, Set<String> scopes, Map<String, Set<String>> pins,
+public record Grant(String id, SubjectMatcher subject, String audience, Set<String> scopes, Map<String, Set<String>> pins,
 		Optional<Condition> when, Map<String, Condition> tokenClaims, Duration ttl, String source) {
 
-	Grant {
+	public Grant {
 		Objects.requireNonNull(id, "id cannot be null");
 		Objects.requireNonNull(subject, "subject cannot be null");
 		Objects.requireNonNull(audience, "audience cannot be null");

@@ -43,7 +43,7 @@ public final class PolicySet {
 
 	private final List<DemoEntry> demoEntries;
 
-	PolicySet(TrustSet trust, Map<String, SourcePolicy> sources, Set<String> parameters, List<Grant> grants,
+	public PolicySet(TrustSet trust, Map<String, SourcePolicy> sources, Set<String> parameters, List<Grant> grants,
 			String digest, java.util.Collection<java.nio.file.Path> trustFiles, List<DemoEntry> demoEntries) {
 		this.trustFiles = List.copyOf(trustFiles);
 		this.demoEntries = List.copyOf(demoEntries);

@@ -23,14 +23,6 @@ public final class PolicyStore {
 	private final AtomicReference<PolicySet> current;
 
 	/**
-	 * Loads the policies for the first time.
-	 * @throws PolicyException if the first load finds any problem: there is no last good set to keep
-	 */
-	public PolicyStore(PolicyLoader loader, Path directory) {
-		this(() -> loader.load(directory), directory);
-	}
-
-	/**
 	 * Loads the policies for the first time, and again at each reload, with {@code loading}: a loader's load of
 	 * {@code directory}, with whatever step must come before it.
 	 * @throws PolicyException if the first load finds any problem: there is no last good set to keep

@@ -41,7 +41,7 @@ public record SourcePolicy(AttributeMapping attributes, Set<String> tenantClaims
 	/** The most {@code max_token_lifetime} may be set to. */
 	public static final Duration LONGEST_MAX_TOKEN_LIFETIME = Duration.ofDays(31);
 
-	static final SourcePolicy DEFAULT = new SourcePolicy(AttributeMapping.none(), Set.of(), true, false, Optional.empty(),
+	public static final SourcePolicy DEFAULT = new SourcePolicy(AttributeMapping.none(), Set.of(), true, false, Optional.empty(),
 			Optional.empty(), false, DEFAULT_MAX_TOKEN_LIFETIME, false);
 
 	public SourcePolicy {
@@ -82,16 +82,6 @@ public record SourcePolicy(AttributeMapping attributes, Set<String> tenantClaims
 	 * @param window per how long
 	 */
 	public record RateLimit(int limit, Duration window) {
-
-		/** Parses {@code "60 per 1m"}. */
-		static Optional<RateLimit> parse(String text) {
-			String[] parts = text.trim().split("\\s+per\\s+");
-			if (parts.length != 2 || !parts[0].matches("[1-9][0-9]{0,6}")) {
-				return Optional.empty();
-			}
-			return Durations.parse(parts[1]).map((window) -> new RateLimit(Integer.parseInt(parts[0]), window));
-		}
-
 	}
 
 }

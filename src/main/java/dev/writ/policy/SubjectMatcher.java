@@ -10,7 +10,7 @@ import dev.writ.trust.VerifiedSubject;
  * subject must come from the grant's source, so a grant for one issuer or trust domain can never match another's
  * subjects, whatever its pattern says.
  */
-sealed interface SubjectMatcher {
+public sealed interface SubjectMatcher {
 
 	/** The trust source every matching subject comes from. */
 	String source();
@@ -50,7 +50,7 @@ sealed interface SubjectMatcher {
 			Objects.requireNonNull(bounds, "bounds cannot be null");
 		}
 
-		Anchored(String source, Pattern pattern) {
+		public Anchored(String source, Pattern pattern) {
 			this(source, pattern, LiteralBounds.of(pattern.pattern()));
 		}
 

@@ -26,7 +26,7 @@ import dev.writ.policy.Durations;
 import dev.writ.policy.Explanation;
 import dev.writ.policy.PolicySet;
 import dev.writ.policy.PolicyStore;
-import dev.writ.policy.Rehearsal;
+import dev.writ.policy.rehearsal.Rehearsal;
 import dev.writ.request.ExchangeRequestParser;
 import dev.writ.request.TokenTypes;
 import dev.writ.audit.LogText;

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.writ.policy.DemoEntry;
-import dev.writ.policy.PolicyLoader;
+import dev.writ.policy.load.PolicyLoader;
 import dev.writ.policy.PolicySet;
 import dev.writ.testing.TestTrust;
 

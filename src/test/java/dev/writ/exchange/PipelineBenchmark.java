@@ -34,7 +34,7 @@ import dev.writ.keys.Crypto;
 import dev.writ.keys.KeyAlgorithm;
 import dev.writ.keys.KeyDirectory;
 import dev.writ.keys.SigningKeys;
-import dev.writ.policy.PolicyLoader;
+import dev.writ.policy.load.PolicyLoader;
 import dev.writ.policy.PolicySet;
 import dev.writ.request.TokenTypes;
 import dev.writ.store.MemoryStore;

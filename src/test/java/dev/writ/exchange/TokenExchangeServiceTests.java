@@ -25,7 +25,7 @@ import dev.writ.error.ExchangeException;
 import dev.writ.keys.KeyAlgorithm;
 import dev.writ.keys.KeyDirectory;
 import dev.writ.keys.SigningKeys;
-import dev.writ.policy.PolicyLoader;
+import dev.writ.policy.load.PolicyLoader;
 import dev.writ.policy.PolicySet;
 import dev.writ.store.MemoryStore;
 import dev.writ.testing.TestAuthority;

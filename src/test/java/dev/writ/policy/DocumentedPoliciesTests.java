@@ -13,6 +13,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.writ.testing.TestTrust;
+import dev.writ.policy.load.PolicyLoader;
+import dev.writ.policy.rehearsal.PolicyTestRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

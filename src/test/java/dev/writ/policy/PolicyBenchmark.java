@@ -27,6 +27,7 @@ import dev.writ.request.TokenTypes;
 import dev.writ.testing.TestAuthority;
 import dev.writ.testing.TestTrust;
 import dev.writ.trust.VerifiedSubject;
+import dev.writ.policy.load.PolicyLoader;
 
 /**
  * What policies cost per exchange: one three-clause CEL condition alone, and a whole decision over a policy set of

@@ -24,6 +24,7 @@ import dev.writ.request.TokenTypes;
 import dev.writ.testing.TestAuthority;
 import dev.writ.testing.TestExchanges;
 import dev.writ.trust.VerifiedSubject;
+import dev.writ.policy.load.PolicyLoader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -14,6 +14,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import dev.writ.testing.TestTrust;
+import dev.writ.policy.load.PolicyLoader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,8 +29,8 @@ class PolicyStoreTests {
 	void loadWhenADemoEntryThenWarnedAtStartAndWhenAddedNotAtEveryReload(CapturedOutput output) throws IOException {
 		Path policies = Files.createDirectories(this.root.resolve("policies"));
 		Files.writeString(policies.resolve("trust.yaml"), "spiffe:\n  - trust_domain: demo.writ.local\n    demo: true\n");
-		PolicyStore store = new PolicyStore(new PolicyLoader(TestTrust.factory(Clock.systemUTC()), this.root.resolve("keys"),
-				Duration.ofMinutes(5), Duration.ofHours(1)), policies);
+		PolicyStore store = new PolicyStore(() -> new PolicyLoader(TestTrust.factory(Clock.systemUTC()),
+				this.root.resolve("keys"), Duration.ofMinutes(5), Duration.ofHours(1)).load(policies), policies);
 
 		assertThat(store.current().demoEntries()).singleElement().extracting(DemoEntry::trustDomain).isEqualTo("demo.writ.local");
 		assertThat(output.getAll()).containsOnlyOnce("DEMO TRUST: trust domain demo.writ.local is trusted with a key "

@@ -1,4 +1,4 @@
-package dev.writ.policy;
+package dev.writ.policy.load;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -18,6 +18,11 @@ import org.yaml.snakeyaml.nodes.Node;
 
 import dev.writ.request.ParameterSyntax;
 import dev.writ.trust.SpiffeIds;
+import dev.writ.policy.Condition;
+import dev.writ.policy.Durations;
+import dev.writ.policy.Grant;
+import dev.writ.policy.SourcePolicy;
+import dev.writ.policy.SubjectMatcher;
 
 /**
  * Compiles the {@code grants:} of policy files against the trust decoded from them: a grant names its subject within

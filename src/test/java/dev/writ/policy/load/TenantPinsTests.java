@@ -1,8 +1,10 @@
-package dev.writ.policy;
+package dev.writ.policy.load;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import dev.writ.policy.Condition;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

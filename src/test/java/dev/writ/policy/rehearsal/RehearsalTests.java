@@ -1,4 +1,4 @@
-package dev.writ.policy;
+package dev.writ.policy.rehearsal;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,6 +14,9 @@ import dev.writ.request.ExchangeRequest;
 import dev.writ.request.ExchangeRequestParser;
 import dev.writ.testing.TestExchanges;
 import dev.writ.testing.TestTrust;
+import dev.writ.policy.PolicySet;
+import dev.writ.policy.Explanation;
+import dev.writ.policy.load.PolicyLoader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

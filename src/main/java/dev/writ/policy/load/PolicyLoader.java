@@ -1,4 +1,4 @@
-package dev.writ.policy;
+package dev.writ.policy.load;
 
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -21,6 +21,10 @@ import org.yaml.snakeyaml.nodes.Node;
 
 import dev.writ.trust.TrustFactory;
 import dev.writ.trust.TrustSet;
+import dev.writ.policy.Grant;
+import dev.writ.policy.PolicyException;
+import dev.writ.policy.PolicyProblem;
+import dev.writ.policy.PolicySet;
 
 /**
  * Loads the policy files of a directory ({@code *.yaml} and {@code *.yml} directly in it, by name) into one
@@ -154,7 +158,7 @@ public final class PolicyLoader {
 	}
 
 	/** A policy, bundle or JWKS file's text: UTF-8, at most {@link #MAX_FILE_BYTES}. */
-	static String readText(Path file) throws IOException {
+	public static String readText(Path file) throws IOException {
 		try {
 			// A device or a pipe (/dev/zero, a FIFO) reports no size and never ends: regular files only, and never
 			// more read than the bound, whatever the size said.

@@ -1,10 +1,12 @@
-package dev.writ.policy;
+package dev.writ.policy.load;
 
 import java.util.HashSet;
 import java.util.Set;
 
 import dev.cel.common.ast.CelConstant;
 import dev.cel.common.ast.CelExpr;
+
+import dev.writ.policy.Condition;
 
 /**
  * Finds which claims a condition pins to literal values in every case: a top-level conjunct (joined by

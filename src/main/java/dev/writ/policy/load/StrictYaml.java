@@ -1,4 +1,4 @@
-package dev.writ.policy;
+package dev.writ.policy.load;
 
 import java.io.StringReader;
 import java.nio.file.Path;
@@ -19,24 +19,26 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
+import dev.writ.policy.PolicyProblem;
+
 /**
  * Strict reading of one YAML policy file: its node tree, never objects, so no tag can construct anything; every
  * unknown key, wrong type and duplicate is recorded as a problem with its line, and reading carries on to find the
  * rest.
  */
-final class StrictYaml {
+public final class StrictYaml {
 
 	private final Path file;
 
 	private final List<PolicyProblem> problems;
 
-	StrictYaml(Path file, List<PolicyProblem> problems) {
+	public StrictYaml(Path file, List<PolicyProblem> problems) {
 		this.file = file;
 		this.problems = problems;
 	}
 
 	/** The root node of the file's one document, or null (with a problem recorded) if it does not parse. */
-	Node parse(String text) {
+	public Node parse(String text) {
 		LoaderOptions options = new LoaderOptions();
 		options.setAllowDuplicateKeys(false);
 		options.setMaxAliasesForCollections(0);
@@ -64,7 +66,7 @@ final class StrictYaml {
 	 * The entries of a mapping, by key; an unknown or repeated key is a problem.
 	 * @return the entries, or null if the node is not a mapping
 	 */
-	Map<String, Node> mapping(Node node, String what, Set<String> allowedKeys) {
+	public Map<String, Node> mapping(Node node, String what, Set<String> allowedKeys) {
 		if (!(node instanceof MappingNode mapping)) {
 			problem(node, what + " must be a mapping");
 			return null;
@@ -88,7 +90,7 @@ final class StrictYaml {
 	}
 
 	/** The items of a sequence, or null if the node is not one. */
-	List<Node> sequence(Node node, String what) {
+	public List<Node> sequence(Node node, String what) {
 		if (!(node instanceof SequenceNode sequence)) {
 			problem(node, what + " must be a list");
 			return null;
@@ -97,7 +99,7 @@ final class StrictYaml {
 	}
 
 	/** A string scalar, or null if the node is not one. Quote a value YAML would read as a number or boolean. */
-	String string(Node node, String what) {
+	public String string(Node node, String what) {
 		if (!(node instanceof ScalarNode scalar) || !Tag.STR.equals(scalar.getTag())) {
 			problem(node, what + " must be a string");
 			return null;
@@ -106,7 +108,7 @@ final class StrictYaml {
 	}
 
 	/** A boolean scalar, or null if the node is not one. */
-	Boolean bool(Node node, String what) {
+	public Boolean bool(Node node, String what) {
 		if (!(node instanceof ScalarNode scalar) || !Tag.BOOL.equals(scalar.getTag())) {
 			problem(node, what + " must be true or false");
 			return null;
@@ -115,7 +117,7 @@ final class StrictYaml {
 	}
 
 	/** A list of strings, or null if the node is not one. */
-	List<String> strings(Node node, String what) {
+	public List<String> strings(Node node, String what) {
 		List<Node> items = sequence(node, what);
 		if (items == null) {
 			return null;
@@ -132,29 +134,29 @@ final class StrictYaml {
 	}
 
 	/** The file being read. */
-	Path file() {
+	public Path file() {
 		return this.file;
 	}
 
 	/** How many problems have been recorded so far, in all files. */
-	int problemCount() {
+	public int problemCount() {
 		return this.problems.size();
 	}
 
 	/** Where a node is, as {@code file:line}. */
-	String where(Node node) {
+	public String where(Node node) {
 		return this.file + ":" + line(node);
 	}
 
-	void problem(Node node, String message) {
+	public void problem(Node node, String message) {
 		problem(line(node), message);
 	}
 
-	void problem(int line, String message) {
+	public void problem(int line, String message) {
 		this.problems.add(new PolicyProblem(this.file, line, message));
 	}
 
-	static int line(Node node) {
+	public static int line(Node node) {
 		return (node.getStartMark() != null) ? node.getStartMark().getLine() + 1 : 0;
 	}
 

@@ -1,4 +1,4 @@
-package dev.writ.policy;
+package dev.writ.policy.load;
 
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +19,8 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
+
+import dev.writ.policy.PolicyProblem;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

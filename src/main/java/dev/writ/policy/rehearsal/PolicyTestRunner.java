@@ -1,4 +1,4 @@
-package dev.writ.policy;
+package dev.writ.policy.rehearsal;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,6 +23,14 @@ import dev.writ.error.ExchangeException;
 import dev.writ.request.ExchangeRequest;
 import dev.writ.request.ExchangeRequestParser;
 import dev.writ.request.TokenTypes;
+import dev.writ.policy.Decision;
+import dev.writ.policy.Durations;
+import dev.writ.policy.Explanation;
+import dev.writ.policy.PolicyException;
+import dev.writ.policy.PolicyProblem;
+import dev.writ.policy.PolicySet;
+import dev.writ.policy.load.PolicyLoader;
+import dev.writ.policy.load.StrictYaml;
 
 /**
  * Runs the policy test cases of {@code <policies>/tests/*.yaml} against a loaded policy set: each case describes a

@@ -1,4 +1,4 @@
-package dev.writ.policy;
+package dev.writ.policy.load;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,6 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.writ.testing.TestAuthority;
 import dev.writ.testing.TestTrust;
+import dev.writ.policy.PolicyException;
+import dev.writ.policy.PolicyProblem;
+import dev.writ.policy.PolicySet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;

@@ -1,4 +1,4 @@
-package dev.writ.policy;
+package dev.writ.policy.load;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -10,6 +10,8 @@ import org.yaml.snakeyaml.nodes.Node;
 
 import dev.writ.context.AttributeExpression;
 import dev.writ.context.AttributeMapping;
+import dev.writ.policy.Durations;
+import dev.writ.policy.SourcePolicy;
 
 /**
  * Decodes what a trust entry says beyond its keys into its {@link SourcePolicy}: attributes, TTL capping, replay,
@@ -87,7 +89,7 @@ final class SourcePolicyDecoder {
 			return Optional.empty();
 		}
 		String text = yaml.string(node, "a rate limit");
-		Optional<SourcePolicy.RateLimit> limit = (text == null) ? Optional.empty() : SourcePolicy.RateLimit.parse(text);
+		Optional<SourcePolicy.RateLimit> limit = (text == null) ? Optional.empty() : rateLimit(text);
 		if (text != null && limit.isEmpty()) {
 			yaml.problem(node, "a rate limit reads like \"60 per 1m\"");
 		}
@@ -129,6 +131,16 @@ final class SourcePolicyDecoder {
 			}
 		}
 		return AttributeMapping.of(expressions);
+	}
+
+
+	/** Parses {@code "60 per 1m"}. */
+	private static Optional<SourcePolicy.RateLimit> rateLimit(String text) {
+		String[] parts = text.trim().split("\\s+per\\s+");
+		if (parts.length != 2 || !parts[0].matches("[1-9][0-9]{0,6}")) {
+			return Optional.empty();
+		}
+		return Durations.parse(parts[1]).map((window) -> new SourcePolicy.RateLimit(Integer.parseInt(parts[0]), window));
 	}
 
 }

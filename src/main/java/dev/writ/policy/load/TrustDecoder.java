@@ -1,4 +1,4 @@
-package dev.writ.policy;
+package dev.writ.policy.load;
 
 import java.io.IOException;
 import java.net.URI;
@@ -26,6 +26,8 @@ import dev.writ.trust.SpiffeIds;
 import dev.writ.trust.TrustConfigurationException;
 import dev.writ.trust.TrustFactory;
 import dev.writ.trust.TrustSource;
+import dev.writ.policy.DemoEntry;
+import dev.writ.policy.SourcePolicy;
 
 /**
  * Decodes the trust entries of policy files — {@code spiffe:} trust domains and {@code oidc:} issuers — into trust

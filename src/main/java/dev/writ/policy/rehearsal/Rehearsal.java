@@ -1,4 +1,4 @@
-package dev.writ.policy;
+package dev.writ.policy.rehearsal;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -24,6 +24,8 @@ import dev.writ.trust.TrustFactory;
 import dev.writ.trust.TrustSet;
 import dev.writ.trust.TrustSource;
 import dev.writ.trust.VerifiedSubject;
+import dev.writ.policy.PolicySet;
+import dev.writ.policy.Explanation;
 
 /**
  * Rehearses an exchange against a policy set without any real token: a subject and its claims are signed by an

@@ -1,4 +1,4 @@
-package dev.writ.policy;
+package dev.writ.policy.load;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
