@@ -1,7 +1,6 @@
 package dev.writ.policy.load;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;

@@ -1,0 +1,108 @@
+package dev.writ.policy.load;
+
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+import io.spiffe.spiffeid.SpiffeId;
+import io.spiffe.spiffeid.TrustDomain;
+import org.yaml.snakeyaml.nodes.Node;
+
+import dev.writ.policy.SubjectMatcher;
+import dev.writ.trust.SpiffeIds;
+
+/** Decodes whom a grant is for: an exact subject or an anchored pattern, within one trust source. */
+final class SubjectDecoder {
+
+	private static final Pattern SPIFFE_PREFIX = Pattern.compile("spiffe://([^/]+)/.*", Pattern.DOTALL);
+
+	private SubjectDecoder() {
+	}
+
+	/**
+	 * The grant's {@code subject} or {@code subject_pattern}, within the trust source it names ({@code trust}) or, for
+	 * a SPIFFE ID, implies; null with its problem recorded, or with none when another problem already covers it.
+	 */
+	static SubjectMatcher decode(StrictYaml yaml, Map<String, Node> fields, TrustDecoder trust) {
+		boolean exact = fields.containsKey("subject");
+		if (exact == fields.containsKey("subject_pattern")) {
+			return null;
+		}
+		Node node = fields.get(exact ? "subject" : "subject_pattern");
+		String value = yaml.string(node, exact ? "subject" : "subject_pattern");
+		if (value == null) {
+			return null;
+		}
+		String source;
+		if (fields.containsKey("trust")) {
+			String name = yaml.string(fields.get("trust"), "trust");
+			if (name == null) {
+				return null;
+			}
+			if (!trust.hasOidc(name)) {
+				if (!trust.refused(name)) {
+					yaml.problem(fields.get("trust"), "trust '" + name + "' names no oidc entry");
+				}
+				return null;
+			}
+			source = name;
+		}
+		else {
+			source = spiffeSource(yaml, node, value, exact, trust);
+			if (source == null) {
+				return null;
+			}
+		}
+		if (exact) {
+			return new SubjectMatcher.Exact(source, value);
+		}
+		try {
+			return new SubjectMatcher.Anchored(source, Pattern.compile(value));
+		}
+		catch (PatternSyntaxException ex) {
+			yaml.problem(node, "subject_pattern is not a valid regular expression: " + ex.getDescription());
+			return null;
+		}
+	}
+
+	// Without 'trust', a grant is for a SPIFFE trust domain, which its subject or pattern prefix must name.
+	private static String spiffeSource(StrictYaml yaml, Node node, String value, boolean exact, TrustDecoder trust) {
+		TrustDomain domain;
+		if (exact) {
+			try {
+				SpiffeId id = SpiffeIds.parseId(value);
+				domain = id.getTrustDomain();
+			}
+			catch (IllegalArgumentException ex) {
+				yaml.problem(node, "subject is not a SPIFFE ID (" + ex.getMessage() + "); an OIDC subject needs trust: <oidc name>");
+				return null;
+			}
+		}
+		else {
+			Matcher prefix = SPIFFE_PREFIX.matcher(value);
+			domain = null;
+			if (prefix.matches()) {
+				try {
+					domain = SpiffeIds.parseTrustDomain(prefix.group(1).replace("\\.", "."));
+				}
+				catch (IllegalArgumentException ex) {
+					domain = null;
+				}
+			}
+			if (domain == null) {
+				yaml.problem(node, "subject_pattern must begin with spiffe://<trust domain>/ naming a trusted trust domain, "
+						+ "or the grant needs trust: <oidc name>");
+				return null;
+			}
+		}
+		if (!trust.trustDomains().contains(domain)) {
+			if (!trust.refused(domain.toIdString())) {
+				yaml.problem(node, "subject is in trust domain " + domain.getName() + ", which no spiffe entry trusts");
+			}
+			return null;
+		}
+		return domain.toIdString();
+	}
+
+}
