@@ -38,9 +38,10 @@ public final class LoggingAuditSink implements AuditSink {
 				audit.info(event.toJson());
 				return;
 			}
-			LoggingEventBuilder builder = audit.atInfo().setMessage(String.valueOf(event.fields().get("event")));
-			for (Map.Entry<String, Object> field : event.fields().entrySet()) {
-				if ("event".equals(field.getKey())) {
+			Map<String, Object> fields = event.fields();
+			LoggingEventBuilder builder = audit.atInfo().setMessage(String.valueOf(fields.get(AuditFields.EVENT)));
+			for (Map.Entry<String, Object> field : fields.entrySet()) {
+				if (AuditFields.EVENT.equals(field.getKey())) {
 					continue;
 				}
 				builder = builder.addKeyValue(field.getKey(), field.getValue());

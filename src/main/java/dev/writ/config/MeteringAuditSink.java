@@ -4,7 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.Counter;
@@ -13,11 +13,16 @@ import io.micrometer.core.instrument.Timer;
 
 import dev.writ.audit.AuditEvent;
 import dev.writ.audit.AuditSink;
+import dev.writ.audit.Outcome;
+import dev.writ.audit.TokenExchangeEvent;
+import dev.writ.audit.TransportRefusalEvent;
+import dev.writ.error.ErrorCode;
 
 /**
  * Counts what the audit events say — exchanges by outcome, error, trust source and grant, replays by source — and
- * times them, then passes each event on. Tag values come from the policies and the RFC error codes, never from a
- * request, so the number of series stays bounded.
+ * times them, then passes each event on. It reads each kind of event by its components, so a renamed component
+ * fails to compile here rather than silently emptying a metric. Tag values come from the policies and the RFC error
+ * codes, never from a request, so the number of series stays bounded.
  */
 final class MeteringAuditSink implements AuditSink, Closeable {
 
@@ -38,33 +43,42 @@ final class MeteringAuditSink implements AuditSink, Closeable {
 	@Override
 	public void record(AuditEvent event) {
 		try {
-			Map<String, Object> fields = event.fields();
-			String outcome = String.valueOf(fields.getOrDefault("outcome", "unknown"));
-			String source = String.valueOf(fields.getOrDefault("trust_source", "none"));
-			String error = String.valueOf(fields.getOrDefault("error", "none"));
-			String grant = String.valueOf(fields.getOrDefault("grant", "none"));
-			this.counters.computeIfAbsent(List.of("exchanges", outcome, error, source, grant),
-					(k) -> Counter.builder("writ.exchanges")
-						.tag("outcome", outcome)
-						.tag("error", error)
-						.tag("source", source)
-						.tag("grant", grant)
-						.register(this.meters))
-				.increment();
-			if (Boolean.TRUE.equals(fields.get("replay"))) {
-				this.counters.computeIfAbsent(List.of("replays", source),
-						(k) -> Counter.builder("writ.exchange.replays").tag("source", source).register(this.meters))
-					.increment();
-			}
-			if (fields.get("latency_us") instanceof Long micros) {
-				this.timers.computeIfAbsent(outcome, (k) -> Timer.builder("writ.exchange.latency")
-					.tag("outcome", outcome)
-					.publishPercentileHistogram()
-					.register(this.meters)).record(Duration.ofNanos(micros * 1000));
+			switch (event) {
+				case TokenExchangeEvent exchange -> count(exchange.outcome(), exchange.error(), exchange.trustSource(),
+						exchange.grant(), Boolean.TRUE.equals(exchange.replay()), exchange.latency());
+				case TransportRefusalEvent refusal -> count(refusal.outcome(), refusal.error(), null, null, false, null);
 			}
 		}
 		finally {
 			this.next.record(event);
+		}
+	}
+
+	// Null where the event has no such component: tagged unknown (outcome) or none, as they always were.
+	private void count(Outcome outcome, ErrorCode error, String source, String grant, boolean replay,
+			Duration latency) {
+		String outcomeTag = (outcome != null) ? outcome.value() : "unknown";
+		String errorTag = (error != null) ? error.code() : "none";
+		String sourceTag = Objects.requireNonNullElse(source, "none");
+		String grantTag = Objects.requireNonNullElse(grant, "none");
+		this.counters.computeIfAbsent(List.of("exchanges", outcomeTag, errorTag, sourceTag, grantTag),
+				(k) -> Counter.builder("writ.exchanges")
+					.tag("outcome", outcomeTag)
+					.tag("error", errorTag)
+					.tag("source", sourceTag)
+					.tag("grant", grantTag)
+					.register(this.meters))
+			.increment();
+		if (replay) {
+			this.counters.computeIfAbsent(List.of("replays", sourceTag),
+					(k) -> Counter.builder("writ.exchange.replays").tag("source", sourceTag).register(this.meters))
+				.increment();
+		}
+		if (latency != null) {
+			this.timers.computeIfAbsent(outcomeTag, (k) -> Timer.builder("writ.exchange.latency")
+				.tag("outcome", outcomeTag)
+				.publishPercentileHistogram()
+				.register(this.meters)).record(latency);
 		}
 	}
 

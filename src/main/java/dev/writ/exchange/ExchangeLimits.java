@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import dev.writ.audit.AuditEvent;
 import dev.writ.audit.TokenDigest;
+import dev.writ.audit.TokenExchangeEvent;
 import dev.writ.error.ErrorCode;
 import dev.writ.error.ExchangeException;
 import dev.writ.policy.SourcePolicy;
@@ -48,7 +48,7 @@ final class ExchangeLimits {
 	 * @throws ExchangeException {@code slow_down} when one is spent, {@code temporarily_unavailable} when the store
 	 * is away and the entry does not carry on without it
 	 */
-	void allowed(VerifiedSubject subject, SourcePolicy guards, AuditEvent.Builder event) {
+	void allowed(VerifiedSubject subject, SourcePolicy guards, TokenExchangeEvent.Builder event) {
 		List<Budget> budgets = new ArrayList<>(2);
 		guards.subjectLimit().ifPresent((limit) -> budgets.add(new Budget("subject", subjectKey(subject), limit)));
 		guards.sourceLimit().ifPresent((limit) -> budgets.add(new Budget(guards.tenantClaims().isEmpty() ? "source"
@@ -62,7 +62,7 @@ final class ExchangeLimits {
 			if (!guards.carryOnWithoutStore()) {
 				throw TokenExchangeService.unavailable(ex);
 			}
-			event.with("store", "unavailable; carried on without rate limits");
+			event.carriedOnWithoutStore();
 		}
 	}
 

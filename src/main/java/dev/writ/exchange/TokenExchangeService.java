@@ -12,10 +12,12 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.writ.audit.AuditEvent;
 import dev.writ.audit.AuditSink;
 import dev.writ.audit.LogText;
+import dev.writ.audit.Outcome;
 import dev.writ.audit.TokenDigest;
+import dev.writ.audit.TokenExchangeEvent;
+import dev.writ.audit.TransportRefusalEvent;
 import dev.writ.context.ExchangeContext;
 import dev.writ.error.ErrorCode;
 import dev.writ.error.ExchangeException;
@@ -89,27 +91,27 @@ public final class TokenExchangeService {
 	public ExchangeResult exchange(Map<String, List<String>> form) {
 		long started = System.nanoTime();
 		Instant now = this.clock.instant();
-		AuditEvent.Builder event = AuditEvent.begin(now);
+		TokenExchangeEvent.Builder event = TokenExchangeEvent.begin(now);
 		try {
 			ExchangeRequest request = this.parser.parse(form);
-			event.with("subject_token_type", request.subjectTokenType())
-				.with("subject_token_sha256", TokenDigest.of(request.subjectToken()))
-				.with("requested_target", request.target().orElse(null))
-				.with("requested_scopes", request.scopes().isEmpty() ? null : request.scopes().stream().sorted().toList())
-				.with("client_id", request.clientId().orElse(null));
+			event.subjectTokenType(request.subjectTokenType())
+				.subjectTokenSha256(TokenDigest.of(request.subjectToken()))
+				.requestedTarget(request.target().orElse(null))
+				.requestedScopes(request.scopes())
+				.clientId(request.clientId().orElse(null));
 			if (request.actorToken().isPresent()) {
 				throw new ExchangeException(ErrorCode.INVALID_REQUEST, "actor_token is not supported: Writ does not yet "
 						+ "issue delegation tokens");
 			}
 			PolicySet policy = this.policies.get();
-			event.with("policy_digest", policy.digest());
+			event.policyDigest(policy.digest());
 			VerifiedSubject subject = this.verifier.verify(request.subjectToken(), request.subjectTokenType(),
 					policy.trust());
-			event.with("subject", subject.subject()).with("trust_source", subject.trustSource());
+			event.subject(subject.subject()).trustSource(subject.trustSource());
 			SourcePolicy guards = policy.sourcePolicy(subject);
 			guards.admit(subject, now, this.skew);
 			ExchangeContext context = policy.context(subject, request, now);
-			event.with("attributes", context.attributes().isEmpty() ? null : context.attributes());
+			event.attributes(context.attributes());
 			Decision decision = policy.decide(context);
 			if (decision instanceof Decision.Deny deny) {
 				// Refusals are counted apart from allowed exchanges, on this node: they spend no tenant's budget.
@@ -127,27 +129,27 @@ public final class TokenExchangeService {
 			if (guards.oneTime()) {
 				firstUse(subject, now, event);
 			}
-			event.with("outcome", "granted")
-				.with("grant", allow.grantId())
-				.with("audience", allow.audience())
-				.with("scopes", allow.scopes().stream().sorted().toList())
-				.with("issued_token_jti", token.jti())
-				.with("issued_token_sha256", TokenDigest.of(token.value()))
-				.with("expires_at", token.expiresAt().toString());
+			event.outcome(Outcome.GRANTED)
+				.grant(allow.grantId())
+				.audience(allow.audience())
+				.scopes(allow.scopes())
+				.issuedTokenJti(token.jti())
+				.issuedTokenSha256(TokenDigest.of(token.value()))
+				.expiresAt(token.expiresAt());
 			return new ExchangeResult(token, allow, request.requestedTokenType());
 		}
 		catch (ExchangeException ex) {
-			event.with("outcome", "denied").with("error", ex.errorCode().code()).with("reason", ex.detail());
+			event.outcome(Outcome.DENIED).error(ex.errorCode()).reason(ex.detail());
 			throw ex;
 		}
 		catch (RuntimeException ex) {
 			logger.error("Token exchange failed unexpectedly", LogText.withSafeMessage(ex));
-			event.with("outcome", "error").with("error", ErrorCode.SERVER_ERROR.code());
+			event.outcome(Outcome.ERROR).error(ErrorCode.SERVER_ERROR);
 			throw new ExchangeException(ErrorCode.SERVER_ERROR, "the server could not complete the exchange",
 					ex.getClass().getName());
 		}
 		finally {
-			event.with("latency_us", (System.nanoTime() - started) / 1000);
+			event.latency(Duration.ofNanos(System.nanoTime() - started));
 			this.audit.record(event.build());
 		}
 	}
@@ -161,17 +163,12 @@ public final class TokenExchangeService {
 	 * @return {@code refusal}, to throw
 	 */
 	public ExchangeException refuseTransport(ExchangeException refusal) {
-		this.audit.record(AuditEvent.begin(this.clock.instant())
-			.with("stage", "transport")
-			.with("outcome", "denied")
-			.with("error", refusal.errorCode().code())
-			.with("reason", refusal.detail())
-			.build());
+		this.audit.record(new TransportRefusalEvent(this.clock.instant(), refusal.errorCode(), refusal.detail()));
 		return refusal;
 	}
 
 	// RFC 8693 §2.2.2: an unacceptable subject token (here: used before) is an invalid_request.
-	private void notUsedYet(VerifiedSubject subject, AuditEvent.Builder event) {
+	private void notUsedYet(VerifiedSubject subject, TokenExchangeEvent.Builder event) {
 		boolean used;
 		try {
 			used = this.store.used(replayKey(subject));
@@ -189,8 +186,8 @@ public final class TokenExchangeService {
 		return subject.trustSource() + "|" + subject.tokenId();
 	}
 
-	private static ExchangeException replay(VerifiedSubject subject, AuditEvent.Builder event) {
-		event.with("replay", Boolean.TRUE);
+	private static ExchangeException replay(VerifiedSubject subject, TokenExchangeEvent.Builder event) {
+		event.replay(true);
 		// The client learns what to do; the operator also learns the setting that would accept a repeat, and its cost.
 		return new ExchangeException(ErrorCode.INVALID_REQUEST, "subject_token has already been used: this issuer's "
 				+ "tokens are exchanged once each, so present a fresh one for every exchange",
@@ -199,7 +196,7 @@ public final class TokenExchangeService {
 						+ "could exchange it too)");
 	}
 
-	private void firstUse(VerifiedSubject subject, Instant now, AuditEvent.Builder event) {
+	private void firstUse(VerifiedSubject subject, Instant now, TokenExchangeEvent.Builder event) {
 		String key = replayKey(subject);
 		// Remembered while the token could still verify: until its expiry plus the clock skew.
 		Duration ttl = Duration.between(now, subject.expiresAt().plus(this.skew));

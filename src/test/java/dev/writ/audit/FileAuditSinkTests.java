@@ -3,6 +3,7 @@ package dev.writ.audit;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -19,12 +20,12 @@ class FileAuditSinkTests {
 	@TempDir
 	Path dir;
 
-	static AuditEvent event(String outcome) {
-		return AuditEvent.begin(Instant.parse("2026-11-22T10:00:00Z"))
-			.with("outcome", outcome)
-			.with("scopes", List.of("a", "b"))
-			.with("replay", false)
-			.with("latency_us", 42L)
+	static AuditEvent event(Outcome outcome) {
+		return TokenExchangeEvent.begin(Instant.parse("2026-11-22T10:00:00Z"))
+			.outcome(outcome)
+			.scopes(List.of("a", "b"))
+			.replay(false)
+			.latency(Duration.ofNanos(42_000))
 			.build();
 	}
 
@@ -32,8 +33,8 @@ class FileAuditSinkTests {
 	void recordWhenEventsThenOneJsonLineEachInOrderAndFileIsNotWorldReadable() throws Exception {
 		Path file = this.dir.resolve("audit.jsonl");
 		try (FileAuditSink sink = new FileAuditSink(file)) {
-			sink.record(event("granted"));
-			sink.record(event("denied"));
+			sink.record(event(Outcome.GRANTED));
+			sink.record(event(Outcome.DENIED));
 		}
 
 		List<String> lines = Files.readAllLines(file);
@@ -52,7 +53,7 @@ class FileAuditSinkTests {
 		Path file = this.dir.resolve("audit.jsonl");
 		Files.writeString(file, "{\"earlier\":true}\n");
 		try (FileAuditSink sink = new FileAuditSink(file)) {
-			sink.record(event("granted"));
+			sink.record(event(Outcome.GRANTED));
 		}
 
 		assertThat(Files.readAllLines(file)).hasSize(2).first().isEqualTo("{\"earlier\":true}");
@@ -63,9 +64,9 @@ class FileAuditSinkTests {
 		Path file = this.dir.resolve("audit.jsonl");
 		Path rotated = this.dir.resolve("audit.jsonl.1");
 		try (FileAuditSink sink = new FileAuditSink(file)) {
-			sink.record(event("granted"));
+			sink.record(event(Outcome.GRANTED));
 			Files.move(file, rotated);
-			sink.record(event("denied"));
+			sink.record(event(Outcome.DENIED));
 		}
 
 		assertThat(Files.readAllLines(rotated)).hasSize(1).first().asString().contains("\"granted\"");
@@ -77,10 +78,10 @@ class FileAuditSinkTests {
 		Path target = this.dir.resolve("audit-target.jsonl");
 		Path link = Files.createSymbolicLink(this.dir.resolve("audit.jsonl"), target);
 		try (FileAuditSink sink = new FileAuditSink(link)) {
-			sink.record(event("granted"));
+			sink.record(event(Outcome.GRANTED));
 			Files.writeString(target, "", java.nio.file.StandardOpenOption.TRUNCATE_EXISTING); // copytruncate
-			sink.record(event("denied"));
-			sink.record(event("denied"));
+			sink.record(event(Outcome.DENIED));
+			sink.record(event(Outcome.DENIED));
 		}
 
 		assertThat(Files.readAllLines(target)).hasSize(2).allSatisfy((line) -> assertThat(line).contains("\"denied\""));
@@ -95,13 +96,13 @@ class FileAuditSinkTests {
 			Files.delete(logs);
 			Files.writeString(logs, "not a directory");
 
-			sink.record(event("granted"));
-			sink.record(event("granted"));
+			sink.record(event(Outcome.GRANTED));
+			sink.record(event(Outcome.GRANTED));
 			assertThat(sink.failures()).isEqualTo(2);
 
 			Files.delete(logs);
 			Files.createDirectory(logs);
-			sink.record(event("denied"));
+			sink.record(event(Outcome.DENIED));
 			assertThat(sink.failures()).isEqualTo(2);
 		}
 		assertThat(Files.readAllLines(file)).hasSize(1).first().asString().contains("\"denied\"");

@@ -23,10 +23,10 @@ class LoggingAuditSinkTests {
 
 	final Logger logger = (Logger) LoggerFactory.getLogger(LoggingAuditSink.LOGGER);
 
-	final AuditEvent event = AuditEvent.begin(Instant.parse("2026-11-22T10:00:00Z"))
-		.with("outcome", "granted")
-		.with("grant", "checkout-pays")
-		.with("scopes", List.of("payments:charge"))
+	final AuditEvent event = TokenExchangeEvent.begin(Instant.parse("2026-11-22T10:00:00Z"))
+		.outcome(Outcome.GRANTED)
+		.grant("checkout-pays")
+		.scopes(List.of("payments:charge"))
 		.build();
 
 	@BeforeEach

@@ -1,0 +1,234 @@
+package dev.writ.audit;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import dev.writ.error.ErrorCode;
+
+/**
+ * The one audit event of one exchange. A step that never ran leaves its components null; every other component is
+ * what that step saw, tokens named by their digest only.
+ *
+ * @param time when the exchange began
+ * @param subjectTokenType the {@code subject_token_type} requested
+ * @param subjectTokenSha256 the subject token's {@link TokenDigest digest}
+ * @param requestedTarget the audience or resource requested
+ * @param requestedScopes the scopes requested, sorted; null when none were
+ * @param clientId the {@code client_id} the request named
+ * @param policyDigest the digest of the policies the exchange read
+ * @param subject the verified subject
+ * @param trustSource the trust source that verified it
+ * @param attributes the subject's attributes; null when it has none
+ * @param carriedOnWithoutStore whether the rate limits were skipped because the store was away
+ * @param replay whether the subject token was a replay of a one-time token; null when not found to be one
+ * @param outcome how the exchange ended; null only if it never got to say
+ * @param grant the grant that allowed it
+ * @param audience the issued token's audience
+ * @param scopes the issued token's scopes, sorted
+ * @param issuedTokenJti the issued token's {@code jti}
+ * @param issuedTokenSha256 the issued token's {@link TokenDigest digest}
+ * @param expiresAt when the issued token expires
+ * @param error the code the client was answered with, when refused
+ * @param reason why it was refused, for the operator
+ * @param latency how long the exchange took, to the microsecond
+ */
+public record TokenExchangeEvent(Instant time, String subjectTokenType, String subjectTokenSha256,
+		String requestedTarget, List<String> requestedScopes, String clientId, String policyDigest, String subject,
+		String trustSource, Map<String, String> attributes, boolean carriedOnWithoutStore, Boolean replay,
+		Outcome outcome, String grant, String audience, List<String> scopes, String issuedTokenJti,
+		String issuedTokenSha256, Instant expiresAt, ErrorCode error, String reason, Duration latency)
+		implements AuditEvent {
+
+	public TokenExchangeEvent {
+		Objects.requireNonNull(time, "time cannot be null");
+		requestedScopes = (requestedScopes != null) ? List.copyOf(requestedScopes) : null;
+		attributes = (attributes != null) ? Map.copyOf(attributes) : null;
+		scopes = (scopes != null) ? List.copyOf(scopes) : null;
+	}
+
+	/** A new event, begun at {@code time}. */
+	public static Builder begin(Instant time) {
+		return new Builder(time);
+	}
+
+	/** Builds the event as the exchange goes; a step that never ran leaves its components null. */
+	public static final class Builder {
+
+		private final Instant time;
+
+		private String subjectTokenType;
+
+		private String subjectTokenSha256;
+
+		private String requestedTarget;
+
+		private List<String> requestedScopes;
+
+		private String clientId;
+
+		private String policyDigest;
+
+		private String subject;
+
+		private String trustSource;
+
+		private Map<String, String> attributes;
+
+		private boolean carriedOnWithoutStore;
+
+		private Boolean replay;
+
+		private Outcome outcome;
+
+		private String grant;
+
+		private String audience;
+
+		private List<String> scopes;
+
+		private String issuedTokenJti;
+
+		private String issuedTokenSha256;
+
+		private Instant expiresAt;
+
+		private ErrorCode error;
+
+		private String reason;
+
+		private Duration latency;
+
+		private Builder(Instant time) {
+			this.time = Objects.requireNonNull(time, "time cannot be null");
+		}
+
+		public Builder subjectTokenType(String subjectTokenType) {
+			this.subjectTokenType = subjectTokenType;
+			return this;
+		}
+
+		public Builder subjectTokenSha256(String subjectTokenSha256) {
+			this.subjectTokenSha256 = subjectTokenSha256;
+			return this;
+		}
+
+		public Builder requestedTarget(String requestedTarget) {
+			this.requestedTarget = requestedTarget;
+			return this;
+		}
+
+		/** The scopes requested, kept sorted; none is left out. */
+		public Builder requestedScopes(Collection<String> requestedScopes) {
+			this.requestedScopes = requestedScopes.isEmpty() ? null : sorted(requestedScopes);
+			return this;
+		}
+
+		public Builder clientId(String clientId) {
+			this.clientId = clientId;
+			return this;
+		}
+
+		public Builder policyDigest(String policyDigest) {
+			this.policyDigest = policyDigest;
+			return this;
+		}
+
+		public Builder subject(String subject) {
+			this.subject = subject;
+			return this;
+		}
+
+		public Builder trustSource(String trustSource) {
+			this.trustSource = trustSource;
+			return this;
+		}
+
+		/** The subject's attributes; none is left out. */
+		public Builder attributes(Map<String, String> attributes) {
+			this.attributes = attributes.isEmpty() ? null : attributes;
+			return this;
+		}
+
+		/** Says the rate limits were skipped because the store was away and the entry carries on without it. */
+		public Builder carriedOnWithoutStore() {
+			this.carriedOnWithoutStore = true;
+			return this;
+		}
+
+		public Builder replay(boolean replay) {
+			this.replay = replay;
+			return this;
+		}
+
+		public Builder outcome(Outcome outcome) {
+			this.outcome = outcome;
+			return this;
+		}
+
+		public Builder grant(String grant) {
+			this.grant = grant;
+			return this;
+		}
+
+		public Builder audience(String audience) {
+			this.audience = audience;
+			return this;
+		}
+
+		/** The issued token's scopes, kept sorted; none is written as an empty list. */
+		public Builder scopes(Collection<String> scopes) {
+			this.scopes = sorted(scopes);
+			return this;
+		}
+
+		public Builder issuedTokenJti(String issuedTokenJti) {
+			this.issuedTokenJti = issuedTokenJti;
+			return this;
+		}
+
+		public Builder issuedTokenSha256(String issuedTokenSha256) {
+			this.issuedTokenSha256 = issuedTokenSha256;
+			return this;
+		}
+
+		public Builder expiresAt(Instant expiresAt) {
+			this.expiresAt = expiresAt;
+			return this;
+		}
+
+		public Builder error(ErrorCode error) {
+			this.error = error;
+			return this;
+		}
+
+		public Builder reason(String reason) {
+			this.reason = reason;
+			return this;
+		}
+
+		/** How long the exchange took, kept to the microsecond: the precision it is written and timed with. */
+		public Builder latency(Duration latency) {
+			this.latency = latency.truncatedTo(ChronoUnit.MICROS);
+			return this;
+		}
+
+		public TokenExchangeEvent build() {
+			return new TokenExchangeEvent(this.time, this.subjectTokenType, this.subjectTokenSha256,
+					this.requestedTarget, this.requestedScopes, this.clientId, this.policyDigest, this.subject,
+					this.trustSource, this.attributes, this.carriedOnWithoutStore, this.replay, this.outcome,
+					this.grant, this.audience, this.scopes, this.issuedTokenJti, this.issuedTokenSha256,
+					this.expiresAt, this.error, this.reason, this.latency);
+		}
+
+		private static List<String> sorted(Collection<String> values) {
+			return values.stream().sorted().toList();
+		}
+
+	}
+
+}
