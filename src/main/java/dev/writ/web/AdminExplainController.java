@@ -87,7 +87,7 @@ class AdminExplainController {
 	}
 
 	private static ResponseEntity<Map<String, Object>> invalid(String description) {
-		return OAuth2ErrorResponses.entity(HttpStatus.BAD_REQUEST, ErrorCode.INVALID_REQUEST.code(), description);
+		return OAuth2ErrorResponses.entity(ErrorCode.INVALID_REQUEST, description);
 	}
 
 	private static void put(Map<String, List<String>> form, String name, String value) {

@@ -25,7 +25,7 @@ class RequestBodyErrors {
 
 	@ExceptionHandler
 	void unreadable(HttpMessageNotReadableException ex, HttpServletResponse response) throws IOException {
-		OAuth2ErrorResponses.write(response, HttpServletResponse.SC_BAD_REQUEST, ErrorCode.INVALID_REQUEST.code(),
+		OAuth2ErrorResponses.write(response, HttpServletResponse.SC_BAD_REQUEST, ErrorCode.INVALID_REQUEST,
 				"the request body could not be read");
 	}
 
@@ -35,7 +35,7 @@ class RequestBodyErrors {
 			.stream()
 			.map((type) -> type.getType() + "/" + type.getSubtype())
 			.collect(Collectors.joining(" or "));
-		OAuth2ErrorResponses.write(response, HttpServletResponse.SC_BAD_REQUEST, ErrorCode.INVALID_REQUEST.code(),
+		OAuth2ErrorResponses.write(response, HttpServletResponse.SC_BAD_REQUEST, ErrorCode.INVALID_REQUEST,
 				supported.isEmpty() ? "the request body has an unsupported content type"
 						: "the request body must be " + supported);
 	}
@@ -44,7 +44,7 @@ class RequestBodyErrors {
 	@ExceptionHandler
 	void unparsable(InvalidParameterException ex, HttpServletResponse response) throws IOException {
 		TransportRefusal refusal = TransportRefusal.unreadableForm(ex);
-		OAuth2ErrorResponses.write(response, refusal.status(), ErrorCode.INVALID_REQUEST.code(), refusal.description());
+		OAuth2ErrorResponses.write(response, refusal.status(), refusal.code(), refusal.description());
 	}
 
 }

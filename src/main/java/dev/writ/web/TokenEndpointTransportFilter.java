@@ -65,7 +65,7 @@ final class TokenEndpointTransportFilter extends OncePerRequestFilter {
 		if (refusal.status() == HttpServletResponse.SC_METHOD_NOT_ALLOWED) {
 			response.setHeader(HttpHeaders.ALLOW, HttpMethod.POST.name());
 		}
-		OAuth2ErrorResponses.write(response, refusal.status(), refused.errorCode().code(), refused.description());
+		OAuth2ErrorResponses.write(response, refusal.status(), refused.errorCode(), refused.description());
 	}
 
 	private static TransportRefusal check(HttpServletRequest request) {

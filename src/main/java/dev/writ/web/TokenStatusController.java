@@ -10,7 +10,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.http.CacheControl;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
@@ -20,9 +19,10 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.writ.audit.LogText;
+import dev.writ.error.ErrorCode;
 import dev.writ.store.StoreUnavailableException;
 import dev.writ.token.TokenStatus;
-import dev.writ.audit.LogText;
 
 /**
  * RFC 7662 introspection and RFC 7009 revocation of Writ's tokens, and admin revocation of every token issued to a
@@ -76,12 +76,11 @@ class TokenStatusController {
 	private static Optional<ResponseEntity<Map<String, Object>>> refusedForm(MultiValueMap<String, String> form,
 			jakarta.servlet.http.HttpServletRequest request) {
 		if (request.getQueryString() != null) {
-			return Optional.of(OAuth2ErrorResponses.entity(HttpStatus.BAD_REQUEST, "invalid_request",
+			return Optional.of(OAuth2ErrorResponses.entity(ErrorCode.INVALID_REQUEST,
 					"parameters must be sent in the request body, not the query string"));
 		}
 		if (form.get("token") == null || form.get("token").size() != 1) {
-			return Optional.of(
-					OAuth2ErrorResponses.entity(HttpStatus.BAD_REQUEST, "invalid_request", "token must be sent once"));
+			return Optional.of(OAuth2ErrorResponses.entity(ErrorCode.INVALID_REQUEST, "token must be sent once"));
 		}
 		return Optional.empty();
 	}
@@ -92,8 +91,7 @@ class TokenStatusController {
 		String subject = body.get("subject");
 		String grant = body.get("grant");
 		if ((subject == null) == (grant == null)) {
-			return OAuth2ErrorResponses.entity(HttpStatus.BAD_REQUEST, "invalid_request",
-					"send exactly one of subject and grant");
+			return OAuth2ErrorResponses.entity(ErrorCode.INVALID_REQUEST, "send exactly one of subject and grant");
 		}
 		Instant until = (subject != null) ? this.status.revokeSubject(subject) : this.status.revokeGrant(grant);
 		count((subject != null) ? "subject" : "grant");
@@ -110,10 +108,7 @@ class TokenStatusController {
 	@ExceptionHandler(StoreUnavailableException.class)
 	ResponseEntity<Map<String, Object>> unavailable(StoreUnavailableException ex) {
 		logger.warn("Token status unavailable: {}", LogText.safe(ex.getMessage()));
-		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-			.header("Retry-After", "1")
-			.cacheControl(CacheControl.noStore())
-			.body(Map.of("error", "temporarily_unavailable", "error_description", "retry later"));
+		return OAuth2ErrorResponses.entity(ErrorCode.TEMPORARILY_UNAVAILABLE, "retry later", 1);
 	}
 
 }
