@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +50,7 @@ class TokenStatusController {
 	/** RFC 7662 §2.1: {@code token} (required), {@code token_type_hint} (ignored: Writ has one kind of token). */
 	@PostMapping(path = "/oauth2/introspect", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
 	ResponseEntity<Map<String, Object>> introspect(@RequestBody MultiValueMap<String, String> form,
-			jakarta.servlet.http.HttpServletRequest request) {
+			HttpServletRequest request) {
 		Optional<ResponseEntity<Map<String, Object>>> refused = refusedForm(form, request);
 		if (refused.isPresent()) {
 			return refused.get();
@@ -60,7 +61,7 @@ class TokenStatusController {
 	/** RFC 7009 §2.1: {@code token}; §2.2: 200 whether or not it was a token to revoke. */
 	@PostMapping(path = "/oauth2/revoke", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
 	ResponseEntity<Map<String, Object>> revoke(@RequestBody MultiValueMap<String, String> form,
-			jakarta.servlet.http.HttpServletRequest request) {
+			HttpServletRequest request) {
 		Optional<ResponseEntity<Map<String, Object>>> refused = refusedForm(form, request);
 		if (refused.isPresent()) {
 			return refused.get();
@@ -74,7 +75,7 @@ class TokenStatusController {
 	// RFC 7662 §2.1, RFC 7009 §2.1: the token in the form body, once. Spring's form reader merges the query string
 	// into the form, where a token would reach access logs: any query string is refused.
 	private static Optional<ResponseEntity<Map<String, Object>>> refusedForm(MultiValueMap<String, String> form,
-			jakarta.servlet.http.HttpServletRequest request) {
+			HttpServletRequest request) {
 		if (request.getQueryString() != null) {
 			return Optional.of(OAuth2ErrorResponses.entity(ErrorCode.INVALID_REQUEST,
 					"parameters must be sent in the request body, not the query string"));
