@@ -5,6 +5,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -37,6 +38,17 @@ class ArchitectureTests {
 			.should()
 			.dependOnClassesThat()
 			.resideInAPackage("org.springframework..")
+			.check(WRIT);
+	}
+
+	@Test
+	void theAuditPackageReadsNothingOfWritButErrorCodes() {
+		// An event is made of plain values, so that it can hold nothing of a token, a key or a claim set by accident.
+		classes().that()
+			.resideInAPackage("dev.writ.audit..")
+			.should()
+			.onlyDependOnClassesThat()
+			.resideInAnyPackage("dev.writ.audit..", "dev.writ.error..", "java..", "org.slf4j..", "com.nimbusds.jose.util..")
 			.check(WRIT);
 	}
 
