@@ -28,11 +28,9 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.writ.policy.Decision;
 import dev.writ.policy.DemoEntry;
 import dev.writ.policy.Durations;
-import dev.writ.policy.Explanation;
 import dev.writ.policy.rehearsal.PolicyTestRunner;
+import dev.writ.policy.rehearsal.ExplanationView;
 import dev.writ.policy.rehearsal.Rehearsal;
-import dev.writ.request.ExchangeRequestParser;
-import dev.writ.request.TokenTypes;
 import dev.writ.policy.PolicyException;
 import dev.writ.policy.load.PolicyLoader;
 import dev.writ.policy.PolicySet;
@@ -168,7 +166,7 @@ public final class WritCli {
 				this.out.println((result.passed() ? "PASS " : "FAIL ") + result.name() + "  (" + result.where() + ")");
 				result.mismatches().forEach((m) -> this.out.println("       " + m));
 				if ((!result.passed() || verbose) && result.explanation() != null) {
-					printSteps(result.explanation());
+					ExplanationView.steps(result.explanation()).forEach(this.out::println);
 				}
 				failed += result.passed() ? 0 : 1;
 			}
@@ -191,18 +189,15 @@ public final class WritCli {
 		Duration expiresIn = duration(arguments.option("--expires-in", "1h"));
 		Map<String, Object> claims = new LinkedHashMap<>();
 		String claimsFile = arguments.option("--claims", null);
-		Map<String, List<String>> form = new LinkedHashMap<>();
-		form.put("grant_type", List.of(TokenTypes.GRANT_TYPE));
-		form.put("subject_token", List.of("rehearsal"));
-		form.put("subject_token_type", List.of(TokenTypes.JWT));
-		for (String key : List.of("audience", "resource", "scope")) {
-			String value = arguments.option("--" + key, null);
-			if (value != null) {
-				form.put(key, List.of(value));
-			}
-		}
+		Rehearsal.Request.Builder request = Rehearsal.request()
+			.subject(subject)
+			.trust(trustName)
+			.expiresIn(expiresIn)
+			.audience(arguments.option("--audience", null))
+			.resource(arguments.option("--resource", null))
+			.scope(arguments.option("--scope", null));
 		arguments.options("--claim").forEach((pair) -> claims.put(key(pair), value(pair)));
-		arguments.options("--param").forEach((pair) -> form.put(key(pair), List.of(value(pair))));
+		arguments.options("--param").forEach((pair) -> request.parameter(key(pair), value(pair)));
 		arguments.finish();
 		if (subject == null) {
 			throw new UsageException("policy explain needs --subject");
@@ -212,22 +207,9 @@ public final class WritCli {
 				claims.putAll(JSONObjectUtils.parse(Files.readString(Path.of(claimsFile))));
 			}
 			PolicySet set = options.load(trust);
-			Rehearsal.Result result = new Rehearsal(set, this.clock).explain(trustName, subject, claims, expiresIn,
-					new ExchangeRequestParser().parse(form));
+			Rehearsal.Result result = new Rehearsal(set, this.clock).explain(request.claims(claims).build());
+			ExplanationView.text(result).forEach(this.out::println);
 			Decision decision = result.explanation().decision();
-			if (decision instanceof Decision.Allow allow) {
-				this.out.println("decision:   ALLOW by grant " + allow.grantId() + ": " + allow.audience() + " "
-						+ allow.scopes().stream().sorted().toList() + " for " + allow.ttl().toSeconds() + "s"
-						+ (allow.claims().isEmpty() ? "" : ", claims " + allow.claims()));
-			}
-			else if (decision instanceof Decision.Deny deny) {
-				this.out.println("decision:   DENY " + deny.errorCode().code() + " (\"" + deny.description() + "\")");
-				this.out.println("because:    " + deny.detail());
-			}
-			this.out.println("subject:    " + subject + " from " + result.source());
-			this.out.println("attributes: " + (result.attributes().isEmpty() ? "(none)" : result.attributes()));
-			this.out.println("policies:   digest " + set.digest());
-			printSteps(result.explanation());
 			return (decision instanceof Decision.Allow) ? 0 : 3;
 		}
 		catch (PolicyException ex) {
@@ -240,14 +222,6 @@ public final class WritCli {
 		catch (dev.writ.error.ExchangeException ex) {
 			this.err.println("writ: the request itself is refused: " + ex.errorCode().code() + " (" + ex.detail() + ")");
 			return 3;
-		}
-	}
-
-	private void printSteps(Explanation explanation) {
-		this.out.println("grants:");
-		for (Explanation.Step step : explanation.grants()) {
-			this.out.printf("  %-28s %-12s %s%n                               at %s%n", step.grant(), step.outcome(),
-					step.reason(), step.where());
 		}
 	}
 

@@ -2,8 +2,6 @@ package dev.writ.web;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -21,14 +19,11 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.writ.error.ErrorCode;
 import dev.writ.error.ExchangeException;
-import dev.writ.policy.Decision;
 import dev.writ.policy.Durations;
-import dev.writ.policy.Explanation;
 import dev.writ.policy.PolicySet;
 import dev.writ.policy.PolicyStore;
+import dev.writ.policy.rehearsal.ExplanationView;
 import dev.writ.policy.rehearsal.Rehearsal;
-import dev.writ.request.ExchangeRequestParser;
-import dev.writ.request.TokenTypes;
 import dev.writ.audit.LogText;
 
 /**
@@ -55,16 +50,6 @@ class AdminExplainController {
 		if (body.subject() == null) {
 			return invalid("subject is required");
 		}
-		Map<String, List<String>> form = new LinkedHashMap<>();
-		form.put("grant_type", List.of(TokenTypes.GRANT_TYPE));
-		form.put("subject_token", List.of("rehearsal"));
-		form.put("subject_token_type", List.of(TokenTypes.JWT));
-		put(form, "audience", body.audience());
-		put(form, "resource", body.resource());
-		put(form, "scope", body.scope());
-		if (body.params() != null) {
-			body.params().forEach((name, value) -> put(form, name, value));
-		}
 		Duration expiresIn = (body.expiresIn() == null) ? Duration.ofHours(1) : Durations.parse(body.expiresIn()).orElse(null);
 		if (expiresIn == null) {
 			return invalid("expires_in must be such as 5m");
@@ -72,9 +57,18 @@ class AdminExplainController {
 		PolicySet set = this.policies.current();
 		logger.info("Explain by {} for subject {}", LogText.safe(caller.getName()), LogText.safe(body.subject()));
 		try {
-			Rehearsal.Result result = new Rehearsal(set, this.clock).explain(body.trust(), body.subject(),
-					(body.claims() != null) ? body.claims() : Map.of(), expiresIn, new ExchangeRequestParser().parse(form));
-			return ResponseEntity.ok(render(result, set));
+			Rehearsal.Request.Builder request = Rehearsal.request()
+				.subject(body.subject())
+				.trust(body.trust())
+				.claims((body.claims() != null) ? body.claims() : Map.of())
+				.expiresIn(expiresIn)
+				.audience(body.audience())
+				.resource(body.resource())
+				.scope(body.scope());
+			if (body.params() != null) {
+				body.params().forEach(request::parameter);
+			}
+			return ResponseEntity.ok(ExplanationView.json(new Rehearsal(set, this.clock).explain(request.build())));
 		}
 		catch (IllegalArgumentException ex) {
 			return invalid(ex.getMessage());
@@ -88,40 +82,6 @@ class AdminExplainController {
 
 	private static ResponseEntity<Map<String, Object>> invalid(String description) {
 		return OAuth2ErrorResponses.entity(ErrorCode.INVALID_REQUEST, description);
-	}
-
-	private static void put(Map<String, List<String>> form, String name, String value) {
-		if (value != null) {
-			form.put(name, List.of(value));
-		}
-	}
-
-	private static Map<String, Object> render(Rehearsal.Result result, PolicySet set) {
-		Map<String, Object> response = new LinkedHashMap<>();
-		Decision decision = result.explanation().decision();
-		if (decision instanceof Decision.Allow allow) {
-			response.put("decision", "allow");
-			response.put("grant", allow.grantId());
-			response.put("audience", allow.audience());
-			response.put("scopes", allow.scopes().stream().sorted().toList());
-			response.put("ttl_seconds", allow.ttl().toSeconds());
-			response.put("token_claims", allow.claims());
-		}
-		else if (decision instanceof Decision.Deny deny) {
-			response.put("decision", "deny");
-			response.put("error", deny.errorCode().code());
-			response.put("reason", deny.detail());
-		}
-		response.put("source", result.source());
-		response.put("attributes", result.attributes());
-		response.put("policy_digest", set.digest());
-		response.put("grants", result.explanation()
-			.grants()
-			.stream()
-			.map((Explanation.Step step) -> Map.of("grant", step.grant(), "where", step.where(), "outcome",
-					step.outcome().name(), "reason", step.reason()))
-			.toList());
-		return response;
 	}
 
 	/**

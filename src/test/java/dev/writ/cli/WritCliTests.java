@@ -249,7 +249,10 @@ class WritCliTests {
 		}
 		assertThat(this.out.toString(StandardCharsets.UTF_8))
 			.contains("demo.writ.local is a demo trust domain (" + policies.resolve("trust.yaml") + ":2): remove it "
-					+ "before production; its key is generated when Writ starts, or by dev svid");
+					+ "before production; its key is generated when Writ starts, or by dev svid")
+			.contains("decision:   ALLOW by grant orders: https://inventory.example.org [read] for ")
+			.contains("subject:    spiffe://demo.writ.local/ns/demo/sa/orders from spiffe://demo.writ.local")
+			.containsPattern("grants:\\R  orders +CHOSEN");
 	}
 
 	@Test

@@ -20,9 +20,6 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 import dev.writ.error.ExchangeException;
-import dev.writ.request.ExchangeRequest;
-import dev.writ.request.ExchangeRequestParser;
-import dev.writ.request.TokenTypes;
 import dev.writ.policy.Decision;
 import dev.writ.policy.Durations;
 import dev.writ.policy.Explanation;
@@ -130,10 +127,7 @@ public final class PolicyTestRunner {
 				yaml.problem(fields.get("subject_expires_in"), "subject_expires_in must be such as 5m");
 			}
 		}
-		Map<String, List<String>> form = new LinkedHashMap<>();
-		form.put("grant_type", List.of(TokenTypes.GRANT_TYPE));
-		form.put("subject_token", List.of("rehearsal"));
-		form.put("subject_token_type", List.of(TokenTypes.JWT));
+		Map<String, String> parameters = new LinkedHashMap<>();
 		Map<String, Node> request = fields.containsKey("request") ? yaml.mapping(fields.get("request"), "request", REQUEST_KEYS)
 				: null;
 		if (request != null) {
@@ -141,12 +135,12 @@ public final class PolicyTestRunner {
 				if (request.containsKey(key)) {
 					String value = yaml.string(request.get(key), key);
 					if (value != null) {
-						form.put(key, List.of(value));
+						parameters.put(key, value);
 					}
 				}
 			}
 			if (request.containsKey("params")) {
-				asMap(yaml, request.get("params"), "params").forEach((k, v) -> form.put(k, List.of(String.valueOf(v))));
+				asMap(yaml, request.get("params"), "params").forEach((k, v) -> parameters.put(k, String.valueOf(v)));
 			}
 		}
 		Map<String, Node> expect = fields.containsKey("expect") ? yaml.mapping(fields.get("expect"), "expect", EXPECT_KEYS)
@@ -155,7 +149,11 @@ public final class PolicyTestRunner {
 		if (yaml.problemCount() > before || expectation == null || expiresIn == null) {
 			return null;
 		}
-		return new Case(name, yaml.where(node), trust, subject, claims, expiresIn, form, expectation);
+		if (subject == null) {
+			return null; // its problem is recorded
+		}
+		return new Case(name, yaml.where(node), new Rehearsal.Request(trust, subject, claims, expiresIn, parameters),
+				expectation);
 	}
 
 	private static Expectation expectation(StrictYaml yaml, Node node, Map<String, Node> expect) {
@@ -223,8 +221,7 @@ public final class PolicyTestRunner {
 	private CaseResult run(Rehearsal rehearsal, Case c) {
 		Explanation explanation;
 		try {
-			ExchangeRequest request = new ExchangeRequestParser().parse(c.form());
-			explanation = rehearsal.explain(c.trust(), c.subject(), c.claims(), c.expiresIn(), request).explanation();
+			explanation = rehearsal.explain(c.request()).explanation();
 		}
 		catch (ExchangeException ex) {
 			return compare(c, new Decision.Deny(ex.errorCode(), ex.description(), ex.detail(), this.policies.digest()), null);
@@ -278,8 +275,7 @@ public final class PolicyTestRunner {
 		return values.stream().sorted().toList();
 	}
 
-	private record Case(String name, String where, String trust, String subject, Map<String, Object> claims,
-			Duration expiresIn, Map<String, List<String>> form, Expectation expectation) {
+	private record Case(String name, String where, Rehearsal.Request request, Expectation expectation) {
 	}
 
 	private record Expectation(boolean allow, String grant, Set<String> scopes, Duration ttl, Map<String, Object> claims,

@@ -3,9 +3,12 @@ package dev.writ.policy.rehearsal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -13,6 +16,7 @@ import io.spiffe.spiffeid.TrustDomain;
 
 import dev.writ.keys.EphemeralIssuer;
 import dev.writ.request.ExchangeRequest;
+import dev.writ.request.ExchangeRequestParser;
 import dev.writ.request.TokenTypes;
 import dev.writ.trust.HttpFetcher;
 import dev.writ.trust.OidcSource;
@@ -46,17 +50,28 @@ public final class Rehearsal {
 		this.clock = clock;
 	}
 
+	/** A request to rehearse: say its subject, and whatever else it has, on the builder. */
+	public static Request.Builder request() {
+		return new Request.Builder();
+	}
+
 	/**
-	 * Explains the decision for a subject.
-	 * @param trust the OIDC entry's name, or null for a SPIFFE ID subject
-	 * @param subject the subject
-	 * @param claims further claims of the subject token
-	 * @param expiresIn how long the subject token has left
-	 * @param request the exchange request (its subject token is ignored)
+	 * Explains the decision for a rehearsed request.
 	 * @return the explanation, with the attributes the source mapped
 	 * @throws IllegalArgumentException when the subject cannot come from any trust source of the policy set
+	 * @throws dev.writ.error.ExchangeException when the request itself is refused, before any policy is asked
 	 */
-	public Result explain(String trust, String subject, Map<String, Object> claims, Duration expiresIn,
+	public Result explain(Request request) {
+		Map<String, List<String>> form = new LinkedHashMap<>();
+		form.put("grant_type", List.of(TokenTypes.GRANT_TYPE));
+		form.put("subject_token", List.of("rehearsal")); // never read: the rehearsal signs a token of its own
+		form.put("subject_token_type", List.of(TokenTypes.JWT));
+		request.parameters().forEach((name, value) -> form.put(name, List.of(value)));
+		return explain(request.trust(), request.subject(), request.claims(), request.expiresIn(),
+				new ExchangeRequestParser().parse(form));
+	}
+
+	private Result explain(String trust, String subject, Map<String, Object> claims, Duration expiresIn,
 			ExchangeRequest request) {
 		// One frozen instant for the whole rehearsal, a whole second as JWT times are: minting, verifying and
 		// deciding see the same time.
@@ -87,7 +102,8 @@ public final class Rehearsal {
 		VerifiedSubject verified = new SubjectTokenVerifier(Set.of(AUDIENCE), Duration.ZERO, frozen)
 			.verify(key.sign(token.build()), tokenType, TrustSet.of(List.of(twin)));
 		var context = this.policies.context(verified, request, now);
-		return new Result(this.policies.explain(context), context.attributes(), source.id());
+		return new Result(this.policies.explain(context), subject, context.attributes(), source.id(),
+				this.policies.digest());
 	}
 
 	private TrustSource source(String trust, String subject) {
@@ -113,10 +129,100 @@ public final class Rehearsal {
 	 * A rehearsed exchange.
 	 *
 	 * @param explanation the decision and why
+	 * @param subject the rehearsed subject
 	 * @param attributes the attributes the source mapped from the subject
 	 * @param source the id of the source the subject came from
+	 * @param policyDigest the digest of the policy set that decided
 	 */
-	public record Result(Explanation explanation, Map<String, String> attributes, String source) {
+	public record Result(Explanation explanation, String subject, Map<String, String> attributes, String source,
+			String policyDigest) {
+	}
+
+	/**
+	 * What is rehearsed: a subject of a trust source, its claims and how long its token has left, and the exchange
+	 * request's parameters ({@code audience}, {@code resource}, {@code scope} and extension parameters).
+	 *
+	 * @param trust the OIDC entry's name, or null for a SPIFFE ID subject
+	 * @param subject the subject
+	 * @param claims further claims of the subject token
+	 * @param expiresIn how long the subject token has left
+	 * @param parameters the request's parameters, by name
+	 */
+	public record Request(String trust, String subject, Map<String, Object> claims, Duration expiresIn,
+			Map<String, String> parameters) {
+
+		public Request {
+			Objects.requireNonNull(subject, "subject cannot be null");
+			claims = Collections.unmodifiableMap(new LinkedHashMap<>(claims));
+			Objects.requireNonNull(expiresIn, "expiresIn cannot be null");
+			parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+		}
+
+		/** Builds a request; a value left null is not sent. */
+		public static final class Builder {
+
+			private String subject;
+
+			private String trust;
+
+			private final Map<String, Object> claims = new LinkedHashMap<>();
+
+			private Duration expiresIn = Duration.ofHours(1);
+
+			private final Map<String, String> parameters = new LinkedHashMap<>();
+
+			private Builder() {
+			}
+
+			/** The subject: a SPIFFE ID, or the {@code sub} of the OIDC entry's tokens. Required. */
+			public Builder subject(String subject) {
+				this.subject = subject;
+				return this;
+			}
+
+			/** The OIDC entry the subject comes from; none for a SPIFFE ID. */
+			public Builder trust(String trust) {
+				this.trust = trust;
+				return this;
+			}
+
+			public Builder claims(Map<String, Object> claims) {
+				this.claims.putAll(claims);
+				return this;
+			}
+
+			/** How long the subject token has left: an hour unless said. */
+			public Builder expiresIn(Duration expiresIn) {
+				this.expiresIn = expiresIn;
+				return this;
+			}
+
+			public Builder audience(String audience) {
+				return parameter("audience", audience);
+			}
+
+			public Builder resource(String resource) {
+				return parameter("resource", resource);
+			}
+
+			public Builder scope(String scope) {
+				return parameter("scope", scope);
+			}
+
+			/** A request parameter, such as a context parameter the policies declare. */
+			public Builder parameter(String name, String value) {
+				if (value != null) {
+					this.parameters.put(name, value);
+				}
+				return this;
+			}
+
+			public Request build() {
+				return new Request(this.trust, this.subject, this.claims, this.expiresIn, this.parameters);
+			}
+
+		}
+
 	}
 
 }

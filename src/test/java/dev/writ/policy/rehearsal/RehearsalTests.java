@@ -10,9 +10,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.writ.request.ExchangeRequest;
-import dev.writ.request.ExchangeRequestParser;
-import dev.writ.testing.TestExchanges;
 import dev.writ.testing.TestTrust;
 import dev.writ.policy.PolicySet;
 import dev.writ.policy.Explanation;
@@ -45,10 +42,14 @@ class RehearsalTests {
 	}
 
 	private Explanation.Step explain(Map<String, Object> claims) throws IOException {
-		ExchangeRequest request = new ExchangeRequestParser()
-			.parse(TestExchanges.form("rehearsed", "https://orders.example.org"));
-		return new Rehearsal(pinned(), Clock.systemUTC())
-			.explain("keycloak", "service-account-orders", claims, Duration.ofMinutes(5), request)
+		Rehearsal.Request request = Rehearsal.request()
+			.trust("keycloak")
+			.subject("service-account-orders")
+			.claims(claims)
+			.expiresIn(Duration.ofMinutes(5))
+			.audience("https://orders.example.org")
+			.build();
+		return new Rehearsal(pinned(), Clock.systemUTC()).explain(request)
 			.explanation()
 			.grants()
 			.getFirst();
