@@ -19,7 +19,16 @@ public final class ListeningIssuer {
 	}
 
 	/**
-	 * The issuer Writ would take, or why it cannot take one.
+	 * The issuer Writ takes: {@code writ.issuer} where it is set, else the one derived from where it listens.
+	 * @param configured {@code writ.issuer}, or null where it is unset
+	 * @param settings a setting's value by its property name ({@code server.port}), or null where it is unset
+	 */
+	public static Derived issuer(String configured, UnaryOperator<String> settings) {
+		return (configured != null) ? new Derived(Optional.of(configured), Optional.empty()) : derive(settings);
+	}
+
+	/**
+	 * The issuer Writ would take from where it listens, or why it cannot take one.
 	 * @param settings a setting's value by its property name ({@code server.port}), or null where it is unset
 	 */
 	public static Derived derive(UnaryOperator<String> settings) {

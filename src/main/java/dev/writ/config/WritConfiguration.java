@@ -48,8 +48,6 @@ import dev.writ.store.Store;
 import dev.writ.token.AccessTokenMinter;
 import dev.writ.token.IssuedTokens;
 import dev.writ.token.TokenStatus;
-import dev.writ.trust.HttpFetcher;
-import dev.writ.trust.RemoteKeys;
 import dev.writ.trust.SubjectTokenVerifier;
 import dev.writ.trust.TrustFactory;
 
@@ -73,13 +71,10 @@ class WritConfiguration {
 			.stream()
 			.filter((problem) -> unitless.keySet().stream().noneMatch(problem::contains))
 			.forEach(problems::add);
-		String issuer = properties.issuer();
-		if (issuer == null) {
-			ListeningIssuer.Derived derived = ListeningIssuer.derive(environment::getProperty);
-			// A derived http issuer beyond loopback is plain http beyond loopback: the transport check says so.
-			derived.problem().ifPresent(problems::add);
-			issuer = derived.issuer().orElse(null);
-		}
+		ListeningIssuer.Derived derived = ListeningIssuer.issuer(properties.issuer(), environment::getProperty);
+		// A derived http issuer beyond loopback is plain http beyond loopback: the transport check says so.
+		derived.problem().ifPresent(problems::add);
+		String issuer = derived.issuer().orElse(null);
 		WritSettingsCheck.transportProblem(environment, properties.allowPlainHttp()).ifPresent(problems::add);
 		WritSettingsCheck.forwardedHeadersProblem(environment).ifPresent(problems::add);
 		if (!problems.isEmpty()) {
@@ -142,11 +137,8 @@ class WritConfiguration {
 
 	@Bean(destroyMethod = "close")
 	TrustFactory trustFactory(Clock clock) {
-		WritProperties.Trust trust = this.properties.trust();
-		HttpFetcher http = new HttpFetcher(trust.connectTimeout(), trust.timeout(), trust.allowLoopbackHttp());
-		RemoteKeys.RefreshPolicy policy = new RemoteKeys.RefreshPolicy(trust.refreshInterval(),
-				trust.minRefetchInterval(), trust.retryInterval(), trust.maxStale());
-		return new TrustFactory(http, policy, clock, Executors.newVirtualThreadPerTaskExecutor(), true);
+		return ServerSettings.trustFactory(this.properties.trust(), clock, Executors.newVirtualThreadPerTaskExecutor(),
+				true);
 	}
 
 	@Bean

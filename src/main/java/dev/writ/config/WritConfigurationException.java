@@ -2,8 +2,8 @@ package dev.writ.config;
 
 import java.util.List;
 
-/** Settings Writ refuses to start with, with every problem found. */
-final class WritConfigurationException extends RuntimeException {
+/** Settings Writ refuses to start with, or a command to run with, with every problem found. */
+public final class WritConfigurationException extends RuntimeException {
 
 	private static final long serialVersionUID = 1L;
 
@@ -14,7 +14,7 @@ final class WritConfigurationException extends RuntimeException {
 		this.problems = List.copyOf(problems);
 	}
 
-	List<String> problems() {
+	public List<String> problems() {
 		return this.problems;
 	}
 

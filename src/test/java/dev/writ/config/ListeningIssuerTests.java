@@ -43,6 +43,17 @@ class ListeningIssuerTests {
 	}
 
 	@Test
+	void issuerWhenConfiguredThenItElseTheDerivedOne() {
+		Map<String, String> everyInterface = Map.of("server.address", "0.0.0.0");
+		assertThat(ListeningIssuer.issuer("https://writ.example.org", everyInterface::get).issuer())
+			.contains("https://writ.example.org");
+		assertThat(ListeningIssuer.issuer("https://writ.example.org", everyInterface::get).problem()).isEmpty();
+		assertThat(ListeningIssuer.issuer(null, everyInterface::get).problem()).isPresent();
+		assertThat(ListeningIssuer.issuer(null, Map.of("server.address", "127.0.0.1")::get).issuer())
+			.contains("http://localhost:8080");
+	}
+
+	@Test
 	void portMismatchWhenLoopbackIssuerNamesAnotherPortThenSaid() {
 		Map<String, String> listening = Map.of("server.port", "18081");
 		assertThat(ListeningIssuer.portMismatch("http://localhost:8080", listening::get)).get()
