@@ -15,7 +15,7 @@ public class WritApplication {
 	/** Serves, or with a command ({@code policy check}, {@code dev svid}, ...) runs that command and exits. */
 	public static void main(String[] args) {
 		if (WritCli.isCommand(args)) {
-			System.exit(new WritCli(System.out, System.err, Clock.systemUTC()).run(args));
+			System.exit(new WritCli(System.out, System.err, Clock.systemUTC(), System.getenv()).run(args));
 		}
 		Crypto.prepareInBackground();
 		SpringApplication.run(WritApplication.class, args);

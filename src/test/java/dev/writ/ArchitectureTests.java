@@ -70,6 +70,20 @@ class ArchitectureTests {
 	}
 
 	@Test
+	void theCommandLineReadsTheServersSettingsOnlyThroughConfig() {
+		noClasses().that()
+			.resideInAPackage("dev.writ.cli..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("org.springframework..")
+			.orShould()
+			.callMethod(System.class, "getenv")
+			.orShould()
+			.callMethod(System.class, "getenv", String.class)
+			.check(WRIT);
+	}
+
+	@Test
 	void onlyTheKeysPackageTouchesPrivateKeys() {
 		noClasses().that()
 			.resideOutsideOfPackage("dev.writ.keys..")

@@ -209,6 +209,14 @@ public final class KeyDirectory {
 		return deleted;
 	}
 
+	/**
+	 * Whether the directory holds a signing key file yet, by the rule {@link #load} reads them by.
+	 * @throws KeyConfigurationException if it cannot be created or read
+	 */
+	public boolean hasSigningKeys() {
+		return !keyFiles().isEmpty();
+	}
+
 	private List<Path> keyFiles() {
 		try {
 			Files.createDirectories(this.directory);

@@ -273,6 +273,21 @@ class WritCliTests {
 	}
 
 	@Test
+	void runWhenAnOptionTheCommandDoesNotTakeThenUsageErrorNamingIt() {
+		assertThat(run("policy", "check", "--kyes", this.root.toString())).isEqualTo(2);
+		assertThat(this.err.toString(StandardCharsets.UTF_8)).contains("unknown option: --kyes");
+	}
+
+	@Test
+	void policyTestWhenOptionsBeforeTheDirectoryThenTheDirectoryStill() throws IOException {
+		Path policies = demoPolicies();
+
+		assertThat(run("policy", "test", "--explain", "--keys", this.root.resolve("keys").toString(),
+				policies.toString())).isEqualTo(1);
+		assertThat(this.err.toString(StandardCharsets.UTF_8)).contains("no test cases in " + policies.resolve("tests"));
+	}
+
+	@Test
 	void devSvidWhenNotASpiffeIdThenUsageError() {
 		assertThat(run("dev", "svid", "https://demo.writ.local/a", "--keys", this.root.toString())).isEqualTo(2);
 		assertThat(this.err.toString(StandardCharsets.UTF_8)).contains("not a SPIFFE ID");
