@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 
 import dev.writ.testing.FakeIssuer;
 import dev.writ.testing.MutableClock;
-import dev.writ.testing.Polling;
 import dev.writ.trust.HttpFetcher;
 import dev.writ.trust.OidcSource;
 import dev.writ.trust.RemoteKeys;
@@ -22,6 +21,7 @@ import dev.writ.trust.TrustFactory;
 import dev.writ.trust.TrustSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class TrustRefresherTests {
 
@@ -65,9 +65,8 @@ class TrustRefresherTests {
 
 		this.refresher = new TrustRefresher(() -> trust, Duration.ofSeconds(30));
 
-		Polling.until("the stuck source's fetch to begin", Duration.ofSeconds(20), () -> this.stuck.keyRequests() == 1);
-		Polling.until("the quick source to be refreshed", Duration.ofSeconds(20),
-				() -> second.keys().health().state() == SourceHealth.State.UP);
+		await("the stuck source's fetch to begin").atMost(Duration.ofSeconds(20)).until(() -> this.stuck.keyRequests() == 1);
+		await("the quick source to be refreshed").atMost(Duration.ofSeconds(20)).until(() -> second.keys().health().state() == SourceHealth.State.UP);
 		assertThat(first.keys().health().state()).isNotEqualTo(SourceHealth.State.UP);
 		assertThat(this.stuck.abandonedDrips()).as("the stuck fetch is still under way").isZero();
 	}

@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static org.awaitility.Awaitility.await;
+
 /**
  * A real {@code redis-server} for tests, on a free loopback port, persisting nothing. Tests that need Redis start
  * one; {@code .ci/run} installs {@code redis-server} where a machine lacks it. It can be stopped and started again
@@ -62,13 +64,10 @@ public final class RedisServer implements AutoCloseable {
 			throw new IllegalStateException("redis-server is not installed here; .ci/run installs it (apt-get install "
 					+ "redis-server)", ex);
 		}
-		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-		while (!answers()) {
-			if (System.nanoTime() > deadline || !this.process.isAlive()) {
-				throw new IllegalStateException("redis-server did not start on port " + this.port);
-			}
-			Thread.onSpinWait();
-		}
+		await("redis-server on port " + this.port).atMost(Duration.ofSeconds(10))
+			.pollInterval(Duration.ofMillis(10))
+			.failFast("redis-server exited", () -> !this.process.isAlive())
+			.until(this::answers);
 	}
 
 	/** Stops the server, as a crash would. */

@@ -13,12 +13,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.writ.testing.FakeIssuer;
 import dev.writ.testing.MutableClock;
-import dev.writ.testing.Polling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.awaitility.Awaitility.await;
 
 class HttpFetcherTests {
 
@@ -100,8 +100,7 @@ class HttpFetcherTests {
 				() -> assertThatExceptionOfType(HttpTimeoutException.class).isThrownBy(() -> this.http.get(jwks(), 64 * 1024)));
 
 		// Giving up closes the connection: the issuer's next bytes find nobody, long before the drip would end.
-		Polling.until("the issuer to see the connection closed", Duration.ofSeconds(20),
-				() -> this.issuer.abandonedDrips() > 0);
+		await("the issuer to see the connection closed").atMost(Duration.ofSeconds(20)).until(() -> this.issuer.abandonedDrips() > 0);
 	}
 
 	@Test

@@ -21,12 +21,12 @@ import org.junit.jupiter.api.Test;
 
 import dev.writ.testing.FakeIssuer;
 import dev.writ.testing.MutableClock;
-import dev.writ.testing.Polling;
 import dev.writ.testing.TestAuthority;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 class RemoteKeysTests {
 
@@ -231,7 +231,7 @@ class RemoteKeysTests {
 					POLICY, this.clock, callers);
 
 			Future<KeySet> first = callers.submit(() -> dripping.keys("k"));
-			Polling.until("the first fetch to begin", Duration.ofSeconds(20), () -> issuer.keyRequests() == 1);
+			await("the first fetch to begin").atMost(Duration.ofSeconds(20)).until(() -> issuer.keyRequests() == 1);
 			Future<KeySet> second = callers.submit(() -> dripping.keys("k"));
 
 			// Both are back once the 1 s deadline has passed; 20 s allows for a busy machine, the drip takes minutes.

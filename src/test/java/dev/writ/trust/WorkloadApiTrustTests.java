@@ -18,6 +18,7 @@ import dev.writ.testing.TestSvid;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /** JWT bundles from a SPIFFE agent's Workload API, served for real over a Unix domain socket. */
 class WorkloadApiTrustTests {
@@ -54,25 +55,9 @@ class WorkloadApiTrustTests {
 
 	// The agent's stream delivers asynchronously; wait for the state, bounded, rather than for a fixed time.
 	private static <T> T eventually(Supplier<T> attempt) {
-		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-		while (true) {
-			try {
-				return attempt.get();
-			}
-			catch (ExchangeException ex) {
-				if (System.nanoTime() > deadline) {
-					throw ex;
-				}
-				Thread.onSpinWait();
-				try {
-					Thread.sleep(20);
-				}
-				catch (InterruptedException interrupted) {
-					Thread.currentThread().interrupt();
-					throw ex;
-				}
-			}
-		}
+		return await("the Workload API's update").atMost(Duration.ofSeconds(10))
+			.ignoreException(ExchangeException.class)
+			.until(attempt::get, (value) -> true);
 	}
 
 	@Test

@@ -26,12 +26,12 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.writ.WritApplication;
-import dev.writ.testing.Polling;
 import dev.writ.testing.RedisServer;
 import dev.writ.testing.TestAuthority;
 import dev.writ.testing.WritTestSite;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Two Writ nodes and one real Redis: what one node sees, the other sees too — a used one-time token, a revocation,
@@ -220,8 +220,7 @@ class FleetIntegrationTests {
 				.isEqualTo(200);
 
 			// The node still serves: ready but degraded (200, so a load balancer keeps it), alive, and it said so.
-			Polling.until("the store monitor to see Redis gone", Duration.ofSeconds(15),
-					() -> health(nodeA, "").body().contains("DEGRADED"));
+			await("the store monitor to see Redis gone").atMost(Duration.ofSeconds(15)).until(() -> health(nodeA, "").body().contains("DEGRADED"));
 			HttpResponse<String> health = health(nodeA, "");
 			assertThat(health.statusCode()).isEqualTo(200);
 			assertThat(JSONObjectUtils.getJSONObject(json(health), "components").get("store").toString())
@@ -237,23 +236,15 @@ class FleetIntegrationTests {
 		finally {
 			redis.startAgain();
 		}
-		Polling.until("node A's store monitor to see Redis back", Duration.ofSeconds(15),
-				() -> "UP".equals(status(health(nodeA, "/readiness"))));
-		Polling.until("the log to say so", Duration.ofSeconds(5), () -> output.getAll()
+		await("node A's store monitor to see Redis back").atMost(Duration.ofSeconds(15)).until(() -> "UP".equals(status(health(nodeA, "/readiness"))));
+		await("the log to say so").atMost(Duration.ofSeconds(5)).until(() -> output.getAll()
 			.contains("Store: redis at 127.0.0.1:" + redis.port() + " is reachable again"));
 		// Lettuce reconnects in the background, each node on its own schedule: exchanges succeed again on both
 		// without any restart.
-		long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
 		for (ConfigurableApplicationContext node : List.of(nodeA, nodeB)) {
-			int status;
-			do {
-				status = exchange(node, job("after"), "https://deploy.example.org").statusCode();
-				if (status != 200) {
-					Thread.sleep(100);
-				}
-			}
-			while (status != 200 && System.nanoTime() < deadline);
-			assertThat(status).isEqualTo(200);
+			await("an exchange to succeed again").atMost(Duration.ofSeconds(20))
+				.pollInterval(Duration.ofMillis(100))
+				.until(() -> exchange(node, job("after"), "https://deploy.example.org").statusCode() == 200);
 		}
 	}
 

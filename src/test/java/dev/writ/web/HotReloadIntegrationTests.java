@@ -24,6 +24,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import dev.writ.testing.WritTestSite;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import org.awaitility.Awaitility;
 
 /** A running Writ picks up a policy edit without restart, and ignores a broken one. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -74,12 +75,8 @@ class HotReloadIntegrationTests {
 	}
 
 	// Waits for the watcher, bounded; asserts outcomes, never durations.
-	private static void await(BooleanSupplier condition) throws InterruptedException {
-		long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-		while (!condition.getAsBoolean()) {
-			assertThat(System.nanoTime()).as("waited 15s for the policy watcher").isLessThan(deadline);
-			Thread.sleep(50);
-		}
+	private static void await(BooleanSupplier condition) {
+		Awaitility.await("the policy watcher").atMost(Duration.ofSeconds(15)).until(condition::getAsBoolean);
 	}
 
 	@Test

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.time.Duration;
-import java.time.Instant;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -25,6 +24,7 @@ import dev.writ.testing.TestTls;
 import dev.writ.testing.WritTestSite;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Writ serves HTTPS from PEM files through a Spring Boot SSL bundle, and serves a renewed certificate without a
@@ -71,19 +71,16 @@ class TlsIntegrationTests {
 
 		// A renewal whose key does not match its certificate (verify-keys) is refused; the last good pair serves.
 		RENEWED.withKeyOf(OTHER).writeTo(TLS);
-		Thread.sleep(Duration.ofSeconds(4));
-		assertThat(servedCertificate(trusting)).isEqualTo(FIRST.certificate());
+		await("the last good pair to go on serving").during(Duration.ofSeconds(4))
+			.atMost(Duration.ofSeconds(10))
+			.until(() -> servedCertificate(trusting), FIRST.certificate()::equals);
 		assertThat(jwks(trusting).statusCode()).isEqualTo(200);
 
 		RENEWED.writeTo(TLS);
 
-		Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-		Certificate served = servedCertificate(trusting);
-		while (!served.equals(RENEWED.certificate()) && Instant.now().isBefore(deadline)) {
-			Thread.sleep(200);
-			served = servedCertificate(trusting);
-		}
-		assertThat(served).isEqualTo(RENEWED.certificate());
+		await("the renewed certificate to be served").atMost(Duration.ofSeconds(60))
+			.pollInterval(Duration.ofMillis(200))
+			.until(() -> servedCertificate(trusting), RENEWED.certificate()::equals);
 		HttpResponse<String> afterRenewal = jwks(trusting(RENEWED));
 		assertThat(afterRenewal.statusCode()).isEqualTo(200);
 		assertThat(afterRenewal.body()).contains("\"keys\"");
