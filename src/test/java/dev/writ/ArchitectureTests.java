@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /** The package rules of design.md §2, enforced. */
@@ -18,6 +19,45 @@ class ArchitectureTests {
 	@Test
 	void packagesHaveNoCycles() {
 		slices().matching("dev.writ.(*)..").should().beFreeOfCycles().check(WRIT);
+	}
+
+	/**
+	 * The flow of design.md §2, top down: the entry points ({@code web}, {@code cli}, {@code config} and the
+	 * application) drive {@code exchange}, which runs request → trust → context → policy → token; rehearsal drives
+	 * loading and the policies; the store, keys, audit and error codes are used from above, and use none of it.
+	 */
+	@Test
+	void packagesFollowTheFlow() {
+		layeredArchitecture().consideringOnlyDependenciesInLayers()
+			.layer("Entry").definedBy("dev.writ", "dev.writ.web..", "dev.writ.cli..", "dev.writ.config..")
+			.layer("Exchange").definedBy("dev.writ.exchange..")
+			.layer("Token").definedBy("dev.writ.token..")
+			.layer("Rehearsal").definedBy("dev.writ.policy.rehearsal..")
+			.layer("Loading").definedBy("dev.writ.policy.load..")
+			.layer("Policy").definedBy("dev.writ.policy")
+			.layer("Context").definedBy("dev.writ.context..")
+			.layer("Trust").definedBy("dev.writ.trust..")
+			.layer("Request").definedBy("dev.writ.request..")
+			.layer("Store").definedBy("dev.writ.store..")
+			.layer("Keys").definedBy("dev.writ.keys..")
+			.layer("Audit").definedBy("dev.writ.audit..")
+			.layer("Error").definedBy("dev.writ.error..")
+			.whereLayer("Entry").mayNotBeAccessedByAnyLayer()
+			.whereLayer("Exchange").mayOnlyBeAccessedByLayers("Entry")
+			.whereLayer("Token").mayOnlyBeAccessedByLayers("Exchange", "Entry")
+			.whereLayer("Rehearsal").mayOnlyBeAccessedByLayers("Entry")
+			.whereLayer("Loading").mayOnlyBeAccessedByLayers("Rehearsal", "Entry")
+			.whereLayer("Policy").mayOnlyBeAccessedByLayers("Loading", "Rehearsal", "Token", "Exchange", "Entry")
+			.whereLayer("Context")
+			.mayOnlyBeAccessedByLayers("Policy", "Loading", "Rehearsal", "Token", "Exchange", "Entry")
+			.whereLayer("Trust")
+			.mayOnlyBeAccessedByLayers("Context", "Policy", "Loading", "Rehearsal", "Token", "Exchange", "Entry")
+			.whereLayer("Request")
+			.mayOnlyBeAccessedByLayers("Trust", "Context", "Policy", "Loading", "Rehearsal", "Token", "Exchange", "Entry")
+			.whereLayer("Store").mayOnlyBeAccessedByLayers("Token", "Exchange", "Entry")
+			.whereLayer("Keys").mayOnlyBeAccessedByLayers("Trust", "Loading", "Rehearsal", "Token", "Exchange", "Entry")
+			.whereLayer("Audit").mayOnlyBeAccessedByLayers("Trust", "Exchange", "Entry")
+			.check(WRIT);
 	}
 
 	@Test
