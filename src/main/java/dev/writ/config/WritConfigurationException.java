@@ -7,7 +7,8 @@ public final class WritConfigurationException extends RuntimeException {
 
 	private static final long serialVersionUID = 1L;
 
-	private final List<String> problems;
+	// Never serialized: an exception of Writ lives in one JVM, where it is reported.
+	private final transient List<String> problems;
 
 	WritConfigurationException(List<String> problems) {
 		super("settings refused: " + String.join("; ", problems));

@@ -8,7 +8,8 @@ public final class PolicyException extends RuntimeException {
 
 	private static final long serialVersionUID = 1L;
 
-	private final List<PolicyProblem> problems;
+	// Never serialized: an exception of Writ lives in one JVM, where it is reported.
+	private final transient List<PolicyProblem> problems;
 
 	public PolicyException(List<PolicyProblem> problems) {
 		super("policies refused, " + problems.size() + " problem(s):\n"
