@@ -28,6 +28,7 @@ public enum KeyAlgorithm {
 	/** RSASSA-PKCS1-v1_5 with SHA-256, on a 3072-bit key. */
 	RS256(JWSAlgorithm.RS256);
 
+	@SuppressWarnings("ImmutableEnumChecker") // a JWSAlgorithm is a constant of the JOSE library, never changed
 	private final JWSAlgorithm jwsAlgorithm;
 
 	KeyAlgorithm(JWSAlgorithm jwsAlgorithm) {

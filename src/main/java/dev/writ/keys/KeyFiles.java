@@ -92,23 +92,15 @@ final class KeyFiles {
 		catch (IOException | RuntimeException ex) {
 			throw new GeneralSecurityException("not a PEM private key");
 		}
-		PrivateKeyInfo info;
-		if (parsed instanceof PrivateKeyInfo pkcs8) {
-			info = pkcs8;
-		}
-		else if (parsed instanceof PEMKeyPair pair) {
-			info = pair.getPrivateKeyInfo();
-		}
-		else if (parsed instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {
-			info = decrypt(encrypted, passphrase);
-		}
-		else if (parsed instanceof PEMEncryptedKeyPair) {
-			throw new GeneralSecurityException("encrypted the legacy OpenSSL way (Proc-Type/DEK-Info, an MD5-based key); "
-					+ "convert it: openssl pkcs8 -topk8 -v2 aes-256-cbc -v2prf hmacWithSHA256");
-		}
-		else {
-			throw new GeneralSecurityException("no PKCS#8, encrypted PKCS#8, EC or RSA private key found");
-		}
+		PrivateKeyInfo info = switch (parsed) {
+			case PrivateKeyInfo pkcs8 -> pkcs8;
+			case PEMKeyPair pair -> pair.getPrivateKeyInfo();
+			case PKCS8EncryptedPrivateKeyInfo encrypted -> decrypt(encrypted, passphrase);
+			case PEMEncryptedKeyPair legacy -> throw new GeneralSecurityException("encrypted the legacy OpenSSL way "
+					+ "(Proc-Type/DEK-Info, an MD5-based key); convert it: openssl pkcs8 -topk8 -v2 aes-256-cbc -v2prf "
+					+ "hmacWithSHA256");
+			case null, default -> throw new GeneralSecurityException("no PKCS#8, encrypted PKCS#8, EC or RSA private key found");
+		};
 		ASN1ObjectIdentifier algorithm = info.getPrivateKeyAlgorithm().getAlgorithm();
 		if (X9ObjectIdentifiers.id_ecPublicKey.equals(algorithm)) {
 			if (info.getPrivateKeyAlgorithm().getParameters() == null) {

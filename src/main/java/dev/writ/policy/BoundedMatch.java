@@ -41,6 +41,8 @@ final class BoundedMatch {
 
 	}
 
+	// The budget is one counter shared by a text and its subsequences: an array, on purpose.
+	@SuppressWarnings("ArrayRecordComponent")
 	private record Counted(String text, int start, int end, int[] budget) implements CharSequence {
 
 		@Override
@@ -72,6 +74,8 @@ final class BoundedMatch {
 
 		private static final long serialVersionUID = 1L;
 
+		// Stackless and without suppression, thrown on a hot path: one instance serves, and carries nothing.
+		@SuppressWarnings("StaticAssignmentOfThrowable")
 		static final GaveUp INSTANCE = new GaveUp();
 
 		private GaveUp() {

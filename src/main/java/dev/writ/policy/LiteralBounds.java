@@ -132,8 +132,8 @@ record LiteralBounds(String prefix, String suffix) {
 			}
 			else if (c == '[') {
 				depth++;
-				if (i + 1 < end && pattern.charAt(i + 1) == ']' || i + 2 < end && pattern.charAt(i + 1) == '^'
-						&& pattern.charAt(i + 2) == ']') {
+				if ((i + 1 < end && pattern.charAt(i + 1) == ']')
+						|| (i + 2 < end && pattern.charAt(i + 1) == '^' && pattern.charAt(i + 2) == ']')) {
 					return -1; // a leading ']' is read differently by different engines: not read here
 				}
 			}

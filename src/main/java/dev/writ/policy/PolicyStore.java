@@ -18,8 +18,6 @@ public final class PolicyStore {
 
 	private final Supplier<PolicySet> loading;
 
-	private final Path directory;
-
 	private final AtomicReference<PolicySet> current;
 
 	/**
@@ -29,7 +27,7 @@ public final class PolicyStore {
 	 */
 	public PolicyStore(Supplier<PolicySet> loading, Path directory) {
 		this.loading = Objects.requireNonNull(loading, "loading cannot be null");
-		this.directory = Objects.requireNonNull(directory, "directory cannot be null");
+		Objects.requireNonNull(directory, "directory cannot be null");
 		PolicySet initial = loading.get();
 		this.current = new AtomicReference<>(initial);
 		logger.info("Policies loaded from {}: {} grant(s), digest {}", directory, initial.grantCount(), initial.digest());

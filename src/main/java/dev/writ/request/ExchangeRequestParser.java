@@ -162,7 +162,7 @@ public final class ExchangeRequestParser {
 
 	// The name is echoed in the description, so only names made of safe characters are.
 	private static String printable(String name) {
-		return name.chars().allMatch((c) -> c == '_' || Character.isLetterOrDigit(c) && c < 0x7F) ? name
+		return name.chars().allMatch((c) -> c == '_' || (Character.isLetterOrDigit(c) && c < 0x7F)) ? name
 				: "a parameter";
 	}
 

@@ -13,7 +13,7 @@ import java.util.TreeSet;
  * @param jti its unique id
  * @param issuedAt when it was issued
  * @param expiresAt when it expires
- * @param scopes its scopes, in sorted order (as the {@code scope} claim and the response list them)
+ * @param scopes its scopes, in sorted order, as its claim and the response list them
  */
 public record IssuedToken(String value, String jti, Instant issuedAt, Instant expiresAt, Set<String> scopes) {
 

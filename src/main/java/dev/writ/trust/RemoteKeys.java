@@ -234,6 +234,7 @@ public final class RemoteKeys implements KeyProvider {
 		}
 	}
 
+	@SuppressWarnings("NonAtomicVolatileUpdate") // written under the lock only; volatile for the lock-free readers
 	private void end(CompletableFuture<Snapshot> flight, Snapshot result) {
 		this.lock.lock();
 		try {

@@ -52,6 +52,8 @@ final class VerifiedTokenCache {
 	}
 
 	/** The subject verified under this key, if its source and that source's keys are still the same objects. */
+	// Identity, not equality: the very source and key set the entry was verified with, not equal ones built anew.
+	@SuppressWarnings("ReferenceEquality")
 	VerifiedSubject get(String key, TrustSet trust, Instant now) {
 		if (this.maxEntries == 0) {
 			return null;

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -57,7 +58,7 @@ final class OidcEntryDecoder {
 		String issuer = entry.containsKey("issuer") ? yaml.string(entry.get("issuer"), "issuer")
 				: (preset != null) ? preset.issuer().orElse(null) : null;
 		if (issuer == null && !entry.containsKey("issuer")) {
-			yaml.problem(node, "an oidc entry needs issuer" + ((preset != null) ? " (preset " + preset.name().toLowerCase()
+			yaml.problem(node, "an oidc entry needs issuer" + ((preset != null) ? " (preset " + preset.name().toLowerCase(Locale.ROOT)
 					+ " has none: each cluster, account or tenant has its own)" : ""));
 		}
 		else if (issuer != null) {

@@ -69,8 +69,10 @@ enum Preset {
 
 	private final String issuer;
 
+	@SuppressWarnings("ImmutableEnumChecker") // Set.of: unmodifiable
 	private final Set<String> tenantClaims;
 
+	@SuppressWarnings("ImmutableEnumChecker") // Map.of: unmodifiable
 	private final Map<String, String> attributes;
 
 	// CI tokens are minted per job step: one exchange each. Kubernetes, SPIRE and the clouds' SDKs cache a token and

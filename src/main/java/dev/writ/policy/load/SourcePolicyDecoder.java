@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import org.yaml.snakeyaml.nodes.Node;
 
@@ -19,6 +20,8 @@ import dev.writ.policy.SourcePolicy;
  * every problem at its line; {@link TrustDecoder} decodes the rest of the entry.
  */
 final class SourcePolicyDecoder {
+
+	private static final Pattern PER = Pattern.compile("\\s+per\\s+");
 
 	private static final Set<String> RATE_KEYS = Set.of("subject", "source");
 
@@ -136,7 +139,7 @@ final class SourcePolicyDecoder {
 
 	/** Parses {@code "60 per 1m"}. */
 	private static Optional<SourcePolicy.RateLimit> rateLimit(String text) {
-		String[] parts = text.trim().split("\\s+per\\s+");
+		String[] parts = PER.split(text.trim(), -1);
 		if (parts.length != 2 || !parts[0].matches("[1-9][0-9]{0,6}")) {
 			return Optional.empty();
 		}
