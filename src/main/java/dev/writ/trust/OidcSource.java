@@ -5,7 +5,6 @@ import java.util.Objects;
 import java.util.Set;
 
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 
 import dev.writ.request.TokenTypes;
 
@@ -38,12 +37,6 @@ public final class OidcSource implements TrustSource {
 		this.keys = Objects.requireNonNull(keys, "keys cannot be null");
 	}
 
-	@Override
-	public void recheck(VerifiedSubject subject, JwtChecks checks) {
-		checks.times(subject);
-		JwtChecks.audience(subject, this.audiences.isEmpty() ? checks.audiences() : this.audiences);
-	}
-
 	public String issuer() {
 		return this.issuer;
 	}
@@ -59,11 +52,18 @@ public final class OidcSource implements TrustSource {
 	}
 
 	@Override
-	public VerifiedSubject verify(SignedJWT jwt, JWTClaimsSet claims, String tokenType, JwtChecks checks) {
-		if (!TOKEN_TYPES.contains(tokenType)) {
-			throw JwtChecks.invalid("subject_token_type does not fit the subject token",
-					"an OIDC token was sent as " + tokenType);
-		}
+	public Set<String> tokenTypes() {
+		return TOKEN_TYPES;
+	}
+
+	@Override
+	public Set<String> audiences() {
+		return this.audiences;
+	}
+
+	/** A {@code sub} that is a non-empty string and not a SPIFFE ID. */
+	@Override
+	public String subject(JWTClaimsSet claims) {
 		String subject;
 		try {
 			subject = claims.getStringClaim("sub");
@@ -80,10 +80,7 @@ public final class OidcSource implements TrustSource {
 			throw JwtChecks.invalid(JwtChecks.UNVERIFIABLE, "OIDC issuer " + this.name + " asserted a SPIFFE ID as sub; "
 					+ "trust that trust domain with a spiffe entry instead");
 		}
-		var expiresAt = checks.times(claims);
-		JwtChecks.audience(claims, this.audiences.isEmpty() ? checks.audiences() : this.audiences);
-		return new VerifiedSubject(subject, this.name, tokenType, claims.getClaims(), expiresAt,
-				JwtChecks.tokenId(jwt, claims));
+		return subject;
 	}
 
 }

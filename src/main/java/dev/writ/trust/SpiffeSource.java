@@ -1,16 +1,17 @@
 package dev.writ.trust;
 
 import java.util.Objects;
+import java.util.Set;
 
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
-import io.spiffe.spiffeid.SpiffeId;
 import io.spiffe.spiffeid.TrustDomain;
 
 import dev.writ.request.TokenTypes;
 
 /** One trusted SPIFFE trust domain: JWT-SVIDs whose {@code sub} is in it, verified with its bundle's keys. */
 public final class SpiffeSource implements TrustSource {
+
+	private static final Set<String> TOKEN_TYPES = Set.of(TokenTypes.JWT);
 
 	private final TrustDomain trustDomain;
 
@@ -36,31 +37,19 @@ public final class SpiffeSource implements TrustSource {
 	}
 
 	@Override
-	public VerifiedSubject verify(SignedJWT jwt, JWTClaimsSet claims, String tokenType, JwtChecks checks) {
-		if (!TokenTypes.JWT.equals(tokenType)) {
-			throw JwtChecks.invalid("subject_token_type does not fit the subject token",
-					"a JWT-SVID was sent as " + tokenType);
-		}
-		SpiffeId spiffeId = SubjectTokenVerifier.spiffeId(claims);
-		var expiresAt = checks.times(claims);
-		JwtChecks.audience(claims, checks.audiences());
-		return new VerifiedSubject(spiffeId.toString(), id(), tokenType, claims.getClaims(), expiresAt,
-				JwtChecks.tokenId(jwt, claims));
+	public Set<String> tokenTypes() {
+		return TOKEN_TYPES;
 	}
 
 	@Override
-	public void recheck(VerifiedSubject subject, JwtChecks checks) {
-		checks.times(subject);
-		JwtChecks.audience(subject, checks.audiences());
+	public Set<String> audiences() {
+		return Set.of();
 	}
 
-	static KeySet keysOrFailClosed(KeyProvider keys, SignedJWT jwt, String source) {
-		try {
-			return keys.keys(jwt.getHeader().getKeyID());
-		}
-		catch (KeysUnavailableException ex) {
-			throw JwtChecks.invalid(JwtChecks.UNVERIFIABLE, "keys of " + source + " unavailable: " + ex.getMessage());
-		}
+	/** A JWT-SVID's {@code sub}: a canonical SPIFFE ID. */
+	@Override
+	public String subject(JWTClaimsSet claims) {
+		return SubjectTokenVerifier.spiffeId(claims).toString();
 	}
 
 }

@@ -3,6 +3,8 @@ package dev.writ.trust;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -23,7 +25,9 @@ import dev.writ.request.TokenTypes;
  * <li>otherwise a {@code sub} that is a SPIFFE ID: its trust domain, which must be trusted (a JWT-SVID's {@code iss}
  * is optional and not used for routing, per the JWT-SVID specification).</li>
  * </ol>
- * Every failure answers {@code invalid_request} (RFC 8693 §2.2.2).
+ * The rest is one sequence for every source, which supplies only its parts ({@link TrustSource}): its keys (failing
+ * closed), the signature, then the claims — the token types it accepts, its rule for {@code sub}, the time window,
+ * its audiences. Every failure answers {@code invalid_request} (RFC 8693 §2.2.2).
  */
 public final class SubjectTokenVerifier {
 
@@ -77,7 +81,9 @@ public final class SubjectTokenVerifier {
 		VerifiedSubject cached = (cacheKey != null) ? this.cache.get(cacheKey, trust, this.checks.now()) : null;
 		if (cached != null) {
 			// A repeat skips only the signature: time and audience are checked again, replay and policy run as ever.
-			trust.source(cached.trustSource()).orElseThrow().recheck(cached, this.checks);
+			TrustSource source = trust.source(cached.trustSource()).orElseThrow();
+			this.checks.times(cached);
+			JwtChecks.audience(cached, audiences(source));
 			return cached;
 		}
 		SignedJWT jwt;
@@ -91,7 +97,7 @@ public final class SubjectTokenVerifier {
 		}
 		try {
 			// The payload parsed once: its registered claims checked as sent, then read as a claims set.
-			java.util.Map<String, Object> payload = jwt.getPayload().toJSONObject();
+			Map<String, Object> payload = jwt.getPayload().toJSONObject();
 			JwtChecks.registeredClaims(payload);
 			claims = JWTClaimsSet.parse(payload);
 			issuer = claims.getStringClaim("iss");
@@ -105,15 +111,48 @@ public final class SubjectTokenVerifier {
 		}
 		JwtChecks.header(jwt.getHeader());
 		TrustSource source = route(issuer, claims, tokenType, trust);
-		KeySet keys = SpiffeSource.keysOrFailClosed(source.keys(), jwt, source.id());
+		KeySet keys = keysOrFailClosed(source, jwt);
 		// The signature before any claim check: until it verifies, a trusted source's token is answered exactly as
 		// an untrusted one's, so that unsigned tokens cannot list the trusted sources, their audiences or their clocks.
 		JwtChecks.signature(jwt, keys, source.id());
-		VerifiedSubject subject = source.verify(jwt, claims, tokenType, this.checks);
+		VerifiedSubject subject = claims(source, jwt, claims, tokenType);
 		if (cacheKey != null) {
 			this.cache.put(cacheKey, subject, source, jwt.getHeader().getKeyID(), keys, this.checks.now());
 		}
 		return subject;
+	}
+
+	private static KeySet keysOrFailClosed(TrustSource source, SignedJWT jwt) {
+		try {
+			return source.keys().keys(jwt.getHeader().getKeyID());
+		}
+		catch (KeysUnavailableException ex) {
+			throw JwtChecks.invalid(JwtChecks.UNVERIFIABLE, "keys of " + source.id() + " unavailable: " + ex.getMessage());
+		}
+	}
+
+	/**
+	 * The claims of a token whose signature verified with its source's keys, in this order: the token type the
+	 * source accepts, its rule for {@code sub}, the time window, the audience.
+	 */
+	private VerifiedSubject claims(TrustSource source, SignedJWT jwt, JWTClaimsSet claims, String tokenType) {
+		if (!source.tokenTypes().contains(tokenType)) {
+			String token = switch (source) {
+				case SpiffeSource spiffe -> "a JWT-SVID";
+				case OidcSource oidc -> "an OIDC token";
+			};
+			throw JwtChecks.invalid("subject_token_type does not fit the subject token", token + " was sent as " + tokenType);
+		}
+		String subject = source.subject(claims);
+		Instant expiresAt = this.checks.times(claims);
+		JwtChecks.audience(claims, audiences(source));
+		return new VerifiedSubject(subject, source.id(), tokenType, claims.getClaims(), expiresAt,
+				JwtChecks.tokenId(jwt, claims));
+	}
+
+	/** The audiences a token of this source must name: the source's own, else this Writ's. */
+	private Set<String> audiences(TrustSource source) {
+		return source.audiences().isEmpty() ? this.checks.audiences() : source.audiences();
 	}
 
 	private static TrustSource route(String issuer, JWTClaimsSet claims, String tokenType, TrustSet trust) {

@@ -1,9 +1,14 @@
 package dev.writ.trust;
 
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
+import java.util.Set;
 
-/** Whom Writ believes for one issuer or one SPIFFE trust domain. */
+import com.nimbusds.jwt.JWTClaimsSet;
+
+/**
+ * Whom Writ believes for one issuer or one SPIFFE trust domain: what differs from one source to another. The
+ * verification itself — keys, signature, time, audience — is {@link SubjectTokenVerifier}'s, the same for every
+ * source.
+ */
 public sealed interface TrustSource permits SpiffeSource, OidcSource {
 
 	/** The source's id: {@code spiffe://<trust domain>} or the OIDC entry's name; grants name it. */
@@ -12,13 +17,17 @@ public sealed interface TrustSource permits SpiffeSource, OidcSource {
 	/** Its keys. */
 	KeyProvider keys();
 
-	/**
-	 * Checks the claims of a token routed to this source, whose header has been checked and whose signature has
-	 * verified with this source's keys already.
-	 */
-	VerifiedSubject verify(SignedJWT jwt, JWTClaimsSet claims, String tokenType, JwtChecks checks);
+	/** The RFC 8693 token types its tokens may be presented as. */
+	Set<String> tokenTypes();
 
-	/** The checks a verified token passes again on every later presentation: time and audience. */
-	void recheck(VerifiedSubject subject, JwtChecks checks);
+	/** The audiences its tokens must name; empty for the audiences that name this Writ. */
+	Set<String> audiences();
+
+	/**
+	 * The subject of a token routed to this source, whose signature has verified with its keys: the source's own
+	 * rule for {@code sub}, checked before time and audience.
+	 * @throws dev.writ.error.ExchangeException {@code invalid_request} when {@code sub} breaks that rule
+	 */
+	String subject(JWTClaimsSet claims);
 
 }
