@@ -24,6 +24,7 @@ import com.nimbusds.jose.jca.JCAAware;
 import com.nimbusds.jose.jca.JCAContext;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -120,6 +121,33 @@ public final class Crypto {
 		return operation;
 	}
 
+	/**
+	 * A verifier of signatures made with {@code alg} by a public EC or RSA key: on the native provider when it is
+	 * admitted for {@code alg}, else on the JDK's. With {@link #jdkVerifier}, the one way Writ turns a key into a
+	 * verifier.
+	 * @throws IllegalArgumentException if the key is neither EC nor RSA
+	 * @throws JOSEException if the key cannot verify (an EC curve without a JWS algorithm)
+	 */
+	public JWSVerifier verifier(JWK key, JWSAlgorithm alg) throws JOSEException {
+		return configure(jdkVerifier(key), alg);
+	}
+
+	/**
+	 * A verifier of signatures by a public EC or RSA key (a private one is read for its public part), on the JDK's
+	 * providers.
+	 * @throws IllegalArgumentException if the key is neither EC nor RSA
+	 * @throws JOSEException if the key cannot verify (an EC curve without a JWS algorithm)
+	 */
+	public static JWSVerifier jdkVerifier(JWK key) throws JOSEException {
+		if (key instanceof ECKey ec) {
+			return new ECDSAVerifier(ec);
+		}
+		if (key instanceof RSAKey rsa) {
+			return new RSASSAVerifier(rsa);
+		}
+		throw new IllegalArgumentException("key type " + key.getKeyType() + " is not supported (EC or RSA)");
+	}
+
 	/** Whether the native provider handles {@code alg} (tested once per algorithm). */
 	public boolean admits(JWSAlgorithm alg) {
 		if (this.provider == null || !ALGORITHMS.contains(alg)) {
@@ -133,34 +161,33 @@ public final class Crypto {
 		try {
 			JWSSigner nativeSigner;
 			JWSSigner jdkSigner;
-			JWSVerifier nativeVerifier;
-			JWSVerifier jdkVerifier;
+			JWK key;
 			if (JWSAlgorithm.Family.EC.contains(alg)) {
 				Curve curve = Curve.forJWSAlgorithm(alg).iterator().next();
 				KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
 				generator.initialize(new ECGenParameterSpec(curve.getStdName()));
 				var pair = generator.generateKeyPair();
-				ECKey key = new ECKey.Builder(curve, (java.security.interfaces.ECPublicKey) pair.getPublic())
+				ECKey ec = new ECKey.Builder(curve, (java.security.interfaces.ECPublicKey) pair.getPublic())
 					.privateKey(pair.getPrivate())
 					.build();
-				nativeSigner = new ECDSASigner(key);
-				jdkSigner = new ECDSASigner(key);
-				nativeVerifier = new ECDSAVerifier(key);
-				jdkVerifier = new ECDSAVerifier(key);
+				nativeSigner = new ECDSASigner(ec);
+				jdkSigner = new ECDSASigner(ec);
+				key = ec;
 			}
 			else {
 				var pair = rsaTestKey();
-				RSAKey key = new RSAKey.Builder((java.security.interfaces.RSAPublicKey) pair.getPublic())
+				RSAKey rsa = new RSAKey.Builder((java.security.interfaces.RSAPublicKey) pair.getPublic())
 					.privateKey(pair.getPrivate())
 					.build();
-				nativeSigner = new RSASSASigner(key);
-				jdkSigner = new RSASSASigner(key);
-				nativeVerifier = new RSASSAVerifier(key);
-				jdkVerifier = new RSASSAVerifier(key);
+				nativeSigner = new RSASSASigner(rsa);
+				jdkSigner = new RSASSASigner(rsa);
+				key = rsa;
 			}
+			JWSVerifier nativeVerifier = jdkVerifier(key);
+			JWSVerifier standardVerifier = jdkVerifier(key);
 			nativeSigner.getJCAContext().setProvider(this.provider);
 			nativeVerifier.getJCAContext().setProvider(this.provider);
-			boolean ok = verifies(nativeSigner, jdkVerifier, alg) && verifies(jdkSigner, nativeVerifier, alg)
+			boolean ok = verifies(nativeSigner, standardVerifier, alg) && verifies(jdkSigner, nativeVerifier, alg)
 					&& !verifiesTampered(jdkSigner, nativeVerifier, alg);
 			if (!ok) {
 				logger.warn("Crypto: {} failed its {} round trip; the JDK keeps {}", name(), alg, alg);

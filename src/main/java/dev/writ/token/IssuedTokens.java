@@ -8,15 +8,10 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
-import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
+import dev.writ.keys.Crypto;
 import dev.writ.keys.SigningKey;
 import dev.writ.keys.SigningKeys;
 import dev.writ.trust.CompactJws;
@@ -59,7 +54,7 @@ public final class IssuedTokens {
 				.stream()
 				.filter((k) -> k.kid().equals(jwt.getHeader().getKeyID()) && k.algorithm().equals(jwt.getHeader().getAlgorithm()))
 				.findFirst();
-			if (key.isEmpty() || !jwt.verify(verifier(key.get().publicJwk()))) {
+			if (key.isEmpty() || !jwt.verify(Crypto.jdkVerifier(key.get().publicJwk()))) {
 				return Optional.empty();
 			}
 			JWTClaimsSet claims = jwt.getJWTClaimsSet();
@@ -73,10 +68,6 @@ public final class IssuedTokens {
 		catch (ParseException | JOSEException | RuntimeException ex) {
 			return Optional.empty();
 		}
-	}
-
-	private static JWSVerifier verifier(JWK key) throws JOSEException {
-		return (key instanceof ECKey ec) ? new ECDSAVerifier(ec) : new RSASSAVerifier((RSAKey) key);
 	}
 
 }

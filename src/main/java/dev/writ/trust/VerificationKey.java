@@ -3,9 +3,6 @@ package dev.writ.trust;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
-import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
 
@@ -34,27 +31,20 @@ record VerificationKey(JWK key, JWSVerifier fast, JWSVerifier standard, Crypto c
 		if (key.isPrivate()) {
 			throw new IllegalArgumentException("holds private material; trust material must be public keys only");
 		}
+		if (key instanceof RSAKey rsa && rsa.size() < 2048) {
+			throw new IllegalArgumentException("RSA keys must have at least 2048 bits");
+		}
 		try {
-			if (key instanceof ECKey ec) {
-				ECDSAVerifier fast = new ECDSAVerifier(ec);
-				fast.supportedJWSAlgorithms().forEach((alg) -> crypto.configure(fast, alg));
-				return new VerificationKey(key, fast, new ECDSAVerifier(ec), crypto);
-			}
-			if (key instanceof RSAKey rsa) {
-				if (rsa.size() < 2048) {
-					throw new IllegalArgumentException("RSA keys must have at least 2048 bits");
-				}
-				RSASSAVerifier fast = new RSASSAVerifier(rsa);
-				// One provider per verifier: the native one if it handles RS256 (the common case); PS and the rest are
-				// routed by verifier(alg).
-				crypto.configure(fast, JWSAlgorithm.RS256);
-				return new VerificationKey(key, fast, new RSASSAVerifier(rsa), crypto);
-			}
+			JWSVerifier standard = Crypto.jdkVerifier(key);
+			// One provider per verifier. An EC key's curve fixes its one algorithm; an RSA key goes to the native
+			// provider if it handles RS256 (the common case), and PS and the rest are routed by verifier(alg).
+			JWSAlgorithm fastest = (key instanceof RSAKey) ? JWSAlgorithm.RS256
+					: standard.supportedJWSAlgorithms().iterator().next();
+			return new VerificationKey(key, crypto.verifier(key, fastest), standard, crypto);
 		}
 		catch (JOSEException ex) {
 			throw new IllegalArgumentException(ex.getMessage());
 		}
-		throw new IllegalArgumentException("key type " + key.getKeyType() + " is not supported (EC or RSA)");
 	}
 
 	/** The verifier for a signature made with {@code alg}. */
