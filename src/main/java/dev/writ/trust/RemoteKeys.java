@@ -6,16 +6,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.locks.ReentrantLock;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import dev.writ.audit.LogText;
+import dev.writ.trust.KeyFetcher.Snapshot;
 
 /**
  * Keys fetched from an issuer or bundle endpoint and kept fresh, failing closed:
@@ -31,39 +24,17 @@ import dev.writ.audit.LogText;
  * <li>through an outage the last good keys stay in use until they are {@code maxStale} old; after that the source
  * is down and its tokens are refused, until a fetch succeeds again.</li>
  * </ul>
+ * This class decides when to fetch and how healthy the source is; {@link KeyFetcher} runs the fetches.
  */
 public final class RemoteKeys implements KeyProvider {
-
-	private static final Logger logger = LoggerFactory.getLogger(RemoteKeys.class);
-
-	private final String name;
-
-	private final Loader loader;
 
 	private final RefreshPolicy policy;
 
 	private final Clock clock;
 
-	private final Executor executor;
-
-	// Guards starting and ending a fetch, never the fetch itself: a caller takes it only to decide whether to start
-	// one, join the one under way or do neither.
-	private final ReentrantLock lock = new ReentrantLock();
-
-	// The fetch under way, if any; guarded by the lock.
-	private CompletableFuture<Snapshot> inFlight;
-
-	private volatile Snapshot snapshot;
-
-	private volatile Instant lastAttempt;
-
-	private volatile String lastError;
+	private final KeyFetcher fetcher;
 
 	private volatile Instant lastUnknownKidFetch;
-
-	// Counts finished fetch attempts: a caller that saw generation g and finds g+1 knows a fetch finished since it
-	// looked (single flight), without comparing clock readings.
-	private volatile long generation;
 
 	/**
 	 * @param name what the keys belong to, for logs and errors
@@ -73,20 +44,21 @@ public final class RemoteKeys implements KeyProvider {
 	 * @param executor runs background refreshes
 	 */
 	public RemoteKeys(String name, Loader loader, RefreshPolicy policy, Clock clock, Executor executor) {
-		this.name = Objects.requireNonNull(name, "name cannot be null");
-		this.loader = Objects.requireNonNull(loader, "loader cannot be null");
+		Objects.requireNonNull(name, "name cannot be null");
+		Objects.requireNonNull(loader, "loader cannot be null");
 		this.policy = Objects.requireNonNull(policy, "policy cannot be null");
 		this.clock = Objects.requireNonNull(clock, "clock cannot be null");
-		this.executor = Objects.requireNonNull(executor, "executor cannot be null");
+		Objects.requireNonNull(executor, "executor cannot be null");
+		this.fetcher = new KeyFetcher(name, loader, policy, clock, executor);
 	}
 
 	@Override
 	public KeySet keys(String kid) {
 		Instant now = this.clock.instant();
-		long seen = this.generation;
-		Snapshot current = this.snapshot;
+		long seen = this.fetcher.generation();
+		Snapshot current = this.fetcher.snapshot();
 		if (current == null || !current.usableAt(now, this.policy.maxStale())) {
-			current = fetchNow(now, seen);
+			current = this.fetcher.fetchNow(now, seen);
 			if (current == null || !current.usableAt(now, this.policy.maxStale())) {
 				throw new KeysUnavailableException((current == null) ? "no keys fetched yet" + lastErrorSuffix()
 						: "keys older than " + this.policy.maxStale() + lastErrorSuffix());
@@ -95,11 +67,11 @@ public final class RemoteKeys implements KeyProvider {
 		}
 		if (current.keys().get(kid) == null && mayFetchForUnknownKid(now)) {
 			this.lastUnknownKidFetch = now;
-			Snapshot fetched = fetchNow(now, seen);
+			Snapshot fetched = this.fetcher.fetchNow(now, seen);
 			return (fetched != null) ? fetched.keys() : current.keys();
 		}
 		if (!now.isBefore(current.refreshAt())) {
-			fetchInBackground(now, seen);
+			this.fetcher.fetchInBackground(now, seen);
 		}
 		return current.keys();
 	}
@@ -110,22 +82,22 @@ public final class RemoteKeys implements KeyProvider {
 	 */
 	public void refreshIfDue() {
 		Instant now = this.clock.instant();
-		long seen = this.generation;
-		Snapshot current = this.snapshot;
+		long seen = this.fetcher.generation();
+		Snapshot current = this.fetcher.snapshot();
 		if (current == null || !now.isBefore(current.refreshAt())) {
-			fetchInBackground(now, seen);
+			this.fetcher.fetchInBackground(now, seen);
 		}
 	}
 
 	@Override
 	public SourceHealth health() {
-		Snapshot current = this.snapshot;
+		Snapshot current = this.fetcher.snapshot();
 		Instant now = this.clock.instant();
 		Optional<Instant> success = Optional.ofNullable(current).map(Snapshot::fetchedAt);
-		Optional<String> error = Optional.ofNullable(this.lastError);
+		Optional<String> error = Optional.ofNullable(this.fetcher.lastError());
 		if (current == null) {
-			return new SourceHealth((this.lastAttempt == null) ? SourceHealth.State.UNKNOWN : SourceHealth.State.DOWN,
-					success, error);
+			return new SourceHealth((this.fetcher.lastAttempt() == null) ? SourceHealth.State.UNKNOWN
+					: SourceHealth.State.DOWN, success, error);
 		}
 		if (!current.usableAt(now, this.policy.maxStale())) {
 			return new SourceHealth(SourceHealth.State.DOWN, success, error);
@@ -138,127 +110,9 @@ public final class RemoteKeys implements KeyProvider {
 		return last == null || !now.isBefore(last.plus(this.policy.minRefetchInterval()));
 	}
 
-	/** Fetches in the caller's thread, or waits for the fetch under way; returns the snapshot then in force. */
-	private Snapshot fetchNow(Instant requestedAt, long seen) {
-		Flight flight = flight(requestedAt, seen);
-		if (flight.owned()) {
-			load(flight.result());
-		}
-		try {
-			// Unbounded here, bounded by the fetch: the loader's deadline ends it, however the source answers.
-			return flight.result().get();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return this.snapshot;
-		}
-		catch (ExecutionException ex) {
-			throw new IllegalStateException("a fetch always completes with a snapshot", ex);
-		}
-	}
-
-	/** Starts a fetch on the executor unless one is under way or not wanted; never waits. */
-	private void fetchInBackground(Instant requestedAt, long seen) {
-		Flight flight = flight(requestedAt, seen);
-		if (flight.owned()) {
-			try {
-				this.executor.execute(() -> load(flight.result()));
-			}
-			catch (RejectedExecutionException ex) {
-				// The executor is shutting down: nobody will run this fetch, so whoever joined it gets what is in force.
-				end(flight.result(), this.snapshot);
-			}
-		}
-	}
-
-	/**
-	 * Joins the fetch under way; else starts one, unless a fetch finished since the caller looked ({@code seen}) or
-	 * the last failure is too recent, in which case the result is the snapshot in force.
-	 */
-	private Flight flight(Instant requestedAt, long seen) {
-		this.lock.lock();
-		try {
-			if (this.inFlight != null) {
-				return new Flight(this.inFlight, false);
-			}
-			Snapshot current = this.snapshot;
-			if (this.generation != seen) {
-				return new Flight(CompletableFuture.completedFuture(current), false);
-			}
-			Instant attempt = this.lastAttempt;
-			if (this.lastError != null && attempt != null && requestedAt.isBefore(attempt.plus(this.policy.retryInterval()))) {
-				return new Flight(CompletableFuture.completedFuture(current), false); // do not hammer a failing issuer
-			}
-			this.lastAttempt = requestedAt;
-			this.inFlight = new CompletableFuture<>();
-			return new Flight(this.inFlight, true);
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
-	/** Runs the fetch of a flight this thread owns, outside the lock, and hands its outcome to every waiter. */
-	private void load(CompletableFuture<Snapshot> flight) {
-		Snapshot current = this.snapshot;
-		Snapshot result = current;
-		try {
-			Loaded loaded = this.loader.load();
-			Instant fetchedAt = this.clock.instant();
-			// Unchanged keys keep their snapshot object: what was verified with them stays valid.
-			KeySet keys = (current != null && current.keys().equals(loaded.keys())) ? current.keys() : loaded.keys();
-			Snapshot next = new Snapshot(keys, fetchedAt, fetchedAt.plus(refreshDelay(loaded)));
-			if (current == null || !current.keys().equals(loaded.keys())) {
-				// kids come from the issuer: never raw into a log line.
-				logger.info("Keys of {} {}: kids {}", this.name, (current == null) ? "loaded" : "changed",
-						LogText.safe(loaded.keys().keyIds()));
-			}
-			if (this.lastError != null) {
-				logger.info("Keys of {} fetched again after failures", this.name);
-			}
-			this.lastError = null;
-			this.snapshot = next;
-			result = next;
-		}
-		catch (IOException | RuntimeException ex) {
-			String message = (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName();
-			if (!message.equals(this.lastError)) {
-				logger.warn("Fetching the keys of {} failed; {}: {}", this.name,
-						(current == null) ? "none in use" : "keys of " + current.fetchedAt() + " still in use",
-						LogText.safe(message));
-			}
-			this.lastError = message;
-		}
-		finally {
-			end(flight, result);
-		}
-	}
-
-	@SuppressWarnings("NonAtomicVolatileUpdate") // written under the lock only; volatile for the lock-free readers
-	private void end(CompletableFuture<Snapshot> flight, Snapshot result) {
-		this.lock.lock();
-		try {
-			// After the snapshot is published: whoever reads the new generation also finds the new snapshot.
-			this.generation++;
-			this.inFlight = null;
-		}
-		finally {
-			this.lock.unlock();
-		}
-		flight.complete(result);
-	}
-
-	private Duration refreshDelay(Loaded loaded) {
-		Duration hint = loaded.refreshHint().orElse(this.policy.refreshInterval());
-		// A refresh hint is a suggestion (SPIFFE bundle §4.1.2): kept within sane bounds.
-		if (hint.compareTo(this.policy.minRefetchInterval()) < 0) {
-			return this.policy.minRefetchInterval();
-		}
-		return (hint.compareTo(this.policy.refreshInterval()) > 0) ? this.policy.refreshInterval() : hint;
-	}
-
 	private String lastErrorSuffix() {
-		return (this.lastError != null) ? "; last error: " + this.lastError : "";
+		String lastError = this.fetcher.lastError();
+		return (lastError != null) ? "; last error: " + lastError : "";
 	}
 
 	/**
@@ -303,16 +157,14 @@ public final class RemoteKeys implements KeyProvider {
 					Duration.ofHours(6));
 		}
 
-	}
-
-	/** A fetch to wait for, and whether the caller that asked for it is the one to run it. */
-	private record Flight(CompletableFuture<Snapshot> result, boolean owned) {
-	}
-
-	private record Snapshot(KeySet keys, Instant fetchedAt, Instant refreshAt) {
-
-		boolean usableAt(Instant now, Duration maxStale) {
-			return now.isBefore(this.fetchedAt.plus(maxStale));
+		/** How long fetched keys serve before a refresh: the source's hint if it gives one, within sane bounds. */
+		Duration refreshDelay(Optional<Duration> refreshHint) {
+			Duration hint = refreshHint.orElse(this.refreshInterval);
+			// A refresh hint is a suggestion (SPIFFE bundle §4.1.2): kept within sane bounds.
+			if (hint.compareTo(this.minRefetchInterval) < 0) {
+				return this.minRefetchInterval;
+			}
+			return (hint.compareTo(this.refreshInterval) > 0) ? this.refreshInterval : hint;
 		}
 
 	}
