@@ -5,6 +5,8 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
+import dev.writ.store.Store;
+
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
@@ -72,12 +74,29 @@ class ArchitectureTests {
 
 	@Test
 	void theExchangePathIsFrameworkFree() {
+		// The store's interfaces and its memory implementation too; only the Redis store is built on Spring Data Redis.
 		noClasses().that()
 			.resideInAnyPackage("dev.writ.request..", "dev.writ.trust..", "dev.writ.context..", "dev.writ.policy..",
-					"dev.writ.token..", "dev.writ.exchange..", "dev.writ.keys..", "dev.writ.error..", "dev.writ.audit..")
+					"dev.writ.token..", "dev.writ.exchange..", "dev.writ.keys..", "dev.writ.error..", "dev.writ.audit..",
+					"dev.writ.store..")
+			.and()
+			.resideOutsideOfPackage("dev.writ.store.redis..")
 			.should()
 			.dependOnClassesThat()
 			.resideInAPackage("org.springframework..")
+			.check(WRIT);
+	}
+
+	@Test
+	void theExchangeUsesTheStoreInterfacesItNeedsAndNoSharedStoreImplementation() {
+		noClasses().that()
+			.resideInAPackage("dev.writ.exchange..")
+			.should()
+			.dependOnClassesThat()
+			.haveFullyQualifiedName(Store.class.getName())
+			.orShould()
+			.dependOnClassesThat()
+			.resideInAPackage("dev.writ.store.redis..")
 			.check(WRIT);
 	}
 

@@ -42,9 +42,9 @@ import dev.writ.keys.KeySchedule;
 import dev.writ.keys.Passphrase;
 import dev.writ.policy.load.PolicyLoader;
 import dev.writ.policy.PolicyStore;
-import dev.writ.store.MemoryStore;
-import dev.writ.store.RedisStore;
 import dev.writ.store.Store;
+import dev.writ.store.memory.MemoryStore;
+import dev.writ.store.redis.RedisStore;
 import dev.writ.token.AccessTokenMinter;
 import dev.writ.token.IssuedTokens;
 import dev.writ.token.TokenStatus;
@@ -265,7 +265,7 @@ class WritConfiguration {
 		SubjectTokenVerifier verifier = new SubjectTokenVerifier(audiences, this.properties.clockSkew(), clock,
 				this.properties.trust().verifiedCacheSize());
 		AccessTokenMinter minter = new AccessTokenMinter(this.issuer, keys::current);
-		return new TokenExchangeService(policies::current, verifier, minter, store, audit, clock,
+		return new TokenExchangeService(policies::current, verifier, minter, store, store, audit, clock,
 				this.properties.clockSkew());
 	}
 

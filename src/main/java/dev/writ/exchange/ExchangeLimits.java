@@ -11,9 +11,9 @@ import dev.writ.audit.TokenExchangeEvent;
 import dev.writ.error.ErrorCode;
 import dev.writ.error.ExchangeException;
 import dev.writ.policy.SourcePolicy;
-import dev.writ.store.MemoryStore;
-import dev.writ.store.Store;
+import dev.writ.store.RateLimits;
 import dev.writ.store.StoreUnavailableException;
+import dev.writ.store.memory.MemoryStore;
 import dev.writ.trust.VerifiedSubject;
 
 /**
@@ -34,12 +34,13 @@ final class ExchangeLimits {
 	/** Subjects whose refusals one node keeps count of; beyond this, refusals go uncounted (and are refused all the same). */
 	static final int MAX_REFUSED_SUBJECTS = 100_000;
 
-	private final Store store;
+	private final RateLimits shared;
 
-	private final MemoryStore refusals;
+	// This node's own count: refusals never reach the shared store.
+	private final RateLimits refusals;
 
-	ExchangeLimits(Store store, Clock clock) {
-		this.store = store;
+	ExchangeLimits(RateLimits shared, Clock clock) {
+		this.shared = shared;
 		this.refusals = new MemoryStore(clock, MAX_REFUSED_SUBJECTS);
 	}
 
@@ -55,7 +56,7 @@ final class ExchangeLimits {
 				: "tenant of source", "source:" + subject.trustSource() + tenant(subject, guards), limit)));
 		try {
 			for (Budget budget : budgets) {
-				spend(this.store, budget);
+				spend(this.shared, budget);
 			}
 		}
 		catch (StoreUnavailableException ex) {
@@ -83,9 +84,9 @@ final class ExchangeLimits {
 		}
 	}
 
-	private static void spend(Store store, Budget budget) {
+	private static void spend(RateLimits limits, Budget budget) {
 		SourcePolicy.RateLimit rate = budget.limit();
-		Optional<Duration> wait = store.acquire(budget.key(), rate.limit(), rate.window());
+		Optional<Duration> wait = limits.acquire(budget.key(), rate.limit(), rate.window());
 		if (wait.isPresent()) {
 			throw new ExchangeException(ErrorCode.SLOW_DOWN, "too many requests; retry later",
 					"rate limit " + rate.limit() + " per " + rate.window().toSeconds() + "s of " + budget.name()

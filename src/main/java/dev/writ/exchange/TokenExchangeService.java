@@ -26,7 +26,8 @@ import dev.writ.policy.PolicySet;
 import dev.writ.policy.SourcePolicy;
 import dev.writ.request.ExchangeRequest;
 import dev.writ.request.ExchangeRequestParser;
-import dev.writ.store.Store;
+import dev.writ.store.RateLimits;
+import dev.writ.store.ReplayGuard;
 import dev.writ.store.StoreUnavailableException;
 import dev.writ.token.AccessTokenMinter;
 import dev.writ.token.IssuedToken;
@@ -50,7 +51,7 @@ public final class TokenExchangeService {
 
 	private final AccessTokenMinter minter;
 
-	private final Store store;
+	private final ReplayGuard replays;
 
 	private final AuditSink audit;
 
@@ -64,22 +65,23 @@ public final class TokenExchangeService {
 	 * @param policies the policies in force
 	 * @param verifier verifies subject tokens
 	 * @param minter mints access tokens
-	 * @param store the shared store: replay guard and rate limits
+	 * @param replays the shared replay guard
+	 * @param rateLimits the shared rate limits, which allowed exchanges spend
 	 * @param audit where audit events go
 	 * @param clock the clock
 	 * @param skew the clock skew subject tokens are verified with; a used one-time token is remembered that much
 	 * past its expiry
 	 */
 	public TokenExchangeService(Supplier<PolicySet> policies, SubjectTokenVerifier verifier, AccessTokenMinter minter,
-			Store store, AuditSink audit, Clock clock, Duration skew) {
+			ReplayGuard replays, RateLimits rateLimits, AuditSink audit, Clock clock, Duration skew) {
 		this.policies = Objects.requireNonNull(policies, "policies cannot be null");
 		this.verifier = Objects.requireNonNull(verifier, "verifier cannot be null");
 		this.minter = Objects.requireNonNull(minter, "minter cannot be null");
-		this.store = Objects.requireNonNull(store, "store cannot be null");
+		this.replays = Objects.requireNonNull(replays, "replays cannot be null");
 		this.audit = Objects.requireNonNull(audit, "audit cannot be null");
 		this.clock = Objects.requireNonNull(clock, "clock cannot be null");
 		this.skew = Objects.requireNonNull(skew, "skew cannot be null");
-		this.limits = new ExchangeLimits(store, clock);
+		this.limits = new ExchangeLimits(Objects.requireNonNull(rateLimits, "rateLimits cannot be null"), clock);
 	}
 
 	/**
@@ -171,7 +173,7 @@ public final class TokenExchangeService {
 	private void notUsedYet(VerifiedSubject subject, TokenExchangeEvent.Builder event) {
 		boolean used;
 		try {
-			used = this.store.used(replayKey(subject));
+			used = this.replays.used(replayKey(subject));
 		}
 		catch (StoreUnavailableException ex) {
 			throw unavailable(ex);
@@ -202,7 +204,7 @@ public final class TokenExchangeService {
 		Duration ttl = Duration.between(now, subject.expiresAt().plus(this.skew));
 		boolean first;
 		try {
-			first = this.store.firstUse(key, ttl.isNegative() || ttl.isZero() ? Duration.ofSeconds(1) : ttl);
+			first = this.replays.firstUse(key, ttl.isNegative() || ttl.isZero() ? Duration.ofSeconds(1) : ttl);
 		}
 		catch (StoreUnavailableException ex) {
 			throw unavailable(ex);

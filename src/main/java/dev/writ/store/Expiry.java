@@ -7,16 +7,16 @@ import java.time.Duration;
  * far off the time asked for. Saturating rather than overflowing: a replay entry asked to live until the year
  * 292,000,000 lives a year, instead of being born expired ({@code now + ttl} wrapping around) or failing the exchange.
  */
-final class Expiry {
+public final class Expiry {
 
 	/** Longer than anything Writ keeps: subject tokens, issued tokens and revocations live hours, at most weeks. */
-	static final Duration LONGEST = Duration.ofDays(366);
+	public static final Duration LONGEST = Duration.ofDays(366);
 
 	private Expiry() {
 	}
 
 	/** {@code ttl} in milliseconds, between 1 and {@link #LONGEST}. */
-	static long millis(Duration ttl) {
+	public static long millis(Duration ttl) {
 		if (ttl.isNegative() || ttl.isZero()) {
 			return 1;
 		}

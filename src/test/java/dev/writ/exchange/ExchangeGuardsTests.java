@@ -29,9 +29,9 @@ import dev.writ.keys.KeyDirectory;
 import dev.writ.keys.SigningKeys;
 import dev.writ.policy.load.PolicyLoader;
 import dev.writ.policy.PolicySet;
-import dev.writ.store.MemoryStore;
-import dev.writ.store.RedisStore;
 import dev.writ.store.Store;
+import dev.writ.store.memory.MemoryStore;
+import dev.writ.store.redis.RedisStore;
 import dev.writ.testing.MutableClock;
 import dev.writ.testing.TestAuthority;
 import dev.writ.testing.TestExchanges;
@@ -115,7 +115,7 @@ class ExchangeGuardsTests {
 		return new TokenExchangeService(() -> this.policies,
 				// With a cache of verified tokens, as the server runs: replay is checked on every presentation regardless.
 				new SubjectTokenVerifier(Set.of(TestSvid.DEFAULT_AUDIENCE), Duration.ofSeconds(30), this.clock, 1000),
-				new AccessTokenMinter("https://writ.example.org", () -> this.keys), store, this.events::add, this.clock,
+				new AccessTokenMinter("https://writ.example.org", () -> this.keys), store, store, this.events::add, this.clock,
 				Duration.ofSeconds(30));
 	}
 
@@ -180,6 +180,7 @@ class ExchangeGuardsTests {
 	@Test
 	void exchangeWhenMintingFailsThenTheOneTimeTokenIsNotBurned() {
 		java.util.concurrent.atomic.AtomicBoolean signingKeysAway = new java.util.concurrent.atomic.AtomicBoolean(true);
+		MemoryStore store = new MemoryStore(this.clock, 10_000);
 		TokenExchangeService service = new TokenExchangeService(() -> this.policies,
 				new SubjectTokenVerifier(Set.of(TestSvid.DEFAULT_AUDIENCE), Duration.ofSeconds(30), this.clock, 1000),
 				new AccessTokenMinter("https://writ.example.org", () -> {
@@ -187,7 +188,7 @@ class ExchangeGuardsTests {
 						throw new IllegalStateException("no signing key loaded");
 					}
 					return this.keys;
-				}), new MemoryStore(this.clock, 10_000), this.events::add, this.clock, Duration.ofSeconds(30));
+				}), store, store, this.events::add, this.clock, Duration.ofSeconds(30));
 		String svid = this.once.svid("/job").claim("jti", "job-2").sign();
 
 		assertThat(refused(() -> service.exchange(TestExchanges.form(svid))).errorCode()).isEqualTo(ErrorCode.SERVER_ERROR);

@@ -37,7 +37,7 @@ import dev.writ.keys.SigningKeys;
 import dev.writ.policy.load.PolicyLoader;
 import dev.writ.policy.PolicySet;
 import dev.writ.request.TokenTypes;
-import dev.writ.store.MemoryStore;
+import dev.writ.store.memory.MemoryStore;
 import dev.writ.testing.TestAuthority;
 import dev.writ.testing.TestTrust;
 import dev.writ.token.AccessTokenMinter;
@@ -126,10 +126,10 @@ public class PipelineBenchmark {
 		MemoryStore store = new MemoryStore(clock, 1_000_000);
 		Set<String> audiences = Set.of("http://localhost:8080");
 		this.fresh = new TokenExchangeService(() -> policies, new SubjectTokenVerifier(audiences, Duration.ofSeconds(30), clock),
-				minter, store, (event) -> this.audit.consume(JSONObjectUtils.toJSONString(event.fields())), clock,
+				minter, store, store, (event) -> this.audit.consume(JSONObjectUtils.toJSONString(event.fields())), clock,
 				Duration.ofSeconds(30));
 		this.cached = new TokenExchangeService(() -> policies,
-				new SubjectTokenVerifier(audiences, Duration.ofSeconds(30), clock, 10_000), minter, store,
+				new SubjectTokenVerifier(audiences, Duration.ofSeconds(30), clock, 10_000), minter, store, store,
 				(event) -> this.audit.consume(JSONObjectUtils.toJSONString(event.fields())), clock, Duration.ofSeconds(30));
 		this.svidForms = new java.util.ArrayList<>();
 		this.oidcForms = new java.util.ArrayList<>();

@@ -27,7 +27,7 @@ import dev.writ.keys.KeyDirectory;
 import dev.writ.keys.SigningKeys;
 import dev.writ.policy.load.PolicyLoader;
 import dev.writ.policy.PolicySet;
-import dev.writ.store.MemoryStore;
+import dev.writ.store.memory.MemoryStore;
 import dev.writ.testing.TestAuthority;
 import dev.writ.testing.TestExchanges;
 import dev.writ.testing.TestSvid;
@@ -66,9 +66,10 @@ class TokenExchangeServiceTests {
 		PolicySet set = new PolicyLoader(TestTrust.factory(CLOCK), this.root.resolve("keys"), Duration.ofMinutes(5),
 				Duration.ofHours(1)).load(policies);
 		SigningKeys keys = new KeyDirectory(this.root.resolve("keys"), CLOCK).loadOrGenerate(KeyAlgorithm.ES256);
+		MemoryStore store = new MemoryStore(CLOCK, 10_000);
 		this.service = new TokenExchangeService(() -> set,
 				new SubjectTokenVerifier(Set.of(TestSvid.DEFAULT_AUDIENCE), Duration.ofSeconds(30), CLOCK),
-				new AccessTokenMinter("https://writ.example.org", () -> keys), new MemoryStore(CLOCK, 10_000), this.events::add,
+				new AccessTokenMinter("https://writ.example.org", () -> keys), store, store, this.events::add,
 				CLOCK, Duration.ofSeconds(30));
 	}
 
@@ -148,10 +149,11 @@ class TokenExchangeServiceTests {
 
 	@Test
 	void exchangeWhenAStepFailsUnexpectedlyThenServerErrorAndAudited() {
+		MemoryStore store = new MemoryStore(CLOCK, 10_000);
 		TokenExchangeService broken = new TokenExchangeService(() -> {
 			throw new IllegalStateException("boom");
 		}, new SubjectTokenVerifier(Set.of("a"), Duration.ZERO, CLOCK), new AccessTokenMinter("https://w", () -> null),
-				new MemoryStore(CLOCK, 10_000), this.events::add, CLOCK, Duration.ZERO);
+				store, store, this.events::add, CLOCK, Duration.ZERO);
 
 		assertThatExceptionOfType(ExchangeException.class)
 			.isThrownBy(() -> broken.exchange(TestExchanges.form(this.authority.svid("/checkout").sign())))

@@ -14,7 +14,7 @@ import dev.writ.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** What every store does, the same in memory and on Redis. Subclasses provide the store and the passing of time. */
-abstract class StoreContractTests {
+public abstract class StoreContractTests {
 
 	protected final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
 

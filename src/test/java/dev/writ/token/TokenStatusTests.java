@@ -14,7 +14,7 @@ import dev.writ.keys.KeyAlgorithm;
 import dev.writ.keys.KeyDirectory;
 import dev.writ.keys.SigningKeys;
 import dev.writ.policy.Decision;
-import dev.writ.store.MemoryStore;
+import dev.writ.store.memory.MemoryStore;
 import dev.writ.testing.MutableClock;
 import dev.writ.testing.TestAuthority;
 import dev.writ.testing.TestExchanges;

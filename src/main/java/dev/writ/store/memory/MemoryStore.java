@@ -1,4 +1,4 @@
-package dev.writ.store;
+package dev.writ.store.memory;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -11,6 +11,10 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.writ.store.Expiry;
+import dev.writ.store.Store;
+import dev.writ.store.StoreUnavailableException;
 
 /**
  * The store of a single Writ node, in memory, with exactly Redis's semantics: an entry expires {@code ttl} after it

@@ -1,8 +1,12 @@
-package dev.writ.store;
+package dev.writ.store.memory;
 
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
+
+import dev.writ.store.Store;
+import dev.writ.store.StoreContractTests;
+import dev.writ.store.StoreUnavailableException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;

@@ -1,4 +1,4 @@
-package dev.writ.store;
+package dev.writ.store.redis;
 
 import java.time.Duration;
 
@@ -11,6 +11,9 @@ import org.springframework.data.redis.connection.lettuce.LettuceClientConfigurat
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
+import dev.writ.store.Store;
+import dev.writ.store.StoreContractTests;
+import dev.writ.store.StoreUnavailableException;
 import dev.writ.testing.RedisServer;
 
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;

@@ -1,4 +1,4 @@
-package dev.writ.store;
+package dev.writ.store.redis;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -12,6 +12,10 @@ import java.util.UUID;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
+
+import dev.writ.store.Expiry;
+import dev.writ.store.Store;
+import dev.writ.store.StoreUnavailableException;
 
 /**
  * The store of a Writ fleet, on Redis: every node sees every use, revocation and request. Every call is bounded by
