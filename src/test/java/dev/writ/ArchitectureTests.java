@@ -15,7 +15,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 /** The package rules of design.md §2, enforced. */
 class ArchitectureTests {
 
-	private static final JavaClasses WRIT = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+	private static final JavaClasses WRIT = new ClassFileImporter()
+		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
 		.importPackages("dev.writ");
 
 	@Test
@@ -24,41 +25,65 @@ class ArchitectureTests {
 	}
 
 	/**
-	 * The flow of design.md §2, top down: the entry points ({@code web}, {@code cli}, {@code config} and the
-	 * application) drive {@code exchange}, which runs request → trust → context → policy → token; rehearsal drives
-	 * loading and the policies; the store, keys, audit and error codes are used from above, and use none of it.
+	 * The flow of design.md §2, top down: the entry points ({@code web}, {@code cli},
+	 * {@code config} and the application) drive {@code exchange}, which runs request →
+	 * trust → context → policy → token; rehearsal drives loading and the policies; the
+	 * store, keys, audit and error codes are used from above, and use none of it.
 	 */
 	@Test
 	void packagesFollowTheFlow() {
 		layeredArchitecture().consideringOnlyDependenciesInLayers()
-			.layer("Entry").definedBy("dev.writ", "dev.writ.web..", "dev.writ.cli..", "dev.writ.config..")
-			.layer("Exchange").definedBy("dev.writ.exchange..")
-			.layer("Token").definedBy("dev.writ.token..")
-			.layer("Rehearsal").definedBy("dev.writ.policy.rehearsal..")
-			.layer("Loading").definedBy("dev.writ.policy.load..")
-			.layer("Policy").definedBy("dev.writ.policy")
-			.layer("Context").definedBy("dev.writ.context..")
-			.layer("Trust").definedBy("dev.writ.trust..")
-			.layer("Request").definedBy("dev.writ.request..")
-			.layer("Store").definedBy("dev.writ.store..")
-			.layer("Keys").definedBy("dev.writ.keys..")
-			.layer("Audit").definedBy("dev.writ.audit..")
-			.layer("Error").definedBy("dev.writ.error..")
-			.whereLayer("Entry").mayNotBeAccessedByAnyLayer()
-			.whereLayer("Exchange").mayOnlyBeAccessedByLayers("Entry")
-			.whereLayer("Token").mayOnlyBeAccessedByLayers("Exchange", "Entry")
-			.whereLayer("Rehearsal").mayOnlyBeAccessedByLayers("Entry")
-			.whereLayer("Loading").mayOnlyBeAccessedByLayers("Rehearsal", "Entry")
-			.whereLayer("Policy").mayOnlyBeAccessedByLayers("Loading", "Rehearsal", "Token", "Exchange", "Entry")
+			.layer("Entry")
+			.definedBy("dev.writ", "dev.writ.web..", "dev.writ.cli..", "dev.writ.config..")
+			.layer("Exchange")
+			.definedBy("dev.writ.exchange..")
+			.layer("Token")
+			.definedBy("dev.writ.token..")
+			.layer("Rehearsal")
+			.definedBy("dev.writ.policy.rehearsal..")
+			.layer("Loading")
+			.definedBy("dev.writ.policy.load..")
+			.layer("Policy")
+			.definedBy("dev.writ.policy")
+			.layer("Context")
+			.definedBy("dev.writ.context..")
+			.layer("Trust")
+			.definedBy("dev.writ.trust..")
+			.layer("Request")
+			.definedBy("dev.writ.request..")
+			.layer("Store")
+			.definedBy("dev.writ.store..")
+			.layer("Keys")
+			.definedBy("dev.writ.keys..")
+			.layer("Audit")
+			.definedBy("dev.writ.audit..")
+			.layer("Error")
+			.definedBy("dev.writ.error..")
+			.whereLayer("Entry")
+			.mayNotBeAccessedByAnyLayer()
+			.whereLayer("Exchange")
+			.mayOnlyBeAccessedByLayers("Entry")
+			.whereLayer("Token")
+			.mayOnlyBeAccessedByLayers("Exchange", "Entry")
+			.whereLayer("Rehearsal")
+			.mayOnlyBeAccessedByLayers("Entry")
+			.whereLayer("Loading")
+			.mayOnlyBeAccessedByLayers("Rehearsal", "Entry")
+			.whereLayer("Policy")
+			.mayOnlyBeAccessedByLayers("Loading", "Rehearsal", "Token", "Exchange", "Entry")
 			.whereLayer("Context")
 			.mayOnlyBeAccessedByLayers("Policy", "Loading", "Rehearsal", "Token", "Exchange", "Entry")
 			.whereLayer("Trust")
 			.mayOnlyBeAccessedByLayers("Context", "Policy", "Loading", "Rehearsal", "Token", "Exchange", "Entry")
 			.whereLayer("Request")
-			.mayOnlyBeAccessedByLayers("Trust", "Context", "Policy", "Loading", "Rehearsal", "Token", "Exchange", "Entry")
-			.whereLayer("Store").mayOnlyBeAccessedByLayers("Token", "Exchange", "Entry")
-			.whereLayer("Keys").mayOnlyBeAccessedByLayers("Trust", "Loading", "Rehearsal", "Token", "Exchange", "Entry")
-			.whereLayer("Audit").mayOnlyBeAccessedByLayers("Trust", "Exchange", "Entry")
+			.mayOnlyBeAccessedByLayers("Trust", "Context", "Policy", "Loading", "Rehearsal", "Token", "Exchange",
+					"Entry")
+			.whereLayer("Store")
+			.mayOnlyBeAccessedByLayers("Token", "Exchange", "Entry")
+			.whereLayer("Keys")
+			.mayOnlyBeAccessedByLayers("Trust", "Loading", "Rehearsal", "Token", "Exchange", "Entry")
+			.whereLayer("Audit")
+			.mayOnlyBeAccessedByLayers("Trust", "Exchange", "Entry")
 			.check(WRIT);
 	}
 
@@ -74,11 +99,12 @@ class ArchitectureTests {
 
 	@Test
 	void theExchangePathIsFrameworkFree() {
-		// The store's interfaces and its memory implementation too; only the Redis store is built on Spring Data Redis.
+		// The store's interfaces and its memory implementation too; only the Redis store
+		// is built on Spring Data Redis.
 		noClasses().that()
 			.resideInAnyPackage("dev.writ.request..", "dev.writ.trust..", "dev.writ.context..", "dev.writ.policy..",
-					"dev.writ.token..", "dev.writ.exchange..", "dev.writ.keys..", "dev.writ.error..", "dev.writ.audit..",
-					"dev.writ.store..")
+					"dev.writ.token..", "dev.writ.exchange..", "dev.writ.keys..", "dev.writ.error..",
+					"dev.writ.audit..", "dev.writ.store..")
 			.and()
 			.resideOutsideOfPackage("dev.writ.store.redis..")
 			.should()
@@ -102,12 +128,14 @@ class ArchitectureTests {
 
 	@Test
 	void theAuditPackageReadsNothingOfWritButErrorCodes() {
-		// An event is made of plain values, so that it can hold nothing of a token, a key or a claim set by accident.
+		// An event is made of plain values, so that it can hold nothing of a token, a key
+		// or a claim set by accident.
 		classes().that()
 			.resideInAPackage("dev.writ.audit..")
 			.should()
 			.onlyDependOnClassesThat()
-			.resideInAnyPackage("dev.writ.audit..", "dev.writ.error..", "java..", "org.slf4j..", "com.nimbusds.jose.util..")
+			.resideInAnyPackage("dev.writ.audit..", "dev.writ.error..", "java..", "org.slf4j..",
+					"com.nimbusds.jose.util..")
 			.check(WRIT);
 	}
 

@@ -7,7 +7,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The jar's entry point is the one class an old JVM can load, and it needs the release Writ is compiled for. */
+/**
+ * The jar's entry point is the one class an old JVM can load, and it needs the release
+ * Writ is compiled for.
+ */
 class LauncherTests {
 
 	private static int classFileMajor(Class<?> type) throws IOException {

@@ -6,16 +6,23 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The one place audit events are written out: each kind's fields, by name, in a fixed order, with what is null left
- * out. Names and formats are the audit log's contract with whoever reads it: instants in ISO-8601, error codes as
- * sent to the client, latency in whole microseconds as {@code latency_us}.
+ * The one place audit events are written out: each kind's fields, by name, in a fixed
+ * order, with what is null left out. Names and formats are the audit log's contract with
+ * whoever reads it: instants in ISO-8601, error codes as sent to the client, latency in
+ * whole microseconds as {@code latency_us}.
  */
 final class AuditFields {
 
-	/** The field naming what kind of event it is; every event has it, right after {@code time}. */
+	/**
+	 * The field naming what kind of event it is; every event has it, right after
+	 * {@code time}.
+	 */
 	static final String EVENT = "event";
 
-	/** What {@link TokenExchangeEvent#carriedOnWithoutStore()} is written as, under {@code store}. */
+	/**
+	 * What {@link TokenExchangeEvent#carriedOnWithoutStore()} is written as, under
+	 * {@code store}.
+	 */
 	private static final String STORE_UNAVAILABLE = "unavailable; carried on without rate limits";
 
 	private final Map<String, Object> fields = new LinkedHashMap<>();
@@ -36,7 +43,8 @@ final class AuditFields {
 		return Collections.unmodifiableMap(fields.fields);
 	}
 
-	// The order is the order the exchange learns things in: request, policy, subject, guards, then its outcome.
+	// The order is the order the exchange learns things in: request, policy, subject,
+	// guards, then its outcome.
 	private void exchange(TokenExchangeEvent event) {
 		put("subject_token_type", event.subjectTokenType());
 		put("subject_token_sha256", event.subjectTokenSha256());

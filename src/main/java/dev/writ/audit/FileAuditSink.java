@@ -19,11 +19,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Appends each audit event as one line of JSON to a file of its own. A new file is created readable by its owner
- * and group only (0640). Each line goes to the file in one write, so lines never interleave. When the file is
- * moved away or deleted (log rotation), the next event opens a new file at the path; a file truncated in place keeps
- * being appended to. A write that fails is reported once, without the event, and the next event tries again: an
- * audit failure never changes an exchange's answer.
+ * Appends each audit event as one line of JSON to a file of its own. A new file is
+ * created readable by its owner and group only (0640). Each line goes to the file in one
+ * write, so lines never interleave. When the file is moved away or deleted (log
+ * rotation), the next event opens a new file at the path; a file truncated in place keeps
+ * being appended to. A write that fails is reported once, without the event, and the next
+ * event tries again: an audit failure never changes an exchange's answer.
  */
 public final class FileAuditSink implements AuditSink, Closeable {
 
@@ -43,7 +44,8 @@ public final class FileAuditSink implements AuditSink, Closeable {
 	private long failures;
 
 	/**
-	 * Opens (or creates) the audit file now, so that a path that cannot be written is refused at start-up.
+	 * Opens (or creates) the audit file now, so that a path that cannot be written is
+	 * refused at start-up.
 	 * @param file the audit file; its directory must exist
 	 * @throws IOException when the file cannot be opened for appending
 	 */
@@ -90,7 +92,8 @@ public final class FileAuditSink implements AuditSink, Closeable {
 
 	private boolean moved() {
 		try {
-			// Links followed, as the open does: an audit path that is a symlink names the file it points to.
+			// Links followed, as the open does: an audit path that is a symlink names the
+			// file it points to.
 			Object key = Files.readAttributes(this.file, BasicFileAttributes.class).fileKey();
 			return key == null || !key.equals(this.fileKey);
 		}
@@ -106,7 +109,8 @@ public final class FileAuditSink implements AuditSink, Closeable {
 
 	private void open() throws IOException {
 		FileAttribute<?>[] attributes = FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
-				? new FileAttribute<?>[] { PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")) }
+				? new FileAttribute<?>[] {
+						PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")) }
 				: new FileAttribute<?>[0];
 		this.channel = FileChannel.open(this.file, APPEND, attributes);
 		this.fileKey = Files.readAttributes(this.file, BasicFileAttributes.class).fileKey();

@@ -1,9 +1,10 @@
 package dev.writ.audit;
 
 /**
- * Text from outside Writ (a remote JWKS's {@code kid}, an admin request's body, an exception's message) made safe
- * for a plain log line: every control character, and the Unicode line and paragraph separators, written as a
- * {@code \\uXXXX} escape, so that such text can never start a log line of its own (CWE-117); and cut to
+ * Text from outside Writ (a remote JWKS's {@code kid}, an admin request's body, an
+ * exception's message) made safe for a plain log line: every control character, and the
+ * Unicode line and paragraph separators, written as a {@code \\uXXXX} escape, so that
+ * such text can never start a log line of its own (CWE-117); and cut to
  * {@link #MAX_LENGTH} characters. Audit events are JSON and escape their own values.
  */
 public final class LogText {
@@ -14,7 +15,10 @@ public final class LogText {
 	private LogText() {
 	}
 
-	/** {@code text} with its control characters escaped and cut to {@link #MAX_LENGTH}; {@code "null"} for null. */
+	/**
+	 * {@code text} with its control characters escaped and cut to {@link #MAX_LENGTH};
+	 * {@code "null"} for null.
+	 */
 	public static String safe(Object text) {
 		if (text == null) {
 			return "null";
@@ -37,8 +41,9 @@ public final class LogText {
 	}
 
 	/**
-	 * An exception to log with its stack trace but a safe message: the message of an unexpected failure may quote
-	 * what a request carried. Its causes are left out; their frames are rarely what a reader of the log needs.
+	 * An exception to log with its stack trace but a safe message: the message of an
+	 * unexpected failure may quote what a request carried. Its causes are left out; their
+	 * frames are rarely what a reader of the log needs.
 	 */
 	public static Throwable withSafeMessage(Throwable ex) {
 		Throwable safe = new Throwable(safe(ex.getClass().getName() + ": " + ex.getMessage()));

@@ -7,11 +7,13 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
 
 /**
- * Writes each audit event to the {@code writ.audit} logger, which may be routed on its own. With plain-text logs the
- * message is the event as one line of JSON; with structured logs (Spring Boot's {@code ecs}, {@code logstash},
- * {@code gelf}) the message is {@code token_exchange} and the event's fields are the log event's key-value pairs, so
- * they land as fields of the JSON log line rather than as a JSON string inside it. The {@code event} field is the
- * message there and is not repeated: in ECS {@code event} is an object, and a string of that name would clash.
+ * Writes each audit event to the {@code writ.audit} logger, which may be routed on its
+ * own. With plain-text logs the message is the event as one line of JSON; with structured
+ * logs (Spring Boot's {@code ecs}, {@code logstash}, {@code gelf}) the message is
+ * {@code token_exchange} and the event's fields are the log event's key-value pairs, so
+ * they land as fields of the JSON log line rather than as a JSON string inside it. The
+ * {@code event} field is the message there and is not repeated: in ECS {@code event} is
+ * an object, and a string of that name would clash.
  */
 public final class LoggingAuditSink implements AuditSink {
 
@@ -22,7 +24,8 @@ public final class LoggingAuditSink implements AuditSink {
 	private final boolean structured;
 
 	/**
-	 * @param structured whether logs are structured, so that the fields go as key-value pairs
+	 * @param structured whether logs are structured, so that the fields go as key-value
+	 * pairs
 	 */
 	public LoggingAuditSink(boolean structured) {
 		this.structured = structured;
@@ -50,8 +53,8 @@ public final class LoggingAuditSink implements AuditSink {
 		}
 		catch (RuntimeException ex) {
 			// The event is not logged with the failure: it is what could not be written.
-			LoggerFactory.getLogger(LoggingAuditSink.class).error("An audit event could not be written: {}",
-					ex.getClass().getName());
+			LoggerFactory.getLogger(LoggingAuditSink.class)
+				.error("An audit event could not be written: {}", ex.getClass().getName());
 		}
 	}
 

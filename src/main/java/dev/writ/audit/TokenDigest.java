@@ -5,7 +5,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 
-/** The SHA-256 digest of a token, base64url: how a token is named in logs and audit events, never by its value. */
+/**
+ * The SHA-256 digest of a token, base64url: how a token is named in logs and audit
+ * events, never by its value.
+ */
 public final class TokenDigest {
 
 	private TokenDigest() {

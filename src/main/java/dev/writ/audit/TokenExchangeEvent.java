@@ -11,8 +11,8 @@ import java.util.Objects;
 import dev.writ.error.ErrorCode;
 
 /**
- * The one audit event of one exchange. A step that never ran leaves its components null; every other component is
- * what that step saw, tokens named by their digest only.
+ * The one audit event of one exchange. A step that never ran leaves its components null;
+ * every other component is what that step saw, tokens named by their digest only.
  *
  * @param time when the exchange began
  * @param subjectTokenType the {@code subject_token_type} requested
@@ -24,8 +24,10 @@ import dev.writ.error.ErrorCode;
  * @param subject the verified subject
  * @param trustSource the trust source that verified it
  * @param attributes the subject's attributes; null when it has none
- * @param carriedOnWithoutStore whether the rate limits were skipped because the store was away
- * @param replay whether the subject token was a replay of a one-time token; null when not found to be one
+ * @param carriedOnWithoutStore whether the rate limits were skipped because the store was
+ * away
+ * @param replay whether the subject token was a replay of a one-time token; null when not
+ * found to be one
  * @param outcome how the exchange ended; null only if it never got to say
  * @param grant the grant that allowed it
  * @param audience the issued token's audience
@@ -41,8 +43,8 @@ public record TokenExchangeEvent(Instant time, String subjectTokenType, String s
 		String requestedTarget, List<String> requestedScopes, String clientId, String policyDigest, String subject,
 		String trustSource, Map<String, String> attributes, boolean carriedOnWithoutStore, Boolean replay,
 		Outcome outcome, String grant, String audience, List<String> scopes, String issuedTokenJti,
-		String issuedTokenSha256, Instant expiresAt, ErrorCode error, String reason, Duration latency)
-		implements AuditEvent {
+		String issuedTokenSha256, Instant expiresAt, ErrorCode error, String reason,
+		Duration latency) implements AuditEvent {
 
 	public TokenExchangeEvent {
 		Objects.requireNonNull(time, "time cannot be null");
@@ -56,7 +58,10 @@ public record TokenExchangeEvent(Instant time, String subjectTokenType, String s
 		return new Builder(time);
 	}
 
-	/** Builds the event as the exchange goes; a step that never ran leaves its components null. */
+	/**
+	 * Builds the event as the exchange goes; a step that never ran leaves its components
+	 * null.
+	 */
 	public static final class Builder {
 
 		private final Instant time;
@@ -154,7 +159,10 @@ public record TokenExchangeEvent(Instant time, String subjectTokenType, String s
 			return this;
 		}
 
-		/** Says the rate limits were skipped because the store was away and the entry carries on without it. */
+		/**
+		 * Says the rate limits were skipped because the store was away and the entry
+		 * carries on without it.
+		 */
 		public Builder carriedOnWithoutStore() {
 			this.carriedOnWithoutStore = true;
 			return this;
@@ -211,7 +219,10 @@ public record TokenExchangeEvent(Instant time, String subjectTokenType, String s
 			return this;
 		}
 
-		/** How long the exchange took, kept to the microsecond: the precision it is written and timed with. */
+		/**
+		 * How long the exchange took, kept to the microsecond: the precision it is
+		 * written and timed with.
+		 */
 		public Builder latency(Duration latency) {
 			this.latency = latency.truncatedTo(ChronoUnit.MICROS);
 			return this;
@@ -221,8 +232,8 @@ public record TokenExchangeEvent(Instant time, String subjectTokenType, String s
 			return new TokenExchangeEvent(this.time, this.subjectTokenType, this.subjectTokenSha256,
 					this.requestedTarget, this.requestedScopes, this.clientId, this.policyDigest, this.subject,
 					this.trustSource, this.attributes, this.carriedOnWithoutStore, this.replay, this.outcome,
-					this.grant, this.audience, this.scopes, this.issuedTokenJti, this.issuedTokenSha256,
-					this.expiresAt, this.error, this.reason, this.latency);
+					this.grant, this.audience, this.scopes, this.issuedTokenJti, this.issuedTokenSha256, this.expiresAt,
+					this.error, this.reason, this.latency);
 		}
 
 		private static List<String> sorted(Collection<String> values) {

@@ -6,9 +6,9 @@ import java.util.Objects;
 import dev.writ.error.ErrorCode;
 
 /**
- * The audit event of a token request turned away before the exchange read its form — for how it was sent, or by
- * Spring's own checks. Nothing of the request is recorded but the reason; its outcome is always
- * {@link Outcome#DENIED}.
+ * The audit event of a token request turned away before the exchange read its form — for
+ * how it was sent, or by Spring's own checks. Nothing of the request is recorded but the
+ * reason; its outcome is always {@link Outcome#DENIED}.
  *
  * @param time when it was refused
  * @param error the code the client was answered

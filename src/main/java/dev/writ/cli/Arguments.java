@@ -11,10 +11,11 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * A command's words, read against what the command takes ({@link Syntax}): options with a value
- * ({@code --keys DIR}, anywhere, possibly repeated), flags ({@code --explain}), and positionals in order. The word
- * after an option is its value, whatever it looks like. Any other word starting with {@code -} is a usage error
- * naming it, as is a positional more than the command takes.
+ * A command's words, read against what the command takes ({@link Syntax}): options with a
+ * value ({@code --keys DIR}, anywhere, possibly repeated), flags ({@code --explain}), and
+ * positionals in order. The word after an option is its value, whatever it looks like.
+ * Any other word starting with {@code -} is a usage error naming it, as is a positional
+ * more than the command takes.
  */
 final class Arguments {
 
@@ -35,15 +36,18 @@ final class Arguments {
 		this.positionals = positionals;
 	}
 
-	/** Whether the words ask for the usage: {@code --help} or {@code -h} anywhere, after any command too. */
+	/**
+	 * Whether the words ask for the usage: {@code --help} or {@code -h} anywhere, after
+	 * any command too.
+	 */
 	static boolean asksForHelp(List<String> words) {
 		return words.stream().anyMatch(HELP::contains);
 	}
 
 	/**
 	 * Reads {@code words} as {@code syntax} says.
-	 * @throws UsageException for an option the command does not take, an option without its value, or a positional
-	 * more than the command takes
+	 * @throws UsageException for an option the command does not take, an option without
+	 * its value, or a positional more than the command takes
 	 */
 	static Arguments read(List<String> words, Syntax syntax) {
 		Map<String, List<String>> options = new LinkedHashMap<>();
@@ -122,6 +126,7 @@ final class Arguments {
 
 	/**
 	 * What a command takes.
+	 *
 	 * @param positionals how many positionals at most
 	 * @param options the options that take a value
 	 * @param flags the options that take none

@@ -9,9 +9,10 @@ import dev.writ.config.ServerSettings;
 import dev.writ.policy.Durations;
 
 /**
- * The server's settings as a command sees them: an option that stands for a setting ({@code --max-ttl} for
- * {@code writ.token.max-ttl}) where it is given, else what the server would take from the environment, read by
- * {@link ServerSettings} as the server reads it.
+ * The server's settings as a command sees them: an option that stands for a setting
+ * ({@code --max-ttl} for {@code writ.token.max-ttl}) where it is given, else what the
+ * server would take from the environment, read by {@link ServerSettings} as the server
+ * reads it.
  */
 final class CommandSettings {
 

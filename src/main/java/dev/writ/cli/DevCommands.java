@@ -16,9 +16,10 @@ import dev.writ.policy.PolicyException;
 import dev.writ.trust.SpiffeIds;
 
 /**
- * {@code dev svid|svids}: JWT-SVIDs minted with the demo trust domain's key, for trying an exchange with no SPIRE.
- * Only for a trust domain the policies trust with {@code demo: true}; unnamed, the audience is the issuer the server
- * would take from the same settings.
+ * {@code dev svid|svids}: JWT-SVIDs minted with the demo trust domain's key, for trying
+ * an exchange with no SPIRE. Only for a trust domain the policies trust with
+ * {@code demo: true}; unnamed, the audience is the issuer the server would take from the
+ * same settings.
  */
 final class DevCommands implements CommandGroup {
 
@@ -71,13 +72,14 @@ final class DevCommands implements CommandGroup {
 			throw new UsageException("the count is a number");
 		}
 		SpiffeId spiffeId = spiffeId(arguments.required(1, "a SPIFFE ID"));
-		demoAuthority(settings, spiffeId).mintSvids(spiffeId, audiences(arguments, settings), ttl,
-				this.console.clock(), count, this.console.out()::println);
+		demoAuthority(settings, spiffeId).mintSvids(spiffeId, audiences(arguments, settings), ttl, this.console.clock(),
+				count, this.console.out()::println);
 		this.console.out().flush();
 		return 0;
 	}
 
-	// Unnamed, the audience is this Writ's issuer, as the server takes it from the same settings.
+	// Unnamed, the audience is this Writ's issuer, as the server takes it from the same
+	// settings.
 	private static List<String> audiences(Arguments arguments, ServerSettings settings) {
 		List<String> named = arguments.options("--audience");
 		if (!named.isEmpty()) {
@@ -90,9 +92,10 @@ final class DevCommands implements CommandGroup {
 	}
 
 	/**
-	 * The demo authority of the SPIFFE ID's trust domain, if the policies trust it with {@code demo: true}: a mistyped
-	 * or other trust domain is refused, not given a key and a bundle of its own. Where there is no policies directory
-	 * (a minter given only {@code keys/demo}), the demo key Writ generated for the entry must exist.
+	 * The demo authority of the SPIFFE ID's trust domain, if the policies trust it with
+	 * {@code demo: true}: a mistyped or other trust domain is refused, not given a key
+	 * and a bundle of its own. Where there is no policies directory (a minter given only
+	 * {@code keys/demo}), the demo key Writ generated for the entry must exist.
 	 */
 	private DemoAuthority demoAuthority(ServerSettings settings, SpiffeId spiffeId) {
 		String trustDomain = spiffeId.getTrustDomain().getName();
@@ -114,13 +117,14 @@ final class DevCommands implements CommandGroup {
 					+ ": it has " + ex.problems().size() + " problem(s); see java -jar writ.jar policy check"));
 		}
 		if (entries.stream().noneMatch((entry) -> entry.trustDomain().equals(trustDomain))) {
-			throw new KeyConfigurationException(List.of("no demo entry for " + trustDomain + " in " + policies + "/"
-					+ (entries.isEmpty() ? " (it has none)"
-							: " (its demo trust domains: " + String.join(", ", entries.stream()
-								.map(DemoEntry::trustDomain).toList()) + ")")
-					+ ": dev svid mints only for a trust domain a spiffe entry trusts with demo: true"));
+			throw new KeyConfigurationException(
+					List.of("no demo entry for " + trustDomain + " in " + policies + "/"
+							+ (entries.isEmpty() ? " (it has none)" : " (its demo trust domains: "
+									+ String.join(", ", entries.stream().map(DemoEntry::trustDomain).toList()) + ")")
+							+ ": dev svid mints only for a trust domain a spiffe entry trusts with demo: true"));
 		}
-		// Loading the policies wrote nothing: this explicit step generates the entry's key if Writ has not yet.
+		// Loading the policies wrote nothing: this explicit step generates the entry's
+		// key if Writ has not yet.
 		demo.ensure();
 		return demo;
 	}

@@ -16,9 +16,10 @@ import dev.writ.keys.SigningKeys;
 import dev.writ.policy.Durations;
 
 /**
- * {@code keys generate|rotate|list}: the signing keys' lifecycle, on the server's own schedule: the first key, the
- * next one (published now, signing after the publish-ahead time), and every key's state. An option not given is the
- * server's setting from the environment.
+ * {@code keys generate|rotate|list}: the signing keys' lifecycle, on the server's own
+ * schedule: the first key, the next one (published now, signing after the publish-ahead
+ * time), and every key's state. An option not given is the server's setting from the
+ * environment.
  */
 final class KeysCommands implements CommandGroup {
 
@@ -48,7 +49,8 @@ final class KeysCommands implements CommandGroup {
 		WritProperties.Keys keys = properties.keys();
 		try {
 			KeyAlgorithm algorithm = KeyAlgorithm.parse(keys.algorithm());
-			// A command rotates when it is told to, never by period: the server's rotation period plays no part.
+			// A command rotates when it is told to, never by period: the server's
+			// rotation period plays no part.
 			KeySchedule schedule = new KeySchedule(keys.publishAhead(),
 					keys.retireAfter(properties.token().maxTtl(), properties.clockSkew()), Duration.ZERO);
 			KeyDirectory directory = new KeyDirectory(properties.keysDir(), this.console.clock(), schedule,
@@ -78,15 +80,17 @@ final class KeysCommands implements CommandGroup {
 
 	private int rotate(Keys keys) {
 		KeyDirectory directory = keys.directory();
-		SigningKeys before = directory.load(); // refuses a directory with a bad file before adding to it
+		SigningKeys before = directory.load(); // refuses a directory with a bad file
+												// before adding to it
 		Path file = directory.rotate(keys.algorithm());
 		SigningKeys after = directory.load();
 		ManagedKey added = after.keys().stream().filter((k) -> k.file().equals(file)).findFirst().orElseThrow();
 		KeySchedule schedule = directory.schedule();
 		this.console.out().println("Added " + file + " (" + keys.algorithm() + ", kid " + added.kid() + ").");
-		this.console.out().println("It is published now and signs from " + added.activeFrom() + " (publish-ahead "
-				+ Durations.format(schedule.publishAhead()) + "); " + before.active().kid()
-				+ " then stays published until " + added.activeFrom().plus(schedule.retireAfter()) + ".");
+		this.console.out()
+			.println("It is published now and signs from " + added.activeFrom() + " (publish-ahead "
+					+ Durations.format(schedule.publishAhead()) + "); " + before.active().kid()
+					+ " then stays published until " + added.activeFrom().plus(schedule.retireAfter()) + ".");
 		for (Path deleted : directory.prune(after)) {
 			this.console.out().println("Deleted " + deleted + ": expired, every token it signed has expired.");
 		}
@@ -106,7 +110,10 @@ final class KeysCommands implements CommandGroup {
 		return 0;
 	}
 
-	/** The key directory on the server's schedule, and the algorithm of a key generated in it. */
+	/**
+	 * The key directory on the server's schedule, and the algorithm of a key generated in
+	 * it.
+	 */
 	private record Keys(KeyDirectory directory, KeyAlgorithm algorithm) {
 	}
 

@@ -21,8 +21,9 @@ import dev.writ.policy.rehearsal.PolicyTestRunner;
 import dev.writ.policy.rehearsal.Rehearsal;
 
 /**
- * {@code policy check|test|explain [DIR]}: the policies as the server loads them, with its settings. An option not
- * given is the server's setting from the environment ({@code DIR}: {@code writ.policies-dir}).
+ * {@code policy check|test|explain [DIR]}: the policies as the server loads them, with
+ * its settings. An option not given is the server's setting from the environment
+ * ({@code DIR}: {@code writ.policies-dir}).
  */
 final class PolicyCommands implements CommandGroup {
 
@@ -60,8 +61,9 @@ final class PolicyCommands implements CommandGroup {
 		ServerSettings settings = settings(arguments);
 		try (ServerPolicies policies = ServerPolicies.load(settings, this.console.clock())) {
 			PolicySet set = policies.set();
-			this.console.out().println("OK: " + policies.directory() + ": " + set.grantCount() + " grant(s), "
-					+ set.trust().sources().size() + " trust source(s), digest " + set.digest());
+			this.console.out()
+				.println("OK: " + policies.directory() + ": " + set.grantCount() + " grant(s), "
+						+ set.trust().sources().size() + " trust source(s), digest " + set.digest());
 			set.demoEntries()
 				.forEach((demo) -> this.console.out()
 					.println("note: " + demo.trustDomain() + " is a demo trust domain (" + demo.where()

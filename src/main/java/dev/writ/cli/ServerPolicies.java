@@ -11,8 +11,9 @@ import dev.writ.policy.load.PolicyLoader;
 import dev.writ.trust.TrustFactory;
 
 /**
- * The policies the server would load with these settings, loaded by the server's own loader, fetching nothing and
- * connecting to nothing. Closing them closes their trust sources.
+ * The policies the server would load with these settings, loaded by the server's own
+ * loader, fetching nothing and connecting to nothing. Closing them closes their trust
+ * sources.
  */
 final class ServerPolicies implements AutoCloseable {
 
@@ -29,7 +30,8 @@ final class ServerPolicies implements AutoCloseable {
 	}
 
 	/**
-	 * Loads {@code writ.policies-dir} with the server's token lifetimes and trust settings.
+	 * Loads {@code writ.policies-dir} with the server's token lifetimes and trust
+	 * settings.
 	 * @throws PolicyException listing every problem, as the server would refuse them
 	 */
 	static ServerPolicies load(ServerSettings settings, Clock clock) {

@@ -11,21 +11,24 @@ import dev.writ.config.WritConfigurationException;
 import dev.writ.keys.KeyConfigurationException;
 
 /**
- * Writ's admin commands: {@code java -jar writ.jar <command>}. This class only routes: each group of commands is a
- * class of its own ({@link PolicyCommands}, {@link KeysCommands}, {@link DevCommands}), reading its words with
- * {@link Arguments} and the server's settings with {@link CommandSettings}. The commands reuse the server's own
- * loaders and settings, and never parse a file with code of their own.
+ * Writ's admin commands: {@code java -jar writ.jar <command>}. This class only routes:
+ * each group of commands is a class of its own ({@link PolicyCommands},
+ * {@link KeysCommands}, {@link DevCommands}), reading its words with {@link Arguments}
+ * and the server's settings with {@link CommandSettings}. The commands reuse the server's
+ * own loaders and settings, and never parse a file with code of their own.
  *
  * <ul>
- * <li>{@code policy check [DIR] [--keys DIR] [--max-ttl D] [--default-ttl D] [--allow-loopback-http]}: loads the
- * policies as the server does, fetching nothing, and lists every problem with file and line; exit 1 on any.</li>
- * <li>{@code policy test [DIR]}: runs the test cases of {@code DIR/tests/*.yaml}; exit 1 on any failure.</li>
- * <li>{@code policy explain [DIR] --subject S ...}: decides one request and says why, grant by grant; exit 0 on
- * allow, 3 on deny.</li>
- * <li>{@code keys generate|rotate|list [KEY OPTIONS]}: the signing keys' lifecycle, with the server's own
- * schedule.</li>
- * <li>{@code dev svid SPIFFE_ID [--audience A]... [--ttl D] [--keys DIR]}: mints a JWT-SVID with the demo trust
- * domain's key, for trying an exchange with no SPIRE.</li>
+ * <li>{@code policy check [DIR] [--keys DIR] [--max-ttl D] [--default-ttl D] [--allow-loopback-http]}:
+ * loads the policies as the server does, fetching nothing, and lists every problem with
+ * file and line; exit 1 on any.</li>
+ * <li>{@code policy test [DIR]}: runs the test cases of {@code DIR/tests/*.yaml}; exit 1
+ * on any failure.</li>
+ * <li>{@code policy explain [DIR] --subject S ...}: decides one request and says why,
+ * grant by grant; exit 0 on allow, 3 on deny.</li>
+ * <li>{@code keys generate|rotate|list [KEY OPTIONS]}: the signing keys' lifecycle, with
+ * the server's own schedule.</li>
+ * <li>{@code dev svid SPIFFE_ID [--audience A]... [--ttl D] [--keys DIR]}: mints a
+ * JWT-SVID with the demo trust domain's key, for trying an exchange with no SPIRE.</li>
  * </ul>
  */
 public final class WritCli {
@@ -37,25 +40,30 @@ public final class WritCli {
 	private final Map<String, CommandGroup> groups;
 
 	/**
-	 * @param environment where the server's settings ({@code WRIT_*}, {@code SERVER_*}) are read when an option is
-	 * not given, so that a command run beside the server (in its container, with its environment) agrees with it
+	 * @param environment where the server's settings ({@code WRIT_*}, {@code SERVER_*})
+	 * are read when an option is not given, so that a command run beside the server (in
+	 * its container, with its environment) agrees with it
 	 */
 	public WritCli(PrintStream out, PrintStream err, Clock clock, Map<String, String> environment) {
 		this.console = new Console(out, err, clock, environment);
-		this.groups = Map.of("policy", new PolicyCommands(this.console), "keys", new KeysCommands(this.console),
-				"dev", new DevCommands(this.console));
+		this.groups = Map.of("policy", new PolicyCommands(this.console), "keys", new KeysCommands(this.console), "dev",
+				new DevCommands(this.console));
 	}
 
 	/**
-	 * Whether the arguments name a command rather than asking to serve. Writ serves with no argument, or with
-	 * options only ({@code --server.port=8443}); any other first argument is a command, and one Writ does not know
-	 * is a usage error — a mistyped command never starts a server.
+	 * Whether the arguments name a command rather than asking to serve. Writ serves with
+	 * no argument, or with options only ({@code --server.port=8443}); any other first
+	 * argument is a command, and one Writ does not know is a usage error — a mistyped
+	 * command never starts a server.
 	 */
 	public static boolean isCommand(String[] args) {
 		return args.length > 0 && (!args[0].startsWith("--") || COMMANDS.contains(args[0]));
 	}
 
-	/** Runs a command and returns its exit code: 0 success, 1 a problem found, 2 a usage error. */
+	/**
+	 * Runs a command and returns its exit code: 0 success, 1 a problem found, 2 a usage
+	 * error.
+	 */
 	public int run(String... args) {
 		List<String> words = List.of(args);
 		try {

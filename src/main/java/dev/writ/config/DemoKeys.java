@@ -17,9 +17,10 @@ import dev.writ.policy.PolicyProblem;
 import dev.writ.policy.PolicySet;
 
 /**
- * The server's step before policies go into force: the key of each {@code demo: true} trust domain that has none
- * yet is generated, and the policies are loaded again to trust it. Loading itself only reads, so that
- * {@code policy check} and the other commands that load policies never write into {@code keys/}.
+ * The server's step before policies go into force: the key of each {@code demo: true}
+ * trust domain that has none yet is generated, and the policies are loaded again to trust
+ * it. Loading itself only reads, so that {@code policy check} and the other commands that
+ * load policies never write into {@code keys/}.
  */
 final class DemoKeys {
 
@@ -30,7 +31,8 @@ final class DemoKeys {
 
 	/**
 	 * Loads {@code policies}, generating the demo keys they need first.
-	 * @throws PolicyException for every problem of the policies, or of a demo key that could not be generated
+	 * @throws PolicyException for every problem of the policies, or of a demo key that
+	 * could not be generated
 	 */
 	static PolicySet load(PolicyLoader loader, Path policies, Path keys) {
 		PolicySet set = loader.load(policies);
@@ -47,7 +49,9 @@ final class DemoKeys {
 						authority.keyFile(), demo.where());
 			}
 			catch (KeyConfigurationException ex) {
-				ex.problems().forEach((p) -> problems.add(new PolicyProblem(demo.file(), demo.line(), "demo trust domain: " + p)));
+				ex.problems()
+					.forEach((p) -> problems
+						.add(new PolicyProblem(demo.file(), demo.line(), "demo trust domain: " + p)));
 			}
 		}
 		if (!problems.isEmpty()) {

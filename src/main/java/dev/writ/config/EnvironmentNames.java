@@ -4,9 +4,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The environment variables Spring Boot binds to a {@code writ.*} setting: {@code writ.token.max-ttl} from
- * {@code WRIT_TOKEN_MAXTTL} (dashes dropped, the documented form) or {@code WRIT_TOKEN_MAX_TTL} (dashes to
- * underscores). The start-up check and the command line read the environment by the same names.
+ * The environment variables Spring Boot binds to a {@code writ.*} setting:
+ * {@code writ.token.max-ttl} from {@code WRIT_TOKEN_MAXTTL} (dashes dropped, the
+ * documented form) or {@code WRIT_TOKEN_MAX_TTL} (dashes to underscores). The start-up
+ * check and the command line read the environment by the same names.
  */
 public final class EnvironmentNames {
 

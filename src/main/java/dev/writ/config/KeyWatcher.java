@@ -29,10 +29,12 @@ import dev.writ.keys.ManagedKey;
 import dev.writ.keys.SigningKeys;
 
 /**
- * Keeps the signing keys in force current: every interval it adds the next key when rotation is due, re-reads the
- * key directory (only changed files are parsed again), places the keys in the schedule at this moment and swaps the
- * snapshot whole. A directory with a bad file is refused — every problem logged once, counted — and the last good
- * keys stay, still moving through their schedule. With rotation on, files of expired keys are deleted.
+ * Keeps the signing keys in force current: every interval it adds the next key when
+ * rotation is due, re-reads the key directory (only changed files are parsed again),
+ * places the keys in the schedule at this moment and swaps the snapshot whole. A
+ * directory with a bad file is refused — every problem logged once, counted — and the
+ * last good keys stay, still moving through their schedule. With rotation on, files of
+ * expired keys are deleted.
  */
 final class KeyWatcher implements AutoCloseable {
 
@@ -72,7 +74,9 @@ final class KeyWatcher implements AutoCloseable {
 			.description("1 for the signing key in force, tagged with its kid")
 			.register(meters);
 		for (KeyState state : KeyState.values()) {
-			Gauge.builder("writ.keys", ring, (r) -> r.current().keys().stream().filter((k) -> k.state() == state).count())
+			Gauge
+				.builder("writ.keys", ring,
+						(r) -> r.current().keys().stream().filter((k) -> k.state() == state).count())
 				.tag("state", state.name().toLowerCase(java.util.Locale.ROOT))
 				.description("signing keys by state")
 				.register(meters);
@@ -130,14 +134,17 @@ final class KeyWatcher implements AutoCloseable {
 	private void rotate() {
 		try {
 			Optional<Path> added = this.directory.rotateIfDue(this.algorithm);
-			added.ifPresent((file) -> logger.info("Rotation: added the signing key {}; it is published now and signs "
-					+ "after {}", file.getFileName(), this.directory.schedule().publishAhead()));
+			added.ifPresent((file) -> logger.info(
+					"Rotation: added the signing key {}; it is published now and signs " + "after {}",
+					file.getFileName(), this.directory.schedule().publishAhead()));
 		}
 		catch (KeyConfigurationException ex) {
 			Instant now = this.clock.instant();
 			if (now.isAfter(this.lastRotationWarning.plus(WARN_AGAIN_AFTER))) {
-				logger.warn("Rotation is due but no key could be added ({}); the keys in force keep signing. Set "
-						+ "writ.keys.rotation-period=0 where keys are managed outside Writ", String.join("; ", ex.problems()));
+				logger.warn(
+						"Rotation is due but no key could be added ({}); the keys in force keep signing. Set "
+								+ "writ.keys.rotation-period=0 where keys are managed outside Writ",
+						String.join("; ", ex.problems()));
 				this.lastRotationWarning = now;
 			}
 		}
@@ -149,20 +156,25 @@ final class KeyWatcher implements AutoCloseable {
 
 	private static void describe(SigningKeys keys) {
 		for (ManagedKey key : keys.keys()) {
-			logger.info("Signing key {} ({}, {}): {}", key.kid(), key.key().algorithm(), key.key().source(), state(key));
+			logger.info("Signing key {} ({}, {}): {}", key.kid(), key.key().algorithm(), key.key().source(),
+					state(key));
 		}
 	}
 
 	private static void logChanges(SigningKeys before, SigningKeys after) {
-		Map<String, ManagedKey> old = before.keys().stream().collect(Collectors.toMap(ManagedKey::kid, Function.identity()));
+		Map<String, ManagedKey> old = before.keys()
+			.stream()
+			.collect(Collectors.toMap(ManagedKey::kid, Function.identity()));
 		for (ManagedKey key : after.keys()) {
 			ManagedKey was = old.remove(key.kid());
 			if (was == null || was.state() != key.state()) {
-				logger.info("Signing key {} ({}, {}): {}", key.kid(), key.key().algorithm(), key.key().source(), state(key));
+				logger.info("Signing key {} ({}, {}): {}", key.kid(), key.key().algorithm(), key.key().source(),
+						state(key));
 			}
 		}
-		old.values().forEach((key) -> logger.info("Signing key {} ({}) is gone from the key directory", key.kid(),
-				key.key().source()));
+		old.values()
+			.forEach((key) -> logger.info("Signing key {} ({}) is gone from the key directory", key.kid(),
+					key.key().source()));
 	}
 
 	private static String state(ManagedKey key) {

@@ -8,10 +8,12 @@ import java.util.function.UnaryOperator;
 import dev.writ.trust.HttpFetcher;
 
 /**
- * The issuer Writ takes when {@code writ.issuer} is unset: the URL of the address and port it is configured to listen
- * on, never a request's {@code Host} header. A loopback address is named {@code localhost}, so the embedded default
- * is {@code http://localhost:8080} and {@code --server.port=18081} alone gives {@code http://localhost:18081}. The
- * server and the command line derive it here, from the same settings.
+ * The issuer Writ takes when {@code writ.issuer} is unset: the URL of the address and
+ * port it is configured to listen on, never a request's {@code Host} header. A loopback
+ * address is named {@code localhost}, so the embedded default is
+ * {@code http://localhost:8080} and {@code --server.port=18081} alone gives
+ * {@code http://localhost:18081}. The server and the command line derive it here, from
+ * the same settings.
  */
 public final class ListeningIssuer {
 
@@ -19,9 +21,11 @@ public final class ListeningIssuer {
 	}
 
 	/**
-	 * The issuer Writ takes: {@code writ.issuer} where it is set, else the one derived from where it listens.
+	 * The issuer Writ takes: {@code writ.issuer} where it is set, else the one derived
+	 * from where it listens.
 	 * @param configured {@code writ.issuer}, or null where it is unset
-	 * @param settings a setting's value by its property name ({@code server.port}), or null where it is unset
+	 * @param settings a setting's value by its property name ({@code server.port}), or
+	 * null where it is unset
 	 */
 	public static Derived issuer(String configured, UnaryOperator<String> settings) {
 		return (configured != null) ? new Derived(Optional.of(configured), Optional.empty()) : derive(settings);
@@ -29,7 +33,8 @@ public final class ListeningIssuer {
 
 	/**
 	 * The issuer Writ would take from where it listens, or why it cannot take one.
-	 * @param settings a setting's value by its property name ({@code server.port}), or null where it is unset
+	 * @param settings a setting's value by its property name ({@code server.port}), or
+	 * null where it is unset
 	 */
 	public static Derived derive(UnaryOperator<String> settings) {
 		String portSetting = settings.apply("server.port");
@@ -61,8 +66,9 @@ public final class ListeningIssuer {
 	}
 
 	/**
-	 * Why a configured issuer on loopback names another port than Writ listens on, if it does: metadata then
-	 * advertises endpoints nobody answers at, and tokens minted for the port actually reached are refused.
+	 * Why a configured issuer on loopback names another port than Writ listens on, if it
+	 * does: metadata then advertises endpoints nobody answers at, and tokens minted for
+	 * the port actually reached are refused.
 	 */
 	public static Optional<String> portMismatch(String issuer, UnaryOperator<String> settings) {
 		URI uri;
@@ -109,6 +115,7 @@ public final class ListeningIssuer {
 
 	/**
 	 * An issuer derived from the listening address, or why none could be.
+	 *
 	 * @param issuer the issuer, when one could be derived
 	 * @param problem why none could be, as a start-up problem
 	 */

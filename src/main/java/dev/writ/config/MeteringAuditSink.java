@@ -19,10 +19,11 @@ import dev.writ.audit.TransportRefusalEvent;
 import dev.writ.error.ErrorCode;
 
 /**
- * Counts what the audit events say — exchanges by outcome, error, trust source and grant, replays by source — and
- * times them, then passes each event on. It reads each kind of event by its components, so a renamed component
- * fails to compile here rather than silently emptying a metric. Tag values come from the policies and the RFC error
- * codes, never from a request, so the number of series stays bounded.
+ * Counts what the audit events say — exchanges by outcome, error, trust source and grant,
+ * replays by source — and times them, then passes each event on. It reads each kind of
+ * event by its components, so a renamed component fails to compile here rather than
+ * silently emptying a metric. Tag values come from the policies and the RFC error codes,
+ * never from a request, so the number of series stays bounded.
  */
 final class MeteringAuditSink implements AuditSink, Closeable {
 
@@ -30,7 +31,8 @@ final class MeteringAuditSink implements AuditSink, Closeable {
 
 	private final MeterRegistry meters;
 
-	// Meters by their tag values: looked up once, then counted without the registry's tag hashing.
+	// Meters by their tag values: looked up once, then counted without the registry's tag
+	// hashing.
 	private final ConcurrentHashMap<List<String>, Counter> counters = new ConcurrentHashMap<>();
 
 	private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
@@ -46,7 +48,8 @@ final class MeteringAuditSink implements AuditSink, Closeable {
 			switch (event) {
 				case TokenExchangeEvent exchange -> count(exchange.outcome(), exchange.error(), exchange.trustSource(),
 						exchange.grant(), Boolean.TRUE.equals(exchange.replay()), exchange.latency());
-				case TransportRefusalEvent refusal -> count(refusal.outcome(), refusal.error(), null, null, false, null);
+				case TransportRefusalEvent refusal ->
+					count(refusal.outcome(), refusal.error(), null, null, false, null);
 			}
 		}
 		finally {
@@ -54,31 +57,37 @@ final class MeteringAuditSink implements AuditSink, Closeable {
 		}
 	}
 
-	// Null where the event has no such component: tagged unknown (outcome) or none, as they always were.
+	// Null where the event has no such component: tagged unknown (outcome) or none, as
+	// they always were.
 	private void count(Outcome outcome, ErrorCode error, String source, String grant, boolean replay,
 			Duration latency) {
 		String outcomeTag = (outcome != null) ? outcome.value() : "unknown";
 		String errorTag = (error != null) ? error.code() : "none";
 		String sourceTag = Objects.requireNonNullElse(source, "none");
 		String grantTag = Objects.requireNonNullElse(grant, "none");
-		this.counters.computeIfAbsent(List.of("exchanges", outcomeTag, errorTag, sourceTag, grantTag),
-				(k) -> Counter.builder("writ.exchanges")
-					.tag("outcome", outcomeTag)
-					.tag("error", errorTag)
-					.tag("source", sourceTag)
-					.tag("grant", grantTag)
-					.register(this.meters))
+		this.counters
+			.computeIfAbsent(List.of("exchanges", outcomeTag, errorTag, sourceTag, grantTag),
+					(k) -> Counter.builder("writ.exchanges")
+						.tag("outcome", outcomeTag)
+						.tag("error", errorTag)
+						.tag("source", sourceTag)
+						.tag("grant", grantTag)
+						.register(this.meters))
 			.increment();
 		if (replay) {
-			this.counters.computeIfAbsent(List.of("replays", sourceTag),
-					(k) -> Counter.builder("writ.exchange.replays").tag("source", sourceTag).register(this.meters))
+			this.counters
+				.computeIfAbsent(List.of("replays", sourceTag),
+						(k) -> Counter.builder("writ.exchange.replays").tag("source", sourceTag).register(this.meters))
 				.increment();
 		}
 		if (latency != null) {
-			this.timers.computeIfAbsent(outcomeTag, (k) -> Timer.builder("writ.exchange.latency")
-				.tag("outcome", outcomeTag)
-				.publishPercentileHistogram()
-				.register(this.meters)).record(latency);
+			this.timers
+				.computeIfAbsent(outcomeTag,
+						(k) -> Timer.builder("writ.exchange.latency")
+							.tag("outcome", outcomeTag)
+							.publishPercentileHistogram()
+							.register(this.meters))
+				.record(latency);
 		}
 	}
 

@@ -9,7 +9,10 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The background rounds of Writ's watchers: one named virtual thread each, a fixed delay between rounds. */
+/**
+ * The background rounds of Writ's watchers: one named virtual thread each, a fixed delay
+ * between rounds.
+ */
 final class Periodic {
 
 	private static final Logger logger = LoggerFactory.getLogger(Periodic.class);
@@ -18,14 +21,16 @@ final class Periodic {
 	}
 
 	/**
-	 * Runs {@code task} every {@code interval}, the first time after {@code initialDelay}; the caller shuts the
-	 * returned scheduler down when it closes.
+	 * Runs {@code task} every {@code interval}, the first time after
+	 * {@code initialDelay}; the caller shuts the returned scheduler down when it closes.
 	 */
 	static ScheduledExecutorService start(String threadName, Duration initialDelay, Duration interval, Runnable task) {
 		ScheduledExecutorService scheduler = Executors
 			.newSingleThreadScheduledExecutor(Thread.ofVirtual().name(threadName).factory());
-		// A round that fails is logged and the next one runs: an executor would otherwise end the schedule silently,
-		// and a watcher would stop watching. Nothing waits on the schedule itself; the caller shuts it down.
+		// A round that fails is logged and the next one runs: an executor would otherwise
+		// end the schedule silently,
+		// and a watcher would stop watching. Nothing waits on the schedule itself; the
+		// caller shuts it down.
 		Runnable round = () -> {
 			try {
 				task.run();
@@ -34,8 +39,8 @@ final class Periodic {
 				logger.error("{}: a round failed; the next runs in {}", threadName, interval, ex);
 			}
 		};
-		ScheduledFuture<?> unused = scheduler.scheduleWithFixedDelay(round, initialDelay.toMillis(), interval.toMillis(),
-				TimeUnit.MILLISECONDS);
+		ScheduledFuture<?> unused = scheduler.scheduleWithFixedDelay(round, initialDelay.toMillis(),
+				interval.toMillis(), TimeUnit.MILLISECONDS);
 		return scheduler;
 	}
 

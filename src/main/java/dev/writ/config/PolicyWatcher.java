@@ -24,10 +24,11 @@ import dev.writ.policy.PolicySet;
 import dev.writ.policy.PolicyStore;
 
 /**
- * Watches the policy files and the trust material beside them ({@code keys/trust/}) and reloads the policies when
- * their content changes. Polling content digests rather than file events works the same on every file system,
- * Kubernetes ConfigMap symlink swaps included. A reload that finds any problem changes nothing; the policies in
- * force stay, and the refusal is logged and counted. The digest in force is a metric.
+ * Watches the policy files and the trust material beside them ({@code keys/trust/}) and
+ * reloads the policies when their content changes. Polling content digests rather than
+ * file events works the same on every file system, Kubernetes ConfigMap symlink swaps
+ * included. A reload that finds any problem changes nothing; the policies in force stay,
+ * and the refusal is logged and counted. The digest in force is a metric.
  */
 final class PolicyWatcher implements AutoCloseable {
 
@@ -101,7 +102,8 @@ final class PolicyWatcher implements AutoCloseable {
 		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException(ex);
 		}
-		// And every trust file the policies in force were loaded from, wherever it is (not only keys/trust/).
+		// And every trust file the policies in force were loaded from, wherever it is
+		// (not only keys/trust/).
 		for (Path file : this.store.current().trustFiles()) {
 			digest.update(file.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
 			try {

@@ -6,9 +6,10 @@ import org.springframework.context.EnvironmentAware;
 import org.springframework.core.env.Environment;
 
 /**
- * Leaves out Spring Boot's Redis auto-configuration unless {@code writ.store.type=redis}: with the memory store no
- * connection factory, template, listener container or Lettuce event loop is defined, and their classes (Lettuce,
- * Reactor, Netty: about 1,000) are never loaded. Registered in {@code META-INF/spring.factories}.
+ * Leaves out Spring Boot's Redis auto-configuration unless {@code writ.store.type=redis}:
+ * with the memory store no connection factory, template, listener container or Lettuce
+ * event loop is defined, and their classes (Lettuce, Reactor, Netty: about 1,000) are
+ * never loaded. Registered in {@code META-INF/spring.factories}.
  */
 final class RedisOnlyWhenUsed implements AutoConfigurationImportFilter, EnvironmentAware {
 

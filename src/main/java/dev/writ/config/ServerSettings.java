@@ -27,12 +27,14 @@ import dev.writ.trust.RemoteKeys;
 import dev.writ.trust.TrustFactory;
 
 /**
- * The settings a Writ server would take from an environment, read as the server reads them: the jar's
- * {@code application.yaml} ({@code server.address}, {@code server.port}), under the environment's variables with
- * Spring Boot's relaxed names ({@code WRIT_TOKEN_MAXTTL} and {@code WRIT_TOKEN_MAX_TTL} both set
- * {@code writ.token.max-ttl}), under a command's own options, bound to {@link WritProperties} by Spring Boot's
- * {@link Binder}. The command line reads the server's settings only here, so that a command run beside the server,
- * with its environment, cannot disagree with it.
+ * The settings a Writ server would take from an environment, read as the server reads
+ * them: the jar's {@code application.yaml} ({@code server.address}, {@code server.port}),
+ * under the environment's variables with Spring Boot's relaxed names
+ * ({@code WRIT_TOKEN_MAXTTL} and {@code WRIT_TOKEN_MAX_TTL} both set
+ * {@code writ.token.max-ttl}), under a command's own options, bound to
+ * {@link WritProperties} by Spring Boot's {@link Binder}. The command line reads the
+ * server's settings only here, so that a command run beside the server, with its
+ * environment, cannot disagree with it.
  */
 public final class ServerSettings {
 
@@ -50,18 +52,21 @@ public final class ServerSettings {
 	}
 
 	/**
-	 * Reads the settings of {@code variables}, and nothing of this process's own environment or system properties.
+	 * Reads the settings of {@code variables}, and nothing of this process's own
+	 * environment or system properties.
 	 * @param variables the environment's variables, as the server would see them
-	 * @param overrides settings by property name ({@code writ.token.max-ttl}) that win over the environment
-	 * @throws WritConfigurationException for a setting the server would refuse to start with: a bare-number duration,
-	 * a value that cannot be bound
+	 * @param overrides settings by property name ({@code writ.token.max-ttl}) that win
+	 * over the environment
+	 * @throws WritConfigurationException for a setting the server would refuse to start
+	 * with: a bare-number duration, a value that cannot be bound
 	 */
 	public static ServerSettings read(Map<String, String> variables, Map<String, String> overrides) {
 		Map<String, String> copy = Map.copyOf(variables);
 		ConfigurableEnvironment environment = new StandardEnvironment();
 		MutablePropertySources sources = environment.getPropertySources();
 		sources.remove(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME);
-		// Named as the server's, so that Spring Boot maps names the way it maps the real environment's.
+		// Named as the server's, so that Spring Boot maps names the way it maps the real
+		// environment's.
 		String name = StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME;
 		sources.replace(name, new SystemEnvironmentPropertySource(name, Collections.unmodifiableMap(copy)));
 		sources.addFirst(new MapPropertySource("the command's options", Collections.unmodifiableMap(overrides)));
@@ -110,18 +115,27 @@ public final class ServerSettings {
 		return ListeningIssuer.issuer(this.properties.issuer(), this.environment::getProperty);
 	}
 
-	/** The passphrase of the key files: from {@code writ.keys.passphrase-file}, else the environment's variable. */
+	/**
+	 * The passphrase of the key files: from {@code writ.keys.passphrase-file}, else the
+	 * environment's variable.
+	 */
 	public Passphrase passphrase() {
 		return Passphrase.resolve(this.properties.keys().passphraseFile(),
 				this.variables.get(Passphrase.ENVIRONMENT_VARIABLE));
 	}
 
-	/** A trust factory with the server's settings that fetches nothing and connects to nothing, for a command. */
+	/**
+	 * A trust factory with the server's settings that fetches nothing and connects to
+	 * nothing, for a command.
+	 */
 	public TrustFactory offlineTrustFactory(Clock clock) {
 		return trustFactory(this.properties.trust(), clock, Runnable::run, false);
 	}
 
-	/** The trust factory of {@code trust}; {@code live}: one that connects to Workload APIs, not only checks. */
+	/**
+	 * The trust factory of {@code trust}; {@code live}: one that connects to Workload
+	 * APIs, not only checks.
+	 */
 	static TrustFactory trustFactory(WritProperties.Trust trust, Clock clock, Executor executor, boolean live) {
 		HttpFetcher http = new HttpFetcher(trust.connectTimeout(), trust.timeout(), trust.allowLoopbackHttp());
 		RemoteKeys.RefreshPolicy policy = new RemoteKeys.RefreshPolicy(trust.refreshInterval(),

@@ -13,7 +13,10 @@ import dev.writ.keys.KeyConfigurationException;
 import dev.writ.policy.PolicyException;
 import dev.writ.policy.PolicyProblem;
 
-/** Turns a refused start into a list of every problem, by file and line, instead of a stack trace. */
+/**
+ * Turns a refused start into a list of every problem, by file and line, instead of a
+ * stack trace.
+ */
 final class StartupFailureAnalyzer implements FailureAnalyzer {
 
 	@Override
@@ -28,9 +31,10 @@ final class StartupFailureAnalyzer implements FailureAnalyzer {
 	}
 
 	/**
-	 * A TLS bundle that cannot be loaded (a missing file, a certificate without its key, a key that does not match)
-	 * fails deep in Spring Boot's SSL support: say which, by the messages of the causes, without a stack trace. The
-	 * messages name files, never their content.
+	 * A TLS bundle that cannot be loaded (a missing file, a certificate without its key,
+	 * a key that does not match) fails deep in Spring Boot's SSL support: say which, by
+	 * the messages of the causes, without a stack trace. The messages name files, never
+	 * their content.
 	 */
 	private static FailureAnalysis analyzeTls(Throwable failure) {
 		Set<String> messages = new LinkedHashSet<>();
@@ -45,8 +49,9 @@ final class StartupFailureAnalyzer implements FailureAnalyzer {
 			return null;
 		}
 		String innermost = messages.stream().reduce((first, second) -> second).orElse("unknown");
-		return new FailureAnalysis("Writ refused to start, 1 problem(s):\n  - TLS: " + innermost
-				+ ((messages.size() > 1) ? "\n    (" + String.join("; ", messages) + ")" : ""),
+		return new FailureAnalysis(
+				"Writ refused to start, 1 problem(s):\n  - TLS: " + innermost
+						+ ((messages.size() > 1) ? "\n    (" + String.join("; ", messages) + ")" : ""),
 				"Fix the files named by spring.ssl.bundle.pem.* (see docs/configuration.md, TLS).", failure);
 	}
 

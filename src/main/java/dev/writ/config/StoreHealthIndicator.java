@@ -7,16 +7,19 @@ import org.springframework.boot.health.contributor.Status;
 import dev.writ.store.Store;
 
 /**
- * The shared store's health, from the last background ping: UP while it answers, {@code DEGRADED} while it does not.
- * A node without its store still serves — exchanges that need no store are granted, those that do are refused with
- * 503 {@code temporarily_unavailable} and {@code Retry-After}, sources configured to carry on go on — and every node
- * shares the store, so draining this one would turn a partial outage into a whole one: {@code DEGRADED} is answered
- * with 200, and is the worse status of the aggregate whenever nothing is DOWN.
+ * The shared store's health, from the last background ping: UP while it answers,
+ * {@code DEGRADED} while it does not. A node without its store still serves — exchanges
+ * that need no store are granted, those that do are refused with 503
+ * {@code temporarily_unavailable} and {@code Retry-After}, sources configured to carry on
+ * go on — and every node shares the store, so draining this one would turn a partial
+ * outage into a whole one: {@code DEGRADED} is answered with 200, and is the worse status
+ * of the aggregate whenever nothing is DOWN.
  */
 final class StoreHealthIndicator implements HealthIndicator {
 
 	/** Serving, but not every exchange: the store does not answer. */
-	static final Status DEGRADED = new Status("DEGRADED", "the store does not answer: exchanges that need it are refused");
+	static final Status DEGRADED = new Status("DEGRADED",
+			"the store does not answer: exchanges that need it are refused");
 
 	private final Store store;
 

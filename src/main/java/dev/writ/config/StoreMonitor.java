@@ -13,10 +13,12 @@ import dev.writ.store.Store;
 import dev.writ.store.StoreUnavailableException;
 
 /**
- * Says which store Writ uses and whether it answers: at start-up, and again on every change, so an operator reading
- * the log knows why exchanges that need the store are refused, and when they are served again. Pings it every
- * {@code interval} in the background (a bounded call: the store's own timeout), and keeps the last answer for the
- * health endpoint and the {@code writ.store.up} gauge: a health probe never waits on the store.
+ * Says which store Writ uses and whether it answers: at start-up, and again on every
+ * change, so an operator reading the log knows why exchanges that need the store are
+ * refused, and when they are served again. Pings it every {@code interval} in the
+ * background (a bounded call: the store's own timeout), and keeps the last answer for the
+ * health endpoint and the {@code writ.store.up} gauge: a health probe never waits on the
+ * store.
  */
 final class StoreMonitor implements AutoCloseable {
 
@@ -32,7 +34,8 @@ final class StoreMonitor implements AutoCloseable {
 
 	/**
 	 * @param store the store
-	 * @param description what and where it is, without credentials ({@code redis at 127.0.0.1:6379})
+	 * @param description what and where it is, without credentials
+	 * ({@code redis at 127.0.0.1:6379})
 	 * @param interval how often it is pinged
 	 */
 	StoreMonitor(Store store, String description, MeterRegistry meters, Duration interval) {

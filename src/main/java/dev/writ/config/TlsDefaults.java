@@ -10,11 +10,12 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * Secure defaults for the PEM bundle Writ serves TLS from ({@code server.ssl.bundle}): reload renewed files
- * ({@code reload-on-update}) and check that the private key matches the certificate ({@code verify-keys}). Without
- * the check, a renewal that pairs a certificate with the wrong key is applied and every handshake fails; with it,
- * the renewal is refused and the last good pair keeps serving. Either can still be set to {@code false}
- * explicitly; these defaults have the lowest precedence.
+ * Secure defaults for the PEM bundle Writ serves TLS from ({@code server.ssl.bundle}):
+ * reload renewed files ({@code reload-on-update}) and check that the private key matches
+ * the certificate ({@code verify-keys}). Without the check, a renewal that pairs a
+ * certificate with the wrong key is applied and every handshake fails; with it, the
+ * renewal is refused and the last good pair keeps serving. Either can still be set to
+ * {@code false} explicitly; these defaults have the lowest precedence.
  */
 final class TlsDefaults implements EnvironmentPostProcessor, Ordered {
 

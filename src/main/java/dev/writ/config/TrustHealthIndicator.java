@@ -12,9 +12,10 @@ import dev.writ.trust.TrustSet;
 import dev.writ.trust.TrustSource;
 
 /**
- * The health of every trust source: its state, when its keys were last obtained, and the last error. Writ is DOWN
- * only when no source can verify anything; one issuer's outage is a detail (its tokens are refused), not a reason
- * to take the node out of a load balancer. Details are hidden unless {@code management.endpoint.health.show-details}
+ * The health of every trust source: its state, when its keys were last obtained, and the
+ * last error. Writ is DOWN only when no source can verify anything; one issuer's outage
+ * is a detail (its tokens are refused), not a reason to take the node out of a load
+ * balancer. Details are hidden unless {@code management.endpoint.health.show-details}
  * allows them: they name the trust configuration.
  */
 final class TrustHealthIndicator implements HealthIndicator {

@@ -17,10 +17,11 @@ import dev.writ.trust.TrustSet;
 import dev.writ.trust.TrustSource;
 
 /**
- * The health of every trust source's keys as metrics, refreshed every few seconds and after each policy reload:
- * {@code writ.trust.source.state{source,state}} (1 for the state it is in: up, stale, down) and
- * {@code writ.trust.source.key.age{source}} (seconds since its keys were last obtained), for alerts such as "a JWKS
- * has not been refreshed for an hour".
+ * The health of every trust source's keys as metrics, refreshed every few seconds and
+ * after each policy reload: {@code writ.trust.source.state{source,state}} (1 for the
+ * state it is in: up, stale, down) and {@code writ.trust.source.key.age{source}} (seconds
+ * since its keys were last obtained), for alerts such as "a JWKS has not been refreshed
+ * for an hour".
  */
 final class TrustMetrics implements AutoCloseable {
 
@@ -54,8 +55,9 @@ final class TrustMetrics implements AutoCloseable {
 		for (TrustSource source : this.trust.get().sources()) {
 			SourceHealth health = source.keys().health();
 			for (SourceHealth.State candidate : SourceHealth.State.values()) {
-				states.add(MultiGauge.Row.of(Tags.of("source", source.id(), "state",
-						candidate.name().toLowerCase(Locale.ROOT)), (candidate == health.state()) ? 1 : 0));
+				states.add(MultiGauge.Row.of(
+						Tags.of("source", source.id(), "state", candidate.name().toLowerCase(Locale.ROOT)),
+						(candidate == health.state()) ? 1 : 0));
 			}
 			health.lastSuccess()
 				.ifPresent((t) -> ages.add(MultiGauge.Row.of(Tags.of("source", source.id()),

@@ -11,9 +11,10 @@ import dev.writ.trust.RemoteKeys;
 import dev.writ.trust.TrustSet;
 
 /**
- * Refreshes remote keys that are due even when no token arrives, so that keys are warm for the next exchange and
- * health tells the truth about quiet issuers. Requests still refresh ahead on their own. A round only starts the due
- * refreshes, each on the trust executor and single-flight per source: it waits for none, so a slow or stuck source
+ * Refreshes remote keys that are due even when no token arrives, so that keys are warm
+ * for the next exchange and health tells the truth about quiet issuers. Requests still
+ * refresh ahead on their own. A round only starts the due refreshes, each on the trust
+ * executor and single-flight per source: it waits for none, so a slow or stuck source
  * delays no other source, nor the next round.
  */
 final class TrustRefresher implements AutoCloseable {

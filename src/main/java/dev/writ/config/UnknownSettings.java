@@ -19,20 +19,24 @@ import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.StandardEnvironment;
 
 /**
- * Finds {@code writ.*} settings that no property binds — a typo that would otherwise be ignored and leave a default
- * in force — and suggests the nearest valid name. Every source counts: arguments, files, system properties and
- * {@code WRIT_*} environment variables, whose names are compared in the two forms Spring Boot binds
- * ({@code writ.token.max-ttl} from {@code WRIT_TOKEN_MAXTTL} or {@code WRIT_TOKEN_MAX_TTL}).
+ * Finds {@code writ.*} settings that no property binds — a typo that would otherwise be
+ * ignored and leave a default in force — and suggests the nearest valid name. Every
+ * source counts: arguments, files, system properties and {@code WRIT_*} environment
+ * variables, whose names are compared in the two forms Spring Boot binds
+ * ({@code writ.token.max-ttl} from {@code WRIT_TOKEN_MAXTTL} or
+ * {@code WRIT_TOKEN_MAX_TTL}).
  */
 final class UnknownSettings {
 
 	/**
-	 * Read by Writ outside Spring's binding, before Spring starts, and only from where this map says: anywhere else
-	 * they would be ignored without a word, so there they are refused with where to put them instead.
+	 * Read by Writ outside Spring's binding, before Spring starts, and only from where
+	 * this map says: anywhere else they would be ignored without a word, so there they
+	 * are refused with where to put them instead.
 	 */
-	static final Map<String, String> OUTSIDE_PROPERTIES = Map.of(
-			"writ.crypto.provider", "a JVM system property (-Dwrit.crypto.provider) or the environment variable WRIT_CRYPTO_PROVIDER",
-			"writ.keys.passphrase", "the environment variable WRIT_KEYS_PASSPHRASE, or a file named by writ.keys.passphrase-file; never a property");
+	static final Map<String, String> OUTSIDE_PROPERTIES = Map.of("writ.crypto.provider",
+			"a JVM system property (-Dwrit.crypto.provider) or the environment variable WRIT_CRYPTO_PROVIDER",
+			"writ.keys.passphrase",
+			"the environment variable WRIT_KEYS_PASSPHRASE, or a file named by writ.keys.passphrase-file; never a property");
 
 	// 0 needs no unit: it means the same in every one ("0 turns hot reload off").
 	private static final Pattern BARE_NUMBER = Pattern.compile("\\s*[+-]?0*[1-9]\\d*\\s*");
@@ -42,17 +46,21 @@ final class UnknownSettings {
 	private static final Pattern ENV_INDEX = Pattern.compile("_\\d+(?=_|$)");
 
 	/**
-	 * The variables Kubernetes puts into every pod for each service of its namespace (service links): a service
-	 * named {@code writ} or {@code writ-redis} gives {@code WRIT_SERVICE_HOST}, {@code WRIT_PORT},
-	 * {@code WRIT_REDIS_PORT_6379_TCP_ADDR} and so on. They are not settings, and must not stop Writ.
+	 * The variables Kubernetes puts into every pod for each service of its namespace
+	 * (service links): a service named {@code writ} or {@code writ-redis} gives
+	 * {@code WRIT_SERVICE_HOST}, {@code WRIT_PORT}, {@code WRIT_REDIS_PORT_6379_TCP_ADDR}
+	 * and so on. They are not settings, and must not stop Writ.
 	 */
-	private static final Pattern KUBERNETES_SERVICE_LINK = Pattern
-		.compile("WRIT(_[A-Z0-9_]+)?_(SERVICE_(HOST|PORT)(_[A-Z0-9_]+)?|PORT(_\\d+_(TCP|UDP|SCTP)(_(PROTO|PORT|ADDR))?)?)");
+	private static final Pattern KUBERNETES_SERVICE_LINK = Pattern.compile(
+			"WRIT(_[A-Z0-9_]+)?_(SERVICE_(HOST|PORT)(_[A-Z0-9_]+)?|PORT(_\\d+_(TCP|UDP|SCTP)(_(PROTO|PORT|ADDR))?)?)");
 
 	private UnknownSettings() {
 	}
 
-	/** The names of every {@code writ.*} setting, in kebab case, as {@link WritProperties} binds them. */
+	/**
+	 * The names of every {@code writ.*} setting, in kebab case, as {@link WritProperties}
+	 * binds them.
+	 */
 	static Set<String> known() {
 		Set<String> names = new TreeSet<>();
 		collect("writ", WritProperties.class, names);
@@ -88,16 +96,19 @@ final class UnknownSettings {
 	}
 
 	/**
-	 * One problem for every {@code writ.*} duration set as a bare number, by the setting's name: Spring would read
-	 * {@code 15} as 15 milliseconds, never what was meant. Each problem names the setting and the value it was given.
+	 * One problem for every {@code writ.*} duration set as a bare number, by the
+	 * setting's name: Spring would read {@code 15} as 15 milliseconds, never what was
+	 * meant. Each problem names the setting and the value it was given.
 	 */
 	static Map<String, String> unitlessDurations(Environment environment) {
 		Map<String, String> problems = new LinkedHashMap<>();
 		for (String name : durations()) {
 			String value = environment.getProperty(name);
 			if (value != null && BARE_NUMBER.matcher(value).matches()) {
-				problems.put(name, name + "=" + value.trim() + " has no unit: write it with one, such as " + value.trim()
-						+ "s, " + value.trim() + "m or " + value.trim() + "h (a bare number would be read as milliseconds)");
+				problems.put(name,
+						name + "=" + value.trim() + " has no unit: write it with one, such as " + value.trim() + "s, "
+								+ value.trim() + "m or " + value.trim()
+								+ "h (a bare number would be read as milliseconds)");
 			}
 		}
 		return problems;
@@ -114,7 +125,8 @@ final class UnknownSettings {
 				continue;
 			}
 			boolean env = StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME.equals(source.getName());
-			boolean systemProperties = StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME.equals(source.getName());
+			boolean systemProperties = StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME
+				.equals(source.getName());
 			for (String name : enumerable.getPropertyNames()) {
 				String problem;
 				if (env) {
@@ -163,8 +175,8 @@ final class UnknownSettings {
 			}
 		}
 		String nearest = nearest(unindexed, known, EnvironmentNames::canonical);
-		return "environment variable " + name + " is not a Writ setting"
-				+ ((nearest != null) ? "; did you mean " + EnvironmentNames.canonical(nearest) + " (" + nearest + ")?" : "");
+		return "environment variable " + name + " is not a Writ setting" + ((nearest != null)
+				? "; did you mean " + EnvironmentNames.canonical(nearest) + " (" + nearest + ")?" : "");
 	}
 
 	private static String relaxedLower(String name) {
@@ -177,7 +189,8 @@ final class UnknownSettings {
 		return lower;
 	}
 
-	// Spring Boot binds writ.token.max-ttl from writ.token.maxTtl, writ.token.max_ttl and writ.token.maxttl alike.
+	// Spring Boot binds writ.token.max-ttl from writ.token.maxTtl, writ.token.max_ttl and
+	// writ.token.maxttl alike.
 	private static String relaxed(String name) {
 		return name.replace("-", "").replace("_", "");
 	}
@@ -187,7 +200,10 @@ final class UnknownSettings {
 		return (nearest != null) ? "; did you mean " + nearest + "?" : "";
 	}
 
-	/** The known setting whose {@code form} is nearest to {@code name}, if near enough to be the one meant. */
+	/**
+	 * The known setting whose {@code form} is nearest to {@code name}, if near enough to
+	 * be the one meant.
+	 */
 	private static String nearest(String name, Set<String> known, UnaryOperator<String> form) {
 		String nearest = null;
 		int best = Math.max(3, name.length() / 4) + 1;

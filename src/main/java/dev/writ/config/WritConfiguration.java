@@ -66,13 +66,15 @@ class WritConfiguration {
 		var problems = new ArrayList<>(UnknownSettings.problems(environment));
 		Map<String, String> unitless = UnknownSettings.unitlessDurations(environment);
 		problems.addAll(unitless.values());
-		// A check that compares a misread duration with another would report a problem caused by the missing unit.
+		// A check that compares a misread duration with another would report a problem
+		// caused by the missing unit.
 		WritSettingsCheck.problems(properties)
 			.stream()
 			.filter((problem) -> unitless.keySet().stream().noneMatch(problem::contains))
 			.forEach(problems::add);
 		ListeningIssuer.Derived derived = ListeningIssuer.issuer(properties.issuer(), environment::getProperty);
-		// A derived http issuer beyond loopback is plain http beyond loopback: the transport check says so.
+		// A derived http issuer beyond loopback is plain http beyond loopback: the
+		// transport check says so.
 		derived.problem().ifPresent(problems::add);
 		String issuer = derived.issuer().orElse(null);
 		WritSettingsCheck.transportProblem(environment, properties.allowPlainHttp()).ifPresent(problems::add);
@@ -99,9 +101,12 @@ class WritConfiguration {
 
 	@Bean
 	AuthorizationServerSettings authorizationServerSettings() {
-		// An explicit issuer: unset, Spring would derive it from each request's Host header.
-		// Spring's own introspection and revocation endpoints need registered clients with secrets, which Writ has
-		// none of: they are moved aside, and Writ serves RFC 7662 and RFC 7009 itself at the standard paths.
+		// An explicit issuer: unset, Spring would derive it from each request's Host
+		// header.
+		// Spring's own introspection and revocation endpoints need registered clients
+		// with secrets, which Writ has
+		// none of: they are moved aside, and Writ serves RFC 7662 and RFC 7009 itself at
+		// the standard paths.
 		return AuthorizationServerSettings.builder()
 			.issuer(this.issuer)
 			.tokenIntrospectionEndpoint("/oauth2/unused/introspect")
@@ -125,14 +130,15 @@ class WritConfiguration {
 		WritProperties.Keys keys = this.properties.keys();
 		KeySchedule schedule = new KeySchedule(keys.publishAhead(),
 				keys.retireAfter(this.properties.token().maxTtl(), this.properties.clockSkew()), keys.rotationPeriod());
-		Passphrase passphrase = Passphrase.resolve(keys.passphraseFile(), System.getenv(Passphrase.ENVIRONMENT_VARIABLE));
+		Passphrase passphrase = Passphrase.resolve(keys.passphraseFile(),
+				System.getenv(Passphrase.ENVIRONMENT_VARIABLE));
 		return new KeyDirectory(this.properties.keysDir(), clock, schedule, passphrase);
 	}
 
 	@Bean(destroyMethod = "close")
 	KeyWatcher keyWatcher(KeyDirectory keyDirectory, KeyRing keyRing, Clock clock, MeterRegistry meters) {
-		return new KeyWatcher(keyDirectory, KeyAlgorithm.parse(this.properties.keys().algorithm()), keyRing, clock, meters,
-				this.properties.keys().reloadInterval());
+		return new KeyWatcher(keyDirectory, KeyAlgorithm.parse(this.properties.keys().algorithm()), keyRing, clock,
+				meters, this.properties.keys().reloadInterval());
 	}
 
 	@Bean(destroyMethod = "close")
@@ -151,8 +157,9 @@ class WritConfiguration {
 
 	@Bean(destroyMethod = "close")
 	PolicyWatcher policyWatcher(PolicyStore policies, MeterRegistry meters) {
-		return new PolicyWatcher(policies, List.of(this.properties.policiesDir(), this.properties.keysDir().resolve("trust")),
-				meters, this.properties.policiesReloadInterval());
+		return new PolicyWatcher(policies,
+				List.of(this.properties.policiesDir(), this.properties.keysDir().resolve("trust")), meters,
+				this.properties.policiesReloadInterval());
 	}
 
 	@Bean(destroyMethod = "close")
@@ -190,7 +197,8 @@ class WritConfiguration {
 		}
 	}
 
-	// Which of the usual causes it is, in words: a missing directory, one Writ may not write in, or a file it may not
+	// Which of the usual causes it is, in words: a missing directory, one Writ may not
+	// write in, or a file it may not
 	// append to.
 	private static String auditFileProblem(Path file, Exception ex) {
 		Path directory = file.toAbsolutePath().getParent();
@@ -224,7 +232,8 @@ class WritConfiguration {
 		return new StoreMonitor(store, describeStore(environment), meters, Duration.ofSeconds(5));
 	}
 
-	// What and where the store is, for the log: never its URL or password, which may hold a credential.
+	// What and where the store is, for the log: never its URL or password, which may hold
+	// a credential.
 	private String describeStore(Environment environment) {
 		if (!"redis".equals(this.properties.store().type())) {
 			return "memory";
@@ -248,7 +257,8 @@ class WritConfiguration {
 		return new StoreHealthIndicator(store, monitor);
 	}
 
-	// While Redis is away, commands fail at once instead of queueing until their timeout: no pile-up of waiting
+	// While Redis is away, commands fail at once instead of queueing until their timeout:
+	// no pile-up of waiting
 	// requests, and Lettuce reconnects in the background.
 	@Bean
 	LettuceClientOptionsBuilderCustomizer rejectWhileDisconnected() {

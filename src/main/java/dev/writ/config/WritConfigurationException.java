@@ -2,7 +2,10 @@ package dev.writ.config;
 
 import java.util.List;
 
-/** Settings Writ refuses to start with, or a command to run with, with every problem found. */
+/**
+ * Settings Writ refuses to start with, or a command to run with, with every problem
+ * found.
+ */
 public final class WritConfigurationException extends RuntimeException {
 
 	private static final long serialVersionUID = 1L;

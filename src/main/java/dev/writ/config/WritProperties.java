@@ -8,64 +8,74 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Writ's settings, under {@code writ.*}: in {@code application.yaml}, as {@code --writ.x=...} arguments or as
- * {@code WRIT_X} environment variables.
+ * Writ's settings, under {@code writ.*}: in {@code application.yaml}, as
+ * {@code --writ.x=...} arguments or as {@code WRIT_X} environment variables.
  *
- * @param issuer this Writ's issuer identifier: the {@code iss} of its tokens, and an audience subject tokens may
- * name. An https URL; plain http only on a loopback host or with {@code allow-plain-http}. Unset, the URL of the
- * address and port Writ listens on ({@code http://localhost:8080} on the defaults, {@code http://localhost:18081} with
+ * @param issuer this Writ's issuer identifier: the {@code iss} of its tokens, and an
+ * audience subject tokens may name. An https URL; plain http only on a loopback host or
+ * with {@code allow-plain-http}. Unset, the URL of the address and port Writ listens on
+ * ({@code http://localhost:8080} on the defaults, {@code http://localhost:18081} with
  * {@code server.port=18081})
  * @param audiences further audiences a subject token may name to be accepted here
  * @param policiesDir the directory of policy files
- * @param policiesReloadInterval how often the policy files and trust material are checked for changes; 0 turns hot
- * reload off
- * @param keysDir the directory of signing keys, with {@code trust/} for trust material and {@code demo/} for the
- * demo trust domain's key
- * @param clockSkew the clock skew tolerated on subject tokens' {@code exp}, {@code nbf} and {@code iat}, at most 60s
+ * @param policiesReloadInterval how often the policy files and trust material are checked
+ * for changes; 0 turns hot reload off
+ * @param keysDir the directory of signing keys, with {@code trust/} for trust material
+ * and {@code demo/} for the demo trust domain's key
+ * @param clockSkew the clock skew tolerated on subject tokens' {@code exp}, {@code nbf}
+ * and {@code iat}, at most 60s
  * @param token issued token settings
  * @param keys signing key settings
- * @param trust how remote trust material (OIDC JWKS, SPIFFE bundle endpoints) is fetched and kept
+ * @param trust how remote trust material (OIDC JWKS, SPIFFE bundle endpoints) is fetched
+ * and kept
  * @param admin admin endpoints, all off by default
  * @param store the shared store: replay guard, revocations, rate limits
  * @param metrics who may scrape {@code /actuator/prometheus}
  * @param audit where the audit events go
- * @param allowPlainHttp serve plain http on an address other than loopback, and accept an http issuer on any host:
- * for a demo network, or behind a TLS-terminating proxy on the same host. Unset, Writ without TLS
- * ({@code server.ssl.bundle}) refuses to listen beyond loopback
+ * @param allowPlainHttp serve plain http on an address other than loopback, and accept an
+ * http issuer on any host: for a demo network, or behind a TLS-terminating proxy on the
+ * same host. Unset, Writ without TLS ({@code server.ssl.bundle}) refuses to listen beyond
+ * loopback
  */
 @ConfigurationProperties("writ")
 public record WritProperties(String issuer, @DefaultValue List<String> audiences,
 		@DefaultValue("policies") Path policiesDir, @DefaultValue("2s") Duration policiesReloadInterval,
-		@DefaultValue("keys") Path keysDir,
-		@DefaultValue("30s") Duration clockSkew, @DefaultValue Token token, @DefaultValue Keys keys,
-		@DefaultValue Trust trust, @DefaultValue Admin admin, @DefaultValue Store store,
+		@DefaultValue("keys") Path keysDir, @DefaultValue("30s") Duration clockSkew, @DefaultValue Token token,
+		@DefaultValue Keys keys, @DefaultValue Trust trust, @DefaultValue Admin admin, @DefaultValue Store store,
 		@DefaultValue Metrics metrics, @DefaultValue Audit audit, @DefaultValue("false") boolean allowPlainHttp) {
 
 	/**
 	 * @param defaultTtl the lifetime of a token whose grant names none
-	 * @param maxTtl the cap on every token's lifetime; a grant asking for more is refused at load
+	 * @param maxTtl the cap on every token's lifetime; a grant asking for more is refused
+	 * at load
 	 */
 	public record Token(@DefaultValue("5m") Duration defaultTtl, @DefaultValue("1h") Duration maxTtl) {
 	}
 
 	/**
-	 * @param algorithm the algorithm of a generated signing key: ES256 (default), ES384 or RS256
-	 * @param publishAhead how long a new key is published before it signs; longer than resource servers cache
-	 * Writ's JWKS, plus {@code reload-interval}
-	 * @param retireAfter how long a replaced key stays published; unset: {@code token.max-ttl} plus
-	 * {@code clock-skew} plus a minute, the least that is refused below
-	 * @param rotationPeriod how often Writ adds the next signing key itself; 0 where keys are managed outside Writ
-	 * (then {@code java -jar writ.jar keys rotate} does it)
-	 * @param reloadInterval how often the key directory is re-read and keys move through their schedule; 0 turns it
-	 * off (keys then change state only at a restart)
-	 * @param passphraseFile a file holding the passphrase of encrypted key files (a mounted secret); without it the
-	 * environment variable {@code WRIT_KEYS_PASSPHRASE} is read. Generated keys are encrypted when a passphrase is set
+	 * @param algorithm the algorithm of a generated signing key: ES256 (default), ES384
+	 * or RS256
+	 * @param publishAhead how long a new key is published before it signs; longer than
+	 * resource servers cache Writ's JWKS, plus {@code reload-interval}
+	 * @param retireAfter how long a replaced key stays published; unset:
+	 * {@code token.max-ttl} plus {@code clock-skew} plus a minute, the least that is
+	 * refused below
+	 * @param rotationPeriod how often Writ adds the next signing key itself; 0 where keys
+	 * are managed outside Writ (then {@code java -jar writ.jar keys rotate} does it)
+	 * @param reloadInterval how often the key directory is re-read and keys move through
+	 * their schedule; 0 turns it off (keys then change state only at a restart)
+	 * @param passphraseFile a file holding the passphrase of encrypted key files (a
+	 * mounted secret); without it the environment variable {@code WRIT_KEYS_PASSPHRASE}
+	 * is read. Generated keys are encrypted when a passphrase is set
 	 */
 	public record Keys(@DefaultValue("ES256") String algorithm, @DefaultValue("1h") Duration publishAhead,
 			Duration retireAfter, @DefaultValue("30d") Duration rotationPeriod,
 			@DefaultValue("10s") Duration reloadInterval, Path passphraseFile) {
 
-		/** {@code retireAfter} as set, or the least safe value for tokens of {@code maxTtl} and {@code clockSkew}. */
+		/**
+		 * {@code retireAfter} as set, or the least safe value for tokens of
+		 * {@code maxTtl} and {@code clockSkew}.
+		 */
 		public Duration retireAfter(Duration maxTtl, Duration clockSkew) {
 			return (this.retireAfter != null) ? this.retireAfter : maxTtl.plus(clockSkew).plusMinutes(1);
 		}
@@ -73,44 +83,53 @@ public record WritProperties(String issuer, @DefaultValue List<String> audiences
 	}
 
 	/**
-	 * @param type {@code memory} (one node; the default) or {@code redis} (a fleet; set {@code spring.data.redis.*})
-	 * @param memoryMaxEntries the most live entries the memory store holds; past it, it refuses rather than forget
+	 * @param type {@code memory} (one node; the default) or {@code redis} (a fleet; set
+	 * {@code spring.data.redis.*})
+	 * @param memoryMaxEntries the most live entries the memory store holds; past it, it
+	 * refuses rather than forget
 	 */
 	public record Store(@DefaultValue("memory") String type, @DefaultValue("1000000") int memoryMaxEntries) {
 	}
 
 	/**
-	 * @param allowedNetworks the networks (CIDR, or single addresses) whose clients may scrape
-	 * {@code /actuator/prometheus}; loopback only by default. Behind a proxy the proxy's address counts
+	 * @param allowedNetworks the networks (CIDR, or single addresses) whose clients may
+	 * scrape {@code /actuator/prometheus}; loopback only by default. Behind a proxy the
+	 * proxy's address counts
 	 */
-	public record Metrics(@DefaultValue({ "127.0.0.0/8", "::1/128" }) List<String> allowedNetworks) {
+	public record Metrics(@DefaultValue( {
+			"127.0.0.0/8", "::1/128" }) List<String> allowedNetworks){
 	}
 
 	/**
-	 * @param file a file of its own for the audit events, one JSON line each, appended to and created 0640; unset,
-	 * they go to the {@code writ.audit} logger (standard output, as key-value pairs when logs are structured)
+	 * @param file a file of its own for the audit events, one JSON line each, appended to
+	 * and created 0640; unset, they go to the {@code writ.audit} logger (standard output,
+	 * as key-value pairs when logs are structured)
 	 */
 	public record Audit(Path file) {
 	}
 
 	/**
-	 * @param explain serve {@code POST /admin/explain}, for callers holding a Writ access token for this Writ's issuer
-	 * with scope {@code writ:explain}
+	 * @param explain serve {@code POST /admin/explain}, for callers holding a Writ access
+	 * token for this Writ's issuer with scope {@code writ:explain}
 	 */
 	public record Admin(@DefaultValue("false") boolean explain) {
 	}
 
 	/**
 	 * @param connectTimeout connect timeout of every fetch
-	 * @param timeout deadline of a whole fetch: connecting, every redirect and the body's last byte; a server that
-	 * drips its answer is cut off there
+	 * @param timeout deadline of a whole fetch: connecting, every redirect and the body's
+	 * last byte; a server that drips its answer is cut off there
 	 * @param refreshInterval how old remote keys may get before a background refresh
-	 * @param minRefetchInterval the least time between two fetches for an unknown {@code kid}
+	 * @param minRefetchInterval the least time between two fetches for an unknown
+	 * {@code kid}
 	 * @param retryInterval the least time between a failed fetch and the next attempt
-	 * @param maxStale how long the last good keys stay in use through an outage before the source fails closed
-	 * @param allowLoopbackHttp allow plain http to loopback addresses (tests, local development only)
-	 * @param verifiedCacheSize how many verified subject tokens to remember so that a repeat skips its signature check
-	 * (never its time, audience, replay or policy checks); 0 turns the cache off
+	 * @param maxStale how long the last good keys stay in use through an outage before
+	 * the source fails closed
+	 * @param allowLoopbackHttp allow plain http to loopback addresses (tests, local
+	 * development only)
+	 * @param verifiedCacheSize how many verified subject tokens to remember so that a
+	 * repeat skips its signature check (never its time, audience, replay or policy
+	 * checks); 0 turns the cache off
 	 */
 	public record Trust(@DefaultValue("2s") Duration connectTimeout, @DefaultValue("5s") Duration timeout,
 			@DefaultValue("10m") Duration refreshInterval, @DefaultValue("30s") Duration minRefetchInterval,

@@ -53,16 +53,18 @@ final class WritSettingsCheck {
 			problems.add("writ.keys.publish-ahead must be 0 or more");
 		}
 		if (keys.retireAfter() != null && keys.retireAfter().compareTo(leastRetire) < 0) {
-			problems.add("writ.keys.retire-after (" + show(keys.retireAfter()) + ") must be at least writ.token.max-ttl "
-					+ "plus writ.clock-skew (" + show(leastRetire) + "): a retired key must stay published until every token it signed "
-					+ "has expired");
+			problems.add("writ.keys.retire-after (" + show(keys.retireAfter())
+					+ ") must be at least writ.token.max-ttl " + "plus writ.clock-skew (" + show(leastRetire)
+					+ "): a retired key must stay published until every token it signed " + "has expired");
 		}
-		if (keys.rotationPeriod().isNegative() || (!keys.rotationPeriod().isZero()
-				&& keys.rotationPeriod().compareTo(keys.publishAhead().plus(keys.retireAfter(properties.token().maxTtl(),
-						properties.clockSkew()))) < 0)) {
+		if (keys.rotationPeriod().isNegative() || (!keys.rotationPeriod().isZero() && keys.rotationPeriod()
+			.compareTo(keys.publishAhead()
+				.plus(keys.retireAfter(properties.token().maxTtl(), properties.clockSkew()))) < 0)) {
 			problems.add("writ.keys.rotation-period (" + show(keys.rotationPeriod()) + ") must be 0 (off) or at least "
-					+ "writ.keys.publish-ahead plus writ.keys.retire-after (" + show(keys.publishAhead().plus(keys
-						.retireAfter(properties.token().maxTtl(), properties.clockSkew()))) + "), so that at most three keys are published at once");
+					+ "writ.keys.publish-ahead plus writ.keys.retire-after ("
+					+ show(keys.publishAhead()
+						.plus(keys.retireAfter(properties.token().maxTtl(), properties.clockSkew())))
+					+ "), so that at most three keys are published at once");
 		}
 		if (keys.reloadInterval().isNegative()) {
 			problems.add("writ.keys.reload-interval must be 0 (off) or more");
@@ -112,13 +114,17 @@ final class WritSettingsCheck {
 		return problems;
 	}
 
-	// A duration as a setting is written: 90s, 5m, 1h; a fraction of a second in milliseconds.
+	// A duration as a setting is written: 90s, 5m, 1h; a fraction of a second in
+	// milliseconds.
 	private static String show(Duration duration) {
 		return (duration.toNanosPart() % 1_000_000_000 != 0 || (duration.isPositive() && duration.toSeconds() == 0))
 				? duration.toMillis() + "ms" : dev.writ.policy.Durations.format(duration);
 	}
 
-	/** Why an issuer identifier is unacceptable (RFC 8414 §2: https, no query, no fragment), if it is. */
+	/**
+	 * Why an issuer identifier is unacceptable (RFC 8414 §2: https, no query, no
+	 * fragment), if it is.
+	 */
 	static Optional<String> issuerProblem(String issuer, boolean allowPlainHttp) {
 		URI uri;
 		try {
@@ -147,10 +153,12 @@ final class WritSettingsCheck {
 	}
 
 	/**
-	 * Why the client address Writ would see could be forged, if it could: forwarded headers are believed only from
-	 * proxies the operator names. Spring Boot's own list of internal proxies is every private address, so on a
-	 * cluster network any workload could claim to be another ({@code X-Forwarded-For: 127.0.0.1}) and pass
-	 * {@code writ.metrics.allowed-networks}; the {@code framework} strategy believes everyone.
+	 * Why the client address Writ would see could be forged, if it could: forwarded
+	 * headers are believed only from proxies the operator names. Spring Boot's own list
+	 * of internal proxies is every private address, so on a cluster network any workload
+	 * could claim to be another ({@code X-Forwarded-For: 127.0.0.1}) and pass
+	 * {@code writ.metrics.allowed-networks}; the {@code framework} strategy believes
+	 * everyone.
 	 */
 	static Optional<String> forwardedHeadersProblem(Environment environment) {
 		String strategy = environment.getProperty("server.forward-headers-strategy", "none").trim();
@@ -169,11 +177,11 @@ final class WritSettingsCheck {
 	}
 
 	/**
-	 * Why Writ may not listen as configured, if it may not: without TLS it listens on loopback only, unless
-	 * {@code writ.allow-plain-http} says a TLS-terminating proxy or a demo network stands in front of it.
+	 * Why Writ may not listen as configured, if it may not: without TLS it listens on
+	 * loopback only, unless {@code writ.allow-plain-http} says a TLS-terminating proxy or
+	 * a demo network stands in front of it.
 	 */
-	static Optional<String> transportProblem(Environment environment,
-			boolean allowPlainHttp) {
+	static Optional<String> transportProblem(Environment environment, boolean allowPlainHttp) {
 		if (ListeningIssuer.tls(environment::getProperty) || allowPlainHttp) {
 			return Optional.empty();
 		}
@@ -184,11 +192,10 @@ final class WritSettingsCheck {
 				return Optional.empty();
 			}
 		}
-		return Optional.of("plain http on " + ((address == null || address.isBlank()) ? "every interface"
-				: address) + ": serve TLS (server.ssl.bundle, see docs/configuration.md), listen on loopback only "
+		return Optional.of("plain http on " + ((address == null || address.isBlank()) ? "every interface" : address)
+				+ ": serve TLS (server.ssl.bundle, see docs/configuration.md), listen on loopback only "
 				+ "(server.address=127.0.0.1), or set writ.allow-plain-http=true where a TLS-terminating proxy or a "
 				+ "demo network stands in front of Writ");
 	}
-
 
 }

@@ -12,13 +12,15 @@ import java.util.regex.Pattern;
 import dev.writ.trust.VerifiedSubject;
 
 /**
- * A path into a verified subject that yields one attribute: {@code claims.repository_owner},
- * {@code claims["kubernetes.io"].namespace}, {@code spiffe.path[1]}, {@code spiffe.trust_domain}. The syntax is a
- * strict subset of CEL's, so that mapping files stay valid when full CEL expressions arrive.
+ * A path into a verified subject that yields one attribute:
+ * {@code claims.repository_owner}, {@code claims["kubernetes.io"].namespace},
+ * {@code spiffe.path[1]}, {@code spiffe.trust_domain}. The syntax is a strict subset of
+ * CEL's, so that mapping files stay valid when full CEL expressions arrive.
  */
 public final class AttributeExpression {
 
-	private static final Pattern SEGMENT = Pattern.compile("\\.([A-Za-z_][A-Za-z0-9_]*)|\\[\"([^\"\\\\]{1,256})\"\\]|\\[(\\d{1,3})\\]");
+	private static final Pattern SEGMENT = Pattern
+		.compile("\\.([A-Za-z_][A-Za-z0-9_]*)|\\[\"([^\"\\\\]{1,256})\"\\]|\\[(\\d{1,3})\\]");
 
 	private final String text;
 
@@ -53,7 +55,8 @@ public final class AttributeExpression {
 		int at = root.length();
 		while (at < text.length()) {
 			if (!matcher.find(at) || matcher.start() != at) {
-				throw new IllegalArgumentException("cannot read '" + text.substring(at) + "': use .name, [\"name\"] or [index]");
+				throw new IllegalArgumentException(
+						"cannot read '" + text.substring(at) + "': use .name, [\"name\"] or [index]");
 			}
 			if (matcher.group(1) != null) {
 				path.add(matcher.group(1));
@@ -75,7 +78,10 @@ public final class AttributeExpression {
 		return new AttributeExpression(text, root, path);
 	}
 
-	/** The value for a subject, as a string; empty when the path leads nowhere or to an object or list. */
+	/**
+	 * The value for a subject, as a string; empty when the path leads nowhere or to an
+	 * object or list.
+	 */
 	public Optional<String> evaluate(VerifiedSubject subject) {
 		Object value = "claims".equals(this.root) ? subject.claims() : spiffe(subject.subject());
 		if (value == null) {

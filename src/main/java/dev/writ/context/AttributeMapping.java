@@ -5,7 +5,10 @@ import java.util.Map;
 
 import dev.writ.trust.VerifiedSubject;
 
-/** How one trust source's verified claims become context attributes (service, environment, tenant, ...). */
+/**
+ * How one trust source's verified claims become context attributes (service, environment,
+ * tenant, ...).
+ */
 public final class AttributeMapping {
 
 	private static final AttributeMapping NONE = new AttributeMapping(Map.of());
@@ -32,7 +35,8 @@ public final class AttributeMapping {
 	/** The attributes of a subject; an attribute whose path leads nowhere is absent. */
 	public Map<String, String> evaluate(VerifiedSubject subject) {
 		Map<String, String> attributes = new LinkedHashMap<>();
-		this.expressions.forEach((name, expression) -> expression.evaluate(subject).ifPresent((v) -> attributes.put(name, v)));
+		this.expressions
+			.forEach((name, expression) -> expression.evaluate(subject).ifPresent((v) -> attributes.put(name, v)));
 		return java.util.Collections.unmodifiableMap(attributes);
 	}
 

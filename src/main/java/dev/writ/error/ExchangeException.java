@@ -3,12 +3,14 @@ package dev.writ.error;
 import java.util.Objects;
 
 /**
- * The one protocol exception of the exchange path: an {@link ErrorCode}, a public description the client sees,
- * and a detail that only reaches the log and the audit event.
+ * The one protocol exception of the exchange path: an {@link ErrorCode}, a public
+ * description the client sees, and a detail that only reaches the log and the audit
+ * event.
  *
- * <p>The public description is short, leaks no secret and no trust configuration, and stays within the
- * RFC 6749 §5.2 {@code error_description} character set (%x20-21 / %x23-5B / %x5D-7E); a description outside
- * it is a programming error.
+ * <p>
+ * The public description is short, leaks no secret and no trust configuration, and stays
+ * within the RFC 6749 §5.2 {@code error_description} character set (%x20-21 / %x23-5B /
+ * %x5D-7E); a description outside it is a programming error.
  */
 public final class ExchangeException extends RuntimeException {
 
@@ -23,7 +25,8 @@ public final class ExchangeException extends RuntimeException {
 	/**
 	 * @param errorCode the protocol error code
 	 * @param description what the client is told
-	 * @param detail the precise reason, for the audit event and the log only; never a token or key
+	 * @param detail the precise reason, for the audit event and the log only; never a
+	 * token or key
 	 */
 	public ExchangeException(ErrorCode errorCode, String description, String detail) {
 		this(errorCode, description, detail, null);
@@ -74,7 +77,10 @@ public final class ExchangeException extends RuntimeException {
 		return description;
 	}
 
-	/** Whether a text may be an {@code error_description}: RFC 6749 §5.2's characters only. */
+	/**
+	 * Whether a text may be an {@code error_description}: RFC 6749 §5.2's characters
+	 * only.
+	 */
 	public static boolean isPublicDescription(String description) {
 		for (int i = 0; i < description.length(); i++) {
 			char c = description.charAt(i);

@@ -35,9 +35,9 @@ import dev.writ.trust.SubjectTokenVerifier;
 import dev.writ.trust.VerifiedSubject;
 
 /**
- * One token exchange, top to bottom: parse the request, verify the subject token, build the context, let the
- * policies decide, mint.
- * Framework-free. Exactly one audit event is recorded per exchange, on every exit.
+ * One token exchange, top to bottom: parse the request, verify the subject token, build
+ * the context, let the policies decide, mint. Framework-free. Exactly one audit event is
+ * recorded per exchange, on every exit.
  */
 public final class TokenExchangeService {
 
@@ -69,8 +69,8 @@ public final class TokenExchangeService {
 	 * @param rateLimits the shared rate limits, which allowed exchanges spend
 	 * @param audit where audit events go
 	 * @param clock the clock
-	 * @param skew the clock skew subject tokens are verified with; a used one-time token is remembered that much
-	 * past its expiry
+	 * @param skew the clock skew subject tokens are verified with; a used one-time token
+	 * is remembered that much past its expiry
 	 */
 	public TokenExchangeService(Supplier<PolicySet> policies, SubjectTokenVerifier verifier, AccessTokenMinter minter,
 			ReplayGuard replays, RateLimits rateLimits, AuditSink audit, Clock clock, Duration skew) {
@@ -86,7 +86,8 @@ public final class TokenExchangeService {
 
 	/**
 	 * Exchanges a subject token for an access token.
-	 * @param form the parameters of the token request's body, each with every value it was sent with
+	 * @param form the parameters of the token request's body, each with every value it
+	 * was sent with
 	 * @return the issued token and its grant
 	 * @throws ExchangeException when the exchange is refused, with the code to answer
 	 */
@@ -102,8 +103,8 @@ public final class TokenExchangeService {
 				.requestedScopes(request.scopes())
 				.clientId(request.clientId().orElse(null));
 			if (request.actorToken().isPresent()) {
-				throw new ExchangeException(ErrorCode.INVALID_REQUEST, "actor_token is not supported: Writ does not yet "
-						+ "issue delegation tokens");
+				throw new ExchangeException(ErrorCode.INVALID_REQUEST,
+						"actor_token is not supported: Writ does not yet " + "issue delegation tokens");
 			}
 			PolicySet policy = this.policies.get();
 			event.policyDigest(policy.digest());
@@ -116,17 +117,20 @@ public final class TokenExchangeService {
 			event.attributes(context.attributes());
 			Decision decision = policy.decide(context);
 			if (decision instanceof Decision.Deny deny) {
-				// Refusals are counted apart from allowed exchanges, on this node: they spend no tenant's budget.
+				// Refusals are counted apart from allowed exchanges, on this node: they
+				// spend no tenant's budget.
 				this.limits.refused(subject, guards);
 				throw new ExchangeException(deny.errorCode(), deny.description(), deny.detail());
 			}
 			Decision.Allow allow = (Decision.Allow) decision;
 			if (guards.oneTime()) {
-				// A replay is refused before it spends a budget or a signature; firstUse below alone decides.
+				// A replay is refused before it spends a budget or a signature; firstUse
+				// below alone decides.
 				notUsedYet(subject, event);
 			}
 			this.limits.allowed(subject, guards, event);
-			// Minted before a one-time token is marked used: an exchange that fails to mint leaves the token unused.
+			// Minted before a one-time token is marked used: an exchange that fails to
+			// mint leaves the token unused.
 			IssuedToken token = this.minter.mint(context, allow);
 			if (guards.oneTime()) {
 				firstUse(subject, now, event);
@@ -157,10 +161,12 @@ public final class TokenExchangeService {
 	}
 
 	/**
-	 * Records a request the token endpoint turned away before the exchange read its form — for how it was sent (the
-	 * method, a body that is not a form or cannot be parsed, parameters in the query string, no {@code grant_type}),
-	 * or by Spring's own checks (another grant type, client credentials): one audit event like every other refusal,
-	 * with {@code stage} {@code transport}. Nothing of the request is recorded but the reason.
+	 * Records a request the token endpoint turned away before the exchange read its form
+	 * — for how it was sent (the method, a body that is not a form or cannot be parsed,
+	 * parameters in the query string, no {@code grant_type}), or by Spring's own checks
+	 * (another grant type, client credentials): one audit event like every other refusal,
+	 * with {@code stage} {@code transport}. Nothing of the request is recorded but the
+	 * reason.
 	 * @param refusal the refusal to answer with
 	 * @return {@code refusal}, to throw
 	 */
@@ -169,7 +175,8 @@ public final class TokenExchangeService {
 		return refusal;
 	}
 
-	// RFC 8693 §2.2.2: an unacceptable subject token (here: used before) is an invalid_request.
+	// RFC 8693 §2.2.2: an unacceptable subject token (here: used before) is an
+	// invalid_request.
 	private void notUsedYet(VerifiedSubject subject, TokenExchangeEvent.Builder event) {
 		boolean used;
 		try {
@@ -183,24 +190,29 @@ public final class TokenExchangeService {
 		}
 	}
 
-	// The token's jti, or the digest of its payload: never of its signature, which can be re-encoded.
+	// The token's jti, or the digest of its payload: never of its signature, which can be
+	// re-encoded.
 	private static String replayKey(VerifiedSubject subject) {
 		return subject.trustSource() + "|" + subject.tokenId();
 	}
 
 	private static ExchangeException replay(VerifiedSubject subject, TokenExchangeEvent.Builder event) {
 		event.replay(true);
-		// The client learns what to do; the operator also learns the setting that would accept a repeat, and its cost.
-		return new ExchangeException(ErrorCode.INVALID_REQUEST, "subject_token has already been used: this issuer's "
-				+ "tokens are exchanged once each, so present a fresh one for every exchange",
-				"replay of a one-time subject token of " + subject.trustSource() + " (its trust entry's replay: one-time; "
+		// The client learns what to do; the operator also learns the setting that would
+		// accept a repeat, and its cost.
+		return new ExchangeException(ErrorCode.INVALID_REQUEST,
+				"subject_token has already been used: this issuer's "
+						+ "tokens are exchanged once each, so present a fresh one for every exchange",
+				"replay of a one-time subject token of " + subject.trustSource()
+						+ " (its trust entry's replay: one-time; "
 						+ "replay: reuse would accept the same token again until it expires, so anyone who copies it "
 						+ "could exchange it too)");
 	}
 
 	private void firstUse(VerifiedSubject subject, Instant now, TokenExchangeEvent.Builder event) {
 		String key = replayKey(subject);
-		// Remembered while the token could still verify: until its expiry plus the clock skew.
+		// Remembered while the token could still verify: until its expiry plus the clock
+		// skew.
 		Duration ttl = Duration.between(now, subject.expiresAt().plus(this.skew));
 		boolean first;
 		try {
@@ -215,8 +227,9 @@ public final class TokenExchangeService {
 	}
 
 	static ExchangeException unavailable(StoreUnavailableException ex) {
-		return new ExchangeException(ErrorCode.TEMPORARILY_UNAVAILABLE, "the server cannot check this request now; retry "
-				+ "later", "store unavailable: " + ex.getMessage(), Duration.ofSeconds(1));
+		return new ExchangeException(ErrorCode.TEMPORARILY_UNAVAILABLE,
+				"the server cannot check this request now; retry " + "later", "store unavailable: " + ex.getMessage(),
+				Duration.ofSeconds(1));
 	}
 
 	/**
@@ -224,7 +237,8 @@ public final class TokenExchangeService {
 	 *
 	 * @param token the issued token
 	 * @param allow the decision that allowed it
-	 * @param issuedTokenType the RFC 8693 type to report as {@code issued_token_type}: the type requested
+	 * @param issuedTokenType the RFC 8693 type to report as {@code issued_token_type}:
+	 * the type requested
 	 */
 	public record ExchangeResult(IssuedToken token, Decision.Allow allow, String issuedTokenType) {
 	}

@@ -30,19 +30,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Which JCA provider signs and verifies. Amazon Corretto Crypto Provider (AWS-LC, native) when it loads and passes
- * its self-tests — on Linux x86-64 about eight times the JDK for ES256 (docs/benchmarks.md) — else the JDK's.
- * Each JWS algorithm is given to the native provider only after a sign-and-verify round trip that the JDK checks
- * both ways; an algorithm it lacks or gets wrong stays with the JDK. {@code -Dwrit.crypto.provider=jdk} (or
- * {@code WRIT_CRYPTO_PROVIDER=jdk}) keeps everything on the JDK. Decided once per JVM.
+ * Which JCA provider signs and verifies. Amazon Corretto Crypto Provider (AWS-LC, native)
+ * when it loads and passes its self-tests — on Linux x86-64 about eight times the JDK for
+ * ES256 (docs/benchmarks.md) — else the JDK's. Each JWS algorithm is given to the native
+ * provider only after a sign-and-verify round trip that the JDK checks both ways; an
+ * algorithm it lacks or gets wrong stays with the JDK. {@code -Dwrit.crypto.provider=jdk}
+ * (or {@code WRIT_CRYPTO_PROVIDER=jdk}) keeps everything on the JDK. Decided once per
+ * JVM.
  */
 public final class Crypto {
 
 	private static final Logger logger = LoggerFactory.getLogger(Crypto.class);
 
-	private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512,
-			JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512, JWSAlgorithm.PS256, JWSAlgorithm.PS384,
-			JWSAlgorithm.PS512);
+	private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.ES256, JWSAlgorithm.ES384,
+			JWSAlgorithm.ES512, JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512, JWSAlgorithm.PS256,
+			JWSAlgorithm.PS384, JWSAlgorithm.PS512);
 
 	private static final Crypto DEFAULT = detect();
 
@@ -52,7 +54,8 @@ public final class Crypto {
 
 	private final Map<JWSAlgorithm, Boolean> admitted = new ConcurrentHashMap<>();
 
-	// One RSA key for every RS and PS round trip: generating one costs tens of milliseconds.
+	// One RSA key for every RS and PS round trip: generating one costs tens of
+	// milliseconds.
 	private java.security.KeyPair rsaTestKey;
 
 	private Crypto(Provider provider, String reason) {
@@ -66,12 +69,14 @@ public final class Crypto {
 	}
 
 	/**
-	 * Loads the native provider and runs its per-algorithm round trips on a background thread, so that they overlap
-	 * the rest of start-up (about 0.3 s to load and self-test the provider, 0.5 s of round trips, most of it an RSA
-	 * test key). Anyone who needs an algorithm meanwhile waits for its round trip, never skips it.
+	 * Loads the native provider and runs its per-algorithm round trips on a background
+	 * thread, so that they overlap the rest of start-up (about 0.3 s to load and
+	 * self-test the provider, 0.5 s of round trips, most of it an RSA test key). Anyone
+	 * who needs an algorithm meanwhile waits for its round trip, never skips it.
 	 */
 	public static void prepareInBackground() {
-		// Not get()::admits: that would load the provider on the caller's thread, before the thread starts.
+		// Not get()::admits: that would load the provider on the caller's thread, before
+		// the thread starts.
 		Thread thread = new Thread(() -> ALGORITHMS.forEach((alg) -> get().admits(alg)), "writ-crypto-self-test");
 		thread.setDaemon(true);
 		thread.start();
@@ -83,7 +88,8 @@ public final class Crypto {
 	}
 
 	private static Crypto detect() {
-		String choice = System.getProperty("writ.crypto.provider", System.getenv().getOrDefault("WRIT_CRYPTO_PROVIDER", "auto"));
+		String choice = System.getProperty("writ.crypto.provider",
+				System.getenv().getOrDefault("WRIT_CRYPTO_PROVIDER", "auto"));
 		if ("jdk".equalsIgnoreCase(choice)) {
 			return new Crypto(null, "the JDK's providers (writ.crypto.provider=jdk)");
 		}
@@ -109,11 +115,18 @@ public final class Crypto {
 		if (this.provider == null) {
 			return "Crypto: " + this.reason;
 		}
-		java.util.List<String> native_ = ALGORITHMS.stream().filter(this::admits).map(JWSAlgorithm::getName).sorted().toList();
+		java.util.List<String> native_ = ALGORITHMS.stream()
+			.filter(this::admits)
+			.map(JWSAlgorithm::getName)
+			.sorted()
+			.toList();
 		return "Crypto: " + this.reason + " for " + native_ + "; the JDK for the rest";
 	}
 
-	/** Gives a signer or verifier for {@code alg} the native provider, if it is admitted for that algorithm. */
+	/**
+	 * Gives a signer or verifier for {@code alg} the native provider, if it is admitted
+	 * for that algorithm.
+	 */
 	public <T extends JCAAware<JCAContext>> T configure(T operation, JWSAlgorithm alg) {
 		if (admits(alg)) {
 			operation.getJCAContext().setProvider(this.provider);
@@ -122,21 +135,23 @@ public final class Crypto {
 	}
 
 	/**
-	 * A verifier of signatures made with {@code alg} by a public EC or RSA key: on the native provider when it is
-	 * admitted for {@code alg}, else on the JDK's. With {@link #jdkVerifier}, the one way Writ turns a key into a
-	 * verifier.
+	 * A verifier of signatures made with {@code alg} by a public EC or RSA key: on the
+	 * native provider when it is admitted for {@code alg}, else on the JDK's. With
+	 * {@link #jdkVerifier}, the one way Writ turns a key into a verifier.
 	 * @throws IllegalArgumentException if the key is neither EC nor RSA
-	 * @throws JOSEException if the key cannot verify (an EC curve without a JWS algorithm)
+	 * @throws JOSEException if the key cannot verify (an EC curve without a JWS
+	 * algorithm)
 	 */
 	public JWSVerifier verifier(JWK key, JWSAlgorithm alg) throws JOSEException {
 		return configure(jdkVerifier(key), alg);
 	}
 
 	/**
-	 * A verifier of signatures by a public EC or RSA key (a private one is read for its public part), on the JDK's
-	 * providers.
+	 * A verifier of signatures by a public EC or RSA key (a private one is read for its
+	 * public part), on the JDK's providers.
 	 * @throws IllegalArgumentException if the key is neither EC nor RSA
-	 * @throws JOSEException if the key cannot verify (an EC curve without a JWS algorithm)
+	 * @throws JOSEException if the key cannot verify (an EC curve without a JWS
+	 * algorithm)
 	 */
 	public static JWSVerifier jdkVerifier(JWK key) throws JOSEException {
 		if (key instanceof ECKey ec) {
@@ -202,7 +217,8 @@ public final class Crypto {
 
 	private synchronized java.security.KeyPair rsaTestKey() throws java.security.GeneralSecurityException {
 		if (this.rsaTestKey == null) {
-			// The native generator is ten times faster; a bad key from it fails the round trip like any other fault.
+			// The native generator is ten times faster; a bad key from it fails the round
+			// trip like any other fault.
 			KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA", this.provider);
 			generator.initialize(2048);
 			this.rsaTestKey = generator.generateKeyPair();

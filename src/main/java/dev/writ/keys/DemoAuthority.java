@@ -23,12 +23,16 @@ import io.spiffe.spiffeid.SpiffeId;
 import io.spiffe.spiffeid.TrustDomain;
 
 /**
- * The signing authority of a local demo SPIFFE trust domain, so a newcomer can try an exchange with no SPIRE.
+ * The signing authority of a local demo SPIFFE trust domain, so a newcomer can try an
+ * exchange with no SPIRE.
  *
- * <p>Its private key lives in {@code keys/demo/<trust domain>.pem} (identity material: it mints JWT-SVIDs) and its
- * public SPIFFE bundle in {@code keys/trust/<trust domain>.bundle.json} (trust material: what Writ verifies
- * against). Writ reads only the bundle to verify; only {@code dev svid} reads the private key. Anyone who can read
- * that key can mint identities of the demo trust domain, so it is for trying Writ out, never for production.
+ * <p>
+ * Its private key lives in {@code keys/demo/<trust domain>.pem} (identity material: it
+ * mints JWT-SVIDs) and its public SPIFFE bundle in
+ * {@code keys/trust/<trust domain>.bundle.json} (trust material: what Writ verifies
+ * against). Writ reads only the bundle to verify; only {@code dev svid} reads the private
+ * key. Anyone who can read that key can mint identities of the demo trust domain, so it
+ * is for trying Writ out, never for production.
  */
 public final class DemoAuthority {
 
@@ -46,7 +50,10 @@ public final class DemoAuthority {
 		this.bundleFile = keysDirectory.resolve("trust").resolve(trustDomain.getName() + ".bundle.json");
 	}
 
-	/** The demo authority of a trust domain, with its key files under {@code keysDirectory}. */
+	/**
+	 * The demo authority of a trust domain, with its key files under
+	 * {@code keysDirectory}.
+	 */
 	public static DemoAuthority of(Path keysDirectory, TrustDomain trustDomain) {
 		return new DemoAuthority(Objects.requireNonNull(keysDirectory, "keysDirectory cannot be null"),
 				Objects.requireNonNull(trustDomain, "trustDomain cannot be null"));
@@ -99,19 +106,21 @@ public final class DemoAuthority {
 	}
 
 	/**
-	 * Mints {@code count} distinct JWT-SVIDs (each its own {@code jti}) of the demo trust domain, loading the key
-	 * once: for load tests.
+	 * Mints {@code count} distinct JWT-SVIDs (each its own {@code jti}) of the demo trust
+	 * domain, loading the key once: for load tests.
 	 */
 	public void mintSvids(SpiffeId spiffeId, List<String> audiences, Duration ttl, Clock clock, int count,
 			java.util.function.Consumer<String> out) {
 		if (!spiffeId.memberOf(this.trustDomain)) {
 			throw new IllegalArgumentException(spiffeId + " is not in the demo trust domain " + this.trustDomain);
 		}
-		// Minting only reads the key: Writ generates it, with its bundle, for a demo entry of its policies. A minter
-		// given keys/demo alone, read-only (the compose file's identity container), writes nothing.
+		// Minting only reads the key: Writ generates it, with its bundle, for a demo
+		// entry of its policies. A minter
+		// given keys/demo alone, read-only (the compose file's identity container),
+		// writes nothing.
 		if (!Files.isRegularFile(this.keyFile)) {
-			throw new KeyConfigurationException(List.of("no demo key " + this.keyFile + ": Writ generates it for a "
-					+ "demo entry of its policies"));
+			throw new KeyConfigurationException(List
+				.of("no demo key " + this.keyFile + ": Writ generates it for a " + "demo entry of its policies"));
 		}
 		SigningKey key;
 		try {
@@ -122,12 +131,13 @@ public final class DemoAuthority {
 		}
 		Instant now = clock.instant();
 		for (int i = 0; i < count; i++) {
-			out.accept(key.sign(JOSEObjectType.JWT, new JWTClaimsSet.Builder().subject(spiffeId.toString())
-				.audience(audiences)
-				.issueTime(Date.from(now))
-				.expirationTime(Date.from(now.plus(ttl)))
-				.jwtID(UUID.randomUUID().toString())
-				.build()));
+			out.accept(key.sign(JOSEObjectType.JWT,
+					new JWTClaimsSet.Builder().subject(spiffeId.toString())
+						.audience(audiences)
+						.issueTime(Date.from(now))
+						.expirationTime(Date.from(now.plus(ttl)))
+						.jwtID(UUID.randomUUID().toString())
+						.build()));
 		}
 	}
 
@@ -135,7 +145,8 @@ public final class DemoAuthority {
 		return KeyAlgorithm.jwk(KeyFiles.read(this.keyFile), JWT_SVID);
 	}
 
-	// A SPIFFE bundle as SPIRE serves it: the jwt-svid key, a sequence number and a refresh hint.
+	// A SPIFFE bundle as SPIRE serves it: the jwt-svid key, a sequence number and a
+	// refresh hint.
 	private static String bundleJson(JWK jwk) {
 		return new JWKSet(List.of(jwk.toPublicJWK()), Map.of("spiffe_sequence", 1, "spiffe_refresh_hint", 300))
 			.toString(true) + "\n";

@@ -9,9 +9,9 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jwt.JWTClaimsSet;
 
 /**
- * A key that lives for one rehearsal (a policy test, an explain) and is never written anywhere: it signs synthetic
- * subject tokens so that they pass through the real verifier, against a twin of the real trust source that trusts
- * only this key.
+ * A key that lives for one rehearsal (a policy test, an explain) and is never written
+ * anywhere: it signs synthetic subject tokens so that they pass through the real
+ * verifier, against a twin of the real trust source that trusts only this key.
  */
 public final class EphemeralIssuer {
 
@@ -24,7 +24,10 @@ public final class EphemeralIssuer {
 		this.publicJwks = publicJwks;
 	}
 
-	/** A fresh ES256 key whose public JWK has {@code use}: {@code jwt-svid} or {@code sig}. */
+	/**
+	 * A fresh ES256 key whose public JWK has {@code use}: {@code jwt-svid} or
+	 * {@code sig}.
+	 */
 	public static EphemeralIssuer create(String use) {
 		try {
 			var jwk = KeyAlgorithm.jwk(KeyAlgorithm.ES256.generate(), new KeyUse(use));

@@ -28,7 +28,8 @@ public enum KeyAlgorithm {
 	/** RSASSA-PKCS1-v1_5 with SHA-256, on a 3072-bit key. */
 	RS256(JWSAlgorithm.RS256);
 
-	@SuppressWarnings("ImmutableEnumChecker") // a JWSAlgorithm is a constant of the JOSE library, never changed
+	@SuppressWarnings("ImmutableEnumChecker") // a JWSAlgorithm is a constant of the JOSE
+												// library, never changed
 	private final JWSAlgorithm jwsAlgorithm;
 
 	KeyAlgorithm(JWSAlgorithm jwsAlgorithm) {
@@ -73,8 +74,8 @@ public enum KeyAlgorithm {
 	}
 
 	/**
-	 * The private JWK of a key pair, with its RFC 7638 thumbprint as {@code kid}, and the algorithm that goes with
-	 * the key: ES256 or ES384 by curve, RS256 for RSA.
+	 * The private JWK of a key pair, with its RFC 7638 thumbprint as {@code kid}, and the
+	 * algorithm that goes with the key: ES256 or ES384 by curve, RS256 for RSA.
 	 */
 	static JWK jwk(KeyPair pair, KeyUse use) throws JOSEException {
 		JWK jwk;
@@ -96,7 +97,10 @@ public enum KeyAlgorithm {
 			if (rsa.getModulus().bitLength() < 2048) {
 				throw new JOSEException("RSA keys must have at least 2048 bits");
 			}
-			jwk = new RSAKey.Builder(rsa).privateKey(pair.getPrivate()).keyUse(use).algorithm(JWSAlgorithm.RS256).build();
+			jwk = new RSAKey.Builder(rsa).privateKey(pair.getPrivate())
+				.keyUse(use)
+				.algorithm(JWSAlgorithm.RS256)
+				.build();
 		}
 		else {
 			throw new JOSEException("only EC and RSA keys are supported");

@@ -36,13 +36,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writ's signing keys in a directory: every {@code *.pem} file directly in it is a signing key, placed in the
- * {@link KeySchedule} by its creation time (next, active, retired, expired; see
- * {@link SigningKeys#schedule}). With no key at all, one is generated and signs at once. Subdirectories
- * ({@code trust/}, {@code demo/}) are not signing keys.
+ * Writ's signing keys in a directory: every {@code *.pem} file directly in it is a
+ * signing key, placed in the {@link KeySchedule} by its creation time (next, active,
+ * retired, expired; see {@link SigningKeys#schedule}). With no key at all, one is
+ * generated and signs at once. Subdirectories ({@code trust/}, {@code demo/}) are not
+ * signing keys.
  *
- * <p>A directory with any bad key file is refused whole, with every problem listed. Files are parsed once: a reload
- * re-reads only files whose content changed.
+ * <p>
+ * A directory with any bad key file is refused whole, with every problem listed. Files
+ * are parsed once: a reload re-reads only files whose content changed.
  */
 public final class KeyDirectory {
 
@@ -86,8 +88,10 @@ public final class KeyDirectory {
 	}
 
 	/**
-	 * Loads the signing keys, generating one with {@code algorithm} first if there is none.
-	 * @throws KeyConfigurationException listing every bad key file; nothing is generated then
+	 * Loads the signing keys, generating one with {@code algorithm} first if there is
+	 * none.
+	 * @throws KeyConfigurationException listing every bad key file; nothing is generated
+	 * then
 	 */
 	public SigningKeys loadOrGenerate(KeyAlgorithm algorithm) {
 		if (keyFiles().isEmpty()) {
@@ -99,7 +103,8 @@ public final class KeyDirectory {
 
 	/**
 	 * Loads the signing keys and places them in the schedule at this moment.
-	 * @throws KeyConfigurationException listing every bad key file, or saying there is none
+	 * @throws KeyConfigurationException listing every bad key file, or saying there is
+	 * none
 	 */
 	public SigningKeys load() {
 		List<Path> files = keyFiles();
@@ -141,8 +146,9 @@ public final class KeyDirectory {
 	}
 
 	/**
-	 * Adds the next key if the schedule rotates and the newest key is a rotation period old. Several Writ nodes
-	 * sharing the directory agree through a lock file, so one of them adds it.
+	 * Adds the next key if the schedule rotates and the newest key is a rotation period
+	 * old. Several Writ nodes sharing the directory agree through a lock file, so one of
+	 * them adds it.
 	 * @return the new key's file, if one was added
 	 */
 	public Optional<Path> rotateIfDue(KeyAlgorithm algorithm) {
@@ -159,15 +165,17 @@ public final class KeyDirectory {
 	}
 
 	/**
-	 * Adds the next key now ({@code keys rotate}), under the same lock file as the nodes' own rotation, waiting for
-	 * one under way: an operator's rotation and a node's never both add a key at once.
+	 * Adds the next key now ({@code keys rotate}), under the same lock file as the nodes'
+	 * own rotation, waiting for one under way: an operator's rotation and a node's never
+	 * both add a key at once.
 	 * @return the new key's file
 	 */
 	public Path rotate(KeyAlgorithm algorithm) {
 		return underRotationLock(true, () -> Optional.of(generate(algorithm))).orElseThrow();
 	}
 
-	// Runs 'rotation' holding the directory's rotation lock; without 'wait', gives up (empty) when another holds it.
+	// Runs 'rotation' holding the directory's rotation lock; without 'wait', gives up
+	// (empty) when another holds it.
 	private Optional<Path> underRotationLock(boolean wait, Supplier<Optional<Path>> rotation) {
 		Path lockFile = this.directory.resolve(".rotation.lock");
 		try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -181,7 +189,8 @@ public final class KeyDirectory {
 			if (wait) {
 				throw new KeyConfigurationException(List.of(lockFile + ": a rotation is under way in this process"));
 			}
-			return Optional.empty(); // this process is rotating now, through another KeyDirectory
+			return Optional.empty(); // this process is rotating now, through another
+										// KeyDirectory
 		}
 		catch (IOException ex) {
 			throw new KeyConfigurationException(List.of(lockFile + ": cannot lock: " + ex.getMessage()));
@@ -189,7 +198,8 @@ public final class KeyDirectory {
 	}
 
 	/**
-	 * Deletes the files of expired keys: every token they signed has expired, and the JWKS no longer carries them.
+	 * Deletes the files of expired keys: every token they signed has expired, and the
+	 * JWKS no longer carries them.
 	 * @return the deleted files
 	 */
 	public List<Path> prune(SigningKeys keys) {
@@ -210,7 +220,8 @@ public final class KeyDirectory {
 	}
 
 	/**
-	 * Whether the directory holds a signing key file yet, by the rule {@link #load} reads them by.
+	 * Whether the directory holds a signing key file yet, by the rule {@link #load} reads
+	 * them by.
 	 * @throws KeyConfigurationException if it cannot be created or read
 	 */
 	public boolean hasSigningKeys() {

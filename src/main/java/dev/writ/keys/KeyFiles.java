@@ -49,14 +49,15 @@ import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 import org.bouncycastle.pkcs.PKCSException;
 
 /**
- * Reads and writes private key files: PEM, PKCS#8 (what {@code openssl genpkey} writes) or the traditional EC
- * (RFC 5915) and RSA (PKCS#1) forms. BouncyCastle parses and derives
- * the public key; the keys handed out are the JDK's own, so the JDK's providers sign. Files are written atomically
- * with mode 0600.
+ * Reads and writes private key files: PEM, PKCS#8 (what {@code openssl genpkey} writes)
+ * or the traditional EC (RFC 5915) and RSA (PKCS#1) forms. BouncyCastle parses and
+ * derives the public key; the keys handed out are the JDK's own, so the JDK's providers
+ * sign. Files are written atomically with mode 0600.
  */
 final class KeyFiles {
 
-	// PBKDF2-HMAC-SHA256 iterations for keys Writ encrypts: OWASP's 2023 figure. A key is decrypted once per change
+	// PBKDF2-HMAC-SHA256 iterations for keys Writ encrypts: OWASP's 2023 figure. A key is
+	// decrypted once per change
 	// of its file, never per request.
 	private static final int PBKDF2_ITERATIONS = 600_000;
 
@@ -77,8 +78,8 @@ final class KeyFiles {
 	}
 
 	/**
-	 * Reads a key pair from the content of a PEM private key file: PKCS#8, encrypted PKCS#8 (PBES2, decrypted with
-	 * {@code passphrase}) or a traditional EC or RSA key.
+	 * Reads a key pair from the content of a PEM private key file: PKCS#8, encrypted
+	 * PKCS#8 (PBES2, decrypted with {@code passphrase}) or a traditional EC or RSA key.
 	 */
 	static KeyPair read(Path file, byte[] content, Passphrase passphrase) throws IOException, GeneralSecurityException {
 		if (content.length > MAX_KEY_FILE_BYTES) {
@@ -99,7 +100,8 @@ final class KeyFiles {
 			case PEMEncryptedKeyPair legacy -> throw new GeneralSecurityException("encrypted the legacy OpenSSL way "
 					+ "(Proc-Type/DEK-Info, an MD5-based key); convert it: openssl pkcs8 -topk8 -v2 aes-256-cbc -v2prf "
 					+ "hmacWithSHA256");
-			case null, default -> throw new GeneralSecurityException("no PKCS#8, encrypted PKCS#8, EC or RSA private key found");
+			case null, default ->
+				throw new GeneralSecurityException("no PKCS#8, encrypted PKCS#8, EC or RSA private key found");
 		};
 		ASN1ObjectIdentifier algorithm = info.getPrivateKeyAlgorithm().getAlgorithm();
 		if (X9ObjectIdentifiers.id_ecPublicKey.equals(algorithm)) {
@@ -124,12 +126,15 @@ final class KeyFiles {
 		return new KeyPair(publicKey, rsa);
 	}
 
-	// The JDK reads the private key; BouncyCastle's curve arithmetic derives its public point (Q = d·G). No
-	// BouncyCastle provider object: building one registers hundreds of algorithms, a quarter second at start-up.
+	// The JDK reads the private key; BouncyCastle's curve arithmetic derives its public
+	// point (Q = d·G). No
+	// BouncyCastle provider object: building one registers hundreds of algorithms, a
+	// quarter second at start-up.
 	private static KeyPair ecKeyPair(PrivateKeyInfo info) throws GeneralSecurityException, IOException {
 		X962Parameters parameters = X962Parameters.getInstance(info.getPrivateKeyAlgorithm().getParameters());
 		if (!parameters.isNamedCurve()) {
-			throw new GeneralSecurityException("the EC key must name its curve (RFC 5480), not spell out its parameters");
+			throw new GeneralSecurityException(
+					"the EC key must name its curve (RFC 5480), not spell out its parameters");
 		}
 		X9ECParameters curve = ECNamedCurveTable.getByOID(ASN1ObjectIdentifier.getInstance(parameters.getParameters()));
 		if (curve == null) {
@@ -151,8 +156,9 @@ final class KeyFiles {
 	private static PrivateKeyInfo decrypt(PKCS8EncryptedPrivateKeyInfo encrypted, Passphrase passphrase)
 			throws GeneralSecurityException {
 		if (!passphrase.isPresent()) {
-			throw new GeneralSecurityException("encrypted, and no passphrase is configured (writ.keys.passphrase-file or "
-					+ Passphrase.ENVIRONMENT_VARIABLE + ")");
+			throw new GeneralSecurityException(
+					"encrypted, and no passphrase is configured (writ.keys.passphrase-file or "
+							+ Passphrase.ENVIRONMENT_VARIABLE + ")");
 		}
 		try {
 			return encrypted.decryptPrivateKeyInfo(
@@ -164,13 +170,14 @@ final class KeyFiles {
 	}
 
 	/**
-	 * The PEM text of a private key: PKCS#8, encrypted (PBES2: PBKDF2-HMAC-SHA256, AES-256-CBC) when a passphrase is
-	 * present.
+	 * The PEM text of a private key: PKCS#8, encrypted (PBES2: PBKDF2-HMAC-SHA256,
+	 * AES-256-CBC) when a passphrase is present.
 	 */
 	static String pem(PrivateKey key, Passphrase passphrase) throws GeneralSecurityException {
 		try {
 			OutputEncryptor encryptor = passphrase.isPresent()
-					? new JceOpenSSLPKCS8EncryptorBuilder(PKCS8Generator.AES_256_CBC).setPRF(PKCS8Generator.PRF_HMACSHA256)
+					? new JceOpenSSLPKCS8EncryptorBuilder(PKCS8Generator.AES_256_CBC)
+						.setPRF(PKCS8Generator.PRF_HMACSHA256)
 						.setIterationCount(PBKDF2_ITERATIONS)
 						.setPassword(passphrase.chars())
 						.setProvider(Bc.PROVIDER)
@@ -187,8 +194,10 @@ final class KeyFiles {
 		}
 	}
 
-	// BouncyCastle's provider, for PBES2 only (the JDK lacks the cipher names BouncyCastle's PKCS#8 code asks for).
-	// Built on first use: it costs a quarter second, and only encrypted keys need it. Never registered.
+	// BouncyCastle's provider, for PBES2 only (the JDK lacks the cipher names
+	// BouncyCastle's PKCS#8 code asks for).
+	// Built on first use: it costs a quarter second, and only encrypted keys need it.
+	// Never registered.
 	private static final class Bc {
 
 		static final java.security.Provider PROVIDER = new org.bouncycastle.jce.provider.BouncyCastleProvider();
@@ -205,12 +214,17 @@ final class KeyFiles {
 		}
 	}
 
-	/** Writes a private key file atomically, readable by its owner only. Refuses to replace an existing file. */
+	/**
+	 * Writes a private key file atomically, readable by its owner only. Refuses to
+	 * replace an existing file.
+	 */
 	static void writePrivate(Path file, String content) throws IOException {
 		write(file, content, true);
 	}
 
-	/** Writes a public file atomically (a bundle, a JWK set), replacing any earlier one. */
+	/**
+	 * Writes a public file atomically (a bundle, a JWK set), replacing any earlier one.
+	 */
 	static void writePublic(Path file, String content) throws IOException {
 		write(file, content, false);
 	}

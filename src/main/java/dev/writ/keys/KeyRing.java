@@ -3,7 +3,10 @@ package dev.writ.keys;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** Holds the current {@link SigningKeys} snapshot; a change of keys replaces the snapshot whole. */
+/**
+ * Holds the current {@link SigningKeys} snapshot; a change of keys replaces the snapshot
+ * whole.
+ */
 public final class KeyRing {
 
 	private final AtomicReference<SigningKeys> current;

@@ -12,7 +12,9 @@ public enum KeyState {
 	/** No longer signs; published until every token it signed has expired. */
 	RETIRED,
 
-	/** No longer published: every token it signed has expired. Its file can be deleted. */
+	/**
+	 * No longer published: every token it signed has expired. Its file can be deleted.
+	 */
 	EXPIRED;
 
 	/** Whether the JWKS carries keys in this state. */

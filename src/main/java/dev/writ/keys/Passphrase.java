@@ -8,12 +8,16 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The passphrase of encrypted signing key files, from a file (a mounted secret) or an environment variable — never
- * from a property, which would end up in a repository. Never printed.
+ * The passphrase of encrypted signing key files, from a file (a mounted secret) or an
+ * environment variable — never from a property, which would end up in a repository. Never
+ * printed.
  */
 public final class Passphrase {
 
-	/** No passphrase: key files must be unencrypted, and generated ones are written unencrypted. */
+	/**
+	 * No passphrase: key files must be unencrypted, and generated ones are written
+	 * unencrypted.
+	 */
 	public static final Passphrase NONE = new Passphrase(null, "none");
 
 	/** The environment variable read when no passphrase file is set. */
@@ -29,8 +33,9 @@ public final class Passphrase {
 	}
 
 	/**
-	 * The passphrase from {@code file} (its content without a trailing newline) if set, else from the environment
-	 * variable {@value #ENVIRONMENT_VARIABLE} if set, else none.
+	 * The passphrase from {@code file} (its content without a trailing newline) if set,
+	 * else from the environment variable {@value #ENVIRONMENT_VARIABLE} if set, else
+	 * none.
 	 * @throws KeyConfigurationException if the file cannot be read or is empty
 	 */
 	public static Passphrase resolve(Path file, String environmentValue) {

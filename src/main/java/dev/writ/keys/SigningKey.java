@@ -17,8 +17,8 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
 /**
- * A key that signs: its {@code kid}, algorithm and public JWK are public; the private key stays inside and is
- * only ever used to sign.
+ * A key that signs: its {@code kid}, algorithm and public JWK are public; the private key
+ * stays inside and is only ever used to sign.
  */
 public final class SigningKey {
 
@@ -44,7 +44,8 @@ public final class SigningKey {
 		JWSAlgorithm alg = (JWSAlgorithm) privateJwk.getAlgorithm();
 		JWSSigner signer = (privateJwk instanceof ECKey ec) ? Crypto.get().configure(new ECDSASigner(ec), alg)
 				: Crypto.get().configure(new RSASSASigner((RSAKey) privateJwk), alg);
-		// One generator for every signature: without it nimbus seeds a new SecureRandom per signature (2% of an
+		// One generator for every signature: without it nimbus seeds a new SecureRandom
+		// per signature (2% of an
 		// exchange's CPU under load). SecureRandom is thread-safe.
 		signer.getJCAContext().setSecureRandom(RANDOM);
 		return new SigningKey(privateJwk.toPublicJWK(), alg, signer, source);

@@ -11,8 +11,9 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 
 /**
- * One immutable snapshot of Writ's signing keys at one moment: the active key, which signs, every key published in
- * the JWKS (next, active, retired), and the expired ones no longer published. Swapped whole, never edited.
+ * One immutable snapshot of Writ's signing keys at one moment: the active key, which
+ * signs, every key published in the JWKS (next, active, retired), and the expired ones no
+ * longer published. Swapped whole, never edited.
  */
 public final class SigningKeys {
 
@@ -39,10 +40,12 @@ public final class SigningKeys {
 	}
 
 	/**
-	 * Places keys in the schedule at {@code now}. The keys are ordered by when they start signing (then by file name);
-	 * the last one whose time has come is active, the ones after it are next, the ones before it retired until their
-	 * successor has signed for {@code retireAfter}, then expired. When no key's time has come — the very first key
-	 * of a directory — the first in order is active at once: nobody can hold a token from an earlier one.
+	 * Places keys in the schedule at {@code now}. The keys are ordered by when they start
+	 * signing (then by file name); the last one whose time has come is active, the ones
+	 * after it are next, the ones before it retired until their successor has signed for
+	 * {@code retireAfter}, then expired. When no key's time has come — the very first key
+	 * of a directory — the first in order is active at once: nobody can hold a token from
+	 * an earlier one.
 	 * @param keys the keys, each with its file and creation time
 	 * @param now the moment of the snapshot
 	 * @param schedule the schedule
@@ -90,7 +93,10 @@ public final class SigningKeys {
 		return new SigningKeys(now, managed);
 	}
 
-	/** The same keys placed in the schedule at another moment: the last good set, when a reload is refused. */
+	/**
+	 * The same keys placed in the schedule at another moment: the last good set, when a
+	 * reload is refused.
+	 */
 	public SigningKeys reschedule(Instant now, KeySchedule schedule) {
 		return schedule(this.keys.stream().map((k) -> new Candidate(k.key(), k.file(), k.created())).toList(), now,
 				schedule);
@@ -132,7 +138,9 @@ public final class SigningKeys {
 		return this.published;
 	}
 
-	/** The public JWK set: what {@code /oauth2/jwks} serves. Holds no private material. */
+	/**
+	 * The public JWK set: what {@code /oauth2/jwks} serves. Holds no private material.
+	 */
 	public JWKSet publicJwkSet() {
 		return this.publicJwkSet;
 	}

@@ -21,17 +21,20 @@ import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
 
 /**
- * A grant's {@code when:} condition: a CEL expression, type-checked and compiled once when the policies load,
- * evaluated per exchange. It reads:
+ * A grant's {@code when:} condition: a CEL expression, type-checked and compiled once
+ * when the policies load, evaluated per exchange. It reads:
  * <ul>
  * <li>{@code subject} (string) and {@code source} (the trust source's id);</li>
  * <li>{@code claims}: the verified claims (times as seconds since the epoch);</li>
- * <li>{@code attributes}: the source's mapped attributes (service, environment, tenant, ...);</li>
- * <li>{@code request}: {@code audience}, {@code resource} (strings, empty when absent), {@code scopes} (list),
- * {@code params} (declared extension parameters, such as a requested tenant);</li>
+ * <li>{@code attributes}: the source's mapped attributes (service, environment, tenant,
+ * ...);</li>
+ * <li>{@code request}: {@code audience}, {@code resource} (strings, empty when absent),
+ * {@code scopes} (list), {@code params} (declared extension parameters, such as a
+ * requested tenant);</li>
  * <li>{@code now}: the time of the exchange, seconds since the epoch.</li>
  * </ul>
- * A condition that fails to evaluate (a missing claim, a type mismatch at run time) is false: deny.
+ * A condition that fails to evaluate (a missing claim, a type mismatch at run time) is
+ * false: deny.
  */
 public final class Condition {
 
@@ -61,14 +64,16 @@ public final class Condition {
 
 	/**
 	 * Compiles and type-checks a condition.
-	 * @throws IllegalArgumentException with every CEL issue, one per line, when it does not compile or is not boolean
+	 * @throws IllegalArgumentException with every CEL issue, one per line, when it does
+	 * not compile or is not boolean
 	 */
 	public static Condition compile(String text) {
 		return compile(text, true);
 	}
 
 	/**
-	 * Compiles an expression that yields a value (a {@code token_claims} entry) rather than true or false.
+	 * Compiles an expression that yields a value (a {@code token_claims} entry) rather
+	 * than true or false.
 	 * @throws IllegalArgumentException with every CEL issue
 	 */
 	public static Condition compileValue(String text) {
@@ -87,7 +92,8 @@ public final class Condition {
 		}
 		try {
 			CelAbstractSyntaxTree ast = result.getAst();
-			if (condition && !SimpleType.BOOL.equals(ast.getResultType()) && !SimpleType.DYN.equals(ast.getResultType())) {
+			if (condition && !SimpleType.BOOL.equals(ast.getResultType())
+					&& !SimpleType.DYN.equals(ast.getResultType())) {
 				throw new IllegalArgumentException("must be true or false, not " + ast.getResultType().name());
 			}
 			return new Condition(text, ast, RUNTIME.createProgram(ast));
@@ -123,17 +129,19 @@ public final class Condition {
 
 	/**
 	 * Evaluates a value expression.
-	 * @return a string, number (finite), boolean or list of strings, integers and booleans; empty when evaluation fails
-	 * or yields anything else
+	 * @return a string, number (finite), boolean or list of strings, integers and
+	 * booleans; empty when evaluation fails or yields anything else
 	 */
 	java.util.Optional<Object> value(Map<String, Object> activation) {
 		try {
 			Object result = this.program.eval(activation);
-			// RFC 8259 §6: NaN and the infinities are no JSON numbers; a token cannot carry them.
+			// RFC 8259 §6: NaN and the infinities are no JSON numbers; a token cannot
+			// carry them.
 			if (result instanceof Double d && !Double.isFinite(d)) {
 				return java.util.Optional.empty();
 			}
-			if (result instanceof String || result instanceof Long || result instanceof Double || result instanceof Boolean) {
+			if (result instanceof String || result instanceof Long || result instanceof Double
+					|| result instanceof Boolean) {
 				return java.util.Optional.of(result);
 			}
 			if (result instanceof List<?> list && list.stream()
@@ -154,7 +162,10 @@ public final class Condition {
 
 	}
 
-	/** Claims as CEL values: dates as epoch seconds, integers as longs, nested maps and lists converted. */
+	/**
+	 * Claims as CEL values: dates as epoch seconds, integers as longs, nested maps and
+	 * lists converted.
+	 */
 	static Object celValue(Object value) {
 		if (value instanceof Date date) {
 			return date.toInstant().getEpochSecond();

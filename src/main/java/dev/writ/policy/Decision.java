@@ -7,7 +7,10 @@ import java.util.Set;
 
 import dev.writ.error.ErrorCode;
 
-/** What the policies decide for one exchange: allow with what is granted, or deny with a reason. */
+/**
+ * What the policies decide for one exchange: allow with what is granted, or deny with a
+ * reason.
+ */
 public sealed interface Decision {
 
 	/** The digest of the policy set that decided. */

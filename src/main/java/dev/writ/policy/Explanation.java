@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Why a decision came out as it did: every grant considered, how far it got and what stopped it. Holds no token,
- * and no claim values beyond what an admin wrote in the policies and the request.
+ * Why a decision came out as it did: every grant considered, how far it got and what
+ * stopped it. Holds no token, and no claim values beyond what an admin wrote in the
+ * policies and the request.
  *
  * @param decision the decision
  * @param grants one step per grant, in the order they were tried

@@ -7,8 +7,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * One compiled grant: which subjects of which trust source may get a token for which audience, with at most which
- * scopes, under which condition, for how long, carrying which extra claims.
+ * One compiled grant: which subjects of which trust source may get a token for which
+ * audience, with at most which scopes, under which condition, for how long, carrying
+ * which extra claims.
  *
  * @param id the grant's unique id
  * @param subject which subjects it applies to
@@ -20,8 +21,9 @@ import java.util.Set;
  * @param ttl the lifetime of its tokens, already within the server's cap
  * @param source where it is defined, {@code file:line}
  */
-public record Grant(String id, SubjectMatcher subject, String audience, Set<String> scopes, Map<String, Set<String>> pins,
-		Optional<Condition> when, Map<String, Condition> tokenClaims, Duration ttl, String source) {
+public record Grant(String id, SubjectMatcher subject, String audience, Set<String> scopes,
+		Map<String, Set<String>> pins, Optional<Condition> when, Map<String, Condition> tokenClaims, Duration ttl,
+		String source) {
 
 	public Grant {
 		Objects.requireNonNull(id, "id cannot be null");

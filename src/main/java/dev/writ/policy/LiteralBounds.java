@@ -4,13 +4,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The literal text every match of a subject pattern must begin and end with, read from the pattern's source: a
- * subject without them cannot match, which a {@code startsWith} and an {@code endsWith} tell without running the
- * regular expression. Among many grants of one trust source, most patterns are ruled out that way.
+ * The literal text every match of a subject pattern must begin and end with, read from
+ * the pattern's source: a subject without them cannot match, which a {@code startsWith}
+ * and an {@code endsWith} tell without running the regular expression. Among many grants
+ * of one trust source, most patterns are ruled out that way.
  * <p>
- * The bounds are necessary conditions only, and the reading is conservative: a pattern with alternation, inline
- * flags, quoting or an escape it does not know yields empty bounds, which rule nothing out. So the worst a mistake
- * here could do is deny a subject its pattern matches; it can never allow one.
+ * The bounds are necessary conditions only, and the reading is conservative: a pattern
+ * with alternation, inline flags, quoting or an escape it does not know yields empty
+ * bounds, which rule nothing out. So the worst a mistake here could do is deny a subject
+ * its pattern matches; it can never allow one.
  */
 record LiteralBounds(String prefix, String suffix) {
 
@@ -21,7 +23,10 @@ record LiteralBounds(String prefix, String suffix) {
 		return subject.startsWith(this.prefix) && subject.endsWith(this.suffix);
 	}
 
-	/** The bounds of a pattern compiled without flags and matched whole ({@code Matcher.matches}). */
+	/**
+	 * The bounds of a pattern compiled without flags and matched whole
+	 * ({@code Matcher.matches}).
+	 */
 	static LiteralBounds of(String pattern) {
 		if (pattern.contains("|") || pattern.contains("(?") || pattern.contains("\\Q") || pattern.contains("\\E")) {
 			return NONE;
@@ -80,7 +85,8 @@ record LiteralBounds(String prefix, String suffix) {
 					char next = pattern.charAt(i + 1);
 					if (Character.isLetterOrDigit(next)) {
 						if ("dDwWsSbB".indexOf(next) < 0) {
-							return null; // \\u, \\x, \\0, \\p{..}, back references…: not read here
+							return null; // \\u, \\x, \\0, \\p{..}, back references…: not
+											// read here
 						}
 						atoms.add(Atom.OTHER);
 					}
@@ -122,7 +128,8 @@ record LiteralBounds(String prefix, String suffix) {
 		return atoms;
 	}
 
-	// The index of the ']' closing the class opened at 'open', nested classes and escapes included; -1 if unsure.
+	// The index of the ']' closing the class opened at 'open', nested classes and escapes
+	// included; -1 if unsure.
 	private static int classEnd(String pattern, int open, int end) {
 		int depth = 0;
 		for (int i = open; i < end; i++) {
@@ -134,7 +141,8 @@ record LiteralBounds(String prefix, String suffix) {
 				depth++;
 				if ((i + 1 < end && pattern.charAt(i + 1) == ']')
 						|| (i + 2 < end && pattern.charAt(i + 1) == '^' && pattern.charAt(i + 2) == ']')) {
-					return -1; // a leading ']' is read differently by different engines: not read here
+					return -1; // a leading ']' is read differently by different engines:
+								// not read here
 				}
 			}
 			else if (c == ']') {

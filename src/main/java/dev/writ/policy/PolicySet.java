@@ -18,14 +18,16 @@ import dev.writ.trust.TrustSet;
 import dev.writ.trust.VerifiedSubject;
 
 /**
- * One loaded, compiled policy set: whom Writ trusts, how their claims map to attributes, and what it grants.
- * Immutable; a reload builds a new one and swaps it in whole, so an exchange always sees trust and grants of the
- * same version.
+ * One loaded, compiled policy set: whom Writ trusts, how their claims map to attributes,
+ * and what it grants. Immutable; a reload builds a new one and swaps it in whole, so an
+ * exchange always sees trust and grants of the same version.
  *
- * <p>Deny by default. Grants are tried in order (files by name, grants in file order); a grant is eligible when its
- * source and subject match the verified subject, its audience is the requested target, its pinned claims have their
- * values and its condition is true. The first eligible grant that covers every requested scope decides. A request
- * may narrow a grant, never widen it; grants are never combined.
+ * <p>
+ * Deny by default. Grants are tried in order (files by name, grants in file order); a
+ * grant is eligible when its source and subject match the verified subject, its audience
+ * is the requested target, its pinned claims have their values and its condition is true.
+ * The first eligible grant that covers every requested scope decides. A request may
+ * narrow a grant, never widen it; grants are never combined.
  */
 public final class PolicySet {
 
@@ -55,14 +57,16 @@ public final class PolicySet {
 	}
 
 	/**
-	 * The trust files this set was loaded from (SPIFFE bundles, JWKS files), wherever they are: a change to any of
-	 * them is a change to the policies.
+	 * The trust files this set was loaded from (SPIFFE bundles, JWKS files), wherever
+	 * they are: a change to any of them is a change to the policies.
 	 */
 	public List<java.nio.file.Path> trustFiles() {
 		return this.trustFiles;
 	}
 
-	/** The demo trust domains these policies trust, with keys generated on this machine. */
+	/**
+	 * The demo trust domains these policies trust, with keys generated on this machine.
+	 */
 	public List<DemoEntry> demoEntries() {
 		return this.demoEntries;
 	}
@@ -87,12 +91,18 @@ public final class PolicySet {
 		return this.parameters;
 	}
 
-	/** What the trust entry of a verified subject says about replay, rate limits and the store. */
+	/**
+	 * What the trust entry of a verified subject says about replay, rate limits and the
+	 * store.
+	 */
 	public SourcePolicy sourcePolicy(VerifiedSubject subject) {
 		return source(subject);
 	}
 
-	/** The context of an exchange: the subject with the attributes its source maps from it. */
+	/**
+	 * The context of an exchange: the subject with the attributes its source maps from
+	 * it.
+	 */
 	public ExchangeContext context(VerifiedSubject subject, ExchangeRequest request, Instant time) {
 		return new ExchangeContext(subject, source(subject).attributes().evaluate(subject), request, time);
 	}
@@ -134,29 +144,35 @@ public final class PolicySet {
 			}
 			subjectAudiences.add(grant.audience());
 			if (target.isPresent() && !grant.audience().equals(target.get())) {
-				step(trace, grant, Explanation.Outcome.TARGET, () -> "grants " + grant.audience() + ", not " + target.get());
+				step(trace, grant, Explanation.Outcome.TARGET,
+						() -> "grants " + grant.audience() + ", not " + target.get());
 				continue;
 			}
 			Optional<String> unpinned = grant.unpinned(subject.claims());
 			if (unpinned.isPresent()) {
-				step(trace, grant, Explanation.Outcome.CLAIMS, () -> "claim " + unpinned.get()
-						+ ((subject.claims().get(unpinned.get()) == null) ? " is missing; the grant pins it to "
-								: " is not one of ")
-						+ grant.pins().get(unpinned.get()));
+				step(trace, grant, Explanation.Outcome.CLAIMS,
+						() -> "claim "
+								+ unpinned.get() + ((subject.claims().get(unpinned.get()) == null)
+										? " is missing; the grant pins it to " : " is not one of ")
+								+ grant.pins().get(unpinned.get()));
 				continue;
 			}
 			if (grant.when().isPresent()) {
 				Condition.Outcome outcome = grant.when().get().test(activation.get());
 				if (outcome != Condition.Outcome.TRUE) {
-					step(trace, grant, Explanation.Outcome.CONDITION, () -> "when " + ((outcome == Condition.Outcome.ERROR)
-							? "could not be evaluated (a value it reads is missing)" : "is false") + ": " + grant.when().get());
+					step(trace, grant, Explanation.Outcome.CONDITION,
+							() -> "when "
+									+ ((outcome == Condition.Outcome.ERROR)
+											? "could not be evaluated (a value it reads is missing)" : "is false")
+									+ ": " + grant.when().get());
 					continue;
 				}
 			}
 			eligible.add(grant);
 		}
 		if (subjectAudiences.isEmpty()) {
-			return deny(ErrorCode.INVALID_TARGET, "no grant allows this subject a token", "no grant matches subject " + who);
+			return deny(ErrorCode.INVALID_TARGET, "no grant allows this subject a token",
+					"no grant matches subject " + who);
 		}
 		if (target.isEmpty() && subjectAudiences.size() > 1) {
 			return deny(ErrorCode.INVALID_TARGET, "audience is required: this subject is granted several targets",
@@ -177,11 +193,12 @@ public final class PolicySet {
 				continue;
 			}
 			Decision decision = allow(context, grant, scopes, activation);
-			step(trace, grant, Explanation.Outcome.CHOSEN, () -> (decision instanceof Decision.Deny deny) ? deny.detail()
-					: "allows " + grant.audience() + " with " + scopes.stream().sorted().toList());
+			step(trace, grant, Explanation.Outcome.CHOSEN, () -> (decision instanceof Decision.Deny deny)
+					? deny.detail() : "allows " + grant.audience() + " with " + scopes.stream().sorted().toList());
 			if (trace != null) {
 				eligible.subList(eligible.indexOf(grant) + 1, eligible.size())
-					.forEach((later) -> step(trace, later, Explanation.Outcome.NOT_REACHED, () -> "an earlier grant decided"));
+					.forEach((later) -> step(trace, later, Explanation.Outcome.NOT_REACHED,
+							() -> "an earlier grant decided"));
 			}
 			return decision;
 		}
@@ -195,7 +212,8 @@ public final class PolicySet {
 		if (source(context.subject()).capTtlToSubject()) {
 			Duration remaining = Duration.between(context.time(), context.subject().expiresAt());
 			if (remaining.isNegative() || remaining.isZero()) {
-				// Past its exp, accepted only within the clock skew: too late to cap a token by what is left of it.
+				// Past its exp, accepted only within the clock skew: too late to cap a
+				// token by what is left of it.
 				return deny(ErrorCode.INVALID_REQUEST, "subject_token has expired",
 						"subject token expired at " + context.subject().expiresAt() + ", within the clock skew");
 			}
@@ -220,7 +238,8 @@ public final class PolicySet {
 		return new Decision.Allow(grant.id(), grant.audience(), scopes, ttl, claims, this.digest);
 	}
 
-	// Reasons are built only when someone explains: deciding allocates no strings for them.
+	// Reasons are built only when someone explains: deciding allocates no strings for
+	// them.
 	private static void step(List<Explanation.Step> trace, Grant grant, Explanation.Outcome outcome,
 			java.util.function.Supplier<String> reason) {
 		if (trace != null) {
@@ -232,7 +251,10 @@ public final class PolicySet {
 		return new Decision.Deny(code, description, detail, this.digest);
 	}
 
-	/** The CEL activation of one exchange, built once and only if a condition or claim needs it. */
+	/**
+	 * The CEL activation of one exchange, built once and only if a condition or claim
+	 * needs it.
+	 */
 	private static final class Activation {
 
 		private final ExchangeContext context;

@@ -9,8 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Holds the policy set in force. A reload loads the directory anew and swaps the new set in whole; a reload that
- * finds any problem changes nothing, and the last good set stays in force.
+ * Holds the policy set in force. A reload loads the directory anew and swaps the new set
+ * in whole; a reload that finds any problem changes nothing, and the last good set stays
+ * in force.
  */
 public final class PolicyStore {
 
@@ -21,16 +22,19 @@ public final class PolicyStore {
 	private final AtomicReference<PolicySet> current;
 
 	/**
-	 * Loads the policies for the first time, and again at each reload, with {@code loading}: a loader's load of
-	 * {@code directory}, with whatever step must come before it.
-	 * @throws PolicyException if the first load finds any problem: there is no last good set to keep
+	 * Loads the policies for the first time, and again at each reload, with
+	 * {@code loading}: a loader's load of {@code directory}, with whatever step must come
+	 * before it.
+	 * @throws PolicyException if the first load finds any problem: there is no last good
+	 * set to keep
 	 */
 	public PolicyStore(Supplier<PolicySet> loading, Path directory) {
 		this.loading = Objects.requireNonNull(loading, "loading cannot be null");
 		Objects.requireNonNull(directory, "directory cannot be null");
 		PolicySet initial = loading.get();
 		this.current = new AtomicReference<>(initial);
-		logger.info("Policies loaded from {}: {} grant(s), digest {}", directory, initial.grantCount(), initial.digest());
+		logger.info("Policies loaded from {}: {} grant(s), digest {}", directory, initial.grantCount(),
+				initial.digest());
 		initial.demoEntries().forEach((demo) -> logger.warn(demo.warning()));
 	}
 
@@ -55,10 +59,13 @@ public final class PolicyStore {
 		}
 		PolicySet previous = this.current.getAndSet(loaded);
 		logger.info("Policies reloaded: {} grant(s), digest {}", loaded.grantCount(), loaded.digest());
-		// Said at start-up, and again only for a demo entry the reload adds: not at every reload.
+		// Said at start-up, and again only for a demo entry the reload adds: not at every
+		// reload.
 		loaded.demoEntries()
 			.stream()
-			.filter((demo) -> previous.demoEntries().stream().noneMatch((p) -> p.trustDomain().equals(demo.trustDomain())))
+			.filter((demo) -> previous.demoEntries()
+				.stream()
+				.noneMatch((p) -> p.trustDomain().equals(demo.trustDomain())))
 			.forEach((demo) -> logger.warn(demo.warning()));
 		return loaded;
 	}

@@ -12,37 +12,43 @@ import dev.writ.error.ExchangeException;
 import dev.writ.trust.VerifiedSubject;
 
 /**
- * What a trust entry says beyond its keys: how its claims map to attributes, which claims identify a tenant on a
- * shared issuer (every grant must pin them), whether tokens may outlive the subject token, whether a subject token
- * may be exchanged more than once, and how often.
+ * What a trust entry says beyond its keys: how its claims map to attributes, which claims
+ * identify a tenant on a shared issuer (every grant must pin them), whether tokens may
+ * outlive the subject token, whether a subject token may be exchanged more than once, and
+ * how often.
  *
  * @param attributes the attribute mapping
- * @param tenantClaims the claims every grant for this source must pin to literal values; empty for an issuer that
- * serves one organisation only
- * @param capTtlToSubject whether an issued token's lifetime is capped by the subject token's remaining life
- * @param oneTime whether each subject token may be exchanged only once ({@code replay: one-time})
+ * @param tenantClaims the claims every grant for this source must pin to literal values;
+ * empty for an issuer that serves one organisation only
+ * @param capTtlToSubject whether an issued token's lifetime is capped by the subject
+ * token's remaining life
+ * @param oneTime whether each subject token may be exchanged only once
+ * ({@code replay: one-time})
  * @param subjectLimit the most exchanges per subject per window, if limited
  * @param sourceLimit the most exchanges for the whole source per window, if limited
- * @param carryOnWithoutStore whether exchanges go on, without rate limits, while the shared store is unavailable
- * (allowed for {@code reuse} sources only)
- * @param maxTokenLifetime the longest remaining life a subject token may have ({@code max_token_lifetime})
- * @param multipleAudiences whether a token may name more than one audience ({@code multiple_audiences}; SPIFFE only)
+ * @param carryOnWithoutStore whether exchanges go on, without rate limits, while the
+ * shared store is unavailable (allowed for {@code reuse} sources only)
+ * @param maxTokenLifetime the longest remaining life a subject token may have
+ * ({@code max_token_lifetime})
+ * @param multipleAudiences whether a token may name more than one audience
+ * ({@code multiple_audiences}; SPIFFE only)
  */
 public record SourcePolicy(AttributeMapping attributes, Set<String> tenantClaims, boolean capTtlToSubject,
 		boolean oneTime, Optional<RateLimit> subjectLimit, Optional<RateLimit> sourceLimit, boolean carryOnWithoutStore,
 		Duration maxTokenLifetime, boolean multipleAudiences) {
 
 	/**
-	 * How long a subject token may still live by default. Workload tokens live minutes to hours; a longer one is a
-	 * long-lived credential in disguise, and replay protection would have to remember it as long.
+	 * How long a subject token may still live by default. Workload tokens live minutes to
+	 * hours; a longer one is a long-lived credential in disguise, and replay protection
+	 * would have to remember it as long.
 	 */
 	public static final Duration DEFAULT_MAX_TOKEN_LIFETIME = Duration.ofHours(24);
 
 	/** The most {@code max_token_lifetime} may be set to. */
 	public static final Duration LONGEST_MAX_TOKEN_LIFETIME = Duration.ofDays(31);
 
-	public static final SourcePolicy DEFAULT = new SourcePolicy(AttributeMapping.none(), Set.of(), true, false, Optional.empty(),
-			Optional.empty(), false, DEFAULT_MAX_TOKEN_LIFETIME, false);
+	public static final SourcePolicy DEFAULT = new SourcePolicy(AttributeMapping.none(), Set.of(), true, false,
+			Optional.empty(), Optional.empty(), false, DEFAULT_MAX_TOKEN_LIFETIME, false);
 
 	public SourcePolicy {
 		Objects.requireNonNull(attributes, "attributes cannot be null");
@@ -56,15 +62,17 @@ public record SourcePolicy(AttributeMapping attributes, Set<String> tenantClaims
 	}
 
 	/**
-	 * Refuses a verified subject token this entry does not take: one that still lives longer than
-	 * {@link #maxTokenLifetime()} (beyond the clock skew), or, unless allowed, one that names more than one audience.
-	 * The JWT-SVID specification (§3) strongly recommends a single audience: a token for several can be replayed at
-	 * Writ by every other audience's holder.
+	 * Refuses a verified subject token this entry does not take: one that still lives
+	 * longer than {@link #maxTokenLifetime()} (beyond the clock skew), or, unless
+	 * allowed, one that names more than one audience. The JWT-SVID specification (§3)
+	 * strongly recommends a single audience: a token for several can be replayed at Writ
+	 * by every other audience's holder.
 	 * @throws ExchangeException {@code invalid_request}
 	 */
 	public void admit(VerifiedSubject subject, Instant now, Duration skew) {
 		if (Duration.between(now, subject.expiresAt()).compareTo(this.maxTokenLifetime.plus(skew)) > 0) {
-			throw new ExchangeException(ErrorCode.INVALID_REQUEST, "subject_token lives longer than this server accepts",
+			throw new ExchangeException(ErrorCode.INVALID_REQUEST,
+					"subject_token lives longer than this server accepts",
 					"subject token expires at " + subject.expiresAt() + ", beyond max_token_lifetime "
 							+ Durations.format(this.maxTokenLifetime));
 		}

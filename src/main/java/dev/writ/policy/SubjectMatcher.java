@@ -6,9 +6,10 @@ import java.util.regex.Pattern;
 import dev.writ.trust.VerifiedSubject;
 
 /**
- * Matches a grant's subject within one trust source: exactly, or by a regular expression anchored at both ends. The
- * subject must come from the grant's source, so a grant for one issuer or trust domain can never match another's
- * subjects, whatever its pattern says.
+ * Matches a grant's subject within one trust source: exactly, or by a regular expression
+ * anchored at both ends. The subject must come from the grant's source, so a grant for
+ * one issuer or trust domain can never match another's subjects, whatever its pattern
+ * says.
  */
 public sealed interface SubjectMatcher {
 
@@ -18,7 +19,10 @@ public sealed interface SubjectMatcher {
 	/** Whether the verified subject matches. */
 	boolean matches(VerifiedSubject subject);
 
-	/** Why the verified subject does not match, for explanations; only asked when it does not. */
+	/**
+	 * Why the verified subject does not match, for explanations; only asked when it does
+	 * not.
+	 */
 	default String mismatch(VerifiedSubject subject) {
 		return "subject or source does not match";
 	}
@@ -39,8 +43,9 @@ public sealed interface SubjectMatcher {
 	}
 
 	/**
-	 * A subject the whole pattern matches ({@link java.util.regex.Matcher#matches} is anchored at both ends), within
-	 * {@link BoundedMatch}'s bound on the work one match may do: a runaway pattern does not match.
+	 * A subject the whole pattern matches ({@link java.util.regex.Matcher#matches} is
+	 * anchored at both ends), within {@link BoundedMatch}'s bound on the work one match
+	 * may do: a runaway pattern does not match.
 	 */
 	record Anchored(String source, Pattern pattern, LiteralBounds bounds) implements SubjectMatcher {
 
@@ -64,7 +69,8 @@ public sealed interface SubjectMatcher {
 		public String mismatch(VerifiedSubject candidate) {
 			if (this.source.equals(candidate.trustSource()) && this.bounds.mayMatch(candidate.subject())
 					&& BoundedMatch.outcome(this.pattern, candidate.subject()) == BoundedMatch.Outcome.GAVE_UP) {
-				return "subject_pattern gave up after reading " + BoundedMatch.MAX_READS + " characters of the subject: "
+				return "subject_pattern gave up after reading " + BoundedMatch.MAX_READS
+						+ " characters of the subject: "
 						+ "the pattern backtracks too much (nested repetition such as (.*a){12} or (a+)+); simplify it";
 			}
 			return SubjectMatcher.super.mismatch(candidate);

@@ -7,20 +7,23 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * One RFC 8693 §2.1 token exchange request, syntactically valid. Nothing in it is trusted yet: the subject token
- * is unverified and the target and scopes are only what the caller asked for.
+ * One RFC 8693 §2.1 token exchange request, syntactically valid. Nothing in it is trusted
+ * yet: the subject token is unverified and the target and scopes are only what the caller
+ * asked for.
  *
  * @param subjectToken the token that represents the caller's identity (unverified)
  * @param subjectTokenType its RFC 8693 §3 type identifier
  * @param audience the requested logical audience, if any
  * @param resource the requested resource URI (RFC 8707), if any
  * @param scopes the requested scopes; empty when the request names none
- * @param requestedTokenType the requested token type; {@link TokenTypes#ACCESS_TOKEN} when the request names none
+ * @param requestedTokenType the requested token type; {@link TokenTypes#ACCESS_TOKEN}
+ * when the request names none
  * @param actorToken the actor token, if any (unverified)
  * @param actorTokenType its type, present exactly when {@code actorToken} is
- * @param clientId the {@code client_id} the caller declared, if any; unauthenticated, so informational only
- * @param parameters every other parameter, by name (RFC 6749 §3.2 extension parameters); policies see only those
- * they declare
+ * @param clientId the {@code client_id} the caller declared, if any; unauthenticated, so
+ * informational only
+ * @param parameters every other parameter, by name (RFC 6749 §3.2 extension parameters);
+ * policies see only those they declare
  */
 public record ExchangeRequest(String subjectToken, String subjectTokenType, Optional<String> audience,
 		Optional<URI> resource, Set<String> scopes, String requestedTokenType, Optional<String> actorToken,

@@ -12,12 +12,16 @@ import dev.writ.error.ErrorCode;
 import dev.writ.error.ExchangeException;
 
 /**
- * Turns the form parameters of a token request into an {@link ExchangeRequest}, checking every RFC 8693 §2.1
- * parameter and bounding every size. Checks syntax only; what the parameters mean is for the later steps.
+ * Turns the form parameters of a token request into an {@link ExchangeRequest}, checking
+ * every RFC 8693 §2.1 parameter and bounding every size. Checks syntax only; what the
+ * parameters mean is for the later steps.
  */
 public final class ExchangeRequestParser {
 
-	/** Longest subject or actor token accepted, in characters. Real JWT-SVIDs and OIDC tokens are 1-4 KiB. */
+	/**
+	 * Longest subject or actor token accepted, in characters. Real JWT-SVIDs and OIDC
+	 * tokens are 1-4 KiB.
+	 */
 	public static final int MAX_TOKEN_LENGTH = 16 * 1024;
 
 	/** Longest value of any other parameter, in characters. */
@@ -37,9 +41,11 @@ public final class ExchangeRequestParser {
 
 	/**
 	 * Parses the parameters of a token request body.
-	 * @param parameters each parameter name with all the values it was sent with, in order
+	 * @param parameters each parameter name with all the values it was sent with, in
+	 * order
 	 * @return the request
-	 * @throws ExchangeException {@code invalid_request}, {@code invalid_scope} or {@code invalid_target}
+	 * @throws ExchangeException {@code invalid_request}, {@code invalid_scope} or
+	 * {@code invalid_target}
 	 */
 	public ExchangeRequest parse(Map<String, List<String>> parameters) {
 		if (parameters.size() > MAX_PARAMETERS) {
@@ -56,14 +62,15 @@ public final class ExchangeRequestParser {
 		String subjectTokenType = required(parameters, "subject_token_type");
 		Optional<String> actorToken = optional(parameters, "actor_token");
 		Optional<String> actorTokenType = optional(parameters, "actor_token_type");
-		// RFC 8693 §2.1: actor_token_type is REQUIRED when actor_token is present, and MUST NOT be included otherwise.
+		// RFC 8693 §2.1: actor_token_type is REQUIRED when actor_token is present, and
+		// MUST NOT be included otherwise.
 		if (actorToken.isPresent() != actorTokenType.isPresent()) {
 			throw invalidRequest("actor_token and actor_token_type must be sent together");
 		}
 		String requestedTokenType = optional(parameters, "requested_token_type").orElse(TokenTypes.ACCESS_TOKEN);
 		if (!REQUESTED_TOKEN_TYPES.contains(requestedTokenType)) {
-			throw invalidRequest("requested_token_type is not supported; Writ issues " + TokenTypes.ACCESS_TOKEN + " and "
-					+ TokenTypes.JWT);
+			throw invalidRequest("requested_token_type is not supported; Writ issues " + TokenTypes.ACCESS_TOKEN
+					+ " and " + TokenTypes.JWT);
 		}
 		Optional<String> audience = optional(parameters, "audience");
 		audience.ifPresent(ExchangeRequestParser::checkAudience);
@@ -90,7 +97,8 @@ public final class ExchangeRequestParser {
 			throw invalidRequest("a parameter name is too long");
 		}
 		if (values.size() > 1) {
-			// RFC 8693 §2.1 would allow several audience and resource values; Writ binds a token to exactly one.
+			// RFC 8693 §2.1 would allow several audience and resource values; Writ binds
+			// a token to exactly one.
 			if (TARGET_PARAMETERS.contains(name)) {
 				throw new ExchangeException(ErrorCode.INVALID_TARGET,
 						name + " may appear once: Writ issues a token for one target");
@@ -110,7 +118,8 @@ public final class ExchangeRequestParser {
 		return optional(parameters, name).orElseThrow(() -> invalidRequest(name + " is missing"));
 	}
 
-	// RFC 6749 §3.1: parameters sent without a value MUST be treated as if they were omitted.
+	// RFC 6749 §3.1: parameters sent without a value MUST be treated as if they were
+	// omitted.
 	private static Optional<String> optional(Map<String, List<String>> parameters, String name) {
 		List<String> values = parameters.get(name);
 		if (values == null || values.isEmpty() || values.get(0) == null || values.get(0).isEmpty()) {
@@ -119,7 +128,8 @@ public final class ExchangeRequestParser {
 		return Optional.of(values.get(0));
 	}
 
-	// RFC 8693 §2.1: the audience is a logical name; Writ accepts printable ASCII without spaces.
+	// RFC 8693 §2.1: the audience is a logical name; Writ accepts printable ASCII without
+	// spaces.
 	private static void checkAudience(String audience) {
 		if (!ParameterSyntax.isAudience(audience)) {
 			throw new ExchangeException(ErrorCode.INVALID_TARGET, "audience is malformed");
@@ -137,7 +147,8 @@ public final class ExchangeRequestParser {
 			return uri;
 		}
 		catch (URISyntaxException ex) {
-			throw new ExchangeException(ErrorCode.INVALID_TARGET, "resource must be an absolute URI without a fragment");
+			throw new ExchangeException(ErrorCode.INVALID_TARGET,
+					"resource must be an absolute URI without a fragment");
 		}
 	}
 

@@ -12,7 +12,8 @@ public interface RateLimits {
 	 * @param key what is limited, such as a subject
 	 * @param limit how many requests the window allows
 	 * @param window the window
-	 * @return empty when the request is allowed (and counted); else how long until it would be
+	 * @return empty when the request is allowed (and counted); else how long until it
+	 * would be
 	 * @throws StoreUnavailableException when the store cannot answer
 	 */
 	Optional<Duration> acquire(String key, int limit, Duration window);

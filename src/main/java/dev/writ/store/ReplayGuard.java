@@ -2,7 +2,10 @@ package dev.writ.store;
 
 import java.time.Duration;
 
-/** Remembers what was used, so a one-time token is exchanged at most once across every Writ node. */
+/**
+ * Remembers what was used, so a one-time token is exchanged at most once across every
+ * Writ node.
+ */
 public interface ReplayGuard {
 
 	/**
@@ -15,8 +18,8 @@ public interface ReplayGuard {
 	boolean firstUse(String key, Duration ttl);
 
 	/**
-	 * Whether a use is recorded, without recording one: a cheap look before the work an exchange does ahead of
-	 * {@link #firstUse}, which alone decides.
+	 * Whether a use is recorded, without recording one: a cheap look before the work an
+	 * exchange does ahead of {@link #firstUse}, which alone decides.
 	 * @param key what may have been used
 	 * @return true if it was, within its ttl
 	 * @throws StoreUnavailableException when the store cannot answer

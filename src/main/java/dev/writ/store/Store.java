@@ -1,6 +1,9 @@
 package dev.writ.store;
 
-/** Everything Writ shares between nodes; one implementation in memory (one node), one on Redis (a fleet). */
+/**
+ * Everything Writ shares between nodes; one implementation in memory (one node), one on
+ * Redis (a fleet).
+ */
 public interface Store extends ReplayGuard, Revocations, RateLimits {
 
 	/** A short name for logs and health: {@code memory} or {@code redis}. */

@@ -17,14 +17,18 @@ import dev.writ.keys.SigningKeys;
 import dev.writ.policy.Decision;
 
 /**
- * Mints the RFC 9068 JWT access token for an allowed exchange, signed with the active key.
+ * Mints the RFC 9068 JWT access token for an allowed exchange, signed with the active
+ * key.
  *
- * <p>Header: {@code typ: at+jwt} (RFC 9068 §2.1), {@code alg}, {@code kid}. Claims (RFC 9068 §2.2): {@code iss},
- * {@code sub} (the verified subject), {@code aud} (the one granted audience, as a string), {@code exp}, {@code iat},
- * {@code nbf}, {@code jti}, {@code client_id}, {@code scope} (space-delimited, RFC 8693 §4.2), the grant's extra
- * claims, and {@code grant} and {@code policy_digest}, which name the rule that issued it. Writ does not
- * authenticate a separate client: the workload is its own client, so {@code client_id} is the subject, as RFC 9068
- * §2.2 describes for a client acting on its own behalf.
+ * <p>
+ * Header: {@code typ: at+jwt} (RFC 9068 §2.1), {@code alg}, {@code kid}. Claims (RFC 9068
+ * §2.2): {@code iss}, {@code sub} (the verified subject), {@code aud} (the one granted
+ * audience, as a string), {@code exp}, {@code iat}, {@code nbf}, {@code jti},
+ * {@code client_id}, {@code scope} (space-delimited, RFC 8693 §4.2), the grant's extra
+ * claims, and {@code grant} and {@code policy_digest}, which name the rule that issued
+ * it. Writ does not authenticate a separate client: the workload is its own client, so
+ * {@code client_id} is the subject, as RFC 9068 §2.2 describes for a client acting on its
+ * own behalf.
  */
 public final class AccessTokenMinter {
 
@@ -64,9 +68,11 @@ public final class AccessTokenMinter {
 		if (!scopes.isEmpty()) {
 			claims.claim("scope", String.join(" ", scopes));
 		}
-		// What the grant adds; its names never shadow the claims above (refused when the policies load).
+		// What the grant adds; its names never shadow the claims above (refused when the
+		// policies load).
 		allow.claims().forEach(claims::claim);
-		// Which grant and which version of the policies issued it: an auditor can trace any token to its rule.
+		// Which grant and which version of the policies issued it: an auditor can trace
+		// any token to its rule.
 		claims.claim("grant", allow.grantId()).claim("policy_digest", allow.policyDigest());
 		String value = this.keys.get().active().sign(AT_JWT, claims.build());
 		return new IssuedToken(value, jti, now, expiresAt, scopes);

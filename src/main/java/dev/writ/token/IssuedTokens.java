@@ -17,9 +17,10 @@ import dev.writ.keys.SigningKeys;
 import dev.writ.trust.CompactJws;
 
 /**
- * Recognises the access tokens this Writ issued: {@code typ: at+jwt}, signed by one of its published keys (named by
- * {@code kid}, with that key's algorithm), {@code iss} this Writ, with a {@code jti}, not expired. Anything else —
- * another issuer's token, a forged or expired one — is not recognised.
+ * Recognises the access tokens this Writ issued: {@code typ: at+jwt}, signed by one of
+ * its published keys (named by {@code kid}, with that key's algorithm), {@code iss} this
+ * Writ, with a {@code jti}, not expired. Anything else — another issuer's token, a forged
+ * or expired one — is not recognised.
  */
 public final class IssuedTokens {
 
@@ -44,7 +45,8 @@ public final class IssuedTokens {
 			return Optional.empty();
 		}
 		try {
-			// One spelling per token: a re-encoded copy of a Writ token is not a Writ token.
+			// One spelling per token: a re-encoded copy of a Writ token is not a Writ
+			// token.
 			SignedJWT jwt = CompactJws.parse(token, MAX_LENGTH);
 			if (!AccessTokenMinter.AT_JWT.equals(jwt.getHeader().getType()) || jwt.getHeader().getKeyID() == null) {
 				return Optional.empty();
@@ -52,7 +54,8 @@ public final class IssuedTokens {
 			Optional<SigningKey> key = this.keys.get()
 				.published()
 				.stream()
-				.filter((k) -> k.kid().equals(jwt.getHeader().getKeyID()) && k.algorithm().equals(jwt.getHeader().getAlgorithm()))
+				.filter((k) -> k.kid().equals(jwt.getHeader().getKeyID())
+						&& k.algorithm().equals(jwt.getHeader().getAlgorithm()))
 				.findFirst();
 			if (key.isEmpty() || !jwt.verify(Crypto.jdkVerifier(key.get().publicJwk()))) {
 				return Optional.empty();

@@ -14,10 +14,11 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import dev.writ.store.Revocations;
 
 /**
- * What resource servers and admins may ask of Writ's issued tokens: is this token active (RFC 7662), revoke it (RFC
- * 7009), revoke everything issued to a subject or under a grant. Revocations are held, across every node, until the
- * tokens they cover have expired. Store trouble raises {@link dev.writ.store.StoreUnavailableException}: the caller
- * answers 503, never "active".
+ * What resource servers and admins may ask of Writ's issued tokens: is this token active
+ * (RFC 7662), revoke it (RFC 7009), revoke everything issued to a subject or under a
+ * grant. Revocations are held, across every node, until the tokens they cover have
+ * expired. Store trouble raises {@link dev.writ.store.StoreUnavailableException}: the
+ * caller answers 503, never "active".
  */
 public final class TokenStatus {
 
@@ -32,7 +33,8 @@ public final class TokenStatus {
 	/**
 	 * @param tokens recognises Writ's tokens
 	 * @param revocations where revocations are held
-	 * @param maxTtl the longest a Writ token lives: how long a subject or grant revocation must be held
+	 * @param maxTtl the longest a Writ token lives: how long a subject or grant
+	 * revocation must be held
 	 * @param clock the clock
 	 */
 	public TokenStatus(IssuedTokens tokens, Revocations revocations, Duration maxTtl, Clock clock) {
@@ -43,8 +45,9 @@ public final class TokenStatus {
 	}
 
 	/**
-	 * RFC 7662 §2.2: {@code active: false} for anything that is not a current, unrevoked token of this Writ; otherwise
-	 * {@code active: true} with the token's claims and {@code token_type}.
+	 * RFC 7662 §2.2: {@code active: false} for anything that is not a current, unrevoked
+	 * token of this Writ; otherwise {@code active: true} with the token's claims and
+	 * {@code token_type}.
 	 */
 	public Map<String, Object> introspect(String token) {
 		Optional<JWTClaimsSet> claims = this.tokens.recognise(token);
@@ -52,14 +55,19 @@ public final class TokenStatus {
 			return Map.of("active", false);
 		}
 		Map<String, Object> response = new LinkedHashMap<>(claims.get().toJSONObject());
-		// RFC 7662 §2.2: aud may be a string or an array; token_type names the kind of token. Writ's own answers are
-		// put last: no claim of the token can stand in for them (grants may not set these names either).
+		// RFC 7662 §2.2: aud may be a string or an array; token_type names the kind of
+		// token. Writ's own answers are
+		// put last: no claim of the token can stand in for them (grants may not set these
+		// names either).
 		response.put("active", true);
 		response.put("token_type", "Bearer");
 		return response;
 	}
 
-	/** RFC 7009 §2: revokes a current token of this Writ, and says whether it was one; anything else is ignored (§2.2). */
+	/**
+	 * RFC 7009 §2: revokes a current token of this Writ, and says whether it was one;
+	 * anything else is ignored (§2.2).
+	 */
 	public boolean revoke(String token) {
 		var recognised = this.tokens.recognise(token);
 		recognised.ifPresent((claims) -> {
@@ -102,7 +110,8 @@ public final class TokenStatus {
 		if (found.containsKey("jti:" + claims.getJWTID())) {
 			return true;
 		}
-		long issuedAt = (claims.getIssueTime() != null) ? claims.getIssueTime().toInstant().getEpochSecond() : Long.MIN_VALUE;
+		long issuedAt = (claims.getIssueTime() != null) ? claims.getIssueTime().toInstant().getEpochSecond()
+				: Long.MIN_VALUE;
 		return found.entrySet()
 			.stream()
 			.filter((e) -> !e.getKey().startsWith("jti:"))

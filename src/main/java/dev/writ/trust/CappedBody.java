@@ -11,8 +11,9 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 
 /**
- * The body of a fetched document, read as it streams and refused as soon as it grows past its cap: a huge or
- * endless document costs at most the cap in memory. Bodies of answers other than 200 are not read at all.
+ * The body of a fetched document, read as it streams and refused as soon as it grows past
+ * its cap: a huge or endless document costs at most the cap in memory. Bodies of answers
+ * other than 200 are not read at all.
  */
 final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
 
@@ -35,8 +36,8 @@ final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
 	}
 
 	/**
-	 * Reads the body of a 200 within {@code maxBytes}, refusing at once one whose declared length is larger;
-	 * discards any other answer's body unread.
+	 * Reads the body of a 200 within {@code maxBytes}, refusing at once one whose
+	 * declared length is larger; discards any other answer's body unread.
 	 * @param uri the document asked for, named in the error
 	 */
 	static HttpResponse.BodyHandler<byte[]> handler(URI uri, int maxBytes) {

@@ -12,22 +12,26 @@ import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.SignedJWT;
 
 /**
- * The one reader of every token Writ is shown (subject tokens, and bearer tokens at introspection, revocation and the
- * admin endpoints): a token is accepted only in its canonical compact JWS form, so that one token has one spelling,
- * one meaning and one audit digest. The JOSE library alone would accept many spellings of one token: the standard
- * alphabet's {@code +} and {@code /}, {@code =} padding, characters outside base64url (silently dropped),
- * non-zero trailing bits, invalid UTF-8 (replaced), surrounding whitespace.
+ * The one reader of every token Writ is shown (subject tokens, and bearer tokens at
+ * introspection, revocation and the admin endpoints): a token is accepted only in its
+ * canonical compact JWS form, so that one token has one spelling, one meaning and one
+ * audit digest. The JOSE library alone would accept many spellings of one token: the
+ * standard alphabet's {@code +} and {@code /}, {@code =} padding, characters outside
+ * base64url (silently dropped), non-zero trailing bits, invalid UTF-8 (replaced),
+ * surrounding whitespace.
  *
- * <p>Required, before the library parses anything:
+ * <p>
+ * Required, before the library parses anything:
  * <ul>
- * <li>exactly three segments, each unpadded base64url with canonical trailing bits (RFC 7515 §2, §5.2; RFC 4648
- * §3.5), the first two and the signature non-empty;</li>
- * <li>header and payload strict UTF-8, each one JSON object without duplicate member names ({@link StrictJson};
- * RFC 7515 §5.2, RFC 8725 §3.1);</li>
- * <li>no {@code zip} (RFC 8725 §3.6: compression before encryption only, and never in a JWS), no {@code cty}
- * (nested JWTs are not accepted, RFC 7519 §5.2), no {@code b64} (RFC 7797: a signature over other bytes than the
- * token's), and no key or key reference ({@code jwk}, {@code jku}, {@code x5u}, {@code x5c}): Writ never uses a key a
- * token names, and does not parse one.</li>
+ * <li>exactly three segments, each unpadded base64url with canonical trailing bits (RFC
+ * 7515 §2, §5.2; RFC 4648 §3.5), the first two and the signature non-empty;</li>
+ * <li>header and payload strict UTF-8, each one JSON object without duplicate member
+ * names ({@link StrictJson}; RFC 7515 §5.2, RFC 8725 §3.1);</li>
+ * <li>no {@code zip} (RFC 8725 §3.6: compression before encryption only, and never in a
+ * JWS), no {@code cty} (nested JWTs are not accepted, RFC 7519 §5.2), no {@code b64} (RFC
+ * 7797: a signature over other bytes than the token's), and no key or key reference
+ * ({@code jwk}, {@code jku}, {@code x5u}, {@code x5c}): Writ never uses a key a token
+ * names, and does not parse one.</li>
  * </ul>
  */
 public final class CompactJws {
@@ -62,9 +66,12 @@ public final class CompactJws {
 		Set<String> members = json(segment(header, "header"), "header");
 		json(segment(payload, "payload"), "payload");
 		segment(signature, "signature");
-		// Refused by name, before the library reads them: a key or key reference in the header is never used (and
-		// an attacker's JWK is not even parsed), b64 (RFC 7797) would make the signature cover other bytes than the
-		// token's, zip has no place in a JWS (RFC 8725 §3.6), and cty would make it a nested token (RFC 7519 §5.2).
+		// Refused by name, before the library reads them: a key or key reference in the
+		// header is never used (and
+		// an attacker's JWK is not even parsed), b64 (RFC 7797) would make the signature
+		// cover other bytes than the
+		// token's, zip has no place in a JWS (RFC 8725 §3.6), and cty would make it a
+		// nested token (RFC 7519 §5.2).
 		for (String refused : REFUSED_HEADER_MEMBERS) {
 			if (members.contains(refused)) {
 				throw new ParseException("header has " + refused + ", which Writ does not accept", 0);
@@ -74,10 +81,12 @@ public final class CompactJws {
 			return new SignedJWT(new Base64URL(header), new Base64URL(payload), new Base64URL(signature));
 		}
 		catch (ParseException | RuntimeException ex) {
-			// The library throws more than ParseException for some headers: each is a refusal, never a fault.
+			// The library throws more than ParseException for some headers: each is a
+			// refusal, never a fault.
 			throw new ParseException("header is not a JWS header", 0);
 		}
 	}
+
 	/** The bytes of one unpadded, canonical base64url segment. */
 	private static byte[] segment(String segment, String name) throws ParseException {
 		if (segment.isEmpty()) {
@@ -91,7 +100,8 @@ public final class CompactJws {
 				throw new ParseException(name + " segment is not unpadded base64url", i);
 			}
 		}
-		// RFC 4648 §3.5: a length of 1 mod 4 encodes no whole byte; the bits after the last byte must be zero.
+		// RFC 4648 §3.5: a length of 1 mod 4 encodes no whole byte; the bits after the
+		// last byte must be zero.
 		int remainder = segment.length() % 4;
 		if (remainder == 1) {
 			throw new ParseException(name + " segment has an impossible length", 0);

@@ -19,11 +19,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Fetches trust documents (OIDC discovery, JWKS, SPIFFE bundles) with every bound a security server needs: https
- * only (plain http only to a loopback address, and only when allowed), a connect timeout, one deadline for the whole
- * fetch (connect, headers, every redirect and the body: a server that drips its bytes cannot hold a fetch longer), a
- * size cap read as the body streams, redirects followed only within the same origin and at most three times. A
- * fetch is only ever driven by configuration, never by a token.
+ * Fetches trust documents (OIDC discovery, JWKS, SPIFFE bundles) with every bound a
+ * security server needs: https only (plain http only to a loopback address, and only when
+ * allowed), a connect timeout, one deadline for the whole fetch (connect, headers, every
+ * redirect and the body: a server that drips its bytes cannot hold a fetch longer), a
+ * size cap read as the body streams, redirects followed only within the same origin and
+ * at most three times. A fetch is only ever driven by configuration, never by a token.
  */
 public final class HttpFetcher {
 
@@ -39,8 +40,10 @@ public final class HttpFetcher {
 
 	/**
 	 * @param connectTimeout the connect timeout of each connection
-	 * @param timeout the deadline of a whole fetch, from the first connect to the last byte of the last redirect
-	 * @param allowLoopbackHttp whether plain http to a loopback address is allowed (tests, local development)
+	 * @param timeout the deadline of a whole fetch, from the first connect to the last
+	 * byte of the last redirect
+	 * @param allowLoopbackHttp whether plain http to a loopback address is allowed
+	 * (tests, local development)
 	 */
 	public HttpFetcher(Duration connectTimeout, Duration timeout, boolean allowLoopbackHttp) {
 		this.client = HttpClient.newBuilder()
@@ -61,13 +64,15 @@ public final class HttpFetcher {
 	}
 
 	/**
-	 * Fetches a JSON document within the deadline: connecting, every redirect hop and the whole body together take
-	 * no longer than the timeout, however slowly the server answers or drips its bytes.
+	 * Fetches a JSON document within the deadline: connecting, every redirect hop and the
+	 * whole body together take no longer than the timeout, however slowly the server
+	 * answers or drips its bytes.
 	 * @param uri what to fetch
 	 * @param maxBytes the largest body accepted
 	 * @return the body
 	 * @throws HttpTimeoutException if the deadline passed first
-	 * @throws IOException on any other failure, with a message that names the URL and the reason, never the body
+	 * @throws IOException on any other failure, with a message that names the URL and the
+	 * reason, never the body
 	 */
 	public String get(URI uri, int maxBytes) throws IOException {
 		long deadline = System.nanoTime() + this.timeout.toNanos();
@@ -97,7 +102,8 @@ public final class HttpFetcher {
 		throw new IOException(uri + ": more than " + MAX_REDIRECTS + " redirects");
 	}
 
-	// Not HttpRequest.timeout: that bounds the wait for the headers only. The wait on the future bounds the body too.
+	// Not HttpRequest.timeout: that bounds the wait for the headers only. The wait on the
+	// future bounds the body too.
 	private HttpResponse<byte[]> send(URI uri, URI target, int maxBytes, long deadline) throws IOException {
 		long remaining = deadline - System.nanoTime();
 		if (remaining <= 0) {
@@ -126,7 +132,8 @@ public final class HttpFetcher {
 					+ ((cause.getMessage() != null) ? ": " + cause.getMessage() : ""));
 		}
 		finally {
-			// However the wait ended, an exchange still under way is aborted: its connection is closed, not left to
+			// However the wait ended, an exchange still under way is aborted: its
+			// connection is closed, not left to
 			// drip into a buffer nobody reads.
 			response.cancel(true);
 		}
@@ -146,8 +153,9 @@ public final class HttpFetcher {
 	}
 
 	/**
-	 * Why a URL may not be fetched or trusted as an issuer, if it may not: it must be https (or http to a loopback
-	 * address when allowed), with a host, and with no user info, query or fragment.
+	 * Why a URL may not be fetched or trusted as an issuer, if it may not: it must be
+	 * https (or http to a loopback address when allowed), with a host, and with no user
+	 * info, query or fragment.
 	 */
 	public static Optional<String> urlProblem(URI uri, boolean allowLoopbackHttp) {
 		if (!uri.isAbsolute() || uri.getHost() == null) {
@@ -165,15 +173,16 @@ public final class HttpFetcher {
 		if (allowLoopbackHttp) {
 			return Optional.of(uri + " must be https (or http to a loopback address)");
 		}
-		return Optional.of(uri + " must be https" + ("http".equalsIgnoreCase(uri.getScheme())
-				&& isLoopbackLiteral(uri.getHost()) ? " (http to a loopback address, for a local issuer such as a "
+		return Optional.of(uri + " must be https" + ("http".equalsIgnoreCase(uri.getScheme()) && isLoopbackLiteral(
+				uri.getHost()) ? " (http to a loopback address, for a local issuer such as a "
 						+ "development Keycloak: set writ.trust.allow-loopback-http=true, or --allow-loopback-http to "
 						+ "the policy commands)" : ""));
 	}
 
 	/**
-	 * Whether a host is {@code localhost}, a dotted-quad IPv4 literal or a bracketed IPv6 literal of a loopback
-	 * address. Names other than {@code localhost} are never resolved for this.
+	 * Whether a host is {@code localhost}, a dotted-quad IPv4 literal or a bracketed IPv6
+	 * literal of a loopback address. Names other than {@code localhost} are never
+	 * resolved for this.
 	 */
 	public static boolean isLoopbackLiteral(String host) {
 		if ("localhost".equalsIgnoreCase(host)) {
@@ -184,7 +193,9 @@ public final class HttpFetcher {
 			literal = host;
 		}
 		else if (host.length() > 2 && host.startsWith("[") && host.endsWith("]")
-				&& host.substring(1, host.length() - 1).chars().allMatch((c) -> Character.digit(c, 16) >= 0 || c == ':')) {
+				&& host.substring(1, host.length() - 1)
+					.chars()
+					.allMatch((c) -> Character.digit(c, 16) >= 0 || c == ':')) {
 			literal = host.substring(1, host.length() - 1);
 		}
 		else {

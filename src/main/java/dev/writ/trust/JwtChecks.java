@@ -21,11 +21,13 @@ import dev.writ.error.ErrorCode;
 import dev.writ.error.ExchangeException;
 
 /**
- * The checks every subject token passes, whatever its source: header, time window with a bounded skew, audience,
- * and signature with one key of the one source the token was routed to.
+ * The checks every subject token passes, whatever its source: header, time window with a
+ * bounded skew, audience, and signature with one key of the one source the token was
+ * routed to.
  *
- * <p>Checks whose answer would reveal the trust configuration (source, key, signature, algorithm) share one public
- * description; the precise reason goes to the audit detail.
+ * <p>
+ * Checks whose answer would reveal the trust configuration (source, key, signature,
+ * algorithm) share one public description; the precise reason goes to the audit detail.
  */
 final class JwtChecks {
 
@@ -34,12 +36,14 @@ final class JwtChecks {
 
 	static final String UNVERIFIABLE = "subject_token could not be verified";
 
-	// RFC 7518 §3.1 asymmetric algorithms: never none, never HMAC (a public key is no secret).
+	// RFC 7518 §3.1 asymmetric algorithms: never none, never HMAC (a public key is no
+	// secret).
 	static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512,
 			JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512, JWSAlgorithm.PS256, JWSAlgorithm.PS384,
 			JWSAlgorithm.PS512);
 
-	// 9999-12-31T23:59:59Z: every later instant overflows somewhere (milliseconds in a long, ISO years).
+	// 9999-12-31T23:59:59Z: every later instant overflows somewhere (milliseconds in a
+	// long, ISO years).
 	private static final double LATEST_NUMERIC_DATE = 253_402_300_799d;
 
 	private static final Set<JOSEObjectType> TYPES = Set.of(JOSEObjectType.JWT, JOSEObjectType.JOSE);
@@ -52,7 +56,8 @@ final class JwtChecks {
 
 	JwtChecks(Set<String> audiences, Duration skew, Clock clock) {
 		if (audiences.isEmpty()) {
-			// An empty expected set would accept any audience, as java-spiffe's own validator does.
+			// An empty expected set would accept any audience, as java-spiffe's own
+			// validator does.
 			throw new IllegalArgumentException("audiences cannot be empty");
 		}
 		if (skew.isNegative() || skew.compareTo(MAX_SKEW) > 0) {
@@ -73,9 +78,10 @@ final class JwtChecks {
 	}
 
 	/**
-	 * {@code alg} allowed, {@code kid} present, {@code typ} JWT/JOSE/absent, no crit. A key or key reference named by
-	 * the token ({@code jku}, {@code jwk}, {@code x5u}, {@code x5c}) never gets this far: {@link CompactJws} refuses it
-	 * before the header is parsed.
+	 * {@code alg} allowed, {@code kid} present, {@code typ} JWT/JOSE/absent, no crit. A
+	 * key or key reference named by the token ({@code jku}, {@code jwk}, {@code x5u},
+	 * {@code x5c}) never gets this far: {@link CompactJws} refuses it before the header
+	 * is parsed.
 	 */
 	static void header(JWSHeader header) {
 		if (!ALGORITHMS.contains(header.getAlgorithm())) {
@@ -87,13 +93,17 @@ final class JwtChecks {
 		if (header.getType() != null && !TYPES.contains(header.getType())) {
 			throw invalid(UNVERIFIABLE, "typ " + printable(header.getType().getType()) + " is not JWT or JOSE");
 		}
-		// RFC 7515 §4.1.11: crit, when present, is never empty; Writ understands no extension, so any crit is refused.
+		// RFC 7515 §4.1.11: crit, when present, is never empty; Writ understands no
+		// extension, so any crit is refused.
 		if (header.getCriticalParams() != null) {
 			throw invalid(UNVERIFIABLE, "header has crit parameters");
 		}
 	}
 
-	/** {@code exp} required and not past; {@code nbf}, {@code iat} not in the future; all with the skew. */
+	/**
+	 * {@code exp} required and not past; {@code nbf}, {@code iat} not in the future; all
+	 * with the skew.
+	 */
 	Instant times(JWTClaimsSet claims) {
 		Instant now = this.clock.instant();
 		Date exp = claims.getExpirationTime();
@@ -144,8 +154,10 @@ final class JwtChecks {
 		}
 	}
 
-	// The audit detail says what the token named and what this Writ accepts (its issuer and writ.audiences, or the
-	// trust entry's audience): the operator's answer to "why", which the client's description never carries.
+	// The audit detail says what the token named and what this Writ accepts (its issuer
+	// and writ.audiences, or the
+	// trust entry's audience): the operator's answer to "why", which the client's
+	// description never carries.
 	private static ExchangeException audienceRefused(List<String> audience, Set<String> expected) {
 		return invalid("subject_token audience does not name this server",
 				"aud names " + listed(audience) + "; accepted here: " + listed(expected));
@@ -157,8 +169,9 @@ final class JwtChecks {
 	}
 
 	/**
-	 * The audiences of an {@code aud} claim: RFC 7519 §4.1.3, a string or an array of strings; anything else (an array
-	 * holding a null or a number, an object) is refused, never read as no audience.
+	 * The audiences of an {@code aud} claim: RFC 7519 §4.1.3, a string or an array of
+	 * strings; anything else (an array holding a null or a number, an object) is refused,
+	 * never read as no audience.
 	 */
 	static List<String> audiences(Object aud) {
 		if (aud == null) {
@@ -174,24 +187,27 @@ final class JwtChecks {
 	}
 
 	/**
-	 * The registered claims the JOSE library would read leniently, checked as the token has them: {@code exp},
-	 * {@code nbf} and {@code iat}, where named, are NumericDates (RFC 7519 §2: JSON numbers of seconds, here from 1970
-	 * to the year 9999; the library would read {@code 1e300} as a date that overflows), and {@code aud} is a string
-	 * or an array of strings (the library would drop an {@code aud} of another type and read the token as having
-	 * none).
+	 * The registered claims the JOSE library would read leniently, checked as the token
+	 * has them: {@code exp}, {@code nbf} and {@code iat}, where named, are NumericDates
+	 * (RFC 7519 §2: JSON numbers of seconds, here from 1970 to the year 9999; the library
+	 * would read {@code 1e300} as a date that overflows), and {@code aud} is a string or
+	 * an array of strings (the library would drop an {@code aud} of another type and read
+	 * the token as having none).
 	 */
 	static void registeredClaims(Map<String, Object> payload) {
 		for (String name : List.of("exp", "nbf", "iat")) {
 			Object value = payload.get(name);
 			if (payload.containsKey(name) && !(value instanceof Number number && number.doubleValue() >= 0
 					&& number.doubleValue() <= LATEST_NUMERIC_DATE)) {
-				throw invalid("subject_token " + name + " is not a NumericDate", name + " is not a NumericDate in range");
+				throw invalid("subject_token " + name + " is not a NumericDate",
+						name + " is not a NumericDate in range");
 			}
 		}
 		if (payload.containsKey("aud")) {
 			audiences(payload.get("aud"));
 		}
-		// StringOrURI (RFC 7519 §2): the library would read a number 123 as the string "123".
+		// StringOrURI (RFC 7519 §2): the library would read a number 123 as the string
+		// "123".
 		for (String name : List.of("iss", "sub", "jti")) {
 			if (payload.containsKey(name) && !(payload.get(name) instanceof String)) {
 				throw invalid("subject_token " + name + " is not a string", name + " is not a string");
@@ -199,7 +215,10 @@ final class JwtChecks {
 		}
 	}
 
-	/** The signature verifies with the key the header names, from {@code keys} and nowhere else. */
+	/**
+	 * The signature verifies with the key the header names, from {@code keys} and nowhere
+	 * else.
+	 */
 	static void signature(SignedJWT jwt, KeySet keys, String source) {
 		JWSHeader header = jwt.getHeader();
 		VerificationKey key = keys.get(header.getKeyID());
@@ -218,8 +237,8 @@ final class JwtChecks {
 			valid = false;
 		}
 		if (!valid) {
-			throw invalid(UNVERIFIABLE, "signature does not verify with key " + printable(header.getKeyID()) + " of "
-					+ source);
+			throw invalid(UNVERIFIABLE,
+					"signature does not verify with key " + printable(header.getKeyID()) + " of " + source);
 		}
 	}
 
@@ -238,7 +257,8 @@ final class JwtChecks {
 		}
 	}
 
-	// Values from an unverified token reach the audit detail only shortened and in safe characters.
+	// Values from an unverified token reach the audit detail only shortened and in safe
+	// characters.
 	static String printable(String value) {
 		String shortened = (value.length() > 64) ? value.substring(0, 64) + "..." : value;
 		return shortened.replaceAll("[^A-Za-z0-9._:/+=-]", "?");

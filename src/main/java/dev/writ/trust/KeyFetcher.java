@@ -16,10 +16,11 @@ import org.slf4j.LoggerFactory;
 import dev.writ.audit.LogText;
 
 /**
- * The fetching half of {@link RemoteKeys}: runs its loader single-flight and keeps the last good keys. Concurrent
- * callers wait for the one fetch under way instead of starting their own, for no longer than that fetch takes (the
- * loader's own deadline bounds it); no lock is held while it runs; after a failure the next attempt waits the
- * policy's {@code retryInterval}. When to fetch is {@link RemoteKeys}'s to decide.
+ * The fetching half of {@link RemoteKeys}: runs its loader single-flight and keeps the
+ * last good keys. Concurrent callers wait for the one fetch under way instead of starting
+ * their own, for no longer than that fetch takes (the loader's own deadline bounds it);
+ * no lock is held while it runs; after a failure the next attempt waits the policy's
+ * {@code retryInterval}. When to fetch is {@link RemoteKeys}'s to decide.
  */
 final class KeyFetcher {
 
@@ -36,7 +37,8 @@ final class KeyFetcher {
 
 	private final Executor executor;
 
-	// Guards starting and ending a fetch, never the fetch itself: a caller takes it only to decide whether to start
+	// Guards starting and ending a fetch, never the fetch itself: a caller takes it only
+	// to decide whether to start
 	// one, join the one under way or do neither.
 	private final ReentrantLock lock = new ReentrantLock();
 
@@ -49,7 +51,8 @@ final class KeyFetcher {
 
 	private volatile String lastError;
 
-	// Counts finished fetch attempts: a caller that saw generation g and finds g+1 knows a fetch finished since it
+	// Counts finished fetch attempts: a caller that saw generation g and finds g+1 knows
+	// a fetch finished since it
 	// looked (single flight), without comparing clock readings.
 	private volatile long generation;
 
@@ -66,7 +69,10 @@ final class KeyFetcher {
 		return this.snapshot;
 	}
 
-	/** How many fetch attempts have finished; read before {@link #snapshot()} to pass as {@code seen}. */
+	/**
+	 * How many fetch attempts have finished; read before {@link #snapshot()} to pass as
+	 * {@code seen}.
+	 */
 	long generation() {
 		return this.generation;
 	}
@@ -81,14 +87,18 @@ final class KeyFetcher {
 		return this.lastError;
 	}
 
-	/** Fetches in the caller's thread, or waits for the fetch under way; returns the snapshot then in force. */
+	/**
+	 * Fetches in the caller's thread, or waits for the fetch under way; returns the
+	 * snapshot then in force.
+	 */
 	Snapshot fetchNow(Instant requestedAt, long seen) {
 		Flight flight = flight(requestedAt, seen);
 		if (flight.owned()) {
 			load(flight.result());
 		}
 		try {
-			// Unbounded here, bounded by the fetch: the loader's deadline ends it, however the source answers.
+			// Unbounded here, bounded by the fetch: the loader's deadline ends it,
+			// however the source answers.
 			return flight.result().get();
 		}
 		catch (InterruptedException ex) {
@@ -100,7 +110,9 @@ final class KeyFetcher {
 		}
 	}
 
-	/** Starts a fetch on the executor unless one is under way or not wanted; never waits. */
+	/**
+	 * Starts a fetch on the executor unless one is under way or not wanted; never waits.
+	 */
 	void fetchInBackground(Instant requestedAt, long seen) {
 		Flight flight = flight(requestedAt, seen);
 		if (flight.owned()) {
@@ -108,15 +120,17 @@ final class KeyFetcher {
 				this.executor.execute(() -> load(flight.result()));
 			}
 			catch (RejectedExecutionException ex) {
-				// The executor is shutting down: nobody will run this fetch, so whoever joined it gets what is in force.
+				// The executor is shutting down: nobody will run this fetch, so whoever
+				// joined it gets what is in force.
 				end(flight.result(), this.snapshot);
 			}
 		}
 	}
 
 	/**
-	 * Joins the fetch under way; else starts one, unless a fetch finished since the caller looked ({@code seen}) or
-	 * the last failure is too recent, in which case the result is the snapshot in force.
+	 * Joins the fetch under way; else starts one, unless a fetch finished since the
+	 * caller looked ({@code seen}) or the last failure is too recent, in which case the
+	 * result is the snapshot in force.
 	 */
 	private Flight flight(Instant requestedAt, long seen) {
 		this.lock.lock();
@@ -129,8 +143,14 @@ final class KeyFetcher {
 				return new Flight(CompletableFuture.completedFuture(current), false);
 			}
 			Instant attempt = this.lastAttempt;
-			if (this.lastError != null && attempt != null && requestedAt.isBefore(attempt.plus(this.policy.retryInterval()))) {
-				return new Flight(CompletableFuture.completedFuture(current), false); // do not hammer a failing issuer
+			if (this.lastError != null && attempt != null
+					&& requestedAt.isBefore(attempt.plus(this.policy.retryInterval()))) {
+				return new Flight(CompletableFuture.completedFuture(current), false); // do
+																						// not
+																						// hammer
+																						// a
+																						// failing
+																						// issuer
 			}
 			this.lastAttempt = requestedAt;
 			this.inFlight = new CompletableFuture<>();
@@ -141,16 +161,21 @@ final class KeyFetcher {
 		}
 	}
 
-	/** Runs the fetch of a flight this thread owns, outside the lock, and hands its outcome to every waiter. */
+	/**
+	 * Runs the fetch of a flight this thread owns, outside the lock, and hands its
+	 * outcome to every waiter.
+	 */
 	private void load(CompletableFuture<Snapshot> flight) {
 		Snapshot current = this.snapshot;
 		Snapshot result = current;
 		try {
 			RemoteKeys.Loaded loaded = this.loader.load();
 			Instant fetchedAt = this.clock.instant();
-			// Unchanged keys keep their snapshot object: what was verified with them stays valid.
+			// Unchanged keys keep their snapshot object: what was verified with them
+			// stays valid.
 			KeySet keys = (current != null && current.keys().equals(loaded.keys())) ? current.keys() : loaded.keys();
-			Snapshot next = new Snapshot(keys, fetchedAt, fetchedAt.plus(this.policy.refreshDelay(loaded.refreshHint())));
+			Snapshot next = new Snapshot(keys, fetchedAt,
+					fetchedAt.plus(this.policy.refreshDelay(loaded.refreshHint())));
 			if (current == null || !current.keys().equals(loaded.keys())) {
 				// kids come from the issuer: never raw into a log line.
 				logger.info("Keys of {} {}: kids {}", this.name, (current == null) ? "loaded" : "changed",
@@ -177,11 +202,13 @@ final class KeyFetcher {
 		}
 	}
 
-	@SuppressWarnings("NonAtomicVolatileUpdate") // written under the lock only; volatile for the lock-free readers
+	@SuppressWarnings("NonAtomicVolatileUpdate") // written under the lock only; volatile
+													// for the lock-free readers
 	private void end(CompletableFuture<Snapshot> flight, Snapshot result) {
 		this.lock.lock();
 		try {
-			// After the snapshot is published: whoever reads the new generation also finds the new snapshot.
+			// After the snapshot is published: whoever reads the new generation also
+			// finds the new snapshot.
 			this.generation++;
 			this.inFlight = null;
 		}
@@ -191,7 +218,9 @@ final class KeyFetcher {
 		flight.complete(result);
 	}
 
-	/** A fetch to wait for, and whether the caller that asked for it is the one to run it. */
+	/**
+	 * A fetch to wait for, and whether the caller that asked for it is the one to run it.
+	 */
 	private record Flight(CompletableFuture<Snapshot> result, boolean owned) {
 	}
 

@@ -10,7 +10,10 @@ import java.util.function.Predicate;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 
-/** An immutable set of verification keys by {@code kid}: one version of an issuer's or trust domain's keys. */
+/**
+ * An immutable set of verification keys by {@code kid}: one version of an issuer's or
+ * trust domain's keys.
+ */
 public final class KeySet {
 
 	private static final KeySet EMPTY = new KeySet(Map.of());
@@ -26,8 +29,8 @@ public final class KeySet {
 	}
 
 	/**
-	 * The keys of a JWK set that {@code use} selects. Keys without a {@code kid} are skipped when
-	 * {@code kidRequired} is false, and are a problem when it is true.
+	 * The keys of a JWK set that {@code use} selects. Keys without a {@code kid} are
+	 * skipped when {@code kidRequired} is false, and are a problem when it is true.
 	 * @throws TrustConfigurationException listing every problem
 	 */
 	static KeySet of(JWKSet set, Predicate<JWK> use, boolean kidRequired) {
@@ -35,7 +38,8 @@ public final class KeySet {
 		Map<String, VerificationKey> keys = new LinkedHashMap<>();
 		for (JWK key : set.getKeys()) {
 			if (key.isPrivate()) {
-				// Trust material must never carry identity material, whatever the key is for.
+				// Trust material must never carry identity material, whatever the key is
+				// for.
 				problems.add("a key holds private material; trust material must be public keys only");
 				continue;
 			}
@@ -83,7 +87,9 @@ public final class KeySet {
 	@Override
 	public boolean equals(Object other) {
 		return (other instanceof KeySet that) && this.keys.keySet().equals(that.keys.keySet())
-				&& this.keys.entrySet().stream().allMatch((e) -> e.getValue().key().equals(that.keys.get(e.getKey()).key()));
+				&& this.keys.entrySet()
+					.stream()
+					.allMatch((e) -> e.getValue().key().equals(that.keys.get(e.getKey()).key()));
 	}
 
 	@Override

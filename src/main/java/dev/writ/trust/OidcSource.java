@@ -9,8 +9,8 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import dev.writ.request.TokenTypes;
 
 /**
- * One trusted OIDC issuer (OpenID Connect Core §3.1.3.7, RFC 7519): tokens whose {@code iss} is exactly its
- * issuer, verified with its keys, addressed to its audience.
+ * One trusted OIDC issuer (OpenID Connect Core §3.1.3.7, RFC 7519): tokens whose
+ * {@code iss} is exactly its issuer, verified with its keys, addressed to its audience.
  */
 public final class OidcSource implements TrustSource {
 
@@ -74,11 +74,12 @@ public final class OidcSource implements TrustSource {
 		if (subject == null || subject.isEmpty()) {
 			throw JwtChecks.invalid("subject_token has no sub", "sub is missing");
 		}
-		// SPIFFE IDs are asserted by SPIFFE trust domains only: an OIDC issuer naming one would mint Writ tokens
+		// SPIFFE IDs are asserted by SPIFFE trust domains only: an OIDC issuer naming one
+		// would mint Writ tokens
 		// whose sub a resource server could take for a SPIFFE workload's.
 		if (subject.regionMatches(true, 0, "spiffe:", 0, 7)) {
-			throw JwtChecks.invalid(JwtChecks.UNVERIFIABLE, "OIDC issuer " + this.name + " asserted a SPIFFE ID as sub; "
-					+ "trust that trust domain with a spiffe entry instead");
+			throw JwtChecks.invalid(JwtChecks.UNVERIFIABLE, "OIDC issuer " + this.name
+					+ " asserted a SPIFFE ID as sub; " + "trust that trust domain with a spiffe entry instead");
 		}
 		return subject;
 	}

@@ -15,7 +15,10 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import io.spiffe.spiffeid.TrustDomain;
 
-/** The documents remote keys come from: a JWKS URL, OIDC discovery, a SPIFFE bundle endpoint. */
+/**
+ * The documents remote keys come from: a JWKS URL, OIDC discovery, a SPIFFE bundle
+ * endpoint.
+ */
 final class RemoteLoaders {
 
 	/** Largest JWKS or bundle accepted. Real ones are a few KiB. */
@@ -27,17 +30,22 @@ final class RemoteLoaders {
 	private RemoteLoaders() {
 	}
 
-	/** The signing keys of a JWK set: {@code use} absent or {@code sig}; keys without a {@code kid} are skipped. */
+	/**
+	 * The signing keys of a JWK set: {@code use} absent or {@code sig}; keys without a
+	 * {@code kid} are skipped.
+	 */
 	static KeySet signingKeys(String json, String where) {
 		JWKSet set;
 		try {
 			set = JWKSet.parse(json);
 		}
 		catch (ParseException | RuntimeException ex) {
-			// The JOSE library answers a JSON null with a NullPointerException: not a JWK set all the same.
+			// The JOSE library answers a JSON null with a NullPointerException: not a JWK
+			// set all the same.
 			throw new TrustConfigurationException(List.of(where + " is not a JWK set"));
 		}
-		KeySet keys = KeySet.of(set, (key) -> key.getKeyUse() == null || KeyUse.SIGNATURE.equals(key.getKeyUse()), false);
+		KeySet keys = KeySet.of(set, (key) -> key.getKeyUse() == null || KeyUse.SIGNATURE.equals(key.getKeyUse()),
+				false);
 		if (keys.keyIds().isEmpty()) {
 			throw new TrustConfigurationException(List.of(where + " holds no signing key with a kid"));
 		}
@@ -46,16 +54,19 @@ final class RemoteLoaders {
 
 	/** A JWKS URL. */
 	static RemoteKeys.Loader jwks(URI uri, HttpFetcher http) {
-		return () -> new RemoteKeys.Loaded(signingKeys(http.get(uri, MAX_KEYS_BYTES), uri.toString()), Optional.empty());
+		return () -> new RemoteKeys.Loaded(signingKeys(http.get(uri, MAX_KEYS_BYTES), uri.toString()),
+				Optional.empty());
 	}
 
 	/**
 	 * OIDC discovery (OpenID Connect Discovery 1.0 §4): the configuration document at
-	 * {@code <issuer>/.well-known/openid-configuration}, whose {@code issuer} must be exactly the issuer (§4.3), then
-	 * its {@code jwks_uri}, which must pass the same URL rules as the issuer.
+	 * {@code <issuer>/.well-known/openid-configuration}, whose {@code issuer} must be
+	 * exactly the issuer (§4.3), then its {@code jwks_uri}, which must pass the same URL
+	 * rules as the issuer.
 	 */
 	static RemoteKeys.Loader discovery(String issuer, HttpFetcher http) {
-		// §4: "any terminating / MUST be removed before appending /.well-known/openid-configuration" (Azure AD v1's
+		// §4: "any terminating / MUST be removed before appending
+		// /.well-known/openid-configuration" (Azure AD v1's
 		// issuers end in one).
 		URI configuration = URI.create((issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer)
 				+ "/.well-known/openid-configuration");
@@ -92,8 +103,9 @@ final class RemoteLoaders {
 	}
 
 	/**
-	 * A SPIFFE bundle endpoint, https_web profile (SPIFFE Trust Domain and Bundle §5.2.1): the bundle's JWT
-	 * authorities, its refresh hint, and a sequence number that must never go backwards.
+	 * A SPIFFE bundle endpoint, https_web profile (SPIFFE Trust Domain and Bundle
+	 * §5.2.1): the bundle's JWT authorities, its refresh hint, and a sequence number that
+	 * must never go backwards.
 	 */
 	static RemoteKeys.Loader bundleEndpoint(TrustDomain trustDomain, URI uri, HttpFetcher http) {
 		AtomicLong lastSequence = new AtomicLong(Long.MIN_VALUE);
@@ -103,8 +115,8 @@ final class RemoteLoaders {
 			if (sequence.isPresent()) {
 				long previous = lastSequence.get();
 				if (sequence.getAsLong() < previous) {
-					throw new IOException(uri + ": bundle sequence went backwards from " + previous + " to "
-							+ sequence.getAsLong());
+					throw new IOException(
+							uri + ": bundle sequence went backwards from " + previous + " to " + sequence.getAsLong());
 				}
 				lastSequence.set(sequence.getAsLong());
 			}

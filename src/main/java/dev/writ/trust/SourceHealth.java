@@ -8,7 +8,8 @@ import java.util.Optional;
  *
  * @param state the state
  * @param lastSuccess when keys were last obtained, if ever
- * @param lastError the last failure to obtain them, if the last attempt failed; never a key or token
+ * @param lastError the last failure to obtain them, if the last attempt failed; never a
+ * key or token
  */
 public record SourceHealth(State state, Optional<Instant> lastSuccess, Optional<String> lastError) {
 
@@ -18,7 +19,10 @@ public record SourceHealth(State state, Optional<Instant> lastSuccess, Optional<
 		/** Keys are current. */
 		UP,
 
-		/** Refreshing fails, but the last good keys are still within the outage bound and in use. */
+		/**
+		 * Refreshing fails, but the last good keys are still within the outage bound and
+		 * in use.
+		 */
 		STALE,
 
 		/** No usable keys: tokens of this source are refused. */

@@ -17,12 +17,14 @@ import com.nimbusds.jose.jwk.KeyUse;
 import io.spiffe.spiffeid.TrustDomain;
 
 /**
- * A SPIFFE bundle (SPIFFE Trust Domain and Bundle §4): the JWT authorities ({@code use: jwt-svid}) that verify
- * JWT-SVIDs, the X.509 authorities ({@code use: x509-svid}) kept for mutual TLS, and the bundle's sequence number
- * and refresh hint. Immutable; a changed bundle is a new value.
+ * A SPIFFE bundle (SPIFFE Trust Domain and Bundle §4): the JWT authorities
+ * ({@code use: jwt-svid}) that verify JWT-SVIDs, the X.509 authorities
+ * ({@code use: x509-svid}) kept for mutual TLS, and the bundle's sequence number and
+ * refresh hint. Immutable; a changed bundle is a new value.
  *
- * <p>java-spiffe's {@code JwtBundle.parse} refuses real bundles (their {@code x509-svid} entries carry no
- * {@code kid}), so the JWK set is read with nimbus and filtered here.
+ * <p>
+ * java-spiffe's {@code JwtBundle.parse} refuses real bundles (their {@code x509-svid}
+ * entries carry no {@code kid}), so the JWK set is read with nimbus and filtered here.
  */
 public final class SpiffeBundle {
 
@@ -63,9 +65,10 @@ public final class SpiffeBundle {
 			set = JWKSet.parse(json);
 		}
 		catch (ParseException | RuntimeException ex) {
-			// The JOSE library answers a JSON null with a NullPointerException: a bad bundle all the same.
-			throw new TrustConfigurationException(List.of("not a JWK set"
-					+ ((ex instanceof ParseException) ? ": " + ex.getMessage() : "")));
+			// The JOSE library answers a JSON null with a NullPointerException: a bad
+			// bundle all the same.
+			throw new TrustConfigurationException(
+					List.of("not a JWK set" + ((ex instanceof ParseException) ? ": " + ex.getMessage() : "")));
 		}
 		KeySet jwt = KeySet.of(set, (key) -> JWT_SVID.equals(key.getKeyUse()), true);
 		List<X509Certificate> x509 = new ArrayList<>();
@@ -80,7 +83,8 @@ public final class SpiffeBundle {
 	}
 
 	private static OptionalLong longMember(Map<String, Object> members, String name) {
-		return (members.get(name) instanceof Number number) ? OptionalLong.of(number.longValue()) : OptionalLong.empty();
+		return (members.get(name) instanceof Number number) ? OptionalLong.of(number.longValue())
+				: OptionalLong.empty();
 	}
 
 	public TrustDomain trustDomain() {

@@ -7,9 +7,10 @@ import io.spiffe.spiffeid.SpiffeId;
 import io.spiffe.spiffeid.TrustDomain;
 
 /**
- * Parses SPIFFE IDs and trust domain names (SPIFFE ID §2) strictly, with one exception type. java-spiffe throws
- * {@code InvalidSpiffeIdException} for some malformed input and {@code IllegalArgumentException} for other; callers
- * here see only {@link IllegalArgumentException}.
+ * Parses SPIFFE IDs and trust domain names (SPIFFE ID §2) strictly, with one exception
+ * type. java-spiffe throws {@code InvalidSpiffeIdException} for some malformed input and
+ * {@code IllegalArgumentException} for other; callers here see only
+ * {@link IllegalArgumentException}.
  */
 public final class SpiffeIds {
 
@@ -34,7 +35,8 @@ public final class SpiffeIds {
 		catch (InvalidSpiffeIdException ex) {
 			throw new IllegalArgumentException(ex.getMessage());
 		}
-		// java-spiffe lowercases the trust domain; SPIFFE ID §2.1 says it MUST be lowercase. No normalising: the ID
+		// java-spiffe lowercases the trust domain; SPIFFE ID §2.1 says it MUST be
+		// lowercase. No normalising: the ID
 		// must read back exactly as given, so two spellings can never name one workload.
 		if (!id.toString().equals(value)) {
 			throw new IllegalArgumentException("not in canonical form (trust domain in lowercase)");
@@ -43,7 +45,8 @@ public final class SpiffeIds {
 	}
 
 	/**
-	 * Parses a trust domain name such as {@code example.org} (not a {@code spiffe://} URI).
+	 * Parses a trust domain name such as {@code example.org} (not a {@code spiffe://}
+	 * URI).
 	 * @throws IllegalArgumentException saying why it is not one
 	 */
 	public static TrustDomain parseTrustDomain(String name) {

@@ -8,7 +8,10 @@ import io.spiffe.spiffeid.TrustDomain;
 
 import dev.writ.request.TokenTypes;
 
-/** One trusted SPIFFE trust domain: JWT-SVIDs whose {@code sub} is in it, verified with its bundle's keys. */
+/**
+ * One trusted SPIFFE trust domain: JWT-SVIDs whose {@code sub} is in it, verified with
+ * its bundle's keys.
+ */
 public final class SpiffeSource implements TrustSource {
 
 	private static final Set<String> TOKEN_TYPES = Set.of(TokenTypes.JWT);

@@ -5,15 +5,20 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Checks that a text is exactly one JSON object of RFC 8259's grammar, with none of the leniencies of the JOSE
- * library's parser (comments, single quotes, unquoted names, {@code NaN}, trailing commas, several values), and with
- * no duplicate member name in any object (RFC 7515 §5.2, RFC 8725 §3.1: a duplicate would give one token two
- * meanings). Also refused: escapes of lone surrogates (RFC 7493 §2.1), numbers a double cannot hold, and nesting
- * deeper than {@link #MAX_DEPTH}. It only checks; parsing is left to the library, which then cannot disagree.
+ * Checks that a text is exactly one JSON object of RFC 8259's grammar, with none of the
+ * leniencies of the JOSE library's parser (comments, single quotes, unquoted names,
+ * {@code NaN}, trailing commas, several values), and with no duplicate member name in any
+ * object (RFC 7515 §5.2, RFC 8725 §3.1: a duplicate would give one token two meanings).
+ * Also refused: escapes of lone surrogates (RFC 7493 §2.1), numbers a double cannot hold,
+ * and nesting deeper than {@link #MAX_DEPTH}. It only checks; parsing is left to the
+ * library, which then cannot disagree.
  */
 final class StrictJson {
 
-	/** Deepest nesting of objects and arrays accepted; real headers and claim sets nest two or three levels. */
+	/**
+	 * Deepest nesting of objects and arrays accepted; real headers and claim sets nest
+	 * two or three levels.
+	 */
 	static final int MAX_DEPTH = 32;
 
 	private final String text;
@@ -88,7 +93,8 @@ final class StrictJson {
 		elements(']', () -> value(depth));
 	}
 
-	// The comma-separated elements of an object or array whose opening character is at hand, up to its closing one.
+	// The comma-separated elements of an object or array whose opening character is at
+	// hand, up to its closing one.
 	private void elements(char close, Element element) throws ParseException {
 		this.at++; // { or [
 		whitespace();
@@ -158,7 +164,8 @@ final class StrictJson {
 		}
 		decoded.append(c);
 		if (Character.isHighSurrogate(c)) {
-			// Only a high surrogate followed at once by an escaped low surrogate is a character.
+			// Only a high surrogate followed at once by an escaped low surrogate is a
+			// character.
 			if (!this.text.startsWith("\\u", this.at)) {
 				throw problem("lone surrogate escape");
 			}
@@ -240,7 +247,8 @@ final class StrictJson {
 		this.at++;
 	}
 
-	// RFC 8259 §2: the four whitespace characters, nothing else (no NUL, no BOM, no Unicode spaces).
+	// RFC 8259 §2: the four whitespace characters, nothing else (no NUL, no BOM, no
+	// Unicode spaces).
 	private void whitespace() {
 		while (this.at < this.text.length()) {
 			char c = this.text.charAt(this.at);

@@ -11,9 +11,10 @@ import java.util.concurrent.Executor;
 import io.spiffe.spiffeid.TrustDomain;
 
 /**
- * Builds trust sources from configuration. Remote keys are fetched lazily, on first use; Workload API connections
- * are opened at once when the factory is {@code live} (the server), never when it is not ({@code policy check}),
- * and are shared by every source that names the same address.
+ * Builds trust sources from configuration. Remote keys are fetched lazily, on first use;
+ * Workload API connections are opened at once when the factory is {@code live} (the
+ * server), never when it is not ({@code policy check}), and are shared by every source
+ * that names the same address.
  */
 public final class TrustFactory implements AutoCloseable {
 
@@ -29,7 +30,8 @@ public final class TrustFactory implements AutoCloseable {
 
 	private final Map<String, WorkloadApiConnection> connections = new ConcurrentHashMap<>();
 
-	// Remote keys outlive a policy reload when their source is configured the same: a reload neither refetches nor,
+	// Remote keys outlive a policy reload when their source is configured the same: a
+	// reload neither refetches nor,
 	// during an issuer's outage, forgets the last good keys.
 	private final Map<String, RemoteKeys> remotes = new ConcurrentHashMap<>();
 
@@ -40,7 +42,8 @@ public final class TrustFactory implements AutoCloseable {
 	 * @param executor runs background refreshes
 	 * @param live whether to connect to Workload APIs (false: build and check only)
 	 */
-	public TrustFactory(HttpFetcher http, RemoteKeys.RefreshPolicy policy, Clock clock, Executor executor, boolean live) {
+	public TrustFactory(HttpFetcher http, RemoteKeys.RefreshPolicy policy, Clock clock, Executor executor,
+			boolean live) {
 		this.http = Objects.requireNonNull(http, "http cannot be null");
 		this.policy = Objects.requireNonNull(policy, "policy cannot be null");
 		this.clock = Objects.requireNonNull(clock, "clock cannot be null");
@@ -55,8 +58,8 @@ public final class TrustFactory implements AutoCloseable {
 
 	/** A trust domain whose bundle is the given document (a file). */
 	public SpiffeSource spiffeBundle(TrustDomain trustDomain, String bundleJson) {
-		return new SpiffeSource(trustDomain, new StaticKeys(SpiffeBundle.parse(trustDomain, bundleJson).jwtAuthorities(),
-				this.clock.instant()));
+		return new SpiffeSource(trustDomain,
+				new StaticKeys(SpiffeBundle.parse(trustDomain, bundleJson).jwtAuthorities(), this.clock.instant()));
 	}
 
 	/** A trust domain whose bundle is served by a SPIFFE bundle endpoint (https_web). */
@@ -66,8 +69,9 @@ public final class TrustFactory implements AutoCloseable {
 	}
 
 	/**
-	 * A trust domain whose bundle comes from a SPIFFE agent's Workload API at {@code unix:///path} or
-	 * {@code tcp://ip:port}. A live factory connects at once, so the first exchange finds the bundles waiting.
+	 * A trust domain whose bundle comes from a SPIFFE agent's Workload API at
+	 * {@code unix:///path} or {@code tcp://ip:port}. A live factory connects at once, so
+	 * the first exchange finds the bundles waiting.
 	 * @throws IllegalArgumentException if the address is not a Workload API address
 	 */
 	public SpiffeSource spiffeWorkloadApi(TrustDomain trustDomain, String address) {
@@ -87,8 +91,8 @@ public final class TrustFactory implements AutoCloseable {
 			@Override
 			public SourceHealth health() {
 				WorkloadApiConnection connection = TrustFactory.this.connections.get(address);
-				return (connection != null) ? connection.health(trustDomain)
-						: new SourceHealth(SourceHealth.State.UNKNOWN, java.util.Optional.empty(), java.util.Optional.empty());
+				return (connection != null) ? connection.health(trustDomain) : new SourceHealth(
+						SourceHealth.State.UNKNOWN, java.util.Optional.empty(), java.util.Optional.empty());
 			}
 
 		});
@@ -112,7 +116,8 @@ public final class TrustFactory implements AutoCloseable {
 				remote("discovery " + name + " " + issuer, name, () -> RemoteLoaders.discovery(issuer, this.http)));
 	}
 
-	private RemoteKeys remote(String configuration, String name, java.util.function.Supplier<RemoteKeys.Loader> loader) {
+	private RemoteKeys remote(String configuration, String name,
+			java.util.function.Supplier<RemoteKeys.Loader> loader) {
 		return this.remotes.computeIfAbsent(configuration,
 				(c) -> new RemoteKeys(name, loader.get(), this.policy, this.clock, this.executor));
 	}

@@ -9,8 +9,9 @@ import java.util.Optional;
 import io.spiffe.spiffeid.TrustDomain;
 
 /**
- * Every trust source Writ believes: one immutable snapshot, swapped whole. A token reaches exactly one source: the
- * OIDC source whose issuer is its {@code iss}, else the SPIFFE source of its {@code sub}'s trust domain.
+ * Every trust source Writ believes: one immutable snapshot, swapped whole. A token
+ * reaches exactly one source: the OIDC source whose issuer is its {@code iss}, else the
+ * SPIFFE source of its {@code sub}'s trust domain.
  */
 public final class TrustSet {
 
@@ -28,7 +29,8 @@ public final class TrustSet {
 
 	/**
 	 * Trust in exactly these sources.
-	 * @throws IllegalArgumentException if two sources could claim the same token (one trust domain or issuer twice)
+	 * @throws IllegalArgumentException if two sources could claim the same token (one
+	 * trust domain or issuer twice)
 	 */
 	public static TrustSet of(List<? extends TrustSource> sources) {
 		Map<TrustDomain, SpiffeSource> spiffe = new LinkedHashMap<>();
@@ -62,7 +64,9 @@ public final class TrustSet {
 		return all;
 	}
 
-	/** The source with this id: {@code spiffe://<trust domain>} or an OIDC entry's name. */
+	/**
+	 * The source with this id: {@code spiffe://<trust domain>} or an OIDC entry's name.
+	 */
 	public Optional<TrustSource> source(String id) {
 		return sources().stream().filter((s) -> s.id().equals(id)).findFirst();
 	}

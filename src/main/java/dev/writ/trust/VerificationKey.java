@@ -9,11 +9,13 @@ import com.nimbusds.jose.jwk.RSAKey;
 import dev.writ.keys.Crypto;
 
 /**
- * One public key that may verify token signatures, with its verifiers built once: one on the native provider for
- * the algorithms {@link Crypto} admits, one on the JDK for the rest.
+ * One public key that may verify token signatures, with its verifiers built once: one on
+ * the native provider for the algorithms {@link Crypto} admits, one on the JDK for the
+ * rest.
  *
  * @param key the public JWK
- * @param fast the verifier on the native provider (the same as {@code standard} when there is none)
+ * @param fast the verifier on the native provider (the same as {@code standard} when
+ * there is none)
  * @param standard the verifier on the JDK's providers
  * @param crypto which algorithms go to {@code fast}
  */
@@ -21,7 +23,8 @@ record VerificationKey(JWK key, JWSVerifier fast, JWSVerifier standard, Crypto c
 
 	/**
 	 * The verification key for a public EC or RSA JWK.
-	 * @throws IllegalArgumentException if the key is private, of another type, or RSA shorter than 2048 bits
+	 * @throws IllegalArgumentException if the key is private, of another type, or RSA
+	 * shorter than 2048 bits
 	 */
 	static VerificationKey of(JWK key) {
 		return of(key, Crypto.get());
@@ -36,8 +39,10 @@ record VerificationKey(JWK key, JWSVerifier fast, JWSVerifier standard, Crypto c
 		}
 		try {
 			JWSVerifier standard = Crypto.jdkVerifier(key);
-			// One provider per verifier. An EC key's curve fixes its one algorithm; an RSA key goes to the native
-			// provider if it handles RS256 (the common case), and PS and the rest are routed by verifier(alg).
+			// One provider per verifier. An EC key's curve fixes its one algorithm; an
+			// RSA key goes to the native
+			// provider if it handles RS256 (the common case), and PS and the rest are
+			// routed by verifier(alg).
 			JWSAlgorithm fastest = (key instanceof RSAKey) ? JWSAlgorithm.RS256
 					: standard.supportedJWSAlgorithms().iterator().next();
 			return new VerificationKey(key, crypto.verifier(key, fastest), standard, crypto);
@@ -56,9 +61,11 @@ record VerificationKey(JWK key, JWSVerifier fast, JWSVerifier standard, Crypto c
 	}
 
 	/**
-	 * Whether this key may verify a signature made with {@code alg}: the key's own {@code alg}, if set, must agree.
-	 * An RSA key that names no {@code alg} verifies RS256/384/512 only, the PKCS #1 v1.5 signatures every JWKS without
-	 * {@code alg} means: one key, one signature scheme (RFC 8725 §3.1), never PS* as well. A key for PS* says so.
+	 * Whether this key may verify a signature made with {@code alg}: the key's own
+	 * {@code alg}, if set, must agree. An RSA key that names no {@code alg} verifies
+	 * RS256/384/512 only, the PKCS #1 v1.5 signatures every JWKS without {@code alg}
+	 * means: one key, one signature scheme (RFC 8725 §3.1), never PS* as well. A key for
+	 * PS* says so.
 	 */
 	boolean accepts(JWSAlgorithm alg) {
 		if (this.key.getAlgorithm() != null) {

@@ -5,8 +5,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A subject whose token Writ has verified: signature, algorithm, key, time window, audience and issuer. Only the
- * verifiers of this package can create one, so a value of this type is proof of verification.
+ * A subject whose token Writ has verified: signature, algorithm, key, time window,
+ * audience and issuer. Only the verifiers of this package can create one, so a value of
+ * this type is proof of verification.
  */
 public final class VerifiedSubject {
 
@@ -22,12 +23,13 @@ public final class VerifiedSubject {
 
 	private final String tokenId;
 
-	VerifiedSubject(String subject, String trustSource, String tokenType, Map<String, Object> claims,
-			Instant expiresAt, String tokenId) {
+	VerifiedSubject(String subject, String trustSource, String tokenType, Map<String, Object> claims, Instant expiresAt,
+			String tokenId) {
 		this.subject = Objects.requireNonNull(subject, "subject cannot be null");
 		this.trustSource = Objects.requireNonNull(trustSource, "trustSource cannot be null");
 		this.tokenType = Objects.requireNonNull(tokenType, "tokenType cannot be null");
-		// A member whose value is null (RFC 7519 allows it) is no claim at all: policies see it as absent.
+		// A member whose value is null (RFC 7519 allows it) is no claim at all: policies
+		// see it as absent.
 		Map<String, Object> present = new java.util.LinkedHashMap<>();
 		claims.forEach((name, value) -> {
 			if (value != null) {
@@ -40,9 +42,10 @@ public final class VerifiedSubject {
 	}
 
 	/**
-	 * What identifies this subject token among its source's tokens, for replay protection: {@code jti:<jti>}, or for
-	 * a token without one, {@code payload:<SHA-256 of its decoded payload>}. Never derived from the signature, which
-	 * for ECDSA can be re-encoded into another valid one.
+	 * What identifies this subject token among its source's tokens, for replay
+	 * protection: {@code jti:<jti>}, or for a token without one,
+	 * {@code payload:<SHA-256 of its decoded payload>}. Never derived from the signature,
+	 * which for ECDSA can be re-encoded into another valid one.
 	 */
 	public String tokenId() {
 		return this.tokenId;

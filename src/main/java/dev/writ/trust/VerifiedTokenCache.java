@@ -9,16 +9,20 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Subject tokens verified recently, by the SHA-256 of the token (never the token itself), so that a token presented
- * again — SPIRE agents and Kubernetes hand the same one out until it nears expiry — skips the signature check, the
- * costliest step of an exchange. Only the signature: the caller checks time and audience again on every hit, and
- * replay and policy run as always.
+ * Subject tokens verified recently, by the SHA-256 of the token (never the token itself),
+ * so that a token presented again — SPIRE agents and Kubernetes hand the same one out
+ * until it nears expiry — skips the signature check, the costliest step of an exchange.
+ * Only the signature: the caller checks time and audience again on every hit, and replay
+ * and policy run as always.
  *
- * <p>An entry is honoured only while the token's trust source is the same object in the trust in force and that
- * source's current keys are the very {@link KeySet} snapshot that verified it: a key rotation, a bundle update, a
- * removed key or a policy reload that replaces the source makes it miss, and the token is verified afresh. Bounded:
- * at {@code maxEntries} it stops caching; expired entries are dropped at most once a second, so a full cache costs
- * each request nothing but a size check (a scan per insert made it the costliest step of an exchange).
+ * <p>
+ * An entry is honoured only while the token's trust source is the same object in the
+ * trust in force and that source's current keys are the very {@link KeySet} snapshot that
+ * verified it: a key rotation, a bundle update, a removed key or a policy reload that
+ * replaces the source makes it miss, and the token is verified afresh. Bounded: at
+ * {@code maxEntries} it stops caching; expired entries are dropped at most once a second,
+ * so a full cache costs each request nothing but a size check (a scan per insert made it
+ * the costliest step of an exchange).
  */
 final class VerifiedTokenCache {
 
@@ -44,15 +48,21 @@ final class VerifiedTokenCache {
 			MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
 			sha256.update(tokenType.getBytes(StandardCharsets.US_ASCII));
 			sha256.update((byte) 0);
-			return Base64.getUrlEncoder().withoutPadding().encodeToString(sha256.digest(token.getBytes(StandardCharsets.UTF_8)));
+			return Base64.getUrlEncoder()
+				.withoutPadding()
+				.encodeToString(sha256.digest(token.getBytes(StandardCharsets.UTF_8)));
 		}
 		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException("the JDK has no SHA-256", ex);
 		}
 	}
 
-	/** The subject verified under this key, if its source and that source's keys are still the same objects. */
-	// Identity, not equality: the very source and key set the entry was verified with, not equal ones built anew.
+	/**
+	 * The subject verified under this key, if its source and that source's keys are still
+	 * the same objects.
+	 */
+	// Identity, not equality: the very source and key set the entry was verified with,
+	// not equal ones built anew.
 	@SuppressWarnings("ReferenceEquality")
 	VerifiedSubject get(String key, TrustSet trust, Instant now) {
 		if (this.maxEntries == 0) {

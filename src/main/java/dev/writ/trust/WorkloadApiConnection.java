@@ -27,9 +27,10 @@ import org.slf4j.LoggerFactory;
 import dev.writ.audit.LogText;
 
 /**
- * A watch on the JWT bundles of a local SPIFFE agent's Workload API (FetchJWTBundles): its own trust domain's and
- * every federated one's, pushed by the agent whenever they change and swapped in whole. java-spiffe's client
- * reconnects with backoff when the agent goes away. Only trust domains that a policy entry names are trusted.
+ * A watch on the JWT bundles of a local SPIFFE agent's Workload API (FetchJWTBundles):
+ * its own trust domain's and every federated one's, pushed by the agent whenever they
+ * change and swapped in whole. java-spiffe's client reconnects with backoff when the
+ * agent goes away. Only trust domains that a policy entry names are trusted.
  */
 final class WorkloadApiConnection implements AutoCloseable {
 
@@ -53,7 +54,10 @@ final class WorkloadApiConnection implements AutoCloseable {
 		this.client = client;
 	}
 
-	/** Connects to the Workload API at {@code address} ({@code unix:///path} or {@code tcp://ip:port}) and watches. */
+	/**
+	 * Connects to the Workload API at {@code address} ({@code unix:///path} or
+	 * {@code tcp://ip:port}) and watches.
+	 */
 	static WorkloadApiConnection open(String address, Clock clock) {
 		WorkloadApiClient client;
 		try {
@@ -77,8 +81,8 @@ final class WorkloadApiConnection implements AutoCloseable {
 		}
 		KeySet keys = current.get(trustDomain);
 		if (keys == null) {
-			throw new KeysUnavailableException("the Workload API at " + this.address + " has no bundle for "
-					+ trustDomain.getName());
+			throw new KeysUnavailableException(
+					"the Workload API at " + this.address + " has no bundle for " + trustDomain.getName());
 		}
 		return keys;
 	}
@@ -94,7 +98,8 @@ final class WorkloadApiConnection implements AutoCloseable {
 			return new SourceHealth(SourceHealth.State.DOWN, Optional.ofNullable(this.lastUpdate),
 					Optional.of("no bundle for " + trustDomain.getName()));
 		}
-		// The agent pushes changes; between pushes its last bundles are current unless the stream broke.
+		// The agent pushes changes; between pushes its last bundles are current unless
+		// the stream broke.
 		return new SourceHealth(error.isPresent() ? SourceHealth.State.STALE : SourceHealth.State.UP,
 				Optional.ofNullable(this.lastUpdate), error);
 	}

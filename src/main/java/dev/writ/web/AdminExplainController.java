@@ -27,8 +27,9 @@ import dev.writ.policy.rehearsal.Rehearsal;
 import dev.writ.audit.LogText;
 
 /**
- * {@code POST /admin/explain}: what {@code policy explain} says, against the policies in force. Takes a subject and
- * claims, never a token; answers the decision, the precise reason and every grant's outcome. Off by default.
+ * {@code POST /admin/explain}: what {@code policy explain} says, against the policies in
+ * force. Takes a subject and claims, never a token; answers the decision, the precise
+ * reason and every grant's outcome. Off by default.
  */
 @RestController
 @ConditionalOnProperty(name = "writ.admin.explain", havingValue = "true")
@@ -50,7 +51,8 @@ class AdminExplainController {
 		if (body.subject() == null) {
 			return invalid("subject is required");
 		}
-		Duration expiresIn = (body.expiresIn() == null) ? Duration.ofHours(1) : Durations.parse(body.expiresIn()).orElse(null);
+		Duration expiresIn = (body.expiresIn() == null) ? Duration.ofHours(1)
+				: Durations.parse(body.expiresIn()).orElse(null);
 		if (expiresIn == null) {
 			return invalid("expires_in must be such as 5m");
 		}

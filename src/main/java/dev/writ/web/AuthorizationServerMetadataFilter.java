@@ -21,12 +21,15 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import dev.writ.request.TokenTypes;
 
 /**
- * Serves RFC 8414 authorization server metadata that describes what Writ really offers: the token-exchange grant at
- * the token endpoint with no client authentication, and the JWKS. Spring's own metadata endpoint insists on an
- * authorization endpoint and response types, which Writ does not have, so this filter answers first.
+ * Serves RFC 8414 authorization server metadata that describes what Writ really offers:
+ * the token-exchange grant at the token endpoint with no client authentication, and the
+ * JWKS. Spring's own metadata endpoint insists on an authorization endpoint and response
+ * types, which Writ does not have, so this filter answers first.
  *
- * <p>Two members are Writ's own (RFC 8414 §2 allows additional members): {@code subject_token_types_supported}
- * and {@code requested_token_types_supported}, the RFC 8693 token types Writ accepts and can issue.
+ * <p>
+ * Two members are Writ's own (RFC 8414 §2 allows additional members):
+ * {@code subject_token_types_supported} and {@code requested_token_types_supported}, the
+ * RFC 8693 token types Writ accepts and can issue.
  */
 final class AuthorizationServerMetadataFilter extends OncePerRequestFilter {
 
@@ -41,12 +44,14 @@ final class AuthorizationServerMetadataFilter extends OncePerRequestFilter {
 		metadata.put("issuer", issuer);
 		metadata.put("token_endpoint", issuer + tokenPath);
 		metadata.put("jwks_uri", issuer + jwksPath);
-		// RFC 7662 and RFC 7009, authenticated by a Writ token for this Writ (docs/exchange-api.md).
+		// RFC 7662 and RFC 7009, authenticated by a Writ token for this Writ
+		// (docs/exchange-api.md).
 		metadata.put("introspection_endpoint", issuer + "/oauth2/introspect");
 		metadata.put("revocation_endpoint", issuer + "/oauth2/revoke");
 		metadata.put("grant_types_supported", List.of(TokenTypes.GRANT_TYPE));
 		metadata.put("token_endpoint_auth_methods_supported", List.of("none"));
-		// RFC 8414 §2 lists response_types_supported as required; Writ has no authorization endpoint, so none.
+		// RFC 8414 §2 lists response_types_supported as required; Writ has no
+		// authorization endpoint, so none.
 		metadata.put("response_types_supported", List.of());
 		metadata.put("subject_token_types_supported", List.of(TokenTypes.JWT, TokenTypes.ID_TOKEN));
 		metadata.put("requested_token_types_supported", List.of(TokenTypes.ACCESS_TOKEN, TokenTypes.JWT));

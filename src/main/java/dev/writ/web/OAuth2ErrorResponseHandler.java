@@ -17,14 +17,17 @@ import dev.writ.error.ExchangeException;
 import dev.writ.exchange.TokenExchangeService;
 
 /**
- * Writes a token endpoint error as RFC 6749 §5.2 JSON with the status its code calls for: 401 for
- * {@code invalid_client}, 429 for {@code slow_down} and 503 for {@code temporarily_unavailable} (both with
- * {@code Retry-After}), 500 for {@code server_error}, 400 otherwise. (Spring's own handler answers 400 to everything.)
+ * Writes a token endpoint error as RFC 6749 §5.2 JSON with the status its code calls for:
+ * 401 for {@code invalid_client}, 429 for {@code slow_down} and 503 for
+ * {@code temporarily_unavailable} (both with {@code Retry-After}), 500 for
+ * {@code server_error}, 400 otherwise. (Spring's own handler answers 400 to everything.)
  *
- * <p>It audits every refusal the exchange service has not: those Spring makes before Writ's exchange runs (a
- * {@code grant_type} Writ does not serve, client credentials) get the one audit event of a transport refusal. As the
- * chain's entry point it answers a token request that no client authentication converter took, one with an
- * {@code Authorization} header of a scheme Writ does not know: RFC 6749 §5.2 {@code invalid_client}.
+ * <p>
+ * It audits every refusal the exchange service has not: those Spring makes before Writ's
+ * exchange runs (a {@code grant_type} Writ does not serve, client credentials) get the
+ * one audit event of a transport refusal. As the chain's entry point it answers a token
+ * request that no client authentication converter took, one with an {@code Authorization}
+ * header of a scheme Writ does not know: RFC 6749 §5.2 {@code invalid_client}.
  */
 final class OAuth2ErrorResponseHandler implements AuthenticationFailureHandler, AuthenticationEntryPoint {
 
@@ -39,9 +42,11 @@ final class OAuth2ErrorResponseHandler implements AuthenticationFailureHandler, 
 			AuthenticationException exception) throws IOException {
 		OAuth2Error error = (exception instanceof OAuth2AuthenticationException oauth2) ? oauth2.getError()
 				: new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST);
-		// Writ's code for Spring's: the client and the audit event read the same one, from ErrorCode's bounded set.
+		// Writ's code for Spring's: the client and the audit event read the same one,
+		// from ErrorCode's bounded set.
 		ErrorCode code = ErrorCode.fromCode(error.getErrorCode());
-		// Spring's description only where it is one an OAuth client may be sent (RFC 6749 §5.2's characters).
+		// Spring's description only where it is one an OAuth client may be sent (RFC 6749
+		// §5.2's characters).
 		String description = error.getDescription();
 		error = new OAuth2Error(code.code(), (description != null && ExchangeException.isPublicDescription(description))
 				? description : describe(code), error.getUri());
@@ -56,9 +61,10 @@ final class OAuth2ErrorResponseHandler implements AuthenticationFailureHandler, 
 	}
 
 	/**
-	 * The handler of client authentication failures: each is {@code invalid_client} with 401 (RFC 6749 §5.2), a
-	 * malformed {@code Authorization: Basic} header (an empty secret, say) included, which Spring answers
-	 * {@code invalid_request}; with {@code WWW-Authenticate} when the client sent an {@code Authorization} header.
+	 * The handler of client authentication failures: each is {@code invalid_client} with
+	 * 401 (RFC 6749 §5.2), a malformed {@code Authorization: Basic} header (an empty
+	 * secret, say) included, which Spring answers {@code invalid_request}; with
+	 * {@code WWW-Authenticate} when the client sent an {@code Authorization} header.
 	 */
 	AuthenticationFailureHandler clientAuthentication() {
 		return (request, response, exception) -> {
@@ -77,7 +83,8 @@ final class OAuth2ErrorResponseHandler implements AuthenticationFailureHandler, 
 				new OAuth2Error(OAuth2ErrorCodes.INVALID_CLIENT, OAuth2Errors.NO_CLIENT_SECRETS, null)));
 	}
 
-	// Spring leaves some of its errors undescribed, such as unauthorized_client for a grant the client may not use.
+	// Spring leaves some of its errors undescribed, such as unauthorized_client for a
+	// grant the client may not use.
 	private static String describe(ErrorCode code) {
 		return switch (code) {
 			case UNAUTHORIZED_CLIENT -> OAuth2Errors.EXCHANGE_ONLY;

@@ -8,14 +8,23 @@ import org.springframework.security.oauth2.core.OAuth2Error;
 
 import dev.writ.error.ExchangeException;
 
-/** Carries an {@link ExchangeException} through Spring Security as the {@link OAuth2Error} it stands for. */
+/**
+ * Carries an {@link ExchangeException} through Spring Security as the {@link OAuth2Error}
+ * it stands for.
+ */
 final class OAuth2Errors {
 
-	/** What Writ tells a client that asks for a token any other way than by exchanging its workload identity. */
+	/**
+	 * What Writ tells a client that asks for a token any other way than by exchanging its
+	 * workload identity.
+	 */
 	static final String EXCHANGE_ONLY = "Writ issues tokens only by token exchange: send grant_type="
 			+ "urn:ietf:params:oauth:grant-type:token-exchange with your workload's identity token as subject_token";
 
-	/** What Writ tells a client that authenticates itself: Writ has no client secrets, the identity is the token. */
+	/**
+	 * What Writ tells a client that authenticates itself: Writ has no client secrets, the
+	 * identity is the token.
+	 */
 	static final String NO_CLIENT_SECRETS = "Writ has no client secrets and authenticates no client: send no client "
 			+ "credentials (no Authorization header, no client_secret), and your workload's identity token as "
 			+ "subject_token";
@@ -24,8 +33,8 @@ final class OAuth2Errors {
 	}
 
 	/**
-	 * The Spring exception for a refusal the exchange service has audited: its code and public description only,
-	 * never its detail.
+	 * The Spring exception for a refusal the exchange service has audited: its code and
+	 * public description only, never its detail.
 	 */
 	static OAuth2AuthenticationException toAuthenticationException(ExchangeException ex) {
 		return new AuditedRefusal(new OAuth2Error(ex.errorCode().code(), ex.description(), null),
@@ -33,8 +42,9 @@ final class OAuth2Errors {
 	}
 
 	/**
-	 * A refusal the exchange service has audited already, so {@link OAuth2ErrorResponseHandler} does not audit it
-	 * again. One the client may retry after a while is answered with {@code Retry-After} (RFC 9110 §10.2.3).
+	 * A refusal the exchange service has audited already, so
+	 * {@link OAuth2ErrorResponseHandler} does not audit it again. One the client may
+	 * retry after a while is answered with {@code Retry-After} (RFC 9110 §10.2.3).
 	 */
 	static final class AuditedRefusal extends OAuth2AuthenticationException {
 

@@ -41,20 +41,24 @@ import dev.writ.token.TokenStatus;
 import dev.writ.trust.CompactJws;
 
 /**
- * The chain of the endpoints that resource servers and admins call: introspection, revocation and the admin
- * endpoints. Callers present a Writ access token (RFC 9068, {@code typ: at+jwt}) issued by this Writ, with this
- * Writ's own issuer as audience, carrying the scope the endpoint needs:
+ * The chain of the endpoints that resource servers and admins call: introspection,
+ * revocation and the admin endpoints. Callers present a Writ access token (RFC 9068,
+ * {@code typ: at+jwt}) issued by this Writ, with this Writ's own issuer as audience,
+ * carrying the scope the endpoint needs:
  *
  * <ul>
- * <li>{@code POST /oauth2/introspect}: {@code writ:introspect} (RFC 7662 §2.1 allows a bearer token);</li>
- * <li>{@code POST /oauth2/revoke}: none — the token to revoke is its own proof (RFC 7009);</li>
+ * <li>{@code POST /oauth2/introspect}: {@code writ:introspect} (RFC 7662 §2.1 allows a
+ * bearer token);</li>
+ * <li>{@code POST /oauth2/revoke}: none — the token to revoke is its own proof (RFC
+ * 7009);</li>
  * <li>{@code POST /admin/revocations}: {@code writ:revoke};</li>
- * <li>{@code POST /admin/explain}: {@code writ:explain}, and only when {@code writ.admin.explain} is on (off, it is
- * not found).</li>
+ * <li>{@code POST /admin/explain}: {@code writ:explain}, and only when
+ * {@code writ.admin.explain} is on (off, it is not found).</li>
  * </ul>
- * A resource server or admin gets such a token by exchange, like any workload: who may introspect, revoke or explain
- * is itself a grant, and no static secret exists. Tokens are validated offline against Writ's own published keys.
- * Errors are RFC 6750's, as JSON ({@link BearerTokenErrorResponses}).
+ * A resource server or admin gets such a token by exchange, like any workload: who may
+ * introspect, revoke or explain is itself a grant, and no static secret exists. Tokens
+ * are validated offline against Writ's own published keys. Errors are RFC 6750's, as JSON
+ * ({@link BearerTokenErrorResponses}).
  */
 @Configuration(proxyBeanMethods = false)
 class ProtectedEndpointsConfiguration {
@@ -68,11 +72,11 @@ class ProtectedEndpointsConfiguration {
 	@Bean
 	@Order(0)
 	SecurityFilterChain protectedEndpointsChain(HttpSecurity http, JWKSource<SecurityContext> keys,
-			AuthorizationServerSettings settings, TokenStatus status, @Value("${writ.admin.explain:false}") boolean explain)
-			throws Exception {
+			AuthorizationServerSettings settings, TokenStatus status,
+			@Value("${writ.admin.explain:false}") boolean explain) throws Exception {
 		NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSource(keys)
-			.jwsAlgorithms((algorithms) -> algorithms.addAll(
-					List.of(SignatureAlgorithm.ES256, SignatureAlgorithm.ES384, SignatureAlgorithm.RS256)))
+			.jwsAlgorithms((algorithms) -> algorithms
+				.addAll(List.of(SignatureAlgorithm.ES256, SignatureAlgorithm.ES384, SignatureAlgorithm.RS256)))
 			.build();
 		String issuer = settings.getIssuer();
 		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(new JwtTypeValidator("at+jwt"),
@@ -80,7 +84,8 @@ class ProtectedEndpointsConfiguration {
 				new JwtClaimValidator<List<String>>("aud", (aud) -> aud != null && aud.contains(issuer)),
 				notRevoked(status)));
 		PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
-		// These endpoints and no others: any other path, and explain while it is off, is the default chain's, which
+		// These endpoints and no others: any other path, and explain while it is off, is
+		// the default chain's, which
 		// answers 404 to everyone.
 		List<RequestMatcher> endpoints = new ArrayList<>(List.of(paths.matcher("/oauth2/introspect"),
 				paths.matcher("/oauth2/revoke"), paths.matcher("/admin/revocations")));
@@ -110,7 +115,8 @@ class ProtectedEndpointsConfiguration {
 		return http.build();
 	}
 
-	// The bearer token is read as the token endpoint reads subject tokens: canonical compact JWS only.
+	// The bearer token is read as the token endpoint reads subject tokens: canonical
+	// compact JWS only.
 	private static JwtDecoder canonical(JwtDecoder decoder) {
 		return (token) -> {
 			try {
@@ -123,7 +129,8 @@ class ProtectedEndpointsConfiguration {
 		};
 	}
 
-	// A revoked token opens no endpoint: introspection answers for the caller's own token as for any other. Fails
+	// A revoked token opens no endpoint: introspection answers for the caller's own token
+	// as for any other. Fails
 	// closed while the store cannot answer.
 	private static OAuth2TokenValidator<Jwt> notRevoked(TokenStatus status) {
 		return (jwt) -> {
@@ -134,13 +141,14 @@ class ProtectedEndpointsConfiguration {
 			catch (StoreUnavailableException ex) {
 				active = false;
 			}
-			return active ? OAuth2TokenValidatorResult.success() : OAuth2TokenValidatorResult.failure(
-					new OAuth2Error(OAuth2ErrorCodes.INVALID_TOKEN, "the token is revoked, or its status cannot be checked now",
-							null));
+			return active ? OAuth2TokenValidatorResult.success()
+					: OAuth2TokenValidatorResult.failure(new OAuth2Error(OAuth2ErrorCodes.INVALID_TOKEN,
+							"the token is revoked, or its status cannot be checked now", null));
 		};
 	}
 
-	// Authority comes from scope alone. Spring's default converter also reads scp, a claim a grant could once set.
+	// Authority comes from scope alone. Spring's default converter also reads scp, a
+	// claim a grant could once set.
 	private static JwtAuthenticationConverter scopeOnly() {
 		JwtGrantedAuthoritiesConverter scopes = new JwtGrantedAuthoritiesConverter();
 		scopes.setAuthoritiesClaimName("scope");

@@ -14,12 +14,14 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import dev.writ.error.ErrorCode;
 
 /**
- * A request body Writ's controllers cannot read — malformed JSON, the wrong content type, a form Tomcat cannot parse
- * — answered as {@code invalid_request}: 400, or 413 for a form over the limit. The wrong content type is a 400 (not
- * Spring's 415), as at the token endpoint. What Spring's message says of the body is never echoed. Any other error
+ * A request body Writ's controllers cannot read — malformed JSON, the wrong content type,
+ * a form Tomcat cannot parse — answered as {@code invalid_request}: 400, or 413 for a
+ * form over the limit. The wrong content type is a 400 (not Spring's 415), as at the
+ * token endpoint. What Spring's message says of the body is never echoed. Any other error
  * status of a controller ends at {@link ErrorPageController}.
  */
-// Not confined to Writ's controllers: a content type no mapping consumes is refused before any controller is chosen.
+// Not confined to Writ's controllers: a content type no mapping consumes is refused
+// before any controller is chosen.
 @RestControllerAdvice
 class RequestBodyErrors {
 
@@ -40,7 +42,8 @@ class RequestBodyErrors {
 						: "the request body must be " + supported);
 	}
 
-	// Thrown by Tomcat when a controller first reads a form's parameters (see TransportRefusal).
+	// Thrown by Tomcat when a controller first reads a form's parameters (see
+	// TransportRefusal).
 	@ExceptionHandler
 	void unparsable(InvalidParameterException ex, HttpServletResponse response) throws IOException {
 		TransportRefusal refusal = TransportRefusal.unreadableForm(ex);

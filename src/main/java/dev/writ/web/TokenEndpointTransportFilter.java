@@ -21,21 +21,24 @@ import dev.writ.exchange.TokenExchangeService;
 import dev.writ.request.TokenTypes;
 
 /**
- * Checks how a request to the token endpoint was sent, before Spring's filters read it, and turns away, audited like
- * every refusal, one that is not a token request. Left to Spring, a wrong method or a body Tomcat cannot parse would
- * end in an exception and the servlet container's error page, and a request without {@code grant_type} would be
+ * Checks how a request to the token endpoint was sent, before Spring's filters read it,
+ * and turns away, audited like every refusal, one that is not a token request. Left to
+ * Spring, a wrong method or a body Tomcat cannot parse would end in an exception and the
+ * servlet container's error page, and a request without {@code grant_type} would be
  * refused before Writ's converter saw it. In order:
  *
  * <ol>
- * <li>the method: RFC 6749 §3.2, POST only; 405 with {@code Allow: POST} (RFC 9110 §15.5.6);</li>
+ * <li>the method: RFC 6749 §3.2, POST only; 405 with {@code Allow: POST} (RFC 9110
+ * §15.5.6);</li>
  * <li>the body: RFC 6749 §3.2, {@code application/x-www-form-urlencoded};</li>
  * <li>the query string: empty, since parameters there would reach access logs;</li>
- * <li>the form as Tomcat parses it: 413 over the form limit, 400 for one it cannot decode;</li>
- * <li>{@code grant_type}: required (RFC 6749 §4.4.2, RFC 8693 §2.1), sent once (RFC 6749 §3.2), and token exchange:
- * every other grant is {@code unsupported_grant_type}.</li>
+ * <li>the form as Tomcat parses it: 413 over the form limit, 400 for one it cannot
+ * decode;</li>
+ * <li>{@code grant_type}: required (RFC 6749 §4.4.2, RFC 8693 §2.1), sent once (RFC 6749
+ * §3.2), and token exchange: every other grant is {@code unsupported_grant_type}.</li>
  * </ol>
- * This filter must read the parameters first: Tomcat throws a decoding failure only from the first call, and later
- * calls see whatever parameters came before the failure.
+ * This filter must read the parameters first: Tomcat throws a decoding failure only from
+ * the first call, and later calls see whatever parameters came before the failure.
  */
 final class TokenEndpointTransportFilter extends OncePerRequestFilter {
 
@@ -73,7 +76,8 @@ final class TokenEndpointTransportFilter extends OncePerRequestFilter {
 			return new TransportRefusal(HttpServletResponse.SC_METHOD_NOT_ALLOWED,
 					"the token endpoint accepts POST only");
 		}
-		// No grant is sent any other way (RFC 6749 §3.2), whatever the grant_type a JSON body might hold.
+		// No grant is sent any other way (RFC 6749 §3.2), whatever the grant_type a JSON
+		// body might hold.
 		if (!isForm(request.getContentType())) {
 			return badRequest("the request body must be a form (application/x-www-form-urlencoded), as RFC 6749 3.2 "
 					+ "says; " + OAuth2Errors.EXCHANGE_ONLY);
@@ -91,8 +95,10 @@ final class TokenEndpointTransportFilter extends OncePerRequestFilter {
 		if (grantTypes == null || grantTypes.length != 1) {
 			return badRequest("grant_type must be sent once");
 		}
-		// Every other grant, whatever Spring would make of it (unauthorized_client for client credentials,
-		// invalid_grant for a code): RFC 6749 5.2, a grant type this server does not support.
+		// Every other grant, whatever Spring would make of it (unauthorized_client for
+		// client credentials,
+		// invalid_grant for a code): RFC 6749 5.2, a grant type this server does not
+		// support.
 		if (!TokenTypes.GRANT_TYPE.equals(grantTypes[0])) {
 			return new TransportRefusal(HttpServletResponse.SC_BAD_REQUEST, ErrorCode.UNSUPPORTED_GRANT_TYPE,
 					("client_credentials".equals(grantTypes[0]) ? "Writ has no client credentials: " : "")

@@ -15,9 +15,9 @@ import dev.writ.exchange.TokenExchangeService;
 import dev.writ.token.IssuedToken;
 
 /**
- * Runs a token exchange for the token endpoint and hands the result to Spring's response handler, which writes
- * {@code access_token}, {@code token_type}, {@code expires_in}, {@code scope} and (RFC 8693 §2.2.1)
- * {@code issued_token_type}.
+ * Runs a token exchange for the token endpoint and hands the result to Spring's response
+ * handler, which writes {@code access_token}, {@code token_type}, {@code expires_in},
+ * {@code scope} and (RFC 8693 §2.2.1) {@code issued_token_type}.
  */
 final class TokenExchangeAuthenticationProvider implements AuthenticationProvider {
 

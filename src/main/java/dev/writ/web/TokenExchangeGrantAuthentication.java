@@ -7,8 +7,9 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationGrantAuthenticationToken;
 
 /**
- * A token-exchange request's form on its way from the converter to the provider. The form is kept out of the
- * authentication's parameters and its {@code toString}: it holds the subject token.
+ * A token-exchange request's form on its way from the converter to the provider. The form
+ * is kept out of the authentication's parameters and its {@code toString}: it holds the
+ * subject token.
  */
 final class TokenExchangeGrantAuthentication extends OAuth2AuthorizationGrantAuthenticationToken {
 

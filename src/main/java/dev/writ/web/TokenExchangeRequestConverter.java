@@ -14,16 +14,18 @@ import org.springframework.security.web.authentication.AuthenticationConverter;
 import dev.writ.request.TokenTypes;
 
 /**
- * Reads a token-exchange request from the token endpoint: the form, every parameter with every value it was sent
- * with, for the exchange to parse. How the request was sent (POST, a form body, nothing in the query string, one
- * {@code grant_type}) was checked before, by {@link TokenEndpointTransportFilter}.
+ * Reads a token-exchange request from the token endpoint: the form, every parameter with
+ * every value it was sent with, for the exchange to parse. How the request was sent
+ * (POST, a form body, nothing in the query string, one {@code grant_type}) was checked
+ * before, by {@link TokenEndpointTransportFilter}.
  */
 final class TokenExchangeRequestConverter implements AuthenticationConverter {
 
 	@Override
 	public Authentication convert(HttpServletRequest request) {
 		if (!TokenTypes.GRANT_TYPE.equals(request.getParameter("grant_type"))) {
-			return null; // not ours: Spring answers unsupported_grant_type or hands it to another converter
+			return null; // not ours: Spring answers unsupported_grant_type or hands it to
+							// another converter
 		}
 		Map<String, List<String>> form = new LinkedHashMap<>();
 		request.getParameterMap().forEach((name, values) -> form.put(name, Arrays.asList(values)));

@@ -26,8 +26,9 @@ import dev.writ.store.StoreUnavailableException;
 import dev.writ.token.TokenStatus;
 
 /**
- * RFC 7662 introspection and RFC 7009 revocation of Writ's tokens, and admin revocation of every token issued to a
- * subject or under a grant. Who may call what is in {@link ProtectedEndpointsConfiguration}.
+ * RFC 7662 introspection and RFC 7009 revocation of Writ's tokens, and admin revocation
+ * of every token issued to a subject or under a grant. Who may call what is in
+ * {@link ProtectedEndpointsConfiguration}.
  */
 @RestController
 class TokenStatusController {
@@ -47,7 +48,10 @@ class TokenStatusController {
 		this.meters.counter("writ.revocations", "kind", kind).increment();
 	}
 
-	/** RFC 7662 §2.1: {@code token} (required), {@code token_type_hint} (ignored: Writ has one kind of token). */
+	/**
+	 * RFC 7662 §2.1: {@code token} (required), {@code token_type_hint} (ignored: Writ has
+	 * one kind of token).
+	 */
 	@PostMapping(path = "/oauth2/introspect", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
 	ResponseEntity<Map<String, Object>> introspect(@RequestBody MultiValueMap<String, String> form,
 			HttpServletRequest request) {
@@ -55,10 +59,14 @@ class TokenStatusController {
 		if (refused.isPresent()) {
 			return refused.get();
 		}
-		return ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(this.status.introspect(form.getFirst("token")));
+		return ResponseEntity.ok()
+			.cacheControl(CacheControl.noStore())
+			.body(this.status.introspect(form.getFirst("token")));
 	}
 
-	/** RFC 7009 §2.1: {@code token}; §2.2: 200 whether or not it was a token to revoke. */
+	/**
+	 * RFC 7009 §2.1: {@code token}; §2.2: 200 whether or not it was a token to revoke.
+	 */
 	@PostMapping(path = "/oauth2/revoke", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
 	ResponseEntity<Map<String, Object>> revoke(@RequestBody MultiValueMap<String, String> form,
 			HttpServletRequest request) {
@@ -72,7 +80,8 @@ class TokenStatusController {
 		return ResponseEntity.ok().cacheControl(CacheControl.noStore()).build();
 	}
 
-	// RFC 7662 §2.1, RFC 7009 §2.1: the token in the form body, once. Spring's form reader merges the query string
+	// RFC 7662 §2.1, RFC 7009 §2.1: the token in the form body, once. Spring's form
+	// reader merges the query string
 	// into the form, where a token would reach access logs: any query string is refused.
 	private static Optional<ResponseEntity<Map<String, Object>>> refusedForm(MultiValueMap<String, String> form,
 			HttpServletRequest request) {
@@ -86,7 +95,10 @@ class TokenStatusController {
 		return Optional.empty();
 	}
 
-	/** {@code {"subject": "..."}} or {@code {"grant": "..."}}: revokes every token issued to it until now. */
+	/**
+	 * {@code {"subject": "..."}} or {@code {"grant": "..."}}: revokes every token issued
+	 * to it until now.
+	 */
 	@PostMapping(path = "/admin/revocations", consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<Map<String, Object>> revokeAll(@RequestBody Map<String, String> body, Authentication caller) {
 		String subject = body.get("subject");
@@ -105,7 +117,8 @@ class TokenStatusController {
 		return ResponseEntity.ok(response);
 	}
 
-	// Fail closed: never "active" when revocations cannot be checked (RFC 7009 §2.2.1 suggests 503 with Retry-After).
+	// Fail closed: never "active" when revocations cannot be checked (RFC 7009 §2.2.1
+	// suggests 503 with Retry-After).
 	@ExceptionHandler(StoreUnavailableException.class)
 	ResponseEntity<Map<String, Object>> unavailable(StoreUnavailableException ex) {
 		logger.warn("Token status unavailable: {}", LogText.safe(ex.getMessage()));

@@ -6,8 +6,9 @@ import org.apache.tomcat.util.http.InvalidParameterException;
 import dev.writ.error.ErrorCode;
 
 /**
- * A request turned away for how it was sent, before any endpoint read it: the status to answer, the error code and
- * what the client is told. Nothing of the request is in the description.
+ * A request turned away for how it was sent, before any endpoint read it: the status to
+ * answer, the error code and what the client is told. Nothing of the request is in the
+ * description.
  *
  * @param status the HTTP status
  * @param code the error code: {@code invalid_request} unless said otherwise
@@ -20,9 +21,10 @@ record TransportRefusal(int status, ErrorCode code, String description) {
 	}
 
 	/**
-	 * The refusal of a form body Tomcat could not parse. Tomcat 11 throws its {@link InvalidParameterException} from
-	 * the first {@code getParameter} call, with 413 for a body over {@code server.tomcat.max-http-form-post-size}
-	 * and 400 for one it cannot decode (such as {@code %zz}) or with too many parameters.
+	 * The refusal of a form body Tomcat could not parse. Tomcat 11 throws its
+	 * {@link InvalidParameterException} from the first {@code getParameter} call, with
+	 * 413 for a body over {@code server.tomcat.max-http-form-post-size} and 400 for one
+	 * it cannot decode (such as {@code %zz}) or with too many parameters.
 	 */
 	static TransportRefusal unreadableForm(InvalidParameterException ex) {
 		if (ex.getErrorCode() == HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE) {

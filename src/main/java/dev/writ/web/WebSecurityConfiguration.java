@@ -28,9 +28,9 @@ import dev.writ.exchange.TokenExchangeService;
 import dev.writ.keys.KeyRing;
 
 /**
- * Writ's two filter chains: the authorization server's endpoints (token, JWKS, metadata), and everything else,
- * where only health is open and every other path is answered 404. Both are stateless: no session, no cookie, no CSRF
- * token, no login page, no logout.
+ * Writ's two filter chains: the authorization server's endpoints (token, JWKS, metadata),
+ * and everything else, where only health is open and every other path is answered 404.
+ * Both are stateless: no session, no cookie, no CSRF token, no login page, no logout.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
@@ -52,13 +52,17 @@ class WebSecurityConfiguration {
 			.tokenEndpoint((token) -> token.accessTokenRequestConverter(new TokenExchangeRequestConverter())
 				.authenticationProvider(new TokenExchangeAuthenticationProvider(exchange))
 				.errorResponseHandler(errors)));
-		// Only the endpoints Writ serves: Spring's others (authorization, device flow, pushed authorization requests,
-		// its own introspection and revocation) fall to the default chain, which answers 404. The token endpoint is
-		// matched whatever the method, for the transport filter to answer 405 to all but POST.
+		// Only the endpoints Writ serves: Spring's others (authorization, device flow,
+		// pushed authorization requests,
+		// its own introspection and revocation) fall to the default chain, which answers
+		// 404. The token endpoint is
+		// matched whatever the method, for the transport filter to answer 405 to all but
+		// POST.
 		http.securityMatcher(new OrRequestMatcher(paths.matcher(settings.getTokenEndpoint()),
 				paths.matcher(HttpMethod.GET, settings.getJwkSetEndpoint()),
 				paths.matcher(HttpMethod.GET, AuthorizationServerMetadataFilter.PATH)));
-		// Ahead of every filter that reads parameters (CSRF, client authentication, the token endpoint).
+		// Ahead of every filter that reads parameters (CSRF, client authentication, the
+		// token endpoint).
 		http.addFilterAfter(new TokenEndpointTransportFilter(paths.matcher(settings.getTokenEndpoint()), exchange),
 				HeaderWriterFilter.class);
 		http.addFilterAfter(new AuthorizationServerMetadataFilter(settings.getIssuer(), settings.getTokenEndpoint(),
@@ -73,14 +77,19 @@ class WebSecurityConfiguration {
 	@Bean
 	@Order(2)
 	SecurityFilterChain defaultChain(HttpSecurity http, WritProperties properties) throws Exception {
-		// Metrics name grants and trust sources: only the configured networks may scrape them.
-		RequestMatcher scrapers = new OrRequestMatcher(
-				properties.metrics().allowedNetworks().stream().map((n) -> (RequestMatcher) new IpAddressMatcher(n)).toList());
+		// Metrics name grants and trust sources: only the configured networks may scrape
+		// them.
+		RequestMatcher scrapers = new OrRequestMatcher(properties.metrics()
+			.allowedNetworks()
+			.stream()
+			.map((n) -> (RequestMatcher) new IpAddressMatcher(n))
+			.toList());
 		RequestMatcher prometheus = PathPatternRequestMatcher.withDefaults()
 			.matcher(HttpMethod.GET, "/actuator/prometheus");
 		http.securityMatcher(PathPatternRequestMatcher.withDefaults().matcher("/**"))
 			.authorizeHttpRequests((authorize) -> authorize
-				// The container's error dispatch of a request already let through, to ErrorPageController; a request
+				// The container's error dispatch of a request already let through, to
+				// ErrorPageController; a request
 				// for the error page itself is no error dispatch and is denied.
 				.dispatcherTypeMatchers(DispatcherType.ERROR)
 				.permitAll()
@@ -90,9 +99,12 @@ class WebSecurityConfiguration {
 				.permitAll()
 				.anyRequest()
 				.denyAll())
-			// Denied, and answered 404: an unexposed actuator endpoint, one of Spring's authorization server endpoints
-			// Writ does not use and a path that never was all read the same. Metrics asked from another network are
-			// the exception: the endpoint is documented, so a 403 tells nothing a 404 would hide.
+			// Denied, and answered 404: an unexposed actuator endpoint, one of Spring's
+			// authorization server endpoints
+			// Writ does not use and a path that never was all read the same. Metrics
+			// asked from another network are
+			// the exception: the endpoint is documented, so a 403 tells nothing a 404
+			// would hide.
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint((request, response, denied) -> {
 				if (prometheus.matches(request)) {
 					OAuth2ErrorResponses.write(response, HttpServletResponse.SC_FORBIDDEN,
@@ -110,7 +122,8 @@ class WebSecurityConfiguration {
 		return http.build();
 	}
 
-	// Spring Security's per-filter observations cost ~15-20% of an exchange's CPU under load (JFR, docs/benchmarks.md).
+	// Spring Security's per-filter observations cost ~15-20% of an exchange's CPU under
+	// load (JFR, docs/benchmarks.md).
 	// Writ meters its exchanges itself (writ.exchanges, writ.exchange.latency).
 	@Bean
 	SecurityObservationSettings securityObservationSettings() {
@@ -119,7 +132,8 @@ class WebSecurityConfiguration {
 
 	@Bean
 	JWKSource<SecurityContext> jwkSource(KeyRing keys) {
-		// Public keys only: the JWKS endpoint serves them; Writ signs with its own minter, never through this source.
+		// Public keys only: the JWKS endpoint serves them; Writ signs with its own
+		// minter, never through this source.
 		return (selector, context) -> selector.select(keys.current().publicJwkSet());
 	}
 

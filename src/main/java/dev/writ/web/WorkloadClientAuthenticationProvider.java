@@ -6,8 +6,10 @@ import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientAuthenticationToken;
 
 /**
- * Authenticates the workload client made by {@link WorkloadClientAuthenticationConverter}. It vouches for nothing
- * but the fact that no client credentials were sent; the exchange authenticates the workload by its subject token.
+ * Authenticates the workload client made by
+ * {@link WorkloadClientAuthenticationConverter}. It vouches for nothing but the fact that
+ * no client credentials were sent; the exchange authenticates the workload by its subject
+ * token.
  */
 final class WorkloadClientAuthenticationProvider implements AuthenticationProvider {
 

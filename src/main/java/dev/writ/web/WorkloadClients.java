@@ -8,9 +8,10 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 
 /**
- * The one client Writ's token endpoint knows: the workload that presents its own identity. Workloads carry no
- * client secret (their subject token is their credential, as with Google STS), so this client authenticates with
- * method {@code none} and may use the token-exchange grant only. Nothing can register other clients.
+ * The one client Writ's token endpoint knows: the workload that presents its own
+ * identity. Workloads carry no client secret (their subject token is their credential, as
+ * with Google STS), so this client authenticates with method {@code none} and may use the
+ * token-exchange grant only. Nothing can register other clients.
  */
 final class WorkloadClients implements RegisteredClientRepository {
 
@@ -19,8 +20,9 @@ final class WorkloadClients implements RegisteredClientRepository {
 
 	static final AuthorizationGrantType TOKEN_EXCHANGE = AuthorizationGrantType.TOKEN_EXCHANGE;
 
-	private final RegisteredClient workload = RegisteredClient.withId(UUID.nameUUIDFromBytes(
-			WORKLOAD_CLIENT_ID.getBytes(java.nio.charset.StandardCharsets.US_ASCII)).toString())
+	private final RegisteredClient workload = RegisteredClient
+		.withId(UUID.nameUUIDFromBytes(WORKLOAD_CLIENT_ID.getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+			.toString())
 		.clientId(WORKLOAD_CLIENT_ID)
 		.clientAuthenticationMethod(ClientAuthenticationMethod.NONE)
 		.authorizationGrantType(TOKEN_EXCHANGE)

@@ -13,8 +13,8 @@ import dev.writ.error.ErrorCode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The audit log's exact form, pinned: each line below is what the string-map event wrote for the same event, so a
- * change of name, order, omission or format shows here.
+ * The audit log's exact form, pinned: each line below is what the string-map event wrote
+ * for the same event, so a change of name, order, omission or format shows here.
  */
 class AuditEventTests {
 
@@ -131,7 +131,8 @@ class AuditEventTests {
 			.build()
 			.fields();
 
-		// Structured log encoders write these as they are: an Instant or a Duration would not come out as above.
+		// Structured log encoders write these as they are: an Instant or a Duration would
+		// not come out as above.
 		assertThat(fields.get("time")).isEqualTo("2026-11-22T10:00:00Z");
 		assertThat(fields.get("expires_at")).isEqualTo("2026-11-22T10:00:00Z");
 		assertThat(fields.get("latency_us")).isEqualTo(3000L);

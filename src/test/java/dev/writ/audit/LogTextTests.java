@@ -8,8 +8,8 @@ class LogTextTests {
 
 	@Test
 	void safeWhenLineBreaksAndControlsThenEscaped() {
-		assertThat(LogText.safe("a\r\nb\u0000c\u2028d\u2029e\u0085f\tg")).isEqualTo(
-				"a\\u000d\\u000ab\\u0000c\\u2028d\\u2029e\\u0085f\\u0009g");
+		assertThat(LogText.safe("a\r\nb\u0000c\u2028d\u2029e\u0085f\tg"))
+			.isEqualTo("a\\u000d\\u000ab\\u0000c\\u2028d\\u2029e\\u0085f\\u0009g");
 	}
 
 	@Test

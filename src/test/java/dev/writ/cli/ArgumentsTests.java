@@ -35,8 +35,7 @@ class ArgumentsTests {
 	void readWhenUnknownOptionThenUsageErrorNamingIt() {
 		assertThatExceptionOfType(UsageException.class).isThrownBy(() -> read("policies", "--kyes", "k"))
 			.withMessage("unknown option: --kyes");
-		assertThatExceptionOfType(UsageException.class).isThrownBy(() -> read("-x"))
-			.withMessage("unknown option: -x");
+		assertThatExceptionOfType(UsageException.class).isThrownBy(() -> read("-x")).withMessage("unknown option: -x");
 	}
 
 	@Test

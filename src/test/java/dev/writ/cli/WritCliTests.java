@@ -68,7 +68,8 @@ class WritCliTests {
 				    scopes: []
 				    ttl: 30m
 				""");
-		// As in the server's container: WRIT_POLICIESDIR, WRIT_KEYSDIR and a cap of 10 minutes.
+		// As in the server's container: WRIT_POLICIESDIR, WRIT_KEYSDIR and a cap of 10
+		// minutes.
 		Map<String, String> server = Map.of("WRIT_POLICIESDIR", policies.toString(), "WRIT_KEYSDIR", keys.toString(),
 				"WRIT_TOKEN_MAX_TTL", "10m");
 
@@ -84,12 +85,15 @@ class WritCliTests {
 		java.time.Instant t0 = java.time.Instant.parse("2026-11-01T00:00:00Z");
 
 		assertThat(run(Clock.fixed(t0, java.time.ZoneOffset.UTC), "keys", "generate", "--keys", keys)).isZero();
-		assertThat(this.out.toString(StandardCharsets.UTF_8)).contains("signing-20261101T000000Z.pem").contains("signs at once");
+		assertThat(this.out.toString(StandardCharsets.UTF_8)).contains("signing-20261101T000000Z.pem")
+			.contains("signs at once");
 		assertThat(run(Clock.fixed(t0, java.time.ZoneOffset.UTC), "keys", "generate", "--keys", keys)).isEqualTo(1);
-		assertThat(this.err.toString(StandardCharsets.UTF_8)).contains("already holds signing keys").contains("keys rotate");
+		assertThat(this.err.toString(StandardCharsets.UTF_8)).contains("already holds signing keys")
+			.contains("keys rotate");
 
 		java.time.Instant t1 = t0.plus(Duration.ofDays(30));
-		assertThat(run(Clock.fixed(t1, java.time.ZoneOffset.UTC), "keys", "rotate", "--keys", keys, "--publish-ahead", "2h"))
+		assertThat(run(Clock.fixed(t1, java.time.ZoneOffset.UTC), "keys", "rotate", "--keys", keys, "--publish-ahead",
+				"2h"))
 			.isZero();
 		assertThat(this.out.toString(StandardCharsets.UTF_8)).contains("signing-20261201T000000Z.pem")
 			.contains("signs from 2026-12-01T02:00:00Z (publish-ahead 2h)")
@@ -97,11 +101,14 @@ class WritCliTests {
 
 		this.out.reset();
 		assertThat(run(Clock.fixed(t1.plusSeconds(60), java.time.ZoneOffset.UTC), "keys", "list", "--keys", keys,
-				"--publish-ahead", "2h")).isZero();
+				"--publish-ahead", "2h"))
+			.isZero();
 		List<String> lines = this.out.toString(StandardCharsets.UTF_8).lines().toList();
 		assertThat(lines).hasSize(3);
 		assertThat(lines.get(1)).startsWith("active").endsWith("signing-20261101T000000Z.pem");
-		assertThat(lines.get(2)).startsWith("next").contains("2026-12-01T02:00:00Z").endsWith("signing-20261201T000000Z.pem");
+		assertThat(lines.get(2)).startsWith("next")
+			.contains("2026-12-01T02:00:00Z")
+			.endsWith("signing-20261201T000000Z.pem");
 		assertThat(this.out.toString(StandardCharsets.UTF_8)).doesNotContain("PRIVATE");
 	}
 
@@ -120,7 +127,8 @@ class WritCliTests {
 
 	private Path demoPolicies() throws IOException {
 		Path policies = Files.createDirectories(this.root.resolve("policies"));
-		Files.writeString(policies.resolve("trust.yaml"), "spiffe:\n  - trust_domain: demo.writ.local\n    demo: true\n");
+		Files.writeString(policies.resolve("trust.yaml"),
+				"spiffe:\n  - trust_domain: demo.writ.local\n    demo: true\n");
 		return policies;
 	}
 
@@ -128,13 +136,14 @@ class WritCliTests {
 	void devSvidThenJwtSvidThatTheDemoBundleVerifies() throws IOException {
 		String keys = this.root.resolve("keys").toString();
 
-		int exit = run("dev", "svid", "spiffe://demo.writ.local/ns/demo/sa/orders", "--audience", "https://writ.example.org",
-				"--ttl", "2m", "--keys", keys, "--policies", demoPolicies().toString());
+		int exit = run("dev", "svid", "spiffe://demo.writ.local/ns/demo/sa/orders", "--audience",
+				"https://writ.example.org", "--ttl", "2m", "--keys", keys, "--policies", demoPolicies().toString());
 
 		assertThat(exit).isZero();
 		String svid = this.out.toString(StandardCharsets.UTF_8).trim();
-		TrustSet trust = TrustSet.of(List.of(TestTrust.factory(Clock.systemUTC()).spiffeBundle(
-				TrustDomain.parse("demo.writ.local"), Files.readString(this.root.resolve("keys/trust/demo.writ.local.bundle.json")))));
+		TrustSet trust = TrustSet.of(List.of(TestTrust.factory(Clock.systemUTC())
+			.spiffeBundle(TrustDomain.parse("demo.writ.local"),
+					Files.readString(this.root.resolve("keys/trust/demo.writ.local.bundle.json")))));
 		assertThat(new SubjectTokenVerifier(Set.of("https://writ.example.org"), Duration.ZERO, Clock.systemUTC())
 			.verify(svid, TokenTypes.JWT, trust)
 			.subject()).isEqualTo("spiffe://demo.writ.local/ns/demo/sa/orders");
@@ -151,8 +160,10 @@ class WritCliTests {
 		}
 
 		assertThat(run("dev", "svid", "spiffe://demo.writ.locl/ns/demo/sa/orders", "--keys", keys.toString(),
-				"--policies", policies.toString())).isEqualTo(1);
-		assertThat(this.err.toString(StandardCharsets.UTF_8)).contains("no demo entry for demo.writ.locl in " + policies)
+				"--policies", policies.toString()))
+			.isEqualTo(1);
+		assertThat(this.err.toString(StandardCharsets.UTF_8))
+			.contains("no demo entry for demo.writ.locl in " + policies)
 			.contains("its demo trust domains: demo.writ.local");
 		try (var files = Files.walk(keys)) {
 			assertThat(files.sorted().toList()).isEqualTo(before);
@@ -168,7 +179,8 @@ class WritCliTests {
 		assertThat(this.err.toString(StandardCharsets.UTF_8)).contains("no demo key for demo.writ.local");
 		assertThat(keys).doesNotExist();
 
-		// The compose file's minter: keys/demo alone, the key Writ generated for its demo entry when it started.
+		// The compose file's minter: keys/demo alone, the key Writ generated for its demo
+		// entry when it started.
 		DemoAuthority.of(keys, TrustDomain.parse("demo.writ.local")).ensure();
 		assertThat(run("dev", "svid", "spiffe://demo.writ.local/a", "--keys", keys.toString(), "--policies", missing))
 			.isZero();
@@ -180,13 +192,15 @@ class WritCliTests {
 		String policies = demoPolicies().toString();
 
 		assertThat(run(Clock.systemUTC(), Map.of("SERVER_PORT", "18081"), "dev", "svid", "spiffe://demo.writ.local/a",
-				"--keys", keys, "--policies", policies)).isZero();
+				"--keys", keys, "--policies", policies))
+			.isZero();
 		assertThat(com.nimbusds.jwt.SignedJWT.parse(this.out.toString(StandardCharsets.UTF_8).trim())
 			.getJWTClaimsSet()
 			.getAudience()).containsExactly("http://localhost:18081");
 		this.out.reset();
-		assertThat(run(Clock.systemUTC(), Map.of("WRIT_ISSUER", "https://writ.example.org", "SERVER_PORT", "18081"), "dev",
-				"svid", "spiffe://demo.writ.local/a", "--keys", keys, "--policies", policies)).isZero();
+		assertThat(run(Clock.systemUTC(), Map.of("WRIT_ISSUER", "https://writ.example.org", "SERVER_PORT", "18081"),
+				"dev", "svid", "spiffe://demo.writ.local/a", "--keys", keys, "--policies", policies))
+			.isZero();
 		assertThat(com.nimbusds.jwt.SignedJWT.parse(this.out.toString(StandardCharsets.UTF_8).trim())
 			.getJWTClaimsSet()
 			.getAudience()).containsExactly("https://writ.example.org");
@@ -197,7 +211,8 @@ class WritCliTests {
 		for (String[] args : List.of(new String[] { "dev", "svid", "--help" }, new String[] { "policy", "check", "-h" },
 				new String[] { "keys", "--help" }, new String[] { "--help" })) {
 			this.out.reset();
-			assertThat(run(Clock.systemUTC(), Map.of("SERVER_PORT", "18081"), args)).as(String.join(" ", args)).isZero();
+			assertThat(run(Clock.systemUTC(), Map.of("SERVER_PORT", "18081"), args)).as(String.join(" ", args))
+				.isZero();
 			assertThat(this.out.toString(StandardCharsets.UTF_8)).startsWith("usage: java -jar writ.jar")
 				.contains("serve at http://localhost:18081");
 		}
@@ -209,8 +224,8 @@ class WritCliTests {
 	void policyCheckWhenADemoEntryThenSaysSoOnce(CapturedOutput output) throws IOException {
 		assertThat(run("policy", "check", demoPolicies().toString(), "--keys", this.root.resolve("keys").toString()))
 			.isZero();
-		assertThat(this.out.toString(StandardCharsets.UTF_8))
-			.contains("note: demo.writ.local is a demo trust domain (" + this.root.resolve("policies/trust.yaml") + ":2)");
+		assertThat(this.out.toString(StandardCharsets.UTF_8)).contains(
+				"note: demo.writ.local is a demo trust domain (" + this.root.resolve("policies/trust.yaml") + ":2)");
 		assertThat(this.err.toString(StandardCharsets.UTF_8)).doesNotContain("DEMO TRUST");
 		assertThat(output.getAll()).doesNotContain("DEMO TRUST");
 	}
@@ -242,7 +257,8 @@ class WritCliTests {
 		assertThat(run("policy", "check", policies.toString(), "--keys", keys)).isZero();
 		assertThat(run("policy", "test", policies.toString(), "--keys", keys)).isZero();
 		assertThat(run("policy", "explain", policies.toString(), "--keys", keys, "--subject",
-				"spiffe://demo.writ.local/ns/demo/sa/orders", "--audience", "https://inventory.example.org")).isZero();
+				"spiffe://demo.writ.local/ns/demo/sa/orders", "--audience", "https://inventory.example.org"))
+			.isZero();
 
 		try (var files = Files.walk(this.root)) {
 			assertThat(files.sorted().toList()).isEqualTo(before);
@@ -260,7 +276,8 @@ class WritCliTests {
 		assertThat(WritCli.isCommand(new String[] { "polcy", "check" })).isTrue();
 		assertThat(WritCli.isCommand(new String[] { "serve" })).isTrue();
 		assertThat(WritCli.isCommand(new String[] {})).isFalse();
-		assertThat(WritCli.isCommand(new String[] { "--server.port=18081", "--writ.issuer=https://w.example" })).isFalse();
+		assertThat(WritCli.isCommand(new String[] { "--server.port=18081", "--writ.issuer=https://w.example" }))
+			.isFalse();
 		assertThat(WritCli.isCommand(new String[] { "--help" })).isTrue();
 	}
 
@@ -282,8 +299,9 @@ class WritCliTests {
 	void policyTestWhenOptionsBeforeTheDirectoryThenTheDirectoryStill() throws IOException {
 		Path policies = demoPolicies();
 
-		assertThat(run("policy", "test", "--explain", "--keys", this.root.resolve("keys").toString(),
-				policies.toString())).isEqualTo(1);
+		assertThat(
+				run("policy", "test", "--explain", "--keys", this.root.resolve("keys").toString(), policies.toString()))
+			.isEqualTo(1);
 		assertThat(this.err.toString(StandardCharsets.UTF_8)).contains("no test cases in " + policies.resolve("tests"));
 	}
 
@@ -296,9 +314,11 @@ class WritCliTests {
 	@Test
 	void policyCheckWhenSoundThenZero() throws IOException {
 		Path policies = Files.createDirectories(this.root.resolve("policies"));
-		Files.writeString(policies.resolve("trust.yaml"), "spiffe:\n  - trust_domain: demo.writ.local\n    demo: true\n");
+		Files.writeString(policies.resolve("trust.yaml"),
+				"spiffe:\n  - trust_domain: demo.writ.local\n    demo: true\n");
 
-		assertThat(run("policy", "check", policies.toString(), "--keys", this.root.resolve("keys").toString())).isZero();
+		assertThat(run("policy", "check", policies.toString(), "--keys", this.root.resolve("keys").toString()))
+			.isZero();
 		assertThat(this.out.toString(StandardCharsets.UTF_8)).startsWith("OK: ").contains("0 grant(s)");
 	}
 

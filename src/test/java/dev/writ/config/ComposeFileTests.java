@@ -16,8 +16,9 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * This machine cannot run {@code docker-compose.yml}; these checks keep it honest without Docker: Writ would start on
- * its environment, and the services agree on the issuer and the audience the shipped policies grant.
+ * This machine cannot run {@code docker-compose.yml}; these checks keep it honest without
+ * Docker: Writ would start on its environment, and the services agree on the issuer and
+ * the audience the shipped policies grant.
  */
 class ComposeFileTests {
 
@@ -47,13 +48,15 @@ class ComposeFileTests {
 			StandardEnvironment environment = new StandardEnvironment();
 			environment.getPropertySources().remove(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME);
 			environment.getPropertySources()
-				.replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new SystemEnvironmentPropertySource(
-						StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new LinkedHashMap<>(variables)));
+				.replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+						new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+								new LinkedHashMap<>(variables)));
 
 			assertThat(UnknownSettings.problems(environment)).as(writ).isEmpty();
 			boolean allowPlainHttp = Boolean.parseBoolean(variables.get("WRIT_ALLOWPLAINHTTP"));
 			assertThat(WritSettingsCheck.transportProblem(environment, allowPlainHttp)).as(writ).isEmpty();
-			assertThat(WritSettingsCheck.issuerProblem(variables.get("WRIT_ISSUER"), allowPlainHttp)).as(writ).isEmpty();
+			assertThat(WritSettingsCheck.issuerProblem(variables.get("WRIT_ISSUER"), allowPlainHttp)).as(writ)
+				.isEmpty();
 		}
 	}
 
@@ -77,16 +80,20 @@ class ComposeFileTests {
 		String grants = Files.readString(Path.of("policies/grants.yaml"));
 		String identity = String.valueOf(service("identity").get("command"));
 
-		// payments reads its own JWT-SVID from a volume checkout does not mount, minted for Writ's issuer ($$: compose's
+		// payments reads its own JWT-SVID from a volume checkout does not mount, minted
+		// for Writ's issuer ($$: compose's
 		// escape of the shell's $)...
 		assertThat(environment("payments")).containsEntry("PAYMENTS_IDENTITY_TOKEN_FILE", "/run/identity/token");
 		assertThat(volumes("payments")).contains("payments-identity:/run/identity:ro");
 		assertThat(volumes("checkout")).noneMatch((volume) -> volume.startsWith("payments-identity:"));
 		assertThat(volumes("identity")).contains("payments-identity:/run/payments");
-		assertThat(identity).contains("mint payments", "spiffe://demo.writ.local/ns/demo/sa/$$1 --audience " + issuer + " ");
-		// ...and the shipped grant lets that identity, and only it, ask Writ's introspection.
+		assertThat(identity).contains("mint payments",
+				"spiffe://demo.writ.local/ns/demo/sa/$$1 --audience " + issuer + " ");
+		// ...and the shipped grant lets that identity, and only it, ask Writ's
+		// introspection.
 		assertThat(grants).containsSubsequence("id: demo-payments-introspects",
-				"subject: spiffe://demo.writ.local/ns/demo/sa/payments", "audience: " + issuer, "scopes: [writ:introspect]");
+				"subject: spiffe://demo.writ.local/ns/demo/sa/payments", "audience: " + issuer,
+				"scopes: [writ:introspect]");
 	}
 
 }

@@ -21,9 +21,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * {@code docs/configuration.md} cannot drift from {@link WritProperties}: its reference section is what this test
- * renders from the metadata Spring Boot's configuration processor writes from the records and their javadoc. A
- * property without javadoc, or added without updating the doc, fails here. To update the doc after changing a
+ * {@code docs/configuration.md} cannot drift from {@link WritProperties}: its reference
+ * section is what this test renders from the metadata Spring Boot's configuration
+ * processor writes from the records and their javadoc. A property without javadoc, or
+ * added without updating the doc, fails here. To update the doc after changing a
  * property: {@code ./mvnw test -Dtest=ConfigurationDocTests -Ddocs.write=true}.
  */
 class ConfigurationDocTests {
@@ -46,7 +47,9 @@ class ConfigurationDocTests {
 
 	@Test
 	void metadataNamesTheSettingsTheStartUpCheckKnows() throws Exception {
-		Set<String> names = properties().stream().map((p) -> (String) p.get("name")).collect(Collectors.toCollection(TreeSet::new));
+		Set<String> names = properties().stream()
+			.map((p) -> (String) p.get("name"))
+			.collect(Collectors.toCollection(TreeSet::new));
 		Set<String> known = new TreeSet<>(UnknownSettings.known());
 
 		assertThat(names).isEqualTo(known);
@@ -111,7 +114,10 @@ class ConfigurationDocTests {
 				+ "spring-boot-configuration-processor configured in pom.xml?");
 	}
 
-	/** The reference section: a table per group, each property with its environment variable and default. */
+	/**
+	 * The reference section: a table per group, each property with its environment
+	 * variable and default.
+	 */
 	static String render(List<Map<String, Object>> properties) {
 		Map<String, List<Map<String, Object>>> groups = new java.util.TreeMap<>();
 		for (Map<String, Object> property : properties) {
@@ -126,10 +132,17 @@ class ConfigurationDocTests {
 			out.append("|---|---|---|---|---|\n");
 			for (Map<String, Object> property : members) {
 				String name = (String) property.get("name");
-				out.append("| `").append(name).append("` | `").append(EnvironmentNames.canonical(name))
-					.append("` | ").append(type((String) property.get("type"))).append(" | ")
-					.append(defaultValue(property.get("type"), property.get("defaultValue"))).append(" | ")
-					.append(markdown((String) property.get("description"))).append(" |\n");
+				out.append("| `")
+					.append(name)
+					.append("` | `")
+					.append(EnvironmentNames.canonical(name))
+					.append("` | ")
+					.append(type((String) property.get("type")))
+					.append(" | ")
+					.append(defaultValue(property.get("type"), property.get("defaultValue")))
+					.append(" | ")
+					.append(markdown((String) property.get("description")))
+					.append(" |\n");
 			}
 		});
 		return out.append("\n").toString();
@@ -147,7 +160,8 @@ class ConfigurationDocTests {
 		};
 	}
 
-	// A list bound with @DefaultValue and nothing in it has no default in the metadata: it is empty, not unset.
+	// A list bound with @DefaultValue and nothing in it has no default in the metadata:
+	// it is empty, not unset.
 	private static String defaultValue(Object type, Object value) {
 		if (value == null) {
 			return String.valueOf(type).startsWith("java.util.List") ? "empty" : "unset";

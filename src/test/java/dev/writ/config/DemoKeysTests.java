@@ -30,7 +30,8 @@ class DemoKeysTests {
 
 	private Path policies() throws IOException {
 		Path policies = Files.createDirectories(this.root.resolve("policies"));
-		Files.writeString(policies.resolve("trust.yaml"), "spiffe:\n  - trust_domain: demo.writ.local\n    demo: true\n");
+		Files.writeString(policies.resolve("trust.yaml"),
+				"spiffe:\n  - trust_domain: demo.writ.local\n    demo: true\n");
 		return policies;
 	}
 
@@ -50,7 +51,8 @@ class DemoKeysTests {
 
 		assertThat(set.demoEntries()).singleElement().extracting(DemoEntry::keyReady).isEqualTo(true);
 		assertThat(set.trust().trusts(TrustDomain.parse("demo.writ.local"))).isTrue();
-		// The private key (identity material) apart from the bundle (trust material) that Writ verifies against.
+		// The private key (identity material) apart from the bundle (trust material) that
+		// Writ verifies against.
 		Path key = this.root.resolve("keys/demo/demo.writ.local.pem");
 		assertThat(Files.getPosixFilePermissions(key)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
 		Path bundle = this.root.resolve("keys/trust/demo.writ.local.bundle.json");

@@ -28,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(OutputCaptureExtension.class)
 class KeyWatcherTests {
 
-	static final KeySchedule SCHEDULE = new KeySchedule(Duration.ofHours(1), Duration.ofMinutes(61), Duration.ofDays(30));
+	static final KeySchedule SCHEDULE = new KeySchedule(Duration.ofHours(1), Duration.ofMinutes(61),
+			Duration.ofDays(30));
 
 	@TempDir
 	Path dir;
@@ -46,7 +47,8 @@ class KeyWatcherTests {
 	void start() {
 		this.directory = new KeyDirectory(this.dir, this.clock, SCHEDULE, Passphrase.NONE);
 		this.ring = new KeyRing(this.directory.loadOrGenerate(KeyAlgorithm.ES256));
-		this.watcher = new KeyWatcher(this.directory, KeyAlgorithm.ES256, this.ring, this.clock, this.meters, Duration.ZERO);
+		this.watcher = new KeyWatcher(this.directory, KeyAlgorithm.ES256, this.ring, this.clock, this.meters,
+				Duration.ZERO);
 	}
 
 	double reloads(String outcome) {
@@ -92,11 +94,16 @@ class KeyWatcherTests {
 		this.watcher.poll();
 
 		assertThat(reloads("refused")).isEqualTo(2);
-		assertThat(output.toString().split("Signing keys NOT reloaded", -1)).hasSize(2); // logged once, not per poll
+		assertThat(output.toString().split("Signing keys NOT reloaded", -1)).hasSize(2); // logged
+																							// once,
+																							// not
+																							// per
+																							// poll
 		assertThat(output).contains("broken.pem");
 		assertThat(this.ring.current().active().kid()).isEqualTo(first);
 
-		// The last good keys still move through their schedule: the next key signs once its time has come.
+		// The last good keys still move through their schedule: the next key signs once
+		// its time has come.
 		this.clock.advance(Duration.ofHours(1));
 		this.watcher.poll();
 		assertThat(this.ring.current().active().source()).isEqualTo(next.getFileName().toString());

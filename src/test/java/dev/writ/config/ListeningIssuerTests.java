@@ -27,18 +27,22 @@ class ListeningIssuerTests {
 			.issuer()).contains("https://localhost");
 		assertThat(derive(Map.of("server.address", "10.0.0.5", "server.port", "8443", "server.ssl.bundle", "writ"))
 			.issuer()).contains("https://10.0.0.5:8443");
-		assertThat(derive(Map.of("server.address", "fd00::5", "server.ssl.bundle", "writ", "server.ssl.enabled",
-				"false")).issuer()).contains("http://[fd00::5]:8080");
+		assertThat(
+				derive(Map.of("server.address", "fd00::5", "server.ssl.bundle", "writ", "server.ssl.enabled", "false"))
+					.issuer())
+			.contains("http://[fd00::5]:8080");
 	}
 
 	@Test
 	void deriveWhenNoHostOrNoPortYetThenAProblemAskingForTheIssuer() {
 		assertThat(derive(Map.of("server.address", "0.0.0.0")).problem()).get()
-			.asString().contains("listens on every interface");
+			.asString()
+			.contains("listens on every interface");
 		assertThat(derive(Map.of("server.address", "[::]")).problem()).isPresent();
 		assertThat(derive(Map.of()).problem()).isPresent();
 		assertThat(derive(Map.of("server.address", "127.0.0.1", "server.port", "0")).problem()).get()
-			.asString().contains("server.port=0");
+			.asString()
+			.contains("server.port=0");
 		assertThat(derive(Map.of("server.address", "127.0.0.1", "server.port", "http")).problem()).isPresent();
 	}
 
@@ -57,9 +61,11 @@ class ListeningIssuerTests {
 	void portMismatchWhenLoopbackIssuerNamesAnotherPortThenSaid() {
 		Map<String, String> listening = Map.of("server.port", "18081");
 		assertThat(ListeningIssuer.portMismatch("http://localhost:8080", listening::get)).get()
-			.asString().contains("names port 8080 on loopback, but Writ listens on 18081");
+			.asString()
+			.contains("names port 8080 on loopback, but Writ listens on 18081");
 		assertThat(ListeningIssuer.portMismatch("http://127.0.0.1", listening::get)).get()
-			.asString().contains("names port 80");
+			.asString()
+			.contains("names port 80");
 		assertThat(ListeningIssuer.portMismatch("http://localhost:18081", listening::get)).isEmpty();
 		assertThat(ListeningIssuer.portMismatch("https://writ.example.org", listening::get)).isEmpty();
 		assertThat(ListeningIssuer.portMismatch("http://localhost:8080", Map.of("server.port", "0")::get)).isEmpty();

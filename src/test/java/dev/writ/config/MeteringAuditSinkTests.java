@@ -41,8 +41,10 @@ class MeteringAuditSinkTests {
 		this.sink.record(event);
 
 		assertThat(exchanges("granted", "none", "prod", "checkout-pays")).isEqualTo(1);
-		assertThat(this.meters.get("writ.exchange.latency").tag("outcome", "granted").timer().totalTime(TimeUnit.NANOSECONDS))
-			.isEqualTo(1_500_000);
+		assertThat(this.meters.get("writ.exchange.latency")
+			.tag("outcome", "granted")
+			.timer()
+			.totalTime(TimeUnit.NANOSECONDS)).isEqualTo(1_500_000);
 		assertThat(this.meters.find("writ.exchange.replays").counter()).isNull();
 		assertThat(this.passedOn).containsExactly(event);
 	}

@@ -49,7 +49,8 @@ class PolicyWatcherTests {
 		Files.writeString(policies.resolve("trust.yaml"), TRUST);
 		Files.writeString(policies.resolve("grants.yaml"), GRANT);
 		this.store = new PolicyStore(() -> new PolicyLoader(TestTrust.factory(Clock.systemUTC()),
-				this.root.resolve("keys"), Duration.ofMinutes(5), Duration.ofHours(1)).load(policies), policies);
+				this.root.resolve("keys"), Duration.ofMinutes(5), Duration.ofHours(1))
+			.load(policies), policies);
 		this.watcher = new PolicyWatcher(this.store, List.of(policies, this.root.resolve("keys/trust")), this.meters,
 				Duration.ZERO);
 	}
@@ -121,7 +122,8 @@ class PolicyWatcherTests {
 	@Test
 	void pollWhenATrustFileOutsideKeysTrustChangesThenReloadedAndTheDigestSaysSo() throws IOException {
 		start();
-		// A bundle kept beside the policies, not in keys/trust/: it must be watched all the same.
+		// A bundle kept beside the policies, not in keys/trust/: it must be watched all
+		// the same.
 		Path elsewhere = Files.createDirectories(this.root.resolve("bundles")).resolve("edge.json");
 		TestAuthority edge = TestAuthority.ec("edge.example.org", Clock.systemUTC());
 		edge.writeBundle(elsewhere);
@@ -133,13 +135,19 @@ class PolicyWatcherTests {
 		String withEdgeKey = this.store.current().digest();
 		assertThat(reloads("applied")).isEqualTo(1);
 
-		// The key is removed from that bundle: a key no longer trusted must stop being trusted now.
+		// The key is removed from that bundle: a key no longer trusted must stop being
+		// trusted now.
 		TestAuthority.ec("edge.example.org", Clock.systemUTC()).writeBundle(elsewhere);
 		this.watcher.poll();
 
 		assertThat(reloads("applied")).isEqualTo(2);
 		assertThat(this.store.current().digest()).isNotEqualTo(withEdgeKey);
-		assertThat(this.store.current().trust().source("spiffe://edge.example.org").orElseThrow().keys().keys(edge.kid())
+		assertThat(this.store.current()
+			.trust()
+			.source("spiffe://edge.example.org")
+			.orElseThrow()
+			.keys()
+			.keys(edge.kid())
 			.keyIds()).doesNotContain(edge.kid());
 	}
 

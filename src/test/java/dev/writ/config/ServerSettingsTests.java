@@ -28,8 +28,9 @@ class ServerSettingsTests {
 
 	@Test
 	void readWhenEitherNameSpringBootBindsThenTheSetting() {
-		WritProperties properties = ServerSettings.read(Map.of("WRIT_KEYS_PUBLISHAHEAD", "2h", "WRIT_TOKEN_MAX_TTL", "10m",
-				"WRIT_POLICIESDIR", "/etc/writ/policies"), Map.of())
+		WritProperties properties = ServerSettings
+			.read(Map.of("WRIT_KEYS_PUBLISHAHEAD", "2h", "WRIT_TOKEN_MAX_TTL", "10m", "WRIT_POLICIESDIR",
+					"/etc/writ/policies"), Map.of())
 			.properties();
 
 		assertThat(properties.keys().publishAhead()).isEqualTo(Duration.ofHours(2));

@@ -21,15 +21,20 @@ import dev.writ.testing.TestTls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 
-/** Writ refuses to start on bad policies, keys or settings, and says every problem, not a stack trace. */
+/**
+ * Writ refuses to start on bad policies, keys or settings, and says every problem, not a
+ * stack trace.
+ */
 @ExtendWith(OutputCaptureExtension.class)
 class StartupRefusalTests {
 
 	@TempDir
 	Path root;
 
-	// Command-line arguments: SpringApplicationBuilder.properties() are defaults, which application.yaml overrides.
-	// On port 0 Writ cannot derive its issuer from the port, so one is named unless the test names its own.
+	// Command-line arguments: SpringApplicationBuilder.properties() are defaults, which
+	// application.yaml overrides.
+	// On port 0 Writ cannot derive its issuer from the port, so one is named unless the
+	// test names its own.
 	private void start(String... arguments) {
 		List<String> args = new ArrayList<>(List.of("--server.port=0"));
 		if (Stream.of(arguments).noneMatch((argument) -> argument.startsWith("writ.issuer="))) {
@@ -60,8 +65,8 @@ class StartupRefusalTests {
 				    tll: 5m
 				""");
 
-		assertThatException().isThrownBy(() -> start("writ.policies-dir=" + policies,
-				"writ.keys-dir=" + this.root.resolve("keys")));
+		assertThatException()
+			.isThrownBy(() -> start("writ.policies-dir=" + policies, "writ.keys-dir=" + this.root.resolve("keys")));
 		assertThat(output.getAll()).contains("Writ refused to start, 2 problem(s)")
 			.contains("grants.yaml:3: subject is in trust domain nowhere.example.org")
 			.contains("grants.yaml:6: a grant has an unknown key 'tll'");
@@ -69,8 +74,8 @@ class StartupRefusalTests {
 
 	@Test
 	void startWhenSettingMisspeltThenRefusedWithTheNearestName(CapturedOutput output) {
-		assertThatException().isThrownBy(() -> start("writ.token.max-tll=2h",
-				"writ.keys-dir=" + this.root.resolve("keys")));
+		assertThatException()
+			.isThrownBy(() -> start("writ.token.max-tll=2h", "writ.keys-dir=" + this.root.resolve("keys")));
 		assertThat(output.getAll()).contains("Writ refused to start, 1 problem(s)")
 			.contains("writ.token.max-tll is not a Writ setting; did you mean writ.token.max-ttl?");
 	}
@@ -97,7 +102,8 @@ class StartupRefusalTests {
 
 	@Test
 	void startWhenDurationsDisagreeThenBothSettingsNamedWithTheirValues(CapturedOutput output) {
-		assertThatException().isThrownBy(() -> start("writ.token.max-ttl=2m", "writ.keys-dir=" + this.root.resolve("keys")));
+		assertThatException()
+			.isThrownBy(() -> start("writ.token.max-ttl=2m", "writ.keys-dir=" + this.root.resolve("keys")));
 		assertThat(output.getAll()).contains("Writ refused to start, 1 problem(s)")
 			.contains("writ.token.default-ttl (5m) must be more than 0s and at most writ.token.max-ttl (2m)");
 	}
@@ -114,13 +120,14 @@ class StartupRefusalTests {
 
 	@Test
 	void startWhenTlsFilesMissingThenRefusedNamingTheFileWithoutAStackTrace(CapturedOutput output) {
-		assertThatException().isThrownBy(() -> start("writ.keys-dir=" + this.root.resolve("keys"),
-				"server.ssl.bundle=writ",
-				"spring.ssl.bundle.pem.writ.keystore.certificate=file:" + this.root.resolve("missing.crt"),
-				"spring.ssl.bundle.pem.writ.keystore.private-key=file:" + this.root.resolve("missing.key")));
+		assertThatException()
+			.isThrownBy(() -> start("writ.keys-dir=" + this.root.resolve("keys"), "server.ssl.bundle=writ",
+					"spring.ssl.bundle.pem.writ.keystore.certificate=file:" + this.root.resolve("missing.crt"),
+					"spring.ssl.bundle.pem.writ.keystore.private-key=file:" + this.root.resolve("missing.key")));
 		assertThat(output.getAll()).contains("Writ refused to start, 1 problem(s)")
 			.contains("  - TLS: ")
-			.containsAnyOf(this.root.resolve("missing.crt") + " (No such file", this.root.resolve("missing.key") + " (No such file")
+			.containsAnyOf(this.root.resolve("missing.crt") + " (No such file",
+					this.root.resolve("missing.key") + " (No such file")
 			.doesNotContain("\tat org.springframework");
 	}
 
@@ -128,10 +135,10 @@ class StartupRefusalTests {
 	void startWhenTlsKeyDoesNotMatchItsCertificateThenRefused(CapturedOutput output) {
 		TestTls.generate().withKeyOf(TestTls.generate()).writeTo(this.root.resolve("tls"));
 
-		assertThatException().isThrownBy(() -> start("writ.keys-dir=" + this.root.resolve("keys"),
-				"server.ssl.bundle=writ",
-				"spring.ssl.bundle.pem.writ.keystore.certificate=file:" + this.root.resolve("tls/tls.crt"),
-				"spring.ssl.bundle.pem.writ.keystore.private-key=file:" + this.root.resolve("tls/tls.key")));
+		assertThatException()
+			.isThrownBy(() -> start("writ.keys-dir=" + this.root.resolve("keys"), "server.ssl.bundle=writ",
+					"spring.ssl.bundle.pem.writ.keystore.certificate=file:" + this.root.resolve("tls/tls.crt"),
+					"spring.ssl.bundle.pem.writ.keystore.private-key=file:" + this.root.resolve("tls/tls.key")));
 		assertThat(output.getAll()).contains("Writ refused to start, 1 problem(s)")
 			.contains("  - TLS: Private key in keystore matches none of the certificates in the chain");
 	}

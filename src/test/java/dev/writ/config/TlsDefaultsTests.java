@@ -36,8 +36,7 @@ class TlsDefaultsTests {
 	@Test
 	void postProcessWhenNoPemBundleServedThenNothingAdded() {
 		assertThat(apply(new MockEnvironment()).getPropertySources().contains(TlsDefaults.SOURCE)).isFalse();
-		assertThat(apply(new MockEnvironment().withProperty("server.ssl.bundle", "jks-bundle"))
-			.getPropertySources()
+		assertThat(apply(new MockEnvironment().withProperty("server.ssl.bundle", "jks-bundle")).getPropertySources()
 			.contains(TlsDefaults.SOURCE)).isFalse();
 	}
 

@@ -33,10 +33,12 @@ class TrustRefresherTests {
 
 	private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
-	// A deadline far longer than the test waits: what keeps the quick issuer fresh is that the refresher does not
+	// A deadline far longer than the test waits: what keeps the quick issuer fresh is
+	// that the refresher does not
 	// wait for the stuck one, not that the stuck fetch gives up.
-	private final TrustFactory factory = new TrustFactory(new HttpFetcher(Duration.ofSeconds(1), Duration.ofMinutes(1), true),
-			RemoteKeys.RefreshPolicy.defaults(), this.clock, this.executor, false);
+	private final TrustFactory factory = new TrustFactory(
+			new HttpFetcher(Duration.ofSeconds(1), Duration.ofMinutes(1), true), RemoteKeys.RefreshPolicy.defaults(),
+			this.clock, this.executor, false);
 
 	private TrustRefresher refresher;
 
@@ -45,7 +47,8 @@ class TrustRefresherTests {
 		if (this.refresher != null) {
 			this.refresher.close();
 		}
-		// Closing the issuers ends the drip, so the stuck fetch fails at once and the executor empties.
+		// Closing the issuers ends the drip, so the stuck fetch fails at once and the
+		// executor empties.
 		this.stuck.close();
 		this.quick.close();
 		this.executor.shutdownNow();
@@ -58,15 +61,18 @@ class TrustRefresherTests {
 	@Test
 	void roundWhenOneSourceIsStuckThenTheOthersAreRefreshed() {
 		this.stuck.mode(FakeIssuer.Mode.DRIP);
-		// The stuck source comes first: a round that fetched in turn would never reach the quick one.
+		// The stuck source comes first: a round that fetched in turn would never reach
+		// the quick one.
 		OidcSource first = source("stuck", this.stuck);
 		OidcSource second = source("quick", this.quick);
 		TrustSet trust = TrustSet.of(List.of(first, second));
 
 		this.refresher = new TrustRefresher(() -> trust, Duration.ofSeconds(30));
 
-		await("the stuck source's fetch to begin").atMost(Duration.ofSeconds(20)).until(() -> this.stuck.keyRequests() == 1);
-		await("the quick source to be refreshed").atMost(Duration.ofSeconds(20)).until(() -> second.keys().health().state() == SourceHealth.State.UP);
+		await("the stuck source's fetch to begin").atMost(Duration.ofSeconds(20))
+			.until(() -> this.stuck.keyRequests() == 1);
+		await("the quick source to be refreshed").atMost(Duration.ofSeconds(20))
+			.until(() -> second.keys().health().state() == SourceHealth.State.UP);
 		assertThat(first.keys().health().state()).isNotEqualTo(SourceHealth.State.UP);
 		assertThat(this.stuck.abandonedDrips()).as("the stuck fetch is still under way").isZero();
 	}

@@ -16,8 +16,8 @@ class WritSettingsCheckTests {
 
 	private static WritProperties properties(String issuer, Duration skew, Duration defaultTtl, Duration maxTtl,
 			String algorithm) {
-		return properties(issuer, skew, defaultTtl, maxTtl, new WritProperties.Keys(algorithm, Duration.ofHours(1), null,
-				Duration.ofDays(30), Duration.ofSeconds(10), null));
+		return properties(issuer, skew, defaultTtl, maxTtl, new WritProperties.Keys(algorithm, Duration.ofHours(1),
+				null, Duration.ofDays(30), Duration.ofSeconds(10), null));
 	}
 
 	private static WritProperties properties(WritProperties.Keys keys) {
@@ -46,7 +46,8 @@ class WritSettingsCheckTests {
 	@Test
 	void problemsWhenDefaultsThenNone() {
 		assertThat(WritSettingsCheck.problems(properties("http://localhost:8080", Duration.ofSeconds(30),
-				Duration.ofMinutes(5), Duration.ofHours(1), "ES256"))).isEmpty();
+				Duration.ofMinutes(5), Duration.ofHours(1), "ES256")))
+			.isEmpty();
 	}
 
 	@ParameterizedTest
@@ -73,14 +74,16 @@ class WritSettingsCheckTests {
 	@Test
 	void forwardedHeadersProblemWhenBelievedFromUnnamedProxiesThenProblem() {
 		assertThat(WritSettingsCheck.forwardedHeadersProblem(new MockEnvironment())).isEmpty();
-		assertThat(WritSettingsCheck.forwardedHeadersProblem(
-				new MockEnvironment().withProperty("server.forward-headers-strategy", "none"))).isEmpty();
-		assertThat(WritSettingsCheck.forwardedHeadersProblem(
-				new MockEnvironment().withProperty("server.forward-headers-strategy", "native")))
+		assertThat(WritSettingsCheck
+			.forwardedHeadersProblem(new MockEnvironment().withProperty("server.forward-headers-strategy", "none")))
+			.isEmpty();
+		assertThat(WritSettingsCheck
+			.forwardedHeadersProblem(new MockEnvironment().withProperty("server.forward-headers-strategy", "native")))
 			.hasValueSatisfying((p) -> assertThat(p).contains("server.tomcat.remoteip.internal-proxies"));
-		assertThat(WritSettingsCheck.forwardedHeadersProblem(new MockEnvironment()
-			.withProperty("server.forward-headers-strategy", "native")
-			.withProperty("server.tomcat.remoteip.internal-proxies", "10\\.0\\.3\\.7"))).isEmpty();
+		assertThat(WritSettingsCheck
+			.forwardedHeadersProblem(new MockEnvironment().withProperty("server.forward-headers-strategy", "native")
+				.withProperty("server.tomcat.remoteip.internal-proxies", "10\\.0\\.3\\.7")))
+			.isEmpty();
 		assertThat(WritSettingsCheck.forwardedHeadersProblem(
 				new MockEnvironment().withProperty("server.forward-headers-strategy", "framework")))
 			.hasValueSatisfying((p) -> assertThat(p).contains("any client"));
@@ -90,7 +93,8 @@ class WritSettingsCheckTests {
 	@ValueSource(strings = { "127.0.0.1", "::1", "[::1]", "localhost", "127.1.2.3" })
 	void transportProblemWhenPlainHttpOnLoopbackThenNone(String address) {
 		assertThat(WritSettingsCheck.transportProblem(new MockEnvironment().withProperty("server.address", address),
-				false)).isEmpty();
+				false))
+			.isEmpty();
 	}
 
 	@ParameterizedTest
@@ -133,8 +137,10 @@ class WritSettingsCheckTests {
 
 	@Test
 	void problemsWhenKeyScheduleCouldStrandTokensOrKeysThenEachNamed() {
-		// A key retired before its tokens expire, a rotation faster than keys can retire, a reload slower than the
-		// publish-ahead time: each would let a resource server meet a kid it does not know, or drop one too early.
+		// A key retired before its tokens expire, a rotation faster than keys can retire,
+		// a reload slower than the
+		// publish-ahead time: each would let a resource server meet a kid it does not
+		// know, or drop one too early.
 		List<String> problems = WritSettingsCheck.problems(properties(new WritProperties.Keys("ES256",
 				Duration.ofMinutes(1), Duration.ofMinutes(30), Duration.ofMinutes(20), Duration.ofMinutes(2), null)));
 

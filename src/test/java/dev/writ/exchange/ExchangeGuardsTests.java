@@ -43,10 +43,13 @@ import dev.writ.trust.SubjectTokenVerifier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-/** Replay protection, rate limits and a store that is away, as the exchange applies them. */
+/**
+ * Replay protection, rate limits and a store that is away, as the exchange applies them.
+ */
 class ExchangeGuardsTests {
 
-	// The order of the P-256 group: (r, s) and (r, n - s) are both valid ECDSA signatures.
+	// The order of the P-256 group: (r, s) and (r, n - s) are both valid ECDSA
+	// signatures.
 	private static final BigInteger P256_ORDER = new BigInteger(
 			"FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16);
 
@@ -106,17 +109,19 @@ class ExchangeGuardsTests {
 				  - { id: reuse, subject_pattern: "spiffe://reuse\\\\.example\\\\.org/.*", audience: a, scopes: [] }
 				  - { id: lenient, subject_pattern: "spiffe://lenient\\\\.example\\\\.org/.*", audience: a, scopes: [] }
 				""");
-		this.policies = new PolicyLoader(TestTrust.factory(this.clock), this.root.resolve("keys"), Duration.ofMinutes(5),
-				Duration.ofHours(1)).load(dir);
+		this.policies = new PolicyLoader(TestTrust.factory(this.clock), this.root.resolve("keys"),
+				Duration.ofMinutes(5), Duration.ofHours(1))
+			.load(dir);
 		this.keys = new KeyDirectory(this.root.resolve("keys"), this.clock).loadOrGenerate(KeyAlgorithm.ES256);
 	}
 
 	private TokenExchangeService service(Store store) {
 		return new TokenExchangeService(() -> this.policies,
-				// With a cache of verified tokens, as the server runs: replay is checked on every presentation regardless.
+				// With a cache of verified tokens, as the server runs: replay is checked
+				// on every presentation regardless.
 				new SubjectTokenVerifier(Set.of(TestSvid.DEFAULT_AUDIENCE), Duration.ofSeconds(30), this.clock, 1000),
-				new AccessTokenMinter("https://writ.example.org", () -> this.keys), store, store, this.events::add, this.clock,
-				Duration.ofSeconds(30));
+				new AccessTokenMinter("https://writ.example.org", () -> this.keys), store, store, this.events::add,
+				this.clock, Duration.ofSeconds(30));
 	}
 
 	private static ExchangeException refused(Runnable exchange) {
@@ -138,10 +143,12 @@ class ExchangeGuardsTests {
 		ExchangeException replay = refused(() -> service.exchange(TestExchanges.form(svid)));
 
 		assertThat(replay.errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST);
-		assertThat(replay.description()).isEqualTo("subject_token has already been used: this issuer's tokens are exchanged once each, "
+		assertThat(replay.description())
+			.isEqualTo("subject_token has already been used: this issuer's tokens are exchanged once each, "
 					+ "so present a fresh one for every exchange");
 		assertThat(replay.detail()).contains("replay: reuse would accept the same token again until it expires");
-		assertThat(this.events.get(1).fields()).containsEntry("replay", Boolean.TRUE).doesNotContainKey("issued_token_jti");
+		assertThat(this.events.get(1).fields()).containsEntry("replay", Boolean.TRUE)
+			.doesNotContainKey("issued_token_jti");
 	}
 
 	@Test
@@ -153,10 +160,11 @@ class ExchangeGuardsTests {
 		for (int i = 0; i < 5; i++) {
 			assertThat(refused(() -> service.exchange(TestExchanges.form(used))).description())
 				.isEqualTo("subject_token has already been used: this issuer's tokens are exchanged once each, "
-					+ "so present a fresh one for every exchange");
+						+ "so present a fresh one for every exchange");
 		}
 
-		// The subject's budget (3 per minute) holds its one exchange only: two more fresh tokens pass.
+		// The subject's budget (3 per minute) holds its one exchange only: two more fresh
+		// tokens pass.
 		assertThat(service.exchange(TestExchanges.form(this.once.svid("/replayed").claim("jti", "r-2").sign())).token())
 			.isNotNull();
 		assertThat(service.exchange(TestExchanges.form(this.once.svid("/replayed").claim("jti", "r-3").sign())).token())
@@ -167,8 +175,8 @@ class ExchangeGuardsTests {
 	void exchangeWhenPastExpButWithinTheSkewThenExpiredNotAboutToExpire() {
 		TokenExchangeService service = service(new MemoryStore(this.clock, 10_000));
 
-		ExchangeException expired = refused(
-				() -> service.exchange(TestExchanges.form(this.reuse.svid("/a").expiresIn(Duration.ofSeconds(-10)).sign())));
+		ExchangeException expired = refused(() -> service
+			.exchange(TestExchanges.form(this.reuse.svid("/a").expiresIn(Duration.ofSeconds(-10)).sign())));
 		String soon = this.reuse.svid("/b").expiresIn(Duration.ofSeconds(1)).sign();
 		this.clock.advance(Duration.ofMillis(500));
 		ExchangeException closeToIt = refused(() -> service.exchange(TestExchanges.form(soon)));
@@ -191,7 +199,8 @@ class ExchangeGuardsTests {
 				}), store, store, this.events::add, this.clock, Duration.ofSeconds(30));
 		String svid = this.once.svid("/job").claim("jti", "job-2").sign();
 
-		assertThat(refused(() -> service.exchange(TestExchanges.form(svid))).errorCode()).isEqualTo(ErrorCode.SERVER_ERROR);
+		assertThat(refused(() -> service.exchange(TestExchanges.form(svid))).errorCode())
+			.isEqualTo(ErrorCode.SERVER_ERROR);
 		signingKeysAway.set(false);
 
 		assertThat(service.exchange(TestExchanges.form(svid)).token().value()).isNotEmpty();
@@ -209,13 +218,14 @@ class ExchangeGuardsTests {
 		assertThat(service.exchange(TestExchanges.form(this.reuse.svid("/a").expiresIn(Duration.ofHours(24)).sign())))
 			.isNotNull();
 		int stored = store.size();
-		ExchangeException tooLong = refused(
-				() -> service.exchange(TestExchanges.form(this.once.svid("/a").expiresIn(Duration.ofHours(25)).sign())));
-		ExchangeException tooLongHere = refused(
-				() -> service.exchange(TestExchanges.form(this.lenient.svid("/a").expiresIn(Duration.ofHours(2)).sign())));
-		// Close to the year 9999: once the replay entry of such a token was born expired; now it is not exchanged.
-		ExchangeException extreme = refused(() -> service
-			.exchange(TestExchanges.form(this.once.svid("/b").claim("exp", 253_402_300_000L).claim("jti", "x").sign())));
+		ExchangeException tooLong = refused(() -> service
+			.exchange(TestExchanges.form(this.once.svid("/a").expiresIn(Duration.ofHours(25)).sign())));
+		ExchangeException tooLongHere = refused(() -> service
+			.exchange(TestExchanges.form(this.lenient.svid("/a").expiresIn(Duration.ofHours(2)).sign())));
+		// Close to the year 9999: once the replay entry of such a token was born expired;
+		// now it is not exchanged.
+		ExchangeException extreme = refused(() -> service.exchange(
+				TestExchanges.form(this.once.svid("/b").claim("exp", 253_402_300_000L).claim("jti", "x").sign())));
 
 		assertThat(List.of(tooLong, tooLongHere, extreme)).allSatisfy((ex) -> {
 			assertThat(ex.errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST);
@@ -284,7 +294,8 @@ class ExchangeGuardsTests {
 		assertThat(subject.errorCode()).isEqualTo(ErrorCode.SLOW_DOWN);
 		assertThat(subject.retryAfter()).hasValue(Duration.ofSeconds(40));
 
-		// Another subject of the same source: its own subject budget, but the source's (3 per minute) runs out.
+		// Another subject of the same source: its own subject budget, but the source's (3
+		// per minute) runs out.
 		service.exchange(TestExchanges.form(this.reuse.svid("/b").sign()));
 		ExchangeException source = refused(() -> service.exchange(TestExchanges.form(this.reuse.svid("/c").sign())));
 		assertThat(source.errorCode()).isEqualTo(ErrorCode.SLOW_DOWN);
@@ -298,7 +309,8 @@ class ExchangeGuardsTests {
 	void exchangeWhenStrangersAreRefusedThenTheSourceBudgetIsUntouched() {
 		TokenExchangeService service = service(new MemoryStore(this.clock, 10_000));
 
-		// Ten subjects of the same source ask for what no grant allows: refused, and none spends the source's 3.
+		// Ten subjects of the same source ask for what no grant allows: refused, and none
+		// spends the source's 3.
 		for (int i = 0; i < 10; i++) {
 			String stranger = this.reuse.svid("/stranger-" + i).sign();
 			assertThat(refused(() -> service.exchange(TestExchanges.form(stranger, "b"))).errorCode())
@@ -331,9 +343,8 @@ class ExchangeGuardsTests {
 	@Test
 	void exchangeWhenOneTenantSpendsItsSourceBudgetThenAnotherTenantKeepsItsOwn() {
 		TokenExchangeService service = service(new MemoryStore(this.clock, 10_000));
-		java.util.function.Function<String, String> token = (org) -> this.ci.token("https://ci.example.org", "repo-" + org)
-			.claim("org", org)
-			.sign();
+		java.util.function.Function<String, String> token = (
+				org) -> this.ci.token("https://ci.example.org", "repo-" + org).claim("org", org).sign();
 
 		service.exchange(TestExchanges.form(token.apply("1")));
 		service.exchange(TestExchanges.form(token.apply("1")));
@@ -347,14 +358,16 @@ class ExchangeGuardsTests {
 
 	@Test
 	void exchangeWhenStoreAwayThenFailClosedUnlessTheSourceMayCarryOn() {
-		LettuceConnectionFactory nowhere = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", 1),
+		LettuceConnectionFactory nowhere = new LettuceConnectionFactory(
+				new RedisStandaloneConfiguration("127.0.0.1", 1),
 				LettuceClientConfiguration.builder().commandTimeout(Duration.ofMillis(300)).build());
 		nowhere.afterPropertiesSet();
 		nowhere.start();
 		try {
 			TokenExchangeService service = service(new RedisStore(new StringRedisTemplate(nowhere), this.clock));
 
-			ExchangeException oneTime = refused(() -> service.exchange(TestExchanges.form(this.once.svid("/job").sign())));
+			ExchangeException oneTime = refused(
+					() -> service.exchange(TestExchanges.form(this.once.svid("/job").sign())));
 			assertThat(oneTime.errorCode()).isEqualTo(ErrorCode.TEMPORARILY_UNAVAILABLE);
 			assertThat(oneTime.retryAfter()).isPresent();
 			assertThat(refused(() -> service.exchange(TestExchanges.form(this.reuse.svid("/a").sign()))).errorCode())

@@ -44,10 +44,11 @@ import dev.writ.token.AccessTokenMinter;
 import dev.writ.trust.SubjectTokenVerifier;
 
 /**
- * The whole in-process exchange (parse, verify, route, CEL policy, mint, audit event) against the bare crypto it
- * cannot avoid (one verify of the subject token, one ES256 sign of the access token), with the same provider, in
- * one run. Run with {@code bench/jmh.sh PipelineBenchmark}; {@code -jvmArgsAppend -Dwrit.crypto.provider=jdk} for
- * the JDK's providers.
+ * The whole in-process exchange (parse, verify, route, CEL policy, mint, audit event)
+ * against the bare crypto it cannot avoid (one verify of the subject token, one ES256
+ * sign of the access token), with the same provider, in one run. Run with
+ * {@code bench/jmh.sh PipelineBenchmark};
+ * {@code -jvmArgsAppend -Dwrit.crypto.provider=jdk} for the JDK's providers.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -93,7 +94,8 @@ public class PipelineBenchmark {
 		TestAuthority spire = TestAuthority.ec("prod.example.org", clock);
 		TestAuthority ci = TestAuthority.rsa("issuer", clock);
 		spire.writeBundle(root.resolve("keys/trust/prod.json"));
-		Files.writeString(root.resolve("keys/trust/ci.jwks.json"), new JWKSet(List.of(ci.oidcPublicKey())).toString(true));
+		Files.writeString(root.resolve("keys/trust/ci.jwks.json"),
+				new JWKSet(List.of(ci.oidcPublicKey())).toString(true));
 		Files.createDirectories(root.resolve("policies"));
 		Files.writeString(root.resolve("policies/p.yaml"), """
 				spiffe:
@@ -120,17 +122,20 @@ public class PipelineBenchmark {
 				    when: claims.ref == 'refs/heads/main'
 				""");
 		PolicySet policies = new PolicyLoader(TestTrust.factory(clock), root.resolve("keys"), Duration.ofMinutes(5),
-				Duration.ofHours(1)).load(root.resolve("policies"));
+				Duration.ofHours(1))
+			.load(root.resolve("policies"));
 		this.keys = new KeyDirectory(root.resolve("keys"), clock).loadOrGenerate(KeyAlgorithm.ES256);
 		AccessTokenMinter minter = new AccessTokenMinter("https://writ.example.org", () -> this.keys);
 		MemoryStore store = new MemoryStore(clock, 1_000_000);
 		Set<String> audiences = Set.of("http://localhost:8080");
-		this.fresh = new TokenExchangeService(() -> policies, new SubjectTokenVerifier(audiences, Duration.ofSeconds(30), clock),
-				minter, store, store, (event) -> this.audit.consume(JSONObjectUtils.toJSONString(event.fields())), clock,
+		this.fresh = new TokenExchangeService(() -> policies,
+				new SubjectTokenVerifier(audiences, Duration.ofSeconds(30), clock), minter, store, store,
+				(event) -> this.audit.consume(JSONObjectUtils.toJSONString(event.fields())), clock,
 				Duration.ofSeconds(30));
 		this.cached = new TokenExchangeService(() -> policies,
 				new SubjectTokenVerifier(audiences, Duration.ofSeconds(30), clock, 10_000), minter, store, store,
-				(event) -> this.audit.consume(JSONObjectUtils.toJSONString(event.fields())), clock, Duration.ofSeconds(30));
+				(event) -> this.audit.consume(JSONObjectUtils.toJSONString(event.fields())), clock,
+				Duration.ofSeconds(30));
 		this.svidForms = new java.util.ArrayList<>();
 		this.oidcForms = new java.util.ArrayList<>();
 		for (int i = 0; i < TOKENS; i++) {
@@ -147,10 +152,12 @@ public class PipelineBenchmark {
 		this.repeatedForm = this.svidForms.get(0);
 		this.svid = SignedJWT.parse(this.svidForms.get(1).get("subject_token").get(0));
 		this.oidc = SignedJWT.parse(this.oidcForms.get(1).get("subject_token").get(0));
-		this.es256Verifier = Crypto.get().configure(new ECDSAVerifier(spire.privateKey().toECKey().toPublicJWK()),
-				com.nimbusds.jose.JWSAlgorithm.ES256);
-		this.rs256Verifier = Crypto.get().configure(new RSASSAVerifier(ci.privateKey().toRSAKey().toPublicJWK()),
-				com.nimbusds.jose.JWSAlgorithm.RS256);
+		this.es256Verifier = Crypto.get()
+			.configure(new ECDSAVerifier(spire.privateKey().toECKey().toPublicJWK()),
+					com.nimbusds.jose.JWSAlgorithm.ES256);
+		this.rs256Verifier = Crypto.get()
+			.configure(new RSASSAVerifier(ci.privateKey().toRSAKey().toPublicJWK()),
+					com.nimbusds.jose.JWSAlgorithm.RS256);
 		this.accessClaims = new JWTClaimsSet.Builder().issuer("https://writ.example.org")
 			.subject("spiffe://prod.example.org/ns/prod/sa/checkout-1")
 			.audience("https://payments.example.org")
@@ -174,7 +181,10 @@ public class PipelineBenchmark {
 		return this.next;
 	}
 
-	/** An ES256 JWT-SVID exchanged for an ES256 access token: the whole pipeline, a different token each time. */
+	/**
+	 * An ES256 JWT-SVID exchanged for an ES256 access token: the whole pipeline, a
+	 * different token each time.
+	 */
 	@Benchmark
 	public Object exchangeEs256Svid() {
 		return this.fresh.exchange(this.svidForms.get(nextIndex())).token();
@@ -204,7 +214,10 @@ public class PipelineBenchmark {
 		return this.keys.active().sign(JOSEObjectType.JWT, this.accessClaims);
 	}
 
-	/** The same JWT-SVID again, as SPIRE hands it out, with the verified-token cache on: no signature check. */
+	/**
+	 * The same JWT-SVID again, as SPIRE hands it out, with the verified-token cache on:
+	 * no signature check.
+	 */
 	@Benchmark
 	public Object exchangeRepeatedSvidCached() {
 		return this.cached.exchange(this.repeatedForm).token();

@@ -64,13 +64,14 @@ class TokenExchangeServiceTests {
 				    scopes: [charge]
 				""");
 		PolicySet set = new PolicyLoader(TestTrust.factory(CLOCK), this.root.resolve("keys"), Duration.ofMinutes(5),
-				Duration.ofHours(1)).load(policies);
+				Duration.ofHours(1))
+			.load(policies);
 		SigningKeys keys = new KeyDirectory(this.root.resolve("keys"), CLOCK).loadOrGenerate(KeyAlgorithm.ES256);
 		MemoryStore store = new MemoryStore(CLOCK, 10_000);
 		this.service = new TokenExchangeService(() -> set,
 				new SubjectTokenVerifier(Set.of(TestSvid.DEFAULT_AUDIENCE), Duration.ofSeconds(30), CLOCK),
-				new AccessTokenMinter("https://writ.example.org", () -> keys), store, store, this.events::add,
-				CLOCK, Duration.ofSeconds(30));
+				new AccessTokenMinter("https://writ.example.org", () -> keys), store, store, this.events::add, CLOCK,
+				Duration.ofSeconds(30));
 	}
 
 	@Test
@@ -99,7 +100,8 @@ class TokenExchangeServiceTests {
 	void exchangeWhenSubjectTokenInvalidThenOneDeniedEventWithPreciseReason() {
 		String svid = this.authority.svid("/checkout").expiresIn(Duration.ofMinutes(-5)).sign();
 
-		assertThatExceptionOfType(ExchangeException.class).isThrownBy(() -> this.service.exchange(TestExchanges.form(svid)))
+		assertThatExceptionOfType(ExchangeException.class)
+			.isThrownBy(() -> this.service.exchange(TestExchanges.form(svid)))
 			.satisfies((ex) -> assertThat(ex.errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST));
 		assertThat(this.events).singleElement()
 			.satisfies((event) -> assertThat(event.fields()).containsEntry("outcome", "denied")
@@ -118,7 +120,8 @@ class TokenExchangeServiceTests {
 
 	@Test
 	void exchangeWhenActorTokenThenNotSupported() {
-		Map<String, List<String>> form = new java.util.HashMap<>(TestExchanges.form(this.authority.svid("/checkout").sign()));
+		Map<String, List<String>> form = new java.util.HashMap<>(
+				TestExchanges.form(this.authority.svid("/checkout").sign()));
 		form.put("actor_token", List.of("x"));
 		form.put("actor_token_type", List.of("urn:ietf:params:oauth:token-type:jwt"));
 
@@ -128,11 +131,13 @@ class TokenExchangeServiceTests {
 
 	@Test
 	void exchangeWhenSubjectTokenTypeNotJwtThenInvalidRequest() {
-		Map<String, List<String>> form = new java.util.HashMap<>(TestExchanges.form(this.authority.svid("/checkout").sign()));
+		Map<String, List<String>> form = new java.util.HashMap<>(
+				TestExchanges.form(this.authority.svid("/checkout").sign()));
 		form.put("subject_token_type", List.of("urn:ietf:params:oauth:token-type:access_token"));
 
 		assertThatExceptionOfType(ExchangeException.class).isThrownBy(() -> this.service.exchange(form))
-			.satisfies((ex) -> assertThat(ex.description()).startsWith("subject_token_type is not supported; Writ accepts ")
+			.satisfies((ex) -> assertThat(ex.description())
+				.startsWith("subject_token_type is not supported; Writ accepts ")
 				.contains("urn:ietf:params:oauth:token-type:jwt (any JWT, a JWT access token of your IdP too)")
 				.endsWith("urn:ietf:params:oauth:token-type:id_token"));
 	}
@@ -141,7 +146,8 @@ class TokenExchangeServiceTests {
 	void exchangeWhenPolicyDeniesThenNothingMinted() {
 		String svid = this.authority.svid("/stranger").sign();
 
-		assertThatExceptionOfType(ExchangeException.class).isThrownBy(() -> this.service.exchange(TestExchanges.form(svid)))
+		assertThatExceptionOfType(ExchangeException.class)
+			.isThrownBy(() -> this.service.exchange(TestExchanges.form(svid)))
 			.satisfies((ex) -> assertThat(ex.errorCode()).isEqualTo(ErrorCode.INVALID_TARGET));
 		assertThat(this.events).singleElement()
 			.satisfies((event) -> assertThat(event.fields()).doesNotContainKey("issued_token_jti"));

@@ -27,7 +27,8 @@ class CryptoTests {
 
 		boolean admitted = crypto.admits(alg);
 
-		// Admitted means: native signatures verified by the JDK, JDK signatures verified natively, a tampered one
+		// Admitted means: native signatures verified by the JDK, JDK signatures verified
+		// natively, a tampered one
 		// refused. Not admitted is always correct (the JDK does it).
 		if (crypto.provider().isEmpty()) {
 			assertThat(admitted).isFalse();

@@ -16,7 +16,6 @@ import io.spiffe.spiffeid.TrustDomain;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -47,7 +46,8 @@ class DemoAuthorityTests {
 		String svid = demo.mintSvid(SpiffeId.parse("spiffe://demo.writ.local/ns/demo/sa/orders"),
 				List.of("http://localhost:8080"), Duration.ofMinutes(5), clock);
 
-		TrustSet trust = TrustSet.of(List.of(TestTrust.factory(clock).spiffeBundle(DEMO, Files.readString(demo.bundleFile()))));
+		TrustSet trust = TrustSet
+			.of(List.of(TestTrust.factory(clock).spiffeBundle(DEMO, Files.readString(demo.bundleFile()))));
 		SubjectTokenVerifier verifier = new SubjectTokenVerifier(Set.of("http://localhost:8080"), Duration.ZERO, clock);
 		assertThat(verifier.verify(svid, TokenTypes.JWT, trust).subject())
 			.isEqualTo("spiffe://demo.writ.local/ns/demo/sa/orders");
@@ -58,8 +58,8 @@ class DemoAuthorityTests {
 		DemoAuthority demo = DemoAuthority.of(this.keys, DEMO);
 
 		assertThatExceptionOfType(KeyConfigurationException.class)
-			.isThrownBy(() -> demo.mintSvid(SpiffeId.parse("spiffe://demo.writ.local/a"), List.of("http://localhost:8080"),
-					Duration.ofMinutes(5), Clock.systemUTC()))
+			.isThrownBy(() -> demo.mintSvid(SpiffeId.parse("spiffe://demo.writ.local/a"),
+					List.of("http://localhost:8080"), Duration.ofMinutes(5), Clock.systemUTC()))
 			.satisfies((ex) -> assertThat(ex.problems()).singleElement().asString().contains("no demo key"));
 		assertThat(this.keys.resolve("demo")).doesNotExist();
 		assertThat(demo.bundleFile()).doesNotExist();
@@ -75,8 +75,9 @@ class DemoAuthorityTests {
 		Files.writeString(minterKeys.resolve("trust"), "a file where the directory would go");
 		Clock clock = Clock.systemUTC();
 
-		String svid = DemoAuthority.of(minterKeys, DEMO).mintSvid(SpiffeId.parse("spiffe://demo.writ.local/ns/demo/sa/checkout"),
-				List.of("http://localhost:8080"), Duration.ofMinutes(5), clock);
+		String svid = DemoAuthority.of(minterKeys, DEMO)
+			.mintSvid(SpiffeId.parse("spiffe://demo.writ.local/ns/demo/sa/checkout"), List.of("http://localhost:8080"),
+					Duration.ofMinutes(5), clock);
 
 		TrustSet trust = TrustSet.of(List.of(TestTrust.factory(clock)
 			.spiffeBundle(DEMO, Files.readString(DemoAuthority.of(this.keys, DEMO).bundleFile()))));
@@ -90,8 +91,9 @@ class DemoAuthorityTests {
 	void mintSvidWhenOtherTrustDomainThenRefused() {
 		DemoAuthority demo = DemoAuthority.of(this.keys, DEMO);
 
-		assertThatIllegalArgumentException().isThrownBy(() -> demo.mintSvid(SpiffeId.parse("spiffe://prod.example.org/a"),
-				List.of("a"), Duration.ofMinutes(1), Clock.systemUTC()));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> demo.mintSvid(SpiffeId.parse("spiffe://prod.example.org/a"), List.of("a"),
+					Duration.ofMinutes(1), Clock.systemUTC()));
 	}
 
 }

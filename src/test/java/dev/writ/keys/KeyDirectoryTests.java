@@ -46,7 +46,8 @@ class KeyDirectoryTests {
 		assertThat(keys.active().kid()).isEqualTo(thumbprint(keys));
 		assertThat(keys.publicJwkSet().toString(false)).doesNotContain("\"d\"");
 		try (var leftovers = Files.list(this.dir)) {
-			assertThat(leftovers).hasSize(1); // the atomic write leaves no temporary file behind
+			assertThat(leftovers).hasSize(1); // the atomic write leaves no temporary file
+												// behind
 		}
 	}
 
@@ -62,9 +63,11 @@ class KeyDirectoryTests {
 	@Test
 	void loadOrGenerateWhenKeysExistThenNoneGeneratedAndTheNewestWhoseTimeHasComeSigns() {
 		new KeyDirectory(this.dir, CLOCK).generate(KeyAlgorithm.RS256);
-		Path newer = new KeyDirectory(this.dir, Clock.offset(CLOCK, java.time.Duration.ofDays(1))).generate(KeyAlgorithm.ES384);
+		Path newer = new KeyDirectory(this.dir, Clock.offset(CLOCK, java.time.Duration.ofDays(1)))
+			.generate(KeyAlgorithm.ES384);
 
-		// A day and an hour later the newer key, published an hour ago, signs; the older one stays published.
+		// A day and an hour later the newer key, published an hour ago, signs; the older
+		// one stays published.
 		SigningKeys keys = new KeyDirectory(this.dir, Clock.offset(CLOCK, java.time.Duration.ofHours(25)))
 			.loadOrGenerate(KeyAlgorithm.ES256);
 
@@ -79,7 +82,8 @@ class KeyDirectoryTests {
 		new KeyDirectory(this.dir, CLOCK).generate(KeyAlgorithm.RS256);
 		SigningKeys keys = new KeyDirectory(this.dir, CLOCK).loadOrGenerate(KeyAlgorithm.ES256);
 
-		String token = keys.active().sign(new JOSEObjectType("at+jwt"), new JWTClaimsSet.Builder().subject("s").build());
+		String token = keys.active()
+			.sign(new JOSEObjectType("at+jwt"), new JWTClaimsSet.Builder().subject("s").build());
 
 		SignedJWT jwt = SignedJWT.parse(token);
 		assertThat(jwt.getHeader().getKeyID()).isEqualTo(keys.active().kid());
@@ -89,12 +93,15 @@ class KeyDirectoryTests {
 	@Test
 	void loadWhenTraditionalEcPemThenAccepted() throws Exception {
 		KeyPair pair = KeyAlgorithm.ES256.generate();
-		// The traditional EC key (RFC 5915) with curve and public key, as 'openssl ecparam -genkey' writes it.
+		// The traditional EC key (RFC 5915) with curve and public key, as 'openssl
+		// ecparam -genkey' writes it.
 		java.security.interfaces.ECPrivateKey privateKey = (java.security.interfaces.ECPrivateKey) pair.getPrivate();
 		org.bouncycastle.asn1.sec.ECPrivateKey structure = new org.bouncycastle.asn1.sec.ECPrivateKey(256,
 				privateKey.getS(),
-				new org.bouncycastle.asn1.DERBitString(org.bouncycastle.asn1.x509.SubjectPublicKeyInfo
-					.getInstance(pair.getPublic().getEncoded()).getPublicKeyData().getBytes()),
+				new org.bouncycastle.asn1.DERBitString(
+						org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(pair.getPublic().getEncoded())
+							.getPublicKeyData()
+							.getBytes()),
 				new org.bouncycastle.asn1.x9.X962Parameters(org.bouncycastle.asn1.sec.SECObjectIdentifiers.secp256r1));
 		StringWriter pem = new StringWriter();
 		try (JcaPEMWriter writer = new JcaPEMWriter(pem)) {
@@ -107,8 +114,8 @@ class KeyDirectoryTests {
 		SigningKeys keys = new KeyDirectory(this.dir, CLOCK).loadOrGenerate(KeyAlgorithm.ES256);
 
 		String token = keys.active().sign(JOSEObjectType.JWT, new JWTClaimsSet.Builder().subject("s").build());
-		assertThat(SignedJWT.parse(token).verify(new ECDSAVerifier((java.security.interfaces.ECPublicKey) pair.getPublic())))
-			.isTrue();
+		assertThat(SignedJWT.parse(token)
+			.verify(new ECDSAVerifier((java.security.interfaces.ECPublicKey) pair.getPublic()))).isTrue();
 		assertThat(((ECKey) keys.publicKeys().get(0)).toECPublicKey()).isEqualTo(pair.getPublic());
 	}
 
@@ -125,7 +132,8 @@ class KeyDirectoryTests {
 
 	@Test
 	void loadWhenTraditionalPemCarriesAnotherPublicKeyThenTheDerivedOneIsUsed() throws Exception {
-		// The public key inside an RFC 5915 file is never trusted: the published key is always d·G.
+		// The public key inside an RFC 5915 file is never trusted: the published key is
+		// always d·G.
 		KeyPair pair = KeyAlgorithm.ES256.generate();
 		KeyPair other = KeyAlgorithm.ES256.generate();
 		writeOwnerOnly(this.dir.resolve("mine.pem"), traditionalEcPem(
@@ -141,9 +149,9 @@ class KeyDirectoryTests {
 	void loadWhenEcKeySpellsOutItsCurveOrIsOutOfRangeThenRefused() throws Exception {
 		KeyPair pair = KeyAlgorithm.ES256.generate();
 		org.bouncycastle.asn1.x9.X9ECParameters p256 = org.bouncycastle.asn1.x9.ECNamedCurveTable.getByName("P-256");
-		writeOwnerOnly(this.dir.resolve("explicit.pem"), traditionalEcPem(
-				((java.security.interfaces.ECPrivateKey) pair.getPrivate()).getS(), pair,
-				new org.bouncycastle.asn1.x9.X962Parameters(p256)));
+		writeOwnerOnly(this.dir.resolve("explicit.pem"),
+				traditionalEcPem(((java.security.interfaces.ECPrivateKey) pair.getPrivate()).getS(), pair,
+						new org.bouncycastle.asn1.x9.X962Parameters(p256)));
 		writeOwnerOnly(this.dir.resolve("order.pem"), traditionalEcPem(p256.getN(), pair,
 				new org.bouncycastle.asn1.x9.X962Parameters(org.bouncycastle.asn1.sec.SECObjectIdentifiers.secp256r1)));
 
@@ -158,7 +166,9 @@ class KeyDirectoryTests {
 			org.bouncycastle.asn1.x9.X962Parameters parameters) throws IOException {
 		org.bouncycastle.asn1.sec.ECPrivateKey structure = new org.bouncycastle.asn1.sec.ECPrivateKey(256, d,
 				new org.bouncycastle.asn1.DERBitString(org.bouncycastle.asn1.x509.SubjectPublicKeyInfo
-					.getInstance(publicKeySource.getPublic().getEncoded()).getPublicKeyData().getBytes()),
+					.getInstance(publicKeySource.getPublic().getEncoded())
+					.getPublicKeyData()
+					.getBytes()),
 				parameters);
 		StringWriter pem = new StringWriter();
 		try (JcaPEMWriter writer = new JcaPEMWriter(pem)) {
@@ -177,7 +187,8 @@ class KeyDirectoryTests {
 		Path good = new KeyDirectory(this.dir, CLOCK).generate(KeyAlgorithm.ES256);
 		Path garbage = Files.writeString(this.dir.resolve("garbage.pem"), "not a key");
 		Files.setPosixFilePermissions(garbage, PosixFilePermissions.fromString("rw-------"));
-		Path open = new KeyDirectory(this.dir, Clock.offset(CLOCK, java.time.Duration.ofDays(1))).generate(KeyAlgorithm.ES256);
+		Path open = new KeyDirectory(this.dir, Clock.offset(CLOCK, java.time.Duration.ofDays(1)))
+			.generate(KeyAlgorithm.ES256);
 		Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rw-r--r--"));
 		Path copy = Files.copy(good, this.dir.resolve("signing-copy.pem"));
 		Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rw-------"));
@@ -208,7 +219,8 @@ class KeyDirectoryTests {
 		Path first = directory.generate(KeyAlgorithm.ES256);
 		String before = Files.readString(first);
 
-		assertThatExceptionOfType(KeyConfigurationException.class).isThrownBy(() -> directory.generate(KeyAlgorithm.ES256));
+		assertThatExceptionOfType(KeyConfigurationException.class)
+			.isThrownBy(() -> directory.generate(KeyAlgorithm.ES256));
 		assertThat(Files.readString(first)).isEqualTo(before);
 	}
 

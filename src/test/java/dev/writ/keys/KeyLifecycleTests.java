@@ -64,7 +64,12 @@ class KeyLifecycleTests {
 		String b = during.keys().get(1).kid();
 		assertThat(during.active().kid()).isEqualTo(a);
 		assertThat(during.key(b)).get().extracting(ManagedKey::state).isEqualTo(KeyState.NEXT);
-		assertThat(during.published()).extracting(SigningKey::kid).containsExactly(a, b); // b is known before it signs
+		assertThat(during.published()).extracting(SigningKey::kid).containsExactly(a, b); // b
+																							// is
+																							// known
+																							// before
+																							// it
+																							// signs
 
 		this.clock.advance(AHEAD);
 		SigningKeys after = directory.load();
@@ -88,8 +93,10 @@ class KeyLifecycleTests {
 
 	@Test
 	void automaticRotationOverAYearThenEveryTokenEverSignedVerifiesUntilItExpiresAndNoKidIsUnknown() throws Exception {
-		// A resource server that refreshes its JWKS at most every publish-ahead period must always know the key of
-		// every unexpired token: simulate a year in 30-minute steps, signing a token at each step.
+		// A resource server that refreshes its JWKS at most every publish-ahead period
+		// must always know the key of
+		// every unexpired token: simulate a year in 30-minute steps, signing a token at
+		// each step.
 		KeyDirectory directory = directory(MONTHLY);
 		directory.loadOrGenerate(KeyAlgorithm.ES256);
 		record Issued(String kid, Instant expires) {
@@ -102,16 +109,19 @@ class KeyLifecycleTests {
 			SigningKeys keys = directory.load();
 			directory.prune(keys);
 			Instant now = this.clock.instant();
-			String token = keys.active().sign(new JOSEObjectType("at+jwt"), new JWTClaimsSet.Builder().subject("s").build());
+			String token = keys.active()
+				.sign(new JOSEObjectType("at+jwt"), new JWTClaimsSet.Builder().subject("s").build());
 			String kid = SignedJWT.parse(token).getHeader().getKeyID();
-			// The signing key was published at least publish-ahead ago (or is the very first key).
+			// The signing key was published at least publish-ahead ago (or is the very
+			// first key).
 			ManagedKey signer = keys.key(kid).orElseThrow();
 			assertThat(signer.activeFrom()).isBeforeOrEqualTo(now);
 			assertThat(signer.activeFrom().equals(START) || !signer.created().plus(AHEAD).isAfter(now)).isTrue();
 			issued.add(new Issued(kid, now.plus(MAX_TTL)));
 			for (Issued earlier : issued) {
 				if (earlier.expires().isAfter(now)) {
-					assertThat(keys.publicJwkSet().getKeyByKeyId(earlier.kid())).as("kid of a live token at " + now).isNotNull();
+					assertThat(keys.publicJwkSet().getKeyByKeyId(earlier.kid())).as("kid of a live token at " + now)
+						.isNotNull();
 				}
 			}
 			issued.removeIf((i) -> !i.expires().isAfter(now));
@@ -120,7 +130,9 @@ class KeyLifecycleTests {
 		}
 		assertThat(rotations).hasSize(12); // every 30 days for a year
 		try (var files = Files.list(this.dir)) {
-			assertThat(files.filter((p) -> p.toString().endsWith(".pem"))).hasSizeLessThanOrEqualTo(3); // old keys pruned
+			assertThat(files.filter((p) -> p.toString().endsWith(".pem"))).hasSizeLessThanOrEqualTo(3); // old
+																										// keys
+																										// pruned
 		}
 	}
 
@@ -141,10 +153,11 @@ class KeyLifecycleTests {
 		directory(MONTHLY).loadOrGenerate(KeyAlgorithm.ES256);
 		this.clock.advance(Duration.ofMinutes(1));
 
-		// A node's rotation in progress, in this process: the operator's rotation must not add a key beside it.
-		try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(this.dir.resolve(".rotation.lock"),
-				java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
-				java.nio.channels.FileLock held = channel.lock()) {
+		// A node's rotation in progress, in this process: the operator's rotation must
+		// not add a key beside it.
+		try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(
+				this.dir.resolve(".rotation.lock"), java.nio.file.StandardOpenOption.CREATE,
+				java.nio.file.StandardOpenOption.WRITE); java.nio.channels.FileLock held = channel.lock()) {
 			assertThatExceptionOfType(KeyConfigurationException.class)
 				.isThrownBy(() -> directory(MONTHLY).rotate(KeyAlgorithm.ES256))
 				.satisfies((ex) -> assertThat(ex.problems()).singleElement().asString().contains("under way"));
@@ -211,12 +224,14 @@ class KeyLifecycleTests {
 			.isEqualTo(keys.active().kid());
 		assertThatExceptionOfType(KeyConfigurationException.class)
 			.isThrownBy(() -> new KeyDirectory(this.dir, this.clock, MONTHLY, Passphrase.NONE).load())
-			.satisfies((ex) -> assertThat(ex.problems()).singleElement().asString()
+			.satisfies((ex) -> assertThat(ex.problems()).singleElement()
+				.asString()
 				.contains(file.getFileName().toString())
 				.contains("no passphrase is configured"));
 		assertThatExceptionOfType(KeyConfigurationException.class)
 			.isThrownBy(() -> new KeyDirectory(this.dir, this.clock, MONTHLY, Passphrase.of("wrong")).load())
-			.satisfies((ex) -> assertThat(ex.problems()).singleElement().asString()
+			.satisfies((ex) -> assertThat(ex.problems()).singleElement()
+				.asString()
 				.contains("cannot decrypt it with the configured passphrase")
 				.doesNotContain("wrong"));
 	}

@@ -19,8 +19,9 @@ import dev.writ.policy.rehearsal.PolicyTestRunner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every policy example in the documentation loads, every one of its test cases passes, and docs/policies.md shows
- * its files exactly as they are; the shipped policies/ pass their own tests too.
+ * Every policy example in the documentation loads, every one of its test cases passes,
+ * and docs/policies.md shows its files exactly as they are; the shipped policies/ pass
+ * their own tests too.
  */
 class DocumentedPoliciesTests {
 
@@ -29,7 +30,8 @@ class DocumentedPoliciesTests {
 
 	static Stream<Path> policyDirectories() throws IOException {
 		try (Stream<Path> examples = Files.list(Path.of("docs/examples"))) {
-			return Stream.concat(examples.filter(Files::isDirectory).sorted().toList().stream(), Stream.of(Path.of("policies")));
+			return Stream.concat(examples.filter(Files::isDirectory).sorted().toList().stream(),
+					Stream.of(Path.of("policies")));
 		}
 	}
 
@@ -37,7 +39,8 @@ class DocumentedPoliciesTests {
 	@MethodSource("policyDirectories")
 	void policiesWhenTestedThenEveryCasePasses(Path directory) {
 		PolicySet set = new PolicyLoader(TestTrust.factory(Clock.systemUTC()), keys, Duration.ofMinutes(5),
-				Duration.ofHours(1)).load(directory);
+				Duration.ofHours(1))
+			.load(directory);
 
 		List<PolicyTestRunner.CaseResult> results = new PolicyTestRunner(set, Clock.systemUTC()).run(directory);
 

@@ -40,7 +40,8 @@ class LiteralBoundsTests {
 
 	@Test
 	void mayMatchWhenThePatternMatchesThenAlwaysTrueOverRandomPatternsAndSubjects() {
-		// The bounds may only rule out what cannot match: checked against the JDK's engine on random patterns.
+		// The bounds may only rule out what cannot match: checked against the JDK's
+		// engine on random patterns.
 		String[] atoms = { "a", "b", "\\.", ".", "[ab]", "[^a]", "(", ")", "*", "+", "?", "{1,2}", "^", "$", "\\d", "1",
 				"\\$", "[a-c&&[b]]", "\\\\", "|", "(?i)" };
 		char[] alphabet = { 'a', 'b', '.', '1', '$', '\\', 'A' };
@@ -68,7 +69,8 @@ class LiteralBoundsTests {
 				}
 				if (pattern.matcher(subject).matches()) {
 					matched++;
-					assertThat(bounds.mayMatch(subject.toString())).as("pattern %s, subject %s", source, subject).isTrue();
+					assertThat(bounds.mayMatch(subject.toString())).as("pattern %s, subject %s", source, subject)
+						.isTrue();
 				}
 			}
 		}

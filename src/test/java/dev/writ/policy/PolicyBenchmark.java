@@ -30,8 +30,9 @@ import dev.writ.trust.VerifiedSubject;
 import dev.writ.policy.load.PolicyLoader;
 
 /**
- * What policies cost per exchange: one three-clause CEL condition alone, and a whole decision over a policy set of
- * 50 grants (subject match, target, pins, condition, token claims). Run with bench/jmh.sh.
+ * What policies cost per exchange: one three-clause CEL condition alone, and a whole
+ * decision over a policy set of 50 grants (subject match, target, pins, condition, token
+ * claims). Run with bench/jmh.sh.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -54,8 +55,9 @@ public class PolicyBenchmark {
 		this.condition = Condition.compile(
 				"attributes.environment == 'prod' && request.params.tenant == attributes.tenant && 'read' in request.scopes");
 		this.activation = Map.of("subject", "spiffe://saas.example.org/tenant/acme/svc/reports", "source",
-				"spiffe://saas.example.org", "claims", Map.of(), "attributes", Map.of("environment", "prod", "tenant", "acme"),
-				"request", Map.of("audience", "https://data.example.org", "resource", "", "scopes", List.of("read"), "params",
+				"spiffe://saas.example.org", "claims", Map.of(), "attributes",
+				Map.of("environment", "prod", "tenant", "acme"), "request",
+				Map.of("audience", "https://data.example.org", "resource", "", "scopes", List.of("read"), "params",
 						Map.of("tenant", "acme")),
 				"now", 1_800_000_000L);
 
@@ -79,18 +81,20 @@ public class PolicyBenchmark {
 					    scopes: [read]
 					""".formatted(i, i, i));
 		}
-		grants.append("""
-				  - id: tenant-data
-				    subject_pattern: spiffe://saas\\.example\\.org/env/[a-z]+/tenant/[a-z]+/svc/reports
-				    audience: https://data.example.org
-				    scopes: [read, write]
-				    when: attributes.environment == 'prod' && request.params.tenant == attributes.tenant && 'read' in request.scopes
-				    token_claims: { tenant: attributes.tenant }
-				""");
+		grants
+			.append("""
+					  - id: tenant-data
+					    subject_pattern: spiffe://saas\\.example\\.org/env/[a-z]+/tenant/[a-z]+/svc/reports
+					    audience: https://data.example.org
+					    scopes: [read, write]
+					    when: attributes.environment == 'prod' && request.params.tenant == attributes.tenant && 'read' in request.scopes
+					    token_claims: { tenant: attributes.tenant }
+					""");
 		Files.createDirectories(root.resolve("policies"));
 		Files.writeString(root.resolve("policies/p.yaml"), grants);
 		this.policies = new PolicyLoader(TestTrust.factory(clock), root.resolve("keys"), Duration.ofMinutes(5),
-				Duration.ofHours(1)).load(root.resolve("policies"));
+				Duration.ofHours(1))
+			.load(root.resolve("policies"));
 		String token = authority.svid("/env/prod/tenant/acme/svc/reports").expiresIn(Duration.ofHours(24)).sign();
 		VerifiedSubject subject = TestTrust.verifier(clock).verify(token, TokenTypes.JWT, this.policies.trust());
 		Map<String, List<String>> form = new LinkedHashMap<>();

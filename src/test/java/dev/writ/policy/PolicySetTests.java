@@ -73,7 +73,8 @@ class PolicySetTests {
 				    scopes: [read]
 				""");
 		this.policies = new PolicyLoader(TestTrust.factory(CLOCK), this.root.resolve("keys"), Duration.ofMinutes(5),
-				Duration.ofHours(1)).load(dir);
+				Duration.ofHours(1))
+			.load(dir);
 	}
 
 	private Decision decide(TestAuthority authority, String path, String audience, String scope) {
@@ -89,7 +90,8 @@ class PolicySetTests {
 		if (scope != null) {
 			form.put("scope", List.of(scope));
 		}
-		return this.policies.decide(this.policies.context(subject, new ExchangeRequestParser().parse(form), CLOCK.instant()));
+		return this.policies
+			.decide(this.policies.context(subject, new ExchangeRequestParser().parse(form), CLOCK.instant()));
 	}
 
 	@Test
@@ -155,21 +157,24 @@ class PolicySetTests {
 
 	@Test
 	void decideWhenPatternDotWouldMatchAnotherTrustDomainThenDenied() {
-		// The pattern's unescaped '.' matches 'x': the literal trust-domain prefix keeps it in prod.example.org.
+		// The pattern's unescaped '.' matches 'x': the literal trust-domain prefix keeps
+		// it in prod.example.org.
 		assertThat(decide(this.prodX, "/batch/nightly", null, null)).isInstanceOfSatisfying(Decision.Deny.class,
 				(deny) -> assertThat(deny.detail()).contains("no grant matches subject"));
 	}
 
 	@Test
 	void decideWhenSubjectDiffersByCaseThenDenied() {
-		assertThat(decide(this.prod, "/Checkout", "https://payments.example.org", null)).isInstanceOf(Decision.Deny.class);
+		assertThat(decide(this.prod, "/Checkout", "https://payments.example.org", null))
+			.isInstanceOf(Decision.Deny.class);
 	}
 
 	private PolicySet load(String policies) throws IOException {
 		Path dir = Files.createDirectories(this.root.resolve("policies-" + Math.abs(policies.hashCode())));
 		Files.writeString(dir.resolve("policies.yaml"), policies);
 		return new PolicyLoader(TestTrust.factory(CLOCK), this.root.resolve("keys"), Duration.ofMinutes(5),
-				Duration.ofHours(1)).load(dir);
+				Duration.ofHours(1))
+			.load(dir);
 	}
 
 	private static final String LANGUAGE = """
@@ -203,8 +208,10 @@ class PolicySetTests {
 
 	@Test
 	void decideWhenPatternBacktracksWithoutBoundThenCutOffAndDenied() throws IOException {
-		// (.*a){12}$ against 'aaa…a-' backtracks O(n^12) with java.util.regex (JDK 25: 7 s for 30 a's on the bench
-		// machine, hours for these 60). Unbounded, this test would not end; bounded, the grant does not match.
+		// (.*a){12}$ against 'aaa…a-' backtracks O(n^12) with java.util.regex (JDK 25: 7
+		// s for 30 a's on the bench
+		// machine, hours for these 60). Unbounded, this test would not end; bounded, the
+		// grant does not match.
 		PolicySet set = load("""
 				spiffe:
 				  - trust_domain: prod.example.org
@@ -269,7 +276,8 @@ class PolicySetTests {
 		Map<String, List<String>> form = new LinkedHashMap<>(TestExchanges.form(token));
 		form.put("tenant", List.of("acme"));
 
-		Explanation explanation = set.explain(set.context(subject, new ExchangeRequestParser().parse(form), CLOCK.instant()));
+		Explanation explanation = set
+			.explain(set.context(subject, new ExchangeRequestParser().parse(form), CLOCK.instant()));
 
 		assertThat(explanation.decision()).isInstanceOf(Decision.Deny.class);
 		assertThat(explanation.grants()).singleElement().satisfies((step) -> {

@@ -18,7 +18,10 @@ import dev.writ.policy.load.PolicyLoader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The store of the policies in force says what an operator must know of them once, not at every reload. */
+/**
+ * The store of the policies in force says what an operator must know of them once, not at
+ * every reload.
+ */
 @ExtendWith(OutputCaptureExtension.class)
 class PolicyStoreTests {
 
@@ -28,11 +31,15 @@ class PolicyStoreTests {
 	@Test
 	void loadWhenADemoEntryThenWarnedAtStartAndWhenAddedNotAtEveryReload(CapturedOutput output) throws IOException {
 		Path policies = Files.createDirectories(this.root.resolve("policies"));
-		Files.writeString(policies.resolve("trust.yaml"), "spiffe:\n  - trust_domain: demo.writ.local\n    demo: true\n");
+		Files.writeString(policies.resolve("trust.yaml"),
+				"spiffe:\n  - trust_domain: demo.writ.local\n    demo: true\n");
 		PolicyStore store = new PolicyStore(() -> new PolicyLoader(TestTrust.factory(Clock.systemUTC()),
-				this.root.resolve("keys"), Duration.ofMinutes(5), Duration.ofHours(1)).load(policies), policies);
+				this.root.resolve("keys"), Duration.ofMinutes(5), Duration.ofHours(1))
+			.load(policies), policies);
 
-		assertThat(store.current().demoEntries()).singleElement().extracting(DemoEntry::trustDomain).isEqualTo("demo.writ.local");
+		assertThat(store.current().demoEntries()).singleElement()
+			.extracting(DemoEntry::trustDomain)
+			.isEqualTo("demo.writ.local");
 		assertThat(output.getAll()).containsOnlyOnce("DEMO TRUST: trust domain demo.writ.local is trusted with a key "
 				+ "generated on this machine (" + this.root.resolve("keys/demo/demo.writ.local.pem") + ")");
 

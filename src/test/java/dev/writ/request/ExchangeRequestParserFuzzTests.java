@@ -18,13 +18,15 @@ import dev.writ.error.ExchangeException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Fuzzes {@link ExchangeRequestParser} with hostile form bodies. The oracle: nothing but an
- * {@link ExchangeException} of a request error code escapes, and an accepted request reads back exactly what was
- * sent and parses again, serialised, to itself.
+ * Fuzzes {@link ExchangeRequestParser} with hostile form bodies. The oracle: nothing but
+ * an {@link ExchangeException} of a request error code escapes, and an accepted request
+ * reads back exactly what was sent and parses again, serialised, to itself.
  *
- * <p>An input is a form body, {@code name=value} pairs joined by {@code &}; {@code %XX} stands for the character
- * XX (so seeds can carry {@code &}, {@code =} and control characters), a repeated name adds a value, and a name
- * without {@code =} is a {@code null} value, which the web layer never sends but the parser must bear.
+ * <p>
+ * An input is a form body, {@code name=value} pairs joined by {@code &}; {@code %XX}
+ * stands for the character XX (so seeds can carry {@code &}, {@code =} and control
+ * characters), a repeated name adds a value, and a name without {@code =} is a
+ * {@code null} value, which the web layer never sends but the parser must bear.
  */
 final class ExchangeRequestParserFuzzTests {
 
@@ -48,7 +50,8 @@ final class ExchangeRequestParserFuzzTests {
 		assertThat(this.parser.parse(serialised(request))).isEqualTo(request);
 	}
 
-	// Every field of the request is the value sent for its parameter, or its documented default.
+	// Every field of the request is the value sent for its parameter, or its documented
+	// default.
 	private static void readsBack(ExchangeRequest request, Map<String, List<String>> form) {
 		assertThat(form.get("grant_type")).containsExactly(TokenTypes.GRANT_TYPE);
 		assertThat(request.subjectToken()).isEqualTo(sent(form, "subject_token").orElseThrow())
@@ -61,9 +64,9 @@ final class ExchangeRequestParserFuzzTests {
 		// RFC 8707 §2: the resource reads back as sent, absolute and without a fragment.
 		assertThat(request.resource().map(Object::toString)).isEqualTo(sent(form, "resource"));
 		request.resource().ifPresent((uri) -> assertThat(uri.isAbsolute() && uri.getRawFragment() == null).isTrue());
-		assertThat(request.scopes()).isEqualTo(sent(form, "scope")
-			.map((scope) -> new LinkedHashSet<>(Arrays.asList(scope.split(" ", -1))))
-			.orElse(new LinkedHashSet<>()));
+		assertThat(request.scopes())
+			.isEqualTo(sent(form, "scope").map((scope) -> new LinkedHashSet<>(Arrays.asList(scope.split(" ", -1))))
+				.orElse(new LinkedHashSet<>()));
 		request.scopes().forEach((scope) -> assertThat(ParameterSyntax.isScopeToken(scope)).isTrue());
 		assertThat(request.actorToken()).isEqualTo(sent(form, "actor_token"));
 		assertThat(request.actorTokenType()).isEqualTo(sent(form, "actor_token_type"));
@@ -74,8 +77,9 @@ final class ExchangeRequestParserFuzzTests {
 				"requested_token_type", "audience", "resource", "scope", "client_id")
 			.forEach(extensions::remove);
 		assertThat(request.parameters()).isEqualTo(extensions);
-		request.parameters().values().forEach((value) -> assertThat(value).hasSizeLessThanOrEqualTo(
-				ExchangeRequestParser.MAX_VALUE_LENGTH));
+		request.parameters()
+			.values()
+			.forEach((value) -> assertThat(value).hasSizeLessThanOrEqualTo(ExchangeRequestParser.MAX_VALUE_LENGTH));
 	}
 
 	// RFC 6749 §3.1: a parameter sent without a value is as if omitted.
@@ -91,7 +95,8 @@ final class ExchangeRequestParserFuzzTests {
 		form.put("grant_type", List.of(TokenTypes.GRANT_TYPE));
 		form.put("subject_token", List.of(request.subjectToken()));
 		form.put("subject_token_type", List.of(request.subjectTokenType()));
-		// Only what was sent: the default left out, as it may have been, so the form stays within MAX_PARAMETERS.
+		// Only what was sent: the default left out, as it may have been, so the form
+		// stays within MAX_PARAMETERS.
 		if (!TokenTypes.ACCESS_TOKEN.equals(request.requestedTokenType())) {
 			form.put("requested_token_type", List.of(request.requestedTokenType()));
 		}

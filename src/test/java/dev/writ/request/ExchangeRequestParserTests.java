@@ -78,19 +78,23 @@ class ExchangeRequestParserTests {
 	}
 
 	static Stream<Arguments> invalid() {
-		return Stream.of(
-				arguments("no grant_type", change((f) -> f.remove("grant_type")), ErrorCode.INVALID_REQUEST),
-				arguments("other grant_type", put("grant_type", "client_credentials"), ErrorCode.UNSUPPORTED_GRANT_TYPE),
+		return Stream.of(arguments("no grant_type", change((f) -> f.remove("grant_type")), ErrorCode.INVALID_REQUEST),
+				arguments("other grant_type", put("grant_type", "client_credentials"),
+						ErrorCode.UNSUPPORTED_GRANT_TYPE),
 				arguments("no subject_token", change((f) -> f.remove("subject_token")), ErrorCode.INVALID_REQUEST),
 				arguments("empty subject_token", put("subject_token", ""), ErrorCode.INVALID_REQUEST),
-				arguments("no subject_token_type", change((f) -> f.remove("subject_token_type")), ErrorCode.INVALID_REQUEST),
+				arguments("no subject_token_type", change((f) -> f.remove("subject_token_type")),
+						ErrorCode.INVALID_REQUEST),
 				arguments("repeated subject_token", change((f) -> f.put("subject_token", List.of("a", "b"))),
 						ErrorCode.INVALID_REQUEST),
-				arguments("repeated unknown parameter", change((f) -> f.put("x", List.of("a", "b"))), ErrorCode.INVALID_REQUEST),
-				arguments("repeated audience", change((f) -> f.put("audience", List.of("a", "b"))), ErrorCode.INVALID_TARGET),
+				arguments("repeated unknown parameter", change((f) -> f.put("x", List.of("a", "b"))),
+						ErrorCode.INVALID_REQUEST),
+				arguments("repeated audience", change((f) -> f.put("audience", List.of("a", "b"))),
+						ErrorCode.INVALID_TARGET),
 				arguments("repeated resource", change((f) -> f.put("resource", List.of("https://a", "https://b"))),
 						ErrorCode.INVALID_TARGET),
-				arguments("oversized subject_token", put("subject_token", "x".repeat(16 * 1024 + 1)), ErrorCode.INVALID_REQUEST),
+				arguments("oversized subject_token", put("subject_token", "x".repeat(16 * 1024 + 1)),
+						ErrorCode.INVALID_REQUEST),
 				arguments("oversized audience", put("audience", "a".repeat(2049)), ErrorCode.INVALID_REQUEST),
 				arguments("too many parameters", change((f) -> {
 					for (int i = 0; i < 40; i++) {
@@ -99,11 +103,13 @@ class ExchangeRequestParserTests {
 				}), ErrorCode.INVALID_REQUEST),
 				arguments("actor_token alone", put("actor_token", "x"), ErrorCode.INVALID_REQUEST),
 				arguments("actor_token_type alone", put("actor_token_type", TokenTypes.JWT), ErrorCode.INVALID_REQUEST),
-				arguments("requested id_token", put("requested_token_type", TokenTypes.ID_TOKEN), ErrorCode.INVALID_REQUEST),
+				arguments("requested id_token", put("requested_token_type", TokenTypes.ID_TOKEN),
+						ErrorCode.INVALID_REQUEST),
 				arguments("audience with a space", put("audience", "a b"), ErrorCode.INVALID_TARGET),
 				arguments("audience with a control character", put("audience", "a\u0001"), ErrorCode.INVALID_TARGET),
 				arguments("relative resource", put("resource", "/api"), ErrorCode.INVALID_TARGET),
-				arguments("resource with fragment", put("resource", "https://api.example.org/#f"), ErrorCode.INVALID_TARGET),
+				arguments("resource with fragment", put("resource", "https://api.example.org/#f"),
+						ErrorCode.INVALID_TARGET),
 				arguments("opaque resource", put("resource", "mailto:a@example.org"), ErrorCode.INVALID_TARGET),
 				arguments("unparseable resource", put("resource", "https://exa mple.org"), ErrorCode.INVALID_TARGET),
 				arguments("audience and resource differ", change((f) -> {

@@ -13,7 +13,10 @@ import dev.writ.testing.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** What every store does, the same in memory and on Redis. Subclasses provide the store and the passing of time. */
+/**
+ * What every store does, the same in memory and on Redis. Subclasses provide the store
+ * and the passing of time.
+ */
 public abstract class StoreContractTests {
 
 	protected final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
@@ -24,7 +27,10 @@ public abstract class StoreContractTests {
 
 	protected abstract Store store();
 
-	/** Lets time pass for the store's expiry: the clock, and for Redis the real time its PX timers run on. */
+	/**
+	 * Lets time pass for the store's expiry: the clock, and for Redis the real time its
+	 * PX timers run on.
+	 */
 	protected abstract void passTime(Duration duration);
 
 	@BeforeEach
@@ -46,7 +52,8 @@ public abstract class StoreContractTests {
 
 	@Test
 	void firstUseWhenTtlBeyondAnyClockThenSaturatesAndStillRemembers() {
-		// now + ttl would overflow: the entry must not be born expired, nor the call fail.
+		// now + ttl would overflow: the entry must not be born expired, nor the call
+		// fail.
 		assertThat(this.store.firstUse(key("far"), Duration.ofSeconds(Long.MAX_VALUE))).isTrue();
 		assertThat(this.store.firstUse(key("far"), Duration.ofSeconds(Long.MAX_VALUE))).isFalse();
 		this.store.revoke(key("far"), 7, Duration.ofSeconds(Long.MAX_VALUE));
@@ -75,7 +82,8 @@ public abstract class StoreContractTests {
 	void revokeThenLookupUntilTtl() {
 		this.store.revoke(key("jti:a"), 1800000000L, Duration.ofMillis(200));
 
-		assertThat(this.store.lookup(List.of(key("jti:a"), key("jti:b")))).containsExactly(Map.entry(key("jti:a"), 1800000000L));
+		assertThat(this.store.lookup(List.of(key("jti:a"), key("jti:b"))))
+			.containsExactly(Map.entry(key("jti:a"), 1800000000L));
 		passTime(Duration.ofMillis(250));
 		assertThat(this.store.lookup(List.of(key("jti:a")))).isEmpty();
 	}

@@ -20,9 +20,9 @@ import com.sun.net.httpserver.HttpServer;
 
 /**
  * A real OIDC issuer and SPIFFE bundle endpoint on loopback, for tests: discovery at
- * {@code /.well-known/openid-configuration}, keys at {@code /jwks}, a SPIFFE bundle at {@code /bundle}. It rotates
- * keys, goes down, answers slowly, drips its documents, sends huge or malformed documents and redirects, as a test
- * tells it to.
+ * {@code /.well-known/openid-configuration}, keys at {@code /jwks}, a SPIFFE bundle at
+ * {@code /bundle}. It rotates keys, goes down, answers slowly, drips its documents, sends
+ * huge or malformed documents and redirects, as a test tells it to.
  */
 public final class FakeIssuer implements AutoCloseable {
 
@@ -44,7 +44,10 @@ public final class FakeIssuer implements AutoCloseable {
 		/** Sends something that is not JSON. */
 		MALFORMED,
 
-		/** Redirects to another origin (another port on loopback) that serves an attacker's keys. */
+		/**
+		 * Redirects to another origin (another port on loopback) that serves an
+		 * attacker's keys.
+		 */
 		REDIRECT_AWAY,
 
 		/** Redirects within its own origin. */
@@ -53,7 +56,10 @@ public final class FakeIssuer implements AutoCloseable {
 		/** Redirects to itself, again and again, each answer after 400 ms. */
 		REDIRECT_SLOWLY,
 
-		/** Sends its headers at once, then its document one byte every half second (a minute or more in all). */
+		/**
+		 * Sends its headers at once, then its document one byte every half second (a
+		 * minute or more in all).
+		 */
 		DRIP
 
 	}
@@ -91,10 +97,10 @@ public final class FakeIssuer implements AutoCloseable {
 			.toJSONString(Map.of("issuer", issuerInDiscovery(), "jwks_uri", issuer() + "/jwks"))));
 		this.server.createContext("/jwks", (ex) -> keysOr(ex, this::jwks));
 		this.server.createContext("/jwks-moved", (ex) -> send(ex, 200, jwks()));
-		this.server.createContext("/bundle", (ex) -> keysOr(ex,
-				() -> TestAuthority.bundleJson(this.keys, this.sequence.get(), 300)));
-		this.elsewhere.createContext("/", (ex) -> send(ex, 200,
-				new JWKSet(List.of(this.attacker.oidcPublicKey())).toString(true)));
+		this.server.createContext("/bundle",
+				(ex) -> keysOr(ex, () -> TestAuthority.bundleJson(this.keys, this.sequence.get(), 300)));
+		this.elsewhere.createContext("/",
+				(ex) -> send(ex, 200, new JWKSet(List.of(this.attacker.oidcPublicKey())).toString(true)));
 		this.server.start();
 		this.elsewhere.start();
 	}
@@ -111,7 +117,8 @@ public final class FakeIssuer implements AutoCloseable {
 
 	/** Its issuer URL, {@code http://127.0.0.1:<port>}. */
 	public String issuer() {
-		return "http://" + this.server.getAddress().getAddress().getHostAddress() + ":" + this.server.getAddress().getPort();
+		return "http://" + this.server.getAddress().getAddress().getHostAddress() + ":"
+				+ this.server.getAddress().getPort();
 	}
 
 	public void mode(Mode mode) {
@@ -193,8 +200,9 @@ public final class FakeIssuer implements AutoCloseable {
 			}
 			case HUGE -> send(exchange, 200, "{\"keys\":[],\"pad\":\"" + "x".repeat(512 * 1024) + "\"}");
 			case MALFORMED -> send(exchange, 200, "{\"keys\": [ this is not json");
-			case REDIRECT_AWAY -> redirect(exchange, "http://" + this.elsewhere.getAddress().getAddress().getHostAddress()
-					+ ":" + this.elsewhere.getAddress().getPort() + "/jwks");
+			case REDIRECT_AWAY ->
+				redirect(exchange, "http://" + this.elsewhere.getAddress().getAddress().getHostAddress() + ":"
+						+ this.elsewhere.getAddress().getPort() + "/jwks");
 			case REDIRECT_SAME -> redirect(exchange, "/jwks-moved");
 			case REDIRECT_SLOWLY -> {
 				pause(400);
@@ -220,7 +228,8 @@ public final class FakeIssuer implements AutoCloseable {
 		}
 	}
 
-	// The server's own behaviour under test (a slow or dripping issuer), not a test waiting for something.
+	// The server's own behaviour under test (a slow or dripping issuer), not a test
+	// waiting for something.
 	private static void pause(long millis) {
 		try {
 			Thread.sleep(millis);

@@ -30,9 +30,10 @@ import io.spiffe.workloadapi.grpc.SpiffeWorkloadAPIGrpc;
 import io.spiffe.workloadapi.grpc.Workload;
 
 /**
- * A real SPIFFE Workload API on a Unix domain socket, for tests: serves FetchJWTBundles from java-spiffe's public gRPC
- * stubs over shaded Netty's epoll transport, as a SPIRE agent would, and pushes updates to every open stream when a
- * test changes the bundles. Refuses calls without the {@code workload.spiffe.io: true} header, as SPIRE does.
+ * A real SPIFFE Workload API on a Unix domain socket, for tests: serves FetchJWTBundles
+ * from java-spiffe's public gRPC stubs over shaded Netty's epoll transport, as a SPIRE
+ * agent would, and pushes updates to every open stream when a test changes the bundles.
+ * Refuses calls without the {@code workload.spiffe.io: true} header, as SPIRE does.
  */
 public final class FakeWorkloadApi implements AutoCloseable {
 
@@ -88,7 +89,10 @@ public final class FakeWorkloadApi implements AutoCloseable {
 		return "unix://" + this.socket;
 	}
 
-	/** Sets the JWT authorities of a trust domain and pushes the new bundle set to every open stream. */
+	/**
+	 * Sets the JWT authorities of a trust domain and pushes the new bundle set to every
+	 * open stream.
+	 */
 	public void bundle(String trustDomain, TestAuthority... authorities) {
 		this.bundles.put(trustDomain, List.of(authorities));
 		this.streams.forEach(this::send);

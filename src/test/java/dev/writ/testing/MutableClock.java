@@ -7,7 +7,10 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock tests move by hand, so that time-dependent behaviour is tested without sleeping. */
+/**
+ * A clock tests move by hand, so that time-dependent behaviour is tested without
+ * sleeping.
+ */
 public final class MutableClock extends Clock {
 
 	private final AtomicReference<Instant> now;

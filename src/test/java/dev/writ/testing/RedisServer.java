@@ -17,9 +17,10 @@ import java.util.concurrent.TimeUnit;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A real {@code redis-server} for tests, on a free loopback port, persisting nothing. Tests that need Redis start
- * one; {@code .ci/run} installs {@code redis-server} where a machine lacks it. It can be stopped and started again
- * on the same port, to test what Writ does while Redis is away.
+ * A real {@code redis-server} for tests, on a free loopback port, persisting nothing.
+ * Tests that need Redis start one; {@code .ci/run} installs {@code redis-server} where a
+ * machine lacks it. It can be stopped and started again on the same port, to test what
+ * Writ does while Redis is away.
  */
 public final class RedisServer implements AutoCloseable {
 
@@ -54,15 +55,16 @@ public final class RedisServer implements AutoCloseable {
 	/** Starts the server (again) on its port. */
 	public void startAgain() {
 		try {
-			this.process = new ProcessBuilder(List.of("redis-server", "--port", Integer.toString(this.port), "--bind",
-					"127.0.0.1", "--save", "", "--appendonly", "no", "--dir", this.directory.toString(), "--logfile", ""))
+			this.process = new ProcessBuilder(
+					List.of("redis-server", "--port", Integer.toString(this.port), "--bind", "127.0.0.1", "--save", "",
+							"--appendonly", "no", "--dir", this.directory.toString(), "--logfile", ""))
 				.redirectErrorStream(true)
 				.redirectOutput(this.directory.resolve("redis.log").toFile())
 				.start();
 		}
 		catch (IOException ex) {
-			throw new IllegalStateException("redis-server is not installed here; .ci/run installs it (apt-get install "
-					+ "redis-server)", ex);
+			throw new IllegalStateException(
+					"redis-server is not installed here; .ci/run installs it (apt-get install " + "redis-server)", ex);
 		}
 		await("redis-server on port " + this.port).atMost(Duration.ofSeconds(10))
 			.pollInterval(Duration.ofMillis(10))

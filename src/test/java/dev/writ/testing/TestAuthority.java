@@ -21,8 +21,9 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 
 /**
- * A SPIFFE trust domain's JWT authority for tests: a key generated per test run (never a committed one), the
- * SPIFFE bundle that publishes it, and a builder of JWT-SVIDs it signs.
+ * A SPIFFE trust domain's JWT authority for tests: a key generated per test run (never a
+ * committed one), the SPIFFE bundle that publishes it, and a builder of JWT-SVIDs it
+ * signs.
  */
 public final class TestAuthority {
 
@@ -57,7 +58,10 @@ public final class TestAuthority {
 		}
 	}
 
-	/** Another authority of the same trust domain whose key has this one's {@code kid}: an impostor. */
+	/**
+	 * Another authority of the same trust domain whose key has this one's {@code kid}: an
+	 * impostor.
+	 */
 	public TestAuthority impostor() {
 		try {
 			JWK other = (this.key instanceof RSAKey)
@@ -98,8 +102,9 @@ public final class TestAuthority {
 	}
 
 	/**
-	 * The SPIFFE bundle as SPIRE serves it: this authority's key as {@code jwt-svid}, plus an {@code x509-svid}
-	 * entry without {@code kid}, which real bundles have and which java-spiffe's own parser chokes on.
+	 * The SPIFFE bundle as SPIRE serves it: this authority's key as {@code jwt-svid},
+	 * plus an {@code x509-svid} entry without {@code kid}, which real bundles have and
+	 * which java-spiffe's own parser chokes on.
 	 */
 	public String bundleJson() {
 		List<JWK> keys = new ArrayList<>();
@@ -108,7 +113,10 @@ public final class TestAuthority {
 		return new JWKSet(keys, Map.of("spiffe_sequence", 7, "spiffe_refresh_hint", 300)).toString(true);
 	}
 
-	/** A SPIFFE bundle of these authorities' keys with the given sequence number and refresh hint (seconds). */
+	/**
+	 * A SPIFFE bundle of these authorities' keys with the given sequence number and
+	 * refresh hint (seconds).
+	 */
 	public static String bundleJson(java.util.Collection<TestAuthority> authorities, long sequence, long refreshHint) {
 		List<JWK> keys = new ArrayList<>();
 		authorities.forEach((a) -> keys.add(a.key.toPublicJWK()));
@@ -127,7 +135,10 @@ public final class TestAuthority {
 		}
 	}
 
-	/** A token by this key for any subject and issuer (an OIDC issuer's token), valid for five minutes. */
+	/**
+	 * A token by this key for any subject and issuer (an OIDC issuer's token), valid for
+	 * five minutes.
+	 */
 	public TestSvid.Builder token(String issuer, String subject) {
 		return TestSvid.builder(this, subject, this.clock).claim("iss", issuer);
 	}
@@ -144,7 +155,10 @@ public final class TestAuthority {
 		}
 	}
 
-	/** A JWT-SVID for a path of this trust domain, valid for five minutes from the clock's now. */
+	/**
+	 * A JWT-SVID for a path of this trust domain, valid for five minutes from the clock's
+	 * now.
+	 */
 	public TestSvid.Builder svid(String path) {
 		return TestSvid.builder(this, "spiffe://" + this.trustDomain + path, this.clock);
 	}

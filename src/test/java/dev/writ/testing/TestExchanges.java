@@ -24,23 +24,32 @@ import dev.writ.request.ExchangeRequestParser;
 import dev.writ.request.TokenTypes;
 import dev.writ.trust.VerifiedSubject;
 
-/** Exchange contexts for tests, made the only way there is: by verifying a real JWT-SVID. */
+/**
+ * Exchange contexts for tests, made the only way there is: by verifying a real JWT-SVID.
+ */
 public final class TestExchanges {
 
 	private TestExchanges() {
 	}
 
-	/** The context of an exchange by {@code spiffeId} at {@code now}, with no target or scope requested. */
+	/**
+	 * The context of an exchange by {@code spiffeId} at {@code now}, with no target or
+	 * scope requested.
+	 */
 	public static ExchangeContext context(String spiffeId, Instant now) {
 		Clock clock = Clock.fixed(now, ZoneOffset.UTC);
 		SpiffeId id = SpiffeId.parse(spiffeId);
 		TestAuthority authority = TestAuthority.ec(id.getTrustDomain().getName(), clock);
 		String token = authority.svid(id.getPath()).sign();
-		VerifiedSubject subject = TestTrust.verifier(clock).verify(token, TokenTypes.JWT, TestTrust.spiffe(clock, authority));
+		VerifiedSubject subject = TestTrust.verifier(clock)
+			.verify(token, TokenTypes.JWT, TestTrust.spiffe(clock, authority));
 		return new ExchangeContext(subject, Map.of(), new ExchangeRequestParser().parse(form(token)), now);
 	}
 
-	/** Posts a token-exchange request for a JWT subject token and one audience to {@code baseUrl}'s token endpoint. */
+	/**
+	 * Posts a token-exchange request for a JWT subject token and one audience to
+	 * {@code baseUrl}'s token endpoint.
+	 */
 	public static HttpResponse<String> exchange(HttpClient http, String baseUrl, String subjectToken, String audience)
 			throws IOException, InterruptedException {
 		String body = "grant_type=" + encode(TokenTypes.GRANT_TYPE) + "&subject_token_type=" + encode(TokenTypes.JWT)

@@ -23,7 +23,9 @@ import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
-/** Builds JWT-SVIDs for tests, valid by default and wrong in exactly the way a test asks. */
+/**
+ * Builds JWT-SVIDs for tests, valid by default and wrong in exactly the way a test asks.
+ */
 public final class TestSvid {
 
 	/** The audience tests send by default: the issuer of a Writ on its defaults. */
@@ -98,10 +100,14 @@ public final class TestSvid {
 			return signWith(this.authority.privateKey());
 		}
 
-		/** Signs with the authority's key under another algorithm of its type (PS256 with an RSA key, say). */
+		/**
+		 * Signs with the authority's key under another algorithm of its type (PS256 with
+		 * an RSA key, say).
+		 */
 		public String signAs(JWSAlgorithm alg) {
-			SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(alg).keyID(this.authority.kid()).type(JOSEObjectType.JWT)
-				.build(), this.claims.build());
+			SignedJWT jwt = new SignedJWT(
+					new JWSHeader.Builder(alg).keyID(this.authority.kid()).type(JOSEObjectType.JWT).build(),
+					this.claims.build());
 			JWK key = this.authority.privateKey();
 			try {
 				jwt.sign((key instanceof RSAKey rsa) ? new RSASSASigner(rsa) : new ECDSASigner((ECKey) key));
@@ -126,8 +132,9 @@ public final class TestSvid {
 		}
 
 		/**
-		 * Signs the header and claims as JSON text edited by {@code header} and {@code payload}, byte for byte: for
-		 * tokens no JOSE library would build (duplicate members, nulls, numbers out of range).
+		 * Signs the header and claims as JSON text edited by {@code header} and
+		 * {@code payload}, byte for byte: for tokens no JOSE library would build
+		 * (duplicate members, nulls, numbers out of range).
 		 */
 		public String signEdited(java.util.function.UnaryOperator<String> header,
 				java.util.function.UnaryOperator<String> payload) {
@@ -145,7 +152,10 @@ public final class TestSvid {
 			}
 		}
 
-		/** Signed with the key's own algorithm, then relabelled {@code alg}: a header that lies about its algorithm. */
+		/**
+		 * Signed with the key's own algorithm, then relabelled {@code alg}: a header that
+		 * lies about its algorithm.
+		 */
 		public String signedButLabelled(JWSAlgorithm alg) {
 			String[] parts = sign().split("\\.");
 			java.util.Map<String, Object> json = this.header.build().toJSONObject();
@@ -160,13 +170,16 @@ public final class TestSvid {
 			return header + "." + Base64URL.encode(this.claims.build().toString()) + ".";
 		}
 
-		/** HS256 keyed with the bytes of the authority's public key: the classic algorithm-confusion attack. */
+		/**
+		 * HS256 keyed with the bytes of the authority's public key: the classic
+		 * algorithm-confusion attack.
+		 */
 		public String hs256KeyedWithPublicKey() {
 			SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(this.authority.kid()).build(),
 					this.claims.build());
 			try {
-				jwt.sign(new MACSigner(this.authority.privateKey().toPublicJWK().toJSONString()
-					.getBytes(StandardCharsets.UTF_8)));
+				jwt.sign(new MACSigner(
+						this.authority.privateKey().toPublicJWK().toJSONString().getBytes(StandardCharsets.UTF_8)));
 			}
 			catch (JOSEException ex) {
 				throw new IllegalStateException(ex);

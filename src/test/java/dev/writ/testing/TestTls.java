@@ -28,8 +28,9 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * A TLS server certificate for {@code localhost} and {@code 127.0.0.1}, self-signed, with its key: what an operator's
- * CA or cert-manager would hand Writ as {@code tls.crt} and {@code tls.key}. Generated per run, never committed.
+ * A TLS server certificate for {@code localhost} and {@code 127.0.0.1}, self-signed, with
+ * its key: what an operator's CA or cert-manager would hand Writ as {@code tls.crt} and
+ * {@code tls.key}. Generated per run, never committed.
  */
 public record TestTls(X509Certificate certificate, KeyPair keyPair) {
 
@@ -43,14 +44,15 @@ public record TestTls(X509Certificate certificate, KeyPair keyPair) {
 			KeyPair keyPair = generator.generateKeyPair();
 			Instant now = Instant.now();
 			X500Name name = new X500Name("CN=localhost");
-			JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(nextSerial()),
-					Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(Duration.ofDays(1))), name,
-					keyPair.getPublic());
-			builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-					new GeneralName(GeneralName.dNSName, "localhost"), new GeneralName(GeneralName.iPAddress, "127.0.0.1") }));
+			JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name,
+					BigInteger.valueOf(nextSerial()), Date.from(now.minus(Duration.ofMinutes(5))),
+					Date.from(now.plus(Duration.ofDays(1))), name, keyPair.getPublic());
+			builder.addExtension(Extension.subjectAlternativeName, false,
+					new GeneralNames(new GeneralName[] { new GeneralName(GeneralName.dNSName, "localhost"),
+							new GeneralName(GeneralName.iPAddress, "127.0.0.1") }));
 			builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-			X509Certificate certificate = new JcaX509CertificateConverter()
-				.getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keyPair.getPrivate())));
+			X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(
+					builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keyPair.getPrivate())));
 			return new TestTls(certificate, keyPair);
 		}
 		catch (GeneralSecurityException | OperatorCreationException | IOException ex) {
@@ -68,8 +70,8 @@ public record TestTls(X509Certificate certificate, KeyPair keyPair) {
 	}
 
 	/**
-	 * Writes {@code tls.crt} and {@code tls.key} into {@code dir} the way a renewal does: each written aside, then
-	 * moved into place.
+	 * Writes {@code tls.crt} and {@code tls.key} into {@code dir} the way a renewal does:
+	 * each written aside, then moved into place.
 	 */
 	public void writeTo(Path dir) {
 		try {

@@ -19,12 +19,18 @@ public final class TestTrust {
 	private TestTrust() {
 	}
 
-	/** A factory that connects to no Workload API, allows http to loopback, and refreshes in the caller's thread. */
+	/**
+	 * A factory that connects to no Workload API, allows http to loopback, and refreshes
+	 * in the caller's thread.
+	 */
 	public static TrustFactory factory(Clock clock) {
 		return factory(clock, true);
 	}
 
-	/** The same, allowing http to loopback only if {@code allowLoopbackHttp}, as the server's default does not. */
+	/**
+	 * The same, allowing http to loopback only if {@code allowLoopbackHttp}, as the
+	 * server's default does not.
+	 */
 	public static TrustFactory factory(Clock clock, boolean allowLoopbackHttp) {
 		return new TrustFactory(new HttpFetcher(Duration.ofSeconds(1), Duration.ofSeconds(2), allowLoopbackHttp),
 				RemoteKeys.RefreshPolicy.defaults(), clock, Runnable::run, false);

@@ -7,8 +7,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 
 /**
- * A Writ site on disk for tests: {@code policies/} and {@code keys/} side by side in a fresh temporary directory,
- * trusting one test trust domain through a real bundle file. Keys are generated per run, never committed.
+ * A Writ site on disk for tests: {@code policies/} and {@code keys/} side by side in a
+ * fresh temporary directory, trusting one test trust domain through a real bundle file.
+ * Keys are generated per run, never committed.
  */
 public final class WritTestSite {
 
@@ -24,7 +25,10 @@ public final class WritTestSite {
 		this.authority = authority;
 	}
 
-	/** A site whose policies are {@code grants} (YAML, under {@code grants:}) after the trust entry. */
+	/**
+	 * A site whose policies are {@code grants} (YAML, under {@code grants:}) after the
+	 * trust entry.
+	 */
 	public static WritTestSite create(String grants) {
 		return create(grants, Clock.systemUTC());
 	}

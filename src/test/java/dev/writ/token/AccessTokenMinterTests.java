@@ -31,7 +31,8 @@ class AccessTokenMinterTests {
 
 	@Test
 	void mintThenRfc9068AccessToken() throws Exception {
-		SigningKeys keys = new KeyDirectory(this.keysDir, Clock.fixed(NOW, ZoneOffset.UTC)).loadOrGenerate(KeyAlgorithm.ES256);
+		SigningKeys keys = new KeyDirectory(this.keysDir, Clock.fixed(NOW, ZoneOffset.UTC))
+			.loadOrGenerate(KeyAlgorithm.ES256);
 		AccessTokenMinter minter = new AccessTokenMinter("https://writ.example.org", () -> keys);
 		Decision.Allow allow = new Decision.Allow("g", "https://api.example.org", Set.of("write", "read"),
 				Duration.ofMinutes(5), Map.of("tenant", "acme", "tier", 2L), "digest");
@@ -62,7 +63,8 @@ class AccessTokenMinterTests {
 
 	@Test
 	void mintWhenCalledTwiceThenDistinctJti() throws Exception {
-		SigningKeys keys = new KeyDirectory(this.keysDir, Clock.fixed(NOW, ZoneOffset.UTC)).loadOrGenerate(KeyAlgorithm.ES256);
+		SigningKeys keys = new KeyDirectory(this.keysDir, Clock.fixed(NOW, ZoneOffset.UTC))
+			.loadOrGenerate(KeyAlgorithm.ES256);
 		AccessTokenMinter minter = new AccessTokenMinter("https://writ.example.org", () -> keys);
 		Decision.Allow allow = new Decision.Allow("g", "a", Set.of(), Duration.ofMinutes(1), Map.of(), "d");
 

@@ -43,7 +43,8 @@ class TokenStatusTests {
 	}
 
 	private String mint(String subject, String grant, Duration ttl) {
-		Decision.Allow allow = new Decision.Allow(grant, "https://api.example.org", Set.of("read"), ttl, Map.of(), "digest");
+		Decision.Allow allow = new Decision.Allow(grant, "https://api.example.org", Set.of("read"), ttl, Map.of(),
+				"digest");
 		return this.minter.mint(TestExchanges.context(subject, this.clock.instant()), allow).value();
 	}
 
@@ -62,7 +63,8 @@ class TokenStatusTests {
 	@Test
 	void introspectWhenExpiredForeignOrGarbageThenInactive() {
 		String token = mint("spiffe://prod.example.org/a", "g", Duration.ofMinutes(5));
-		String foreign = TestAuthority.ec("x", this.clock).token("https://writ.example.org", "s")
+		String foreign = TestAuthority.ec("x", this.clock)
+			.token("https://writ.example.org", "s")
 			.header((h) -> h.type(new com.nimbusds.jose.JOSEObjectType("at+jwt")))
 			.claim("jti", "j")
 			.sign();

@@ -56,7 +56,8 @@ class CappedBodyTests {
 		body.onNext(bytes("1}"));
 		body.onComplete();
 
-		assertThat(new String(body.getBody().toCompletableFuture().join(), StandardCharsets.UTF_8)).isEqualTo("{\"k\":1}");
+		assertThat(new String(body.getBody().toCompletableFuture().join(), StandardCharsets.UTF_8))
+			.isEqualTo("{\"k\":1}");
 		assertThat(this.subscription.requested).isEqualTo(3);
 	}
 
@@ -68,7 +69,8 @@ class CappedBodyTests {
 		body.onNext(bytes("{\"k\":"));
 		body.onNext(bytes("\"secret\"}"));
 
-		assertThatExceptionOfType(CompletionException.class).isThrownBy(() -> body.getBody().toCompletableFuture().join())
+		assertThatExceptionOfType(CompletionException.class)
+			.isThrownBy(() -> body.getBody().toCompletableFuture().join())
 			.withCauseInstanceOf(CappedBody.TooLargeException.class)
 			.withMessageContaining(JWKS + ": document larger than 8 bytes")
 			.withMessageNotContaining("secret");
@@ -81,7 +83,8 @@ class CappedBodyTests {
 		HttpResponse.BodySubscriber<byte[]> body = body(200, Map.of("Content-Length", List.of("9")));
 		body.onSubscribe(this.subscription);
 
-		assertThatExceptionOfType(CompletionException.class).isThrownBy(() -> body.getBody().toCompletableFuture().join())
+		assertThatExceptionOfType(CompletionException.class)
+			.isThrownBy(() -> body.getBody().toCompletableFuture().join())
 			.withCauseInstanceOf(CappedBody.TooLargeException.class);
 		assertThat(this.subscription.cancelled).isTrue();
 		assertThat(this.subscription.requested).isZero();

@@ -10,9 +10,10 @@ import com.nimbusds.jwt.SignedJWT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Fuzzes {@link CompactJws}, the reader of every token Writ is shown. The oracle: {@link ParseException} is the one
- * refusal; an accepted token is canonical, so it serialises back to exactly the text read, each segment is the
- * canonical base64url of its bytes, and header and payload are strict JSON objects.
+ * Fuzzes {@link CompactJws}, the reader of every token Writ is shown. The oracle:
+ * {@link ParseException} is the one refusal; an accepted token is canonical, so it
+ * serialises back to exactly the text read, each segment is the canonical base64url of
+ * its bytes, and header and payload are strict JSON objects.
  */
 final class CompactJwsFuzzTests {
 

@@ -84,9 +84,11 @@ class HttpFetcherTests {
 	void getWhenBodyDripsThenFailsWithinTheDeadline() {
 		this.issuer.mode(FakeIssuer.Mode.DRIP);
 
-		// The drip would take minutes; the bound is far above the 1 s deadline, for a busy machine.
+		// The drip would take minutes; the bound is far above the 1 s deadline, for a
+		// busy machine.
 		assertTimeoutPreemptively(Duration.ofSeconds(20),
-				() -> assertThatExceptionOfType(HttpTimeoutException.class).isThrownBy(() -> this.http.get(jwks(), 64 * 1024))
+				() -> assertThatExceptionOfType(HttpTimeoutException.class)
+					.isThrownBy(() -> this.http.get(jwks(), 64 * 1024))
 					.withMessageContaining(jwks().toString())
 					.withMessageContaining("within")
 					.withMessageNotContaining("keys"));
@@ -96,11 +98,13 @@ class HttpFetcherTests {
 	void getWhenBodyDripsThenTheConnectionIsDroppedAtTheDeadline() {
 		this.issuer.mode(FakeIssuer.Mode.DRIP);
 
-		assertTimeoutPreemptively(Duration.ofSeconds(20),
-				() -> assertThatExceptionOfType(HttpTimeoutException.class).isThrownBy(() -> this.http.get(jwks(), 64 * 1024)));
+		assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThatExceptionOfType(HttpTimeoutException.class)
+			.isThrownBy(() -> this.http.get(jwks(), 64 * 1024)));
 
-		// Giving up closes the connection: the issuer's next bytes find nobody, long before the drip would end.
-		await("the issuer to see the connection closed").atMost(Duration.ofSeconds(20)).until(() -> this.issuer.abandonedDrips() > 0);
+		// Giving up closes the connection: the issuer's next bytes find nobody, long
+		// before the drip would end.
+		await("the issuer to see the connection closed").atMost(Duration.ofSeconds(20))
+			.until(() -> this.issuer.abandonedDrips() > 0);
 	}
 
 	@Test
@@ -123,7 +127,8 @@ class HttpFetcherTests {
 	void getWhenPlainHttpNotAllowedThenRefusedBeforeAnyRequest() {
 		HttpFetcher strict = new HttpFetcher(Duration.ofSeconds(1), Duration.ofSeconds(1), false);
 
-		assertThatIllegalArgumentException().isThrownBy(() -> strict.get(jwks(), 64 * 1024)).withMessageContaining("https");
+		assertThatIllegalArgumentException().isThrownBy(() -> strict.get(jwks(), 64 * 1024))
+			.withMessageContaining("https");
 		assertThat(this.issuer.keyRequests()).isZero();
 	}
 

@@ -18,15 +18,19 @@ import dev.writ.testing.TestSvid;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-/** OIDC issuers over real HTTP on loopback: discovery, JWKS URL, rotation, outage and recovery. */
+/**
+ * OIDC issuers over real HTTP on loopback: discovery, JWKS URL, rotation, outage and
+ * recovery.
+ */
 class OidcTrustTests {
 
 	private final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
 
 	private final FakeIssuer issuer = FakeIssuer.start(this.clock);
 
-	private final TrustFactory factory = new TrustFactory(new HttpFetcher(Duration.ofSeconds(1), Duration.ofSeconds(1), true),
-			RemoteKeys.RefreshPolicy.defaults(), this.clock, Runnable::run, false);
+	private final TrustFactory factory = new TrustFactory(
+			new HttpFetcher(Duration.ofSeconds(1), Duration.ofSeconds(1), true), RemoteKeys.RefreshPolicy.defaults(),
+			this.clock, Runnable::run, false);
 
 	private final SubjectTokenVerifier verifier = new SubjectTokenVerifier(Set.of(TestSvid.DEFAULT_AUDIENCE),
 			Duration.ofSeconds(30), this.clock);
@@ -52,7 +56,8 @@ class OidcTrustTests {
 
 	@Test
 	void verifyWhenIssuerEndsInASlashThenDiscoveryAtTheSingleSlashPath() {
-		// Azure AD v1 issuers end in '/': OIDC Discovery §4 removes it before appending the well-known path.
+		// Azure AD v1 issuers end in '/': OIDC Discovery §4 removes it before appending
+		// the well-known path.
 		String issuer = this.issuer.issuer() + "/";
 		this.issuer.discoveryIssuer(issuer);
 		TrustSet trust = TrustSet.of(List.of(this.factory.oidcDiscovery("ci", issuer, Set.of())));
@@ -67,7 +72,9 @@ class OidcTrustTests {
 	void verifyWhenRsaKeyNamesNoAlgThenRsaPkcs1OnlyNeverPss() throws Exception {
 		TestAuthority rsa = TestAuthority.rsa("issuer.test", this.clock);
 		com.nimbusds.jose.jwk.RSAKey published = new com.nimbusds.jose.jwk.RSAKey.Builder(
-				(com.nimbusds.jose.jwk.RSAKey) rsa.oidcPublicKey()).algorithm(null).build();
+				(com.nimbusds.jose.jwk.RSAKey) rsa.oidcPublicKey())
+			.algorithm(null)
+			.build();
 		TrustSet trust = TrustSet.of(List.of(this.factory.oidcJwks("ci", "https://ci.example.org", Set.of(),
 				new com.nimbusds.jose.jwk.JWKSet(published).toString(true))));
 
@@ -78,7 +85,8 @@ class OidcTrustTests {
 
 	@Test
 	void verifyWhenDiscoveryThenSubjectOfTheIssuer() {
-		VerifiedSubject subject = verify(this.issuer.token("repo:acme/payments:ref:refs/heads/main").sign(), discovery());
+		VerifiedSubject subject = verify(this.issuer.token("repo:acme/payments:ref:refs/heads/main").sign(),
+				discovery());
 
 		assertThat(subject.subject()).isEqualTo("repo:acme/payments:ref:refs/heads/main");
 		assertThat(subject.trustSource()).isEqualTo("ci");
@@ -133,7 +141,8 @@ class OidcTrustTests {
 		verify(this.issuer.token("s").sign(), discovery());
 		this.issuer.mode(FakeIssuer.Mode.DOWN);
 
-		// A policy reload builds the sources again: the keys survive, nothing is refetched.
+		// A policy reload builds the sources again: the keys survive, nothing is
+		// refetched.
 		TrustSet reloaded = discovery();
 
 		assertThat(verify(this.issuer.token("s").sign(), reloaded).subject()).isEqualTo("s");
@@ -184,7 +193,8 @@ class OidcTrustTests {
 
 	@Test
 	void verifyWhenSignedByAKeyTheIssuerNeverPublishedThenRefused() {
-		String forged = this.issuer.attacker().token(this.issuer.issuer(), "s")
+		String forged = this.issuer.attacker()
+			.token(this.issuer.issuer(), "s")
 			.header((h) -> h.keyID(this.issuer.current().kid()))
 			.sign();
 
@@ -193,7 +203,8 @@ class OidcTrustTests {
 
 	@Test
 	void verifyWhenEntryNamesItsOwnAudienceThenOnlyThatAudience() {
-		TrustSet trust = TrustSet.of(List.of(this.factory.oidcDiscovery("ci", this.issuer.issuer(), Set.of("writ-ci"))));
+		TrustSet trust = TrustSet
+			.of(List.of(this.factory.oidcDiscovery("ci", this.issuer.issuer(), Set.of("writ-ci"))));
 
 		assertThat(verify(this.issuer.token("s").audience("writ-ci").sign(), trust).subject()).isEqualTo("s");
 		assertRefused(() -> verify(this.issuer.token("s").sign(), trust),
@@ -222,14 +233,15 @@ class OidcTrustTests {
 	@Test
 	void bundleEndpointWhenSequenceGoesBackwardsThenKeptOldKeys() {
 		io.spiffe.spiffeid.TrustDomain domain = io.spiffe.spiffeid.TrustDomain.parse("prod.example.org");
-		TrustSet trust = TrustSet.of(List.of(this.factory.spiffeEndpoint(domain,
-				java.net.URI.create(this.issuer.issuer() + "/bundle"))));
+		TrustSet trust = TrustSet
+			.of(List.of(this.factory.spiffeEndpoint(domain, java.net.URI.create(this.issuer.issuer() + "/bundle"))));
 		TestAuthority key = this.issuer.current();
 		this.issuer.sequence(5);
 		assertThat(verify(key.svid("/a").subject("spiffe://prod.example.org/a").sign(), trust).subject())
 			.isEqualTo("spiffe://prod.example.org/a");
 
-		// The endpoint rolls back to an older bundle without the current key: refused, the newer keys stay.
+		// The endpoint rolls back to an older bundle without the current key: refused,
+		// the newer keys stay.
 		this.issuer.sequence(4);
 		this.issuer.rotate();
 		this.issuer.retireOldKeys();

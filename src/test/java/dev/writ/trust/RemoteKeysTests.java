@@ -56,8 +56,8 @@ class RemoteKeysTests {
 	private final RemoteKeys keys = new RemoteKeys("issuer", this.loader, POLICY, this.clock, Runnable::run);
 
 	private static KeySet keys(List<TestAuthority> authorities) {
-		return RemoteLoaders.signingKeys(new JWKSet(authorities.stream().map(TestAuthority::oidcPublicKey).toList())
-			.toString(true), "test");
+		return RemoteLoaders.signingKeys(
+				new JWKSet(authorities.stream().map(TestAuthority::oidcPublicKey).toList()).toString(true), "test");
 	}
 
 	@Test
@@ -68,8 +68,10 @@ class RemoteKeysTests {
 				(com.nimbusds.jose.jwk.ECKey) this.first.oidcPublicKey())
 			.keyID("k1\r\n2026-12-01T00:00:00Z ERROR FORGED line\u2028")
 			.build();
-		RemoteKeys remote = new RemoteKeys("issuer", () -> new RemoteKeys.Loaded(RemoteLoaders
-			.signingKeys(new JWKSet(forged).toString(true), "test"), Optional.empty()), POLICY, this.clock, Runnable::run);
+		RemoteKeys remote = new RemoteKeys("issuer",
+				() -> new RemoteKeys.Loaded(RemoteLoaders.signingKeys(new JWKSet(forged).toString(true), "test"),
+						Optional.empty()),
+				POLICY, this.clock, Runnable::run);
 
 		remote.keys("k1");
 
@@ -96,7 +98,8 @@ class RemoteKeysTests {
 		this.published.set(List.of(this.first, this.second));
 		this.clock.advance(Duration.ofMinutes(10));
 
-		this.keys.keys(this.first.kid()); // served at once; the refresh runs on the executor (here: inline)
+		this.keys.keys(this.first.kid()); // served at once; the refresh runs on the
+											// executor (here: inline)
 
 		assertThat(this.loads).hasValue(2);
 		assertThat(this.keys.keys(this.first.kid()).keyIds()).contains(this.second.kid());
@@ -186,7 +189,8 @@ class RemoteKeysTests {
 		assertThat(this.loads).hasValue(2);
 	}
 
-	// Keys whose fetch signals that it has begun, then holds until released (or 5 s have passed).
+	// Keys whose fetch signals that it has begun, then holds until released (or 5 s have
+	// passed).
 	private RemoteKeys held(CountDownLatch loading, CountDownLatch release) {
 		return new RemoteKeys("held", () -> {
 			this.loads.incrementAndGet();
@@ -222,19 +226,21 @@ class RemoteKeysTests {
 
 	@Test
 	void keysWhenTheFetchIsStuckThenASecondCallerWaitsNoLongerThanItsDeadline() {
-		// The executor is closed last: the issuer, closed first, ends a fetch that would otherwise drip for minutes.
+		// The executor is closed last: the issuer, closed first, ends a fetch that would
+		// otherwise drip for minutes.
 		try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor();
 				FakeIssuer issuer = FakeIssuer.start(this.clock)) {
 			issuer.mode(FakeIssuer.Mode.DRIP);
 			HttpFetcher http = new HttpFetcher(Duration.ofSeconds(1), Duration.ofSeconds(1), true);
-			RemoteKeys dripping = new RemoteKeys("dripping", RemoteLoaders.jwks(URI.create(issuer.issuer() + "/jwks"), http),
-					POLICY, this.clock, callers);
+			RemoteKeys dripping = new RemoteKeys("dripping",
+					RemoteLoaders.jwks(URI.create(issuer.issuer() + "/jwks"), http), POLICY, this.clock, callers);
 
 			Future<KeySet> first = callers.submit(() -> dripping.keys("k"));
 			await("the first fetch to begin").atMost(Duration.ofSeconds(20)).until(() -> issuer.keyRequests() == 1);
 			Future<KeySet> second = callers.submit(() -> dripping.keys("k"));
 
-			// Both are back once the 1 s deadline has passed; 20 s allows for a busy machine, the drip takes minutes.
+			// Both are back once the 1 s deadline has passed; 20 s allows for a busy
+			// machine, the drip takes minutes.
 			for (Future<KeySet> caller : List.of(first, second)) {
 				assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> caller.get(20, TimeUnit.SECONDS))
 					.withCauseInstanceOf(KeysUnavailableException.class);
@@ -253,7 +259,8 @@ class RemoteKeysTests {
 			assertThat(loading.await(5, TimeUnit.SECONDS)).isTrue();
 			Future<?> refresh = callers.submit(slow::refreshIfDue);
 			try {
-				// A scheduler is not held up by the fetch under way: it leaves that fetch to finish on its own.
+				// A scheduler is not held up by the fetch under way: it leaves that fetch
+				// to finish on its own.
 				assertThatCode(() -> refresh.get(4, TimeUnit.SECONDS)).doesNotThrowAnyException();
 			}
 			finally {

@@ -10,9 +10,10 @@ import com.nimbusds.jose.jwk.KeyUse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Fuzzes {@link RemoteLoaders#signingKeys}, the decoder of the JWKS documents OIDC issuers publish. The oracle:
- * nothing but a {@link TrustConfigurationException} naming its problems escapes, accepted keys are public signing
- * keys with a {@code kid}, and the keys serialised again as a JWKS read back as the same keys.
+ * Fuzzes {@link RemoteLoaders#signingKeys}, the decoder of the JWKS documents OIDC
+ * issuers publish. The oracle: nothing but a {@link TrustConfigurationException} naming
+ * its problems escapes, accepted keys are public signing keys with a {@code kid}, and the
+ * keys serialised again as a JWKS read back as the same keys.
  */
 final class RemoteLoadersFuzzTests {
 

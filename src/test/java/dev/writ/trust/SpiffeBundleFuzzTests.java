@@ -13,10 +13,11 @@ import io.spiffe.spiffeid.TrustDomain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Fuzzes {@link SpiffeBundle#parse}, the decoder of bundles read from files and bundle endpoints. The oracle:
- * nothing but a {@link TrustConfigurationException} naming its problems escapes, an accepted bundle holds only
- * public JWT authorities with a {@code kid}, and the bundle serialised again parses to the same authorities,
- * sequence and refresh hint.
+ * Fuzzes {@link SpiffeBundle#parse}, the decoder of bundles read from files and bundle
+ * endpoints. The oracle: nothing but a {@link TrustConfigurationException} naming its
+ * problems escapes, an accepted bundle holds only public JWT authorities with a
+ * {@code kid}, and the bundle serialised again parses to the same authorities, sequence
+ * and refresh hint.
  */
 final class SpiffeBundleFuzzTests {
 
@@ -45,7 +46,8 @@ final class SpiffeBundleFuzzTests {
 		assertThat(again.refreshHint()).isEqualTo(bundle.refreshHint());
 	}
 
-	// The bundle as a SPIFFE bundle endpoint would serve it (SPIFFE Trust Domain and Bundle §4).
+	// The bundle as a SPIFFE bundle endpoint would serve it (SPIFFE Trust Domain and
+	// Bundle §4).
 	private static String serialised(SpiffeBundle bundle) {
 		Map<String, Object> members = new LinkedHashMap<>();
 		bundle.sequence().ifPresent((sequence) -> members.put("spiffe_sequence", sequence));

@@ -10,9 +10,10 @@ import io.spiffe.spiffeid.TrustDomain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Fuzzes {@link SpiffeIds}. The oracle: the one documented refusal, {@link IllegalArgumentException} itself (a
- * subclass, or java-spiffe's own exception, means a path SpiffeIds did not mean to take), and an accepted value is
- * canonical: it prints back exactly as given and parses again to itself.
+ * Fuzzes {@link SpiffeIds}. The oracle: the one documented refusal,
+ * {@link IllegalArgumentException} itself (a subclass, or java-spiffe's own exception,
+ * means a path SpiffeIds did not mean to take), and an accepted value is canonical: it
+ * prints back exactly as given and parses again to itself.
  */
 final class SpiffeIdsFuzzTests {
 
@@ -44,7 +45,8 @@ final class SpiffeIdsFuzzTests {
 		}
 	}
 
-	// The value parsed, or null when refused the documented way; anything else escapes as a finding.
+	// The value parsed, or null when refused the documented way; anything else escapes as
+	// a finding.
 	private static <T> T acceptedOrNull(Supplier<T> parse) {
 		try {
 			return parse.get();

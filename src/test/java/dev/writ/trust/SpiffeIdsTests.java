@@ -17,10 +17,10 @@ class SpiffeIdsTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "spiffe://PROD.example.org/a", "SPIFFE://prod.example.org/a", "spiffe://prod.example.org/a/",
-			"spiffe://prod.example.org//a", "spiffe://prod.example.org/./a", "spiffe://prod.example.org/a?q",
-			"spiffe://prod.example.org:8443/a", "spiffe://u@prod.example.org/a", "https://prod.example.org/a", "",
-			"spiffe://", "spiffe://prod.example.org/a b" })
+	@ValueSource(strings = { "spiffe://PROD.example.org/a", "SPIFFE://prod.example.org/a",
+			"spiffe://prod.example.org/a/", "spiffe://prod.example.org//a", "spiffe://prod.example.org/./a",
+			"spiffe://prod.example.org/a?q", "spiffe://prod.example.org:8443/a", "spiffe://u@prod.example.org/a",
+			"https://prod.example.org/a", "", "spiffe://", "spiffe://prod.example.org/a b" })
 	void parseIdWhenNotCanonicalSpiffeIdThenIllegalArgument(String value) {
 		assertThatIllegalArgumentException().isThrownBy(() -> SpiffeIds.parseId(value));
 	}
@@ -33,7 +33,8 @@ class SpiffeIdsTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "Prod.example.org", "spiffe://prod.example.org", "prod.example.org/a", "", "prod example" })
+	@ValueSource(
+			strings = { "Prod.example.org", "spiffe://prod.example.org", "prod.example.org/a", "", "prod example" })
 	void parseTrustDomainWhenNotACanonicalNameThenIllegalArgument(String name) {
 		assertThatIllegalArgumentException().isThrownBy(() -> SpiffeIds.parseTrustDomain(name));
 	}

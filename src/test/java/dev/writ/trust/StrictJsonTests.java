@@ -11,8 +11,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 class StrictJsonTests {
 
 	@ParameterizedTest
-	@ValueSource(strings = { "{}", " {\"a\":1} ", "{\"a\":[1,-2.5e3,0,true,false,null,\"x\"],\"b\":{\"c\":\"\\u00e9\"}}",
-			"{\"a\":\"\\ud83d\\ude00\"}", "{\"a\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"}", "{\"a\":0.5,\"A\":1}" })
+	@ValueSource(
+			strings = { "{}", " {\"a\":1} ", "{\"a\":[1,-2.5e3,0,true,false,null,\"x\"],\"b\":{\"c\":\"\\u00e9\"}}",
+					"{\"a\":\"\\ud83d\\ude00\"}", "{\"a\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"}", "{\"a\":0.5,\"A\":1}" })
 	void checkObjectWhenStrictJsonObjectThenAccepted(String json) {
 		assertThatCode(() -> StrictJson.checkObject(json)).doesNotThrowAnyException();
 	}
@@ -20,9 +21,9 @@ class StrictJsonTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "", "null", "[]", "\"s\"", "{} {}", "{\"a\":1,}", "{'a':1}", "{a:1}", "{\"a\":NaN}",
 			"{\"a\":Infinity}", "{\"a\":01}", "{\"a\":1.}", "{\"a\":.5}", "{\"a\":+1}", "{\"a\":1e999}", "{/*c*/}",
-			"{\"a\":1}//", "{\"a\":1,\"a\":2}", "{\"a\":{\"b\":1,\"b\":1}}", "{\"a\":1,\"\\u0061\":2}", "{\"a\":\"\\ud800\"}",
-			"{\"a\":\"\\udc00\"}", "{\"a\":\"\\ud800x\"}", "{\"a\":\"\\x\"}", "{\"a\":\"\t\"}", "{\"a\":\"unterminated}",
-			"\u0000{}", "\ufeff{}", "{\"a\" 1}", "{\"a\":tru}", "{\"a\":[1 2]}" })
+			"{\"a\":1}//", "{\"a\":1,\"a\":2}", "{\"a\":{\"b\":1,\"b\":1}}", "{\"a\":1,\"\\u0061\":2}",
+			"{\"a\":\"\\ud800\"}", "{\"a\":\"\\udc00\"}", "{\"a\":\"\\ud800x\"}", "{\"a\":\"\\x\"}", "{\"a\":\"\t\"}",
+			"{\"a\":\"unterminated}", "\u0000{}", "\ufeff{}", "{\"a\" 1}", "{\"a\":tru}", "{\"a\":[1 2]}" })
 	void checkObjectWhenNotStrictJsonObjectThenRefused(String json) {
 		assertThatExceptionOfType(ParseException.class).isThrownBy(() -> StrictJson.checkObject(json));
 	}

@@ -30,18 +30,21 @@ import dev.writ.testing.TestTrust;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Fuzzes {@link SubjectTokenVerifier#verify} — header checks, routing, claims checks, signature — against a trust
- * set of two SPIFFE trust domains (EC and RSA) and one OIDC issuer, all keyed at test time. The oracle: nothing but
- * an {@link ExchangeException} with {@code invalid_request} escapes, its detail never repeats the token, a token
- * presented again (a hit in the verified-token cache) meets the same answer, and an accepted subject is the
- * token's {@code sub}, from a source the trust set holds.
+ * Fuzzes {@link SubjectTokenVerifier#verify} — header checks, routing, claims checks,
+ * signature — against a trust set of two SPIFFE trust domains (EC and RSA) and one OIDC
+ * issuer, all keyed at test time. The oracle: nothing but an {@link ExchangeException}
+ * with {@code invalid_request} escapes, its detail never repeats the token, a token
+ * presented again (a hit in the verified-token cache) meets the same answer, and an
+ * accepted subject is the token's {@code sub}, from a source the trust set holds.
  *
- * <p>An input without a line break is a token as a client would send it. An input with one is a JWS header's JSON,
- * a line break, and a claims set's JSON: both are signed as they stand, byte for byte, with the key the header
- * names, so a hostile header or claims set gets past the signature to the claims checks. In them {@code ${kid}},
- * {@code ${rsa_kid}} and {@code ${oidc_kid}} stand for the keys' {@code kid}s (made at test time), {@code ${iss}}
- * for the OIDC issuer, {@code ${aud}} for Writ's audience, {@code ${now}} and {@code ${exp}} for the clock's
- * epoch second and five minutes later.
+ * <p>
+ * An input without a line break is a token as a client would send it. An input with one
+ * is a JWS header's JSON, a line break, and a claims set's JSON: both are signed as they
+ * stand, byte for byte, with the key the header names, so a hostile header or claims set
+ * gets past the signature to the claims checks. In them {@code ${kid}},
+ * {@code ${rsa_kid}} and {@code ${oidc_kid}} stand for the keys' {@code kid}s (made at
+ * test time), {@code ${iss}} for the OIDC issuer, {@code ${aud}} for Writ's audience,
+ * {@code ${now}} and {@code ${exp}} for the clock's epoch second and five minutes later.
  */
 final class SubjectTokenVerifierFuzzTests {
 
@@ -67,7 +70,8 @@ final class SubjectTokenVerifierFuzzTests {
 	void verify(byte[] input) {
 		String token = token(new String(input, StandardCharsets.UTF_8));
 		for (String type : List.of(TokenTypes.JWT, TokenTypes.ID_TOKEN)) {
-			// A verifier per input: its cache, bounded and never purged under a fixed clock, would fill and go quiet.
+			// A verifier per input: its cache, bounded and never purged under a fixed
+			// clock, would fill and go quiet.
 			SubjectTokenVerifier verifier = new SubjectTokenVerifier(Set.of(TestSvid.DEFAULT_AUDIENCE), SKEW, CLOCK, 4);
 			String first = outcome(verifier, token, type);
 			assertThat(outcome(verifier, token, type)).as("the same token again").isEqualTo(first);
@@ -110,9 +114,10 @@ final class SubjectTokenVerifierFuzzTests {
 		try {
 			JWSSigner jws = (signer.privateKey() instanceof RSAKey rsa) ? new RSASSASigner(rsa)
 					: new ECDSASigner(signer.privateKey().toECKey());
-			// The signature covers the bytes as given; the header object only tells the signer its algorithm.
-			return signingInput + "." + jws.sign(new JWSHeader(signer.algorithm()),
-					signingInput.getBytes(StandardCharsets.US_ASCII));
+			// The signature covers the bytes as given; the header object only tells the
+			// signer its algorithm.
+			return signingInput + "."
+					+ jws.sign(new JWSHeader(signer.algorithm()), signingInput.getBytes(StandardCharsets.US_ASCII));
 		}
 		catch (JOSEException ex) {
 			throw new IllegalStateException(ex);

@@ -47,7 +47,8 @@ class SubjectTokenVerifierTests {
 
 	private static final TrustSet TRUST = TestTrust.spiffe(CLOCK, PROD, PROD_RSA);
 
-	private final SubjectTokenVerifier verifier = new SubjectTokenVerifier(Set.of(TestSvid.DEFAULT_AUDIENCE), SKEW, CLOCK);
+	private final SubjectTokenVerifier verifier = new SubjectTokenVerifier(Set.of(TestSvid.DEFAULT_AUDIENCE), SKEW,
+			CLOCK);
 
 	private VerifiedSubject verify(String token, TrustSet trust) {
 		return this.verifier.verify(token, TokenTypes.JWT, trust);
@@ -73,8 +74,7 @@ class SubjectTokenVerifierTests {
 	@Test
 	void verifyWhenTypAbsentOrJoseThenAccepted() {
 		assertThat(verify(PROD.svid("/a").header((h) -> h.type(null)).sign(), TRUST)).isNotNull();
-		assertThat(verify(PROD.svid("/a").header((h) -> h.type(JOSEObjectType.JOSE)).sign(), TRUST))
-			.isNotNull();
+		assertThat(verify(PROD.svid("/a").header((h) -> h.type(JOSEObjectType.JOSE)).sign(), TRUST)).isNotNull();
 	}
 
 	@Test
@@ -93,33 +93,43 @@ class SubjectTokenVerifierTests {
 
 	@Test
 	void verifyWhenEscapedMemberNamesThenDuplicatesStillFound() {
-		// "s\u0075b" is "sub": a second sub spelled another way is a duplicate all the same.
-		String token = PROD.svid("/a").signEdited((h) -> h,
-				(p) -> p.replaceFirst("\\{", "{\"s\\\\u0075b\":\"spiffe://prod.example.org/b\","));
+		// "s\u0075b" is "sub": a second sub spelled another way is a duplicate all the
+		// same.
+		String token = PROD.svid("/a")
+			.signEdited((h) -> h, (p) -> p.replaceFirst("\\{", "{\"s\\\\u0075b\":\"spiffe://prod.example.org/b\","));
 
 		assertThatExceptionOfType(ExchangeException.class).isThrownBy(() -> verify(token, TRUST))
 			.satisfies((ex) -> assertThat(ex.detail()).contains("duplicate member name"));
 	}
 
-	// Until the signature verifies, a trusted source's token reads exactly as an untrusted one's: unsigned tokens
-	// cannot probe which trust domains are trusted, which audiences they accept, or how their time is checked.
+	// Until the signature verifies, a trusted source's token reads exactly as an
+	// untrusted one's: unsigned tokens
+	// cannot probe which trust domains are trusted, which audiences they accept, or how
+	// their time is checked.
 	static Stream<Arguments> probes() {
-		return Stream.of(arguments("expired", fn((a) -> a.svid("/a").expiresIn(Duration.ofHours(-1)).signWith(a.impostor().privateKey()))),
-				arguments("wrong audience", fn((a) -> a.svid("/a").audience("https://elsewhere.example")
-					.signWith(a.impostor().privateKey()))),
-				arguments("not valid yet", fn((a) -> a.svid("/a").notBefore(Duration.ofHours(1)).signWith(a.impostor().privateKey()))),
+		return Stream.of(
+				arguments("expired",
+						fn((a) -> a.svid("/a").expiresIn(Duration.ofHours(-1)).signWith(a.impostor().privateKey()))),
+				arguments("wrong audience", fn(
+						(a) -> a.svid("/a").audience("https://elsewhere.example").signWith(a.impostor().privateKey()))),
+				arguments("not valid yet",
+						fn((a) -> a.svid("/a").notBefore(Duration.ofHours(1)).signWith(a.impostor().privateKey()))),
 				arguments("no aud", fn((a) -> a.svid("/a").claim("aud", null).signWith(a.impostor().privateKey()))),
 				arguments("unknown kid", fn((a) -> a.svid("/a").header((h) -> h.keyID("guess")).sign())));
 	}
 
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("probes")
-	void verifyWhenUnsignedProbeThenTrustedAndUntrustedSourcesAnswerAlike(String name, Function<TestAuthority, String> probe) {
-		ExchangeException trusted = catchThrowableOfType(ExchangeException.class, () -> verify(probe.apply(PROD), TRUST));
-		ExchangeException untrusted = catchThrowableOfType(ExchangeException.class, () -> verify(probe.apply(OTHER), TRUST));
+	void verifyWhenUnsignedProbeThenTrustedAndUntrustedSourcesAnswerAlike(String name,
+			Function<TestAuthority, String> probe) {
+		ExchangeException trusted = catchThrowableOfType(ExchangeException.class,
+				() -> verify(probe.apply(PROD), TRUST));
+		ExchangeException untrusted = catchThrowableOfType(ExchangeException.class,
+				() -> verify(probe.apply(OTHER), TRUST));
 
 		assertThat(trusted.errorCode()).isEqualTo(untrusted.errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST);
-		assertThat(trusted.description()).isEqualTo(untrusted.description()).isEqualTo("subject_token could not be verified");
+		assertThat(trusted.description()).isEqualTo(untrusted.description())
+			.isEqualTo("subject_token could not be verified");
 	}
 
 	@Test
@@ -143,7 +153,8 @@ class SubjectTokenVerifierTests {
 						"subject_token could not be verified"),
 				arguments("no kid", fn((a) -> a.svid("/a").header((h) -> h.keyID(null)).sign()),
 						"subject_token could not be verified"),
-				arguments("untrusted key under a trusted kid", fn((a) -> a.svid("/a").signWith(a.impostor().privateKey())),
+				arguments("untrusted key under a trusted kid",
+						fn((a) -> a.svid("/a").signWith(a.impostor().privateKey())),
 						"subject_token could not be verified"),
 				arguments("ES384 header on a P-256 key", fn((a) -> a.svid("/a").signedButLabelled(JWSAlgorithm.ES384)),
 						"subject_token could not be verified"),
@@ -157,29 +168,47 @@ class SubjectTokenVerifierTests {
 				arguments("wrong audience", fn((a) -> a.svid("/a").audience("https://elsewhere.example").sign()),
 						"subject_token audience does not name this server"),
 				arguments("no audience", fn((a) -> a.svid("/a").claim("aud", null).sign()), "subject_token has no aud"),
-				arguments("typ at+jwt", fn((a) -> a.svid("/a").header((h) -> h.type(new JOSEObjectType("at+jwt"))).sign()),
+				arguments("typ at+jwt",
+						fn((a) -> a.svid("/a").header((h) -> h.type(new JOSEObjectType("at+jwt"))).sign()),
 						"subject_token could not be verified"),
-				arguments("embedded jwk header", fn((a) -> a.svid("/a")
-					.header((h) -> h.jwk(((ECKey) a.privateKey()).toPublicJWK())).sign()),
+				arguments("embedded jwk header",
+						fn((a) -> a.svid("/a").header((h) -> h.jwk(((ECKey) a.privateKey()).toPublicJWK())).sign()),
 						"subject_token is not a canonical compact JWS"),
-				arguments("jku header", fn((a) -> a.svid("/a")
-					.header((h) -> h.jwkURL(java.net.URI.create("https://attacker.example/jwks"))).sign()),
+				arguments("jku header",
+						fn((a) -> a.svid("/a")
+							.header((h) -> h.jwkURL(java.net.URI.create("https://attacker.example/jwks")))
+							.sign()),
 						"subject_token is not a canonical compact JWS"),
-				// Once a NullPointerException inside the JOSE library's JWK parser: a 500 for anyone.
-				arguments("jwk header the JOSE library cannot parse", fn((a) -> a.svid("/a").signEdited((h) -> h.replaceFirst(
-						"\\{", "{\"jwk\":{\"kty\":\"RSA\",\"n\":\"AQAB\",\"e\":\"AQAB\",\"oth\":[{}]},"), (p) -> p)),
+				// Once a NullPointerException inside the JOSE library's JWK parser: a 500
+				// for anyone.
+				arguments(
+						"jwk header the JOSE library cannot parse", fn(
+								(a) -> a.svid("/a")
+									.signEdited((h) -> h.replaceFirst("\\{",
+											"{\"jwk\":{\"kty\":\"RSA\",\"n\":\"AQAB\",\"e\":\"AQAB\",\"oth\":[{}]},"),
+											(p) -> p)),
 						"subject_token is not a canonical compact JWS"),
-				// RFC 7797: the library would verify the signature over the raw payload instead of its encoding.
-				arguments("b64 false", fn((a) -> a.svid("/a").signEdited((h) -> h.replaceFirst("\\{", "{\"b64\":false,"),
-						(p) -> p)), "subject_token is not a canonical compact JWS"),
-				arguments("crit empty", fn((a) -> a.svid("/a").signEdited((h) -> h.replaceFirst("\\{", "{\"crit\":[],"),
-						(p) -> p)), "subject_token could not be verified"),
-				// A trusted issuer and an untrusted one answer alike until the signature verifies, whatever sub holds.
-				arguments("untrusted issuer with a SPIFFE-shaped sub", fn((a) -> a.svid("/a").claim("iss", "https://other.example")
-					.subject("SPIFFE://prod.example.org/a").signWith(a.impostor().privateKey())), "subject_token could not be verified"),
-				arguments("untrusted trust domain", fn((a) -> OTHER.svid("/a").sign()), "subject_token could not be verified"),
-				arguments("trusted domain's kid but other domain's sub", fn((a) -> a.svid("/a")
-					.subject("spiffe://rsa.example.org/a").sign()), "subject_token could not be verified"),
+				// RFC 7797: the library would verify the signature over the raw payload
+				// instead of its encoding.
+				arguments("b64 false",
+						fn((a) -> a.svid("/a").signEdited((h) -> h.replaceFirst("\\{", "{\"b64\":false,"), (p) -> p)),
+						"subject_token is not a canonical compact JWS"),
+				arguments("crit empty",
+						fn((a) -> a.svid("/a").signEdited((h) -> h.replaceFirst("\\{", "{\"crit\":[],"), (p) -> p)),
+						"subject_token could not be verified"),
+				// A trusted issuer and an untrusted one answer alike until the signature
+				// verifies, whatever sub holds.
+				arguments("untrusted issuer with a SPIFFE-shaped sub",
+						fn((a) -> a.svid("/a")
+							.claim("iss", "https://other.example")
+							.subject("SPIFFE://prod.example.org/a")
+							.signWith(a.impostor().privateKey())),
+						"subject_token could not be verified"),
+				arguments("untrusted trust domain", fn((a) -> OTHER.svid("/a").sign()),
+						"subject_token could not be verified"),
+				arguments("trusted domain's kid but other domain's sub",
+						fn((a) -> a.svid("/a").subject("spiffe://rsa.example.org/a").sign()),
+						"subject_token could not be verified"),
 				arguments("sub not a string", fn((a) -> a.svid("/a").claim("sub", 42).sign()),
 						"subject_token sub is not a string"),
 				arguments("no sub", fn((a) -> a.svid("/a").claim("sub", null).sign()), "subject_token has no sub"),
@@ -189,36 +218,47 @@ class SubjectTokenVerifierTests {
 						"subject_token exp is not a NumericDate"),
 				arguments("exp negative", fn((a) -> a.svid("/a").claim("exp", -1).sign()),
 						"subject_token exp is not a NumericDate"),
-				arguments("nbf null", fn((a) -> a.svid("/a").signEdited((h) -> h, (p) -> p.replaceFirst("\\{", "{\"nbf\":null,"))),
+				arguments("nbf null",
+						fn((a) -> a.svid("/a").signEdited((h) -> h, (p) -> p.replaceFirst("\\{", "{\"nbf\":null,"))),
 						"subject_token nbf is not a NumericDate"),
-				arguments("aud a number", fn((a) -> a.svid("/a").signEdited((h) -> h,
-						(p) -> p.replaceFirst("\"aud\":\"[^\"]*\"", "\"aud\":42"))),
+				arguments("aud a number",
+						fn((a) -> a.svid("/a")
+							.signEdited((h) -> h, (p) -> p.replaceFirst("\"aud\":\"[^\"]*\"", "\"aud\":42"))),
 						"subject_token aud is not a string or an array of strings"),
-				arguments("aud holding a null", fn((a) -> a.svid("/a").signEdited((h) -> h,
-						(p) -> p.replaceFirst("\"aud\":\"[^\"]*\"", "\"aud\":[null]"))),
+				arguments("aud holding a null",
+						fn((a) -> a.svid("/a")
+							.signEdited((h) -> h, (p) -> p.replaceFirst("\"aud\":\"[^\"]*\"", "\"aud\":[null]"))),
 						"subject_token aud is not a string or an array of strings"),
-				arguments("header the JSON null", fn((a) -> "bnVsbA.e30.AAAA"), "subject_token is not a canonical compact JWS"),
-				arguments("duplicate member in the payload", fn((a) -> a.svid("/a").signEdited((h) -> h,
-						(p) -> p.replaceFirst("\\{", "{\"sub\":\"spiffe://prod.example.org/b\","))),
+				arguments("header the JSON null", fn((a) -> "bnVsbA.e30.AAAA"),
 						"subject_token is not a canonical compact JWS"),
-				arguments("duplicate member in the header", fn((a) -> a.svid("/a").signEdited(
-						(h) -> h.replaceFirst("\\{", "{\"alg\":\"none\","), (p) -> p)),
+				arguments("duplicate member in the payload", fn((a) -> a.svid("/a")
+					.signEdited((h) -> h, (p) -> p.replaceFirst("\\{", "{\"sub\":\"spiffe://prod.example.org/b\","))),
 						"subject_token is not a canonical compact JWS"),
-				arguments("duplicate member in a nested object", fn((a) -> a.svid("/a").signEdited((h) -> h,
-						(p) -> p.replaceFirst("\\{", "{\"x\":{\"a\":1,\"a\":2},"))),
+				arguments("duplicate member in the header", fn(
+						(a) -> a.svid("/a").signEdited((h) -> h.replaceFirst("\\{", "{\"alg\":\"none\","), (p) -> p)),
 						"subject_token is not a canonical compact JWS"),
-				arguments("zip header", fn((a) -> a.svid("/a").signEdited((h) -> h.replaceFirst("\\{", "{\"zip\":\"DEF\","),
-						(p) -> p)), "subject_token is not a canonical compact JWS"),
-				arguments("cty header: a nested JWT", fn((a) -> a.svid("/a").header((h) -> h.contentType("JWT")).sign()),
+				arguments("duplicate member in a nested object",
+						fn((a) -> a.svid("/a")
+							.signEdited((h) -> h, (p) -> p.replaceFirst("\\{", "{\"x\":{\"a\":1,\"a\":2},"))),
 						"subject_token is not a canonical compact JWS"),
-				arguments("lenient JSON: a comment", fn((a) -> a.svid("/a").signEdited((h) -> h,
-						(p) -> p.replaceFirst("\\{", "{/* hi */"))), "subject_token is not a canonical compact JWS"),
-				arguments("lenient JSON: NaN", fn((a) -> a.svid("/a").signEdited((h) -> h,
-						(p) -> p.replaceFirst("\\{", "{\"x\":NaN,"))), "subject_token is not a canonical compact JWS"),
-				arguments("padding", fn((a) -> respell(a.svid("/a").sign(), (seg) -> seg + "=".repeat((4 - seg.length() % 4) % 4))),
+				arguments("zip header",
+						fn((a) -> a.svid("/a").signEdited((h) -> h.replaceFirst("\\{", "{\"zip\":\"DEF\","), (p) -> p)),
 						"subject_token is not a canonical compact JWS"),
-				arguments("standard alphabet", fn((a) -> respell(withUrlSafeCharacters(a),
-						(seg) -> seg.replace('-', '+').replace('_', '/'))), "subject_token is not a canonical compact JWS"),
+				arguments("cty header: a nested JWT",
+						fn((a) -> a.svid("/a").header((h) -> h.contentType("JWT")).sign()),
+						"subject_token is not a canonical compact JWS"),
+				arguments("lenient JSON: a comment",
+						fn((a) -> a.svid("/a").signEdited((h) -> h, (p) -> p.replaceFirst("\\{", "{/* hi */"))),
+						"subject_token is not a canonical compact JWS"),
+				arguments("lenient JSON: NaN",
+						fn((a) -> a.svid("/a").signEdited((h) -> h, (p) -> p.replaceFirst("\\{", "{\"x\":NaN,"))),
+						"subject_token is not a canonical compact JWS"),
+				arguments("padding",
+						fn((a) -> respell(a.svid("/a").sign(), (seg) -> seg + "=".repeat((4 - seg.length() % 4) % 4))),
+						"subject_token is not a canonical compact JWS"),
+				arguments("standard alphabet",
+						fn((a) -> respell(withUrlSafeCharacters(a), (seg) -> seg.replace('-', '+').replace('_', '/'))),
+						"subject_token is not a canonical compact JWS"),
 				arguments("a character outside base64url", fn((a) -> respell(a.svid("/a").sign(), (seg) -> "*" + seg)),
 						"subject_token is not a canonical compact JWS"),
 				arguments("surrounding whitespace", fn((a) -> " " + a.svid("/a").sign() + "\n"),
@@ -229,7 +269,8 @@ class SubjectTokenVerifierTests {
 						"subject_token is not a canonical compact JWS"),
 				arguments("invalid UTF-8 in the payload", fn((a) -> invalidUtf8Payload(a.svid("/a").sign())),
 						"subject_token is not a canonical compact JWS"),
-				arguments("five-part JWE-shaped token", fn((a) -> "a.b.c.d.e"), "subject_token is not a canonical compact JWS"),
+				arguments("five-part JWE-shaped token", fn((a) -> "a.b.c.d.e"),
+						"subject_token is not a canonical compact JWS"),
 				arguments("not a JWT at all", fn((a) -> "not-a-jwt"), "subject_token is not a canonical compact JWS"));
 	}
 
@@ -237,7 +278,8 @@ class SubjectTokenVerifierTests {
 		return f;
 	}
 
-	// A token with a '-' or '_' somewhere, so that the standard alphabet spells it differently (ECDSA signatures vary).
+	// A token with a '-' or '_' somewhere, so that the standard alphabet spells it
+	// differently (ECDSA signatures vary).
 	private static String withUrlSafeCharacters(TestAuthority authority) {
 		for (int i = 0; i < 1000; i++) {
 			String token = authority.svid("/a").sign();
@@ -253,7 +295,8 @@ class SubjectTokenVerifierTests {
 		return String.join(".", Stream.of(token.split("\\.")).map(segment).toList());
 	}
 
-	// The signature's last character with a trailing bit set: base64url decoders that ignore those bits read the
+	// The signature's last character with a trailing bit set: base64url decoders that
+	// ignore those bits read the
 	// same bytes.
 	private static String nonCanonicalTrailingBits(String token) {
 		String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -267,7 +310,8 @@ class SubjectTokenVerifierTests {
 		return token.substring(0, dot + 1) + signature.substring(0, signature.length() - 1) + flipped;
 	}
 
-	// A claim whose string holds a UTF-8 lead byte with no continuation: lenient decoders read U+FFFD.
+	// A claim whose string holds a UTF-8 lead byte with no continuation: lenient decoders
+	// read U+FFFD.
 	private static String invalidUtf8Payload(String token) {
 		String[] parts = token.split("\\.");
 		byte[] payload = java.util.Base64.getUrlDecoder().decode(parts[1]);
@@ -317,14 +361,14 @@ class SubjectTokenVerifierTests {
 	void verifyWhenTrustIsEmptyThenNothingVerifies() {
 		String token = PROD.svid("/a").sign();
 
-		assertThatExceptionOfType(ExchangeException.class)
-			.isThrownBy(() -> verify(token, TrustSet.empty()))
+		assertThatExceptionOfType(ExchangeException.class).isThrownBy(() -> verify(token, TrustSet.empty()))
 			.satisfies((ex) -> assertThat(ex.detail()).contains("not trusted"));
 	}
 
 	@Test
 	void constructorWhenNoAudiencesThenRefused() {
-		// java-spiffe's validator accepts any audience when the expected set is empty; Writ never allows that.
+		// java-spiffe's validator accepts any audience when the expected set is empty;
+		// Writ never allows that.
 		assertThatIllegalArgumentException().isThrownBy(() -> new SubjectTokenVerifier(Set.of(), SKEW, CLOCK));
 	}
 

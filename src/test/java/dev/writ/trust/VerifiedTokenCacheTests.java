@@ -26,8 +26,9 @@ class VerifiedTokenCacheTests {
 
 	private final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
 
-	private final TrustFactory factory = new TrustFactory(new HttpFetcher(Duration.ofSeconds(1), Duration.ofSeconds(1), true),
-			RemoteKeys.RefreshPolicy.defaults(), this.clock, Runnable::run, false);
+	private final TrustFactory factory = new TrustFactory(
+			new HttpFetcher(Duration.ofSeconds(1), Duration.ofSeconds(1), true), RemoteKeys.RefreshPolicy.defaults(),
+			this.clock, Runnable::run, false);
 
 	private final SubjectTokenVerifier verifier = new SubjectTokenVerifier(Set.of(TestSvid.DEFAULT_AUDIENCE),
 			Duration.ofSeconds(30), this.clock, 100);
@@ -44,7 +45,8 @@ class VerifiedTokenCacheTests {
 	}
 
 	private TrustSet bundle(TestAuthority... authorities) {
-		return TrustSet.of(List.of(this.factory.spiffeBundle(PROD, TestAuthority.bundleJson(List.of(authorities), 1, 300))));
+		return TrustSet
+			.of(List.of(this.factory.spiffeBundle(PROD, TestAuthority.bundleJson(List.of(authorities), 1, 300))));
 	}
 
 	private VerifiedSubject verify(String token, TrustSet trust) {
@@ -77,7 +79,9 @@ class VerifiedTokenCacheTests {
 		String token = this.authority.svid("/api").sign();
 		VerifiedSubject first = verify(token, bundle(this.authority));
 
-		VerifiedSubject again = verify(token, bundle(this.authority)); // a new source object, same keys
+		VerifiedSubject again = verify(token, bundle(this.authority)); // a new source
+																		// object, same
+																		// keys
 
 		assertThat(again).isNotSameAs(first);
 		assertThat(again.subject()).isEqualTo(first.subject());
@@ -105,7 +109,8 @@ class VerifiedTokenCacheTests {
 		this.issuer.rotate();
 		this.issuer.retireOldKeys();
 		this.clock.advance(Duration.ofMinutes(10));
-		verify(token, trust); // the keys in force until the refresh completes still hold the old key, as without a cache
+		verify(token, trust); // the keys in force until the refresh completes still hold
+								// the old key, as without a cache
 
 		assertThatExceptionOfType(ExchangeException.class).isThrownBy(() -> verify(token, trust))
 			.satisfies((ex) -> assertThat(ex.detail()).contains("is not among the keys"));
@@ -146,7 +151,8 @@ class VerifiedTokenCacheTests {
 		assertThat(cache.size()).isEqualTo(1); // the expired entry made room
 
 		cache.put("newer", fresh, trust.sources().get(0), "kid", KeySet.empty(), this.clock.instant());
-		assertThat(cache.size()).isEqualTo(1); // full, and no second purge within the second: not cached
+		assertThat(cache.size()).isEqualTo(1); // full, and no second purge within the
+												// second: not cached
 	}
 
 }

@@ -20,7 +20,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
-/** JWT bundles from a SPIFFE agent's Workload API, served for real over a Unix domain socket. */
+/**
+ * JWT bundles from a SPIFFE agent's Workload API, served for real over a Unix domain
+ * socket.
+ */
 class WorkloadApiTrustTests {
 
 	private static final TrustDomain PROD = TrustDomain.parse("prod.example.org");
@@ -31,8 +34,9 @@ class WorkloadApiTrustTests {
 
 	private final FakeWorkloadApi agent = FakeWorkloadApi.start();
 
-	private final TrustFactory factory = new TrustFactory(new HttpFetcher(Duration.ofSeconds(1), Duration.ofSeconds(1), false),
-			RemoteKeys.RefreshPolicy.defaults(), this.clock, Runnable::run, true);
+	private final TrustFactory factory = new TrustFactory(
+			new HttpFetcher(Duration.ofSeconds(1), Duration.ofSeconds(1), false), RemoteKeys.RefreshPolicy.defaults(),
+			this.clock, Runnable::run, true);
 
 	private final SubjectTokenVerifier verifier = new SubjectTokenVerifier(Set.of(TestSvid.DEFAULT_AUDIENCE),
 			Duration.ofSeconds(30), this.clock);
@@ -53,7 +57,8 @@ class WorkloadApiTrustTests {
 		return this.verifier.verify(token, TokenTypes.JWT, trust);
 	}
 
-	// The agent's stream delivers asynchronously; wait for the state, bounded, rather than for a fixed time.
+	// The agent's stream delivers asynchronously; wait for the state, bounded, rather
+	// than for a fixed time.
 	private static <T> T eventually(Supplier<T> attempt) {
 		return await("the Workload API's update").atMost(Duration.ofSeconds(10))
 			.ignoreException(ExchangeException.class)
@@ -72,8 +77,10 @@ class WorkloadApiTrustTests {
 			.isEqualTo("spiffe://prod.example.org/api");
 		assertThat(verify(this.partner.svid("/billing").sign(), trust).subject())
 			.isEqualTo("spiffe://partner.example.com/billing");
-		// The agent also knows a domain no policy entry names: its tokens are not trusted.
-		assertThatExceptionOfType(ExchangeException.class).isThrownBy(() -> verify(this.unnamed.svid("/x").sign(), trust))
+		// The agent also knows a domain no policy entry names: its tokens are not
+		// trusted.
+		assertThatExceptionOfType(ExchangeException.class)
+			.isThrownBy(() -> verify(this.unnamed.svid("/x").sign(), trust))
 			.satisfies((ex) -> assertThat(ex.detail()).contains("not trusted"));
 		assertThat(trust.sources().get(0).keys().health().state()).isEqualTo(SourceHealth.State.UP);
 	}
@@ -89,7 +96,8 @@ class WorkloadApiTrustTests {
 
 		assertThat(eventually(() -> verify(rotated.svid("/api").sign(), trust)).subject())
 			.isEqualTo("spiffe://prod.example.org/api");
-		assertThatExceptionOfType(ExchangeException.class).isThrownBy(() -> verify(this.prod.svid("/api").sign(), trust))
+		assertThatExceptionOfType(ExchangeException.class)
+			.isThrownBy(() -> verify(this.prod.svid("/api").sign(), trust))
 			.satisfies((ex) -> assertThat(ex.detail()).contains("is not among the keys"));
 	}
 
@@ -97,7 +105,8 @@ class WorkloadApiTrustTests {
 	void verifyWhenNoAgentListensThenFailClosed() {
 		TrustSet trust = TrustSet.of(List.of(this.factory.spiffeWorkloadApi(PROD, "unix:///nonexistent/agent.sock")));
 
-		assertThatExceptionOfType(ExchangeException.class).isThrownBy(() -> verify(this.prod.svid("/api").sign(), trust))
+		assertThatExceptionOfType(ExchangeException.class)
+			.isThrownBy(() -> verify(this.prod.svid("/api").sign(), trust))
 			.satisfies((ex) -> assertThat(ex.detail()).contains("no bundles from the Workload API"));
 	}
 

@@ -20,8 +20,8 @@ import dev.writ.testing.WritTestSite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code POST /admin/explain}, on: admins obtain a Writ token for Writ's own issuer with scope writ:explain by
- * exchange, as any workload obtains its tokens, and present it.
+ * {@code POST /admin/explain}, on: admins obtain a Writ token for Writ's own issuer with
+ * scope writ:explain by exchange, as any workload obtains its tokens, and present it.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class AdminExplainIntegrationTests {
@@ -88,7 +88,9 @@ class AdminExplainIntegrationTests {
 
 		assertThat(response.statusCode()).isEqualTo(200);
 		Map<String, Object> body = JSONObjectUtils.parse(response.body());
-		assertThat(body).containsEntry("decision", "deny").containsEntry("error", "invalid_scope").containsKey("policy_digest");
+		assertThat(body).containsEntry("decision", "deny")
+			.containsEntry("error", "invalid_scope")
+			.containsKey("policy_digest");
 		assertThat(response.body()).contains("\"grant\":\"checkout-pays\"", "does not grant [payments:refund]");
 	}
 

@@ -25,7 +25,10 @@ import dev.writ.testing.WritTestSite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** With writ.audit.file set, each exchange's audit event is a JSON line of that file, and not of the log. */
+/**
+ * With writ.audit.file set, each exchange's audit event is a JSON line of that file, and
+ * not of the log.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ExtendWith(OutputCaptureExtension.class)
 class AuditFileIntegrationTests {
@@ -52,7 +55,8 @@ class AuditFileIntegrationTests {
 	int port;
 
 	HttpResponse<String> exchange(String subjectToken, String audience) throws Exception {
-		return TestExchanges.exchange(HttpClient.newHttpClient(), "http://localhost:" + this.port, subjectToken, audience);
+		return TestExchanges.exchange(HttpClient.newHttpClient(), "http://localhost:" + this.port, subjectToken,
+				audience);
 	}
 
 	@Test

@@ -33,10 +33,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
- * Error responses over real HTTP on a random port. Whatever goes wrong — a body Tomcat cannot read, the wrong method,
- * malformed JSON, a path that is not Writ's — the answer is RFC 6749 §5.2 JSON with its status and
- * {@code Cache-Control: no-store}: never an empty body, a stack trace or Spring's own error page. Every refusal at the
- * token endpoint is audited exactly once.
+ * Error responses over real HTTP on a random port. Whatever goes wrong — a body Tomcat
+ * cannot read, the wrong method, malformed JSON, a path that is not Writ's — the answer
+ * is RFC 6749 §5.2 JSON with its status and {@code Cache-Control: no-store}: never an
+ * empty body, a stack trace or Spring's own error page. Every refusal at the token
+ * endpoint is audited exactly once.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ExtendWith(OutputCaptureExtension.class)
@@ -60,7 +61,8 @@ class ErrorResponsesIntegrationTests {
 			    scopes: [writ:view]
 			""");
 
-	// A token-exchange request in every respect but its subject token, which no row gets as far as verifying.
+	// A token-exchange request in every respect but its subject token, which no row gets
+	// as far as verifying.
 	static final String EXCHANGE = "grant_type=" + encode(TokenTypes.GRANT_TYPE) + "&subject_token_type="
 			+ encode(TokenTypes.JWT) + "&subject_token=x";
 
@@ -88,10 +90,10 @@ class ErrorResponsesIntegrationTests {
 				call("PUT", "PUT", FORM, EXCHANGE, null, 405, "invalid_request"),
 				call("PUT with an undecodable body", "PUT", FORM, "a=%zz", null, 405, "invalid_request"),
 				call("DELETE", "DELETE", null, null, null, 405, "invalid_request"),
-				call("no grant_type", "POST", FORM, "subject_token=x&subject_token_type=" + encode(TokenTypes.JWT), null,
+				call("no grant_type", "POST", FORM, "subject_token=x&subject_token_type=" + encode(TokenTypes.JWT),
+						null, 400, "invalid_request"),
+				call("grant_type twice", "POST", FORM, EXCHANGE + "&grant_type=" + encode(TokenTypes.GRANT_TYPE), null,
 						400, "invalid_request"),
-				call("grant_type twice", "POST", FORM, EXCHANGE + "&grant_type=" + encode(TokenTypes.GRANT_TYPE), null, 400,
-						"invalid_request"),
 				call("an empty body", "POST", FORM, "", null, 400, "invalid_request"),
 				call("a JSON body", "POST", JSON, "{\"grant_type\": \"" + TokenTypes.GRANT_TYPE + "\"}", null, 400,
 						"invalid_request"),
@@ -106,7 +108,8 @@ class ErrorResponsesIntegrationTests {
 						"unsupported_grant_type"),
 				call("a client secret", "POST", FORM, EXCHANGE + "&client_id=someone&client_secret=guess", null, 401,
 						"invalid_client"),
-				call("a bearer token for client authentication", "POST", FORM, EXCHANGE, "Bearer x", 401, "invalid_client"));
+				call("a bearer token for client authentication", "POST", FORM, EXCHANGE, "Bearer x", 401,
+						"invalid_client"));
 	}
 
 	@ParameterizedTest(name = "{0}")
@@ -120,7 +123,8 @@ class ErrorResponsesIntegrationTests {
 
 		assertOAuth2Error(response, status, error);
 		if (status == 405) {
-			// RFC 9110 §15.5.6: a 405 names the methods the resource allows; RFC 6749 §3.2: the token endpoint's is POST.
+			// RFC 9110 §15.5.6: a 405 names the methods the resource allows; RFC 6749
+			// §3.2: the token endpoint's is POST.
 			assertThat(response.headers().allValues("Allow")).containsExactly("POST");
 		}
 		assertThat(auditLines(output)).singleElement()
@@ -133,14 +137,16 @@ class ErrorResponsesIntegrationTests {
 		String basic = "Basic " + java.util.Base64.getEncoder().encodeToString("payments:s3cret".getBytes());
 		return Stream.of(
 				arguments("client_credentials with Basic", FORM, "grant_type=client_credentials&scope=read", basic, 400,
-						"unsupported_grant_type", "Writ has no client credentials: Writ issues tokens only by token exchange"),
+						"unsupported_grant_type",
+						"Writ has no client credentials: Writ issues tokens only by token exchange"),
 				arguments("client_credentials in the form", FORM,
 						"grant_type=client_credentials&client_id=payments&client_secret=s3cret", null, 400,
 						"unsupported_grant_type", "Writ has no client credentials"),
 				arguments("an exchange with Basic", FORM, EXCHANGE, basic, 401, "invalid_client",
 						"Writ has no client secrets and authenticates no client"),
-				arguments("an exchange with a client secret", FORM, EXCHANGE + "&client_id=payments&client_secret=s3cret",
-						null, 401, "invalid_client", "Writ has no client secrets"),
+				arguments("an exchange with a client secret", FORM,
+						EXCHANGE + "&client_id=payments&client_secret=s3cret", null, 401, "invalid_client",
+						"Writ has no client secrets"),
 				arguments("a JSON body", JSON, "{\"grant_type\": \"client_credentials\"}", null, 400, "invalid_request",
 						"the request body must be a form (application/x-www-form-urlencoded)"));
 	}
@@ -166,7 +172,8 @@ class ErrorResponsesIntegrationTests {
 				arguments("POST", "/actuator/shutdown"), arguments("GET", "/error"),
 				arguments("GET", "/oauth2/authorize?response_type=code&client_id=x"),
 				arguments("POST", "/oauth2/device_authorization"), arguments("POST", "/oauth2/par"),
-				arguments("POST", "/oauth2/unused/introspect"), arguments("POST", "/logout"), arguments("POST", "/admin/nope"));
+				arguments("POST", "/oauth2/unused/introspect"), arguments("POST", "/logout"),
+				arguments("POST", "/admin/nope"));
 	}
 
 	@ParameterizedTest(name = "{0} {1}")
@@ -211,12 +218,15 @@ class ErrorResponsesIntegrationTests {
 	void adminWhenNoBearerThen401InvalidTokenWhateverTheBody(String path, String contentType, String body)
 			throws Exception {
 		HttpResponse<String> response = send("POST", path, contentType, body, null);
-		HttpResponse<String> wellFormed = send("POST", path, JSON, "{\"subject\": \"spiffe://test.example.org/a\"}", null);
+		HttpResponse<String> wellFormed = send("POST", path, JSON, "{\"subject\": \"spiffe://test.example.org/a\"}",
+				null);
 
 		assertOAuth2Error(response, 401, "invalid_token");
-		// RFC 6750 §3.1: a request without a token gets the challenge, no error code in it.
+		// RFC 6750 §3.1: a request without a token gets the challenge, no error code in
+		// it.
 		assertThat(response.headers().allValues("WWW-Authenticate")).containsExactly("Bearer");
-		// The body is never read before the caller is authenticated: it cannot change the answer.
+		// The body is never read before the caller is authenticated: it cannot change the
+		// answer.
 		assertThat(response.body()).isEqualTo(wellFormed.body());
 	}
 
@@ -230,7 +240,8 @@ class ErrorResponsesIntegrationTests {
 
 	@Test
 	void adminWhenTokenLacksTheScopeThen403InsufficientScope() throws Exception {
-		HttpResponse<String> response = send("POST", "/admin/explain", JSON, "{}", "Bearer " + token("/ns/ops/sa/viewer"));
+		HttpResponse<String> response = send("POST", "/admin/explain", JSON, "{}",
+				"Bearer " + token("/ns/ops/sa/viewer"));
 
 		assertOAuth2Error(response, 403, "insufficient_scope");
 		assertThat(response.headers().allValues("WWW-Authenticate"))
@@ -239,7 +250,8 @@ class ErrorResponsesIntegrationTests {
 
 	@Test
 	void adminWhenWrongMethodThen405WithAllowPost() throws Exception {
-		HttpResponse<String> response = send("GET", "/admin/explain", null, null, "Bearer " + token("/ns/ops/sa/admin"));
+		HttpResponse<String> response = send("GET", "/admin/explain", null, null,
+				"Bearer " + token("/ns/ops/sa/admin"));
 
 		assertOAuth2Error(response, 405, "invalid_request");
 		assertThat(response.headers().allValues("Allow")).containsExactly("POST");
@@ -286,12 +298,13 @@ class ErrorResponsesIntegrationTests {
 	private static void assertOAuth2Error(HttpResponse<String> response, int status, String error) throws Exception {
 		String body = response.body();
 		assertThat(response.statusCode()).as(body).isEqualTo(status);
-		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying((type) -> assertThat(type)
-			.startsWith("application/json"));
-		assertThat(response.headers().firstValue("Cache-Control")).hasValueSatisfying((value) -> assertThat(value)
-			.contains("no-store"));
+		assertThat(response.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/json"));
+		assertThat(response.headers().firstValue("Cache-Control"))
+			.hasValueSatisfying((value) -> assertThat(value).contains("no-store"));
 		Map<String, Object> json = JSONObjectUtils.parse(body);
-		// RFC 6749 §5.2's members and nothing else: not Spring's timestamp, status, path, trace or message.
+		// RFC 6749 §5.2's members and nothing else: not Spring's timestamp, status, path,
+		// trace or message.
 		assertThat(json).containsEntry("error", error).containsKey("error_description");
 		assertThat(json.keySet()).isSubsetOf("error", "error_description", "error_uri");
 		assertThat(body).doesNotContain("Exception", "org.apache", "springframework", "java.", "\tat ");
@@ -309,7 +322,8 @@ class ErrorResponsesIntegrationTests {
 	private HttpResponse<String> send(String method, String path, String contentType, String body, String authorization)
 			throws IOException, InterruptedException {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + path))
-			.method(method, (body != null) ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody());
+			.method(method,
+					(body != null) ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody());
 		if (contentType != null) {
 			request.header("Content-Type", contentType);
 		}

@@ -41,9 +41,10 @@ import dev.writ.testing.WritTestSite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * One Writ trusting a SPIFFE trust domain and three OIDC issuers over real HTTP on loopback — GitHub Actions by
- * discovery, GitLab by JWKS URL, a Kubernetes cluster by JWKS file — exchanging each one's token, picking up a key
- * rotation without restart, and riding out an issuer outage up to the bound.
+ * One Writ trusting a SPIFFE trust domain and three OIDC issuers over real HTTP on
+ * loopback — GitHub Actions by discovery, GitLab by JWKS URL, a Kubernetes cluster by
+ * JWKS file — exchanging each one's token, picking up a key rotation without restart, and
+ * riding out an issuer outage up to the bound.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ExtendWith(OutputCaptureExtension.class)
@@ -167,8 +168,9 @@ class FederatedExchangeIntegrationTests {
 
 	static String kubernetes() {
 		return CLUSTER.token(CLUSTER_ISSUER, "system:serviceaccount:shop:orders")
-			.claim("kubernetes.io", Map.of("namespace", "shop", "serviceaccount", Map.of("name", "orders", "uid", "u-1"),
-					"pod", Map.of("name", "orders-7d9f", "uid", "p-1")))
+			.claim("kubernetes.io",
+					Map.of("namespace", "shop", "serviceaccount", Map.of("name", "orders", "uid", "u-1"), "pod",
+							Map.of("name", "orders-7d9f", "uid", "p-1")))
 			.sign();
 	}
 
@@ -194,8 +196,9 @@ class FederatedExchangeIntegrationTests {
 
 		assertThat(exchange(token, "https://deploy.example.org")).containsKey("access_token");
 		assertThat(exchange(token, "https://deploy.example.org")).containsEntry("error", "invalid_request")
-			.containsEntry("error_description", "subject_token has already been used: this issuer's tokens are exchanged once each, "
-					+ "so present a fresh one for every exchange");
+			.containsEntry("error_description",
+					"subject_token has already been used: this issuer's tokens are exchanged once each, "
+							+ "so present a fresh one for every exchange");
 	}
 
 	@Test
@@ -212,7 +215,8 @@ class FederatedExchangeIntegrationTests {
 
 		GITHUB.rotate();
 		GITHUB.retireOldKeys();
-		// An unknown kid refetches at most once per writ.trust.min-refetch-interval (30s): another test's forged
+		// An unknown kid refetches at most once per writ.trust.min-refetch-interval
+		// (30s): another test's forged
 		// kid may have spent this instant's fetch.
 		CLOCK.advance(Duration.ofSeconds(30));
 		assertThat(exchange(github(), "https://deploy.example.org")).containsKey("access_token");
@@ -243,12 +247,11 @@ class FederatedExchangeIntegrationTests {
 			.stream()
 			.map((e) -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
 			.collect(Collectors.joining("&"));
-		HttpResponse<String> response = this.http.send(
-				HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/oauth2/token"))
-					.header("Content-Type", "application/x-www-form-urlencoded")
-					.POST(HttpRequest.BodyPublishers.ofString(body))
-					.build(),
-				HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> response = this.http
+			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/oauth2/token"))
+				.header("Content-Type", "application/x-www-form-urlencoded")
+				.POST(HttpRequest.BodyPublishers.ofString(body))
+				.build(), HttpResponse.BodyHandlers.ofString());
 		return JSONObjectUtils.parse(response.body());
 	}
 

@@ -34,9 +34,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Two Writ nodes and one real Redis: what one node sees, the other sees too — a used one-time token, a revocation,
- * a rate limit — and when Redis goes away, no request hangs, exchanges that need it are refused, a source that may
- * carry on does, and everything recovers by itself when Redis is back.
+ * Two Writ nodes and one real Redis: what one node sees, the other sees too — a used
+ * one-time token, a revocation, a rate limit — and when Redis goes away, no request
+ * hangs, exchanges that need it are refused, a source that may carry on does, and
+ * everything recovers by itself when Redis is back.
  */
 @TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 @ExtendWith(OutputCaptureExtension.class)
@@ -87,7 +88,8 @@ class FleetIntegrationTests {
 				    on_store_failure: carry-on
 				""");
 		nodeA = start();
-		nodeB = start(); // after A: B loads the signing key A generated, as a second replica would
+		nodeB = start(); // after A: B loads the signing key A generated, as a second
+							// replica would
 	}
 
 	static ConfigurableApplicationContext start() {
@@ -113,7 +115,8 @@ class FleetIntegrationTests {
 		return ((WebServerApplicationContext) node).getWebServer().getPort();
 	}
 
-	HttpResponse<String> post(ConfigurableApplicationContext node, String path, String bearer, String body) throws Exception {
+	HttpResponse<String> post(ConfigurableApplicationContext node, String path, String bearer, String body)
+			throws Exception {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port(node) + path))
 			.timeout(Duration.ofSeconds(5)) // a hung request fails the test
 			.header("Content-Type", "application/x-www-form-urlencoded")
@@ -126,15 +129,18 @@ class FleetIntegrationTests {
 
 	HttpResponse<String> exchange(ConfigurableApplicationContext node, String subjectToken, String audience)
 			throws Exception {
-		return post(node, "/oauth2/token", null, "grant_type=" + enc("urn:ietf:params:oauth:grant-type:token-exchange")
-				+ "&subject_token_type=" + enc("urn:ietf:params:oauth:token-type:jwt") + "&subject_token=" + subjectToken
-				+ "&audience=" + enc(audience));
+		return post(node, "/oauth2/token", null,
+				"grant_type=" + enc("urn:ietf:params:oauth:grant-type:token-exchange") + "&subject_token_type="
+						+ enc("urn:ietf:params:oauth:token-type:jwt") + "&subject_token=" + subjectToken + "&audience="
+						+ enc(audience));
 	}
 
 	HttpResponse<String> health(ConfigurableApplicationContext node, String group) {
 		try {
-			return this.http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port(node) + "/actuator/health"
-					+ group)).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+			return this.http
+				.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port(node) + "/actuator/health" + group))
+					.timeout(Duration.ofSeconds(5))
+					.build(), HttpResponse.BodyHandlers.ofString());
 		}
 		catch (java.io.IOException ex) {
 			throw new java.io.UncheckedIOException(ex);
@@ -175,21 +181,26 @@ class FleetIntegrationTests {
 		HttpResponse<String> replay = exchange(nodeB, token, "https://deploy.example.org");
 
 		assertThat(replay.statusCode()).isEqualTo(400);
-		assertThat(json(replay)).containsEntry("error_description", "subject_token has already been used: this issuer's tokens are exchanged once each, "
-					+ "so present a fresh one for every exchange");
+		assertThat(json(replay)).containsEntry("error_description",
+				"subject_token has already been used: this issuer's tokens are exchanged once each, "
+						+ "so present a fresh one for every exchange");
 	}
 
 	@Test
 	@org.junit.jupiter.api.Order(2)
 	void revokeOnNodeAThenIntrospectionOnNodeBSeesIt() throws Exception {
-		String access = (String) json(exchange(nodeA, job("release"), "https://deploy.example.org")).get("access_token");
-		String introspector = (String) json(exchange(nodeB,
-				site.authority().svid("/ns/prod/sa/payments").claim("jti", "p-1").sign(), ISSUER)).get("access_token");
-		assertThat(json(post(nodeB, "/oauth2/introspect", introspector, "token=" + access))).containsEntry("active", true);
+		String access = (String) json(exchange(nodeA, job("release"), "https://deploy.example.org"))
+			.get("access_token");
+		String introspector = (String) json(
+				exchange(nodeB, site.authority().svid("/ns/prod/sa/payments").claim("jti", "p-1").sign(), ISSUER))
+			.get("access_token");
+		assertThat(json(post(nodeB, "/oauth2/introspect", introspector, "token=" + access))).containsEntry("active",
+				true);
 
 		assertThat(post(nodeA, "/oauth2/revoke", null, "token=" + access).statusCode()).isEqualTo(200);
 
-		assertThat(json(post(nodeB, "/oauth2/introspect", introspector, "token=" + access))).containsEntry("active", false);
+		assertThat(json(post(nodeB, "/oauth2/introspect", introspector, "token=" + access))).containsEntry("active",
+				false);
 	}
 
 	@Test
@@ -216,11 +227,14 @@ class FleetIntegrationTests {
 			assertThat(json(refused)).containsEntry("error", "temporarily_unavailable");
 			assertThat(refused.headers().firstValue("Retry-After")).isPresent();
 
-			assertThat(exchange(nodeB, lenient.svid("/catalog-reader").sign(), "https://catalog.example.org").statusCode())
+			assertThat(
+					exchange(nodeB, lenient.svid("/catalog-reader").sign(), "https://catalog.example.org").statusCode())
 				.isEqualTo(200);
 
-			// The node still serves: ready but degraded (200, so a load balancer keeps it), alive, and it said so.
-			await("the store monitor to see Redis gone").atMost(Duration.ofSeconds(15)).until(() -> health(nodeA, "").body().contains("DEGRADED"));
+			// The node still serves: ready but degraded (200, so a load balancer keeps
+			// it), alive, and it said so.
+			await("the store monitor to see Redis gone").atMost(Duration.ofSeconds(15))
+				.until(() -> health(nodeA, "").body().contains("DEGRADED"));
 			HttpResponse<String> health = health(nodeA, "");
 			assertThat(health.statusCode()).isEqualTo(200);
 			assertThat(JSONObjectUtils.getJSONObject(json(health), "components").get("store").toString())
@@ -236,10 +250,12 @@ class FleetIntegrationTests {
 		finally {
 			redis.startAgain();
 		}
-		await("node A's store monitor to see Redis back").atMost(Duration.ofSeconds(15)).until(() -> "UP".equals(status(health(nodeA, "/readiness"))));
-		await("the log to say so").atMost(Duration.ofSeconds(5)).until(() -> output.getAll()
-			.contains("Store: redis at 127.0.0.1:" + redis.port() + " is reachable again"));
-		// Lettuce reconnects in the background, each node on its own schedule: exchanges succeed again on both
+		await("node A's store monitor to see Redis back").atMost(Duration.ofSeconds(15))
+			.until(() -> "UP".equals(status(health(nodeA, "/readiness"))));
+		await("the log to say so").atMost(Duration.ofSeconds(5))
+			.until(() -> output.getAll().contains("Store: redis at 127.0.0.1:" + redis.port() + " is reachable again"));
+		// Lettuce reconnects in the background, each node on its own schedule: exchanges
+		// succeed again on both
 		// without any restart.
 		for (ConfigurableApplicationContext node : List.of(nodeA, nodeB)) {
 			await("an exchange to succeed again").atMost(Duration.ofSeconds(20))

@@ -19,9 +19,10 @@ import dev.writ.testing.WritTestSite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * On Kubernetes, Spring Boot believes forwarded headers by itself, from every private address. Writ does not: a
- * client outside {@code writ.metrics.allowed-networks} cannot claim an allowed address with {@code X-Forwarded-For},
- * unless the operator names the proxy that sends it.
+ * On Kubernetes, Spring Boot believes forwarded headers by itself, from every private
+ * address. Writ does not: a client outside {@code writ.metrics.allowed-networks} cannot
+ * claim an allowed address with {@code X-Forwarded-For}, unless the operator names the
+ * proxy that sends it.
  */
 class ForwardedHeadersIntegrationTests {
 
@@ -31,7 +32,8 @@ class ForwardedHeadersIntegrationTests {
 		registry.add("writ.policies-dir", () -> SITE.policies().toString());
 		registry.add("writ.keys-dir", () -> SITE.keys().toString());
 		registry.add("writ.issuer", () -> TestSvid.DEFAULT_AUDIENCE);
-		// What Spring Boot detects from KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT.
+		// What Spring Boot detects from KUBERNETES_SERVICE_HOST and
+		// KUBERNETES_SERVICE_PORT.
 		registry.add("spring.main.cloud-platform", () -> "kubernetes");
 		registry.add("writ.metrics.allowed-networks", () -> "10.0.0.0/8");
 	}

@@ -57,16 +57,17 @@ class HotReloadIntegrationTests {
 	final HttpClient http = HttpClient.newHttpClient();
 
 	private Map<String, Object> exchange(String audience) throws Exception {
-		String body = "grant_type=" + URLEncoder.encode("urn:ietf:params:oauth:grant-type:token-exchange", StandardCharsets.UTF_8)
-				+ "&subject_token_type=" + URLEncoder.encode("urn:ietf:params:oauth:token-type:jwt", StandardCharsets.UTF_8)
-				+ "&subject_token=" + SITE.authority().svid("/ns/prod/sa/checkout").sign() + "&audience="
+		String body = "grant_type="
+				+ URLEncoder.encode("urn:ietf:params:oauth:grant-type:token-exchange", StandardCharsets.UTF_8)
+				+ "&subject_token_type="
+				+ URLEncoder.encode("urn:ietf:params:oauth:token-type:jwt", StandardCharsets.UTF_8) + "&subject_token="
+				+ SITE.authority().svid("/ns/prod/sa/checkout").sign() + "&audience="
 				+ URLEncoder.encode(audience, StandardCharsets.UTF_8);
-		HttpResponse<String> response = this.http.send(
-				HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/oauth2/token"))
-					.header("Content-Type", "application/x-www-form-urlencoded")
-					.POST(HttpRequest.BodyPublishers.ofString(body))
-					.build(),
-				HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> response = this.http
+			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/oauth2/token"))
+				.header("Content-Type", "application/x-www-form-urlencoded")
+				.POST(HttpRequest.BodyPublishers.ofString(body))
+				.build(), HttpResponse.BodyHandlers.ofString());
 		return JSONObjectUtils.parse(response.body());
 	}
 

@@ -25,8 +25,9 @@ import dev.writ.testing.WritTestSite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Changing only the port moves the issuer with it: unset, {@code writ.issuer} is the URL Writ listens on, so the
- * metadata and the audience a subject token must name follow {@code server.port}.
+ * Changing only the port moves the issuer with it: unset, {@code writ.issuer} is the URL
+ * Writ listens on, so the metadata and the audience a subject token must name follow
+ * {@code server.port}.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ListeningIssuerIntegrationTests {
@@ -46,16 +47,22 @@ class ListeningIssuerIntegrationTests {
 		int port = freePort();
 		String issuer = "http://localhost:" + port;
 		try (ConfigurableApplicationContext writ = start("--server.port=" + port)) {
-			Map<String, Object> metadata = JSONObjectUtils.parse(get(issuer + "/.well-known/oauth-authorization-server"));
-			assertThat(metadata).containsEntry("issuer", issuer).containsEntry("token_endpoint", issuer + "/oauth2/token");
+			Map<String, Object> metadata = JSONObjectUtils
+				.parse(get(issuer + "/.well-known/oauth-authorization-server"));
+			assertThat(metadata).containsEntry("issuer", issuer)
+				.containsEntry("token_endpoint", issuer + "/oauth2/token");
 
 			String svid = SITE.authority().svid("/ns/prod/sa/checkout").audience(issuer).sign();
-			HttpResponse<String> exchange = TestExchanges.exchange(this.http, issuer, svid, "https://payments.example.org");
+			HttpResponse<String> exchange = TestExchanges.exchange(this.http, issuer, svid,
+					"https://payments.example.org");
 			assertThat(exchange.statusCode()).as(exchange.body()).isEqualTo(200);
 			String accessToken = (String) JSONObjectUtils.parse(exchange.body()).get("access_token");
 			assertThat(com.nimbusds.jwt.SignedJWT.parse(accessToken).getJWTClaimsSet().getIssuer()).isEqualTo(issuer);
 
-			String forTheOldPort = SITE.authority().svid("/ns/prod/sa/checkout").audience("http://localhost:8080").sign();
+			String forTheOldPort = SITE.authority()
+				.svid("/ns/prod/sa/checkout")
+				.audience("http://localhost:8080")
+				.sign();
 			assertThat(TestExchanges.exchange(this.http, issuer, forTheOldPort, "https://payments.example.org").body())
 				.contains("subject_token audience does not name this server");
 		}
@@ -68,7 +75,8 @@ class ListeningIssuerIntegrationTests {
 	@Test
 	void startWhenTheIssuerNamesAnotherLoopbackPortThenWarned(CapturedOutput output) throws Exception {
 		int port = freePort();
-		try (ConfigurableApplicationContext writ = start("--server.port=" + port, "--writ.issuer=http://localhost:8080")) {
+		try (ConfigurableApplicationContext writ = start("--server.port=" + port,
+				"--writ.issuer=http://localhost:8080")) {
 			assertThat(get("http://localhost:" + port + "/.well-known/oauth-authorization-server"))
 				.contains("\"issuer\":\"http://localhost:8080\"");
 		}
@@ -85,8 +93,10 @@ class ListeningIssuerIntegrationTests {
 	}
 
 	private String get(String url) throws IOException, InterruptedException {
-		return this.http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-				HttpResponse.BodyHandlers.ofString()).body();
+		return this.http
+			.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+					HttpResponse.BodyHandlers.ofString())
+			.body();
 	}
 
 	private static int freePort() throws IOException {

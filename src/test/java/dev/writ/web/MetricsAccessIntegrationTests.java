@@ -16,7 +16,10 @@ import dev.writ.testing.WritTestSite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Metrics name grants and trust sources: a client outside writ.metrics.allowed-networks cannot scrape them. */
+/**
+ * Metrics name grants and trust sources: a client outside writ.metrics.allowed-networks
+ * cannot scrape them.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class MetricsAccessIntegrationTests {
 

@@ -27,17 +27,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Writ serves HTTPS from PEM files through a Spring Boot SSL bundle, and serves a renewed certificate without a
- * restart: the renewal a CA or cert-manager makes by replacing {@code tls.crt} and {@code tls.key}. Reloading and
- * checking the key against the certificate are Writ's defaults ({@link dev.writ.config}'s TlsDefaults): the bundle
+ * Writ serves HTTPS from PEM files through a Spring Boot SSL bundle, and serves a renewed
+ * certificate without a restart: the renewal a CA or cert-manager makes by replacing
+ * {@code tls.crt} and {@code tls.key}. Reloading and checking the key against the
+ * certificate are Writ's defaults ({@link dev.writ.config}'s TlsDefaults): the bundle
  * here names only its files.
  */
-// The bundle is named in properties the environment holds from the start, as command-line arguments and files do:
-// Writ's TLS defaults are applied while the environment is prepared, before @DynamicPropertySource values exist.
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-		"server.ssl.bundle=writ", "spring.ssl.bundle.pem.writ.keystore.certificate=file:target/tls-integration/tls.crt",
-		"spring.ssl.bundle.pem.writ.keystore.private-key=file:target/tls-integration/tls.key",
-		"spring.ssl.bundle.watch.file.quiet-period=1s", "writ.issuer=https://localhost" })
+// The bundle is named in properties the environment holds from the start, as command-line
+// arguments and files do:
+// Writ's TLS defaults are applied while the environment is prepared, before
+// @DynamicPropertySource values exist.
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "server.ssl.bundle=writ",
+				"spring.ssl.bundle.pem.writ.keystore.certificate=file:target/tls-integration/tls.crt",
+				"spring.ssl.bundle.pem.writ.keystore.private-key=file:target/tls-integration/tls.key",
+				"spring.ssl.bundle.watch.file.quiet-period=1s", "writ.issuer=https://localhost" })
 class TlsIntegrationTests {
 
 	static final WritTestSite SITE = WritTestSite.create("grants: []\n");
@@ -69,7 +73,8 @@ class TlsIntegrationTests {
 		assertThat(servedCertificate(trusting)).isEqualTo(FIRST.certificate());
 		assertThat(jwks(trusting).statusCode()).isEqualTo(200);
 
-		// A renewal whose key does not match its certificate (verify-keys) is refused; the last good pair serves.
+		// A renewal whose key does not match its certificate (verify-keys) is refused;
+		// the last good pair serves.
 		RENEWED.withKeyOf(OTHER).writeTo(TLS);
 		await("the last good pair to go on serving").during(Duration.ofSeconds(4))
 			.atMost(Duration.ofSeconds(10))
@@ -91,11 +96,10 @@ class TlsIntegrationTests {
 		HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
 		assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> {
-			HttpResponse<String> response = plain.send(
-					HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/oauth2/jwks"))
-						.timeout(Duration.ofSeconds(5))
-						.build(),
-					HttpResponse.BodyHandlers.ofString());
+			HttpResponse<String> response = plain
+				.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/oauth2/jwks"))
+					.timeout(Duration.ofSeconds(5))
+					.build(), HttpResponse.BodyHandlers.ofString());
 			assertThat(response.statusCode()).isEqualTo(400);
 			assertThat(response.body()).doesNotContain("\"keys\"");
 		})).satisfiesAnyOf((thrown) -> assertThat(thrown).isNull(),

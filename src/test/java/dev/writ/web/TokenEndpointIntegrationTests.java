@@ -51,8 +51,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
- * The token endpoint over real HTTP on a random port: exchanges a JWT-SVID, verifies the issued token as a resource
- * server would, and walks the table of rejections, each with its exact status and code and no token minted.
+ * The token endpoint over real HTTP on a random port: exchanges a JWT-SVID, verifies the
+ * issued token as a resource server would, and walks the table of rejections, each with
+ * its exact status and code and no token minted.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ExtendWith(OutputCaptureExtension.class)
@@ -106,7 +107,8 @@ class TokenEndpointIntegrationTests {
 
 	@Test
 	void startWhenMemoryStoreThenNoRedisClientIsBuilt() {
-		// Spring Boot would define them (Lettuce is on the class path); with the memory store Writ removes them.
+		// Spring Boot would define them (Lettuce is on the class path); with the memory
+		// store Writ removes them.
 		var beans = this.context.getBeanFactory();
 		assertThat(beans.getBeanNamesForType(org.springframework.data.redis.connection.RedisConnectionFactory.class))
 			.isEmpty();
@@ -142,11 +144,12 @@ class TokenEndpointIntegrationTests {
 
 	@Test
 	void exchangeWhenValidSvidThenAccessTokenThatAResourceServerAccepts() throws Exception {
-		Response response = exchange(form(AUTHORITY.svid(CHECKOUT).expiresIn(Duration.ofMinutes(10)).sign(), PAYMENTS,
-				"payments:charge"));
+		Response response = exchange(
+				form(AUTHORITY.svid(CHECKOUT).expiresIn(Duration.ofMinutes(10)).sign(), PAYMENTS, "payments:charge"));
 
 		assertThat(response.status()).isEqualTo(200);
-		assertThat(response.headers().firstValue("Cache-Control")).hasValueSatisfying((v) -> assertThat(v).contains("no-store"));
+		assertThat(response.headers().firstValue("Cache-Control"))
+			.hasValueSatisfying((v) -> assertThat(v).contains("no-store"));
 		assertThat(response.json()).containsEntry("token_type", "Bearer")
 			.containsEntry("issued_token_type", "urn:ietf:params:oauth:token-type:access_token")
 			.containsEntry("scope", "payments:charge")
@@ -157,7 +160,8 @@ class TokenEndpointIntegrationTests {
 		assertThat(jwt.getHeaders()).containsEntry("typ", "at+jwt").containsKey("kid");
 		assertThat(jwt.getSubject()).isEqualTo("spiffe://test.example.org/ns/prod/sa/checkout");
 		assertThat(jwt.getClaimAsString("iss")).isEqualTo(ISSUER);
-		// RFC 9068 §2.2 allows a string: one audience, not a list (Spring's Jwt shows it as a list either way).
+		// RFC 9068 §2.2 allows a string: one audience, not a list (Spring's Jwt shows it
+		// as a list either way).
 		assertThat(com.nimbusds.jwt.SignedJWT.parse(jwt.getTokenValue()).getPayload().toJSONObject().get("aud"))
 			.isEqualTo(PAYMENTS);
 		assertThat(jwt.getClaimAsString("scope")).isEqualTo("payments:charge");
@@ -179,7 +183,8 @@ class TokenEndpointIntegrationTests {
 
 	@Test
 	void exchangeWhenSubjectTokenExpiresSoonerThanTheGrantThenTokenLivesNoLonger() throws Exception {
-		Response response = exchange(form(AUTHORITY.svid(CHECKOUT).expiresIn(Duration.ofMinutes(2)).sign(), PAYMENTS, null));
+		Response response = exchange(
+				form(AUTHORITY.svid(CHECKOUT).expiresIn(Duration.ofMinutes(2)).sign(), PAYMENTS, null));
 
 		assertThat(((Number) response.json().get("expires_in")).longValue()).isBetween(118L, 120L);
 	}
@@ -210,8 +215,9 @@ class TokenEndpointIntegrationTests {
 
 	@Test
 	void exchangeWhenAClaimIsNullAfterAValidSignatureThenGranted() throws Exception {
-		Response response = exchange(form(AUTHORITY.svid(CHECKOUT)
-			.signEdited((h) -> h, (p) -> p.replaceFirst("\\{", "{\"team\":null,")), PAYMENTS, null));
+		Response response = exchange(
+				form(AUTHORITY.svid(CHECKOUT).signEdited((h) -> h, (p) -> p.replaceFirst("\\{", "{\"team\":null,")),
+						PAYMENTS, null));
 
 		assertThat(response.status()).as(response.body()).isEqualTo(200);
 	}
@@ -293,74 +299,93 @@ class TokenEndpointIntegrationTests {
 
 	static Stream<Arguments> rejections() {
 		String valid = "valid";
-		return Stream.of(
-				row("alg none", 400, "invalid_request", svid((a) -> a.svid(CHECKOUT).unsecured())),
-				row("HS256 keyed with the public key", 400, "invalid_request",
-						svid((a) -> a.svid(CHECKOUT).hs256KeyedWithPublicKey())),
-				row("unknown kid", 400, "invalid_request", svid((a) -> a.svid(CHECKOUT).header((h) -> h.keyID("k9")).sign())),
-				row("untrusted signing key", 400, "invalid_request",
-						svid((a) -> a.svid(CHECKOUT).signWith(a.impostor().privateKey()))),
-				row("header alg that does not fit the key", 400, "invalid_request",
-						svid((a) -> a.svid(CHECKOUT).signedButLabelled(JWSAlgorithm.ES512))),
-				row("expired", 400, "invalid_request", svid((a) -> a.svid(CHECKOUT).expiresIn(Duration.ofMinutes(-2)).sign())),
-				row("nbf in the future", 400, "invalid_request",
-						svid((a) -> a.svid(CHECKOUT).notBefore(Duration.ofMinutes(2)).sign())),
-				row("wrong audience", 400, "invalid_request",
-						svid((a) -> a.svid(CHECKOUT).audience("https://elsewhere.example").sign())),
-				row("untrusted trust domain", 400, "invalid_request", svid((a) -> TestAuthority
-					.ec("evil.example.org", java.time.Clock.systemUTC()).svid(CHECKOUT).sign())),
-				row("malformed SPIFFE ID: uppercase trust domain", 400, "invalid_request",
-						svid((a) -> a.svid(CHECKOUT).subject("spiffe://TEST.example.org" + CHECKOUT).sign())),
-				row("malformed SPIFFE ID: dot segment", 400, "invalid_request",
-						svid((a) -> a.svid(CHECKOUT).subject("spiffe://test.example.org/ns/../sa/checkout").sign())),
-				row("malformed SPIFFE ID: not spiffe", 400, "invalid_request",
-						svid((a) -> a.svid(CHECKOUT).subject("https://test.example.org" + CHECKOUT).sign())),
-				row("malformed SPIFFE ID: trailing slash", 400, "invalid_request",
-						svid((a) -> a.svid(CHECKOUT).subject("spiffe://test.example.org" + CHECKOUT + "/").sign())),
-				row("oversized token", 400, "invalid_request", svid((a) -> a.svid(CHECKOUT).claim("pad", "x".repeat(17000)).sign())),
-				row("not a JWT", 400, "invalid_request", svid((a) -> "garbage")),
-				// Each of these once ended in a 500 and a stack trace (docs/exchange-api.md: every input ends in a 4xx).
-				row("header the JSON null", 400, "invalid_request", svid((a) -> "bnVsbA.e30.AAAA")),
-				row("aud holding a null, signed", 400, "invalid_request", svid((a) -> a.svid(CHECKOUT)
-					.signEdited((h) -> h, (p) -> p.replaceFirst("\"aud\":\"[^\"]*\"", "\"aud\":[null]")))),
-				row("exp 1e300, signed", 400, "invalid_request", svid((a) -> a.svid(CHECKOUT).claim("exp", 1e300).sign())),
-				row("padded segments", 400, "invalid_request", svid((a) -> String.join(".",
-						Stream.of(a.svid(CHECKOUT).sign().split("\\.")).map((seg) -> seg + "=".repeat((4 - seg.length() % 4) % 4)).toList()))),
-				row("duplicate sub", 400, "invalid_request", svid((a) -> a.svid(CHECKOUT).signEdited((h) -> h,
-						(p) -> p.replaceFirst("\\{", "{\"sub\":\"spiffe://test.example.org/ns/prod/sa/admin\",")))),
-				row("more than one audience", 400, "invalid_request",
-						svid((a) -> a.svid(CHECKOUT).audience(TestSvid.DEFAULT_AUDIENCE, LEDGER).sign())),
-				row("lives longer than a day", 400, "invalid_request",
-						svid((a) -> a.svid(CHECKOUT).expiresIn(Duration.ofHours(25)).sign())),
-				row("a token claim that is NaN", 400, "invalid_target", svid((a) -> a.svid("/ns/prod/sa/nan").sign())),
-				row("missing subject_token", 400, "invalid_request", without("subject_token")),
-				row("missing subject_token_type", 400, "invalid_request", without("subject_token_type")),
-				row("unsupported subject_token_type", 400, "invalid_request",
-						with("subject_token_type", "urn:ietf:params:oauth:token-type:saml2")),
-				row("unsupported requested_token_type", 400, "invalid_request",
-						with("requested_token_type", "urn:ietf:params:oauth:token-type:refresh_token")),
-				row("actor_token without actor_token_type", 400, "invalid_request", with("actor_token", valid)),
-				row("actor_token (delegation not yet supported)", 400, "invalid_request",
-						(Function<Map<String, String>, Map<String, String>>) (f) -> {
-							f.put("actor_token", f.get("subject_token"));
-							f.put("actor_token_type", "urn:ietf:params:oauth:token-type:jwt");
-							return f;
-						}),
-				row("scope widening", 400, "invalid_scope", with("scope", "payments:charge payments:admin")),
-				row("malformed scope", 400, "invalid_scope", with("scope", "payments:charge  payments:refund")),
-				row("audience widening", 400, "invalid_target", with("audience", LEDGER)),
-				row("audience no grant names", 400, "invalid_target", with("audience", "https://anything.example.org")),
-				row("resource with a fragment", 400, "invalid_target", with("resource", PAYMENTS + "#x")),
-				row("relative resource", 400, "invalid_target", with("resource", "/payments")),
-				row("audience and resource disagree", 400, "invalid_target", with("resource", LEDGER)),
-				row("subject with no grant", 400, "invalid_target", svid((a) -> a.svid("/ns/prod/sa/stranger").sign())),
-				row("unsupported grant_type", 400, "unsupported_grant_type", with("grant_type", "urn:example:grant")),
-				row("client_credentials", 400, "unsupported_grant_type", with("grant_type", "client_credentials")),
-				row("client secret presented", 401, "invalid_client", (Function<Map<String, String>, Map<String, String>>) (f) -> {
-					f.put("client_id", "someone");
-					f.put("client_secret", "guess");
-					return f;
-				}));
+		return Stream
+			.of(row("alg none", 400, "invalid_request", svid((a) -> a.svid(CHECKOUT).unsecured())),
+					row("HS256 keyed with the public key", 400, "invalid_request",
+							svid((a) -> a.svid(CHECKOUT).hs256KeyedWithPublicKey())),
+					row("unknown kid", 400, "invalid_request",
+							svid((a) -> a.svid(CHECKOUT).header((h) -> h.keyID("k9")).sign())),
+					row("untrusted signing key", 400, "invalid_request",
+							svid((a) -> a.svid(CHECKOUT).signWith(a.impostor().privateKey()))),
+					row("header alg that does not fit the key", 400, "invalid_request", svid(
+							(a) -> a.svid(CHECKOUT).signedButLabelled(JWSAlgorithm.ES512))),
+					row("expired", 400, "invalid_request",
+							svid((a) -> a.svid(CHECKOUT).expiresIn(Duration.ofMinutes(-2)).sign())),
+					row("nbf in the future", 400, "invalid_request",
+							svid((a) -> a.svid(CHECKOUT).notBefore(Duration.ofMinutes(2)).sign())),
+					row("wrong audience", 400, "invalid_request",
+							svid((a) -> a.svid(CHECKOUT).audience("https://elsewhere.example").sign())),
+					row("untrusted trust domain", 400, "invalid_request",
+							svid((a) -> TestAuthority.ec("evil.example.org", java.time.Clock.systemUTC())
+								.svid(CHECKOUT)
+								.sign())),
+					row("malformed SPIFFE ID: uppercase trust domain", 400, "invalid_request",
+							svid((a) -> a.svid(CHECKOUT).subject("spiffe://TEST.example.org" + CHECKOUT).sign())),
+					row("malformed SPIFFE ID: dot segment", 400, "invalid_request", svid(
+							(a) -> a.svid(CHECKOUT).subject("spiffe://test.example.org/ns/../sa/checkout").sign())),
+					row("malformed SPIFFE ID: not spiffe", 400, "invalid_request",
+							svid((a) -> a.svid(CHECKOUT).subject("https://test.example.org" + CHECKOUT).sign())),
+					row("malformed SPIFFE ID: trailing slash", 400, "invalid_request",
+							svid((a) -> a.svid(CHECKOUT).subject("spiffe://test.example.org" + CHECKOUT + "/").sign())),
+					row("oversized token", 400, "invalid_request",
+							svid((a) -> a.svid(CHECKOUT).claim("pad", "x".repeat(17000)).sign())),
+					row("not a JWT", 400, "invalid_request", svid((a) -> "garbage")),
+					// Each of these once ended in a 500 and a stack trace
+					// (docs/exchange-api.md: every input ends in a 4xx).
+					row("header the JSON null", 400, "invalid_request", svid((a) -> "bnVsbA.e30.AAAA")),
+					row("aud holding a null, signed", 400, "invalid_request",
+							svid((a) -> a.svid(CHECKOUT)
+								.signEdited((h) -> h, (p) -> p.replaceFirst("\"aud\":\"[^\"]*\"", "\"aud\":[null]")))),
+					row("exp 1e300, signed", 400, "invalid_request",
+							svid((a) -> a.svid(CHECKOUT).claim("exp", 1e300).sign())),
+					row("padded segments", 400, "invalid_request",
+							svid((a) -> String.join(".",
+									Stream.of(a.svid(CHECKOUT).sign().split("\\."))
+										.map((seg) -> seg + "=".repeat((4 - seg.length() % 4) % 4))
+										.toList()))),
+					row("duplicate sub", 400, "invalid_request",
+							svid((a) -> a.svid(CHECKOUT)
+								.signEdited((h) -> h,
+										(p) -> p.replaceFirst("\\{",
+												"{\"sub\":\"spiffe://test.example.org/ns/prod/sa/admin\",")))),
+					row("more than one audience", 400, "invalid_request",
+							svid((a) -> a.svid(CHECKOUT).audience(TestSvid.DEFAULT_AUDIENCE, LEDGER).sign())),
+					row("lives longer than a day", 400, "invalid_request",
+							svid((a) -> a.svid(CHECKOUT).expiresIn(Duration.ofHours(25)).sign())),
+					row("a token claim that is NaN", 400, "invalid_target",
+							svid((a) -> a.svid("/ns/prod/sa/nan").sign())),
+					row("missing subject_token", 400, "invalid_request", without("subject_token")),
+					row("missing subject_token_type", 400, "invalid_request", without("subject_token_type")),
+					row("unsupported subject_token_type", 400, "invalid_request",
+							with("subject_token_type", "urn:ietf:params:oauth:token-type:saml2")),
+					row("unsupported requested_token_type", 400, "invalid_request",
+							with("requested_token_type", "urn:ietf:params:oauth:token-type:refresh_token")),
+					row("actor_token without actor_token_type", 400, "invalid_request", with("actor_token", valid)),
+					row("actor_token (delegation not yet supported)", 400, "invalid_request",
+							(Function<Map<String, String>, Map<String, String>>) (f) -> {
+								f.put("actor_token", f.get("subject_token"));
+								f.put("actor_token_type", "urn:ietf:params:oauth:token-type:jwt");
+								return f;
+							}),
+					row("scope widening", 400, "invalid_scope", with("scope", "payments:charge payments:admin")),
+					row("malformed scope", 400, "invalid_scope", with("scope", "payments:charge  payments:refund")),
+					row("audience widening", 400, "invalid_target", with("audience", LEDGER)),
+					row("audience no grant names", 400, "invalid_target",
+							with("audience", "https://anything.example.org")),
+					row("resource with a fragment", 400, "invalid_target", with("resource", PAYMENTS + "#x")),
+					row("relative resource", 400, "invalid_target", with("resource", "/payments")),
+					row("audience and resource disagree", 400, "invalid_target", with("resource", LEDGER)),
+					row("subject with no grant", 400, "invalid_target",
+							svid((a) -> a.svid("/ns/prod/sa/stranger").sign())),
+					row("unsupported grant_type", 400, "unsupported_grant_type",
+							with("grant_type", "urn:example:grant")),
+					row("client_credentials", 400, "unsupported_grant_type", with("grant_type", "client_credentials")),
+					row("client secret presented", 401, "invalid_client",
+							(Function<Map<String, String>, Map<String, String>>) (f) -> {
+								f.put("client_id", "someone");
+								f.put("client_secret", "guess");
+								return f;
+							}));
 	}
 
 	@ParameterizedTest(name = "{0}")
@@ -386,7 +411,8 @@ class TokenEndpointIntegrationTests {
 			.build());
 
 		assertRejected(response, 401, "invalid_client");
-		assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying((v) -> assertThat(v).startsWith("Basic"));
+		assertThat(response.headers().firstValue("WWW-Authenticate"))
+			.hasValueSatisfying((v) -> assertThat(v).startsWith("Basic"));
 	}
 
 	@Test
@@ -426,8 +452,9 @@ class TokenEndpointIntegrationTests {
 
 	@Test
 	void exchangeWhenJsonBodyThenInvalidRequestAudited(CapturedOutput output) throws Exception {
-		assertRejected(post(JSONObjectUtils.toJSONString(new LinkedHashMap<>(form("x", PAYMENTS, null))),
-				"application/json"), 400, "invalid_request");
+		assertRejected(
+				post(JSONObjectUtils.toJSONString(new LinkedHashMap<>(form("x", PAYMENTS, null))), "application/json"),
+				400, "invalid_request");
 		assertThat(auditLines(output)).singleElement()
 			.asString()
 			.contains("\"stage\":\"transport\"", "application/x-www-form-urlencoded");
@@ -438,7 +465,8 @@ class TokenEndpointIntegrationTests {
 		HttpRequest request = HttpRequest
 			.newBuilder(URI.create(base() + "/oauth2/token?grant_type=" + TokenTypes.GRANT_TYPE))
 			.header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString(JSONObjectUtils.toJSONString(new LinkedHashMap<>(form("x", PAYMENTS, null)))))
+			.POST(HttpRequest.BodyPublishers
+				.ofString(JSONObjectUtils.toJSONString(new LinkedHashMap<>(form("x", PAYMENTS, null)))))
 			.build();
 
 		assertRejected(send(request), 400, "invalid_request");
@@ -513,7 +541,8 @@ class TokenEndpointIntegrationTests {
 			.jwsAlgorithm(org.springframework.security.oauth2.jose.jws.SignatureAlgorithm.ES256)
 			.build();
 		List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
-		// Spring Security 7 accepts only typ JWT by default: a resource server must allow RFC 9068's at+jwt.
+		// Spring Security 7 accepts only typ JWT by default: a resource server must allow
+		// RFC 9068's at+jwt.
 		validators.add(new JwtTypeValidator("at+jwt"));
 		validators.add(new JwtTimestampValidator());
 		validators.add(new JwtIssuerValidator(ISSUER));

@@ -24,7 +24,10 @@ import dev.writ.token.AccessTokenMinter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** RFC 7662 introspection and RFC 7009 revocation over HTTP, authenticated by Writ's own tokens. */
+/**
+ * RFC 7662 introspection and RFC 7009 revocation over HTTP, authenticated by Writ's own
+ * tokens.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class TokenStatusIntegrationTests {
 
@@ -59,9 +62,11 @@ class TokenStatusIntegrationTests {
 	final HttpClient http = HttpClient.newHttpClient();
 
 	String token(String path, String audience) throws Exception {
-		return (String) JSONObjectUtils.parse(TestExchanges
-			.exchange(this.http, "http://localhost:" + this.port, SITE.authority().svid(path).sign(), audience)
-			.body()).get("access_token");
+		return (String) JSONObjectUtils
+			.parse(TestExchanges
+				.exchange(this.http, "http://localhost:" + this.port, SITE.authority().svid(path).sign(), audience)
+				.body())
+			.get("access_token");
 	}
 
 	HttpResponse<String> post(String path, String bearer, String contentType, String body) throws Exception {
@@ -75,7 +80,8 @@ class TokenStatusIntegrationTests {
 	}
 
 	Map<String, Object> introspect(String bearer, String token) throws Exception {
-		return JSONObjectUtils.parse(post("/oauth2/introspect", bearer, "application/x-www-form-urlencoded", "token=" + token).body());
+		return JSONObjectUtils
+			.parse(post("/oauth2/introspect", bearer, "application/x-www-form-urlencoded", "token=" + token).body());
 	}
 
 	@org.springframework.beans.factory.annotation.Autowired
@@ -101,7 +107,8 @@ class TokenStatusIntegrationTests {
 			.isEqualTo(200);
 		assertThat(introspect(resourceServer, access)).containsExactly(Map.entry("active", false));
 		assertThat(revocations("token")).isEqualTo(before + 1);
-		// Not a token of this Writ: 200 all the same (RFC 7009 §2.2), and nothing counted.
+		// Not a token of this Writ: 200 all the same (RFC 7009 §2.2), and nothing
+		// counted.
 		assertThat(post("/oauth2/revoke", null, "application/x-www-form-urlencoded", "token=not-a-token").statusCode())
 			.isEqualTo(200);
 		assertThat(revocations("token")).isEqualTo(before + 1);
@@ -111,53 +118,63 @@ class TokenStatusIntegrationTests {
 	void introspectWhenForeignTokenThenInactive() throws Exception {
 		String resourceServer = token("/ns/prod/sa/payments", ISSUER);
 
-		assertThat(introspect(resourceServer, SITE.authority().svid("/x").sign())).containsExactly(Map.entry("active", false));
+		assertThat(introspect(resourceServer, SITE.authority().svid("/x").sign()))
+			.containsExactly(Map.entry("active", false));
 	}
 
 	@Test
 	void introspectWhenNoTokenOrWrongScopeOrAudienceThenRefused() throws Exception {
 		String access = token("/ns/prod/sa/checkout", "https://payments.example.org");
 
-		assertThat(post("/oauth2/introspect", null, "application/x-www-form-urlencoded", "token=" + access).statusCode())
+		assertThat(
+				post("/oauth2/introspect", null, "application/x-www-form-urlencoded", "token=" + access).statusCode())
 			.isEqualTo(401);
-		assertThat(post("/oauth2/introspect", access, "application/x-www-form-urlencoded", "token=" + access).statusCode())
+		assertThat(
+				post("/oauth2/introspect", access, "application/x-www-form-urlencoded", "token=" + access).statusCode())
 			.isEqualTo(401);
 		String revoker = token("/ns/ops/sa/admin", ISSUER);
-		assertThat(post("/oauth2/introspect", revoker, "application/x-www-form-urlencoded", "token=" + access).statusCode())
-			.isEqualTo(403);
+		assertThat(post("/oauth2/introspect", revoker, "application/x-www-form-urlencoded", "token=" + access)
+			.statusCode()).isEqualTo(403);
 	}
 
 	@Test
 	void introspectWhenAuthorityOnlyInScpThenRefused() throws Exception {
-		// A Writ-signed token whose only authority is an scp claim, as a grant's token_claims could once set it:
-		// Spring's default converter read scp as scopes; Writ's endpoints read scope only.
+		// A Writ-signed token whose only authority is an scp claim, as a grant's
+		// token_claims could once set it:
+		// Spring's default converter read scp as scopes; Writ's endpoints read scope
+		// only.
 		SigningKeys keys = new KeyDirectory(SITE.keys(), java.time.Clock.systemUTC()).load();
 		java.time.Instant now = java.time.Instant.now();
-		String scpOnly = keys.active().sign(AccessTokenMinter.AT_JWT, new JWTClaimsSet.Builder().issuer(ISSUER)
-			.subject("spiffe://test.example.org/ns/prod/sa/nobody")
-			.audience(ISSUER)
-			.issueTime(java.util.Date.from(now))
-			.expirationTime(java.util.Date.from(now.plusSeconds(60)))
-			.jwtID("scp-only")
-			.claim("scp", List.of("writ:introspect", "writ:revoke"))
-			.build());
+		String scpOnly = keys.active()
+			.sign(AccessTokenMinter.AT_JWT,
+					new JWTClaimsSet.Builder().issuer(ISSUER)
+						.subject("spiffe://test.example.org/ns/prod/sa/nobody")
+						.audience(ISSUER)
+						.issueTime(java.util.Date.from(now))
+						.expirationTime(java.util.Date.from(now.plusSeconds(60)))
+						.jwtID("scp-only")
+						.claim("scp", List.of("writ:introspect", "writ:revoke"))
+						.build());
 		String access = token("/ns/prod/sa/checkout", "https://payments.example.org");
 
-		assertThat(post("/oauth2/introspect", scpOnly, "application/x-www-form-urlencoded", "token=" + access).statusCode())
-			.isEqualTo(403);
-		assertThat(post("/admin/revocations", scpOnly, "application/json", "{\"grant\": \"checkout-pays\"}").statusCode())
+		assertThat(post("/oauth2/introspect", scpOnly, "application/x-www-form-urlencoded", "token=" + access)
+			.statusCode()).isEqualTo(403);
+		assertThat(
+				post("/admin/revocations", scpOnly, "application/json", "{\"grant\": \"checkout-pays\"}").statusCode())
 			.isEqualTo(403);
 	}
 
 	@Test
 	void introspectWhenTheBearerHeaderHoldsAJwkTheLibraryCannotParseThenInvalidToken() throws Exception {
 		// Once a NullPointerException in the JOSE library's JWK parser, and a 500.
-		String header = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
-				"{\"alg\":\"ES256\",\"kid\":\"k\",\"jwk\":{\"kty\":\"RSA\",\"n\":\"AQAB\",\"e\":\"AQAB\",\"oth\":[{}]}}"
-					.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		String header = java.util.Base64.getUrlEncoder()
+			.withoutPadding()
+			.encodeToString(
+					"{\"alg\":\"ES256\",\"kid\":\"k\",\"jwk\":{\"kty\":\"RSA\",\"n\":\"AQAB\",\"e\":\"AQAB\",\"oth\":[{}]}}"
+						.getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
-		HttpResponse<String> response = post("/oauth2/introspect", header + ".e30.AAAA", "application/x-www-form-urlencoded",
-				"token=x");
+		HttpResponse<String> response = post("/oauth2/introspect", header + ".e30.AAAA",
+				"application/x-www-form-urlencoded", "token=x");
 
 		assertThat(response.statusCode()).isEqualTo(401);
 		assertThat(response.body()).contains("invalid_token").doesNotContain("Exception");
@@ -180,7 +197,8 @@ class TokenStatusIntegrationTests {
 	@Test
 	void introspectAndRevokeWhenTheTokenIsInTheQueryStringThenInvalidRequest() throws Exception {
 		String resourceServer = token("/ns/prod/sa/payments", ISSUER);
-		// Its own token as the one asked about: no other test revokes the payments subject.
+		// Its own token as the one asked about: no other test revokes the payments
+		// subject.
 		String access = resourceServer;
 
 		HttpResponse<String> introspected = post("/oauth2/introspect?token=" + access, resourceServer,
@@ -199,10 +217,12 @@ class TokenStatusIntegrationTests {
 		// Its own token: no other test revokes the payments subject.
 		String resourceServer = token("/ns/prod/sa/payments", ISSUER);
 
-		// The same signature bytes, padded: a lenient reader takes them for the same, valid token.
+		// The same signature bytes, padded: a lenient reader takes them for the same,
+		// valid token.
 		assertThat(introspect(resourceServer, resourceServer + "%3D%3D")).containsExactly(Map.entry("active", false));
 		assertThat(post("/oauth2/introspect", resourceServer + "==", "application/x-www-form-urlencoded",
-				"token=" + resourceServer).statusCode()).isEqualTo(401);
+				"token=" + resourceServer)
+			.statusCode()).isEqualTo(401);
 		assertThat(introspect(resourceServer, resourceServer)).containsEntry("active", true);
 	}
 
@@ -212,8 +232,10 @@ class TokenStatusIntegrationTests {
 			org.springframework.boot.test.system.CapturedOutput output) throws Exception {
 		String admin = token("/ns/ops/sa/admin", ISSUER);
 
-		assertThat(post("/admin/revocations", admin, "application/json",
-				"{\"grant\": \"nobody\\r\\nFORGED ERROR line\"}").statusCode()).isEqualTo(200);
+		assertThat(
+				post("/admin/revocations", admin, "application/json", "{\"grant\": \"nobody\\r\\nFORGED ERROR line\"}")
+					.statusCode())
+			.isEqualTo(200);
 
 		assertThat(output.getAll()).contains("under grant nobody\\u000d\\u000aFORGED ERROR line");
 		assertThat(output.getAll().lines()).noneMatch((line) -> line.startsWith("FORGED"));
@@ -237,12 +259,12 @@ class TokenStatusIntegrationTests {
 
 	@Test
 	void metadataThenNamesIntrospectionAndRevocation() throws Exception {
-		HttpResponse<String> response = this.http.send(
-				HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/.well-known/oauth-authorization-server"))
-					.build(),
-				HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> response = this.http.send(HttpRequest
+			.newBuilder(URI.create("http://localhost:" + this.port + "/.well-known/oauth-authorization-server"))
+			.build(), HttpResponse.BodyHandlers.ofString());
 
-		assertThat(JSONObjectUtils.parse(response.body())).containsEntry("introspection_endpoint", ISSUER + "/oauth2/introspect")
+		assertThat(JSONObjectUtils.parse(response.body()))
+			.containsEntry("introspection_endpoint", ISSUER + "/oauth2/introspect")
 			.containsEntry("revocation_endpoint", ISSUER + "/oauth2/revoke");
 	}
 

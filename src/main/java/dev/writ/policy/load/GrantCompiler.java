@@ -20,9 +20,10 @@ import dev.writ.policy.SourcePolicy;
 import dev.writ.policy.SubjectMatcher;
 
 /**
- * Compiles the {@code grants:} of policy files against the trust decoded from them: a grant names its subject within
- * one trust source — a SPIFFE trust domain, implied by the SPIFFE ID or pattern, or an OIDC entry named by
- * {@code trust} — and can never reach another source's subjects.
+ * Compiles the {@code grants:} of policy files against the trust decoded from them: a
+ * grant names its subject within one trust source — a SPIFFE trust domain, implied by the
+ * SPIFFE ID or pattern, or an OIDC entry named by {@code trust} — and can never reach
+ * another source's subjects.
  */
 final class GrantCompiler {
 
@@ -30,14 +31,17 @@ final class GrantCompiler {
 			"audience", "scopes", "claims", "when", "token_claims", "ttl");
 
 	/**
-	 * Claims a grant may not set: those Writ sets itself (RFC 7519 §4.1, RFC 9068 §2.2, RFC 8693 §4), and every claim
-	 * that some consumer reads as authority or status: {@code scp} and {@code scopes} (Spring Security's default
-	 * authority converter reads {@code scp}), {@code roles}, {@code groups}, {@code entitlements}
-	 * (RFC 9068 §2.2.3.1, SCIM), {@code role} (PostgREST, Vault), {@code authorities}, {@code permissions}, Keycloak's
-	 * {@code realm_access} and {@code resource_access}, Entra's {@code wids}, {@code oid} and {@code tid}, the user
-	 * identity claims a consumer could take for a person's ({@code email}, {@code upn}, {@code preferred_username}),
-	 * and RFC 7662 §2.2's {@code active}, {@code token_type} and {@code username}. A grant's authority is its
-	 * scopes, nothing else. A list can never be complete: docs/policies.md says so.
+	 * Claims a grant may not set: those Writ sets itself (RFC 7519 §4.1, RFC 9068 §2.2,
+	 * RFC 8693 §4), and every claim that some consumer reads as authority or status:
+	 * {@code scp} and {@code scopes} (Spring Security's default authority converter reads
+	 * {@code scp}), {@code roles}, {@code groups}, {@code entitlements} (RFC 9068
+	 * §2.2.3.1, SCIM), {@code role} (PostgREST, Vault), {@code authorities},
+	 * {@code permissions}, Keycloak's {@code realm_access} and {@code resource_access},
+	 * Entra's {@code wids}, {@code oid} and {@code tid}, the user identity claims a
+	 * consumer could take for a person's ({@code email}, {@code upn},
+	 * {@code preferred_username}), and RFC 7662 §2.2's {@code active}, {@code token_type}
+	 * and {@code username}. A grant's authority is its scopes, nothing else. A list can
+	 * never be complete: docs/policies.md says so.
 	 */
 	static final Set<String> RESERVED_CLAIMS = Set.of("iss", "sub", "aud", "exp", "iat", "nbf", "jti", "client_id",
 			"scope", "grant", "policy_digest", "cnf", "act", "may_act", "azp", "auth_time", "acr", "amr", "typ", "scp",
@@ -118,10 +122,12 @@ final class GrantCompiler {
 	}
 
 	/**
-	 * The multi-tenant guardrail: on a shared issuer (GitHub, gitlab.com, accounts.google.com) anyone can mint a token;
-	 * only the tenant claims tell one organisation from another. A grant that does not pin every one of them to
-	 * literal values — in {@code claims:}, in a top-level {@code &&} term of {@code when:}, or for {@code sub} by an
-	 * exact {@code subject} — would let other tenants in, and is refused.
+	 * The multi-tenant guardrail: on a shared issuer (GitHub, gitlab.com,
+	 * accounts.google.com) anyone can mint a token; only the tenant claims tell one
+	 * organisation from another. A grant that does not pin every one of them to literal
+	 * values — in {@code claims:}, in a top-level {@code &&} term of {@code when:}, or
+	 * for {@code sub} by an exact {@code subject} — would let other tenants in, and is
+	 * refused.
 	 */
 	private static void guardrail(StrictYaml yaml, Map<String, Node> fields, String id, SubjectMatcher subject,
 			Map<String, Set<String>> pins, Optional<Condition> when, SourcePolicy source) {
@@ -133,10 +139,12 @@ final class GrantCompiler {
 		for (String claim : source.tenantClaims()) {
 			if (!pinned.contains(claim)) {
 				Node at = fields.containsKey("when") ? fields.get("when") : fields.get("id");
-				yaml.problem(at, "grant '" + id + "' trusts " + subject.source() + ", a shared issuer where anyone can "
-						+ "mint tokens, without pinning " + claim + ": any tenant of that issuer whose tokens match the "
-						+ "subject could get this token. Pin it: claims: { " + claim + ": \"<your " + claim + ">\" }"
-						+ (claim.equals("sub") ? " or an exact subject" : ""));
+				yaml.problem(at,
+						"grant '" + id + "' trusts " + subject.source() + ", a shared issuer where anyone can "
+								+ "mint tokens, without pinning " + claim
+								+ ": any tenant of that issuer whose tokens match the "
+								+ "subject could get this token. Pin it: claims: { " + claim + ": \"<your " + claim
+								+ ">\" }" + (claim.equals("sub") ? " or an exact subject" : ""));
 			}
 		}
 	}
@@ -193,7 +201,8 @@ final class GrantCompiler {
 				claims.put(name, Condition.compileValue(text));
 			}
 			catch (IllegalArgumentException ex) {
-				yaml.problem(tuple.getValueNode(), "token claim " + name + " is not a valid expression: " + ex.getMessage());
+				yaml.problem(tuple.getValueNode(),
+						"token claim " + name + " is not a valid expression: " + ex.getMessage());
 			}
 		}
 		return claims;

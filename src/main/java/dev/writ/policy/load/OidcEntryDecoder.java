@@ -21,8 +21,9 @@ import dev.writ.trust.TrustConfigurationException;
 import dev.writ.trust.TrustSource;
 
 /**
- * Decodes one {@code oidc:} entry of a policy file: an issuer, or a preset of one, where its keys come from, the
- * audiences it must name, its tenant claims and the rules of its tokens.
+ * Decodes one {@code oidc:} entry of a policy file: an issuer, or a preset of one, where
+ * its keys come from, the audiences it must name, its tenant claims and the rules of its
+ * tokens.
  */
 final class OidcEntryDecoder {
 
@@ -58,11 +59,14 @@ final class OidcEntryDecoder {
 		String issuer = entry.containsKey("issuer") ? yaml.string(entry.get("issuer"), "issuer")
 				: (preset != null) ? preset.issuer().orElse(null) : null;
 		if (issuer == null && !entry.containsKey("issuer")) {
-			yaml.problem(node, "an oidc entry needs issuer" + ((preset != null) ? " (preset " + preset.name().toLowerCase(Locale.ROOT)
-					+ " has none: each cluster, account or tenant has its own)" : ""));
+			yaml.problem(node,
+					"an oidc entry needs issuer"
+							+ ((preset != null) ? " (preset " + preset.name().toLowerCase(Locale.ROOT)
+									+ " has none: each cluster, account or tenant has its own)" : ""));
 		}
 		else if (issuer != null) {
-			issuerProblem(issuer).ifPresent((p) -> yaml.problem(entry.containsKey("issuer") ? entry.get("issuer") : node, p));
+			issuerProblem(issuer)
+				.ifPresent((p) -> yaml.problem(entry.containsKey("issuer") ? entry.get("issuer") : node, p));
 		}
 		Set<String> audiences = audiences(yaml, entry.get("audience"));
 		AttributeMapping mapping = SourcePolicyDecoder.attributes(yaml, entry.get("attributes"),
@@ -70,20 +74,22 @@ final class OidcEntryDecoder {
 		Set<String> tenantClaims = (preset != null) ? preset.tenantClaims() : Set.of();
 		if (entry.containsKey("tenant_claims")) {
 			List<String> declared = yaml.strings(entry.get("tenant_claims"), "tenant_claims");
-			// On the preset's own, shared issuer an empty list would silently drop the guardrail that keeps one
-			// tenant's grants from another tenant's tokens; an entry with an issuer of its own may say it serves one.
+			// On the preset's own, shared issuer an empty list would silently drop the
+			// guardrail that keeps one
+			// tenant's grants from another tenant's tokens; an entry with an issuer of
+			// its own may say it serves one.
 			if (declared != null && declared.isEmpty() && preset != null && !preset.tenantClaims().isEmpty()
 					&& preset.issuer().isPresent() && preset.issuer().get().equals(issuer)) {
 				yaml.problem(entry.get("tenant_claims"), "tenant_claims cannot be empty on " + preset.issuer().get()
 						+ ", an issuer anyone can get tokens from: name the claims that identify a tenant (preset "
-						+ preset.id() + " uses "
-						+ String.join(", ", preset.tenantClaims()) + ")");
+						+ preset.id() + " uses " + String.join(", ", preset.tenantClaims()) + ")");
 			}
 			tenantClaims = (declared == null) ? tenantClaims : new LinkedHashSet<>(declared);
 		}
-		// A plain OIDC issuer's tokens are exchanged once each unless the entry says otherwise (secure default).
-		SourcePolicy guards = SourcePolicyDecoder.decode(yaml, entry, false, (preset == null) || preset.oneTime(), mapping,
-				tenantClaims);
+		// A plain OIDC issuer's tokens are exchanged once each unless the entry says
+		// otherwise (secure default).
+		SourcePolicy guards = SourcePolicyDecoder.decode(yaml, entry, false, (preset == null) || preset.oneTime(),
+				mapping, tenantClaims);
 		Keys keys = keys(yaml, entry.get("jwks"));
 		if (name != null) {
 			this.trust.pending(name);
@@ -98,7 +104,8 @@ final class OidcEntryDecoder {
 			TrustSource source = switch (keys.kind()) {
 				case "discovery" -> this.trust.factory().oidcDiscovery(name, issuer, audiences);
 				case "url" -> this.trust.factory().oidcJwksUrl(name, issuer, audiences, URI.create(keys.value()));
-				default -> this.trust.factory().oidcJwks(name, issuer, audiences, this.trust.read(this.trust.resolve(keys.value())));
+				default -> this.trust.factory()
+					.oidcJwks(name, issuer, audiences, this.trust.read(this.trust.resolve(keys.value())));
 			};
 			if (source != null) {
 				this.trust.add(name, source, guards);
@@ -112,7 +119,10 @@ final class OidcEntryDecoder {
 		}
 	}
 
-	/** Where an OIDC entry's keys come from: {@code discovery} (default), a JWKS {@code url} or a JWKS {@code file}. */
+	/**
+	 * Where an OIDC entry's keys come from: {@code discovery} (default), a JWKS
+	 * {@code url} or a JWKS {@code file}.
+	 */
 	private record Keys(String kind, String value) {
 	}
 
@@ -143,7 +153,8 @@ final class OidcEntryDecoder {
 
 	private Optional<String> issuerProblem(String issuer) {
 		try {
-			return HttpFetcher.urlProblem(new URI(issuer), this.trust.factory().allowLoopbackHttp()).map((p) -> "issuer " + p);
+			return HttpFetcher.urlProblem(new URI(issuer), this.trust.factory().allowLoopbackHttp())
+				.map((p) -> "issuer " + p);
 		}
 		catch (URISyntaxException ex) {
 			return Optional.of("issuer is not a URL");

@@ -27,13 +27,16 @@ import dev.writ.policy.PolicyProblem;
 import dev.writ.policy.PolicySet;
 
 /**
- * Loads the policy files of a directory ({@code *.yaml} and {@code *.yml} directly in it, by name) into one
- * {@link PolicySet}: trust entries ({@code spiffe:}, {@code oidc:}) and grants ({@code grants:}), decoded strictly.
- * Any problem anywhere refuses the whole set, with every problem listed by file and line. The server,
- * {@code policy check} and the tests all load policies through this one class.
+ * Loads the policy files of a directory ({@code *.yaml} and {@code *.yml} directly in it,
+ * by name) into one {@link PolicySet}: trust entries ({@code spiffe:}, {@code oidc:}) and
+ * grants ({@code grants:}), decoded strictly. Any problem anywhere refuses the whole set,
+ * with every problem listed by file and line. The server, {@code policy check} and the
+ * tests all load policies through this one class.
  *
- * <p>Relative paths in policy files resolve against the parent of the policies directory: the project root in the
- * default layout, where {@code keys/} and {@code policies/} stand side by side.
+ * <p>
+ * Relative paths in policy files resolve against the parent of the policies directory:
+ * the project root in the default layout, where {@code keys/} and {@code policies/} stand
+ * side by side.
  */
 public final class PolicyLoader {
 
@@ -44,7 +47,8 @@ public final class PolicyLoader {
 
 	private static final java.util.regex.Pattern PARAMETER = java.util.regex.Pattern.compile("[a-z][a-z0-9_]{0,63}");
 
-	// Parameters RFC 6749 and RFC 8693 define (and client authentication uses) cannot be redeclared.
+	// Parameters RFC 6749 and RFC 8693 define (and client authentication uses) cannot be
+	// redeclared.
 	private static final Set<String> STANDARD_PARAMETERS = Set.of("grant_type", "subject_token", "subject_token_type",
 			"actor_token", "actor_token_type", "requested_token_type", "audience", "resource", "scope", "client_id",
 			"client_secret", "client_assertion", "client_assertion_type");
@@ -96,7 +100,8 @@ public final class PolicyLoader {
 				documents.add(new Document(yaml, top));
 			}
 		}
-		// Trust first, from every file, so that grants in any file may name trust from any other.
+		// Trust first, from every file, so that grants in any file may name trust from
+		// any other.
 		TrustDecoder trust = new TrustDecoder(this.trust, this.keysDirectory, directory.toAbsolutePath().getParent());
 		documents.forEach((d) -> d.each("spiffe", (node) -> trust.spiffe(d.yaml(), node)));
 		documents.forEach((d) -> d.each("oidc", (node) -> trust.oidc(d.yaml(), node)));
@@ -119,13 +124,16 @@ public final class PolicyLoader {
 			}
 		}));
 		if (!problems.isEmpty()) {
-			problems.sort(Comparator.comparing((PolicyProblem p) -> p.file().toString()).thenComparingInt(PolicyProblem::line));
+			problems.sort(Comparator.comparing((PolicyProblem p) -> p.file().toString())
+				.thenComparingInt(PolicyProblem::line));
 			throw new PolicyException(problems);
 		}
-		// The digest covers the trust material too: a token's policy_digest says which keys were trusted when it was
+		// The digest covers the trust material too: a token's policy_digest says which
+		// keys were trusted when it was
 		// issued, and a changed bundle is a new version of the policies.
-		trust.files().forEach((file, text) -> digest.update(("trust\0" + file + "\0" + text + "\0")
-			.getBytes(StandardCharsets.UTF_8)));
+		trust.files()
+			.forEach((file, text) -> digest
+				.update(("trust\0" + file + "\0" + text + "\0").getBytes(StandardCharsets.UTF_8)));
 		return new PolicySet(TrustSet.of(trust.sources()), trust.policies(), parameters, grants,
 				HexFormat.of().formatHex(digest.digest()), trust.files().keySet(), trust.demoEntries());
 	}
@@ -160,7 +168,8 @@ public final class PolicyLoader {
 	/** A policy, bundle or JWKS file's text: UTF-8, at most {@link #MAX_FILE_BYTES}. */
 	public static String readText(Path file) throws IOException {
 		try {
-			// A device or a pipe (/dev/zero, a FIFO) reports no size and never ends: regular files only, and never
+			// A device or a pipe (/dev/zero, a FIFO) reports no size and never ends:
+			// regular files only, and never
 			// more read than the bound, whatever the size said.
 			if (Files.exists(file) && !Files.isRegularFile(file)) {
 				throw new IOException(file + " is not a regular file");

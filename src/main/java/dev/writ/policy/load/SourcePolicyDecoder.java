@@ -15,9 +15,10 @@ import dev.writ.policy.Durations;
 import dev.writ.policy.SourcePolicy;
 
 /**
- * Decodes what a trust entry says beyond its keys into its {@link SourcePolicy}: attributes, TTL capping, replay,
- * rate limits, what to do without the store, the longest subject-token lifetime, multiple audiences. Strictly, with
- * every problem at its line; {@link TrustDecoder} decodes the rest of the entry.
+ * Decodes what a trust entry says beyond its keys into its {@link SourcePolicy}:
+ * attributes, TTL capping, replay, rate limits, what to do without the store, the longest
+ * subject-token lifetime, multiple audiences. Strictly, with every problem at its line;
+ * {@link TrustDecoder} decodes the rest of the entry.
  */
 final class SourcePolicyDecoder {
 
@@ -30,8 +31,10 @@ final class SourcePolicyDecoder {
 
 	/**
 	 * The source policy of a {@code spiffe:} or {@code oidc:} entry.
-	 * @param spiffe whether the entry is a SPIFFE trust domain (only those may set {@code multiple_audiences})
-	 * @param oneTimeByDefault whether its tokens are one-time unless it says {@code replay: reuse}
+	 * @param spiffe whether the entry is a SPIFFE trust domain (only those may set
+	 * {@code multiple_audiences})
+	 * @param oneTimeByDefault whether its tokens are one-time unless it says
+	 * {@code replay: reuse}
 	 * @param mapping its attribute mapping, decoded with {@link #attributes}
 	 * @param tenantClaims the claims that tell its tenants apart
 	 */
@@ -74,13 +77,15 @@ final class SourcePolicyDecoder {
 		if (entry.containsKey("max_token_lifetime")) {
 			String text = yaml.string(entry.get("max_token_lifetime"), "max_token_lifetime");
 			Optional<Duration> parsed = (text == null) ? Optional.empty() : Durations.parse(text);
-			if (text != null && (parsed.isEmpty() || parsed.get().compareTo(SourcePolicy.LONGEST_MAX_TOKEN_LIFETIME) > 0)) {
+			if (text != null
+					&& (parsed.isEmpty() || parsed.get().compareTo(SourcePolicy.LONGEST_MAX_TOKEN_LIFETIME) > 0)) {
 				yaml.problem(entry.get("max_token_lifetime"), "max_token_lifetime is a duration up to "
 						+ Durations.format(SourcePolicy.LONGEST_MAX_TOKEN_LIFETIME) + ", like 24h");
 			}
 			lifetime = parsed.orElse(lifetime);
 		}
-		// JWT-SVIDs name one audience unless the entry opts in; OIDC tokens may name several (with azp, OIDC Core §2).
+		// JWT-SVIDs name one audience unless the entry opts in; OIDC tokens may name
+		// several (with azp, OIDC Core §2).
 		boolean multipleAudiences = !spiffe || (entry.containsKey("multiple_audiences")
 				&& Boolean.TRUE.equals(yaml.bool(entry.get("multiple_audiences"), "multiple_audiences")));
 		return new SourcePolicy(mapping, tenantClaims, cap, oneTime, subject, source, carryOn, lifetime,
@@ -105,7 +110,10 @@ final class SourcePolicyDecoder {
 				|| !Boolean.FALSE.equals(yaml.bool(entry.get("cap_ttl_to_subject"), "cap_ttl_to_subject"));
 	}
 
-	/** An entry's {@code attributes}: names to attribute expressions, over the defaults (a preset's). */
+	/**
+	 * An entry's {@code attributes}: names to attribute expressions, over the defaults (a
+	 * preset's).
+	 */
 	static AttributeMapping attributes(StrictYaml yaml, Node node, Map<String, String> defaults) {
 		Map<String, AttributeExpression> expressions = new LinkedHashMap<>();
 		defaults.forEach((name, text) -> expressions.put(name, AttributeExpression.compile(text)));
@@ -136,14 +144,14 @@ final class SourcePolicyDecoder {
 		return AttributeMapping.of(expressions);
 	}
 
-
 	/** Parses {@code "60 per 1m"}. */
 	private static Optional<SourcePolicy.RateLimit> rateLimit(String text) {
 		String[] parts = PER.split(text.trim(), -1);
 		if (parts.length != 2 || !parts[0].matches("[1-9][0-9]{0,6}")) {
 			return Optional.empty();
 		}
-		return Durations.parse(parts[1]).map((window) -> new SourcePolicy.RateLimit(Integer.parseInt(parts[0]), window));
+		return Durations.parse(parts[1])
+			.map((window) -> new SourcePolicy.RateLimit(Integer.parseInt(parts[0]), window));
 	}
 
 }

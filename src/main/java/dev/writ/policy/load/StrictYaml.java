@@ -22,9 +22,9 @@ import org.yaml.snakeyaml.nodes.Tag;
 import dev.writ.policy.PolicyProblem;
 
 /**
- * Strict reading of one YAML policy file: its node tree, never objects, so no tag can construct anything; every
- * unknown key, wrong type and duplicate is recorded as a problem with its line, and reading carries on to find the
- * rest.
+ * Strict reading of one YAML policy file: its node tree, never objects, so no tag can
+ * construct anything; every unknown key, wrong type and duplicate is recorded as a
+ * problem with its line, and reading carries on to find the rest.
  */
 public final class StrictYaml {
 
@@ -37,7 +37,10 @@ public final class StrictYaml {
 		this.problems = problems;
 	}
 
-	/** The root node of the file's one document, or null (with a problem recorded) if it does not parse. */
+	/**
+	 * The root node of the file's one document, or null (with a problem recorded) if it
+	 * does not parse.
+	 */
 	public Node parse(String text) {
 		LoaderOptions options = new LoaderOptions();
 		options.setAllowDuplicateKeys(false);
@@ -55,8 +58,10 @@ public final class StrictYaml {
 			problem(0, "not valid YAML: " + ex.getMessage());
 		}
 		catch (RuntimeException ex) {
-			// snakeyaml throws plain runtime exceptions for a few malformed inputs (a "\x" escape cut short, a tag
-			// with a broken %-escape): the file is refused like any other that is not YAML.
+			// snakeyaml throws plain runtime exceptions for a few malformed inputs (a
+			// "\x" escape cut short, a tag
+			// with a broken %-escape): the file is refused like any other that is not
+			// YAML.
 			problem(0, "not valid YAML: " + ex.getClass().getSimpleName());
 		}
 		return null;
@@ -79,8 +84,8 @@ public final class StrictYaml {
 			}
 			String name = key.getValue();
 			if (!allowedKeys.contains(name)) {
-				problem(key, what + " has an unknown key '" + name + "' (allowed: " + String.join(", ", sorted(allowedKeys))
-						+ ")");
+				problem(key, what + " has an unknown key '" + name + "' (allowed: "
+						+ String.join(", ", sorted(allowedKeys)) + ")");
 			}
 			else if (entries.putIfAbsent(name, tuple.getValueNode()) != null) {
 				problem(key, what + " repeats the key '" + name + "'");
@@ -98,7 +103,10 @@ public final class StrictYaml {
 		return sequence.getValue();
 	}
 
-	/** A string scalar, or null if the node is not one. Quote a value YAML would read as a number or boolean. */
+	/**
+	 * A string scalar, or null if the node is not one. Quote a value YAML would read as a
+	 * number or boolean.
+	 */
 	public String string(Node node, String what) {
 		if (!(node instanceof ScalarNode scalar) || !Tag.STR.equals(scalar.getTag())) {
 			problem(node, what + " must be a string");

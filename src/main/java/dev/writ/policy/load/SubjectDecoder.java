@@ -12,7 +12,10 @@ import org.yaml.snakeyaml.nodes.Node;
 import dev.writ.policy.SubjectMatcher;
 import dev.writ.trust.SpiffeIds;
 
-/** Decodes whom a grant is for: an exact subject or an anchored pattern, within one trust source. */
+/**
+ * Decodes whom a grant is for: an exact subject or an anchored pattern, within one trust
+ * source.
+ */
 final class SubjectDecoder {
 
 	private static final Pattern SPIFFE_PREFIX = Pattern.compile("spiffe://([^/]+)/.*", Pattern.DOTALL);
@@ -21,8 +24,9 @@ final class SubjectDecoder {
 	}
 
 	/**
-	 * The grant's {@code subject} or {@code subject_pattern}, within the trust source it names ({@code trust}) or, for
-	 * a SPIFFE ID, implies; null with its problem recorded, or with none when another problem already covers it.
+	 * The grant's {@code subject} or {@code subject_pattern}, within the trust source it
+	 * names ({@code trust}) or, for a SPIFFE ID, implies; null with its problem recorded,
+	 * or with none when another problem already covers it.
 	 */
 	static SubjectMatcher decode(StrictYaml yaml, Map<String, Node> fields, TrustDecoder trust) {
 		boolean exact = fields.containsKey("subject");
@@ -66,7 +70,8 @@ final class SubjectDecoder {
 		}
 	}
 
-	// Without 'trust', a grant is for a SPIFFE trust domain, which its subject or pattern prefix must name.
+	// Without 'trust', a grant is for a SPIFFE trust domain, which its subject or pattern
+	// prefix must name.
 	private static String spiffeSource(StrictYaml yaml, Node node, String value, boolean exact, TrustDecoder trust) {
 		TrustDomain domain;
 		if (exact) {
@@ -75,7 +80,8 @@ final class SubjectDecoder {
 				domain = id.getTrustDomain();
 			}
 			catch (IllegalArgumentException ex) {
-				yaml.problem(node, "subject is not a SPIFFE ID (" + ex.getMessage() + "); an OIDC subject needs trust: <oidc name>");
+				yaml.problem(node, "subject is not a SPIFFE ID (" + ex.getMessage()
+						+ "); an OIDC subject needs trust: <oidc name>");
 				return null;
 			}
 		}
@@ -91,8 +97,9 @@ final class SubjectDecoder {
 				}
 			}
 			if (domain == null) {
-				yaml.problem(node, "subject_pattern must begin with spiffe://<trust domain>/ naming a trusted trust domain, "
-						+ "or the grant needs trust: <oidc name>");
+				yaml.problem(node,
+						"subject_pattern must begin with spiffe://<trust domain>/ naming a trusted trust domain, "
+								+ "or the grant needs trust: <oidc name>");
 				return null;
 			}
 		}

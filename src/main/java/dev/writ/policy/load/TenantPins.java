@@ -9,10 +9,11 @@ import dev.cel.common.ast.CelExpr;
 import dev.writ.policy.Condition;
 
 /**
- * Finds which claims a condition pins to literal values in every case: a top-level conjunct (joined by
- * {@code &&}) of the form {@code claims.X == 'v'}, {@code claims['X'] == 'v'} (either side) or
- * {@code claims.X in ['v', 'w']}. Anything under {@code ||}, {@code !} or a function does not pin, because the
- * condition could hold without it.
+ * Finds which claims a condition pins to literal values in every case: a top-level
+ * conjunct (joined by {@code &&}) of the form {@code claims.X == 'v'},
+ * {@code claims['X'] == 'v'} (either side) or {@code claims.X in ['v', 'w']}. Anything
+ * under {@code ||}, {@code !} or a function does not pin, because the condition could
+ * hold without it.
  */
 final class TenantPins {
 
@@ -55,7 +56,8 @@ final class TenantPins {
 			return java.util.Optional.of(expr.select().field());
 		}
 		if (expr.getKind() == CelExpr.ExprKind.Kind.CALL && "_[_]".equals(expr.call().function())
-				&& isClaims(expr.call().args().get(0)) && expr.call().args().get(1).getKind() == CelExpr.ExprKind.Kind.CONSTANT
+				&& isClaims(expr.call().args().get(0))
+				&& expr.call().args().get(1).getKind() == CelExpr.ExprKind.Kind.CONSTANT
 				&& expr.call().args().get(1).constant().getKind() == CelConstant.Kind.STRING_VALUE) {
 			return java.util.Optional.of(expr.call().args().get(1).constant().stringValue());
 		}

@@ -28,14 +28,17 @@ import dev.writ.trust.TrustFactory;
 import dev.writ.trust.TrustSource;
 
 /**
- * The trust entries of a policy set as they are decoded — {@code spiffe:} trust domains by
- * {@link SpiffeEntryDecoder}, {@code oidc:} issuers by {@link OidcEntryDecoder} — into trust sources and their rules:
- * what the grants are compiled against. It remembers every trust file read, and refuses an entry that could claim
- * the same tokens as another.
+ * The trust entries of a policy set as they are decoded — {@code spiffe:} trust domains
+ * by {@link SpiffeEntryDecoder}, {@code oidc:} issuers by {@link OidcEntryDecoder} — into
+ * trust sources and their rules: what the grants are compiled against. It remembers every
+ * trust file read, and refuses an entry that could claim the same tokens as another.
  */
 final class TrustDecoder {
 
-	/** Names of entries and attributes: lowercase letters, digits and {@code -}, starting with a letter. */
+	/**
+	 * Names of entries and attributes: lowercase letters, digits and {@code -}, starting
+	 * with a letter.
+	 */
 	static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
 
 	private final TrustFactory factory;
@@ -93,8 +96,9 @@ final class TrustDecoder {
 	}
 
 	/**
-	 * Whether an entry of this name (an oidc name, or a SPIFFE trust domain's ID) is declared but refused for a
-	 * problem already reported: a grant naming it gets no second problem caused by the first.
+	 * Whether an entry of this name (an oidc name, or a SPIFFE trust domain's ID) is
+	 * declared but refused for a problem already reported: a grant naming it gets no
+	 * second problem caused by the first.
 	 */
 	boolean refused(String name) {
 		return this.refused.contains(name);
@@ -163,7 +167,8 @@ final class TrustDecoder {
 		}
 	}
 
-	// Two entries that could claim the same tokens are refused: one trust domain, issuer or name, once.
+	// Two entries that could claim the same tokens are refused: one trust domain, issuer
+	// or name, once.
 	boolean claim(StrictYaml yaml, Node node, String what) {
 		String earlier = this.seen.putIfAbsent(what, yaml.where(node));
 		if (earlier != null) {
@@ -173,7 +178,8 @@ final class TrustDecoder {
 		return true;
 	}
 
-	// Every trust file read is remembered: the policy digest covers it, and the watcher watches it.
+	// Every trust file read is remembered: the policy digest covers it, and the watcher
+	// watches it.
 	String read(Path file) throws IOException {
 		String text = PolicyLoader.readText(file);
 		this.files.put(file.toAbsolutePath().normalize(), text);
@@ -185,7 +191,9 @@ final class TrustDecoder {
 		return this.demoEntries;
 	}
 
-	/** The trust files read so far (bundles, JWKS files), with what they held when read. */
+	/**
+	 * The trust files read so far (bundles, JWKS files), with what they held when read.
+	 */
 	Map<Path, String> files() {
 		return this.files;
 	}

@@ -9,9 +9,10 @@ import dev.writ.policy.Decision;
 import dev.writ.policy.Explanation;
 
 /**
- * A rehearsed decision as people read it: the same facts as text for {@code policy explain} and {@code policy test}
- * and as JSON for {@code POST /admin/explain} — the decision, the subject's source and attributes, the policy
- * digest, and every grant with where and why it stopped.
+ * A rehearsed decision as people read it: the same facts as text for
+ * {@code policy explain} and {@code policy test} and as JSON for
+ * {@code POST /admin/explain} — the decision, the subject's source and attributes, the
+ * policy digest, and every grant with where and why it stopped.
  */
 public final class ExplanationView {
 
@@ -69,12 +70,13 @@ public final class ExplanationView {
 		response.put("source", result.source());
 		response.put("attributes", result.attributes());
 		response.put("policy_digest", result.policyDigest());
-		response.put("grants", result.explanation()
-			.grants()
-			.stream()
-			.map((Explanation.Step step) -> Map.of("grant", step.grant(), "where", step.where(), "outcome",
-					step.outcome().name(), "reason", step.reason()))
-			.toList());
+		response.put("grants",
+				result.explanation()
+					.grants()
+					.stream()
+					.map((Explanation.Step step) -> Map.of("grant", step.grant(), "where", step.where(), "outcome",
+							step.outcome().name(), "reason", step.reason()))
+					.toList());
 		return response;
 	}
 

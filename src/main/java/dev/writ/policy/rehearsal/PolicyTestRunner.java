@@ -30,9 +30,10 @@ import dev.writ.policy.load.PolicyLoader;
 import dev.writ.policy.load.StrictYaml;
 
 /**
- * Runs the policy test cases of {@code <policies>/tests/*.yaml} against a loaded policy set: each case describes a
- * subject, its claims and a request, and what must come of it — allow by which grant, with which scopes, lifetime
- * and token claims, or deny with which error. Cases are decoded as strictly as policies.
+ * Runs the policy test cases of {@code <policies>/tests/*.yaml} against a loaded policy
+ * set: each case describes a subject, its claims and a request, and what must come of it
+ * — allow by which grant, with which scopes, lifetime and token claims, or deny with
+ * which error. Cases are decoded as strictly as policies.
  */
 public final class PolicyTestRunner {
 
@@ -56,7 +57,8 @@ public final class PolicyTestRunner {
 
 	/**
 	 * Runs every case in the directory's {@code tests/} folder.
-	 * @throws PolicyException listing every problem in the test files, before any case runs
+	 * @throws PolicyException listing every problem in the test files, before any case
+	 * runs
 	 */
 	public List<CaseResult> run(Path policiesDirectory) {
 		List<PolicyProblem> problems = new ArrayList<>();
@@ -73,7 +75,8 @@ public final class PolicyTestRunner {
 			}
 			Node root = yaml.parse(text);
 			Map<String, Node> top = (root == null) ? null : yaml.mapping(root, "a test file", FILE_KEYS);
-			List<Node> items = (top == null || !top.containsKey("tests")) ? List.of() : yaml.sequence(top.get("tests"), "tests");
+			List<Node> items = (top == null || !top.containsKey("tests")) ? List.of()
+					: yaml.sequence(top.get("tests"), "tests");
 			for (Node item : (items == null) ? List.<Node>of() : items) {
 				Case decoded = decode(yaml, item);
 				if (decoded != null) {
@@ -94,7 +97,8 @@ public final class PolicyTestRunner {
 		}
 		try (Stream<Path> entries = Files.list(directory)) {
 			return entries.filter(Files::isRegularFile)
-				.filter((p) -> p.getFileName().toString().endsWith(".yaml") || p.getFileName().toString().endsWith(".yml"))
+				.filter((p) -> p.getFileName().toString().endsWith(".yaml")
+						|| p.getFileName().toString().endsWith(".yml"))
 				.sorted()
 				.toList();
 		}
@@ -118,7 +122,8 @@ public final class PolicyTestRunner {
 		String name = fields.containsKey("name") ? yaml.string(fields.get("name"), "name") : null;
 		String subject = fields.containsKey("subject") ? yaml.string(fields.get("subject"), "subject") : null;
 		String trust = fields.containsKey("trust") ? yaml.string(fields.get("trust"), "trust") : null;
-		Map<String, Object> claims = fields.containsKey("claims") ? asMap(yaml, fields.get("claims"), "claims") : Map.of();
+		Map<String, Object> claims = fields.containsKey("claims") ? asMap(yaml, fields.get("claims"), "claims")
+				: Map.of();
 		Duration expiresIn = Duration.ofHours(1);
 		if (fields.containsKey("subject_expires_in")) {
 			String value = yaml.string(fields.get("subject_expires_in"), "subject_expires_in");
@@ -128,8 +133,8 @@ public final class PolicyTestRunner {
 			}
 		}
 		Map<String, String> parameters = new LinkedHashMap<>();
-		Map<String, Node> request = fields.containsKey("request") ? yaml.mapping(fields.get("request"), "request", REQUEST_KEYS)
-				: null;
+		Map<String, Node> request = fields.containsKey("request")
+				? yaml.mapping(fields.get("request"), "request", REQUEST_KEYS) : null;
 		if (request != null) {
 			for (String key : List.of("audience", "resource", "scope")) {
 				if (request.containsKey(key)) {
@@ -143,8 +148,8 @@ public final class PolicyTestRunner {
 				asMap(yaml, request.get("params"), "params").forEach((k, v) -> parameters.put(k, String.valueOf(v)));
 			}
 		}
-		Map<String, Node> expect = fields.containsKey("expect") ? yaml.mapping(fields.get("expect"), "expect", EXPECT_KEYS)
-				: null;
+		Map<String, Node> expect = fields.containsKey("expect")
+				? yaml.mapping(fields.get("expect"), "expect", EXPECT_KEYS) : null;
 		Expectation expectation = (expect == null) ? null : expectation(yaml, fields.get("expect"), expect);
 		if (yaml.problemCount() > before || expectation == null || expiresIn == null) {
 			return null;
@@ -159,12 +164,14 @@ public final class PolicyTestRunner {
 	private static Expectation expectation(StrictYaml yaml, Node node, Map<String, Node> expect) {
 		String decision = expect.containsKey("decision") ? yaml.string(expect.get("decision"), "decision") : null;
 		if (!"allow".equals(decision) && !"deny".equals(decision)) {
-			yaml.problem(expect.containsKey("decision") ? expect.get("decision") : node, "expect needs decision: allow or deny");
+			yaml.problem(expect.containsKey("decision") ? expect.get("decision") : node,
+					"expect needs decision: allow or deny");
 			return null;
 		}
 		String grant = expect.containsKey("grant") ? yaml.string(expect.get("grant"), "grant") : null;
 		Set<String> scopes = expect.containsKey("scopes")
-				? new LinkedHashSet<>(java.util.Optional.ofNullable(yaml.strings(expect.get("scopes"), "scopes")).orElse(List.of()))
+				? new LinkedHashSet<>(
+						java.util.Optional.ofNullable(yaml.strings(expect.get("scopes"), "scopes")).orElse(List.of()))
 				: null;
 		Duration ttl = null;
 		if (expect.containsKey("ttl")) {
@@ -174,7 +181,8 @@ public final class PolicyTestRunner {
 				yaml.problem(expect.get("ttl"), "ttl must be such as 5m");
 			}
 		}
-		Map<String, Object> claims = expect.containsKey("claims") ? asMap(yaml, expect.get("claims"), "claims") : Map.of();
+		Map<String, Object> claims = expect.containsKey("claims") ? asMap(yaml, expect.get("claims"), "claims")
+				: Map.of();
 		String error = expect.containsKey("error") ? yaml.string(expect.get("error"), "error") : null;
 		if ("allow".equals(decision) && error != null) {
 			yaml.problem(expect.get("error"), "an allow has no error");
@@ -182,7 +190,9 @@ public final class PolicyTestRunner {
 		return new Expectation("allow".equals(decision), grant, scopes, ttl, claims, error);
 	}
 
-	/** A YAML mapping as plain values: strings, longs, doubles, booleans, lists and maps. */
+	/**
+	 * A YAML mapping as plain values: strings, longs, doubles, booleans, lists and maps.
+	 */
 	private static Map<String, Object> asMap(StrictYaml yaml, Node node, String what) {
 		if (!(node instanceof MappingNode mapping)) {
 			yaml.problem(node, what + " must be a mapping");
@@ -224,7 +234,8 @@ public final class PolicyTestRunner {
 			explanation = rehearsal.explain(c.request()).explanation();
 		}
 		catch (ExchangeException ex) {
-			return compare(c, new Decision.Deny(ex.errorCode(), ex.description(), ex.detail(), this.policies.digest()), null);
+			return compare(c, new Decision.Deny(ex.errorCode(), ex.description(), ex.detail(), this.policies.digest()),
+					null);
 		}
 		catch (IllegalArgumentException ex) {
 			return new CaseResult(c.name(), c.where(), false, List.of("cannot rehearse: " + ex.getMessage()), null);
@@ -237,8 +248,9 @@ public final class PolicyTestRunner {
 		List<String> mismatches = new ArrayList<>();
 		if (decision instanceof Decision.Allow allow) {
 			if (!expected.allow()) {
-				mismatches.add("expected deny" + ((expected.error() != null) ? " " + expected.error() : "") + ", got allow by "
-						+ allow.grantId() + " with " + sorted(allow.scopes()) + " for " + allow.ttl().toSeconds() + "s");
+				mismatches.add("expected deny" + ((expected.error() != null) ? " " + expected.error() : "")
+						+ ", got allow by " + allow.grantId() + " with " + sorted(allow.scopes()) + " for "
+						+ allow.ttl().toSeconds() + "s");
 			}
 			else {
 				if (expected.grant() != null && !expected.grant().equals(allow.grantId())) {
@@ -248,7 +260,8 @@ public final class PolicyTestRunner {
 					mismatches.add("expected scopes " + sorted(expected.scopes()) + ", got " + sorted(allow.scopes()));
 				}
 				if (expected.ttl() != null && !expected.ttl().equals(allow.ttl())) {
-					mismatches.add("expected ttl " + expected.ttl().toSeconds() + "s, got " + allow.ttl().toSeconds() + "s");
+					mismatches
+						.add("expected ttl " + expected.ttl().toSeconds() + "s, got " + allow.ttl().toSeconds() + "s");
 				}
 				expected.claims().forEach((name, value) -> {
 					Object actual = allow.claims().get(name);
@@ -260,8 +273,8 @@ public final class PolicyTestRunner {
 		}
 		else if (decision instanceof Decision.Deny deny) {
 			if (expected.allow()) {
-				mismatches.add("expected allow" + ((expected.grant() != null) ? " by " + expected.grant() : "") + ", got deny "
-						+ deny.errorCode().code() + ": " + deny.detail());
+				mismatches.add("expected allow" + ((expected.grant() != null) ? " by " + expected.grant() : "")
+						+ ", got deny " + deny.errorCode().code() + ": " + deny.detail());
 			}
 			else if (expected.error() != null && !expected.error().equals(deny.errorCode().code())) {
 				mismatches.add("expected deny " + expected.error() + ", got deny " + deny.errorCode().code() + ": "
@@ -278,8 +291,8 @@ public final class PolicyTestRunner {
 	private record Case(String name, String where, Rehearsal.Request request, Expectation expectation) {
 	}
 
-	private record Expectation(boolean allow, String grant, Set<String> scopes, Duration ttl, Map<String, Object> claims,
-			String error) {
+	private record Expectation(boolean allow, String grant, Set<String> scopes, Duration ttl,
+			Map<String, Object> claims, String error) {
 	}
 
 	/**

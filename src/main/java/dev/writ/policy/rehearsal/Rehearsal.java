@@ -32,9 +32,10 @@ import dev.writ.policy.PolicySet;
 import dev.writ.policy.Explanation;
 
 /**
- * Rehearses an exchange against a policy set without any real token: a subject and its claims are signed by an
- * ephemeral key and verified by the real verifier against a twin of the real trust source (same id, same issuer,
- * trusting only that key), then decided and explained by the policy set. Used by {@code policy test} and
+ * Rehearses an exchange against a policy set without any real token: a subject and its
+ * claims are signed by an ephemeral key and verified by the real verifier against a twin
+ * of the real trust source (same id, same issuer, trusting only that key), then decided
+ * and explained by the policy set. Used by {@code policy test} and
  * {@code policy explain}; fetches nothing.
  */
 public final class Rehearsal {
@@ -50,7 +51,9 @@ public final class Rehearsal {
 		this.clock = clock;
 	}
 
-	/** A request to rehearse: say its subject, and whatever else it has, on the builder. */
+	/**
+	 * A request to rehearse: say its subject, and whatever else it has, on the builder.
+	 */
 	public static Request.Builder request() {
 		return new Request.Builder();
 	}
@@ -58,13 +61,16 @@ public final class Rehearsal {
 	/**
 	 * Explains the decision for a rehearsed request.
 	 * @return the explanation, with the attributes the source mapped
-	 * @throws IllegalArgumentException when the subject cannot come from any trust source of the policy set
-	 * @throws dev.writ.error.ExchangeException when the request itself is refused, before any policy is asked
+	 * @throws IllegalArgumentException when the subject cannot come from any trust source
+	 * of the policy set
+	 * @throws dev.writ.error.ExchangeException when the request itself is refused, before
+	 * any policy is asked
 	 */
 	public Result explain(Request request) {
 		Map<String, List<String>> form = new LinkedHashMap<>();
 		form.put("grant_type", List.of(TokenTypes.GRANT_TYPE));
-		form.put("subject_token", List.of("rehearsal")); // never read: the rehearsal signs a token of its own
+		form.put("subject_token", List.of("rehearsal")); // never read: the rehearsal
+															// signs a token of its own
 		form.put("subject_token_type", List.of(TokenTypes.JWT));
 		request.parameters().forEach((name, value) -> form.put(name, List.of(value)));
 		return explain(request.trust(), request.subject(), request.claims(), request.expiresIn(),
@@ -73,7 +79,8 @@ public final class Rehearsal {
 
 	private Result explain(String trust, String subject, Map<String, Object> claims, Duration expiresIn,
 			ExchangeRequest request) {
-		// One frozen instant for the whole rehearsal, a whole second as JWT times are: minting, verifying and
+		// One frozen instant for the whole rehearsal, a whole second as JWT times are:
+		// minting, verifying and
 		// deciding see the same time.
 		Instant now = this.clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
 		Clock frozen = Clock.fixed(now, java.time.ZoneOffset.UTC);
@@ -139,8 +146,9 @@ public final class Rehearsal {
 	}
 
 	/**
-	 * What is rehearsed: a subject of a trust source, its claims and how long its token has left, and the exchange
-	 * request's parameters ({@code audience}, {@code resource}, {@code scope} and extension parameters).
+	 * What is rehearsed: a subject of a trust source, its claims and how long its token
+	 * has left, and the exchange request's parameters ({@code audience},
+	 * {@code resource}, {@code scope} and extension parameters).
 	 *
 	 * @param trust the OIDC entry's name, or null for a SPIFFE ID subject
 	 * @param subject the subject
@@ -174,7 +182,10 @@ public final class Rehearsal {
 			private Builder() {
 			}
 
-			/** The subject: a SPIFFE ID, or the {@code sub} of the OIDC entry's tokens. Required. */
+			/**
+			 * The subject: a SPIFFE ID, or the {@code sub} of the OIDC entry's tokens.
+			 * Required.
+			 */
 			public Builder subject(String subject) {
 				this.subject = subject;
 				return this;

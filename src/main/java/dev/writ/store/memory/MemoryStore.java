@@ -17,9 +17,10 @@ import dev.writ.store.Store;
 import dev.writ.store.StoreUnavailableException;
 
 /**
- * The store of a single Writ node, in memory, with exactly Redis's semantics: an entry expires {@code ttl} after it
- * is set ({@code PX}), by the injected clock. Bounded: past {@code maxEntries} live entries it refuses new ones
- * rather than forget old ones (forgetting a one-time token would let it be replayed).
+ * The store of a single Writ node, in memory, with exactly Redis's semantics: an entry
+ * expires {@code ttl} after it is set ({@code PX}), by the injected clock. Bounded: past
+ * {@code maxEntries} live entries it refuses new ones rather than forget old ones
+ * (forgetting a one-time token would let it be replayed).
  */
 public final class MemoryStore implements Store {
 
@@ -112,7 +113,8 @@ public final class MemoryStore implements Store {
 		if (this.windows.size() >= this.maxEntries && !this.windows.containsKey(key)) {
 			purge(now);
 			if (this.windows.size() >= this.maxEntries) {
-				throw new StoreUnavailableException("the memory store is full (" + this.maxEntries + " rate-limit keys)");
+				throw new StoreUnavailableException(
+						"the memory store is full (" + this.maxEntries + " rate-limit keys)");
 			}
 		}
 		Window counted = this.windows.computeIfAbsent(key, (k) -> new Window());

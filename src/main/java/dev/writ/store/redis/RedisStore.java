@@ -18,9 +18,9 @@ import dev.writ.store.Store;
 import dev.writ.store.StoreUnavailableException;
 
 /**
- * The store of a Writ fleet, on Redis: every node sees every use, revocation and request. Every call is bounded by
- * the client's command timeout; a Redis that is down, slow or refusing answers {@link StoreUnavailableException}
- * and the caller fails closed.
+ * The store of a Writ fleet, on Redis: every node sees every use, revocation and request.
+ * Every call is bounded by the client's command timeout; a Redis that is down, slow or
+ * refusing answers {@link StoreUnavailableException} and the caller fails closed.
  */
 public final class RedisStore implements Store {
 
@@ -41,8 +41,10 @@ public final class RedisStore implements Store {
 			return 1
 			""", Long.class);
 
-	// A sliding window over a sorted set of request times (Writ's clock, so every node counts alike):
-	// -1 when allowed, else the milliseconds until the oldest counted request leaves the window.
+	// A sliding window over a sorted set of request times (Writ's clock, so every node
+	// counts alike):
+	// -1 when allowed, else the milliseconds until the oldest counted request leaves the
+	// window.
 	private static final RedisScript<Long> ACQUIRE = RedisScript.of("""
 			local now = tonumber(ARGV[1])
 			local window = tonumber(ARGV[2])

@@ -21,12 +21,16 @@ import dev.writ.policy.PolicySet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Fuzzes {@link PolicyLoader#load} with a policies directory of one fuzzed file, beside a {@code keys/} directory
- * holding a bundle and a JWKS made at test time (so seeds reach grants through {@code keys/trust/fuzz.bundle.json}
- * and {@code keys/trust/fuzz.jwks.json}). The oracle: nothing but a {@link PolicyException} escapes, each of its
- * problems names the file and a line in it, and a policy set loaded is loaded again the same.
+ * Fuzzes {@link PolicyLoader#load} with a policies directory of one fuzzed file, beside a
+ * {@code keys/} directory holding a bundle and a JWKS made at test time (so seeds reach
+ * grants through {@code keys/trust/fuzz.bundle.json} and
+ * {@code keys/trust/fuzz.jwks.json}). The oracle: nothing but a {@link PolicyException}
+ * escapes, each of its problems names the file and a line in it, and a policy set loaded
+ * is loaded again the same.
  *
- * <p>Loading opens no connection: remote keys are fetched on first use and the trust factory is not live.
+ * <p>
+ * Loading opens no connection: remote keys are fetched on first use and the trust factory
+ * is not live.
  */
 final class PolicyLoaderFuzzTests {
 

@@ -37,9 +37,10 @@ class PolicyLoaderTests {
 
 	@BeforeEach
 	void site() {
-		TestAuthority.ec("prod.example.org", Clock.systemUTC()).writeBundle(this.root.resolve("keys/trust/prod.bundle.json"));
-		this.loader = new PolicyLoader(TestTrust.factory(Clock.systemUTC()), this.root.resolve("keys"), Duration.ofMinutes(5),
-				Duration.ofHours(1));
+		TestAuthority.ec("prod.example.org", Clock.systemUTC())
+			.writeBundle(this.root.resolve("keys/trust/prod.bundle.json"));
+		this.loader = new PolicyLoader(TestTrust.factory(Clock.systemUTC()), this.root.resolve("keys"),
+				Duration.ofMinutes(5), Duration.ofHours(1));
 	}
 
 	private Path policies(String trust, String grants) throws IOException {
@@ -71,8 +72,8 @@ class PolicyLoaderTests {
 				    scopes: [read]
 				""");
 
-		PolicyLoader serverDefaults = new PolicyLoader(TestTrust.factory(Clock.systemUTC(), false), this.root.resolve("keys"),
-				Duration.ofMinutes(5), Duration.ofHours(1));
+		PolicyLoader serverDefaults = new PolicyLoader(TestTrust.factory(Clock.systemUTC(), false),
+				this.root.resolve("keys"), Duration.ofMinutes(5), Duration.ofHours(1));
 		assertThatExceptionOfType(PolicyException.class).isThrownBy(() -> serverDefaults.load(dir))
 			.satisfies((ex) -> assertThat(ex.problems()).extracting(PolicyProblem::toString)
 				.satisfiesExactly(
@@ -165,7 +166,8 @@ class PolicyLoaderTests {
 				.anySatisfy((p) -> assertThat(p).contains("b-grants.yaml:7:").contains("already used"))
 				.anySatisfy((p) -> assertThat(p).contains("b-grants.yaml:7:").contains("exactly one of subject"))
 				.anySatisfy((p) -> assertThat(p).contains("b-grants.yaml:13:").contains("no spiffe entry trusts"))
-				.anySatisfy((p) -> assertThat(p).contains("b-grants.yaml:17:").contains("not a valid regular expression"))
+				.anySatisfy(
+						(p) -> assertThat(p).contains("b-grants.yaml:17:").contains("not a valid regular expression"))
 				.anySatisfy((p) -> assertThat(p).contains("b-grants.yaml:21:").contains("must begin with spiffe://"))
 				.anySatisfy((p) -> assertThat(p).contains("b-grants.yaml:27:").contains("not an RFC 6749 scope token"))
 				.anySatisfy((p) -> assertThat(p).contains("b-grants.yaml:28:").contains("exceeds the server's cap"))
@@ -258,13 +260,16 @@ class PolicyLoaderTests {
 
 		assertThatExceptionOfType(PolicyException.class).isThrownBy(() -> this.loader.load(dir))
 			.satisfies((ex) -> assertThat(ex.problems()).extracting(PolicyProblem::toString)
-				.anySatisfy((p) -> assertThat(p).contains("a-trust.yaml:2:").contains("needs issuer").contains("kubernetes"))
+				.anySatisfy((
+						p) -> assertThat(p).contains("a-trust.yaml:2:").contains("needs issuer").contains("kubernetes"))
 				.anySatisfy((p) -> assertThat(p).contains("a-trust.yaml:5:").contains("unknown preset 'jenkins'"))
 				.anySatisfy((p) -> assertThat(p).contains("a-trust.yaml:8:").contains("must be https"))
 				.anySatisfy((p) -> assertThat(p).contains("a-trust.yaml:9:").contains("name must be lowercase"))
 				.anySatisfy((p) -> assertThat(p).contains("a-trust.yaml:11:").contains("exactly one of url and file"))
-				.anySatisfy((p) -> assertThat(p).contains("a-trust.yaml:16:").contains("attribute tenant: must begin with claims or spiffe"))
-				.anySatisfy((p) -> assertThat(p).contains("b-grants.yaml:3:").contains("trust 'nowhere' names no oidc entry"))
+				.anySatisfy((p) -> assertThat(p).contains("a-trust.yaml:16:")
+					.contains("attribute tenant: must begin with claims or spiffe"))
+				.anySatisfy((p) -> assertThat(p).contains("b-grants.yaml:3:")
+					.contains("trust 'nowhere' names no oidc entry"))
 				.anySatisfy((p) -> assertThat(p).contains("b-grants.yaml:8:").contains("an OIDC subject needs trust")));
 	}
 
@@ -279,7 +284,8 @@ class PolicyLoaderTests {
 				""", "grants: []\n");
 
 		assertThatExceptionOfType(PolicyException.class).isThrownBy(() -> this.loader.load(dir))
-			.satisfies((ex) -> assertThat(ex.problems()).singleElement().asString()
+			.satisfies((ex) -> assertThat(ex.problems()).singleElement()
+				.asString()
 				.contains("a-trust.yaml:4:")
 				.contains("issuer https://token.actions.githubusercontent.com is already configured at"));
 	}
@@ -335,9 +341,12 @@ class PolicyLoaderTests {
 				""");
 
 		assertThatExceptionOfType(PolicyException.class).isThrownBy(() -> this.loader.load(dir))
-			.satisfies((ex) -> assertThat(ex.problems()).hasSize(2).extracting(PolicyProblem::toString)
-				.anySatisfy((p) -> assertThat(p).contains("b-grants.yaml:2:").contains("grant 'deploy' trusts github")
-					.contains("without pinning repository_owner_id").contains("any tenant of that issuer"))
+			.satisfies((ex) -> assertThat(ex.problems()).hasSize(2)
+				.extracting(PolicyProblem::toString)
+				.anySatisfy((p) -> assertThat(p).contains("b-grants.yaml:2:")
+					.contains("grant 'deploy' trusts github")
+					.contains("without pinning repository_owner_id")
+					.contains("any tenant of that issuer"))
 				.anySatisfy((p) -> assertThat(p).contains("b-grants.yaml:12:").contains("grant 'deploy-or'")));
 	}
 
@@ -360,8 +369,10 @@ class PolicyLoaderTests {
 			.satisfies((ex) -> assertThat(ex.problems()).extracting(PolicyProblem::toString)
 				.anySatisfy((p) -> assertThat(p).contains("b-grants.yaml:1:").contains("parameter 'scope'"))
 				.anySatisfy((p) -> assertThat(p).contains("b-grants.yaml:7:").contains("when is not a valid condition"))
-				.anySatisfy((p) -> assertThat(p).contains("b-grants.yaml:9:").contains("token claim sub is set by Writ"))
-				.anySatisfy((p) -> assertThat(p).contains("b-grants.yaml:10:").contains("token claim tenant is not a valid")));
+				.anySatisfy(
+						(p) -> assertThat(p).contains("b-grants.yaml:9:").contains("token claim sub is set by Writ"))
+				.anySatisfy((p) -> assertThat(p).contains("b-grants.yaml:10:")
+					.contains("token claim tenant is not a valid")));
 	}
 
 	@ParameterizedTest

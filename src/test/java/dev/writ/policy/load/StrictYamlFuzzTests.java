@@ -25,9 +25,10 @@ import dev.writ.policy.PolicyProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Fuzzes {@link StrictYaml}, the decoder every policy file goes through. The oracle: reading never throws, every
- * refusal is a problem recorded at a line of the file, a file that does not parse records at most one (an empty file records none), and a file
- * that parses, serialised again, composes to the same node tree.
+ * Fuzzes {@link StrictYaml}, the decoder every policy file goes through. The oracle:
+ * reading never throws, every refusal is a problem recorded at a line of the file, a file
+ * that does not parse records at most one (an empty file records none), and a file that
+ * parses, serialised again, composes to the same node tree.
  */
 final class StrictYamlFuzzTests {
 
@@ -50,14 +51,16 @@ final class StrictYamlFuzzTests {
 		assertAtLines(problems, text);
 		Node again = new StrictYaml(FILE, new ArrayList<>()).parse(serialised(root));
 		if (again == null) {
-			// SnakeYAML writes an empty document ("---" alone) as nothing at all; nothing else may vanish.
+			// SnakeYAML writes an empty document ("---" alone) as nothing at all; nothing
+			// else may vanish.
 			assertThat(shape(root)).isEqualTo(List.of(Tag.NULL.getValue(), ""));
 			return;
 		}
 		assertThat(shape(again)).isEqualTo(shape(root));
 	}
 
-	// Every accessor on every node, as the policy decoders use them: each answers or records a problem.
+	// Every accessor on every node, as the policy decoders use them: each answers or
+	// records a problem.
 	private static void walk(StrictYaml yaml, Node node) {
 		yaml.string(node, "a value");
 		yaml.bool(node, "a value");
@@ -77,7 +80,8 @@ final class StrictYamlFuzzTests {
 
 	private static void assertAtLines(List<PolicyProblem> problems, String text) {
 		// SnakeYAML counts YAML 1.1 line breaks: CR, LF, NEL, LS and PS.
-		long lines = text.chars().filter((c) -> c == '\n' || c == '\r' || c == 0x85 || c == 0x2028 || c == 0x2029)
+		long lines = text.chars()
+			.filter((c) -> c == '\n' || c == '\r' || c == 0x85 || c == 0x2028 || c == 0x2029)
 			.count() + 1;
 		assertThat(problems).allSatisfy((problem) -> {
 			assertThat(problem.file()).isEqualTo(FILE);
@@ -86,7 +90,8 @@ final class StrictYamlFuzzTests {
 		});
 	}
 
-	// Every scalar double-quoted: SnakeYAML's emitter refolds a long folded scalar ('>') into another value, and the
+	// Every scalar double-quoted: SnakeYAML's emitter refolds a long folded scalar ('>')
+	// into another value, and the
 	// round trip is about the tree Writ reads, not about the emitter's styles.
 	private static String serialised(Node root) {
 		StringWriter out = new StringWriter();
@@ -96,13 +101,17 @@ final class StrictYamlFuzzTests {
 
 	private static Node quoted(Node node) {
 		return switch (node) {
-			case ScalarNode scalar -> new ScalarNode(scalar.getTag(), scalar.getValue(), null, null,
-					DumperOptions.ScalarStyle.DOUBLE_QUOTED);
+			case ScalarNode scalar ->
+				new ScalarNode(scalar.getTag(), scalar.getValue(), null, null, DumperOptions.ScalarStyle.DOUBLE_QUOTED);
 			case SequenceNode sequence -> new SequenceNode(sequence.getTag(),
-					sequence.getValue().stream().map(StrictYamlFuzzTests::quoted).toList(), DumperOptions.FlowStyle.BLOCK);
-			case MappingNode mapping -> new MappingNode(mapping.getTag(), mapping.getValue().stream()
-				.map((tuple) -> new NodeTuple(quoted(tuple.getKeyNode()), quoted(tuple.getValueNode())))
-				.toList(), DumperOptions.FlowStyle.BLOCK);
+					sequence.getValue().stream().map(StrictYamlFuzzTests::quoted).toList(),
+					DumperOptions.FlowStyle.BLOCK);
+			case MappingNode mapping -> new MappingNode(mapping.getTag(),
+					mapping.getValue()
+						.stream()
+						.map((tuple) -> new NodeTuple(quoted(tuple.getKeyNode()), quoted(tuple.getValueNode())))
+						.toList(),
+					DumperOptions.FlowStyle.BLOCK);
 			default -> throw new AssertionError("a node of another kind: " + node.getNodeId());
 		};
 	}
@@ -113,9 +122,11 @@ final class StrictYamlFuzzTests {
 			case ScalarNode scalar -> List.of(scalar.getTag().getValue(), scalar.getValue());
 			case SequenceNode sequence -> List.of(sequence.getTag().getValue(),
 					sequence.getValue().stream().map(StrictYamlFuzzTests::shape).toList());
-			case MappingNode mapping -> List.of(mapping.getTag().getValue(), mapping.getValue().stream()
-				.map((NodeTuple tuple) -> List.of(shape(tuple.getKeyNode()), shape(tuple.getValueNode())))
-				.toList());
+			case MappingNode mapping -> List.of(mapping.getTag().getValue(),
+					mapping.getValue()
+						.stream()
+						.map((NodeTuple tuple) -> List.of(shape(tuple.getKeyNode()), shape(tuple.getValueNode())))
+						.toList());
 			default -> throw new AssertionError("a node of another kind: " + node.getNodeId());
 		};
 	}

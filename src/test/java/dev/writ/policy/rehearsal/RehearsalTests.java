@@ -17,7 +17,10 @@ import dev.writ.policy.load.PolicyLoader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code policy explain} and {@code /admin/explain}: a rehearsed subject, and why each grant stopped. */
+/**
+ * {@code policy explain} and {@code /admin/explain}: a rehearsed subject, and why each
+ * grant stopped.
+ */
 class RehearsalTests {
 
 	@TempDir
@@ -38,7 +41,8 @@ class RehearsalTests {
 				    claims: { azp: [orders] }
 				""");
 		return new PolicyLoader(TestTrust.factory(Clock.systemUTC()), this.root.resolve("keys"), Duration.ofMinutes(5),
-				Duration.ofHours(1)).load(dir);
+				Duration.ofHours(1))
+			.load(dir);
 	}
 
 	private Explanation.Step explain(Map<String, Object> claims) throws IOException {
@@ -49,10 +53,7 @@ class RehearsalTests {
 			.expiresIn(Duration.ofMinutes(5))
 			.audience("https://orders.example.org")
 			.build();
-		return new Rehearsal(pinned(), Clock.systemUTC()).explain(request)
-			.explanation()
-			.grants()
-			.getFirst();
+		return new Rehearsal(pinned(), Clock.systemUTC()).explain(request).explanation().grants().getFirst();
 	}
 
 	@Test

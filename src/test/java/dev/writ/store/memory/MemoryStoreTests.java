@@ -30,7 +30,8 @@ class MemoryStoreTests extends StoreContractTests {
 		small.firstUse("b", Duration.ofMinutes(1));
 		small.firstUse("c", Duration.ofMinutes(1));
 
-		assertThatExceptionOfType(StoreUnavailableException.class).isThrownBy(() -> small.firstUse("d", Duration.ofMinutes(1)))
+		assertThatExceptionOfType(StoreUnavailableException.class)
+			.isThrownBy(() -> small.firstUse("d", Duration.ofMinutes(1)))
 			.withMessageContaining("full");
 		assertThat(small.firstUse("a", Duration.ofMinutes(1))).isFalse();
 	}

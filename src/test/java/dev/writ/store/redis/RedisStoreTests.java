@@ -58,13 +58,15 @@ class RedisStoreTests extends StoreContractTests {
 
 	@Test
 	void callsWhenRedisIsGoneThenUnavailableNotAnError() {
-		LettuceConnectionFactory nowhere = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", 1),
+		LettuceConnectionFactory nowhere = new LettuceConnectionFactory(
+				new RedisStandaloneConfiguration("127.0.0.1", 1),
 				LettuceClientConfiguration.builder().commandTimeout(Duration.ofMillis(300)).build());
 		nowhere.afterPropertiesSet();
 		nowhere.start();
 		try {
 			RedisStore store = new RedisStore(new StringRedisTemplate(nowhere), this.clock);
-			assertThatExceptionOfType(StoreUnavailableException.class).isThrownBy(() -> store.firstUse("k", Duration.ofMinutes(1)));
+			assertThatExceptionOfType(StoreUnavailableException.class)
+				.isThrownBy(() -> store.firstUse("k", Duration.ofMinutes(1)));
 			assertThatExceptionOfType(StoreUnavailableException.class).isThrownBy(store::ping);
 		}
 		finally {
