@@ -4,24 +4,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
-import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.nodes.Tag;
 
 import dev.writ.error.ExchangeException;
 import dev.writ.policy.Decision;
-import dev.writ.policy.Durations;
 import dev.writ.policy.Explanation;
 import dev.writ.policy.PolicyException;
 import dev.writ.policy.PolicyProblem;
@@ -39,13 +31,6 @@ public final class PolicyTestRunner {
 
 	private static final Set<String> FILE_KEYS = Set.of("tests");
 
-	private static final Set<String> CASE_KEYS = Set.of("name", "subject", "trust", "claims", "subject_expires_in",
-			"request", "expect");
-
-	private static final Set<String> REQUEST_KEYS = Set.of("audience", "resource", "scope", "params");
-
-	private static final Set<String> EXPECT_KEYS = Set.of("decision", "grant", "scopes", "ttl", "claims", "error");
-
 	private final PolicySet policies;
 
 	private final Clock clock;
@@ -62,7 +47,7 @@ public final class PolicyTestRunner {
 	 */
 	public List<CaseResult> run(Path policiesDirectory) {
 		List<PolicyProblem> problems = new ArrayList<>();
-		List<Case> cases = new ArrayList<>();
+		List<TestCase> cases = new ArrayList<>();
 		for (Path file : files(policiesDirectory.resolve("tests"), problems)) {
 			StrictYaml yaml = new StrictYaml(file, problems);
 			String text;
@@ -78,7 +63,7 @@ public final class PolicyTestRunner {
 			List<Node> items = (top == null || !top.containsKey("tests")) ? List.of()
 					: yaml.sequence(top.get("tests"), "tests");
 			for (Node item : (items == null) ? List.<Node>of() : items) {
-				Case decoded = decode(yaml, item);
+				TestCase decoded = TestCase.decode(yaml, item);
 				if (decoded != null) {
 					cases.add(decoded);
 				}
@@ -108,127 +93,7 @@ public final class PolicyTestRunner {
 		}
 	}
 
-	private static Case decode(StrictYaml yaml, Node node) {
-		Map<String, Node> fields = yaml.mapping(node, "a test", CASE_KEYS);
-		if (fields == null) {
-			return null;
-		}
-		int before = yaml.problemCount();
-		for (String required : List.of("name", "subject", "request", "expect")) {
-			if (!fields.containsKey(required)) {
-				yaml.problem(node, "a test needs " + required);
-			}
-		}
-		String name = fields.containsKey("name") ? yaml.string(fields.get("name"), "name") : null;
-		String subject = fields.containsKey("subject") ? yaml.string(fields.get("subject"), "subject") : null;
-		String trust = fields.containsKey("trust") ? yaml.string(fields.get("trust"), "trust") : null;
-		Map<String, Object> claims = fields.containsKey("claims") ? asMap(yaml, fields.get("claims"), "claims")
-				: Map.of();
-		Duration expiresIn = Duration.ofHours(1);
-		if (fields.containsKey("subject_expires_in")) {
-			String value = yaml.string(fields.get("subject_expires_in"), "subject_expires_in");
-			expiresIn = (value == null) ? null : Durations.parse(value).orElse(null);
-			if (value != null && expiresIn == null) {
-				yaml.problem(fields.get("subject_expires_in"), "subject_expires_in must be such as 5m");
-			}
-		}
-		Map<String, String> parameters = new LinkedHashMap<>();
-		Map<String, Node> request = fields.containsKey("request")
-				? yaml.mapping(fields.get("request"), "request", REQUEST_KEYS) : null;
-		if (request != null) {
-			for (String key : List.of("audience", "resource", "scope")) {
-				if (request.containsKey(key)) {
-					String value = yaml.string(request.get(key), key);
-					if (value != null) {
-						parameters.put(key, value);
-					}
-				}
-			}
-			if (request.containsKey("params")) {
-				asMap(yaml, request.get("params"), "params").forEach((k, v) -> parameters.put(k, String.valueOf(v)));
-			}
-		}
-		Map<String, Node> expect = fields.containsKey("expect")
-				? yaml.mapping(fields.get("expect"), "expect", EXPECT_KEYS) : null;
-		Expectation expectation = (expect == null) ? null : expectation(yaml, fields.get("expect"), expect);
-		if (yaml.problemCount() > before || expectation == null || expiresIn == null) {
-			return null;
-		}
-		if (subject == null) {
-			return null; // its problem is recorded
-		}
-		return new Case(name, yaml.where(node), new Rehearsal.Request(trust, subject, claims, expiresIn, parameters),
-				expectation);
-	}
-
-	private static Expectation expectation(StrictYaml yaml, Node node, Map<String, Node> expect) {
-		String decision = expect.containsKey("decision") ? yaml.string(expect.get("decision"), "decision") : null;
-		if (!"allow".equals(decision) && !"deny".equals(decision)) {
-			yaml.problem(expect.containsKey("decision") ? expect.get("decision") : node,
-					"expect needs decision: allow or deny");
-			return null;
-		}
-		String grant = expect.containsKey("grant") ? yaml.string(expect.get("grant"), "grant") : null;
-		Set<String> scopes = expect.containsKey("scopes")
-				? new LinkedHashSet<>(
-						java.util.Optional.ofNullable(yaml.strings(expect.get("scopes"), "scopes")).orElse(List.of()))
-				: null;
-		Duration ttl = null;
-		if (expect.containsKey("ttl")) {
-			String value = yaml.string(expect.get("ttl"), "ttl");
-			ttl = (value == null) ? null : Durations.parse(value).orElse(null);
-			if (value != null && ttl == null) {
-				yaml.problem(expect.get("ttl"), "ttl must be such as 5m");
-			}
-		}
-		Map<String, Object> claims = expect.containsKey("claims") ? asMap(yaml, expect.get("claims"), "claims")
-				: Map.of();
-		String error = expect.containsKey("error") ? yaml.string(expect.get("error"), "error") : null;
-		if ("allow".equals(decision) && error != null) {
-			yaml.problem(expect.get("error"), "an allow has no error");
-		}
-		return new Expectation("allow".equals(decision), grant, scopes, ttl, claims, error);
-	}
-
-	/**
-	 * A YAML mapping as plain values: strings, longs, doubles, booleans, lists and maps.
-	 */
-	private static Map<String, Object> asMap(StrictYaml yaml, Node node, String what) {
-		if (!(node instanceof MappingNode mapping)) {
-			yaml.problem(node, what + " must be a mapping");
-			return Map.of();
-		}
-		Map<String, Object> values = new LinkedHashMap<>();
-		mapping.getValue().forEach((tuple) -> {
-			String key = yaml.string(tuple.getKeyNode(), "a key of " + what);
-			if (key != null) {
-				values.put(key, value(tuple.getValueNode(), yaml));
-			}
-		});
-		return values;
-	}
-
-	private static Object value(Node node, StrictYaml yaml) {
-		if (node instanceof ScalarNode scalar) {
-			Tag tag = scalar.getTag();
-			if (Tag.INT.equals(tag)) {
-				return Long.valueOf(scalar.getValue());
-			}
-			if (Tag.FLOAT.equals(tag)) {
-				return Double.valueOf(scalar.getValue());
-			}
-			if (Tag.BOOL.equals(tag)) {
-				return Boolean.valueOf(scalar.getValue());
-			}
-			return scalar.getValue();
-		}
-		if (node instanceof SequenceNode sequence) {
-			return sequence.getValue().stream().map((n) -> value(n, yaml)).toList();
-		}
-		return asMap(yaml, node, "a value");
-	}
-
-	private CaseResult run(Rehearsal rehearsal, Case c) {
+	private CaseResult run(Rehearsal rehearsal, TestCase c) {
 		Explanation explanation;
 		try {
 			explanation = rehearsal.explain(c.request()).explanation();
@@ -243,8 +108,8 @@ public final class PolicyTestRunner {
 		return compare(c, explanation.decision(), explanation);
 	}
 
-	private static CaseResult compare(Case c, Decision decision, Explanation explanation) {
-		Expectation expected = c.expectation();
+	private static CaseResult compare(TestCase c, Decision decision, Explanation explanation) {
+		TestCase.Expectation expected = c.expectation();
 		List<String> mismatches = new ArrayList<>();
 		if (decision instanceof Decision.Allow allow) {
 			if (!expected.allow()) {
@@ -286,13 +151,6 @@ public final class PolicyTestRunner {
 
 	private static List<String> sorted(Set<String> values) {
 		return values.stream().sorted().toList();
-	}
-
-	private record Case(String name, String where, Rehearsal.Request request, Expectation expectation) {
-	}
-
-	private record Expectation(boolean allow, String grant, Set<String> scopes, Duration ttl,
-			Map<String, Object> claims, String error) {
 	}
 
 	/**

@@ -1,0 +1,162 @@
+package dev.writ.policy.rehearsal;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+import dev.writ.policy.Durations;
+import dev.writ.policy.load.StrictYaml;
+
+/**
+ * One case of a policy test file ({@code policies/tests/*.yaml}): a rehearsed request,
+ * and what must come of it. Decoded strictly, each problem with its line.
+ *
+ * @param name the case's name
+ * @param where the case, as {@code file:line}
+ * @param request the request to rehearse
+ * @param expectation what must come of it
+ */
+record TestCase(String name, String where, Rehearsal.Request request, Expectation expectation) {
+
+	private static final Set<String> CASE_KEYS = Set.of("name", "subject", "trust", "claims", "subject_expires_in",
+			"request", "expect");
+
+	private static final Set<String> REQUEST_KEYS = Set.of("audience", "resource", "scope", "params");
+
+	private static final Set<String> EXPECT_KEYS = Set.of("decision", "grant", "scopes", "ttl", "claims", "error");
+
+	/** The case at {@code node}, or null with its problems recorded. */
+	static TestCase decode(StrictYaml yaml, Node node) {
+		Map<String, Node> fields = yaml.mapping(node, "a test", CASE_KEYS);
+		if (fields == null) {
+			return null;
+		}
+		int before = yaml.problemCount();
+		for (String required : List.of("name", "subject", "request", "expect")) {
+			if (!fields.containsKey(required)) {
+				yaml.problem(node, "a test needs " + required);
+			}
+		}
+		String name = fields.containsKey("name") ? yaml.string(fields.get("name"), "name") : null;
+		String subject = fields.containsKey("subject") ? yaml.string(fields.get("subject"), "subject") : null;
+		String trust = fields.containsKey("trust") ? yaml.string(fields.get("trust"), "trust") : null;
+		Map<String, Object> claims = fields.containsKey("claims") ? asMap(yaml, fields.get("claims"), "claims")
+				: Map.of();
+		Duration expiresIn = Duration.ofHours(1);
+		if (fields.containsKey("subject_expires_in")) {
+			String value = yaml.string(fields.get("subject_expires_in"), "subject_expires_in");
+			expiresIn = (value == null) ? null : Durations.parse(value).orElse(null);
+			if (value != null && expiresIn == null) {
+				yaml.problem(fields.get("subject_expires_in"), "subject_expires_in must be such as 5m");
+			}
+		}
+		Map<String, String> parameters = new LinkedHashMap<>();
+		Map<String, Node> request = fields.containsKey("request")
+				? yaml.mapping(fields.get("request"), "request", REQUEST_KEYS) : null;
+		if (request != null) {
+			for (String key : List.of("audience", "resource", "scope")) {
+				if (request.containsKey(key)) {
+					String value = yaml.string(request.get(key), key);
+					if (value != null) {
+						parameters.put(key, value);
+					}
+				}
+			}
+			if (request.containsKey("params")) {
+				asMap(yaml, request.get("params"), "params").forEach((k, v) -> parameters.put(k, String.valueOf(v)));
+			}
+		}
+		Map<String, Node> expect = fields.containsKey("expect")
+				? yaml.mapping(fields.get("expect"), "expect", EXPECT_KEYS) : null;
+		Expectation expectation = (expect == null) ? null : expectation(yaml, fields.get("expect"), expect);
+		if (yaml.problemCount() > before || expectation == null || expiresIn == null) {
+			return null;
+		}
+		if (subject == null) {
+			return null; // its problem is recorded
+		}
+		return new TestCase(name, yaml.where(node),
+				new Rehearsal.Request(trust, subject, claims, expiresIn, parameters), expectation);
+	}
+
+	private static Expectation expectation(StrictYaml yaml, Node node, Map<String, Node> expect) {
+		String decision = expect.containsKey("decision") ? yaml.string(expect.get("decision"), "decision") : null;
+		if (!"allow".equals(decision) && !"deny".equals(decision)) {
+			yaml.problem(expect.containsKey("decision") ? expect.get("decision") : node,
+					"expect needs decision: allow or deny");
+			return null;
+		}
+		String grant = expect.containsKey("grant") ? yaml.string(expect.get("grant"), "grant") : null;
+		Set<String> scopes = expect.containsKey("scopes") ? new LinkedHashSet<>(
+				Optional.ofNullable(yaml.strings(expect.get("scopes"), "scopes")).orElse(List.of())) : null;
+		Duration ttl = null;
+		if (expect.containsKey("ttl")) {
+			String value = yaml.string(expect.get("ttl"), "ttl");
+			ttl = (value == null) ? null : Durations.parse(value).orElse(null);
+			if (value != null && ttl == null) {
+				yaml.problem(expect.get("ttl"), "ttl must be such as 5m");
+			}
+		}
+		Map<String, Object> claims = expect.containsKey("claims") ? asMap(yaml, expect.get("claims"), "claims")
+				: Map.of();
+		String error = expect.containsKey("error") ? yaml.string(expect.get("error"), "error") : null;
+		if ("allow".equals(decision) && error != null) {
+			yaml.problem(expect.get("error"), "an allow has no error");
+		}
+		return new Expectation("allow".equals(decision), grant, scopes, ttl, claims, error);
+	}
+
+	/**
+	 * A YAML mapping as plain values: strings, longs, doubles, booleans, lists and maps.
+	 */
+	private static Map<String, Object> asMap(StrictYaml yaml, Node node, String what) {
+		if (!(node instanceof MappingNode mapping)) {
+			yaml.problem(node, what + " must be a mapping");
+			return Map.of();
+		}
+		Map<String, Object> values = new LinkedHashMap<>();
+		mapping.getValue().forEach((tuple) -> {
+			String key = yaml.string(tuple.getKeyNode(), "a key of " + what);
+			if (key != null) {
+				values.put(key, value(tuple.getValueNode(), yaml));
+			}
+		});
+		return values;
+	}
+
+	private static Object value(Node node, StrictYaml yaml) {
+		if (node instanceof ScalarNode scalar) {
+			Tag tag = scalar.getTag();
+			if (Tag.INT.equals(tag)) {
+				return Long.valueOf(scalar.getValue());
+			}
+			if (Tag.FLOAT.equals(tag)) {
+				return Double.valueOf(scalar.getValue());
+			}
+			if (Tag.BOOL.equals(tag)) {
+				return Boolean.valueOf(scalar.getValue());
+			}
+			return scalar.getValue();
+		}
+		if (node instanceof SequenceNode sequence) {
+			return sequence.getValue().stream().map((n) -> value(n, yaml)).toList();
+		}
+		return asMap(yaml, node, "a value");
+	}
+
+	/** What must come of a case. */
+	record Expectation(boolean allow, String grant, Set<String> scopes, Duration ttl, Map<String, Object> claims,
+			String error) {
+	}
+
+}
