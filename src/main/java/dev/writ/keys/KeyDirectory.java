@@ -9,8 +9,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -266,7 +264,7 @@ public final class KeyDirectory {
 	private SigningKey read(Path file) throws IOException, GeneralSecurityException, JOSEException {
 		checkPermissions(file);
 		byte[] content = Files.readAllBytes(file);
-		String digest = sha256(content);
+		String digest = KeyFiles.sha256(content);
 		Parsed known = this.parsed.get(file);
 		if (known != null && known.digest().equals(digest)) {
 			return known.key();
@@ -275,15 +273,6 @@ public final class KeyDirectory {
 		SigningKey key = SigningKey.of(KeyAlgorithm.jwk(pair, KeyUse.SIGNATURE), file.getFileName().toString());
 		this.parsed.put(file, new Parsed(digest, key));
 		return key;
-	}
-
-	private static String sha256(byte[] content) {
-		try {
-			return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("the JDK has no SHA-256", ex);
-		}
 	}
 
 	private static void checkPermissions(Path file) throws IOException {
