@@ -1,6 +1,7 @@
 package dev.writ.config;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -10,6 +11,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 import io.micrometer.core.instrument.Counter;
@@ -22,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import dev.writ.policy.PolicyException;
 import dev.writ.policy.PolicySet;
 import dev.writ.policy.PolicyStore;
+import dev.writ.policy.load.PolicyLoader;
 
 /**
  * Watches the policy files and the trust material beside them ({@code keys/trust/}) and
@@ -36,7 +39,9 @@ final class PolicyWatcher implements AutoCloseable {
 
 	private final PolicyStore store;
 
-	private final List<Path> watched;
+	private final Path policies;
+
+	private final List<Path> trustDirectories;
 
 	private final Counter applied;
 
@@ -48,9 +53,17 @@ final class PolicyWatcher implements AutoCloseable {
 
 	private String fingerprint;
 
-	PolicyWatcher(PolicyStore store, List<Path> watched, MeterRegistry meters, Duration interval) {
+	/**
+	 * @param policies the policies directory: the files the loader reads there are
+	 * watched
+	 * @param trustDirectories directories where trust files appear (keys/trust): every
+	 * file there but hidden ones
+	 */
+	PolicyWatcher(PolicyStore store, Path policies, List<Path> trustDirectories, MeterRegistry meters,
+			Duration interval) {
 		this.store = Objects.requireNonNull(store, "store cannot be null");
-		this.watched = List.copyOf(watched);
+		this.policies = Objects.requireNonNull(policies, "policies cannot be null");
+		this.trustDirectories = List.copyOf(trustDirectories);
 		this.applied = Counter.builder("writ.policy.reloads").tag("outcome", "applied").register(meters);
 		this.refused = Counter.builder("writ.policy.reloads").tag("outcome", "refused").register(meters);
 		this.active = MultiGauge.builder("writ.policy.active")
@@ -105,29 +118,35 @@ final class PolicyWatcher implements AutoCloseable {
 		// And every trust file the policies in force were loaded from, wherever it is
 		// (not only keys/trust/).
 		for (Path file : this.store.current().trustFiles()) {
-			digest.update(file.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+			digest.update(file.toString().getBytes(StandardCharsets.UTF_8));
 			try {
 				digest.update(Files.readAllBytes(file));
 			}
 			catch (IOException ex) {
-				digest.update("unreadable".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+				digest.update("unreadable".getBytes(StandardCharsets.UTF_8));
 			}
 		}
-		for (Path directory : this.watched) {
-			if (!Files.isDirectory(directory)) {
-				continue;
-			}
-			try (Stream<Path> files = Files.list(directory)) {
-				for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
-					digest.update(file.getFileName().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-					digest.update(Files.readAllBytes(file));
-				}
-			}
-			catch (IOException ex) {
-				digest.update(("unreadable:" + directory).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-			}
+		update(digest, this.policies, PolicyLoader::isPolicyFile);
+		for (Path directory : this.trustDirectories) {
+			update(digest, directory, (file) -> !PolicyLoader.isHidden(file));
 		}
 		return HexFormat.of().formatHex(digest.digest());
+	}
+
+	// The name and content of each file of the directory that counts, in name order.
+	private static void update(MessageDigest digest, Path directory, Predicate<Path> counts) {
+		if (!Files.isDirectory(directory)) {
+			return;
+		}
+		try (Stream<Path> files = Files.list(directory)) {
+			for (Path file : files.filter(Files::isRegularFile).filter(counts).sorted().toList()) {
+				digest.update(file.getFileName().toString().getBytes(StandardCharsets.UTF_8));
+				digest.update(Files.readAllBytes(file));
+			}
+		}
+		catch (IOException ex) {
+			digest.update(("unreadable:" + directory).getBytes(StandardCharsets.UTF_8));
+		}
 	}
 
 	@Override

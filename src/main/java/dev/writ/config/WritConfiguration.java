@@ -157,9 +157,8 @@ class WritConfiguration {
 
 	@Bean(destroyMethod = "close")
 	PolicyWatcher policyWatcher(PolicyStore policies, MeterRegistry meters) {
-		return new PolicyWatcher(policies,
-				List.of(this.properties.policiesDir(), this.properties.keysDir().resolve("trust")), meters,
-				this.properties.policiesReloadInterval());
+		return new PolicyWatcher(policies, this.properties.policiesDir(),
+				List.of(this.properties.keysDir().resolve("trust")), meters, this.properties.policiesReloadInterval());
 	}
 
 	@Bean(destroyMethod = "close")

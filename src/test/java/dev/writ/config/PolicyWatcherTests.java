@@ -51,7 +51,7 @@ class PolicyWatcherTests {
 		this.store = new PolicyStore(() -> new PolicyLoader(TestTrust.factory(Clock.systemUTC()),
 				this.root.resolve("keys"), Duration.ofMinutes(5), Duration.ofHours(1))
 			.load(policies), policies);
-		this.watcher = new PolicyWatcher(this.store, List.of(policies, this.root.resolve("keys/trust")), this.meters,
+		this.watcher = new PolicyWatcher(this.store, policies, List.of(this.root.resolve("keys/trust")), this.meters,
 				Duration.ZERO);
 	}
 
@@ -73,6 +73,23 @@ class PolicyWatcherTests {
 		assertThat(this.store.current().digest()).isEqualTo(digest);
 		assertThat(reloads("applied")).isZero();
 		assertThat(activeDigest()).isEqualTo(digest);
+	}
+
+	@Test
+	void pollWhenAFileTheLoaderDoesNotReadChangesThenNoReload() throws IOException {
+		start();
+		Path policies = this.root.resolve("policies");
+
+		// An editor's swap file, a backup, notes: the loader reads none of them, so they
+		// change nothing.
+		Files.writeString(policies.resolve(".grants.yaml.swp"), "swap");
+		Files.writeString(policies.resolve("grants.yaml~"), "backup");
+		Files.writeString(policies.resolve("NOTES.md"), "notes");
+		Files.writeString(this.root.resolve("keys/trust/.prod.json.swp"), "swap");
+		this.watcher.poll();
+
+		assertThat(reloads("applied")).isZero();
+		assertThat(reloads("refused")).isZero();
 	}
 
 	@Test

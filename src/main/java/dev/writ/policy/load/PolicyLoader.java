@@ -138,16 +138,29 @@ public final class PolicyLoader {
 				HexFormat.of().formatHex(digest.digest()), trust.files().keySet(), trust.demoEntries());
 	}
 
+	/**
+	 * Whether a file of a policies directory is one the loader reads: {@code *.yaml} or
+	 * {@code *.yml}, not hidden (an editor's swap file, say).
+	 */
+	public static boolean isPolicyFile(Path file) {
+		String name = file.getFileName().toString();
+		return !isHidden(file) && (name.endsWith(".yaml") || name.endsWith(".yml"));
+	}
+
+	/**
+	 * Whether a file is hidden ({@code .name}): never read as policies, never watched.
+	 */
+	public static boolean isHidden(Path file) {
+		return file.getFileName().toString().startsWith(".");
+	}
+
 	private static List<Path> policyFiles(Path directory, List<PolicyProblem> problems) {
 		if (!Files.isDirectory(directory)) {
 			problems.add(new PolicyProblem(directory, 0, "is not a directory"));
 			return List.of();
 		}
 		try (Stream<Path> entries = Files.list(directory)) {
-			return entries.filter(Files::isRegularFile).filter((p) -> {
-				String name = p.getFileName().toString();
-				return !name.startsWith(".") && (name.endsWith(".yaml") || name.endsWith(".yml"));
-			}).sorted().toList();
+			return entries.filter(Files::isRegularFile).filter(PolicyLoader::isPolicyFile).sorted().toList();
 		}
 		catch (IOException ex) {
 			problems.add(new PolicyProblem(directory, 0, "cannot be read: " + ex.getMessage()));
