@@ -81,11 +81,7 @@ public final class PolicyTestRunner {
 			return List.of();
 		}
 		try (Stream<Path> entries = Files.list(directory)) {
-			return entries.filter(Files::isRegularFile)
-				.filter((p) -> p.getFileName().toString().endsWith(".yaml")
-						|| p.getFileName().toString().endsWith(".yml"))
-				.sorted()
-				.toList();
+			return entries.filter(Files::isRegularFile).filter(PolicyLoader::isPolicyFile).sorted().toList();
 		}
 		catch (IOException ex) {
 			problems.add(new PolicyProblem(directory, 0, "cannot be read: " + ex.getMessage()));
