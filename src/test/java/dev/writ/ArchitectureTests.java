@@ -59,6 +59,8 @@ class ArchitectureTests {
 			.definedBy("dev.writ.audit..")
 			.layer("Error")
 			.definedBy("dev.writ.error..")
+			.layer("Digest")
+			.definedBy("dev.writ.digest..")
 			.whereLayer("Entry")
 			.mayNotBeAccessedByAnyLayer()
 			.whereLayer("Exchange")
@@ -82,6 +84,8 @@ class ArchitectureTests {
 			.mayOnlyBeAccessedByLayers("Token", "Exchange", "Entry")
 			.whereLayer("Keys")
 			.mayOnlyBeAccessedByLayers("Trust", "Loading", "Rehearsal", "Token", "Exchange", "Entry")
+			.whereLayer("Digest")
+			.mayNotAccessAnyLayer()
 			.whereLayer("Audit")
 			.mayOnlyBeAccessedByLayers("Trust", "Exchange", "Entry")
 			.check(WRIT);
@@ -127,14 +131,14 @@ class ArchitectureTests {
 	}
 
 	@Test
-	void theAuditPackageReadsNothingOfWritButErrorCodes() {
+	void theAuditPackageReadsNothingOfWritButErrorCodesAndDigests() {
 		// An event is made of plain values, so that it can hold nothing of a token, a key
-		// or a claim set by accident.
+		// or a claim set by accident; a token appears only as its digest.
 		classes().that()
 			.resideInAPackage("dev.writ.audit..")
 			.should()
 			.onlyDependOnClassesThat()
-			.resideInAnyPackage("dev.writ.audit..", "dev.writ.error..", "java..", "org.slf4j..",
+			.resideInAnyPackage("dev.writ.audit..", "dev.writ.error..", "dev.writ.digest..", "java..", "org.slf4j..",
 					"com.nimbusds.jose.util..")
 			.check(WRIT);
 	}

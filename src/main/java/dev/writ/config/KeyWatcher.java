@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -77,7 +78,7 @@ final class KeyWatcher implements AutoCloseable {
 			Gauge
 				.builder("writ.keys", ring,
 						(r) -> r.current().keys().stream().filter((k) -> k.state() == state).count())
-				.tag("state", state.name().toLowerCase(java.util.Locale.ROOT))
+				.tag("state", state.name().toLowerCase(Locale.ROOT))
 				.description("signing keys by state")
 				.register(meters);
 		}

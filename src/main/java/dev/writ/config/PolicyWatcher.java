@@ -5,9 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,6 +19,7 @@ import io.micrometer.core.instrument.Tags;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.writ.digest.Sha256;
 import dev.writ.policy.PolicyException;
 import dev.writ.policy.PolicySet;
 import dev.writ.policy.PolicyStore;
@@ -108,13 +107,7 @@ final class PolicyWatcher implements AutoCloseable {
 	}
 
 	private String fingerprint() {
-		MessageDigest digest;
-		try {
-			digest = MessageDigest.getInstance("SHA-256");
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
+		MessageDigest digest = Sha256.start();
 		// And every trust file the policies in force were loaded from, wherever it is
 		// (not only keys/trust/).
 		for (Path file : this.store.current().trustFiles()) {
@@ -130,7 +123,7 @@ final class PolicyWatcher implements AutoCloseable {
 		for (Path directory : this.trustDirectories) {
 			update(digest, directory, (file) -> !PolicyLoader.isHidden(file));
 		}
-		return HexFormat.of().formatHex(digest.digest());
+		return Sha256.hex(digest);
 	}
 
 	// The name and content of each file of the directory that counts, in name order.

@@ -1,6 +1,7 @@
 package dev.writ.config;
 
 import java.lang.reflect.RecordComponent;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -70,7 +71,7 @@ final class UnknownSettings {
 	/** The names of the {@code writ.*} settings that are durations. */
 	static Set<String> durations() {
 		Set<String> names = new TreeSet<>();
-		collect("writ", WritProperties.class, names, java.time.Duration.class);
+		collect("writ", WritProperties.class, names, Duration.class);
 		return names;
 	}
 

@@ -1,5 +1,6 @@
 package dev.writ.context;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -16,7 +17,7 @@ public final class AttributeMapping {
 	private final Map<String, AttributeExpression> expressions;
 
 	private AttributeMapping(Map<String, AttributeExpression> expressions) {
-		this.expressions = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(expressions));
+		this.expressions = Collections.unmodifiableMap(new LinkedHashMap<>(expressions));
 	}
 
 	public static AttributeMapping of(Map<String, AttributeExpression> expressions) {
@@ -37,7 +38,7 @@ public final class AttributeMapping {
 		Map<String, String> attributes = new LinkedHashMap<>();
 		this.expressions
 			.forEach((name, expression) -> expression.evaluate(subject).ifPresent((v) -> attributes.put(name, v)));
-		return java.util.Collections.unmodifiableMap(attributes);
+		return Collections.unmodifiableMap(attributes);
 	}
 
 }

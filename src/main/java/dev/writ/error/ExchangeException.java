@@ -1,6 +1,8 @@
 package dev.writ.error;
 
+import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The one protocol exception of the exchange path: an {@link ErrorCode}, a public
@@ -20,7 +22,7 @@ public final class ExchangeException extends RuntimeException {
 
 	private final String detail;
 
-	private final java.time.Duration retryAfter;
+	private final Duration retryAfter;
 
 	/**
 	 * @param errorCode the protocol error code
@@ -38,7 +40,7 @@ public final class ExchangeException extends RuntimeException {
 	 * @param detail the precise reason, for the audit event and the log only
 	 * @param retryAfter when the client may retry, or null
 	 */
-	public ExchangeException(ErrorCode errorCode, String description, String detail, java.time.Duration retryAfter) {
+	public ExchangeException(ErrorCode errorCode, String description, String detail, Duration retryAfter) {
 		super(checkDescription(description), null, false, false);
 		this.errorCode = Objects.requireNonNull(errorCode, "errorCode cannot be null");
 		this.detail = Objects.requireNonNull(detail, "detail cannot be null");
@@ -46,8 +48,8 @@ public final class ExchangeException extends RuntimeException {
 	}
 
 	/** When the client may retry, if the error says. */
-	public java.util.Optional<java.time.Duration> retryAfter() {
-		return java.util.Optional.ofNullable(this.retryAfter);
+	public Optional<Duration> retryAfter() {
+		return Optional.ofNullable(this.retryAfter);
 	}
 
 	/** An exception whose audit detail is its public description. */

@@ -1,8 +1,14 @@
 package dev.writ.keys;
 
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Provider;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
 import java.security.spec.ECGenParameterSpec;
+import java.text.ParseException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -56,7 +62,7 @@ public final class Crypto {
 
 	// One RSA key for every RS and PS round trip: generating one costs tens of
 	// milliseconds.
-	private java.security.KeyPair rsaTestKey;
+	private KeyPair rsaTestKey;
 
 	private Crypto(Provider provider, String reason) {
 		this.provider = provider;
@@ -115,11 +121,7 @@ public final class Crypto {
 		if (this.provider == null) {
 			return "Crypto: " + this.reason;
 		}
-		java.util.List<String> native_ = ALGORITHMS.stream()
-			.filter(this::admits)
-			.map(JWSAlgorithm::getName)
-			.sorted()
-			.toList();
+		List<String> native_ = ALGORITHMS.stream().filter(this::admits).map(JWSAlgorithm::getName).sorted().toList();
 		return "Crypto: " + this.reason + " for " + native_ + "; the JDK for the rest";
 	}
 
@@ -182,8 +184,7 @@ public final class Crypto {
 				KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
 				generator.initialize(new ECGenParameterSpec(curve.getStdName()));
 				var pair = generator.generateKeyPair();
-				ECKey ec = new ECKey.Builder(curve, (java.security.interfaces.ECPublicKey) pair.getPublic())
-					.privateKey(pair.getPrivate())
+				ECKey ec = new ECKey.Builder(curve, (ECPublicKey) pair.getPublic()).privateKey(pair.getPrivate())
 					.build();
 				nativeSigner = new ECDSASigner(ec);
 				jdkSigner = new ECDSASigner(ec);
@@ -191,9 +192,7 @@ public final class Crypto {
 			}
 			else {
 				var pair = rsaTestKey();
-				RSAKey rsa = new RSAKey.Builder((java.security.interfaces.RSAPublicKey) pair.getPublic())
-					.privateKey(pair.getPrivate())
-					.build();
+				RSAKey rsa = new RSAKey.Builder((RSAPublicKey) pair.getPublic()).privateKey(pair.getPrivate()).build();
 				nativeSigner = new RSASSASigner(rsa);
 				jdkSigner = new RSASSASigner(rsa);
 				key = rsa;
@@ -215,7 +214,7 @@ public final class Crypto {
 		}
 	}
 
-	private synchronized java.security.KeyPair rsaTestKey() throws java.security.GeneralSecurityException {
+	private synchronized KeyPair rsaTestKey() throws GeneralSecurityException {
 		if (this.rsaTestKey == null) {
 			// The native generator is ten times faster; a bad key from it fails the round
 			// trip like any other fault.
@@ -227,7 +226,7 @@ public final class Crypto {
 	}
 
 	private static boolean verifies(JWSSigner signer, JWSVerifier verifier, JWSAlgorithm alg)
-			throws JOSEException, java.text.ParseException {
+			throws JOSEException, ParseException {
 		JWSObject jws = new JWSObject(new JWSHeader(alg), new Payload("writ crypto self-test"));
 		jws.sign(signer);
 		return JWSObject.parse(jws.serialize()).verify(verifier);
@@ -235,7 +234,7 @@ public final class Crypto {
 
 	// A signature over other content must not verify.
 	private static boolean verifiesTampered(JWSSigner signer, JWSVerifier verifier, JWSAlgorithm alg)
-			throws JOSEException, java.text.ParseException {
+			throws JOSEException, ParseException {
 		JWSObject jws = new JWSObject(new JWSHeader(alg), new Payload("writ crypto self-test"));
 		jws.sign(signer);
 		JWSObject other = new JWSObject(jws.getHeader().toBase64URL(), new Payload("tampered").toBase64URL(),

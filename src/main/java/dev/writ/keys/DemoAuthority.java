@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
@@ -110,7 +111,7 @@ public final class DemoAuthority {
 	 * domain, loading the key once: for load tests.
 	 */
 	public void mintSvids(SpiffeId spiffeId, List<String> audiences, Duration ttl, Clock clock, int count,
-			java.util.function.Consumer<String> out) {
+			Consumer<String> out) {
 		if (!spiffeId.memberOf(this.trustDomain)) {
 			throw new IllegalArgumentException(spiffeId + " is not in the demo trust domain " + this.trustDomain);
 		}

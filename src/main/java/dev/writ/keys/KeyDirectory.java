@@ -3,6 +3,7 @@ package dev.writ.keys;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -32,6 +33,8 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.jwk.KeyUse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import dev.writ.digest.Sha256;
 
 /**
  * Writ's signing keys in a directory: every {@code *.pem} file directly in it is a
@@ -183,7 +186,7 @@ public final class KeyDirectory {
 			}
 			return rotation.get();
 		}
-		catch (java.nio.channels.OverlappingFileLockException ex) {
+		catch (OverlappingFileLockException ex) {
 			if (wait) {
 				throw new KeyConfigurationException(List.of(lockFile + ": a rotation is under way in this process"));
 			}
@@ -264,7 +267,7 @@ public final class KeyDirectory {
 	private SigningKey read(Path file) throws IOException, GeneralSecurityException, JOSEException {
 		checkPermissions(file);
 		byte[] content = Files.readAllBytes(file);
-		String digest = KeyFiles.sha256(content);
+		String digest = Sha256.hex(content);
 		Parsed known = this.parsed.get(file);
 		if (known != null && known.digest().equals(digest)) {
 			return known.key();

@@ -5,6 +5,7 @@ import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -18,15 +19,14 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.PublicKey;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.spec.ECPublicKeySpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.RSAPublicKeySpec;
-import java.util.HexFormat;
 import java.util.Set;
 
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
@@ -152,7 +152,7 @@ final class KeyFiles {
 		ECPoint q = new FixedPointCombMultiplier().multiply(curve.getG(), d).normalize();
 		java.security.spec.ECPoint w = new java.security.spec.ECPoint(q.getAffineXCoord().toBigInteger(),
 				q.getAffineYCoord().toBigInteger());
-		PublicKey publicKey = jdk.generatePublic(new java.security.spec.ECPublicKeySpec(w, privateKey.getParams()));
+		PublicKey publicKey = jdk.generatePublic(new ECPublicKeySpec(w, privateKey.getParams()));
 		return new KeyPair(publicKey, privateKey);
 	}
 
@@ -203,7 +203,7 @@ final class KeyFiles {
 	// Never registered.
 	private static final class Bc {
 
-		static final java.security.Provider PROVIDER = new org.bouncycastle.jce.provider.BouncyCastleProvider();
+		static final Provider PROVIDER = new org.bouncycastle.jce.provider.BouncyCastleProvider();
 
 	}
 
@@ -245,7 +245,7 @@ final class KeyFiles {
 		try {
 			try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE,
 					StandardOpenOption.TRUNCATE_EXISTING)) {
-				channel.write(java.nio.ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
+				channel.write(ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
 				channel.force(true);
 			}
 			if (posix && !secret) {
@@ -260,19 +260,6 @@ final class KeyFiles {
 		}
 		finally {
 			Files.deleteIfExists(temp);
-		}
-	}
-
-	/**
-	 * The SHA-256 of a file's content, in hex: how a key file that has not changed is
-	 * known.
-	 */
-	static String sha256(byte[] content) {
-		try {
-			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("the JDK has no SHA-256", ex);
 		}
 	}
 

@@ -1,11 +1,13 @@
 package dev.writ.keys;
 
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -103,7 +105,7 @@ public final class SigningKeys {
 	}
 
 	/** A loaded key waiting for its place in the schedule. */
-	record Candidate(SigningKey key, java.nio.file.Path file, Instant created) {
+	record Candidate(SigningKey key, Path file, Instant created) {
 
 		Candidate {
 			Objects.requireNonNull(key, "key cannot be null");
@@ -153,7 +155,7 @@ public final class SigningKeys {
 	/** The next time a key changes state, if any is scheduled. */
 	public Optional<Instant> nextChange() {
 		return this.keys.stream()
-			.flatMap((k) -> java.util.stream.Stream.of(k.activeFrom(), k.publishedUntil()))
+			.flatMap((k) -> Stream.of(k.activeFrom(), k.publishedUntil()))
 			.filter((t) -> t != null && t.isAfter(this.at))
 			.min(Comparator.naturalOrder());
 	}

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelIssue;
@@ -132,26 +133,26 @@ public final class Condition {
 	 * @return a string, number (finite), boolean or list of strings, integers and
 	 * booleans; empty when evaluation fails or yields anything else
 	 */
-	java.util.Optional<Object> value(Map<String, Object> activation) {
+	Optional<Object> value(Map<String, Object> activation) {
 		try {
 			Object result = this.program.eval(activation);
 			// RFC 8259 §6: NaN and the infinities are no JSON numbers; a token cannot
 			// carry them.
 			if (result instanceof Double d && !Double.isFinite(d)) {
-				return java.util.Optional.empty();
+				return Optional.empty();
 			}
 			if (result instanceof String || result instanceof Long || result instanceof Double
 					|| result instanceof Boolean) {
-				return java.util.Optional.of(result);
+				return Optional.of(result);
 			}
 			if (result instanceof List<?> list && list.stream()
 				.allMatch((v) -> v instanceof String || v instanceof Long || v instanceof Boolean)) {
-				return java.util.Optional.of(List.copyOf(list));
+				return Optional.of(List.copyOf(list));
 			}
-			return java.util.Optional.empty();
+			return Optional.empty();
 		}
 		catch (CelEvaluationException | RuntimeException ex) {
-			return java.util.Optional.empty();
+			return Optional.empty();
 		}
 	}
 

@@ -1,6 +1,8 @@
 package dev.writ.policy;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -34,7 +36,7 @@ public sealed interface Decision {
 			Objects.requireNonNull(audience, "audience cannot be null");
 			scopes = Set.copyOf(scopes);
 			Objects.requireNonNull(ttl, "ttl cannot be null");
-			claims = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(claims));
+			claims = Collections.unmodifiableMap(new LinkedHashMap<>(claims));
 			Objects.requireNonNull(policyDigest, "policyDigest cannot be null");
 		}
 

@@ -1,6 +1,8 @@
 package dev.writ.policy;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -32,7 +34,7 @@ public record Grant(String id, SubjectMatcher subject, String audience, Set<Stri
 		scopes = Set.copyOf(scopes);
 		pins = Map.copyOf(pins);
 		Objects.requireNonNull(when, "when cannot be null");
-		tokenClaims = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tokenClaims));
+		tokenClaims = Collections.unmodifiableMap(new LinkedHashMap<>(tokenClaims));
 		Objects.requireNonNull(ttl, "ttl cannot be null");
 		Objects.requireNonNull(source, "source cannot be null");
 	}

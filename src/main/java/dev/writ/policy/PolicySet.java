@@ -1,8 +1,11 @@
 package dev.writ.policy;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -10,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import dev.writ.context.ExchangeContext;
 import dev.writ.error.ErrorCode;
@@ -31,7 +35,7 @@ import dev.writ.trust.VerifiedSubject;
  */
 public final class PolicySet {
 
-	private final List<java.nio.file.Path> trustFiles;
+	private final List<Path> trustFiles;
 
 	private final TrustSet trust;
 
@@ -46,7 +50,7 @@ public final class PolicySet {
 	private final List<DemoEntry> demoEntries;
 
 	public PolicySet(TrustSet trust, Map<String, SourcePolicy> sources, Set<String> parameters, List<Grant> grants,
-			String digest, java.util.Collection<java.nio.file.Path> trustFiles, List<DemoEntry> demoEntries) {
+			String digest, Collection<Path> trustFiles, List<DemoEntry> demoEntries) {
 		this.trustFiles = List.copyOf(trustFiles);
 		this.demoEntries = List.copyOf(demoEntries);
 		this.trust = Objects.requireNonNull(trust, "trust cannot be null");
@@ -60,7 +64,7 @@ public final class PolicySet {
 	 * The trust files this set was loaded from (SPIFFE bundles, JWKS files), wherever
 	 * they are: a change to any of them is a change to the policies.
 	 */
-	public List<java.nio.file.Path> trustFiles() {
+	public List<Path> trustFiles() {
 		return this.trustFiles;
 	}
 
@@ -121,7 +125,7 @@ public final class PolicySet {
 		for (int i = 0; i < this.grants.size(); i++) {
 			order.put(this.grants.get(i).id(), i);
 		}
-		steps.sort(java.util.Comparator.comparingInt((Explanation.Step step) -> order.get(step.grant())));
+		steps.sort(Comparator.comparingInt((Explanation.Step step) -> order.get(step.grant())));
 		return new Explanation(decision, steps);
 	}
 
@@ -241,7 +245,7 @@ public final class PolicySet {
 	// Reasons are built only when someone explains: deciding allocates no strings for
 	// them.
 	private static void step(List<Explanation.Step> trace, Grant grant, Explanation.Outcome outcome,
-			java.util.function.Supplier<String> reason) {
+			Supplier<String> reason) {
 		if (trace != null) {
 			trace.add(new Explanation.Step(grant.id(), grant.source(), outcome, reason.get()));
 		}

@@ -2,6 +2,7 @@ package dev.writ.policy;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -76,7 +77,7 @@ public record SourcePolicy(AttributeMapping attributes, Set<String> tenantClaims
 					"subject token expires at " + subject.expiresAt() + ", beyond max_token_lifetime "
 							+ Durations.format(this.maxTokenLifetime));
 		}
-		if (!this.multipleAudiences && subject.claims().get("aud") instanceof java.util.List<?> audiences
+		if (!this.multipleAudiences && subject.claims().get("aud") instanceof List<?> audiences
 				&& audiences.size() > 1) {
 			throw new ExchangeException(ErrorCode.INVALID_REQUEST, "subject_token names more than one audience",
 					"aud names " + audiences.size() + " audiences; the entry does not allow multiple_audiences");

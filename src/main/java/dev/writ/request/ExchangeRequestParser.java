@@ -2,11 +2,14 @@ package dev.writ.request;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import dev.writ.error.ErrorCode;
 import dev.writ.error.ExchangeException;
@@ -34,8 +37,17 @@ public final class ExchangeRequestParser {
 
 	private static final Set<String> TARGET_PARAMETERS = Set.of("audience", "resource");
 
-	private static final Set<String> KNOWN = Set.of("grant_type", "subject_token", "subject_token_type", "actor_token",
-			"actor_token_type", "requested_token_type", "audience", "resource", "scope", "client_id");
+	/** The parameters RFC 6749 and RFC 8693 define for a token exchange request. */
+	public static final Set<String> STANDARD_PARAMETERS = Set.of("grant_type", "subject_token", "subject_token_type",
+			"actor_token", "actor_token_type", "requested_token_type", "audience", "resource", "scope", "client_id");
+
+	/**
+	 * The names no policy may declare as an extension parameter: the standard ones and
+	 * those client authentication uses (RFC 6749 §2.3.1, RFC 7523 §2.2).
+	 */
+	public static final Set<String> RESERVED_PARAMETERS = Stream
+		.concat(STANDARD_PARAMETERS.stream(), Stream.of("client_secret", "client_assertion", "client_assertion_type"))
+		.collect(Collectors.toUnmodifiableSet());
 
 	private static final Set<String> REQUESTED_TOKEN_TYPES = Set.of(TokenTypes.ACCESS_TOKEN, TokenTypes.JWT);
 
@@ -82,9 +94,9 @@ public final class ExchangeRequestParser {
 		Set<String> scopes = optional(parameters, "scope").map(ExchangeRequestParser::parseScope).orElse(Set.of());
 		Optional<String> clientId = optional(parameters, "client_id");
 		clientId.ifPresent(ExchangeRequestParser::checkClientId);
-		Map<String, String> extensions = new java.util.LinkedHashMap<>();
+		Map<String, String> extensions = new LinkedHashMap<>();
 		parameters.forEach((name, values) -> {
-			if (!KNOWN.contains(name)) {
+			if (!STANDARD_PARAMETERS.contains(name)) {
 				optional(parameters, name).ifPresent((value) -> extensions.put(name, value));
 			}
 		});

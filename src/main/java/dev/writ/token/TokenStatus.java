@@ -3,6 +3,7 @@ package dev.writ.token;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,7 +99,7 @@ public final class TokenStatus {
 	private boolean revoked(JWTClaimsSet claims) {
 		String subject = claims.getSubject();
 		Object grant = claims.getClaim("grant");
-		List<String> keys = new java.util.ArrayList<>();
+		List<String> keys = new ArrayList<>();
 		keys.add("jti:" + claims.getJWTID());
 		if (subject != null) {
 			keys.add("subject:" + subject);

@@ -6,6 +6,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.Base64;
+import java.util.List;
 import java.util.Set;
 
 import com.nimbusds.jose.util.Base64URL;
@@ -38,8 +39,7 @@ public final class CompactJws {
 
 	private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
-	private static final java.util.List<String> REFUSED_HEADER_MEMBERS = java.util.List.of("jwk", "jku", "x5u", "x5c",
-			"b64", "zip", "cty");
+	private static final List<String> REFUSED_HEADER_MEMBERS = List.of("jwk", "jku", "x5u", "x5c", "b64", "zip", "cty");
 
 	private CompactJws() {
 	}

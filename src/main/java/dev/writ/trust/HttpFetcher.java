@@ -17,6 +17,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 
 /**
  * Fetches trust documents (OIDC discovery, JWKS, SPIFFE bundles) with every bound a
@@ -30,7 +31,7 @@ public final class HttpFetcher {
 
 	private static final int MAX_REDIRECTS = 3;
 
-	private static final java.util.regex.Pattern IPV4 = java.util.regex.Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+	private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
 	private final HttpClient client;
 

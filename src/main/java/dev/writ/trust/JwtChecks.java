@@ -17,6 +17,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
+import dev.writ.digest.Sha256;
 import dev.writ.error.ErrorCode;
 import dev.writ.error.ExchangeException;
 
@@ -248,13 +249,7 @@ final class JwtChecks {
 		if (jti != null && !jti.isEmpty() && jti.length() <= 256) {
 			return "jti:" + jti;
 		}
-		try {
-			byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(jwt.getPayload().toBytes());
-			return "payload:" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-		}
-		catch (java.security.NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("the JDK has no SHA-256", ex);
-		}
+		return "payload:" + Sha256.base64url(jwt.getPayload().toBytes());
 	}
 
 	// Values from an unverified token reach the audit detail only shortened and in safe

@@ -4,9 +4,11 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 import io.spiffe.spiffeid.TrustDomain;
 
@@ -91,8 +93,8 @@ public final class TrustFactory implements AutoCloseable {
 			@Override
 			public SourceHealth health() {
 				WorkloadApiConnection connection = TrustFactory.this.connections.get(address);
-				return (connection != null) ? connection.health(trustDomain) : new SourceHealth(
-						SourceHealth.State.UNKNOWN, java.util.Optional.empty(), java.util.Optional.empty());
+				return (connection != null) ? connection.health(trustDomain)
+						: new SourceHealth(SourceHealth.State.UNKNOWN, Optional.empty(), Optional.empty());
 			}
 
 		});
@@ -116,8 +118,7 @@ public final class TrustFactory implements AutoCloseable {
 				remote("discovery " + name + " " + issuer, name, () -> RemoteLoaders.discovery(issuer, this.http)));
 	}
 
-	private RemoteKeys remote(String configuration, String name,
-			java.util.function.Supplier<RemoteKeys.Loader> loader) {
+	private RemoteKeys remote(String configuration, String name, Supplier<RemoteKeys.Loader> loader) {
 		return this.remotes.computeIfAbsent(configuration,
 				(c) -> new RemoteKeys(name, loader.get(), this.policy, this.clock, this.executor));
 	}

@@ -1,6 +1,7 @@
 package dev.writ.trust;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +24,8 @@ public final class TrustSet {
 
 	private TrustSet(Map<TrustDomain, SpiffeSource> spiffe, Map<String, OidcSource> oidcByIssuer) {
 		// Insertion order kept: health and logs list sources as the policy files do.
-		this.spiffe = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(spiffe));
-		this.oidcByIssuer = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(oidcByIssuer));
+		this.spiffe = Collections.unmodifiableMap(new LinkedHashMap<>(spiffe));
+		this.oidcByIssuer = Collections.unmodifiableMap(new LinkedHashMap<>(oidcByIssuer));
 	}
 
 	/**

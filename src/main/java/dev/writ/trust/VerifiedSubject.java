@@ -1,6 +1,8 @@
 package dev.writ.trust;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -30,13 +32,13 @@ public final class VerifiedSubject {
 		this.tokenType = Objects.requireNonNull(tokenType, "tokenType cannot be null");
 		// A member whose value is null (RFC 7519 allows it) is no claim at all: policies
 		// see it as absent.
-		Map<String, Object> present = new java.util.LinkedHashMap<>();
+		Map<String, Object> present = new LinkedHashMap<>();
 		claims.forEach((name, value) -> {
 			if (value != null) {
 				present.put(name, value);
 			}
 		});
-		this.claims = java.util.Collections.unmodifiableMap(present);
+		this.claims = Collections.unmodifiableMap(present);
 		this.expiresAt = Objects.requireNonNull(expiresAt, "expiresAt cannot be null");
 		this.tokenId = Objects.requireNonNull(tokenId, "tokenId cannot be null");
 	}

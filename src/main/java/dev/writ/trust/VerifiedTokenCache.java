@@ -2,11 +2,12 @@ package dev.writ.trust;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.writ.digest.Sha256;
 
 /**
  * Subject tokens verified recently, by the SHA-256 of the token (never the token itself),
@@ -32,7 +33,7 @@ final class VerifiedTokenCache {
 
 	private final AtomicBoolean purging = new AtomicBoolean();
 
-	private final java.util.concurrent.atomic.AtomicLong nextPurge = new java.util.concurrent.atomic.AtomicLong();
+	private final AtomicLong nextPurge = new AtomicLong();
 
 	VerifiedTokenCache(int maxEntries) {
 		this.maxEntries = maxEntries;
@@ -44,17 +45,11 @@ final class VerifiedTokenCache {
 
 	/** The cache key of a token of a declared type. */
 	static String key(String token, String tokenType) {
-		try {
-			MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-			sha256.update(tokenType.getBytes(StandardCharsets.US_ASCII));
-			sha256.update((byte) 0);
-			return Base64.getUrlEncoder()
-				.withoutPadding()
-				.encodeToString(sha256.digest(token.getBytes(StandardCharsets.UTF_8)));
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("the JDK has no SHA-256", ex);
-		}
+		MessageDigest sha256 = Sha256.start();
+		sha256.update(tokenType.getBytes(StandardCharsets.US_ASCII));
+		sha256.update((byte) 0);
+		sha256.update(token.getBytes(StandardCharsets.UTF_8));
+		return Sha256.base64url(sha256);
 	}
 
 	/**

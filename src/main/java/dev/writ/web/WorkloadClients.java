@@ -1,5 +1,6 @@
 package dev.writ.web;
 
+import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
@@ -21,8 +22,7 @@ final class WorkloadClients implements RegisteredClientRepository {
 	static final AuthorizationGrantType TOKEN_EXCHANGE = AuthorizationGrantType.TOKEN_EXCHANGE;
 
 	private final RegisteredClient workload = RegisteredClient
-		.withId(UUID.nameUUIDFromBytes(WORKLOAD_CLIENT_ID.getBytes(java.nio.charset.StandardCharsets.US_ASCII))
-			.toString())
+		.withId(UUID.nameUUIDFromBytes(WORKLOAD_CLIENT_ID.getBytes(StandardCharsets.US_ASCII)).toString())
 		.clientId(WORKLOAD_CLIENT_ID)
 		.clientAuthenticationMethod(ClientAuthenticationMethod.NONE)
 		.authorizationGrantType(TOKEN_EXCHANGE)

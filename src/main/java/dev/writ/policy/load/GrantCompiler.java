@@ -2,6 +2,8 @@ package dev.writ.policy.load;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -131,7 +133,7 @@ final class GrantCompiler {
 	 */
 	private static void guardrail(StrictYaml yaml, Map<String, Node> fields, String id, SubjectMatcher subject,
 			Map<String, Set<String>> pins, Optional<Condition> when, SourcePolicy source) {
-		Set<String> pinned = new java.util.HashSet<>(pins.keySet());
+		Set<String> pinned = new HashSet<>(pins.keySet());
 		when.ifPresent((condition) -> pinned.addAll(TenantPins.of(condition)));
 		if (subject instanceof SubjectMatcher.Exact) {
 			pinned.add("sub");
@@ -150,7 +152,7 @@ final class GrantCompiler {
 	}
 
 	private static Map<String, Set<String>> pins(StrictYaml yaml, Node node) {
-		Map<String, Set<String>> pins = new java.util.LinkedHashMap<>();
+		Map<String, Set<String>> pins = new LinkedHashMap<>();
 		if (node == null) {
 			return pins;
 		}
@@ -162,7 +164,7 @@ final class GrantCompiler {
 			String name = yaml.string(tuple.getKeyNode(), "a claim name");
 			Node value = tuple.getValueNode();
 			List<String> values = (value instanceof org.yaml.snakeyaml.nodes.ScalarNode)
-					? java.util.Optional.ofNullable(yaml.string(value, "claim " + name)).map(List::of).orElse(null)
+					? Optional.ofNullable(yaml.string(value, "claim " + name)).map(List::of).orElse(null)
 					: yaml.strings(value, "claim " + name);
 			if (name != null && values != null) {
 				if (values.isEmpty()) {
@@ -175,7 +177,7 @@ final class GrantCompiler {
 	}
 
 	private static Map<String, Condition> tokenClaims(StrictYaml yaml, Node node) {
-		Map<String, Condition> claims = new java.util.LinkedHashMap<>();
+		Map<String, Condition> claims = new LinkedHashMap<>();
 		if (node == null) {
 			return claims;
 		}

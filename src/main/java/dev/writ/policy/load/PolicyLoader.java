@@ -1,30 +1,36 @@
 package dev.writ.policy.load;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.yaml.snakeyaml.nodes.Node;
 
+import dev.writ.digest.Sha256;
 import dev.writ.trust.TrustFactory;
 import dev.writ.trust.TrustSet;
 import dev.writ.policy.Grant;
 import dev.writ.policy.PolicyException;
 import dev.writ.policy.PolicyProblem;
 import dev.writ.policy.PolicySet;
+import dev.writ.request.ExchangeRequestParser;
 
 /**
  * Loads the policy files of a directory ({@code *.yaml} and {@code *.yml} directly in it,
@@ -45,13 +51,7 @@ public final class PolicyLoader {
 
 	private static final Set<String> TOP_LEVEL = Set.of("spiffe", "oidc", "parameters", "grants");
 
-	private static final java.util.regex.Pattern PARAMETER = java.util.regex.Pattern.compile("[a-z][a-z0-9_]{0,63}");
-
-	// Parameters RFC 6749 and RFC 8693 define (and client authentication uses) cannot be
-	// redeclared.
-	private static final Set<String> STANDARD_PARAMETERS = Set.of("grant_type", "subject_token", "subject_token_type",
-			"actor_token", "actor_token_type", "requested_token_type", "audience", "resource", "scope", "client_id",
-			"client_secret", "client_assertion", "client_assertion_type");
+	private static final Pattern PARAMETER = Pattern.compile("[a-z][a-z0-9_]{0,63}");
 
 	private final TrustFactory trust;
 
@@ -85,7 +85,7 @@ public final class PolicyLoader {
 	 */
 	public PolicySet load(Path directory) {
 		List<PolicyProblem> problems = new ArrayList<>();
-		MessageDigest digest = sha256();
+		MessageDigest digest = Sha256.start();
 		List<Document> documents = new ArrayList<>();
 		for (Path file : policyFiles(directory, problems)) {
 			String text = read(file, problems);
@@ -105,10 +105,11 @@ public final class PolicyLoader {
 		TrustDecoder trust = new TrustDecoder(this.trust, this.keysDirectory, directory.toAbsolutePath().getParent());
 		documents.forEach((d) -> d.each("spiffe", (node) -> trust.spiffe(d.yaml(), node)));
 		documents.forEach((d) -> d.each("oidc", (node) -> trust.oidc(d.yaml(), node)));
-		Set<String> parameters = new java.util.LinkedHashSet<>();
+		Set<String> parameters = new LinkedHashSet<>();
 		documents.forEach((d) -> d.each("parameters", (node) -> {
 			String name = d.yaml().string(node, "a parameter name");
-			if (name != null && (!PARAMETER.matcher(name).matches() || STANDARD_PARAMETERS.contains(name))) {
+			if (name != null && (!PARAMETER.matcher(name).matches()
+					|| ExchangeRequestParser.RESERVED_PARAMETERS.contains(name))) {
 				d.yaml().problem(node, "parameter '" + name + "' is not a lowercase extension parameter name");
 			}
 			else if (name != null) {
@@ -134,8 +135,8 @@ public final class PolicyLoader {
 		trust.files()
 			.forEach((file, text) -> digest
 				.update(("trust\0" + file + "\0" + text + "\0").getBytes(StandardCharsets.UTF_8)));
-		return new PolicySet(TrustSet.of(trust.sources()), trust.policies(), parameters, grants,
-				HexFormat.of().formatHex(digest.digest()), trust.files().keySet(), trust.demoEntries());
+		return new PolicySet(TrustSet.of(trust.sources()), trust.policies(), parameters, grants, Sha256.hex(digest),
+				trust.files().keySet(), trust.demoEntries());
 	}
 
 	/**
@@ -188,35 +189,26 @@ public final class PolicyLoader {
 				throw new IOException(file + " is not a regular file");
 			}
 			byte[] bytes;
-			try (java.io.InputStream in = Files.newInputStream(file)) {
+			try (InputStream in = Files.newInputStream(file)) {
 				bytes = in.readNBytes((int) MAX_FILE_BYTES + 1);
 			}
 			if (bytes.length > MAX_FILE_BYTES) {
 				throw new IOException(file + " is larger than " + MAX_FILE_BYTES + " bytes");
 			}
-			return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+			return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
 		}
 		catch (CharacterCodingException ex) {
 			throw new IOException(file + " is not UTF-8 text");
 		}
-		catch (java.nio.file.NoSuchFileException ex) {
+		catch (NoSuchFileException ex) {
 			throw new IOException(file + " does not exist");
-		}
-	}
-
-	private static MessageDigest sha256() {
-		try {
-			return MessageDigest.getInstance("SHA-256");
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("the JDK has no SHA-256", ex);
 		}
 	}
 
 	/** One decoded policy file's top level. */
 	private record Document(StrictYaml yaml, Map<String, Node> top) {
 
-		void each(String key, java.util.function.Consumer<Node> action) {
+		void each(String key, Consumer<Node> action) {
 			Node node = this.top.get(key);
 			if (node != null) {
 				List<Node> items = this.yaml.sequence(node, key);

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Known OIDC issuers of workload identity: their issuer (when it is one for everybody)
@@ -118,7 +119,7 @@ enum Preset {
 
 	/** The attribute expressions, in a stable order. */
 	Map<String, String> attributes() {
-		return new java.util.TreeMap<>(this.attributes);
+		return new TreeMap<>(this.attributes);
 	}
 
 }

@@ -1,6 +1,7 @@
 package dev.writ.policy.load;
 
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 
 import dev.cel.common.ast.CelConstant;
@@ -51,17 +52,17 @@ final class TenantPins {
 	}
 
 	// claims.X or claims['X']
-	private static java.util.Optional<String> claimName(CelExpr expr) {
+	private static Optional<String> claimName(CelExpr expr) {
 		if (expr.getKind() == CelExpr.ExprKind.Kind.SELECT && isClaims(expr.select().operand())) {
-			return java.util.Optional.of(expr.select().field());
+			return Optional.of(expr.select().field());
 		}
 		if (expr.getKind() == CelExpr.ExprKind.Kind.CALL && "_[_]".equals(expr.call().function())
 				&& isClaims(expr.call().args().get(0))
 				&& expr.call().args().get(1).getKind() == CelExpr.ExprKind.Kind.CONSTANT
 				&& expr.call().args().get(1).constant().getKind() == CelConstant.Kind.STRING_VALUE) {
-			return java.util.Optional.of(expr.call().args().get(1).constant().stringValue());
+			return Optional.of(expr.call().args().get(1).constant().stringValue());
 		}
-		return java.util.Optional.empty();
+		return Optional.empty();
 	}
 
 	private static boolean isClaims(CelExpr expr) {

@@ -3,6 +3,8 @@ package dev.writ.policy.rehearsal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.Collections;
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -82,8 +84,8 @@ public final class Rehearsal {
 		// One frozen instant for the whole rehearsal, a whole second as JWT times are:
 		// minting, verifying and
 		// deciding see the same time.
-		Instant now = this.clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-		Clock frozen = Clock.fixed(now, java.time.ZoneOffset.UTC);
+		Instant now = this.clock.instant().truncatedTo(ChronoUnit.SECONDS);
+		Clock frozen = Clock.fixed(now, ZoneOffset.UTC);
 		TrustSource source = source(trust, subject);
 		EphemeralIssuer key = EphemeralIssuer.create((source instanceof SpiffeSource) ? "jwt-svid" : "sig");
 		TrustFactory twins = new TrustFactory(new HttpFetcher(Duration.ofSeconds(1), Duration.ofSeconds(1), false),

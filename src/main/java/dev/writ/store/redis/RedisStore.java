@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -120,7 +121,7 @@ public final class RedisStore implements Store {
 		return (wait == null || wait < 0) ? Optional.empty() : Optional.of(Duration.ofMillis(Math.max(1, wait)));
 	}
 
-	private static <T> T call(java.util.function.Supplier<T> command) {
+	private static <T> T call(Supplier<T> command) {
 		try {
 			return command.get();
 		}
