@@ -10,7 +10,7 @@ import dev.writ.audit.TokenDigest;
 import dev.writ.audit.TokenExchangeEvent;
 import dev.writ.error.ErrorCode;
 import dev.writ.error.ExchangeException;
-import dev.writ.policy.SourcePolicy;
+import dev.writ.policy.SourceRules;
 import dev.writ.store.RateLimits;
 import dev.writ.store.StoreUnavailableException;
 import dev.writ.store.memory.MemoryStore;
@@ -55,7 +55,7 @@ final class ExchangeLimits {
 	 * {@code temporarily_unavailable} when the store is away and the entry does not carry
 	 * on without it
 	 */
-	void allowed(VerifiedSubject subject, SourcePolicy guards, TokenExchangeEvent.Builder event) {
+	void allowed(VerifiedSubject subject, SourceRules guards, TokenExchangeEvent.Builder event) {
 		List<Budget> budgets = new ArrayList<>(2);
 		guards.subjectLimit().ifPresent((limit) -> budgets.add(new Budget("subject", subjectKey(subject), limit)));
 		guards.sourceLimit()
@@ -80,7 +80,7 @@ final class ExchangeLimits {
 	 * @throws ExchangeException {@code slow_down} once the subject has been refused more
 	 * than its subject limit
 	 */
-	void refused(VerifiedSubject subject, SourcePolicy guards) {
+	void refused(VerifiedSubject subject, SourceRules guards) {
 		if (guards.subjectLimit().isEmpty()) {
 			return;
 		}
@@ -94,7 +94,7 @@ final class ExchangeLimits {
 	}
 
 	private static void spend(RateLimits limits, Budget budget) {
-		SourcePolicy.RateLimit rate = budget.limit();
+		SourceRules.RateLimit rate = budget.limit();
 		Optional<Duration> wait = limits.acquire(budget.key(), rate.limit(), rate.window());
 		if (wait.isPresent()) {
 			throw new ExchangeException(
@@ -111,7 +111,7 @@ final class ExchangeLimits {
 	// The tenant is the tuple of the token's tenant claims; as a digest, so that a store
 	// key stays short whatever
 	// the claims hold.
-	private static String tenant(VerifiedSubject subject, SourcePolicy guards) {
+	private static String tenant(VerifiedSubject subject, SourceRules guards) {
 		if (guards.tenantClaims().isEmpty()) {
 			return "";
 		}
@@ -130,7 +130,7 @@ final class ExchangeLimits {
 		return "|tenant:" + TokenDigest.of(tuple.toString());
 	}
 
-	private record Budget(String name, String key, SourcePolicy.RateLimit limit) {
+	private record Budget(String name, String key, SourceRules.RateLimit limit) {
 	}
 
 }

@@ -23,7 +23,7 @@ import dev.writ.error.ErrorCode;
 import dev.writ.error.ExchangeException;
 import dev.writ.policy.Decision;
 import dev.writ.policy.PolicySet;
-import dev.writ.policy.SourcePolicy;
+import dev.writ.policy.SourceRules;
 import dev.writ.request.ExchangeRequest;
 import dev.writ.request.ExchangeRequestParser;
 import dev.writ.store.RateLimits;
@@ -111,7 +111,7 @@ public final class TokenExchangeService {
 			VerifiedSubject subject = this.verifier.verify(request.subjectToken(), request.subjectTokenType(),
 					policy.trust());
 			event.subject(subject.subject()).trustSource(subject.trustSource());
-			SourcePolicy guards = policy.sourcePolicy(subject);
+			SourceRules guards = policy.sourceRules(subject);
 			guards.admit(subject, now, this.skew);
 			ExchangeContext context = policy.context(subject, request, now);
 			event.attributes(context.attributes());

@@ -24,7 +24,7 @@ import java.util.Set;
  * @param source where it is defined, {@code file:line}
  */
 public record Grant(String id, SubjectMatcher subject, String audience, Set<String> scopes,
-		Map<String, Set<String>> pins, Optional<Condition> when, Map<String, Condition> tokenClaims, Duration ttl,
+		Map<String, Set<String>> pins, Optional<Condition> when, Map<String, ClaimExpression> tokenClaims, Duration ttl,
 		String source) {
 
 	public Grant {

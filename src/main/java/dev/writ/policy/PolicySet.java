@@ -39,7 +39,7 @@ public final class PolicySet {
 
 	private final TrustSet trust;
 
-	private final Map<String, SourcePolicy> sources;
+	private final Map<String, SourceRules> sources;
 
 	private final Set<String> parameters;
 
@@ -49,7 +49,7 @@ public final class PolicySet {
 
 	private final List<DemoEntry> demoEntries;
 
-	public PolicySet(TrustSet trust, Map<String, SourcePolicy> sources, Set<String> parameters, List<Grant> grants,
+	public PolicySet(TrustSet trust, Map<String, SourceRules> sources, Set<String> parameters, List<Grant> grants,
 			String digest, Collection<Path> trustFiles, List<DemoEntry> demoEntries) {
 		this.trustFiles = List.copyOf(trustFiles);
 		this.demoEntries = List.copyOf(demoEntries);
@@ -99,7 +99,7 @@ public final class PolicySet {
 	 * What the trust entry of a verified subject says about replay, rate limits and the
 	 * store.
 	 */
-	public SourcePolicy sourcePolicy(VerifiedSubject subject) {
+	public SourceRules sourceRules(VerifiedSubject subject) {
 		return source(subject);
 	}
 
@@ -129,8 +129,8 @@ public final class PolicySet {
 		return new Explanation(decision, steps);
 	}
 
-	private SourcePolicy source(VerifiedSubject subject) {
-		return this.sources.getOrDefault(subject.trustSource(), SourcePolicy.DEFAULT);
+	private SourceRules source(VerifiedSubject subject) {
+		return this.sources.getOrDefault(subject.trustSource(), SourceRules.DEFAULT);
 	}
 
 	private Decision evaluate(ExchangeContext context, List<Explanation.Step> trace) {
@@ -230,7 +230,7 @@ public final class PolicySet {
 			}
 		}
 		Map<String, Object> claims = new LinkedHashMap<>();
-		for (Map.Entry<String, Condition> claim : grant.tokenClaims().entrySet()) {
+		for (Map.Entry<String, ClaimExpression> claim : grant.tokenClaims().entrySet()) {
 			Optional<Object> value = claim.getValue().value(activation.get());
 			if (value.isEmpty()) {
 				// A grant that cannot compute the claims it promises issues nothing.
@@ -288,7 +288,7 @@ public final class PolicySet {
 				requestValues.put("params", params);
 				VerifiedSubject subject = this.context.subject();
 				this.values = Map.of("subject", subject.subject(), "source", subject.trustSource(), "claims",
-						Condition.celValue(subject.claims()), "attributes", this.context.attributes(), "request",
+						CelExpression.celValue(subject.claims()), "attributes", this.context.attributes(), "request",
 						requestValues, "now", this.context.time().getEpochSecond());
 			}
 			return this.values;

@@ -15,7 +15,7 @@ class ConditionTests {
 
 	private static final Map<String, Object> ACTIVATION = Map.of("subject", "repo:acme/payments:environment:prod",
 			"source", "github", "claims",
-			Condition.celValue(Map.of("repository_owner_id", "4242", "run_attempt", 1, "exp",
+			CelExpression.celValue(Map.of("repository_owner_id", "4242", "run_attempt", 1, "exp",
 					new Date(2_000_000_000_000L), "kubernetes.io", Map.of("namespace", "shop"))),
 			"attributes", Map.of("tenant", "acme", "environment", "prod"), "request",
 			Map.of("audience", "https://payments.example.org", "resource", "", "scopes", List.of("charge"), "params",

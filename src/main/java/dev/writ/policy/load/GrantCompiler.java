@@ -15,10 +15,11 @@ import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.Node;
 
 import dev.writ.request.ParameterSyntax;
+import dev.writ.policy.ClaimExpression;
 import dev.writ.policy.Condition;
 import dev.writ.policy.Durations;
 import dev.writ.policy.Grant;
-import dev.writ.policy.SourcePolicy;
+import dev.writ.policy.SourceRules;
 import dev.writ.policy.SubjectMatcher;
 
 /**
@@ -111,7 +112,7 @@ final class GrantCompiler {
 				}
 			}
 		}
-		Map<String, Condition> tokenClaims = tokenClaims(yaml, fields.get("token_claims"));
+		Map<String, ClaimExpression> tokenClaims = tokenClaims(yaml, fields.get("token_claims"));
 		Duration ttl = ttl(yaml, fields);
 		if (subject != null && id != null) {
 			guardrail(yaml, fields, id, subject, pins, when, trust.policy(subject.source()));
@@ -132,7 +133,7 @@ final class GrantCompiler {
 	 * refused.
 	 */
 	private static void guardrail(StrictYaml yaml, Map<String, Node> fields, String id, SubjectMatcher subject,
-			Map<String, Set<String>> pins, Optional<Condition> when, SourcePolicy source) {
+			Map<String, Set<String>> pins, Optional<Condition> when, SourceRules source) {
 		Set<String> pinned = new HashSet<>(pins.keySet());
 		when.ifPresent((condition) -> pinned.addAll(TenantPins.of(condition)));
 		if (subject instanceof SubjectMatcher.Exact) {
@@ -176,8 +177,8 @@ final class GrantCompiler {
 		return pins;
 	}
 
-	private static Map<String, Condition> tokenClaims(StrictYaml yaml, Node node) {
-		Map<String, Condition> claims = new LinkedHashMap<>();
+	private static Map<String, ClaimExpression> tokenClaims(StrictYaml yaml, Node node) {
+		Map<String, ClaimExpression> claims = new LinkedHashMap<>();
 		if (node == null) {
 			return claims;
 		}
@@ -200,7 +201,7 @@ final class GrantCompiler {
 				continue;
 			}
 			try {
-				claims.put(name, Condition.compileValue(text));
+				claims.put(name, ClaimExpression.compile(text));
 			}
 			catch (IllegalArgumentException ex) {
 				yaml.problem(tuple.getValueNode(),

@@ -14,7 +14,7 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 
 import dev.writ.context.AttributeMapping;
-import dev.writ.policy.SourcePolicy;
+import dev.writ.policy.SourceRules;
 import dev.writ.request.ParameterSyntax;
 import dev.writ.trust.HttpFetcher;
 import dev.writ.trust.TrustConfigurationException;
@@ -69,7 +69,7 @@ final class OidcEntryDecoder {
 				.ifPresent((p) -> yaml.problem(entry.containsKey("issuer") ? entry.get("issuer") : node, p));
 		}
 		Set<String> audiences = audiences(yaml, entry.get("audience"));
-		AttributeMapping mapping = SourcePolicyDecoder.attributes(yaml, entry.get("attributes"),
+		AttributeMapping mapping = SourceRulesDecoder.attributes(yaml, entry.get("attributes"),
 				(preset != null) ? preset.attributes() : Map.of());
 		Set<String> tenantClaims = (preset != null) ? preset.tenantClaims() : Set.of();
 		if (entry.containsKey("tenant_claims")) {
@@ -88,7 +88,7 @@ final class OidcEntryDecoder {
 		}
 		// A plain OIDC issuer's tokens are exchanged once each unless the entry says
 		// otherwise (secure default).
-		SourcePolicy guards = SourcePolicyDecoder.decode(yaml, entry, false, (preset == null) || preset.oneTime(),
+		SourceRules guards = SourceRulesDecoder.decode(yaml, entry, false, (preset == null) || preset.oneTime(),
 				mapping, tenantClaims);
 		Keys keys = keys(yaml, entry.get("jwks"));
 		if (name != null) {

@@ -135,7 +135,7 @@ public final class PolicyLoader {
 		trust.files()
 			.forEach((file, text) -> digest
 				.update(("trust\0" + file + "\0" + text + "\0").getBytes(StandardCharsets.UTF_8)));
-		return new PolicySet(TrustSet.of(trust.sources()), trust.policies(), parameters, grants, Sha256.hex(digest),
+		return new PolicySet(TrustSet.of(trust.sources()), trust.rules(), parameters, grants, Sha256.hex(digest),
 				trust.files().keySet(), trust.demoEntries());
 	}
 

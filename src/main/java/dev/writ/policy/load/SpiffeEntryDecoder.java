@@ -12,7 +12,7 @@ import org.yaml.snakeyaml.nodes.Node;
 import dev.writ.context.AttributeMapping;
 import dev.writ.keys.DemoAuthority;
 import dev.writ.policy.DemoEntry;
-import dev.writ.policy.SourcePolicy;
+import dev.writ.policy.SourceRules;
 import dev.writ.trust.SpiffeIds;
 import dev.writ.trust.TrustConfigurationException;
 import dev.writ.trust.TrustSource;
@@ -70,9 +70,9 @@ final class SpiffeEntryDecoder {
 		if (bundle != null && bundle.size() != 1) {
 			yaml.problem(entry.get("bundle"), "bundle needs exactly one of file, endpoint and workload_api");
 		}
-		AttributeMapping mapping = SourcePolicyDecoder.attributes(yaml, entry.get("attributes"), Map.of());
+		AttributeMapping mapping = SourceRulesDecoder.attributes(yaml, entry.get("attributes"), Map.of());
 		// SPIRE agents cache JWT-SVIDs and hand the same one out again: reuse by default.
-		SourcePolicy guards = SourcePolicyDecoder.decode(yaml, entry, true, false, mapping, Set.of());
+		SourceRules guards = SourceRulesDecoder.decode(yaml, entry, true, false, mapping, Set.of());
 		if (trustDomain != null) {
 			this.trust.pending(trustDomain.toIdString());
 		}

@@ -20,7 +20,7 @@ import io.spiffe.spiffeid.TrustDomain;
 import org.yaml.snakeyaml.nodes.Node;
 
 import dev.writ.policy.DemoEntry;
-import dev.writ.policy.SourcePolicy;
+import dev.writ.policy.SourceRules;
 import dev.writ.trust.HttpFetcher;
 import dev.writ.trust.OidcSource;
 import dev.writ.trust.SpiffeSource;
@@ -49,7 +49,7 @@ final class TrustDecoder {
 
 	private final List<TrustSource> sources = new ArrayList<>();
 
-	private final Map<String, SourcePolicy> policies = new LinkedHashMap<>();
+	private final Map<String, SourceRules> rules = new LinkedHashMap<>();
 
 	private final Map<String, String> seen = new HashMap<>();
 
@@ -74,14 +74,17 @@ final class TrustDecoder {
 		return this.sources;
 	}
 
-	/** Source policies (attributes, tenant claims, TTL capping) by source id. */
-	Map<String, SourcePolicy> policies() {
-		return this.policies;
+	/**
+	 * Each source's rules (attributes, tenant claims, TTL capping, replay, limits), by
+	 * source id.
+	 */
+	Map<String, SourceRules> rules() {
+		return this.rules;
 	}
 
-	/** The source policy of a source decoded so far. */
-	SourcePolicy policy(String sourceId) {
-		return this.policies.getOrDefault(sourceId, SourcePolicy.DEFAULT);
+	/** The rules of a source decoded so far. */
+	SourceRules policy(String sourceId) {
+		return this.rules.getOrDefault(sourceId, SourceRules.DEFAULT);
 	}
 
 	/** The trust domains of the SPIFFE entries decoded so far. */
@@ -128,9 +131,9 @@ final class TrustDecoder {
 	}
 
 	/** A built source, with the rules of its entry. */
-	void add(String id, TrustSource source, SourcePolicy guards) {
+	void add(String id, TrustSource source, SourceRules guards) {
 		this.sources.add(source);
-		this.policies.put(id, guards);
+		this.rules.put(id, guards);
 		this.refused.remove(id);
 	}
 

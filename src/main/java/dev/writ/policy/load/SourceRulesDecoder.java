@@ -12,25 +12,25 @@ import org.yaml.snakeyaml.nodes.Node;
 import dev.writ.context.AttributeExpression;
 import dev.writ.context.AttributeMapping;
 import dev.writ.policy.Durations;
-import dev.writ.policy.SourcePolicy;
+import dev.writ.policy.SourceRules;
 
 /**
- * Decodes what a trust entry says beyond its keys into its {@link SourcePolicy}:
+ * Decodes what a trust entry says beyond its keys into its {@link SourceRules}:
  * attributes, TTL capping, replay, rate limits, what to do without the store, the longest
  * subject-token lifetime, multiple audiences. Strictly, with every problem at its line;
  * {@link TrustDecoder} decodes the rest of the entry.
  */
-final class SourcePolicyDecoder {
+final class SourceRulesDecoder {
 
 	private static final Pattern PER = Pattern.compile("\\s+per\\s+");
 
 	private static final Set<String> RATE_KEYS = Set.of("subject", "source");
 
-	private SourcePolicyDecoder() {
+	private SourceRulesDecoder() {
 	}
 
 	/**
-	 * The source policy of a {@code spiffe:} or {@code oidc:} entry.
+	 * The rules of a {@code spiffe:} or {@code oidc:} entry.
 	 * @param spiffe whether the entry is a SPIFFE trust domain (only those may set
 	 * {@code multiple_audiences})
 	 * @param oneTimeByDefault whether its tokens are one-time unless it says
@@ -38,7 +38,7 @@ final class SourcePolicyDecoder {
 	 * @param mapping its attribute mapping, decoded with {@link #attributes}
 	 * @param tenantClaims the claims that tell its tenants apart
 	 */
-	static SourcePolicy decode(StrictYaml yaml, Map<String, Node> entry, boolean spiffe, boolean oneTimeByDefault,
+	static SourceRules decode(StrictYaml yaml, Map<String, Node> entry, boolean spiffe, boolean oneTimeByDefault,
 			AttributeMapping mapping, Set<String> tenantClaims) {
 		boolean cap = capTtl(yaml, entry);
 		boolean oneTime = oneTimeByDefault;
@@ -51,8 +51,8 @@ final class SourcePolicyDecoder {
 				yaml.problem(entry.get("replay"), "replay is one-time or reuse");
 			}
 		}
-		Optional<SourcePolicy.RateLimit> subject = Optional.empty();
-		Optional<SourcePolicy.RateLimit> source = Optional.empty();
+		Optional<SourceRules.RateLimit> subject = Optional.empty();
+		Optional<SourceRules.RateLimit> source = Optional.empty();
 		if (entry.containsKey("rate_limit")) {
 			Map<String, Node> limits = yaml.mapping(entry.get("rate_limit"), "rate_limit", RATE_KEYS);
 			if (limits != null) {
@@ -73,14 +73,14 @@ final class SourcePolicyDecoder {
 				carryOn = false;
 			}
 		}
-		Duration lifetime = SourcePolicy.DEFAULT_MAX_TOKEN_LIFETIME;
+		Duration lifetime = SourceRules.DEFAULT_MAX_TOKEN_LIFETIME;
 		if (entry.containsKey("max_token_lifetime")) {
 			String text = yaml.string(entry.get("max_token_lifetime"), "max_token_lifetime");
 			Optional<Duration> parsed = (text == null) ? Optional.empty() : Durations.parse(text);
 			if (text != null
-					&& (parsed.isEmpty() || parsed.get().compareTo(SourcePolicy.LONGEST_MAX_TOKEN_LIFETIME) > 0)) {
+					&& (parsed.isEmpty() || parsed.get().compareTo(SourceRules.LONGEST_MAX_TOKEN_LIFETIME) > 0)) {
 				yaml.problem(entry.get("max_token_lifetime"), "max_token_lifetime is a duration up to "
-						+ Durations.format(SourcePolicy.LONGEST_MAX_TOKEN_LIFETIME) + ", like 24h");
+						+ Durations.format(SourceRules.LONGEST_MAX_TOKEN_LIFETIME) + ", like 24h");
 			}
 			lifetime = parsed.orElse(lifetime);
 		}
@@ -88,16 +88,16 @@ final class SourcePolicyDecoder {
 		// several (with azp, OIDC Core §2).
 		boolean multipleAudiences = !spiffe || (entry.containsKey("multiple_audiences")
 				&& Boolean.TRUE.equals(yaml.bool(entry.get("multiple_audiences"), "multiple_audiences")));
-		return new SourcePolicy(mapping, tenantClaims, cap, oneTime, subject, source, carryOn, lifetime,
+		return new SourceRules(mapping, tenantClaims, cap, oneTime, subject, source, carryOn, lifetime,
 				multipleAudiences);
 	}
 
-	private static Optional<SourcePolicy.RateLimit> rateLimit(StrictYaml yaml, Node node) {
+	private static Optional<SourceRules.RateLimit> rateLimit(StrictYaml yaml, Node node) {
 		if (node == null) {
 			return Optional.empty();
 		}
 		String text = yaml.string(node, "a rate limit");
-		Optional<SourcePolicy.RateLimit> limit = (text == null) ? Optional.empty() : rateLimit(text);
+		Optional<SourceRules.RateLimit> limit = (text == null) ? Optional.empty() : rateLimit(text);
 		if (text != null && limit.isEmpty()) {
 			yaml.problem(node, "a rate limit reads like \"60 per 1m\"");
 		}
@@ -145,13 +145,12 @@ final class SourcePolicyDecoder {
 	}
 
 	/** Parses {@code "60 per 1m"}. */
-	private static Optional<SourcePolicy.RateLimit> rateLimit(String text) {
+	private static Optional<SourceRules.RateLimit> rateLimit(String text) {
 		String[] parts = PER.split(text.trim(), -1);
 		if (parts.length != 2 || !parts[0].matches("[1-9][0-9]{0,6}")) {
 			return Optional.empty();
 		}
-		return Durations.parse(parts[1])
-			.map((window) -> new SourcePolicy.RateLimit(Integer.parseInt(parts[0]), window));
+		return Durations.parse(parts[1]).map((window) -> new SourceRules.RateLimit(Integer.parseInt(parts[0]), window));
 	}
 
 }

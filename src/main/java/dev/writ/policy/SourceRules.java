@@ -34,7 +34,7 @@ import dev.writ.trust.VerifiedSubject;
  * @param multipleAudiences whether a token may name more than one audience
  * ({@code multiple_audiences}; SPIFFE only)
  */
-public record SourcePolicy(AttributeMapping attributes, Set<String> tenantClaims, boolean capTtlToSubject,
+public record SourceRules(AttributeMapping attributes, Set<String> tenantClaims, boolean capTtlToSubject,
 		boolean oneTime, Optional<RateLimit> subjectLimit, Optional<RateLimit> sourceLimit, boolean carryOnWithoutStore,
 		Duration maxTokenLifetime, boolean multipleAudiences) {
 
@@ -48,10 +48,10 @@ public record SourcePolicy(AttributeMapping attributes, Set<String> tenantClaims
 	/** The most {@code max_token_lifetime} may be set to. */
 	public static final Duration LONGEST_MAX_TOKEN_LIFETIME = Duration.ofDays(31);
 
-	public static final SourcePolicy DEFAULT = new SourcePolicy(AttributeMapping.none(), Set.of(), true, false,
+	public static final SourceRules DEFAULT = new SourceRules(AttributeMapping.none(), Set.of(), true, false,
 			Optional.empty(), Optional.empty(), false, DEFAULT_MAX_TOKEN_LIFETIME, false);
 
-	public SourcePolicy {
+	public SourceRules {
 		Objects.requireNonNull(attributes, "attributes cannot be null");
 		tenantClaims = Set.copyOf(tenantClaims);
 		Objects.requireNonNull(subjectLimit, "subjectLimit cannot be null");
