@@ -149,18 +149,41 @@ public final class Crypto {
 	}
 
 	/**
-	 * A verifier of signatures by a public EC or RSA key (a private one is read for its
-	 * public part), on the JDK's providers.
-	 * @throws IllegalArgumentException if the key is neither EC nor RSA
+	 * A verifier of signatures by a public EC or RSA key, on the JDK's providers.
+	 * @throws IllegalArgumentException if the key is neither EC nor RSA, or holds private
+	 * material (a verifier is built from public keys only)
 	 * @throws JOSEException if the key cannot verify (an EC curve without a JWS
 	 * algorithm)
 	 */
 	public static JWSVerifier jdkVerifier(JWK key) throws JOSEException {
+		if (key.isPrivate()) {
+			throw new IllegalArgumentException("a verifier is built from a public key, not a private one");
+		}
 		if (key instanceof ECKey ec) {
 			return new ECDSAVerifier(ec);
 		}
 		if (key instanceof RSAKey rsa) {
 			return new RSASSAVerifier(rsa);
+		}
+		throw new IllegalArgumentException("key type " + key.getKeyType() + " is not supported (EC or RSA)");
+	}
+
+	/**
+	 * A signer with a private EC or RSA key for {@code alg}: on the native provider when
+	 * it is admitted for {@code alg}, else on the JDK's. The one way Writ turns a key
+	 * into a signer.
+	 * @throws IllegalArgumentException if the key is neither EC nor RSA, or is public
+	 * @throws JOSEException if the key cannot sign (an EC curve without a JWS algorithm)
+	 */
+	public JWSSigner signer(JWK key, JWSAlgorithm alg) throws JOSEException {
+		if (!key.isPrivate()) {
+			throw new IllegalArgumentException("a signer needs a private key");
+		}
+		if (key instanceof ECKey ec) {
+			return configure(new ECDSASigner(ec), alg);
+		}
+		if (key instanceof RSAKey rsa) {
+			return configure(new RSASSASigner(rsa), alg);
 		}
 		throw new IllegalArgumentException("key type " + key.getKeyType() + " is not supported (EC or RSA)");
 	}

@@ -11,7 +11,6 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
-import dev.writ.keys.Crypto;
 import dev.writ.keys.SigningKey;
 import dev.writ.keys.SigningKeys;
 import dev.writ.trust.CompactJws;
@@ -57,7 +56,7 @@ public final class IssuedTokens {
 				.filter((k) -> k.kid().equals(jwt.getHeader().getKeyID())
 						&& k.algorithm().equals(jwt.getHeader().getAlgorithm()))
 				.findFirst();
-			if (key.isEmpty() || !jwt.verify(Crypto.jdkVerifier(key.get().publicJwk()))) {
+			if (key.isEmpty() || !key.get().signed(jwt)) {
 				return Optional.empty();
 			}
 			JWTClaimsSet claims = jwt.getJWTClaimsSet();

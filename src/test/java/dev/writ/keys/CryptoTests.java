@@ -1,11 +1,20 @@
 package dev.writ.keys;
 
+import java.nio.charset.StandardCharsets;
+
+import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.util.Base64URL;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /** The crypto choice: correct whichever provider is active; the tests pass on either. */
 class CryptoTests {
@@ -41,6 +50,32 @@ class CryptoTests {
 		assertThat(Crypto.get().describe()).startsWith("Crypto: ");
 		assertThat(Crypto.get().name()).isNotBlank();
 		System.out.println(Crypto.get().describe());
+	}
+
+	@Test
+	void signerAndVerifierWhenBuiltFromTheKeyPairThenTheyAgree() throws JOSEException {
+		ECKey key = new ECKeyGenerator(Curve.P_256).generate();
+		byte[] content = "header.payload".getBytes(StandardCharsets.US_ASCII);
+
+		Base64URL signature = Crypto.get()
+			.signer(key, JWSAlgorithm.ES256)
+			.sign(new JWSHeader(JWSAlgorithm.ES256), content);
+
+		assertThat(Crypto.get()
+			.verifier(key.toPublicJWK(), JWSAlgorithm.ES256)
+			.verify(new JWSHeader(JWSAlgorithm.ES256), content, signature)).isTrue();
+	}
+
+	@Test
+	void verifierWhenGivenAPrivateKeyThenRefused() throws JOSEException {
+		// Trust material is public keys only: a verifier never holds a private key.
+		ECKey key = new ECKeyGenerator(Curve.P_256).generate();
+
+		assertThatIllegalArgumentException().isThrownBy(() -> Crypto.jdkVerifier(key))
+			.withMessageContaining("public key");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> Crypto.get().signer(key.toPublicJWK(), JWSAlgorithm.ES256))
+			.withMessageContaining("private key");
 	}
 
 }
