@@ -10,10 +10,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.resource.Delay;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -22,11 +25,13 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 
@@ -45,6 +50,7 @@ import dev.writ.policy.PolicyStore;
 import dev.writ.store.Store;
 import dev.writ.store.memory.MemoryStore;
 import dev.writ.store.redis.RedisStore;
+import dev.writ.store.redis.ReplicatedWrites;
 import dev.writ.token.AccessTokenMinter;
 import dev.writ.token.IssuedTokens;
 import dev.writ.token.TokenStatus;
@@ -79,6 +85,7 @@ class WritConfiguration {
 		String issuer = derived.issuer().orElse(null);
 		WritSettingsCheck.transportProblem(environment, properties.allowPlainHttp()).ifPresent(problems::add);
 		WritSettingsCheck.forwardedHeadersProblem(environment).ifPresent(problems::add);
+		RedisTopology.problem(properties.store(), environment).ifPresent(problems::add);
 		if (!problems.isEmpty()) {
 			throw new WritConfigurationException(problems);
 		}
@@ -219,9 +226,17 @@ class WritConfiguration {
 	}
 
 	@Bean
-	Store store(Clock clock, ObjectProvider<StringRedisTemplate> redis) {
+	Store store(Clock clock, ObjectProvider<StringRedisTemplate> redis,
+			ObjectProvider<LettuceConnectionFactory> connections, Environment environment) {
 		if ("redis".equals(this.properties.store().type())) {
-			return new RedisStore(redis.getObject(), clock);
+			RedisTopology topology = RedisTopology.of(environment);
+			int acks = topology.replicaAcks(this.properties.store());
+			logger.info("Store: one-time burns and revocations count once {} replica(s) acknowledge them{}", acks,
+					(acks == 0) ? " (none: a failover may forget the last writes; see writ.store.replica-acks)" : "");
+			Optional<ReplicatedWrites> replicated = (acks == 0) ? Optional.empty()
+					: Optional.of(new ReplicatedWrites(() -> connections.getObject().getNativeClient(), acks,
+							this.properties.store().replicaAckTimeout(), clock));
+			return new RedisStore(redis.getObject(), replicated, clock);
 		}
 		return new MemoryStore(clock, this.properties.store().memoryMaxEntries());
 	}
@@ -263,6 +278,15 @@ class WritConfiguration {
 	LettuceClientOptionsBuilderCustomizer rejectWhileDisconnected() {
 		return (options) -> options.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
 			.autoReconnect(true);
+	}
+
+	// Lettuce's own reconnect delay grows to 30 s: a Redis back (or a new primary
+	// promoted) would stay unused that long. At most a second apart, every node is back
+	// within a second of Redis.
+	@Bean
+	ClientResourcesBuilderCustomizer reconnectWithinASecond() {
+		return (resources) -> resources
+			.reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS));
 	}
 
 	@Bean

@@ -87,8 +87,16 @@ public record WritProperties(String issuer, @DefaultValue List<String> audiences
 	 * {@code spring.data.redis.*})
 	 * @param memoryMaxEntries the most live entries the memory store holds; past it, it
 	 * refuses rather than forget
+	 * @param replicaAcks how many Redis replicas must acknowledge a one-time token's burn
+	 * or a revocation ({@code WAIT}) before it counts, so that a failover cannot make a
+	 * burned token usable again; unset: 1 with Sentinel or Cluster, 0 with one server.
+	 * When fewer acknowledge in time the exchange is refused (503) and the burn taken
+	 * back
+	 * @param replicaAckTimeout how long a burn or revocation waits for the replicas of
+	 * {@code writ.store.replica-acks}; shorter than {@code spring.data.redis.timeout}
 	 */
-	public record Store(@DefaultValue("memory") String type, @DefaultValue("1000000") int memoryMaxEntries) {
+	public record Store(@DefaultValue("memory") String type, @DefaultValue("1000000") int memoryMaxEntries,
+			Integer replicaAcks, @DefaultValue("200ms") Duration replicaAckTimeout) {
 	}
 
 	/**

@@ -39,7 +39,7 @@ class WritSettingsCheckTests {
 			WritProperties.Keys keys, WritProperties.Trust trust) {
 		return new WritProperties(issuer, List.of(), Path.of("policies"), Duration.ofSeconds(2), Path.of("keys"), skew,
 				new WritProperties.Token(defaultTtl, maxTtl), keys, trust, new WritProperties.Admin(false),
-				new WritProperties.Store("memory", 1_000_000),
+				new WritProperties.Store("memory", 1_000_000, null, Duration.ofMillis(200)),
 				new WritProperties.Metrics(List.of("127.0.0.0/8", "::1/128")), new WritProperties.Audit(null), false);
 	}
 

@@ -23,16 +23,20 @@ import dev.writ.store.StoreUnavailableException;
  * Every call is bounded by the client's command timeout; a Redis that is down, slow or
  * refusing answers {@link StoreUnavailableException} and the caller fails closed.
  */
-public final class RedisStore implements Store {
+public final class RedisStore implements Store, AutoCloseable {
 
 	private static final String PREFIX = "writ:";
 
 	// Keeps the larger value and the longer life: a revocation is only ever widened.
-	private static final RedisScript<Long> REVOKE = RedisScript.of("""
+	// Answers 1 when it wrote anything.
+	private static final String REVOKE_SCRIPT = """
 			local current = redis.call('GET', KEYS[1])
 			if current and tonumber(current) >= tonumber(ARGV[1]) then
 			  local ttl = redis.call('PTTL', KEYS[1])
-			  if ttl < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+			  if ttl < tonumber(ARGV[2]) then
+			    redis.call('PEXPIRE', KEYS[1], ARGV[2])
+			    return 1
+			  end
 			  return 0
 			end
 			local ttl = redis.call('PTTL', KEYS[1])
@@ -40,7 +44,9 @@ public final class RedisStore implements Store {
 			if ttl > keep then keep = ttl end
 			redis.call('SET', KEYS[1], ARGV[1], 'PX', keep)
 			return 1
-			""", Long.class);
+			""";
+
+	private static final RedisScript<Long> REVOKE = RedisScript.of(REVOKE_SCRIPT, Long.class);
 
 	// A sliding window over a sorted set of request times (Writ's clock, so every node
 	// counts alike):
@@ -63,8 +69,22 @@ public final class RedisStore implements Store {
 
 	private final Clock clock;
 
+	private final Optional<ReplicatedWrites> replicated;
+
+	/**
+	 * A store whose writes need no replica's acknowledgement (a Redis without failover).
+	 */
 	public RedisStore(StringRedisTemplate redis, Clock clock) {
+		this(redis, Optional.empty(), clock);
+	}
+
+	/**
+	 * @param replicated how burns and revocations reach replicas before they count; empty
+	 * for a Redis without failover
+	 */
+	public RedisStore(StringRedisTemplate redis, Optional<ReplicatedWrites> replicated, Clock clock) {
 		this.redis = Objects.requireNonNull(redis, "redis cannot be null");
+		this.replicated = Objects.requireNonNull(replicated, "replicated cannot be null");
 		this.clock = Objects.requireNonNull(clock, "clock cannot be null");
 	}
 
@@ -80,6 +100,9 @@ public final class RedisStore implements Store {
 
 	@Override
 	public boolean firstUse(String key, Duration ttl) {
+		if (this.replicated.isPresent()) {
+			return this.replicated.get().setIfAbsent(PREFIX + "replay:" + key, "1", Expiry.millis(ttl));
+		}
 		Boolean first = call(() -> this.redis.opsForValue()
 			.setIfAbsent(PREFIX + "replay:" + key, "1", Duration.ofMillis(Expiry.millis(ttl))));
 		return Boolean.TRUE.equals(first);
@@ -92,6 +115,12 @@ public final class RedisStore implements Store {
 
 	@Override
 	public void revoke(String key, long value, Duration ttl) {
+		if (this.replicated.isPresent()) {
+			this.replicated.get()
+				.script(REVOKE_SCRIPT, PREFIX + "revoked:" + key, Long.toString(value),
+						Long.toString(Expiry.millis(ttl)));
+			return;
+		}
 		call(() -> this.redis.execute(REVOKE, List.of(PREFIX + "revoked:" + key), Long.toString(value),
 				Long.toString(Expiry.millis(ttl))));
 	}
@@ -119,6 +148,12 @@ public final class RedisStore implements Store {
 				Long.toString(this.clock.millis()), Long.toString(Expiry.millis(window)), Integer.toString(limit),
 				this.clock.millis() + ":" + UUID.randomUUID()));
 		return (wait == null || wait < 0) ? Optional.empty() : Optional.of(Duration.ofMillis(Math.max(1, wait)));
+	}
+
+	/** Closes the connection of the acknowledged writes, if there is one. */
+	@Override
+	public void close() {
+		this.replicated.ifPresent(ReplicatedWrites::close);
 	}
 
 	private static <T> T call(Supplier<T> command) {

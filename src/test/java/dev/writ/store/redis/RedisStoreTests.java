@@ -1,11 +1,14 @@
 package dev.writ.store.redis;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.data.redis.connection.RedisConfiguration;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -14,6 +17,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import dev.writ.store.Store;
 import dev.writ.store.StoreContractTests;
 import dev.writ.store.StoreUnavailableException;
+import dev.writ.testing.MutableClock;
 import dev.writ.testing.RedisServer;
 
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -28,10 +32,24 @@ class RedisStoreTests extends StoreContractTests {
 	@BeforeAll
 	static void startRedis() {
 		server = RedisServer.start();
-		connections = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", server.port()),
+		connections = connect(new RedisStandaloneConfiguration("127.0.0.1", server.port()));
+	}
+
+	/** A started connection factory, commands bounded as Writ's are by default. */
+	static LettuceConnectionFactory connect(RedisConfiguration configuration) {
+		LettuceConnectionFactory connections = new LettuceConnectionFactory(configuration,
 				LettuceClientConfiguration.builder().commandTimeout(Duration.ofMillis(500)).build());
 		connections.afterPropertiesSet();
 		connections.start();
+		return connections;
+	}
+
+	/** A store whose burns and revocations {@code replicas} replicas acknowledge. */
+	static RedisStore acknowledged(LettuceConnectionFactory connections, int replicas, MutableClock clock) {
+		return new RedisStore(new StringRedisTemplate(connections),
+				Optional.of(new ReplicatedWrites(connections::getNativeClient, replicas, Duration.ofMillis(200),
+						Clock.systemUTC())),
+				clock);
 	}
 
 	@AfterAll
@@ -47,9 +65,14 @@ class RedisStoreTests extends StoreContractTests {
 
 	@Override
 	protected void passTime(Duration duration) {
-		this.clock.advance(duration);
+		passRealTime(this.clock, duration);
+	}
+
+	/** Advances the clock and lets the time pass: Redis expires keys by its own clock. */
+	static void passRealTime(MutableClock clock, Duration duration) {
+		clock.advance(duration);
 		try {
-			Thread.sleep(duration.toMillis()); // Redis expires keys by its own clock
+			Thread.sleep(duration.toMillis());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

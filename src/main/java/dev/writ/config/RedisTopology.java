@@ -1,0 +1,64 @@
+package dev.writ.config;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.Environment;
+
+/**
+ * How the Redis of {@code writ.store.type=redis} is laid out, read from Spring Boot's own
+ * settings: through Sentinel ({@code spring.data.redis.sentinel.master}), a Cluster
+ * ({@code spring.data.redis.cluster.nodes}) or one server.
+ */
+enum RedisTopology {
+
+	STANDALONE, SENTINEL, CLUSTER;
+
+	/** The Redis command timeout when {@code spring.data.redis.timeout} is unset. */
+	static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMillis(500);
+
+	static RedisTopology of(Environment environment) {
+		if (environment.containsProperty("spring.data.redis.sentinel.master")) {
+			return SENTINEL;
+		}
+		if (environment.containsProperty("spring.data.redis.cluster.nodes")) {
+			return CLUSTER;
+		}
+		return STANDALONE;
+	}
+
+	/**
+	 * How many replicas acknowledge a burn or revocation when
+	 * {@code writ.store.replica-acks} is unset: one where a failover can promote a
+	 * replica (Sentinel, Cluster), none for one server, which has no failover to survive.
+	 */
+	int defaultReplicaAcks() {
+		return (this == STANDALONE) ? 0 : 1;
+	}
+
+	int replicaAcks(WritProperties.Store store) {
+		return (store.replicaAcks() != null) ? store.replicaAcks() : defaultReplicaAcks();
+	}
+
+	/**
+	 * Why the acknowledgement settings cannot work, if they cannot: the {@code WAIT} must
+	 * answer before the command times out.
+	 */
+	static Optional<String> problem(WritProperties.Store store, Environment environment) {
+		if (store.replicaAcks() != null && store.replicaAcks() < 0) {
+			return Optional.of("writ.store.replica-acks must be 0 (none) or more");
+		}
+		// Bound as Spring Boot binds it ("500ms", "1s", "PT1S").
+		Duration commandTimeout = Binder.get(environment)
+			.bind("spring.data.redis.timeout", Duration.class)
+			.orElse(DEFAULT_COMMAND_TIMEOUT);
+		if (!store.replicaAckTimeout().isPositive() || store.replicaAckTimeout().compareTo(commandTimeout) >= 0) {
+			return Optional.of("writ.store.replica-ack-timeout (" + store.replicaAckTimeout().toMillis()
+					+ "ms) must be positive and shorter than spring.data.redis.timeout (" + commandTimeout.toMillis()
+					+ "ms), which bounds every Redis command");
+		}
+		return Optional.empty();
+	}
+
+}
