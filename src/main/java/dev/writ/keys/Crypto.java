@@ -220,8 +220,8 @@ public final class Crypto {
 				jdkSigner = new RSASSASigner(rsa);
 				key = rsa;
 			}
-			JWSVerifier nativeVerifier = jdkVerifier(key);
-			JWSVerifier standardVerifier = jdkVerifier(key);
+			JWSVerifier nativeVerifier = jdkVerifier(key.toPublicJWK());
+			JWSVerifier standardVerifier = jdkVerifier(key.toPublicJWK());
 			nativeSigner.getJCAContext().setProvider(this.provider);
 			nativeVerifier.getJCAContext().setProvider(this.provider);
 			boolean ok = verifies(nativeSigner, standardVerifier, alg) && verifies(jdkSigner, nativeVerifier, alg)
