@@ -25,6 +25,11 @@ enum RedisTopology {
 		if (environment.containsProperty("spring.data.redis.cluster.nodes")) {
 			return CLUSTER;
 		}
+		// A static primary with replicas can fail over by hand: acknowledged like
+		// Sentinel, which problem() refuses until replica-acks says otherwise.
+		if (environment.containsProperty("spring.data.redis.masterreplica.nodes")) {
+			return SENTINEL;
+		}
 		return STANDALONE;
 	}
 
@@ -46,8 +51,17 @@ enum RedisTopology {
 	 * answer before the command times out.
 	 */
 	static Optional<String> problem(WritProperties.Store store, Environment environment) {
+		if (!"redis".equals(store.type())) {
+			return Optional.empty();
+		}
 		if (store.replicaAcks() != null && store.replicaAcks() < 0) {
 			return Optional.of("writ.store.replica-acks must be 0 (none) or more");
+		}
+		if (environment.containsProperty("spring.data.redis.masterreplica.nodes")
+				&& (store.replicaAcks() == null || store.replicaAcks() > 0)) {
+			return Optional.of("spring.data.redis.masterreplica.* gives Writ no connection of its own to the primary "
+					+ "to wait for replicas on: use Sentinel (spring.data.redis.sentinel.*), or set "
+					+ "writ.store.replica-acks=0 and accept that a failover may forget the last burns");
 		}
 		// Bound as Spring Boot binds it ("500ms", "1s", "PT1S").
 		Duration commandTimeout = Binder.get(environment)

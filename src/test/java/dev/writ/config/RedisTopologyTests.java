@@ -36,6 +36,20 @@ class RedisTopologyTests {
 			.isEmpty();
 		assertThat(RedisTopology.problem(store(-1, 200), new MockEnvironment()))
 			.contains("writ.store.replica-acks must be 0 (none) or more");
+		// Irrelevant with the memory store.
+		assertThat(RedisTopology.problem(new WritProperties.Store("memory", 1_000_000, 1, Duration.ofMillis(900)),
+				new MockEnvironment()))
+			.isEmpty();
+	}
+
+	@Test
+	void problemWhenStaticPrimaryAndReplicasThenAcknowledgementsRefusedUnlessTurnedOff() {
+		MockEnvironment masterReplica = new MockEnvironment().withProperty("spring.data.redis.masterreplica.nodes",
+				"a:1,b:2");
+
+		assertThat(RedisTopology.problem(store(null, 200), masterReplica).orElseThrow())
+			.startsWith("spring.data.redis.masterreplica.* gives Writ no connection of its own");
+		assertThat(RedisTopology.problem(store(0, 200), masterReplica)).isEmpty();
 	}
 
 	private static WritProperties.Store store(Integer acks, long timeoutMillis) {

@@ -27,22 +27,17 @@ public final class RedisStore implements Store, AutoCloseable {
 
 	private static final String PREFIX = "writ:";
 
-	// Keeps the larger value and the longer life: a revocation is only ever widened.
-	// Answers 1 when it wrote anything.
+	// Keeps the larger value and the longer life: a revocation is only ever widened. It
+	// always writes, so that a WAIT after it covers an earlier write of the same key on
+	// another connection (a repeated revocation is acknowledged too).
 	private static final String REVOKE_SCRIPT = """
 			local current = redis.call('GET', KEYS[1])
-			if current and tonumber(current) >= tonumber(ARGV[1]) then
-			  local ttl = redis.call('PTTL', KEYS[1])
-			  if ttl < tonumber(ARGV[2]) then
-			    redis.call('PEXPIRE', KEYS[1], ARGV[2])
-			    return 1
-			  end
-			  return 0
-			end
-			local ttl = redis.call('PTTL', KEYS[1])
+			local value = ARGV[1]
+			if current and tonumber(current) > tonumber(value) then value = current end
 			local keep = tonumber(ARGV[2])
+			local ttl = redis.call('PTTL', KEYS[1])
 			if ttl > keep then keep = ttl end
-			redis.call('SET', KEYS[1], ARGV[1], 'PX', keep)
+			redis.call('SET', KEYS[1], value, 'PX', keep)
 			return 1
 			""";
 
@@ -101,7 +96,7 @@ public final class RedisStore implements Store, AutoCloseable {
 	@Override
 	public boolean firstUse(String key, Duration ttl) {
 		if (this.replicated.isPresent()) {
-			return this.replicated.get().setIfAbsent(PREFIX + "replay:" + key, "1", Expiry.millis(ttl));
+			return this.replicated.get().setIfAbsent(PREFIX + "replay:" + key, Expiry.millis(ttl));
 		}
 		Boolean first = call(() -> this.redis.opsForValue()
 			.setIfAbsent(PREFIX + "replay:" + key, "1", Duration.ofMillis(Expiry.millis(ttl))));

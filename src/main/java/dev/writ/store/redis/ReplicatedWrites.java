@@ -1,15 +1,25 @@
 package dev.writ.store.redis;
 
+import java.net.SocketAddress;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -19,6 +29,7 @@ import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.StringCodec;
+import org.jspecify.annotations.Nullable;
 
 import dev.writ.store.StoreUnavailableException;
 
@@ -28,19 +39,34 @@ import dev.writ.store.StoreUnavailableException;
  * connection of Writ's own (never the one every other command shares, which a
  * {@code WAIT} would hold up), followed by {@code WAIT} with a bounded timeout.
  * <p>
- * {@code WAIT} counts the writes of the connection it is sent on. Should the connection
+ * {@code WAIT} counts the writes of the connection it is sent on: should the connection
  * be re-established between the write and the {@code WAIT} (a failover does exactly
- * that), a {@code WAIT} on the new one would count nothing and answer at once. So the
- * connection's client id is read before the write and after the {@code WAIT}; if it
- * changed, or fewer replicas acknowledged than asked, the write is undone (best effort;
- * nothing was issued on it) and the call fails closed. After such a failure writes to
- * that primary are refused at once for a second, so that a lost replica costs each caller
- * nothing but a quick refusal, not a {@code WAIT} of its own; other primaries of a
- * Cluster go on.
+ * that), the {@code WAIT} would count nothing and answer at once. So each connection
+ * counts its connects and disconnects, and a write counts only if the count did not move
+ * from before the write to after the {@code WAIT}.
+ * <p>
+ * A burn that does not count is taken back — by a compare-and-delete of the random value
+ * it wrote, so that it can never remove another exchange's burn — and the call fails
+ * closed; nothing was issued on it, so the client may retry. A revocation that does not
+ * count stays written (taking one back could narrow an earlier one) and fails closed.
+ * After a failure, writes to that primary are refused at once for a second, so that a
+ * lost replica costs each caller a quick refusal, not a {@code WAIT} of its own; other
+ * primaries of a Cluster go on. Connections are made once and left to Lettuce to
+ * re-establish; a caller never waits for another's connect.
  */
 public final class ReplicatedWrites implements AutoCloseable {
 
 	private static final Duration BACK_OFF = Duration.ofSeconds(1);
+
+	private static final SecureRandom RANDOM = new SecureRandom();
+
+	// Deletes the key only if it still holds this burn's value.
+	private static final String TAKE_BACK = """
+			if redis.call('GET', KEYS[1]) == ARGV[1] then
+			  return redis.call('DEL', KEYS[1])
+			end
+			return 0
+			""";
 
 	private final Supplier<AbstractRedisClient> client;
 
@@ -50,15 +76,18 @@ public final class ReplicatedWrites implements AutoCloseable {
 
 	private final Clock clock;
 
-	private final Object lock = new Object();
+	private final ReentrantLock connecting = new ReentrantLock();
 
 	// Per primary (its node id; "" for one primary): a lagging replica in one shard of a
 	// Cluster holds up no other.
 	private final Map<String, Long> refuseUntil = new ConcurrentHashMap<>();
 
-	private StatefulRedisConnection<String, String> standalone;
+	// Connects and disconnects seen, per connection (by identity).
+	private final Map<RedisChannelHandler<?, ?>, AtomicLong> generations = new ConcurrentHashMap<>();
 
-	private StatefulRedisClusterConnection<String, String> cluster;
+	private volatile @Nullable StatefulRedisConnection<String, String> standalone;
+
+	private volatile @Nullable StatefulRedisClusterConnection<String, String> cluster;
 
 	/**
 	 * @param client the Lettuce client of the store's connection factory (standalone,
@@ -83,118 +112,206 @@ public final class ReplicatedWrites implements AutoCloseable {
 	}
 
 	/**
-	 * {@code SET key value NX PX millis}, acknowledged.
+	 * {@code SET key <random> NX PX millis}, acknowledged.
 	 * @return whether the key was absent (and is now set, on the replicas too)
 	 */
-	boolean setIfAbsent(String key, String value, long millis) {
-		return write(key, true, (redis) -> "OK".equals(redis.set(key, value, SetArgs.Builder.nx().px(millis))));
-	}
-
-	/**
-	 * Runs a script on one key that answers 1 when it wrote, acknowledged if it did. Its
-	 * write is not undone when the replicas do not acknowledge it: a revocation only ever
-	 * widens, and taking one back could narrow an earlier one.
-	 * @return whether it wrote
-	 */
-	boolean script(String script, String key, String... arguments) {
-		return write(key, false, (redis) -> {
-			Long result = redis.eval(script, ScriptOutputType.INTEGER, new String[] { key }, arguments);
-			return (result != null && result == 1L);
-		});
-	}
-
-	private boolean write(String key, boolean undoable, Function<RedisCommands<String, String>, Boolean> command) {
+	boolean setIfAbsent(String key, long millis) {
+		String value = HexFormat.of().formatHex(nonce());
 		Primary primary = primaryFor(key);
-		if (this.clock.millis() < this.refuseUntil.getOrDefault(primary.id(), 0L)) {
-			throw new StoreUnavailableException("Redis: replicas did not acknowledge a recent write");
-		}
-		RedisCommands<String, String> redis = primary.commands();
-		long before;
-		boolean wrote;
+		refuseWhileBackingOff(primary);
+		long before = primary.generation().get();
+		String answer;
 		try {
-			before = redis.clientId();
-			wrote = command.apply(redis);
+			answer = primary.commands().set(key, value, SetArgs.Builder.nx().px(millis));
 		}
 		catch (RuntimeException ex) {
-			throw new StoreUnavailableException("Redis: " + ex.getClass().getSimpleName());
+			// The SET may have run (a timeout is only the client's): take it back.
+			takeBack(primary, key, value);
+			throw unavailable(ex);
 		}
-		if (!wrote) {
+		if (!"OK".equals(answer)) {
 			return false;
 		}
-		long acknowledged;
-		long after;
-		try {
-			acknowledged = redis.waitForReplication(this.replicas, this.timeoutMillis);
-			after = redis.clientId();
-		}
-		catch (RuntimeException ex) {
-			undo(primary, undoable, key);
-			throw new StoreUnavailableException("Redis: " + ex.getClass().getSimpleName());
-		}
-		if (acknowledged < this.replicas || after != before) {
-			undo(primary, undoable, key);
-			throw new StoreUnavailableException((after != before) ? "Redis: the connection changed during a write"
-					: "Redis: " + acknowledged + " of " + this.replicas + " replicas acknowledged a write");
+		String refusal = acknowledgement(primary, before);
+		if (refusal != null) {
+			takeBack(primary, key, value);
+			throw new StoreUnavailableException(refusal);
 		}
 		return true;
 	}
 
-	// Nothing was issued on a burn that is not acknowledged: taking it back lets the
-	// caller try again. Should the undo fail, the key only stays burned longer.
-	private void undo(Primary primary, boolean undoable, String key) {
-		this.refuseUntil.put(primary.id(), this.clock.millis() + BACK_OFF.toMillis());
-		if (!undoable) {
-			return;
-		}
+	/**
+	 * Runs a script on one key that always writes (so that this connection's
+	 * acknowledgement covers any earlier write of the same key), then waits for it. Its
+	 * write is not taken back when the replicas do not acknowledge it: a revocation only
+	 * ever widens, and taking one back could narrow an earlier one.
+	 */
+	void script(String script, String key, String... arguments) {
+		Primary primary = primaryFor(key);
+		refuseWhileBackingOff(primary);
+		long before = primary.generation().get();
 		try {
-			primary.commands().del(key);
+			primary.commands().eval(script, ScriptOutputType.INTEGER, new String[] { key }, arguments);
+		}
+		catch (RuntimeException ex) {
+			throw unavailable(ex);
+		}
+		String refusal = acknowledgement(primary, before);
+		if (refusal != null) {
+			backOff(primary);
+			throw new StoreUnavailableException(refusal);
+		}
+	}
+
+	// Why the write does not count, or null when it does.
+	private @Nullable String acknowledgement(Primary primary, long before) {
+		long acknowledged;
+		try {
+			acknowledged = primary.commands().waitForReplication(this.replicas, this.timeoutMillis);
+		}
+		catch (RuntimeException ex) {
+			return "Redis: " + ex.getClass().getSimpleName() + " while waiting for replicas";
+		}
+		if (primary.generation().get() != before) {
+			return "Redis: the connection changed during a write";
+		}
+		if (acknowledged < this.replicas) {
+			return "Redis: " + acknowledged + " of " + this.replicas + " replicas acknowledged a write";
+		}
+		return null;
+	}
+
+	// Nothing was issued on a burn that does not count: taking it back lets the caller
+	// try again. Only this burn's own value is deleted, wherever the connection now
+	// leads; should the take-back fail, the key only stays burned longer.
+	private void takeBack(Primary primary, String key, String value) {
+		backOff(primary);
+		try {
+			primary.commands().eval(TAKE_BACK, ScriptOutputType.INTEGER, new String[] { key }, value);
 		}
 		catch (RuntimeException ex) {
 			// fail closed either way
 		}
 	}
 
+	private void backOff(Primary primary) {
+		this.refuseUntil.put(primary.id(), this.clock.millis() + BACK_OFF.toMillis());
+	}
+
+	private void refuseWhileBackingOff(Primary primary) {
+		if (this.clock.millis() < this.refuseUntil.getOrDefault(primary.id(), 0L)) {
+			throw new StoreUnavailableException("Redis: replicas did not acknowledge a recent write");
+		}
+	}
+
+	private static byte[] nonce() {
+		byte[] nonce = new byte[16];
+		RANDOM.nextBytes(nonce);
+		return nonce;
+	}
+
 	private Primary primaryFor(String key) {
 		try {
-			synchronized (this.lock) {
-				AbstractRedisClient client = this.client.get();
-				if (client instanceof RedisClusterClient clusterClient) {
-					if (this.cluster == null || !this.cluster.isOpen()) {
-						this.cluster = clusterClient.connect(StringCodec.UTF8);
-					}
-					RedisClusterNode primary = this.cluster.getPartitions().getMasterBySlot(SlotHash.getSlot(key));
-					if (primary == null) {
-						throw new StoreUnavailableException("Redis: no primary serves the key's slot");
-					}
-					return new Primary(primary.getNodeId(), this.cluster.getConnection(primary.getNodeId()).sync());
+			AbstractRedisClient client = this.client.get();
+			if (client instanceof RedisClusterClient clusterClient) {
+				StatefulRedisClusterConnection<String, String> cluster = connection(() -> this.cluster,
+						(made) -> this.cluster = made, () -> clusterClient.connect(StringCodec.UTF8));
+				RedisClusterNode primary = cluster.getPartitions().getMasterBySlot(SlotHash.getSlot(key));
+				if (primary == null) {
+					throw new StoreUnavailableException("Redis: no primary serves the key's slot");
 				}
-				if (this.standalone == null || !this.standalone.isOpen()) {
-					this.standalone = ((RedisClient) client).connect(StringCodec.UTF8);
-				}
-				return new Primary("", this.standalone.sync());
+				StatefulRedisConnection<String, String> node = cluster.getConnectionAsync(primary.getNodeId())
+					.get(this.timeoutMillis, TimeUnit.MILLISECONDS);
+				return new Primary(primary.getNodeId(), node.sync(), generation(node));
 			}
+			StatefulRedisConnection<String, String> standalone = connection(() -> this.standalone,
+					(made) -> this.standalone = made, () -> ((RedisClient) client).connect(StringCodec.UTF8));
+			return new Primary("", standalone.sync(), generation(standalone));
 		}
 		catch (StoreUnavailableException ex) {
 			throw ex;
 		}
-		catch (RuntimeException ex) {
-			throw new StoreUnavailableException("Redis: " + ex.getClass().getSimpleName());
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new StoreUnavailableException("Redis: interrupted");
+		}
+		catch (ExecutionException | TimeoutException | RuntimeException ex) {
+			throw unavailable(ex);
 		}
 	}
 
-	/** The primary serving a key, and the commands of Writ's own connection to it. */
-	private record Primary(String id, RedisCommands<String, String> commands) {
+	// Each connection is made once, by whichever caller gets there first; the others are
+	// refused at once rather than wait. Lettuce re-establishes a connection that drops.
+	private <C> C connection(Supplier<@Nullable C> current, Consumer<C> keep, Supplier<C> connect) {
+		C connection = current.get();
+		if (usable(connection)) {
+			return connection;
+		}
+		lockOrRefuse();
+		try {
+			connection = current.get();
+			if (!usable(connection)) {
+				connection = connect.get();
+				keep.accept(connection);
+			}
+			return connection;
+		}
+		finally {
+			this.connecting.unlock();
+		}
+	}
+
+	private void lockOrRefuse() {
+		if (!this.connecting.tryLock()) {
+			throw new StoreUnavailableException("Redis: connecting");
+		}
+	}
+
+	private static boolean usable(@Nullable Object connection) {
+		return connection instanceof RedisChannelHandler<?, ?> handler && !handler.isClosed();
+	}
+
+	private AtomicLong generation(StatefulRedisConnection<String, String> connection) {
+		RedisChannelHandler<?, ?> handler = (RedisChannelHandler<?, ?>) connection;
+		return this.generations.computeIfAbsent(handler, (h) -> {
+			AtomicLong generation = new AtomicLong();
+			h.addListener(new RedisConnectionStateListener() {
+
+				@Override
+				public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+					generation.incrementAndGet();
+				}
+
+				@Override
+				public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+					generation.incrementAndGet();
+				}
+
+			});
+			return generation;
+		});
+	}
+
+	private static StoreUnavailableException unavailable(Exception ex) {
+		return new StoreUnavailableException("Redis: " + ex.getClass().getSimpleName());
+	}
+
+	/**
+	 * The primary serving a key, the commands of Writ's own connection to it, and that
+	 * connection's count of connects and disconnects.
+	 */
+	private record Primary(String id, RedisCommands<String, String> commands, AtomicLong generation) {
 	}
 
 	@Override
 	public void close() {
-		synchronized (this.lock) {
-			if (this.standalone != null) {
-				this.standalone.close();
-			}
-			if (this.cluster != null) {
-				this.cluster.close();
-			}
+		StatefulRedisConnection<String, String> standalone = this.standalone;
+		if (standalone != null) {
+			standalone.close();
+		}
+		StatefulRedisClusterConnection<String, String> cluster = this.cluster;
+		if (cluster != null) {
+			cluster.close();
 		}
 	}
 

@@ -1,6 +1,7 @@
 package dev.writ.store.redis;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,6 +68,28 @@ class RedisSentinelStoreTests extends StoreContractTests {
 				.isThrownBy(() -> store.firstUse("next", Duration.ofMinutes(5)))
 				.withMessage("Redis: replicas did not acknowledge a recent write");
 			assertThat(store.used("next")).isFalse();
+		}
+		finally {
+			store.close();
+		}
+	}
+
+	@Test
+	void revokeWhenRepeatedAndStillUnacknowledgedThenRefusedAgain() {
+		RedisStore store = RedisStoreTests.acknowledged(connections, 2, this.clock);
+		try {
+			assertThatExceptionOfType(StoreUnavailableException.class)
+				.isThrownBy(() -> store.revoke("repeated", 7, Duration.ofMinutes(5)))
+				.withMessage("Redis: 1 of 2 replicas acknowledged a write");
+			this.clock.advance(Duration.ofSeconds(2));
+
+			// The same revocation again (narrower: nothing to widen): already written on
+			// the primary, and still not acknowledged, so still not done.
+			assertThatExceptionOfType(StoreUnavailableException.class)
+				.isThrownBy(() -> store.revoke("repeated", 7, Duration.ofMinutes(1)))
+				.withMessage("Redis: 1 of 2 replicas acknowledged a write");
+			// It stays written: a revocation is never taken back.
+			assertThat(store.lookup(List.of("repeated"))).containsEntry("repeated", 7L);
 		}
 		finally {
 			store.close();

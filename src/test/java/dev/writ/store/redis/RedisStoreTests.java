@@ -1,6 +1,5 @@
 package dev.writ.store.redis;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -47,8 +46,8 @@ class RedisStoreTests extends StoreContractTests {
 	/** A store whose burns and revocations {@code replicas} replicas acknowledge. */
 	static RedisStore acknowledged(LettuceConnectionFactory connections, int replicas, MutableClock clock) {
 		return new RedisStore(new StringRedisTemplate(connections),
-				Optional.of(new ReplicatedWrites(connections::getNativeClient, replicas, Duration.ofMillis(200),
-						Clock.systemUTC())),
+				Optional
+					.of(new ReplicatedWrites(connections::getNativeClient, replicas, Duration.ofMillis(200), clock)),
 				clock);
 	}
 
