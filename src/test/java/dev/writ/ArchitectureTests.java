@@ -139,7 +139,7 @@ class ArchitectureTests {
 			.should()
 			.onlyDependOnClassesThat()
 			.resideInAnyPackage("dev.writ.audit..", "dev.writ.error..", "dev.writ.digest..", "java..", "org.slf4j..",
-					"com.nimbusds.jose.util..")
+					"org.jspecify.annotations..", "com.nimbusds.jose.util..")
 			.check(WRIT);
 	}
 

@@ -5,6 +5,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The one place audit events are written out: each kind's fields, by name, in a fixed
  * order, with what is null left out. Names and formats are the audit log's contract with
@@ -76,7 +78,7 @@ final class AuditFields {
 		put("reason", event.reason());
 	}
 
-	private void put(String name, Object value) {
+	private void put(String name, @Nullable Object value) {
 		if (value != null) {
 			this.fields.put(name, value);
 		}

@@ -18,6 +18,8 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Appends each audit event as one line of JSON to a file of its own. A new file is
  * created readable by its owner and group only (0640). Each line goes to the file in one
@@ -35,7 +37,7 @@ public final class FileAuditSink implements AuditSink, Closeable {
 
 	private final Path file;
 
-	private FileChannel channel;
+	private @Nullable FileChannel channel;
 
 	private Object fileKey;
 
@@ -66,8 +68,9 @@ public final class FileAuditSink implements AuditSink, Closeable {
 			if (this.channel == null || moved()) {
 				reopen();
 			}
+			FileChannel channel = Objects.requireNonNull(this.channel, "reopen() opens the channel or throws");
 			while (line.hasRemaining()) {
-				this.channel.write(line);
+				channel.write(line);
 			}
 			if (this.failing) {
 				this.failing = false;

@@ -1,5 +1,7 @@
 package dev.writ.audit;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Text from outside Writ (a remote JWKS's {@code kid}, an admin request's body, an
  * exception's message) made safe for a plain log line: every control character, and the
@@ -19,7 +21,7 @@ public final class LogText {
 	 * {@code text} with its control characters escaped and cut to {@link #MAX_LENGTH};
 	 * {@code "null"} for null.
 	 */
-	public static String safe(Object text) {
+	public static String safe(@Nullable Object text) {
 		if (text == null) {
 			return "null";
 		}

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.writ.error.ErrorCode;
 
 /**
@@ -39,12 +41,13 @@ import dev.writ.error.ErrorCode;
  * @param reason why it was refused, for the operator
  * @param latency how long the exchange took, to the microsecond
  */
-public record TokenExchangeEvent(Instant time, String subjectTokenType, String subjectTokenSha256,
-		String requestedTarget, List<String> requestedScopes, String clientId, String policyDigest, String subject,
-		String trustSource, Map<String, String> attributes, boolean carriedOnWithoutStore, Boolean replay,
-		Outcome outcome, String grant, String audience, List<String> scopes, String issuedTokenJti,
-		String issuedTokenSha256, Instant expiresAt, ErrorCode error, String reason,
-		Duration latency) implements AuditEvent {
+public record TokenExchangeEvent(Instant time, @Nullable String subjectTokenType, @Nullable String subjectTokenSha256,
+		@Nullable String requestedTarget, @Nullable List<String> requestedScopes, @Nullable String clientId,
+		@Nullable String policyDigest, @Nullable String subject, @Nullable String trustSource,
+		@Nullable Map<String, String> attributes, boolean carriedOnWithoutStore, @Nullable Boolean replay,
+		@Nullable Outcome outcome, @Nullable String grant, @Nullable String audience, @Nullable List<String> scopes,
+		@Nullable String issuedTokenJti, @Nullable String issuedTokenSha256, @Nullable Instant expiresAt,
+		@Nullable ErrorCode error, @Nullable String reason, @Nullable Duration latency) implements AuditEvent {
 
 	public TokenExchangeEvent {
 		Objects.requireNonNull(time, "time cannot be null");
@@ -66,47 +69,47 @@ public record TokenExchangeEvent(Instant time, String subjectTokenType, String s
 
 		private final Instant time;
 
-		private String subjectTokenType;
+		private @Nullable String subjectTokenType;
 
-		private String subjectTokenSha256;
+		private @Nullable String subjectTokenSha256;
 
-		private String requestedTarget;
+		private @Nullable String requestedTarget;
 
-		private List<String> requestedScopes;
+		private @Nullable List<String> requestedScopes;
 
-		private String clientId;
+		private @Nullable String clientId;
 
-		private String policyDigest;
+		private @Nullable String policyDigest;
 
-		private String subject;
+		private @Nullable String subject;
 
-		private String trustSource;
+		private @Nullable String trustSource;
 
-		private Map<String, String> attributes;
+		private @Nullable Map<String, String> attributes;
 
 		private boolean carriedOnWithoutStore;
 
-		private Boolean replay;
+		private @Nullable Boolean replay;
 
-		private Outcome outcome;
+		private @Nullable Outcome outcome;
 
-		private String grant;
+		private @Nullable String grant;
 
-		private String audience;
+		private @Nullable String audience;
 
-		private List<String> scopes;
+		private @Nullable List<String> scopes;
 
-		private String issuedTokenJti;
+		private @Nullable String issuedTokenJti;
 
-		private String issuedTokenSha256;
+		private @Nullable String issuedTokenSha256;
 
-		private Instant expiresAt;
+		private @Nullable Instant expiresAt;
 
-		private ErrorCode error;
+		private @Nullable ErrorCode error;
 
-		private String reason;
+		private @Nullable String reason;
 
-		private Duration latency;
+		private @Nullable Duration latency;
 
 		private Builder(Instant time) {
 			this.time = Objects.requireNonNull(time, "time cannot be null");
@@ -122,7 +125,7 @@ public record TokenExchangeEvent(Instant time, String subjectTokenType, String s
 			return this;
 		}
 
-		public Builder requestedTarget(String requestedTarget) {
+		public Builder requestedTarget(@Nullable String requestedTarget) {
 			this.requestedTarget = requestedTarget;
 			return this;
 		}
@@ -133,7 +136,7 @@ public record TokenExchangeEvent(Instant time, String subjectTokenType, String s
 			return this;
 		}
 
-		public Builder clientId(String clientId) {
+		public Builder clientId(@Nullable String clientId) {
 			this.clientId = clientId;
 			return this;
 		}

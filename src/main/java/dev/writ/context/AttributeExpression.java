@@ -9,6 +9,8 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.writ.trust.VerifiedSubject;
 
 /**
@@ -105,7 +107,7 @@ public final class AttributeExpression {
 				? Optional.of(value.toString()) : Optional.empty();
 	}
 
-	private static Map<String, Object> spiffe(String subject) {
+	private static @Nullable Map<String, Object> spiffe(String subject) {
 		if (!subject.startsWith("spiffe://")) {
 			return null;
 		}

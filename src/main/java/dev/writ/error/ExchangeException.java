@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The one protocol exception of the exchange path: an {@link ErrorCode}, a public
  * description the client sees, and a detail that only reaches the log and the audit
@@ -22,7 +24,7 @@ public final class ExchangeException extends RuntimeException {
 
 	private final String detail;
 
-	private final Duration retryAfter;
+	private final @Nullable Duration retryAfter;
 
 	/**
 	 * @param errorCode the protocol error code
@@ -40,7 +42,7 @@ public final class ExchangeException extends RuntimeException {
 	 * @param detail the precise reason, for the audit event and the log only
 	 * @param retryAfter when the client may retry, or null
 	 */
-	public ExchangeException(ErrorCode errorCode, String description, String detail, Duration retryAfter) {
+	public ExchangeException(ErrorCode errorCode, String description, String detail, @Nullable Duration retryAfter) {
 		super(checkDescription(description), null, false, false);
 		this.errorCode = Objects.requireNonNull(errorCode, "errorCode cannot be null");
 		this.detail = Objects.requireNonNull(detail, "detail cannot be null");
@@ -63,7 +65,8 @@ public final class ExchangeException extends RuntimeException {
 
 	/** What the client is told. */
 	public String description() {
-		return getMessage();
+		// The constructor refuses a null description.
+		return Objects.requireNonNull(getMessage(), "description cannot be null");
 	}
 
 	/** The precise reason, for the audit event and the log. */

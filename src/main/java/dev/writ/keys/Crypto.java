@@ -35,6 +35,8 @@ import com.nimbusds.jose.jwk.RSAKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Which JCA provider signs and verifies. Amazon Corretto Crypto Provider (AWS-LC, native)
  * when it loads and passes its self-tests — on Linux x86-64 about eight times the JDK for
@@ -54,7 +56,7 @@ public final class Crypto {
 
 	private static final Crypto DEFAULT = detect();
 
-	private final Provider provider;
+	private final @Nullable Provider provider;
 
 	private final String reason;
 
@@ -62,9 +64,9 @@ public final class Crypto {
 
 	// One RSA key for every RS and PS round trip: generating one costs tens of
 	// milliseconds.
-	private KeyPair rsaTestKey;
+	private @Nullable KeyPair rsaTestKey;
 
-	private Crypto(Provider provider, String reason) {
+	private Crypto(@Nullable Provider provider, String reason) {
 		this.provider = provider;
 		this.reason = reason;
 	}

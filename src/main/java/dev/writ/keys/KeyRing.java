@@ -17,7 +17,8 @@ public final class KeyRing {
 
 	/** The keys in force now. */
 	public SigningKeys current() {
-		return this.current.get();
+		// Set at construction, and only ever replaced by a whole snapshot.
+		return Objects.requireNonNull(this.current.get(), "current cannot be null");
 	}
 
 	/** Puts a new snapshot in force, whole; returns the one it replaced. */

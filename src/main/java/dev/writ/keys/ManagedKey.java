@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A signing key with its place in the schedule, at the moment its {@link SigningKeys}
  * snapshot was made.
@@ -20,8 +22,8 @@ import java.util.Objects;
  * time); {@code null} while it has no successor
  * @param state its state
  */
-public record ManagedKey(SigningKey key, Path file, Instant created, Instant activeFrom, Instant activeUntil,
-		Instant publishedUntil, KeyState state) {
+public record ManagedKey(SigningKey key, Path file, Instant created, Instant activeFrom, @Nullable Instant activeUntil,
+		@Nullable Instant publishedUntil, KeyState state) {
 
 	public ManagedKey {
 		Objects.requireNonNull(key, "key cannot be null");

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The passphrase of encrypted signing key files, from a file (a mounted secret) or an
  * environment variable — never from a property, which would end up in a repository. Never
@@ -23,11 +25,11 @@ public final class Passphrase {
 	/** The environment variable read when no passphrase file is set. */
 	public static final String ENVIRONMENT_VARIABLE = "WRIT_KEYS_PASSPHRASE";
 
-	private final char[] value;
+	private final char @Nullable [] value;
 
 	private final String origin;
 
-	private Passphrase(char[] value, String origin) {
+	private Passphrase(char @Nullable [] value, String origin) {
 		this.value = value;
 		this.origin = origin;
 	}
@@ -38,7 +40,7 @@ public final class Passphrase {
 	 * none.
 	 * @throws KeyConfigurationException if the file cannot be read or is empty
 	 */
-	public static Passphrase resolve(Path file, String environmentValue) {
+	public static Passphrase resolve(@Nullable Path file, @Nullable String environmentValue) {
 		if (file != null) {
 			try {
 				String content = Files.readString(file, StandardCharsets.UTF_8).stripTrailing();

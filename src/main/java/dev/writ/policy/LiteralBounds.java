@@ -3,6 +3,8 @@ package dev.writ.policy;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The literal text every match of a subject pattern must begin and end with, read from
  * the pattern's source: a subject without them cannot match, which a {@code startsWith}
@@ -65,7 +67,7 @@ record LiteralBounds(String prefix, String suffix) {
 	}
 
 	// The pattern as atoms; null where it holds something this reading does not know.
-	private static List<Atom> atoms(String pattern) {
+	private static @Nullable List<Atom> atoms(String pattern) {
 		List<Atom> atoms = new ArrayList<>();
 		int end = pattern.length();
 		int i = 0;

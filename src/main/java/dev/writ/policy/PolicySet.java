@@ -15,6 +15,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.writ.context.ExchangeContext;
 import dev.writ.error.ErrorCode;
 import dev.writ.request.ExchangeRequest;
@@ -133,7 +135,7 @@ public final class PolicySet {
 		return this.sources.getOrDefault(subject.trustSource(), SourceRules.DEFAULT);
 	}
 
-	private Decision evaluate(ExchangeContext context, List<Explanation.Step> trace) {
+	private Decision evaluate(ExchangeContext context, @Nullable List<Explanation.Step> trace) {
 		VerifiedSubject subject = context.subject();
 		String who = subject.subject() + " of " + subject.trustSource();
 		Optional<String> target = context.request().target();
@@ -244,7 +246,7 @@ public final class PolicySet {
 
 	// Reasons are built only when someone explains: deciding allocates no strings for
 	// them.
-	private static void step(List<Explanation.Step> trace, Grant grant, Explanation.Outcome outcome,
+	private static void step(@Nullable List<Explanation.Step> trace, Grant grant, Explanation.Outcome outcome,
 			Supplier<String> reason) {
 		if (trace != null) {
 			trace.add(new Explanation.Step(grant.id(), grant.source(), outcome, reason.get()));
@@ -265,7 +267,7 @@ public final class PolicySet {
 
 		private final Set<String> parameters;
 
-		private Map<String, Object> values;
+		private @Nullable Map<String, Object> values;
 
 		Activation(ExchangeContext context, Set<String> parameters) {
 			this.context = context;

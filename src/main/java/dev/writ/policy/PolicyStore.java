@@ -40,7 +40,8 @@ public final class PolicyStore {
 
 	/** The policy set in force now. */
 	public PolicySet current() {
-		return this.current.get();
+		// Set at construction, and only ever replaced by a sound set.
+		return Objects.requireNonNull(this.current.get(), "current cannot be null");
 	}
 
 	/**

@@ -6,9 +6,12 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * The body of a fetched document, read as it streams and refused as soon as it grows past
@@ -27,7 +30,7 @@ final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
 
 	private final boolean wanted;
 
-	private Flow.Subscription subscription;
+	private Flow.@Nullable Subscription subscription;
 
 	private CappedBody(URI uri, int maxBytes, boolean wanted) {
 		this.uri = uri;
@@ -72,14 +75,19 @@ final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
 		for (ByteBuffer buffer : buffers) {
 			if (buffer.remaining() > this.maxBytes - this.bytes.size()) {
 				refuse();
-				this.subscription.cancel();
+				subscription().cancel();
 				return;
 			}
 			byte[] chunk = new byte[buffer.remaining()];
 			buffer.get(chunk);
 			this.bytes.writeBytes(chunk);
 		}
-		this.subscription.request(1);
+		subscription().request(1);
+	}
+
+	// onNext follows onSubscribe (Reactive Streams §1.9).
+	private Flow.Subscription subscription() {
+		return Objects.requireNonNull(this.subscription, "subscription cannot be null");
 	}
 
 	@Override

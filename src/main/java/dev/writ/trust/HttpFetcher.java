@@ -126,6 +126,9 @@ public final class HttpFetcher {
 		catch (ExecutionException ex) {
 			Throwable cause = (ex.getCause() instanceof CompletionException wrapped && wrapped.getCause() != null)
 					? wrapped.getCause() : ex.getCause();
+			if (cause == null) {
+				cause = ex;
+			}
 			if (cause instanceof CappedBody.TooLargeException tooLarge) {
 				throw tooLarge;
 			}

@@ -17,6 +17,8 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.writ.digest.Sha256;
 import dev.writ.error.ErrorCode;
 import dev.writ.error.ExchangeException;
@@ -174,7 +176,7 @@ final class JwtChecks {
 	 * strings; anything else (an array holding a null or a number, an object) is refused,
 	 * never read as no audience.
 	 */
-	static List<String> audiences(Object aud) {
+	static List<String> audiences(@Nullable Object aud) {
 		if (aud == null) {
 			return List.of();
 		}

@@ -13,6 +13,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.writ.audit.LogText;
 
 /**
@@ -43,13 +45,13 @@ final class KeyFetcher {
 	private final ReentrantLock lock = new ReentrantLock();
 
 	// The fetch under way, if any; guarded by the lock.
-	private CompletableFuture<Snapshot> inFlight;
+	private @Nullable CompletableFuture<Snapshot> inFlight;
 
-	private volatile Snapshot snapshot;
+	private volatile @Nullable Snapshot snapshot;
 
-	private volatile Instant lastAttempt;
+	private volatile @Nullable Instant lastAttempt;
 
-	private volatile String lastError;
+	private volatile @Nullable String lastError;
 
 	// Counts finished fetch attempts: a caller that saw generation g and finds g+1 knows
 	// a fetch finished since it
@@ -65,7 +67,7 @@ final class KeyFetcher {
 	}
 
 	/** The last good keys, or null before the first successful fetch. */
-	Snapshot snapshot() {
+	@Nullable Snapshot snapshot() {
 		return this.snapshot;
 	}
 
@@ -78,12 +80,12 @@ final class KeyFetcher {
 	}
 
 	/** When the last fetch started, or null before the first. */
-	Instant lastAttempt() {
+	@Nullable Instant lastAttempt() {
 		return this.lastAttempt;
 	}
 
 	/** Why the last fetch failed, or null if it succeeded. */
-	String lastError() {
+	@Nullable String lastError() {
 		return this.lastError;
 	}
 
@@ -91,7 +93,7 @@ final class KeyFetcher {
 	 * Fetches in the caller's thread, or waits for the fetch under way; returns the
 	 * snapshot then in force.
 	 */
-	Snapshot fetchNow(Instant requestedAt, long seen) {
+	@Nullable Snapshot fetchNow(Instant requestedAt, long seen) {
 		Flight flight = flight(requestedAt, seen);
 		if (flight.owned()) {
 			load(flight.result());
@@ -204,7 +206,7 @@ final class KeyFetcher {
 
 	@SuppressWarnings("NonAtomicVolatileUpdate") // written under the lock only; volatile
 													// for the lock-free readers
-	private void end(CompletableFuture<Snapshot> flight, Snapshot result) {
+	private void end(CompletableFuture<Snapshot> flight, @Nullable Snapshot result) {
 		this.lock.lock();
 		try {
 			// After the snapshot is published: whoever reads the new generation also

@@ -10,6 +10,8 @@ import java.util.function.Predicate;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * An immutable set of verification keys by {@code kid}: one version of an issuer's or
  * trust domain's keys.
@@ -75,7 +77,7 @@ public final class KeySet {
 		return new KeySet(keys);
 	}
 
-	VerificationKey get(String kid) {
+	@Nullable VerificationKey get(String kid) {
 		return this.keys.get(kid);
 	}
 
@@ -85,11 +87,12 @@ public final class KeySet {
 	}
 
 	@Override
-	public boolean equals(Object other) {
+	public boolean equals(@Nullable Object other) {
 		return (other instanceof KeySet that) && this.keys.keySet().equals(that.keys.keySet())
 				&& this.keys.entrySet()
 					.stream()
-					.allMatch((e) -> e.getValue().key().equals(that.keys.get(e.getKey()).key()));
+					.allMatch((e) -> that.keys.containsKey(e.getKey())
+							&& e.getValue().key().equals(that.keys.get(e.getKey()).key()));
 	}
 
 	@Override

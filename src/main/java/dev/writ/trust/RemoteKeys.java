@@ -8,6 +8,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.writ.trust.KeyFetcher.Snapshot;
 
 /**
@@ -38,7 +40,7 @@ public final class RemoteKeys implements KeyProvider {
 
 	private final KeyFetcher fetcher;
 
-	private volatile Instant lastUnknownKidFetch;
+	private volatile @Nullable Instant lastUnknownKidFetch;
 
 	/**
 	 * @param name what the keys belong to, for logs and errors

@@ -7,6 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.writ.digest.Sha256;
 
 /**
@@ -59,7 +61,7 @@ final class VerifiedTokenCache {
 	// Identity, not equality: the very source and key set the entry was verified with,
 	// not equal ones built anew.
 	@SuppressWarnings("ReferenceEquality")
-	VerifiedSubject get(String key, TrustSet trust, Instant now) {
+	@Nullable VerifiedSubject get(String key, TrustSet trust, Instant now) {
 		if (this.maxEntries == 0) {
 			return null;
 		}

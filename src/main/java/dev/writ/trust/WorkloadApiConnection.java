@@ -24,6 +24,8 @@ import io.spiffe.workloadapi.WorkloadApiClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.writ.audit.LogText;
 
 /**
@@ -42,11 +44,11 @@ final class WorkloadApiConnection implements AutoCloseable {
 
 	private final WorkloadApiClient client;
 
-	private volatile Map<TrustDomain, KeySet> bundles;
+	private volatile @Nullable Map<TrustDomain, KeySet> bundles;
 
-	private volatile Instant lastUpdate;
+	private volatile @Nullable Instant lastUpdate;
 
-	private volatile String lastError;
+	private volatile @Nullable String lastError;
 
 	private WorkloadApiConnection(String address, Clock clock, WorkloadApiClient client) {
 		this.address = address;
