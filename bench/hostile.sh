@@ -21,7 +21,7 @@ PID=$(cat "$WORK/writ.pid")
 trap './writ-stop.sh >/dev/null 2>&1 || true' EXIT
 # Tokens for the valid part: signed by the bench site's demo key, for 30 minutes (the run is bounded by 15).
 VALID=$WORK/hostile-valid.txt
-$BENCH_JAVA -jar "$JAR" dev svids 2000 "$SUBJECT" --audience "$BENCH_ISSUER" --ttl 30m --keys "$SITE/keys" > "$VALID" 2>/dev/null
+$BENCH_JAVA -jar "$JAR" dev svids 2000 "$SUBJECT" --audience "$BENCH_ISSUER" --ttl 30m --keys "$SITE/keys" --policies "$SITE/policies" > "$VALID" 2>/dev/null
 FORM=application/x-www-form-urlencoded
 GT="grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange"
 ST="subject_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Ajwt"

@@ -18,7 +18,7 @@ case $S in
   *) echo "unknown scenario $S"; exit 2 ;;
 esac
 # Minted before each run: JWT-SVIDs live 5 minutes, as SPIRE's do by default.
-$BENCH_JAVA -jar "$JAR" dev svids "$COUNT" "$SUBJECT" --audience "$BENCH_ISSUER" --ttl 5m --keys "$SITE/keys" \
+$BENCH_JAVA -jar "$JAR" dev svids "$COUNT" "$SUBJECT" --audience "$BENCH_ISSUER" --ttl 5m --keys "$SITE/keys" --policies "$SITE/policies" \
   > "$TOKENS_FILE" 2>/dev/null
 export BODY="grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange&subject_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Ajwt&audience=https%3A%2F%2Finventory.bench.local&scope=inventory%3Aread&subject_token=%s"
 TCK=$(getconf CLK_TCK)

@@ -19,7 +19,7 @@ grants:
     ttl: 5m
 YAML
 # The demo trust domain's key and bundle, and one token for the start-up probe.
-PROBE=$($BENCH_JAVA -jar "$JAR" dev svid "$SUBJECT" --audience "$BENCH_ISSUER" --keys "$SITE/keys" 2>/dev/null)
+PROBE=$($BENCH_JAVA -jar "$JAR" dev svid "$SUBJECT" --audience "$BENCH_ISSUER" --keys "$SITE/keys" --policies "$SITE/policies" 2>/dev/null)
 BODY="grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange&subject_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Ajwt&audience=https%3A%2F%2Finventory.bench.local&scope=inventory%3Aread&subject_token=$PROBE"
 LAUNCH=(-jar "$JAR")
 if [ "${BENCH_AOT:-0}" = "1" ]; then
