@@ -15,6 +15,24 @@ enum RedisTopology {
 
 	STANDALONE, SENTINEL, CLUSTER;
 
+	/**
+	 * What and where the store is, for the log: never its URL or password, which may hold
+	 * a credential.
+	 */
+	String describe(Environment environment) {
+		return switch (this) {
+			case SENTINEL -> environment.containsProperty("spring.data.redis.sentinel.master")
+					? "redis through sentinels "
+							+ environment.getProperty("spring.data.redis.sentinel.nodes", "(unset)") + ", master "
+							+ environment.getProperty("spring.data.redis.sentinel.master")
+					: "redis primary and replicas " + environment.getProperty("spring.data.redis.masterreplica.nodes");
+			case CLUSTER -> "redis cluster " + environment.getProperty("spring.data.redis.cluster.nodes");
+			case STANDALONE -> environment.containsProperty("spring.data.redis.url") ? "redis at spring.data.redis.url"
+					: "redis at " + environment.getProperty("spring.data.redis.host", "localhost") + ":"
+							+ environment.getProperty("spring.data.redis.port", "6379");
+		};
+	}
+
 	/** The Redis command timeout when {@code spring.data.redis.timeout} is unset. */
 	static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMillis(500);
 

@@ -10,29 +10,20 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.resource.Delay;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
-import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 
 import dev.writ.audit.AuditSink;
@@ -48,9 +39,6 @@ import dev.writ.keys.Passphrase;
 import dev.writ.policy.load.PolicyLoader;
 import dev.writ.policy.PolicyStore;
 import dev.writ.store.Store;
-import dev.writ.store.memory.MemoryStore;
-import dev.writ.store.redis.RedisStore;
-import dev.writ.store.redis.ReplicatedWrites;
 import dev.writ.token.AccessTokenMinter;
 import dev.writ.token.IssuedTokens;
 import dev.writ.token.TokenStatus;
@@ -223,70 +211,6 @@ class WritConfiguration {
 	TokenStatus tokenStatus(KeyRing keys, Store store, Clock clock) {
 		return new TokenStatus(new IssuedTokens(this.issuer, keys::current, clock), store,
 				this.properties.token().maxTtl(), clock);
-	}
-
-	@Bean
-	Store store(Clock clock, ObjectProvider<StringRedisTemplate> redis,
-			ObjectProvider<LettuceConnectionFactory> connections, Environment environment) {
-		if ("redis".equals(this.properties.store().type())) {
-			RedisTopology topology = RedisTopology.of(environment);
-			int acks = topology.replicaAcks(this.properties.store());
-			logger.info("Store: one-time burns and revocations count once {} replica(s) acknowledge them{}", acks,
-					(acks == 0) ? " (none: a failover may forget the last writes; see writ.store.replica-acks)" : "");
-			Optional<ReplicatedWrites> replicated = (acks == 0) ? Optional.empty()
-					: Optional.of(new ReplicatedWrites(() -> connections.getObject().getNativeClient(), acks,
-							this.properties.store().replicaAckTimeout(), clock));
-			return new RedisStore(redis.getObject(), replicated, clock);
-		}
-		return new MemoryStore(clock, this.properties.store().memoryMaxEntries());
-	}
-
-	@Bean(destroyMethod = "close")
-	StoreMonitor storeMonitor(Store store, MeterRegistry meters, Environment environment) {
-		return new StoreMonitor(store, describeStore(environment), meters, Duration.ofSeconds(5));
-	}
-
-	// What and where the store is, for the log: never its URL or password, which may hold
-	// a credential.
-	private String describeStore(Environment environment) {
-		if (!"redis".equals(this.properties.store().type())) {
-			return "memory";
-		}
-		if (environment.containsProperty("spring.data.redis.sentinel.master")) {
-			return "redis through sentinels " + environment.getProperty("spring.data.redis.sentinel.nodes", "(unset)")
-					+ ", master " + environment.getProperty("spring.data.redis.sentinel.master");
-		}
-		if (environment.containsProperty("spring.data.redis.cluster.nodes")) {
-			return "redis cluster " + environment.getProperty("spring.data.redis.cluster.nodes");
-		}
-		if (environment.containsProperty("spring.data.redis.url")) {
-			return "redis at spring.data.redis.url";
-		}
-		return "redis at " + environment.getProperty("spring.data.redis.host", "localhost") + ":"
-				+ environment.getProperty("spring.data.redis.port", "6379");
-	}
-
-	@Bean
-	StoreHealthIndicator storeHealthIndicator(Store store, StoreMonitor monitor) {
-		return new StoreHealthIndicator(store, monitor);
-	}
-
-	// While Redis is away, commands fail at once instead of queueing until their timeout:
-	// no pile-up of waiting
-	// requests, and Lettuce reconnects in the background.
-	@Bean
-	LettuceClientOptionsBuilderCustomizer rejectWhileDisconnected() {
-		return (options) -> options.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-			.autoReconnect(true);
-	}
-
-	// Lettuce's own reconnect delay grows to 30 s: a Redis back (or a new primary
-	// promoted) would stay unused that long. At most a second apart, every node is back
-	// within a second of Redis.
-	@Bean
-	ClientResourcesBuilderCustomizer reconnectWithinASecond() {
-		return (resources) -> resources
-			.reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS));
 	}
 
 	@Bean

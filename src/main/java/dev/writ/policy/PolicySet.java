@@ -102,7 +102,7 @@ public final class PolicySet {
 	 * store.
 	 */
 	public SourceRules sourceRules(VerifiedSubject subject) {
-		return source(subject);
+		return this.sources.getOrDefault(subject.trustSource(), SourceRules.DEFAULT);
 	}
 
 	/**
@@ -110,7 +110,7 @@ public final class PolicySet {
 	 * it.
 	 */
 	public ExchangeContext context(VerifiedSubject subject, ExchangeRequest request, Instant time) {
-		return new ExchangeContext(subject, source(subject).attributes().evaluate(subject), request, time);
+		return new ExchangeContext(subject, sourceRules(subject).attributes().evaluate(subject), request, time);
 	}
 
 	/** Decides one exchange. */
@@ -129,10 +129,6 @@ public final class PolicySet {
 		}
 		steps.sort(Comparator.comparingInt((Explanation.Step step) -> order.get(step.grant())));
 		return new Explanation(decision, steps);
-	}
-
-	private SourceRules source(VerifiedSubject subject) {
-		return this.sources.getOrDefault(subject.trustSource(), SourceRules.DEFAULT);
 	}
 
 	private Decision evaluate(ExchangeContext context, @Nullable List<Explanation.Step> trace) {
@@ -215,7 +211,7 @@ public final class PolicySet {
 
 	private Decision allow(ExchangeContext context, Grant grant, Set<String> scopes, Activation activation) {
 		Duration ttl = grant.ttl();
-		if (source(context.subject()).capTtlToSubject()) {
+		if (sourceRules(context.subject()).capTtlToSubject()) {
 			Duration remaining = Duration.between(context.time(), context.subject().expiresAt());
 			if (remaining.isNegative() || remaining.isZero()) {
 				// Past its exp, accepted only within the clock skew: too late to cap a
@@ -255,47 +251,6 @@ public final class PolicySet {
 
 	private Decision deny(ErrorCode code, String description, String detail) {
 		return new Decision.Deny(code, description, detail, this.digest);
-	}
-
-	/**
-	 * The CEL activation of one exchange, built once and only if a condition or claim
-	 * needs it.
-	 */
-	private static final class Activation {
-
-		private final ExchangeContext context;
-
-		private final Set<String> parameters;
-
-		private @Nullable Map<String, Object> values;
-
-		Activation(ExchangeContext context, Set<String> parameters) {
-			this.context = context;
-			this.parameters = parameters;
-		}
-
-		Map<String, Object> get() {
-			if (this.values == null) {
-				ExchangeRequest request = this.context.request();
-				Map<String, String> params = new LinkedHashMap<>();
-				request.parameters().forEach((name, value) -> {
-					if (this.parameters.contains(name)) {
-						params.put(name, value);
-					}
-				});
-				Map<String, Object> requestValues = new LinkedHashMap<>();
-				requestValues.put("audience", request.audience().orElse(""));
-				requestValues.put("resource", request.resource().map(Object::toString).orElse(""));
-				requestValues.put("scopes", List.copyOf(request.scopes()));
-				requestValues.put("params", params);
-				VerifiedSubject subject = this.context.subject();
-				this.values = Map.of("subject", subject.subject(), "source", subject.trustSource(), "claims",
-						CelExpression.celValue(subject.claims()), "attributes", this.context.attributes(), "request",
-						requestValues, "now", this.context.time().getEpochSecond());
-			}
-			return this.values;
-		}
-
 	}
 
 }

@@ -1,6 +1,5 @@
 package dev.writ.store.redis;
 
-import java.net.SocketAddress;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -8,30 +7,15 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import io.lettuce.core.AbstractRedisClient;
-import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
-import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.cluster.SlotHash;
-import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
-import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
-import io.lettuce.core.codec.StringCodec;
 import org.jspecify.annotations.Nullable;
 
 import dev.writ.store.StoreUnavailableException;
+import dev.writ.store.redis.PrimaryConnections.Primary;
 
 /**
  * The writes a failover must not undo — a one-time token's burn, a revocation — made so
@@ -51,8 +35,7 @@ import dev.writ.store.StoreUnavailableException;
  * count stays written (taking one back could narrow an earlier one) and fails closed.
  * After a failure, writes to that primary are refused at once for a second, so that a
  * lost replica costs each caller a quick refusal, not a {@code WAIT} of its own; other
- * primaries of a Cluster go on. Connections are made once and left to Lettuce to
- * re-establish; a caller never waits for another's connect.
+ * primaries of a Cluster go on. The connections are {@link PrimaryConnections}'.
  */
 public final class ReplicatedWrites implements AutoCloseable {
 
@@ -68,26 +51,17 @@ public final class ReplicatedWrites implements AutoCloseable {
 			return 0
 			""";
 
-	private final Supplier<AbstractRedisClient> client;
-
 	private final int replicas;
 
 	private final long timeoutMillis;
 
 	private final Clock clock;
 
-	private final ReentrantLock connecting = new ReentrantLock();
+	private final PrimaryConnections connections;
 
 	// Per primary (its node id; "" for one primary): a lagging replica in one shard of a
 	// Cluster holds up no other.
 	private final Map<String, Long> refuseUntil = new ConcurrentHashMap<>();
-
-	// Connects and disconnects seen, per connection (by identity).
-	private final Map<RedisChannelHandler<?, ?>, AtomicLong> generations = new ConcurrentHashMap<>();
-
-	private volatile @Nullable StatefulRedisConnection<String, String> standalone;
-
-	private volatile @Nullable StatefulRedisClusterConnection<String, String> cluster;
 
 	/**
 	 * @param client the Lettuce client of the store's connection factory (standalone,
@@ -97,18 +71,13 @@ public final class ReplicatedWrites implements AutoCloseable {
 	 * @param clock the clock for the back-off
 	 */
 	public ReplicatedWrites(Supplier<AbstractRedisClient> client, int replicas, Duration timeout, Clock clock) {
-		this.client = Objects.requireNonNull(client, "client cannot be null");
 		if (replicas < 1) {
 			throw new IllegalArgumentException("replicas must be at least 1");
 		}
 		this.replicas = replicas;
 		this.timeoutMillis = Math.max(1, timeout.toMillis());
 		this.clock = Objects.requireNonNull(clock, "clock cannot be null");
-	}
-
-	/** How many replicas acknowledge each write. */
-	public int replicas() {
-		return this.replicas;
+		this.connections = new PrimaryConnections(client, timeout);
 	}
 
 	/**
@@ -117,7 +86,7 @@ public final class ReplicatedWrites implements AutoCloseable {
 	 */
 	boolean setIfAbsent(String key, long millis) {
 		String value = HexFormat.of().formatHex(nonce());
-		Primary primary = primaryFor(key);
+		Primary primary = this.connections.primaryFor(key);
 		refuseWhileBackingOff(primary);
 		long before = primary.generation().get();
 		String answer;
@@ -127,7 +96,7 @@ public final class ReplicatedWrites implements AutoCloseable {
 		catch (RuntimeException ex) {
 			// The SET may have run (a timeout is only the client's): take it back.
 			takeBack(primary, key, value);
-			throw unavailable(ex);
+			throw PrimaryConnections.unavailable(ex);
 		}
 		if (!"OK".equals(answer)) {
 			return false;
@@ -147,14 +116,14 @@ public final class ReplicatedWrites implements AutoCloseable {
 	 * ever widens, and taking one back could narrow an earlier one.
 	 */
 	void script(String script, String key, String... arguments) {
-		Primary primary = primaryFor(key);
+		Primary primary = this.connections.primaryFor(key);
 		refuseWhileBackingOff(primary);
 		long before = primary.generation().get();
 		try {
 			primary.commands().eval(script, ScriptOutputType.INTEGER, new String[] { key }, arguments);
 		}
 		catch (RuntimeException ex) {
-			throw unavailable(ex);
+			throw PrimaryConnections.unavailable(ex);
 		}
 		String refusal = acknowledgement(primary, before);
 		if (refusal != null) {
@@ -210,109 +179,9 @@ public final class ReplicatedWrites implements AutoCloseable {
 		return nonce;
 	}
 
-	private Primary primaryFor(String key) {
-		try {
-			AbstractRedisClient client = this.client.get();
-			if (client instanceof RedisClusterClient clusterClient) {
-				StatefulRedisClusterConnection<String, String> cluster = connection(() -> this.cluster,
-						(made) -> this.cluster = made, () -> clusterClient.connect(StringCodec.UTF8));
-				RedisClusterNode primary = cluster.getPartitions().getMasterBySlot(SlotHash.getSlot(key));
-				if (primary == null) {
-					throw new StoreUnavailableException("Redis: no primary serves the key's slot");
-				}
-				StatefulRedisConnection<String, String> node = cluster.getConnectionAsync(primary.getNodeId())
-					.get(this.timeoutMillis, TimeUnit.MILLISECONDS);
-				return new Primary(primary.getNodeId(), node.sync(), generation(node));
-			}
-			StatefulRedisConnection<String, String> standalone = connection(() -> this.standalone,
-					(made) -> this.standalone = made, () -> ((RedisClient) client).connect(StringCodec.UTF8));
-			return new Primary("", standalone.sync(), generation(standalone));
-		}
-		catch (StoreUnavailableException ex) {
-			throw ex;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new StoreUnavailableException("Redis: interrupted");
-		}
-		catch (ExecutionException | TimeoutException | RuntimeException ex) {
-			throw unavailable(ex);
-		}
-	}
-
-	// Each connection is made once, by whichever caller gets there first; the others are
-	// refused at once rather than wait. Lettuce re-establishes a connection that drops.
-	private <C> C connection(Supplier<@Nullable C> current, Consumer<C> keep, Supplier<C> connect) {
-		C connection = current.get();
-		if (usable(connection)) {
-			return connection;
-		}
-		lockOrRefuse();
-		try {
-			connection = current.get();
-			if (!usable(connection)) {
-				connection = connect.get();
-				keep.accept(connection);
-			}
-			return connection;
-		}
-		finally {
-			this.connecting.unlock();
-		}
-	}
-
-	private void lockOrRefuse() {
-		if (!this.connecting.tryLock()) {
-			throw new StoreUnavailableException("Redis: connecting");
-		}
-	}
-
-	private static boolean usable(@Nullable Object connection) {
-		return connection instanceof RedisChannelHandler<?, ?> handler && !handler.isClosed();
-	}
-
-	private AtomicLong generation(StatefulRedisConnection<String, String> connection) {
-		RedisChannelHandler<?, ?> handler = (RedisChannelHandler<?, ?>) connection;
-		return this.generations.computeIfAbsent(handler, (h) -> {
-			AtomicLong generation = new AtomicLong();
-			h.addListener(new RedisConnectionStateListener() {
-
-				@Override
-				public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
-					generation.incrementAndGet();
-				}
-
-				@Override
-				public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-					generation.incrementAndGet();
-				}
-
-			});
-			return generation;
-		});
-	}
-
-	private static StoreUnavailableException unavailable(Exception ex) {
-		return new StoreUnavailableException("Redis: " + ex.getClass().getSimpleName());
-	}
-
-	/**
-	 * The primary serving a key, the commands of Writ's own connection to it, and that
-	 * connection's count of connects and disconnects.
-	 */
-	private record Primary(String id, RedisCommands<String, String> commands, AtomicLong generation) {
-	}
-
 	@Override
 	public void close() {
-		StatefulRedisConnection<String, String> standalone = this.standalone;
-		if (standalone != null) {
-			standalone.close();
-		}
-		StatefulRedisClusterConnection<String, String> cluster = this.cluster;
-		if (cluster != null) {
-			cluster.close();
-		}
+		this.connections.close();
 	}
 
 }

@@ -1,0 +1,53 @@
+package dev.writ.policy;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.writ.context.ExchangeContext;
+import dev.writ.request.ExchangeRequest;
+import dev.writ.trust.VerifiedSubject;
+
+/**
+ * The CEL activation of one exchange, built once and only if a condition or claim needs
+ * it.
+ */
+final class Activation {
+
+	private final ExchangeContext context;
+
+	private final Set<String> parameters;
+
+	private @Nullable Map<String, Object> values;
+
+	Activation(ExchangeContext context, Set<String> parameters) {
+		this.context = context;
+		this.parameters = parameters;
+	}
+
+	Map<String, Object> get() {
+		if (this.values == null) {
+			ExchangeRequest request = this.context.request();
+			Map<String, String> params = new LinkedHashMap<>();
+			request.parameters().forEach((name, value) -> {
+				if (this.parameters.contains(name)) {
+					params.put(name, value);
+				}
+			});
+			Map<String, Object> requestValues = new LinkedHashMap<>();
+			requestValues.put("audience", request.audience().orElse(""));
+			requestValues.put("resource", request.resource().map(Object::toString).orElse(""));
+			requestValues.put("scopes", List.copyOf(request.scopes()));
+			requestValues.put("params", params);
+			VerifiedSubject subject = this.context.subject();
+			this.values = Map.of("subject", subject.subject(), "source", subject.trustSource(), "claims",
+					CelExpression.celValue(subject.claims()), "attributes", this.context.attributes(), "request",
+					requestValues, "now", this.context.time().getEpochSecond());
+		}
+		return this.values;
+	}
+
+}
