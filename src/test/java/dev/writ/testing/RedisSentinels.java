@@ -16,6 +16,8 @@ public final class RedisSentinels implements AutoCloseable {
 
 	public static final String NAME = "writ";
 
+	private static final List<String> PERSISTENT = List.of("--appendonly", "yes");
+
 	private final List<RedisServer> servers = new ArrayList<>();
 
 	private final List<RedisServer> sentinels = new ArrayList<>();
@@ -29,10 +31,14 @@ public final class RedisSentinels implements AutoCloseable {
 	public static RedisSentinels start() {
 		RedisSentinels topology = new RedisSentinels();
 		try {
-			topology.primary = RedisServer.start();
+			// With the persistence docs/operations.md asks of Sentinel: a killed server
+			// that starts again holds what it held, rather than come back empty as a
+			// primary that a second failover could promote, erasing every replica.
+			topology.primary = RedisServer.start(PERSISTENT);
 			topology.servers.add(topology.primary);
-			RedisServer replica = RedisServer
-				.start(List.of("--replicaof", "127.0.0.1", Integer.toString(topology.primary.port())));
+			List<String> replicaOf = new ArrayList<>(PERSISTENT);
+			replicaOf.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(topology.primary.port())));
+			RedisServer replica = RedisServer.start(replicaOf);
 			topology.servers.add(replica);
 			await("the replica to sync").atMost(Duration.ofSeconds(20))
 				.until(() -> replica.cli("INFO", "replication").contains("master_link_status:up"));

@@ -63,7 +63,8 @@ public final class RedisServer implements AutoCloseable {
 	/**
 	 * Starts a sentinel on a free loopback port, watching the primary {@code name} at
 	 * {@code primaryPort} with a quorum of {@code quorum}; it calls a primary down after
-	 * a second without an answer.
+	 * three seconds without an answer (a second was tripped by a busy two-core machine,
+	 * which then failed over twice).
 	 */
 	public static RedisServer sentinel(String name, int primaryPort, int quorum) {
 		int port = freePort();
@@ -73,7 +74,7 @@ public final class RedisServer implements AutoCloseable {
 			// A sentinel rewrites its configuration file as it learns the topology.
 			Files.writeString(config, String.join("\n", "port " + port, "bind 127.0.0.1", "dir " + directory,
 					"sentinel monitor " + name + " 127.0.0.1 " + primaryPort + " " + quorum,
-					"sentinel down-after-milliseconds " + name + " 1000", "sentinel failover-timeout " + name + " 5000",
+					"sentinel down-after-milliseconds " + name + " 3000", "sentinel failover-timeout " + name + " 5000",
 					"sentinel parallel-syncs " + name + " 1", ""));
 		}
 		catch (IOException ex) {
