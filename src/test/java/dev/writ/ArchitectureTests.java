@@ -1,8 +1,13 @@
 package dev.writ;
 
+import java.util.List;
+
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaPackage;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import org.jspecify.annotations.NullMarked;
 import org.junit.jupiter.api.Test;
 
 import dev.writ.store.Store;
@@ -11,6 +16,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The package rules of design.md §2, enforced. */
 class ArchitectureTests {
@@ -182,6 +188,22 @@ class ArchitectureTests {
 			.dependOnClassesThat()
 			.haveFullyQualifiedName(java.security.PrivateKey.class.getName())
 			.check(WRIT);
+	}
+
+	/**
+	 * NullAway checks the packages marked {@code @NullMarked} (package-info.java) only: a
+	 * new package without the mark would be left out of the check without a word.
+	 */
+	@Test
+	void everyPackageIsCheckedForNullness() {
+		List<String> unmarked = WRIT.stream()
+			.map(JavaClass::getPackage)
+			.distinct()
+			.filter((javaPackage) -> !javaPackage.isAnnotatedWith(NullMarked.class))
+			.map(JavaPackage::getName)
+			.sorted()
+			.toList();
+		assertThat(unmarked).as("packages without @NullMarked in package-info.java").isEmpty();
 	}
 
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import dev.writ.config.ServerSettings;
 import dev.writ.config.WritProperties;
+import dev.writ.error.Failures;
 import dev.writ.keys.KeyAlgorithm;
 import dev.writ.keys.KeyDirectory;
 import dev.writ.keys.KeySchedule;
@@ -58,7 +59,7 @@ final class KeysCommands implements CommandGroup {
 			return new Keys(directory, algorithm);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new UsageException(ex.getMessage());
+			throw new UsageException(Failures.message(ex));
 		}
 	}
 

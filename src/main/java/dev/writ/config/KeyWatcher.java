@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +58,7 @@ final class KeyWatcher implements AutoCloseable {
 
 	private final MultiGauge active;
 
-	private final ScheduledExecutorService scheduler;
+	private final @Nullable ScheduledExecutorService scheduler;
 
 	private List<String> lastProblems = List.of();
 

@@ -5,6 +5,8 @@ import java.net.URISyntaxException;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.writ.trust.HttpFetcher;
 
 /**
@@ -27,7 +29,7 @@ public final class ListeningIssuer {
 	 * @param settings a setting's value by its property name ({@code server.port}), or
 	 * null where it is unset
 	 */
-	public static Derived issuer(String configured, UnaryOperator<String> settings) {
+	public static Derived issuer(@Nullable String configured, UnaryOperator<String> settings) {
 		return (configured != null) ? new Derived(Optional.of(configured), Optional.empty()) : derive(settings);
 	}
 

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.jspecify.annotations.Nullable;
 
 import dev.writ.audit.AuditEvent;
 import dev.writ.audit.AuditSink;
@@ -59,8 +60,8 @@ final class MeteringAuditSink implements AuditSink, Closeable {
 
 	// Null where the event has no such component: tagged unknown (outcome) or none, as
 	// they always were.
-	private void count(Outcome outcome, ErrorCode error, String source, String grant, boolean replay,
-			Duration latency) {
+	private void count(@Nullable Outcome outcome, @Nullable ErrorCode error, @Nullable String source,
+			@Nullable String grant, boolean replay, @Nullable Duration latency) {
 		String outcomeTag = (outcome != null) ? outcome.value() : "unknown";
 		String errorTag = (error != null) ? error.code() : "none";
 		String sourceTag = Objects.requireNonNullElse(source, "none");

@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +49,7 @@ final class PolicyWatcher implements AutoCloseable {
 
 	private final MultiGauge active;
 
-	private final ScheduledExecutorService scheduler;
+	private final @Nullable ScheduledExecutorService scheduler;
 
 	private String fingerprint;
 

@@ -21,6 +21,7 @@ import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.core.io.ClassPathResource;
 
+import dev.writ.error.Failures;
 import dev.writ.keys.Passphrase;
 import dev.writ.trust.HttpFetcher;
 import dev.writ.trust.RemoteKeys;
@@ -98,7 +99,7 @@ public final class ServerSettings {
 	private static String problem(BindException ex) {
 		ConfigurationProperty property = ex.getProperty();
 		if (property == null) {
-			return ex.getMessage();
+			return Failures.message(ex);
 		}
 		return property.getName() + "=" + property.getValue()
 				+ ((property.getOrigin() != null) ? " (" + property.getOrigin() + ")" : "") + " is not a "

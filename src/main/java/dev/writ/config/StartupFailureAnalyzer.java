@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 
@@ -20,7 +21,7 @@ import dev.writ.policy.PolicyProblem;
 final class StartupFailureAnalyzer implements FailureAnalyzer {
 
 	@Override
-	public FailureAnalysis analyze(Throwable failure) {
+	public @Nullable FailureAnalysis analyze(Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
 			FailureAnalysis analysis = analyzeOne(cause);
 			if (analysis != null) {
@@ -36,7 +37,7 @@ final class StartupFailureAnalyzer implements FailureAnalyzer {
 	 * the messages of the causes, without a stack trace. The messages name files, never
 	 * their content.
 	 */
-	private static FailureAnalysis analyzeTls(Throwable failure) {
+	private static @Nullable FailureAnalysis analyzeTls(Throwable failure) {
 		Set<String> messages = new LinkedHashSet<>();
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
 			if (cause.getMessage() != null && Arrays.stream(cause.getStackTrace())
@@ -55,7 +56,7 @@ final class StartupFailureAnalyzer implements FailureAnalyzer {
 				"Fix the files named by spring.ssl.bundle.pem.* (see docs/configuration.md, TLS).", failure);
 	}
 
-	private static FailureAnalysis analyzeOne(Throwable cause) {
+	private static @Nullable FailureAnalysis analyzeOne(Throwable cause) {
 		List<String> problems;
 		String action;
 		if (cause instanceof PolicyException policy) {

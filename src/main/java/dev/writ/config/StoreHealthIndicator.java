@@ -1,5 +1,7 @@
 package dev.writ.config;
 
+import java.util.Objects;
+
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
@@ -36,7 +38,10 @@ final class StoreHealthIndicator implements HealthIndicator {
 		if (state.reachable()) {
 			return Health.up().withDetail("kind", this.store.kind()).build();
 		}
-		return Health.status(DEGRADED).withDetail("kind", this.store.kind()).withDetail("error", state.error()).build();
+		return Health.status(DEGRADED)
+			.withDetail("kind", this.store.kind())
+			.withDetail("error", Objects.requireNonNullElse(state.error(), "unreachable"))
+			.build();
 	}
 
 }

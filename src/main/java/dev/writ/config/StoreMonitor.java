@@ -1,14 +1,17 @@
 package dev.writ.config;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.writ.error.Failures;
 import dev.writ.store.Store;
 import dev.writ.store.StoreUnavailableException;
 
@@ -50,7 +53,7 @@ final class StoreMonitor implements AutoCloseable {
 
 	/** The last answer of the store. */
 	State current() {
-		return this.state.get();
+		return Objects.requireNonNull(this.state.get(), "checked when made");
 	}
 
 	void check() {
@@ -60,7 +63,7 @@ final class StoreMonitor implements AutoCloseable {
 			now = new State(true, null);
 		}
 		catch (StoreUnavailableException ex) {
-			now = new State(false, ex.getMessage());
+			now = new State(false, Failures.message(ex));
 		}
 		catch (RuntimeException ex) {
 			now = new State(false, ex.getClass().getSimpleName());
@@ -96,7 +99,7 @@ final class StoreMonitor implements AutoCloseable {
 	 * @param reachable whether the store answered its last ping
 	 * @param error why not, when it did not: a message naming no credential
 	 */
-	record State(boolean reachable, String error) {
+	record State(boolean reachable, @Nullable String error) {
 	}
 
 }

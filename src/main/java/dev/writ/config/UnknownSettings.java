@@ -13,6 +13,7 @@ import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.EnumerablePropertySource;
@@ -80,7 +81,7 @@ final class UnknownSettings {
 	}
 
 	// Every leaf setting, or only those of type {@code of} where it is not null.
-	private static void collect(String prefix, Class<?> type, Set<String> names, Class<?> of) {
+	private static void collect(String prefix, Class<?> type, Set<String> names, @Nullable Class<?> of) {
 		for (RecordComponent component : type.getRecordComponents()) {
 			String name = prefix + "." + kebab(component.getName());
 			if (component.getType().isRecord()) {
@@ -150,7 +151,7 @@ final class UnknownSettings {
 		return new ArrayList<>(problems);
 	}
 
-	private static String propertyProblem(String name, Set<String> known) {
+	private static @Nullable String propertyProblem(String name, Set<String> known) {
 		String lower = name.toLowerCase(Locale.ROOT);
 		if (!lower.startsWith("writ.")) {
 			return null;
@@ -165,7 +166,7 @@ final class UnknownSettings {
 		return name + " is not a Writ setting" + suggestion(unindexed, known);
 	}
 
-	private static String environmentProblem(String name, Set<String> known) {
+	private static @Nullable String environmentProblem(String name, Set<String> known) {
 		if (!name.startsWith("WRIT_") || KUBERNETES_SERVICE_LINK.matcher(name).matches()) {
 			return null;
 		}
@@ -205,7 +206,7 @@ final class UnknownSettings {
 	 * The known setting whose {@code form} is nearest to {@code name}, if near enough to
 	 * be the one meant.
 	 */
-	private static String nearest(String name, Set<String> known, UnaryOperator<String> form) {
+	private static @Nullable String nearest(String name, Set<String> known, UnaryOperator<String> form) {
 		String nearest = null;
 		int best = Math.max(3, name.length() / 4) + 1;
 		for (String candidate : known) {

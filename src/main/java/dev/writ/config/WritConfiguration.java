@@ -70,13 +70,14 @@ class WritConfiguration {
 		// A derived http issuer beyond loopback is plain http beyond loopback: the
 		// transport check says so.
 		derived.problem().ifPresent(problems::add);
-		String issuer = derived.issuer().orElse(null);
 		WritSettingsCheck.transportProblem(environment, properties.allowPlainHttp()).ifPresent(problems::add);
 		WritSettingsCheck.forwardedHeadersProblem(environment).ifPresent(problems::add);
 		RedisTopology.problem(properties.store(), environment).ifPresent(problems::add);
 		if (!problems.isEmpty()) {
 			throw new WritConfigurationException(problems);
 		}
+		// Derived unless it could not be: a problem then, thrown above.
+		String issuer = derived.issuer().orElseThrow();
 		if (properties.issuer() == null) {
 			logger.info("Issuer {}: the address Writ listens on (server.address, server.port), as writ.issuer is "
 					+ "unset. Set writ.issuer to the URL clients reach Writ at when it differs", issuer);

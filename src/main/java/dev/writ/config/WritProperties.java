@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -38,7 +39,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * loopback
  */
 @ConfigurationProperties("writ")
-public record WritProperties(String issuer, @DefaultValue List<String> audiences,
+public record WritProperties(@Nullable String issuer, @DefaultValue List<String> audiences,
 		@DefaultValue("policies") Path policiesDir, @DefaultValue("2s") Duration policiesReloadInterval,
 		@DefaultValue("keys") Path keysDir, @DefaultValue("30s") Duration clockSkew, @DefaultValue Token token,
 		@DefaultValue Keys keys, @DefaultValue Trust trust, @DefaultValue Admin admin, @DefaultValue Store store,
@@ -69,8 +70,8 @@ public record WritProperties(String issuer, @DefaultValue List<String> audiences
 	 * is read. Generated keys are encrypted when a passphrase is set
 	 */
 	public record Keys(@DefaultValue("ES256") String algorithm, @DefaultValue("1h") Duration publishAhead,
-			Duration retireAfter, @DefaultValue("30d") Duration rotationPeriod,
-			@DefaultValue("10s") Duration reloadInterval, Path passphraseFile) {
+			@Nullable Duration retireAfter, @DefaultValue("30d") Duration rotationPeriod,
+			@DefaultValue("10s") Duration reloadInterval, @Nullable Path passphraseFile) {
 
 		/**
 		 * {@code retireAfter} as set, or the least safe value for tokens of
@@ -96,7 +97,7 @@ public record WritProperties(String issuer, @DefaultValue List<String> audiences
 	 * {@code writ.store.replica-acks}; shorter than {@code spring.data.redis.timeout}
 	 */
 	public record Store(@DefaultValue("memory") String type, @DefaultValue("1000000") int memoryMaxEntries,
-			Integer replicaAcks, @DefaultValue("200ms") Duration replicaAckTimeout) {
+			@Nullable Integer replicaAcks, @DefaultValue("200ms") Duration replicaAckTimeout) {
 	}
 
 	/**
@@ -113,7 +114,7 @@ public record WritProperties(String issuer, @DefaultValue List<String> audiences
 	 * and created 0640; unset, they go to the {@code writ.audit} logger (standard output,
 	 * as key-value pairs when logs are structured)
 	 */
-	public record Audit(Path file) {
+	public record Audit(@Nullable Path file) {
 	}
 
 	/**

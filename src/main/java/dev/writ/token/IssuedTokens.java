@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import org.jspecify.annotations.Nullable;
 
 import dev.writ.keys.SigningKey;
 import dev.writ.keys.SigningKeys;
@@ -39,7 +40,7 @@ public final class IssuedTokens {
 	}
 
 	/** The token's claims, if it is a current token of this Writ. */
-	public Optional<JWTClaimsSet> recognise(String token) {
+	public Optional<JWTClaimsSet> recognise(@Nullable String token) {
 		if (token == null || token.isEmpty()) {
 			return Optional.empty();
 		}

@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 import com.nimbusds.jwt.JWTClaimsSet;
+import org.jspecify.annotations.Nullable;
 
 import dev.writ.store.Revocations;
 
@@ -50,7 +51,7 @@ public final class TokenStatus {
 	 * token of this Writ; otherwise {@code active: true} with the token's claims and
 	 * {@code token_type}.
 	 */
-	public Map<String, Object> introspect(String token) {
+	public Map<String, Object> introspect(@Nullable String token) {
 		Optional<JWTClaimsSet> claims = this.tokens.recognise(token);
 		if (claims.isEmpty() || revoked(claims.get())) {
 			return Map.of("active", false);
@@ -69,7 +70,7 @@ public final class TokenStatus {
 	 * RFC 7009 §2: revokes a current token of this Writ, and says whether it was one;
 	 * anything else is ignored (§2.2).
 	 */
-	public boolean revoke(String token) {
+	public boolean revoke(@Nullable String token) {
 		var recognised = this.tokens.recognise(token);
 		recognised.ifPresent((claims) -> {
 			Instant exp = claims.getExpirationTime().toInstant();

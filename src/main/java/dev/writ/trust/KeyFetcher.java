@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import org.jspecify.annotations.Nullable;
 
 import dev.writ.audit.LogText;
+import dev.writ.error.Failures;
 
 /**
  * The fetching half of {@link RemoteKeys}: runs its loader single-flight and keeps the
@@ -191,7 +192,7 @@ final class KeyFetcher {
 			result = next;
 		}
 		catch (IOException | RuntimeException ex) {
-			String message = (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName();
+			String message = Failures.message(ex);
 			if (!message.equals(this.lastError)) {
 				logger.warn("Fetching the keys of {} failed; {}: {}", this.name,
 						(current == null) ? "none in use" : "keys of " + current.fetchedAt() + " still in use",

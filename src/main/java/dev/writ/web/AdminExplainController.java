@@ -25,6 +25,7 @@ import dev.writ.policy.PolicyStore;
 import dev.writ.policy.rehearsal.ExplanationView;
 import dev.writ.policy.rehearsal.Rehearsal;
 import dev.writ.audit.LogText;
+import dev.writ.error.Failures;
 
 /**
  * {@code POST /admin/explain}: what {@code policy explain} says, against the policies in
@@ -73,7 +74,7 @@ class AdminExplainController {
 			return ResponseEntity.ok(ExplanationView.json(new Rehearsal(set, this.clock).explain(request.build())));
 		}
 		catch (IllegalArgumentException ex) {
-			return invalid(ex.getMessage());
+			return invalid(Failures.message(ex));
 		}
 		catch (ExchangeException ex) {
 			return ResponseEntity.status(HttpStatus.OK)

@@ -48,14 +48,15 @@ final class OAuth2ErrorResponseHandler implements AuthenticationFailureHandler, 
 		// Spring's description only where it is one an OAuth client may be sent (RFC 6749
 		// §5.2's characters).
 		String description = error.getDescription();
-		error = new OAuth2Error(code.code(), (description != null && ExchangeException.isPublicDescription(description))
-				? description : describe(code), error.getUri());
+		String answered = (description != null && ExchangeException.isPublicDescription(description)) ? description
+				: describe(code);
+		error = new OAuth2Error(code.code(), answered, error.getUri());
 		if (exception instanceof OAuth2Errors.AuditedRefusal refusal) {
 			refusal.retryAfterSeconds()
 				.ifPresent((seconds) -> response.setHeader("Retry-After", Long.toString(seconds)));
 		}
 		else {
-			this.exchange.refuseTransport(new ExchangeException(code, error.getDescription()));
+			this.exchange.refuseTransport(new ExchangeException(code, answered));
 		}
 		OAuth2ErrorResponses.write(response, code.httpStatus(), error);
 	}

@@ -3,6 +3,7 @@ package dev.writ.web;
 import java.time.Duration;
 import java.util.Optional;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 
@@ -50,9 +51,9 @@ final class OAuth2Errors {
 
 		private static final long serialVersionUID = 1L;
 
-		private final Duration wait;
+		private final @Nullable Duration wait;
 
-		AuditedRefusal(OAuth2Error error, Duration wait) {
+		AuditedRefusal(OAuth2Error error, @Nullable Duration wait) {
 			super(error);
 			this.wait = wait;
 		}

@@ -3,6 +3,7 @@ package dev.writ.web;
 import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
@@ -78,7 +79,7 @@ class ProtectedEndpointsConfiguration {
 			.jwsAlgorithms((algorithms) -> algorithms
 				.addAll(List.of(SignatureAlgorithm.ES256, SignatureAlgorithm.ES384, SignatureAlgorithm.RS256)))
 			.build();
-		String issuer = settings.getIssuer();
+		String issuer = Objects.requireNonNull(settings.getIssuer(), "WritConfiguration sets the issuer");
 		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(new JwtTypeValidator("at+jwt"),
 				new JwtTimestampValidator(), new JwtIssuerValidator(issuer),
 				new JwtClaimValidator<List<String>>("aud", (aud) -> aud != null && aud.contains(issuer)),

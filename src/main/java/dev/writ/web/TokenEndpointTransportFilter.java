@@ -7,6 +7,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.tomcat.util.http.InvalidParameterException;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -71,7 +72,7 @@ final class TokenEndpointTransportFilter extends OncePerRequestFilter {
 		OAuth2ErrorResponses.write(response, refusal.status(), refused.errorCode(), refused.description());
 	}
 
-	private static TransportRefusal check(HttpServletRequest request) {
+	private static @Nullable TransportRefusal check(HttpServletRequest request) {
 		if (!HttpMethod.POST.matches(request.getMethod())) {
 			return new TransportRefusal(HttpServletResponse.SC_METHOD_NOT_ALLOWED,
 					"the token endpoint accepts POST only");

@@ -4,8 +4,10 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import jakarta.servlet.http.HttpServletRequest;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -22,14 +24,16 @@ import dev.writ.request.TokenTypes;
 final class TokenExchangeRequestConverter implements AuthenticationConverter {
 
 	@Override
-	public Authentication convert(HttpServletRequest request) {
+	public @Nullable Authentication convert(HttpServletRequest request) {
 		if (!TokenTypes.GRANT_TYPE.equals(request.getParameter("grant_type"))) {
 			return null; // not ours: Spring answers unsupported_grant_type or hands it to
 							// another converter
 		}
 		Map<String, List<String>> form = new LinkedHashMap<>();
 		request.getParameterMap().forEach((name, values) -> form.put(name, Arrays.asList(values)));
-		Authentication client = SecurityContextHolder.getContext().getAuthentication();
+		// Spring's token endpoint authenticates the client before it converts the grant.
+		Authentication client = Objects.requireNonNull(SecurityContextHolder.getContext().getAuthentication(),
+				"no authenticated client");
 		return new TokenExchangeGrantAuthentication(client, form);
 	}
 

@@ -1,5 +1,7 @@
 package dev.writ.web;
 
+import java.util.Objects;
+
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import jakarta.servlet.DispatcherType;
@@ -65,7 +67,8 @@ class WebSecurityConfiguration {
 		// token endpoint).
 		http.addFilterAfter(new TokenEndpointTransportFilter(paths.matcher(settings.getTokenEndpoint()), exchange),
 				HeaderWriterFilter.class);
-		http.addFilterAfter(new AuthorizationServerMetadataFilter(settings.getIssuer(), settings.getTokenEndpoint(),
+		String issuer = Objects.requireNonNull(settings.getIssuer(), "WritConfiguration sets the issuer");
+		http.addFilterAfter(new AuthorizationServerMetadataFilter(issuer, settings.getTokenEndpoint(),
 				settings.getJwkSetEndpoint()), HeaderWriterFilter.class);
 		http.authorizeHttpRequests((authorize) -> authorize.anyRequest().authenticated())
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(errors))

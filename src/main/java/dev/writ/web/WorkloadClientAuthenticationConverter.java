@@ -1,6 +1,7 @@
 package dev.writ.web;
 
 import jakarta.servlet.http.HttpServletRequest;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.core.Authentication;
@@ -28,7 +29,7 @@ final class WorkloadClientAuthenticationConverter implements AuthenticationConve
 	}
 
 	@Override
-	public Authentication convert(HttpServletRequest request) {
+	public @Nullable Authentication convert(HttpServletRequest request) {
 		if (!this.tokenEndpoint.matches(request) || request.getHeader(HttpHeaders.AUTHORIZATION) != null
 				|| request.getParameter("client_secret") != null || request.getParameter("client_assertion") != null
 				|| request.getParameter("client_assertion_type") != null) {

@@ -1,5 +1,6 @@
 package dev.writ.web;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
@@ -20,7 +21,7 @@ final class WorkloadClientAuthenticationProvider implements AuthenticationProvid
 	}
 
 	@Override
-	public Authentication authenticate(Authentication authentication) {
+	public @Nullable Authentication authenticate(Authentication authentication) {
 		OAuth2ClientAuthenticationToken client = (OAuth2ClientAuthenticationToken) authentication;
 		if (!ClientAuthenticationMethod.NONE.equals(client.getClientAuthenticationMethod())
 				|| !WorkloadClients.WORKLOAD_CLIENT_ID.equals(client.getPrincipal())

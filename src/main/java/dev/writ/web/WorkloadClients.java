@@ -3,6 +3,7 @@ package dev.writ.web;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
@@ -38,12 +39,12 @@ final class WorkloadClients implements RegisteredClientRepository {
 	}
 
 	@Override
-	public RegisteredClient findById(String id) {
+	public @Nullable RegisteredClient findById(String id) {
 		return this.workload.getId().equals(id) ? this.workload : null;
 	}
 
 	@Override
-	public RegisteredClient findByClientId(String clientId) {
+	public @Nullable RegisteredClient findByClientId(String clientId) {
 		return WORKLOAD_CLIENT_ID.equals(clientId) ? this.workload : null;
 	}
 

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.nodes.Node;
 
 import dev.writ.request.ParameterSyntax;
@@ -69,7 +70,7 @@ final class GrantCompiler {
 	}
 
 	/** Compiles one grant, or records its problems and returns null. */
-	Grant compile(StrictYaml yaml, Node node, TrustDecoder trust) {
+	@Nullable Grant compile(StrictYaml yaml, Node node, TrustDecoder trust) {
 		Map<String, Node> fields = yaml.mapping(node, "a grant", GRANT_KEYS);
 		if (fields == null) {
 			return null;
@@ -83,20 +84,22 @@ final class GrantCompiler {
 		if (fields.containsKey("subject") == fields.containsKey("subject_pattern")) {
 			yaml.problem(node, "a grant needs exactly one of subject and subject_pattern");
 		}
-		String id = fields.containsKey("id") ? yaml.string(fields.get("id"), "id") : null;
-		if (id != null && !ID.matcher(id).matches()) {
-			yaml.problem(fields.get("id"), "id must be 1-64 letters, digits, '.', '_' or '-'");
+		Node idNode = fields.get("id");
+		String id = (idNode != null) ? yaml.string(idNode, "id") : null;
+		if (idNode != null && id != null && !ID.matcher(id).matches()) {
+			yaml.problem(idNode, "id must be 1-64 letters, digits, '.', '_' or '-'");
 		}
-		else if (id != null && this.ids.putIfAbsent(id, yaml.where(node)) != null) {
-			yaml.problem(fields.get("id"), "grant id '" + id + "' is already used at " + this.ids.get(id));
+		else if (idNode != null && id != null && this.ids.putIfAbsent(id, yaml.where(node)) != null) {
+			yaml.problem(idNode, "grant id '" + id + "' is already used at " + this.ids.get(id));
 		}
 		if (fields.containsKey("description")) {
 			yaml.string(fields.get("description"), "description");
 		}
 		SubjectMatcher subject = SubjectDecoder.decode(yaml, fields, trust);
-		String audience = fields.containsKey("audience") ? yaml.string(fields.get("audience"), "audience") : null;
-		if (audience != null && !ParameterSyntax.isAudience(audience)) {
-			yaml.problem(fields.get("audience"), "audience must be printable ASCII without spaces");
+		Node audienceNode = fields.get("audience");
+		String audience = (audienceNode != null) ? yaml.string(audienceNode, "audience") : null;
+		if (audienceNode != null && audience != null && !ParameterSyntax.isAudience(audience)) {
+			yaml.problem(audienceNode, "audience must be printable ASCII without spaces");
 		}
 		Set<String> scopes = scopes(yaml, fields);
 		Map<String, Set<String>> pins = pins(yaml, fields.get("claims"));
@@ -115,7 +118,7 @@ final class GrantCompiler {
 		Map<String, ClaimExpression> tokenClaims = tokenClaims(yaml, fields.get("token_claims"));
 		Duration ttl = ttl(yaml, fields);
 		if (subject != null && id != null) {
-			guardrail(yaml, fields, id, subject, pins, when, trust.policy(subject.source()));
+			guardrail(yaml, node, fields, id, subject, pins, when, trust.policy(subject.source()));
 		}
 		if (yaml.problemCount() > before || id == null || subject == null || audience == null || scopes == null
 				|| ttl == null) {
@@ -132,8 +135,8 @@ final class GrantCompiler {
 	 * for {@code sub} by an exact {@code subject} — would let other tenants in, and is
 	 * refused.
 	 */
-	private static void guardrail(StrictYaml yaml, Map<String, Node> fields, String id, SubjectMatcher subject,
-			Map<String, Set<String>> pins, Optional<Condition> when, SourceRules source) {
+	private static void guardrail(StrictYaml yaml, Node grant, Map<String, Node> fields, String id,
+			SubjectMatcher subject, Map<String, Set<String>> pins, Optional<Condition> when, SourceRules source) {
 		Set<String> pinned = new HashSet<>(pins.keySet());
 		when.ifPresent((condition) -> pinned.addAll(TenantPins.of(condition)));
 		if (subject instanceof SubjectMatcher.Exact) {
@@ -141,7 +144,8 @@ final class GrantCompiler {
 		}
 		for (String claim : source.tenantClaims()) {
 			if (!pinned.contains(claim)) {
-				Node at = fields.containsKey("when") ? fields.get("when") : fields.get("id");
+				Node at = fields.containsKey("when") ? StrictYaml.at(fields, "when", grant)
+						: StrictYaml.at(fields, "id", grant);
 				yaml.problem(at,
 						"grant '" + id + "' trusts " + subject.source() + ", a shared issuer where anyone can "
 								+ "mint tokens, without pinning " + claim
@@ -152,7 +156,7 @@ final class GrantCompiler {
 		}
 	}
 
-	private static Map<String, Set<String>> pins(StrictYaml yaml, Node node) {
+	private static Map<String, Set<String>> pins(StrictYaml yaml, @Nullable Node node) {
 		Map<String, Set<String>> pins = new LinkedHashMap<>();
 		if (node == null) {
 			return pins;
@@ -177,7 +181,7 @@ final class GrantCompiler {
 		return pins;
 	}
 
-	private static Map<String, ClaimExpression> tokenClaims(StrictYaml yaml, Node node) {
+	private static Map<String, ClaimExpression> tokenClaims(StrictYaml yaml, @Nullable Node node) {
 		Map<String, ClaimExpression> claims = new LinkedHashMap<>();
 		if (node == null) {
 			return claims;
@@ -211,7 +215,7 @@ final class GrantCompiler {
 		return claims;
 	}
 
-	private static Set<String> scopes(StrictYaml yaml, Map<String, Node> fields) {
+	private static @Nullable Set<String> scopes(StrictYaml yaml, Map<String, Node> fields) {
 		if (!fields.containsKey("scopes")) {
 			return null;
 		}
@@ -233,7 +237,7 @@ final class GrantCompiler {
 		return scopes;
 	}
 
-	private Duration ttl(StrictYaml yaml, Map<String, Node> fields) {
+	private @Nullable Duration ttl(StrictYaml yaml, Map<String, Node> fields) {
 		if (!fields.containsKey("ttl")) {
 			return this.defaultTtl;
 		}

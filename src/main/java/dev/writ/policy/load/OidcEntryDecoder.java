@@ -7,9 +7,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 
@@ -46,14 +48,16 @@ final class OidcEntryDecoder {
 		int before = yaml.problemCount();
 		String name = required(yaml, node, entry, "name");
 		if (name != null && !TrustDecoder.NAME.matcher(name).matches()) {
-			yaml.problem(entry.get("name"), "name must be lowercase letters, digits and '-', starting with a letter");
+			yaml.problem(StrictYaml.at(entry, "name", node),
+					"name must be lowercase letters, digits and '-', starting with a letter");
 		}
-		Preset preset = null;
+		@Nullable Preset preset = null;
 		if (entry.containsKey("preset")) {
 			String id = yaml.string(entry.get("preset"), "preset");
 			preset = (id == null) ? null : Preset.of(id).orElse(null);
 			if (id != null && preset == null) {
-				yaml.problem(entry.get("preset"), "unknown preset '" + id + "' (known: " + Preset.names() + ")");
+				yaml.problem(StrictYaml.at(entry, "preset", node),
+						"unknown preset '" + id + "' (known: " + Preset.names() + ")");
 			}
 		}
 		String issuer = entry.containsKey("issuer") ? yaml.string(entry.get("issuer"), "issuer")
@@ -65,8 +69,7 @@ final class OidcEntryDecoder {
 									+ " has none: each cluster, account or tenant has its own)" : ""));
 		}
 		else if (issuer != null) {
-			issuerProblem(issuer)
-				.ifPresent((p) -> yaml.problem(entry.containsKey("issuer") ? entry.get("issuer") : node, p));
+			issuerProblem(issuer).ifPresent((p) -> yaml.problem(StrictYaml.at(entry, "issuer", node), p));
 		}
 		Set<String> audiences = audiences(yaml, entry.get("audience"));
 		AttributeMapping mapping = SourceRulesDecoder.attributes(yaml, entry.get("attributes"),
@@ -103,9 +106,11 @@ final class OidcEntryDecoder {
 		try {
 			TrustSource source = switch (keys.kind()) {
 				case "discovery" -> this.trust.factory().oidcDiscovery(name, issuer, audiences);
-				case "url" -> this.trust.factory().oidcJwksUrl(name, issuer, audiences, URI.create(keys.value()));
+				case "url" -> this.trust.factory()
+					.oidcJwksUrl(name, issuer, audiences, URI.create(Objects.requireNonNull(keys.value())));
 				default -> this.trust.factory()
-					.oidcJwks(name, issuer, audiences, this.trust.read(this.trust.resolve(keys.value())));
+					.oidcJwks(name, issuer, audiences,
+							this.trust.read(this.trust.resolve(Objects.requireNonNull(keys.value()))));
 			};
 			if (source != null) {
 				this.trust.add(name, source, guards);
@@ -123,10 +128,10 @@ final class OidcEntryDecoder {
 	 * Where an OIDC entry's keys come from: {@code discovery} (default), a JWKS
 	 * {@code url} or a JWKS {@code file}.
 	 */
-	private record Keys(String kind, String value) {
+	private record Keys(String kind, @Nullable String value) {
 	}
 
-	private Keys keys(StrictYaml yaml, Node jwks) {
+	private @Nullable Keys keys(StrictYaml yaml, @Nullable Node jwks) {
 		if (jwks == null) {
 			return new Keys("discovery", null);
 		}
@@ -147,7 +152,7 @@ final class OidcEntryDecoder {
 			URI url = this.trust.url(yaml, form.get("url"), "jwks url");
 			return (url == null) ? null : new Keys("url", url.toString());
 		}
-		String file = yaml.string(form.get("file"), "jwks file");
+		String file = yaml.string(StrictYaml.at(form, "file", jwks), "jwks file");
 		return (file == null) ? null : new Keys("file", file);
 	}
 
@@ -161,7 +166,7 @@ final class OidcEntryDecoder {
 		}
 	}
 
-	private static Set<String> audiences(StrictYaml yaml, Node node) {
+	private static Set<String> audiences(StrictYaml yaml, @Nullable Node node) {
 		if (node == null) {
 			return Set.of(); // Writ's own audiences: writ.issuer and writ.audiences
 		}
@@ -179,7 +184,7 @@ final class OidcEntryDecoder {
 		return new LinkedHashSet<>(values);
 	}
 
-	private static String required(StrictYaml yaml, Node node, Map<String, Node> entry, String key) {
+	private static @Nullable String required(StrictYaml yaml, Node node, Map<String, Node> entry, String key) {
 		if (!entry.containsKey(key)) {
 			yaml.problem(node, "an oidc entry needs " + key);
 			return null;

@@ -21,9 +21,11 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.nodes.Node;
 
 import dev.writ.digest.Sha256;
+import dev.writ.error.Failures;
 import dev.writ.trust.TrustFactory;
 import dev.writ.trust.TrustSet;
 import dev.writ.policy.Grant;
@@ -102,7 +104,10 @@ public final class PolicyLoader {
 		}
 		// Trust first, from every file, so that grants in any file may name trust from
 		// any other.
-		TrustDecoder trust = new TrustDecoder(this.trust, this.keysDirectory, directory.toAbsolutePath().getParent());
+		Path absolute = directory.toAbsolutePath();
+		Path parent = absolute.getParent();
+		Path site = (parent != null) ? parent : absolute;
+		TrustDecoder trust = new TrustDecoder(this.trust, this.keysDirectory, site);
 		documents.forEach((d) -> d.each("spiffe", (node) -> trust.spiffe(d.yaml(), node)));
 		documents.forEach((d) -> d.each("oidc", (node) -> trust.oidc(d.yaml(), node)));
 		Set<String> parameters = new LinkedHashSet<>();
@@ -169,12 +174,12 @@ public final class PolicyLoader {
 		}
 	}
 
-	private static String read(Path file, List<PolicyProblem> problems) {
+	private static @Nullable String read(Path file, List<PolicyProblem> problems) {
 		try {
 			return readText(file);
 		}
 		catch (IOException ex) {
-			problems.add(new PolicyProblem(file, 0, ex.getMessage()));
+			problems.add(new PolicyProblem(file, 0, Failures.message(ex)));
 			return null;
 		}
 	}

@@ -6,6 +6,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Known OIDC issuers of workload identity: their issuer (when it is one for everybody)
  * and how the claims their real tokens carry map to context attributes. An entry's own
@@ -66,7 +68,7 @@ enum Preset {
 
 	private final String id;
 
-	private final String issuer;
+	private final @Nullable String issuer;
 
 	@SuppressWarnings("ImmutableEnumChecker") // Set.of: unmodifiable
 	private final Set<String> tenantClaims;
@@ -79,7 +81,8 @@ enum Preset {
 	// present it again until it nears expiry, by design.
 	private final boolean oneTime;
 
-	Preset(String id, String issuer, Set<String> tenantClaims, boolean oneTime, Map<String, String> attributes) {
+	Preset(String id, @Nullable String issuer, Set<String> tenantClaims, boolean oneTime,
+			Map<String, String> attributes) {
 		this.id = id;
 		this.issuer = issuer;
 		this.tenantClaims = tenantClaims;

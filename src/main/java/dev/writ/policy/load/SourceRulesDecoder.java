@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.nodes.Node;
 
 import dev.writ.context.AttributeExpression;
@@ -92,7 +93,7 @@ final class SourceRulesDecoder {
 				multipleAudiences);
 	}
 
-	private static Optional<SourceRules.RateLimit> rateLimit(StrictYaml yaml, Node node) {
+	private static Optional<SourceRules.RateLimit> rateLimit(StrictYaml yaml, @Nullable Node node) {
 		if (node == null) {
 			return Optional.empty();
 		}
@@ -114,7 +115,7 @@ final class SourceRulesDecoder {
 	 * An entry's {@code attributes}: names to attribute expressions, over the defaults (a
 	 * preset's).
 	 */
-	static AttributeMapping attributes(StrictYaml yaml, Node node, Map<String, String> defaults) {
+	static AttributeMapping attributes(StrictYaml yaml, @Nullable Node node, Map<String, String> defaults) {
 		Map<String, AttributeExpression> expressions = new LinkedHashMap<>();
 		defaults.forEach((name, text) -> expressions.put(name, AttributeExpression.compile(text)));
 		if (node == null) {

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.spiffe.spiffeid.TrustDomain;
+import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.nodes.Node;
 
 import dev.writ.context.AttributeMapping;
@@ -65,10 +66,11 @@ final class SpiffeEntryDecoder {
 		if (demo == entry.containsKey("bundle")) {
 			yaml.problem(node, "a spiffe entry needs exactly one of bundle and demo: true");
 		}
-		Map<String, Node> bundle = entry.containsKey("bundle")
+		@Nullable Map<String, Node> bundle = entry.containsKey("bundle")
 				? yaml.mapping(entry.get("bundle"), "bundle", BUNDLE_KEYS) : null;
 		if (bundle != null && bundle.size() != 1) {
-			yaml.problem(entry.get("bundle"), "bundle needs exactly one of file, endpoint and workload_api");
+			yaml.problem(StrictYaml.at(entry, "bundle", node),
+					"bundle needs exactly one of file, endpoint and workload_api");
 		}
 		AttributeMapping mapping = SourceRulesDecoder.attributes(yaml, entry.get("attributes"), Map.of());
 		// SPIRE agents cache JWT-SVIDs and hand the same one out again: reuse by default.
@@ -84,21 +86,26 @@ final class SpiffeEntryDecoder {
 			return;
 		}
 		try {
-			TrustSource source;
+			@Nullable TrustSource source;
 			if (demo) {
 				source = demo(trustDomain, yaml, node);
 			}
+			else if (bundle == null) {
+				// Not reached: without demo: true an entry without a bundle mapping has a
+				// problem recorded, and returned above.
+				return;
+			}
 			else if (bundle.containsKey("file")) {
-				String file = yaml.string(bundle.get("file"), "bundle file");
+				String file = yaml.string(StrictYaml.at(bundle, "file", node), "bundle file");
 				source = (file == null) ? null
 						: this.trust.factory().spiffeBundle(trustDomain, this.trust.read(this.trust.resolve(file)));
 			}
 			else if (bundle.containsKey("endpoint")) {
-				URI endpoint = this.trust.url(yaml, bundle.get("endpoint"), "bundle endpoint");
+				URI endpoint = this.trust.url(yaml, StrictYaml.at(bundle, "endpoint", node), "bundle endpoint");
 				source = (endpoint == null) ? null : this.trust.factory().spiffeEndpoint(trustDomain, endpoint);
 			}
 			else {
-				String address = yaml.string(bundle.get("workload_api"), "workload_api");
+				String address = yaml.string(StrictYaml.at(bundle, "workload_api", node), "workload_api");
 				source = (address == null) ? null : this.trust.factory().spiffeWorkloadApi(trustDomain, address);
 			}
 			if (source != null) {

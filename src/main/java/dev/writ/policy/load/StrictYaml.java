@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -41,7 +42,7 @@ public final class StrictYaml {
 	 * The root node of the file's one document, or null (with a problem recorded) if it
 	 * does not parse.
 	 */
-	public Node parse(String text) {
+	public @Nullable Node parse(String text) {
 		LoaderOptions options = new LoaderOptions();
 		options.setAllowDuplicateKeys(false);
 		options.setMaxAliasesForCollections(0);
@@ -71,7 +72,7 @@ public final class StrictYaml {
 	 * The entries of a mapping, by key; an unknown or repeated key is a problem.
 	 * @return the entries, or null if the node is not a mapping
 	 */
-	public Map<String, Node> mapping(Node node, String what, Set<String> allowedKeys) {
+	public @Nullable Map<String, Node> mapping(Node node, String what, Set<String> allowedKeys) {
 		if (!(node instanceof MappingNode mapping)) {
 			problem(node, what + " must be a mapping");
 			return null;
@@ -95,7 +96,7 @@ public final class StrictYaml {
 	}
 
 	/** The items of a sequence, or null if the node is not one. */
-	public List<Node> sequence(Node node, String what) {
+	public @Nullable List<Node> sequence(Node node, String what) {
 		if (!(node instanceof SequenceNode sequence)) {
 			problem(node, what + " must be a list");
 			return null;
@@ -107,7 +108,7 @@ public final class StrictYaml {
 	 * A string scalar, or null if the node is not one. Quote a value YAML would read as a
 	 * number or boolean.
 	 */
-	public String string(Node node, String what) {
+	public @Nullable String string(Node node, String what) {
 		if (!(node instanceof ScalarNode scalar) || !Tag.STR.equals(scalar.getTag())) {
 			problem(node, what + " must be a string");
 			return null;
@@ -116,7 +117,7 @@ public final class StrictYaml {
 	}
 
 	/** A boolean scalar, or null if the node is not one. */
-	public Boolean bool(Node node, String what) {
+	public @Nullable Boolean bool(Node node, String what) {
 		if (!(node instanceof ScalarNode scalar) || !Tag.BOOL.equals(scalar.getTag())) {
 			problem(node, what + " must be true or false");
 			return null;
@@ -125,7 +126,7 @@ public final class StrictYaml {
 	}
 
 	/** A list of strings, or null if the node is not one. */
-	public List<String> strings(Node node, String what) {
+	public @Nullable List<String> strings(Node node, String what) {
 		List<Node> items = sequence(node, what);
 		if (items == null) {
 			return null;
@@ -149,6 +150,15 @@ public final class StrictYaml {
 	/** How many problems have been recorded so far, in all files. */
 	public int problemCount() {
 		return this.problems.size();
+	}
+
+	/**
+	 * The node of a field of a mapping, or the mapping's own where the field is absent:
+	 * where a problem of that field is reported.
+	 */
+	public static Node at(Map<String, Node> fields, String key, Node mapping) {
+		Node node = fields.get(key);
+		return (node != null) ? node : mapping;
 	}
 
 	/** Where a node is, as {@code file:line}. */

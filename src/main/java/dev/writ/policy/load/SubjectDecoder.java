@@ -1,12 +1,14 @@
 package dev.writ.policy.load;
 
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 import io.spiffe.spiffeid.SpiffeId;
 import io.spiffe.spiffeid.TrustDomain;
+import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.nodes.Node;
 
 import dev.writ.policy.SubjectMatcher;
@@ -28,13 +30,15 @@ final class SubjectDecoder {
 	 * names ({@code trust}) or, for a SPIFFE ID, implies; null with its problem recorded,
 	 * or with none when another problem already covers it.
 	 */
-	static SubjectMatcher decode(StrictYaml yaml, Map<String, Node> fields, TrustDecoder trust) {
+	static @Nullable SubjectMatcher decode(StrictYaml yaml, Map<String, Node> fields, TrustDecoder trust) {
 		boolean exact = fields.containsKey("subject");
 		if (exact == fields.containsKey("subject_pattern")) {
 			return null;
 		}
-		Node node = fields.get(exact ? "subject" : "subject_pattern");
-		String value = yaml.string(node, exact ? "subject" : "subject_pattern");
+		String key = exact ? "subject" : "subject_pattern";
+		// Present: exactly one of the two keys is, checked above.
+		Node node = Objects.requireNonNull(fields.get(key));
+		String value = yaml.string(node, key);
 		if (value == null) {
 			return null;
 		}
@@ -72,8 +76,9 @@ final class SubjectDecoder {
 
 	// Without 'trust', a grant is for a SPIFFE trust domain, which its subject or pattern
 	// prefix must name.
-	private static String spiffeSource(StrictYaml yaml, Node node, String value, boolean exact, TrustDecoder trust) {
-		TrustDomain domain;
+	private static @Nullable String spiffeSource(StrictYaml yaml, Node node, String value, boolean exact,
+			TrustDecoder trust) {
+		@Nullable TrustDomain domain;
 		if (exact) {
 			try {
 				SpiffeId id = SpiffeIds.parseId(value);

@@ -17,6 +17,7 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 import io.spiffe.spiffeid.TrustDomain;
+import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.nodes.Node;
 
 import dev.writ.policy.DemoEntry;
@@ -150,7 +151,7 @@ final class TrustDecoder {
 	}
 
 	/** A URL of an entry, or null with its problem recorded. */
-	URI url(StrictYaml yaml, Node node, String what) {
+	@Nullable URI url(StrictYaml yaml, Node node, String what) {
 		String value = yaml.string(node, what);
 		if (value == null) {
 			return null;

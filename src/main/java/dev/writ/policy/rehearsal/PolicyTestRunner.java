@@ -10,9 +10,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.nodes.Node;
 
 import dev.writ.error.ExchangeException;
+import dev.writ.error.Failures;
 import dev.writ.policy.Decision;
 import dev.writ.policy.Explanation;
 import dev.writ.policy.PolicyException;
@@ -55,7 +57,7 @@ public final class PolicyTestRunner {
 				text = PolicyLoader.readText(file);
 			}
 			catch (IOException ex) {
-				problems.add(new PolicyProblem(file, 0, ex.getMessage()));
+				problems.add(new PolicyProblem(file, 0, Failures.message(ex)));
 				continue;
 			}
 			Node root = yaml.parse(text);
@@ -104,7 +106,7 @@ public final class PolicyTestRunner {
 		return compare(c, explanation.decision(), explanation);
 	}
 
-	private static CaseResult compare(TestCase c, Decision decision, Explanation explanation) {
+	private static CaseResult compare(TestCase c, Decision decision, @Nullable Explanation explanation) {
 		TestCase.Expectation expected = c.expectation();
 		List<String> mismatches = new ArrayList<>();
 		if (decision instanceof Decision.Allow allow) {
@@ -159,7 +161,7 @@ public final class PolicyTestRunner {
 	 * @param explanation how the policies decided, when they were reached
 	 */
 	public record CaseResult(String name, String where, boolean passed, List<String> mismatches,
-			Explanation explanation) {
+			@Nullable Explanation explanation) {
 	}
 
 }

@@ -15,6 +15,7 @@ import java.util.Set;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.spiffe.spiffeid.TrustDomain;
+import org.jspecify.annotations.Nullable;
 
 import dev.writ.keys.EphemeralIssuer;
 import dev.writ.request.ExchangeRequest;
@@ -79,7 +80,7 @@ public final class Rehearsal {
 				new ExchangeRequestParser().parse(form));
 	}
 
-	private Result explain(String trust, String subject, Map<String, Object> claims, Duration expiresIn,
+	private Result explain(@Nullable String trust, String subject, Map<String, Object> claims, Duration expiresIn,
 			ExchangeRequest request) {
 		// One frozen instant for the whole rehearsal, a whole second as JWT times are:
 		// minting, verifying and
@@ -115,7 +116,7 @@ public final class Rehearsal {
 				this.policies.digest());
 	}
 
-	private TrustSource source(String trust, String subject) {
+	private TrustSource source(@Nullable String trust, String subject) {
 		if (trust != null) {
 			return this.policies.trust()
 				.source(trust)
@@ -158,7 +159,7 @@ public final class Rehearsal {
 	 * @param expiresIn how long the subject token has left
 	 * @param parameters the request's parameters, by name
 	 */
-	public record Request(String trust, String subject, Map<String, Object> claims, Duration expiresIn,
+	public record Request(@Nullable String trust, String subject, Map<String, Object> claims, Duration expiresIn,
 			Map<String, String> parameters) {
 
 		public Request {
@@ -171,9 +172,9 @@ public final class Rehearsal {
 		/** Builds a request; a value left null is not sent. */
 		public static final class Builder {
 
-			private String subject;
+			private @Nullable String subject;
 
-			private String trust;
+			private @Nullable String trust;
 
 			private final Map<String, Object> claims = new LinkedHashMap<>();
 
@@ -194,7 +195,7 @@ public final class Rehearsal {
 			}
 
 			/** The OIDC entry the subject comes from; none for a SPIFFE ID. */
-			public Builder trust(String trust) {
+			public Builder trust(@Nullable String trust) {
 				this.trust = trust;
 				return this;
 			}
@@ -210,20 +211,20 @@ public final class Rehearsal {
 				return this;
 			}
 
-			public Builder audience(String audience) {
+			public Builder audience(@Nullable String audience) {
 				return parameter("audience", audience);
 			}
 
-			public Builder resource(String resource) {
+			public Builder resource(@Nullable String resource) {
 				return parameter("resource", resource);
 			}
 
-			public Builder scope(String scope) {
+			public Builder scope(@Nullable String scope) {
 				return parameter("scope", scope);
 			}
 
 			/** A request parameter, such as a context parameter the policies declare. */
-			public Builder parameter(String name, String value) {
+			public Builder parameter(String name, @Nullable String value) {
 				if (value != null) {
 					this.parameters.put(name, value);
 				}
@@ -231,7 +232,8 @@ public final class Rehearsal {
 			}
 
 			public Request build() {
-				return new Request(this.trust, this.subject, this.claims, this.expiresIn, this.parameters);
+				return new Request(this.trust, Objects.requireNonNull(this.subject, "subject cannot be null"),
+						this.claims, this.expiresIn, this.parameters);
 			}
 
 		}

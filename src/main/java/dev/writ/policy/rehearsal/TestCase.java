@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
@@ -36,7 +37,7 @@ record TestCase(String name, String where, Rehearsal.Request request, Expectatio
 	private static final Set<String> EXPECT_KEYS = Set.of("decision", "grant", "scopes", "ttl", "claims", "error");
 
 	/** The case at {@code node}, or null with its problems recorded. */
-	static TestCase decode(StrictYaml yaml, Node node) {
+	static @Nullable TestCase decode(StrictYaml yaml, Node node) {
 		Map<String, Node> fields = yaml.mapping(node, "a test", CASE_KEYS);
 		if (fields == null) {
 			return null;
@@ -52,7 +53,7 @@ record TestCase(String name, String where, Rehearsal.Request request, Expectatio
 		String trust = fields.containsKey("trust") ? yaml.string(fields.get("trust"), "trust") : null;
 		Map<String, Object> claims = fields.containsKey("claims") ? asMap(yaml, fields.get("claims"), "claims")
 				: Map.of();
-		Duration expiresIn = Duration.ofHours(1);
+		@Nullable Duration expiresIn = Duration.ofHours(1);
 		if (fields.containsKey("subject_expires_in")) {
 			String value = yaml.string(fields.get("subject_expires_in"), "subject_expires_in");
 			expiresIn = (value == null) ? null : Durations.parse(value).orElse(null);
@@ -78,28 +79,28 @@ record TestCase(String name, String where, Rehearsal.Request request, Expectatio
 		}
 		Map<String, Node> expect = fields.containsKey("expect")
 				? yaml.mapping(fields.get("expect"), "expect", EXPECT_KEYS) : null;
-		Expectation expectation = (expect == null) ? null : expectation(yaml, fields.get("expect"), expect);
+		Expectation expectation = (expect == null) ? null
+				: expectation(yaml, StrictYaml.at(fields, "expect", node), expect);
 		if (yaml.problemCount() > before || expectation == null || expiresIn == null) {
 			return null;
 		}
-		if (subject == null) {
+		if (name == null || subject == null) {
 			return null; // its problem is recorded
 		}
 		return new TestCase(name, yaml.where(node),
 				new Rehearsal.Request(trust, subject, claims, expiresIn, parameters), expectation);
 	}
 
-	private static Expectation expectation(StrictYaml yaml, Node node, Map<String, Node> expect) {
+	private static @Nullable Expectation expectation(StrictYaml yaml, Node node, Map<String, Node> expect) {
 		String decision = expect.containsKey("decision") ? yaml.string(expect.get("decision"), "decision") : null;
 		if (!"allow".equals(decision) && !"deny".equals(decision)) {
-			yaml.problem(expect.containsKey("decision") ? expect.get("decision") : node,
-					"expect needs decision: allow or deny");
+			yaml.problem(StrictYaml.at(expect, "decision", node), "expect needs decision: allow or deny");
 			return null;
 		}
 		String grant = expect.containsKey("grant") ? yaml.string(expect.get("grant"), "grant") : null;
 		Set<String> scopes = expect.containsKey("scopes") ? new LinkedHashSet<>(
 				Optional.ofNullable(yaml.strings(expect.get("scopes"), "scopes")).orElse(List.of())) : null;
-		Duration ttl = null;
+		@Nullable Duration ttl = null;
 		if (expect.containsKey("ttl")) {
 			String value = yaml.string(expect.get("ttl"), "ttl");
 			ttl = (value == null) ? null : Durations.parse(value).orElse(null);
@@ -111,7 +112,7 @@ record TestCase(String name, String where, Rehearsal.Request request, Expectatio
 				: Map.of();
 		String error = expect.containsKey("error") ? yaml.string(expect.get("error"), "error") : null;
 		if ("allow".equals(decision) && error != null) {
-			yaml.problem(expect.get("error"), "an allow has no error");
+			yaml.problem(StrictYaml.at(expect, "error", node), "an allow has no error");
 		}
 		return new Expectation("allow".equals(decision), grant, scopes, ttl, claims, error);
 	}
@@ -155,8 +156,8 @@ record TestCase(String name, String where, Rehearsal.Request request, Expectatio
 	}
 
 	/** What must come of a case. */
-	record Expectation(boolean allow, String grant, Set<String> scopes, Duration ttl, Map<String, Object> claims,
-			String error) {
+	record Expectation(boolean allow, @Nullable String grant, @Nullable Set<String> scopes, @Nullable Duration ttl,
+			Map<String, Object> claims, @Nullable String error) {
 	}
 
 }
