@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.slf4j.Logger;
@@ -30,6 +31,7 @@ import dev.writ.audit.AuditSink;
 import dev.writ.audit.FileAuditSink;
 import dev.writ.audit.LoggingAuditSink;
 import dev.writ.exchange.TokenExchangeService;
+import dev.writ.gate.ComputeGate;
 import dev.writ.keys.Crypto;
 import dev.writ.keys.KeyAlgorithm;
 import dev.writ.keys.KeyDirectory;
@@ -93,6 +95,15 @@ class WritConfiguration {
 	@Bean
 	Clock clock() {
 		return Clock.systemUTC();
+	}
+
+	@Bean
+	ComputeGate computeGate(MeterRegistry meters) {
+		ComputeGate gate = new ComputeGate(this.properties.exchanges().permits());
+		Gauge.builder("writ.exchanges.waiting", gate, ComputeGate::waiting)
+			.description("token requests waiting for their turn to compute (writ.exchanges.concurrency)")
+			.register(meters);
+		return gate;
 	}
 
 	@Bean

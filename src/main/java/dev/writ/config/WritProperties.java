@@ -33,6 +33,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param store the shared store: replay guard, revocations, rate limits
  * @param metrics who may scrape {@code /actuator/prometheus}
  * @param audit where the audit events go
+ * @param exchanges how many token exchanges compute at once, and how long the rest wait
  * @param allowPlainHttp serve plain http on an address other than loopback, and accept an
  * http issuer on any host: for a demo network, or behind a TLS-terminating proxy on the
  * same host. Unset, Writ without TLS ({@code server.ssl.bundle}) refuses to listen beyond
@@ -43,7 +44,8 @@ public record WritProperties(@Nullable String issuer, @DefaultValue List<String>
 		@DefaultValue("policies") Path policiesDir, @DefaultValue("2s") Duration policiesReloadInterval,
 		@DefaultValue("keys") Path keysDir, @DefaultValue("30s") Duration clockSkew, @DefaultValue Token token,
 		@DefaultValue Keys keys, @DefaultValue Trust trust, @DefaultValue Admin admin, @DefaultValue Store store,
-		@DefaultValue Metrics metrics, @DefaultValue Audit audit, @DefaultValue("false") boolean allowPlainHttp) {
+		@DefaultValue Metrics metrics, @DefaultValue Audit audit, @DefaultValue Exchanges exchanges,
+		@DefaultValue("false") boolean allowPlainHttp) {
 
 	/**
 	 * @param defaultTtl the lifetime of a token whose grant names none
@@ -115,6 +117,24 @@ public record WritProperties(@Nullable String issuer, @DefaultValue List<String>
 	 * as key-value pairs when logs are structured)
 	 */
 	public record Audit(@Nullable Path file) {
+	}
+
+	/**
+	 * @param concurrency how many token requests compute at once (verify, decide, sign);
+	 * the rest wait in the order they came. A request waiting on Redis or an issuer gives
+	 * its place up meanwhile. Unset: two per processor the JVM sees, which keeps every
+	 * core busy and a request's wait the queue ahead of it
+	 * @param maxQueueWait how long a token request waits for its turn before it is
+	 * refused with 503 {@code temporarily_unavailable} and {@code Retry-After}: an
+	 * overloaded node answers rather than queue without bound
+	 */
+	public record Exchanges(@Nullable Integer concurrency, @DefaultValue("1s") Duration maxQueueWait) {
+
+		/** The concurrency in force: as set, or two per processor. */
+		public int permits() {
+			return (this.concurrency != null) ? this.concurrency : 2 * Runtime.getRuntime().availableProcessors();
+		}
+
 	}
 
 	/**

@@ -28,6 +28,15 @@ final class WritSettingsCheck {
 		if (properties.issuer() != null) {
 			issuerProblem(properties.issuer(), properties.allowPlainHttp()).ifPresent(problems::add);
 		}
+		WritProperties.Exchanges exchanges = properties.exchanges();
+		if (exchanges.concurrency() != null && (exchanges.concurrency() < 1 || exchanges.concurrency() > 10_000)) {
+			problems
+				.add("writ.exchanges.concurrency must be between 1 and 10000 (it is " + exchanges.concurrency() + ")");
+		}
+		if (exchanges.maxQueueWait().isNegative() || exchanges.maxQueueWait().compareTo(Duration.ofMinutes(1)) > 0) {
+			problems.add("writ.exchanges.max-queue-wait must be between 0s and 1m (it is "
+					+ show(exchanges.maxQueueWait()) + ")");
+		}
 		Duration skew = properties.clockSkew();
 		if (skew.isNegative() || skew.compareTo(SubjectTokenVerifier.MAX_SKEW) > 0) {
 			problems.add("writ.clock-skew must be between 0s and 60s (it is " + show(skew) + ")");

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -17,6 +18,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.writ.audit.LogText;
 import dev.writ.error.Failures;
+import dev.writ.gate.ComputeGate;
 
 /**
  * The fetching half of {@link RemoteKeys}: runs its loader single-flight and keeps the
@@ -95,6 +97,11 @@ final class KeyFetcher {
 	 * snapshot then in force.
 	 */
 	@Nullable Snapshot fetchNow(Instant requestedAt, long seen) {
+		// The request's turn to compute goes to another while it waits on the issuer.
+		return ComputeGate.whileWaiting(() -> Optional.ofNullable(fetchAndWait(requestedAt, seen))).orElse(null);
+	}
+
+	private @Nullable Snapshot fetchAndWait(Instant requestedAt, long seen) {
 		Flight flight = flight(requestedAt, seen);
 		if (flight.owned()) {
 			load(flight.result());

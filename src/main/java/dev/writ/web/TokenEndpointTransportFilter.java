@@ -1,6 +1,7 @@
 package dev.writ.web;
 
 import java.io.IOException;
+import java.time.Duration;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -19,6 +20,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import dev.writ.error.ErrorCode;
 import dev.writ.error.ExchangeException;
 import dev.writ.exchange.TokenExchangeService;
+import dev.writ.gate.ComputeGate;
 import dev.writ.request.TokenTypes;
 
 /**
@@ -40,6 +42,11 @@ import dev.writ.request.TokenTypes;
  * </ol>
  * This filter must read the parameters first: Tomcat throws a decoding failure only from
  * the first call, and later calls see whatever parameters came before the failure.
+ *
+ * <p>
+ * A token request that passes then waits for its turn at the {@link ComputeGate}: only
+ * once its whole body is read, so that a client sending slowly holds no place, and at
+ * most {@code maxQueueWait}, after which it is refused with 503 and {@code Retry-After}.
  */
 final class TokenEndpointTransportFilter extends OncePerRequestFilter {
 
@@ -47,27 +54,56 @@ final class TokenEndpointTransportFilter extends OncePerRequestFilter {
 
 	private final TokenExchangeService exchange;
 
+	private final ComputeGate gate;
+
+	private final Duration maxQueueWait;
+
 	/**
 	 * @param tokenEndpoint the token endpoint, whatever the method
 	 * @param exchange audits each refusal
+	 * @param gate how many token requests compute at once
+	 * @param maxQueueWait how long a token request waits for its turn
 	 */
-	TokenEndpointTransportFilter(RequestMatcher tokenEndpoint, TokenExchangeService exchange) {
+	TokenEndpointTransportFilter(RequestMatcher tokenEndpoint, TokenExchangeService exchange, ComputeGate gate,
+			Duration maxQueueWait) {
 		this.tokenEndpoint = tokenEndpoint;
 		this.exchange = exchange;
+		this.gate = gate;
+		this.maxQueueWait = maxQueueWait;
 	}
 
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		TransportRefusal refusal = this.tokenEndpoint.matches(request) ? check(request) : null;
-		if (refusal == null) {
+		if (!this.tokenEndpoint.matches(request)) {
 			chain.doFilter(request, response);
 			return;
 		}
+		TransportRefusal refusal = check(request);
+		if (refusal == null) {
+			if (!this.gate.enter(this.maxQueueWait)) {
+				refuse(response, TransportRefusal.busy());
+				return;
+			}
+			try {
+				chain.doFilter(request, response);
+			}
+			finally {
+				this.gate.leave();
+			}
+			return;
+		}
+		refuse(response, refusal);
+	}
+
+	private void refuse(HttpServletResponse response, TransportRefusal refusal) throws IOException {
 		ExchangeException refused = this.exchange
 			.refuseTransport(new ExchangeException(refusal.code(), refusal.description()));
 		if (refusal.status() == HttpServletResponse.SC_METHOD_NOT_ALLOWED) {
 			response.setHeader(HttpHeaders.ALLOW, HttpMethod.POST.name());
+		}
+		if (refusal.status() == HttpServletResponse.SC_SERVICE_UNAVAILABLE) {
+			response.setHeader(HttpHeaders.RETRY_AFTER, "1");
 		}
 		OAuth2ErrorResponses.write(response, refusal.status(), refused.errorCode(), refused.description());
 	}

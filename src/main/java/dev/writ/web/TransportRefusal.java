@@ -21,6 +21,15 @@ record TransportRefusal(int status, ErrorCode code, String description) {
 	}
 
 	/**
+	 * The refusal of a token request that found no turn to compute within
+	 * {@code writ.exchanges.max-queue-wait}: the node is overloaded, for now.
+	 */
+	static TransportRefusal busy() {
+		return new TransportRefusal(HttpServletResponse.SC_SERVICE_UNAVAILABLE, ErrorCode.TEMPORARILY_UNAVAILABLE,
+				"the server is busy; retry after the time Retry-After gives");
+	}
+
+	/**
 	 * The refusal of a form body Tomcat could not parse. Tomcat 11 throws its
 	 * {@link InvalidParameterException} from the first {@code getParameter} call, with
 	 * 413 for a body over {@code server.tomcat.max-http-form-post-size} and 400 for one

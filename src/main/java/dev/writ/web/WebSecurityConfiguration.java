@@ -27,6 +27,7 @@ import org.springframework.security.web.servlet.util.matcher.PathPatternRequestM
 
 import dev.writ.config.WritProperties;
 import dev.writ.exchange.TokenExchangeService;
+import dev.writ.gate.ComputeGate;
 import dev.writ.keys.KeyRing;
 
 /**
@@ -41,7 +42,7 @@ class WebSecurityConfiguration {
 	@Bean
 	@Order(1)
 	SecurityFilterChain authorizationServerChain(HttpSecurity http, TokenExchangeService exchange,
-			AuthorizationServerSettings settings) throws Exception {
+			AuthorizationServerSettings settings, ComputeGate gate, WritProperties properties) throws Exception {
 		WorkloadClients clients = new WorkloadClients();
 		PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
 		OAuth2ErrorResponseHandler errors = new OAuth2ErrorResponseHandler(exchange);
@@ -65,8 +66,8 @@ class WebSecurityConfiguration {
 				paths.matcher(HttpMethod.GET, AuthorizationServerMetadataFilter.PATH)));
 		// Ahead of every filter that reads parameters (CSRF, client authentication, the
 		// token endpoint).
-		http.addFilterAfter(new TokenEndpointTransportFilter(paths.matcher(settings.getTokenEndpoint()), exchange),
-				HeaderWriterFilter.class);
+		http.addFilterAfter(new TokenEndpointTransportFilter(paths.matcher(settings.getTokenEndpoint()), exchange, gate,
+				properties.exchanges().maxQueueWait()), HeaderWriterFilter.class);
 		String issuer = Objects.requireNonNull(settings.getIssuer(), "WritConfiguration sets the issuer");
 		http.addFilterAfter(new AuthorizationServerMetadataFilter(issuer, settings.getTokenEndpoint(),
 				settings.getJwkSetEndpoint()), HeaderWriterFilter.class);

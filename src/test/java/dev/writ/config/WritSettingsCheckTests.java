@@ -40,7 +40,8 @@ class WritSettingsCheckTests {
 		return new WritProperties(issuer, List.of(), Path.of("policies"), Duration.ofSeconds(2), Path.of("keys"), skew,
 				new WritProperties.Token(defaultTtl, maxTtl), keys, trust, new WritProperties.Admin(false),
 				new WritProperties.Store("memory", 1_000_000, null, Duration.ofMillis(200)),
-				new WritProperties.Metrics(List.of("127.0.0.0/8", "::1/128")), new WritProperties.Audit(null), false);
+				new WritProperties.Metrics(List.of("127.0.0.0/8", "::1/128")), new WritProperties.Audit(null),
+				new WritProperties.Exchanges(null, Duration.ofSeconds(1)), false);
 	}
 
 	@Test

@@ -14,6 +14,7 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
+import dev.writ.gate.ComputeGate;
 import dev.writ.store.Expiry;
 import dev.writ.store.Store;
 import dev.writ.store.StoreUnavailableException;
@@ -96,7 +97,8 @@ public final class RedisStore implements Store, AutoCloseable {
 	@Override
 	public boolean firstUse(String key, Duration ttl) {
 		if (this.replicated.isPresent()) {
-			return this.replicated.get().setIfAbsent(PREFIX + "replay:" + key, Expiry.millis(ttl));
+			ReplicatedWrites writes = this.replicated.get();
+			return ComputeGate.whileWaiting(() -> writes.setIfAbsent(PREFIX + "replay:" + key, Expiry.millis(ttl)));
 		}
 		Boolean first = call(() -> this.redis.opsForValue()
 			.setIfAbsent(PREFIX + "replay:" + key, "1", Duration.ofMillis(Expiry.millis(ttl))));
@@ -111,9 +113,9 @@ public final class RedisStore implements Store, AutoCloseable {
 	@Override
 	public void revoke(String key, long value, Duration ttl) {
 		if (this.replicated.isPresent()) {
-			this.replicated.get()
-				.script(REVOKE_SCRIPT, PREFIX + "revoked:" + key, Long.toString(value),
-						Long.toString(Expiry.millis(ttl)));
+			ReplicatedWrites writes = this.replicated.get();
+			ComputeGate.whileWaiting(() -> writes.script(REVOKE_SCRIPT, PREFIX + "revoked:" + key, Long.toString(value),
+					Long.toString(Expiry.millis(ttl))));
 			return;
 		}
 		call(() -> this.redis.execute(REVOKE, List.of(PREFIX + "revoked:" + key), Long.toString(value),
@@ -151,9 +153,10 @@ public final class RedisStore implements Store, AutoCloseable {
 		this.replicated.ifPresent(ReplicatedWrites::close);
 	}
 
+	// Each command gives up the request's turn to compute while it waits on Redis.
 	private static <T> T call(Supplier<T> command) {
 		try {
-			return command.get();
+			return ComputeGate.whileWaiting(command::get);
 		}
 		catch (DataAccessException ex) {
 			throw new StoreUnavailableException("Redis: " + ex.getClass().getSimpleName());
