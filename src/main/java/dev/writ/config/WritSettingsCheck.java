@@ -104,6 +104,13 @@ final class WritSettingsCheck {
 		if (!trust.connectTimeout().isPositive() || !trust.timeout().isPositive()) {
 			problems.add("writ.trust.connect-timeout and writ.trust.timeout must be positive");
 		}
+		// Each runs a schedule or spaces fetches: zero or less has no meaning, and would
+		// fail the start with an exception rather than a line here.
+		if (!trust.refreshInterval().isPositive() || !trust.minRefetchInterval().isPositive()
+				|| !trust.retryInterval().isPositive()) {
+			problems.add("writ.trust.refresh-interval, writ.trust.min-refetch-interval and writ.trust.retry-interval "
+					+ "must be positive");
+		}
 		if (trust.maxStale().compareTo(trust.refreshInterval()) <= 0) {
 			problems.add("writ.trust.max-stale (" + show(trust.maxStale()) + ") must be longer than "
 					+ "writ.trust.refresh-interval (" + show(trust.refreshInterval()) + ")");

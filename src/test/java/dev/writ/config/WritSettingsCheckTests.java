@@ -162,6 +162,21 @@ class WritSettingsCheckTests {
 	}
 
 	@Test
+	void problemsWhenTrustIntervalsAreZeroThenNamed() {
+		WritProperties.Trust trust = new WritProperties.Trust(Duration.ofSeconds(2), Duration.ofSeconds(5),
+				Duration.ofMinutes(10), Duration.ZERO, Duration.ofSeconds(10), Duration.ofHours(6), false, 10000);
+
+		assertThat(WritSettingsCheck.problems(
+				properties("http://localhost:8080", Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofHours(1),
+						new WritProperties.Keys("ES256", Duration.ofHours(1), null, Duration.ofDays(30),
+								Duration.ofSeconds(10), null),
+						trust)))
+			.containsExactly(
+					"writ.trust.refresh-interval, writ.trust.min-refetch-interval and writ.trust.retry-interval "
+							+ "must be positive");
+	}
+
+	@Test
 	void retireAfterWhenUnsetThenLongestTokenPlusSkewPlusAMinute() {
 		WritProperties.Keys keys = new WritProperties.Keys("ES256", Duration.ofHours(1), null, Duration.ZERO,
 				Duration.ofSeconds(10), null);
