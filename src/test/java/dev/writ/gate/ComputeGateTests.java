@@ -118,6 +118,46 @@ class ComputeGateTests {
 	}
 
 	@Test
+	void leaveWhenSomeoneWaitsThenTheTurnIsTheirsAndNoLateComerTakesIt() throws Exception {
+		ComputeGate gate = new ComputeGate(1);
+		assertThat(gate.enter(Duration.ZERO)).isTrue();
+		CountDownLatch served = new CountDownLatch(1);
+		CountDownLatch done = new CountDownLatch(1);
+		Thread waiter = Thread.ofVirtual().start(() -> {
+			if (gate.enter(LONG)) {
+				served.countDown();
+				try {
+					done.await(LONG.toMillis(), TimeUnit.MILLISECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				gate.leave();
+			}
+		});
+		await().atMost(LONG).until(() -> gate.waiting() == 1);
+		gate.leave();
+		assertThat(served.await(LONG.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+		assertThat(inAnotherThread(() -> enterAndLeave(gate, Duration.ZERO))).isFalse();
+		done.countDown();
+		waiter.join(LONG.toMillis());
+		assertThat(inAnotherThread(() -> enterAndLeave(gate, Duration.ZERO))).isTrue();
+	}
+
+	@Test
+	void whileWaitingWhenTheWaitFailsThenTheTurnComesBackAll() {
+		ComputeGate gate = new ComputeGate(1);
+		assertThat(gate.enter(Duration.ZERO)).isTrue();
+		assertThatIllegalStateException().isThrownBy(() -> ComputeGate.whileWaiting(() -> {
+			throw new IllegalStateException("the issuer hung up");
+		}));
+		// Held again: nobody else gets in, and this thread can leave.
+		assertThat(inAnotherThread(() -> enterAndLeave(gate, Duration.ZERO))).isFalse();
+		gate.leave();
+		assertThat(inAnotherThread(() -> enterAndLeave(gate, Duration.ZERO))).isTrue();
+	}
+
+	@Test
 	void whileWaitingWithoutATurnThenJustRuns() {
 		assertThat(ComputeGate.whileWaiting(() -> "answer")).isEqualTo("answer");
 	}
@@ -165,6 +205,7 @@ class ComputeGateTests {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+		assertThat(thread.isAlive()).as("the other thread has ended").isFalse();
 		return result[0];
 	}
 
