@@ -2,6 +2,7 @@
 # Starts target/writ.jar on $BENCH_PORT with a bench site (the demo trust domain and one grant), and reports the
 # time from launching the JVM to the first exchange it answers.
 #   BENCH_AOT=1 bench/writ-start.sh    runs the extracted jar with the JDK 25 AOT cache bench/writ-aot.sh made
+#   BENCH_AOT=extracted bench/writ-start.sh    runs the extracted jar (java -Djarmode=tools extract) without a cache
 set -euo pipefail
 cd "$(dirname "$0")"; . ./env.sh
 [ -f "$JAR" ] || (cd .. && ./mvnw -B -q -DskipTests package)
@@ -25,6 +26,9 @@ LAUNCH=(-jar "$JAR")
 if [ "${BENCH_AOT:-0}" = "1" ]; then
   [ -f "$AOT_DIR/writ.aot" ] || { echo "no AOT cache: run bench/writ-aot.sh first"; exit 1; }
   LAUNCH=(-XX:AOTCache="$AOT_DIR/writ.aot" -jar "$AOT_DIR/writ.jar")
+elif [ "${BENCH_AOT:-0}" = "extracted" ]; then
+  [ -f "$AOT_DIR/writ.jar" ] || $BENCH_JAVA -Djarmode=tools -jar "$JAR" extract --destination "$AOT_DIR" >/dev/null
+  LAUNCH=(-jar "$AOT_DIR/writ.jar")
 elif [ "${BENCH_AOT:-0}" = "train" ]; then     # bench/writ-aot.sh: record a training run; the cache is written at exit
   LAUNCH=(-XX:AOTCacheOutput="$AOT_DIR/writ.aot" -jar "$AOT_DIR/writ.jar")
 fi
