@@ -153,14 +153,11 @@ final class KeyFetcher {
 				return new Flight(CompletableFuture.completedFuture(current), false);
 			}
 			Instant attempt = this.lastAttempt;
+			// Do not hammer a failing issuer: the snapshot in force until the retry
+			// interval passes.
 			if (this.lastError != null && attempt != null
 					&& requestedAt.isBefore(attempt.plus(this.policy.retryInterval()))) {
-				return new Flight(CompletableFuture.completedFuture(current), false); // do
-																						// not
-																						// hammer
-																						// a
-																						// failing
-																						// issuer
+				return new Flight(CompletableFuture.completedFuture(current), false);
 			}
 			this.lastAttempt = requestedAt;
 			this.inFlight = new CompletableFuture<>();

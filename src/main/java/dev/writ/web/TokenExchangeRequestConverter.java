@@ -25,9 +25,10 @@ final class TokenExchangeRequestConverter implements AuthenticationConverter {
 
 	@Override
 	public @Nullable Authentication convert(HttpServletRequest request) {
+		// Not ours: Spring answers unsupported_grant_type or hands it to another
+		// converter.
 		if (!TokenTypes.GRANT_TYPE.equals(request.getParameter("grant_type"))) {
-			return null; // not ours: Spring answers unsupported_grant_type or hands it to
-							// another converter
+			return null;
 		}
 		Map<String, List<String>> form = new LinkedHashMap<>();
 		request.getParameterMap().forEach((name, values) -> form.put(name, Arrays.asList(values)));
