@@ -3,14 +3,16 @@
 # time from launching the JVM to the first exchange it answers.
 #   BENCH_AOT=1 bench/writ-start.sh    runs the extracted jar with the JDK 25 AOT cache bench/writ-aot.sh made
 #   BENCH_AOT=extracted bench/writ-start.sh    runs the extracted jar (java -Djarmode=tools extract) without a cache
+#   BENCH_REPLAY=one-time bench/writ-start.sh  makes the bench trust domain one-time: every exchange burns its token
 set -euo pipefail
 cd "$(dirname "$0")"; . ./env.sh
 [ -f "$JAR" ] || (cd .. && ./mvnw -B -q -DskipTests package)
 rm -rf "$SITE"; mkdir -p "$SITE/policies"
-cat > "$SITE/policies/bench.yaml" <<'YAML'
+cat > "$SITE/policies/bench.yaml" <<YAML
 spiffe:
   - trust_domain: demo.writ.local
     demo: true
+    replay: ${BENCH_REPLAY:-reuse}
 grants:
   - id: bench-inventory
     subject_pattern: spiffe://demo\.writ\.local/ns/bench/sa/[a-z-]+
