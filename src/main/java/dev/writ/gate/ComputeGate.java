@@ -29,8 +29,6 @@ public final class ComputeGate {
 	// point (a fetch, a Redis command) can give it up while it waits.
 	private static final ThreadLocal<@Nullable ComputeGate> HELD = new ThreadLocal<>();
 
-	private final int permits;
-
 	private final ReentrantLock lock = new ReentrantLock();
 
 	// Requests that gave their permit up to wait on the network, served first.
@@ -48,13 +46,7 @@ public final class ComputeGate {
 		if (permits < 1) {
 			throw new IllegalArgumentException("permits must be at least 1");
 		}
-		this.permits = permits;
 		this.free = permits;
-	}
-
-	/** How many requests compute at once. */
-	public int permits() {
-		return this.permits;
 	}
 
 	/** How many requests wait for a turn now: those not started and those returning. */

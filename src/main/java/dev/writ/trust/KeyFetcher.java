@@ -97,15 +97,20 @@ final class KeyFetcher {
 	 * snapshot then in force.
 	 */
 	@Nullable Snapshot fetchNow(Instant requestedAt, long seen) {
+		Flight flight = flight(requestedAt, seen);
+		if (!flight.owned() && flight.result().isDone()) {
+			return join(flight); // nothing to wait for
+		}
 		// The request's turn to compute goes to another while it waits on the issuer.
-		return ComputeGate.whileWaiting(() -> Optional.ofNullable(fetchAndWait(requestedAt, seen))).orElse(null);
+		return ComputeGate.whileWaiting(() -> {
+			if (flight.owned()) {
+				load(flight.result());
+			}
+			return Optional.ofNullable(join(flight));
+		}).orElse(null);
 	}
 
-	private @Nullable Snapshot fetchAndWait(Instant requestedAt, long seen) {
-		Flight flight = flight(requestedAt, seen);
-		if (flight.owned()) {
-			load(flight.result());
-		}
+	private @Nullable Snapshot join(Flight flight) {
 		try {
 			// Unbounded here, bounded by the fetch: the loader's deadline ends it,
 			// however the source answers.

@@ -80,20 +80,20 @@ final class TokenEndpointTransportFilter extends OncePerRequestFilter {
 			return;
 		}
 		TransportRefusal refusal = check(request);
-		if (refusal == null) {
-			if (!this.gate.enter(this.maxQueueWait)) {
-				refuse(response, TransportRefusal.busy());
-				return;
-			}
-			try {
-				chain.doFilter(request, response);
-			}
-			finally {
-				this.gate.leave();
-			}
+		if (refusal != null) {
+			refuse(response, refusal);
 			return;
 		}
-		refuse(response, refusal);
+		if (!this.gate.enter(this.maxQueueWait)) {
+			refuse(response, TransportRefusal.busy());
+			return;
+		}
+		try {
+			chain.doFilter(request, response);
+		}
+		finally {
+			this.gate.leave();
+		}
 	}
 
 	private void refuse(HttpServletResponse response, TransportRefusal refusal) throws IOException {

@@ -86,11 +86,13 @@ final class GrantCompiler {
 		}
 		Node idNode = fields.get("id");
 		String id = (idNode != null) ? yaml.string(idNode, "id") : null;
-		if (idNode != null && id != null && !ID.matcher(id).matches()) {
-			yaml.problem(idNode, "id must be 1-64 letters, digits, '.', '_' or '-'");
-		}
-		else if (idNode != null && id != null && this.ids.putIfAbsent(id, yaml.where(node)) != null) {
-			yaml.problem(idNode, "grant id '" + id + "' is already used at " + this.ids.get(id));
+		if (idNode != null && id != null) {
+			if (!ID.matcher(id).matches()) {
+				yaml.problem(idNode, "id must be 1-64 letters, digits, '.', '_' or '-'");
+			}
+			else if (this.ids.putIfAbsent(id, yaml.where(node)) != null) {
+				yaml.problem(idNode, "grant id '" + id + "' is already used at " + this.ids.get(id));
+			}
 		}
 		if (fields.containsKey("description")) {
 			yaml.string(fields.get("description"), "description");

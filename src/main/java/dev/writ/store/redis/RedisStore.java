@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 
-import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
@@ -158,12 +157,10 @@ public final class RedisStore implements Store, AutoCloseable {
 		try {
 			return ComputeGate.whileWaiting(command::get);
 		}
-		catch (DataAccessException ex) {
-			throw new StoreUnavailableException("Redis: " + ex.getClass().getSimpleName());
-		}
 		catch (RuntimeException ex) {
-			// Lettuce surfaces some failures (a closed connection, a timeout) unwrapped.
-			throw new StoreUnavailableException("Redis: " + ex.getClass().getSimpleName());
+			// Spring's DataAccessException, or one Lettuce surfaces unwrapped (a closed
+			// connection, a timeout).
+			throw PrimaryConnections.unavailable(ex);
 		}
 	}
 
