@@ -7,6 +7,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 import dev.writ.cli.WritCli;
 import dev.writ.keys.Crypto;
+import dev.writ.policy.Condition;
 
 /**
  * Writ: an OAuth 2.0 Token Exchange (RFC 8693) server for workload identity federation.
@@ -24,6 +25,7 @@ public class WritApplication {
 		}
 		carriersPerProcessor(2);
 		Crypto.prepareInBackground();
+		Condition.prepareInBackground();
 		SpringApplication.run(WritApplication.class, args);
 	}
 

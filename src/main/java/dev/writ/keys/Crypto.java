@@ -48,13 +48,26 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Crypto {
 
-	private static final Logger logger = LoggerFactory.getLogger(Crypto.class);
-
 	private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.ES256, JWSAlgorithm.ES384,
 			JWSAlgorithm.ES512, JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512, JWSAlgorithm.PS256,
 			JWSAlgorithm.PS384, JWSAlgorithm.PS512);
 
-	private static final Crypto DEFAULT = detect();
+	// In holders, not fields of this class: prepareInBackground() must return at once,
+	// and
+	// this class's initialisation runs on its caller. The provider's load and self-test,
+	// and the logging system's first initialisation, happen on the thread that first
+	// needs them.
+	private static final class Default {
+
+		static final Crypto INSTANCE = detect();
+
+	}
+
+	private static final class Log {
+
+		static final Logger logger = LoggerFactory.getLogger(Crypto.class);
+
+	}
 
 	private final @Nullable Provider provider;
 
@@ -73,7 +86,7 @@ public final class Crypto {
 
 	/** The JVM's choice. */
 	public static Crypto get() {
-		return DEFAULT;
+		return Default.INSTANCE;
 	}
 
 	/**
@@ -229,12 +242,13 @@ public final class Crypto {
 			boolean ok = verifies(nativeSigner, standardVerifier, alg) && verifies(jdkSigner, nativeVerifier, alg)
 					&& !verifiesTampered(jdkSigner, nativeVerifier, alg);
 			if (!ok) {
-				logger.warn("Crypto: {} failed its {} round trip; the JDK keeps {}", name(), alg, alg);
+				Log.logger.warn("Crypto: {} failed its {} round trip; the JDK keeps {}", name(), alg, alg);
 			}
 			return ok;
 		}
 		catch (Exception | LinkageError ex) {
-			logger.info("Crypto: {} does not handle {} ({}); the JDK does", name(), alg, ex.getClass().getSimpleName());
+			Log.logger.info("Crypto: {} does not handle {} ({}); the JDK does", name(), alg,
+					ex.getClass().getSimpleName());
 			return false;
 		}
 	}

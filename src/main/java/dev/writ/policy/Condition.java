@@ -1,5 +1,6 @@
 package dev.writ.policy;
 
+import java.util.List;
 import java.util.Map;
 
 import dev.cel.common.CelAbstractSyntaxTree;
@@ -31,6 +32,19 @@ public final class Condition {
 			throw new IllegalArgumentException("must be true or false, not " + expression.ast().getResultType().name());
 		}
 		return new Condition(expression);
+	}
+
+	/**
+	 * Compiles and evaluates a condition on a background thread, so that CEL's compiler
+	 * and runtime (about 1,300 classes with protobuf's and ANTLR's) load while the server
+	 * starts rather than on the thread that reads the first policy file, which then finds
+	 * them ready (or waits for the rest of their initialisation).
+	 */
+	public static void prepareInBackground() {
+		Thread thread = new Thread(() -> compile("subject.startsWith('spiffe://') && 'read' in request.scopes")
+			.test(Map.of("subject", "", "request", Map.of("scopes", List.of()))), "writ-cel-warm-up");
+		thread.setDaemon(true);
+		thread.start();
 	}
 
 	/** The checked syntax tree, for guardrail analysis. */

@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Fetches trust documents (OIDC discovery, JWKS, SPIFFE bundles) with every bound a
  * security server needs: https only (plain http only to a loopback address, and only when
@@ -33,7 +35,12 @@ public final class HttpFetcher {
 
 	private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
-	private final HttpClient client;
+	// Built at the first fetch: the JDK's TLS context (its classes and the trust store's
+	// certificates) costs a start that fetches nothing, such as one trusting SPIFFE
+	// domains by their files alone.
+	private volatile @Nullable HttpClient client;
+
+	private final Duration connectTimeout;
 
 	private final Duration timeout;
 
@@ -47,16 +54,30 @@ public final class HttpFetcher {
 	 * (tests, local development)
 	 */
 	public HttpFetcher(Duration connectTimeout, Duration timeout, boolean allowLoopbackHttp) {
-		this.client = HttpClient.newBuilder()
-			.connectTimeout(connectTimeout)
-			.followRedirects(HttpClient.Redirect.NEVER)
-			.version(HttpClient.Version.HTTP_1_1)
-			.build();
+		this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout cannot be null");
 		this.timeout = Objects.requireNonNull(timeout, "timeout cannot be null");
 		if (!timeout.isPositive()) {
 			throw new IllegalArgumentException("timeout must be positive");
 		}
 		this.allowLoopbackHttp = allowLoopbackHttp;
+	}
+
+	private HttpClient client() {
+		HttpClient built = this.client;
+		if (built == null) {
+			synchronized (this) {
+				built = this.client;
+				if (built == null) {
+					built = HttpClient.newBuilder()
+						.connectTimeout(this.connectTimeout)
+						.followRedirects(HttpClient.Redirect.NEVER)
+						.version(HttpClient.Version.HTTP_1_1)
+						.build();
+					this.client = built;
+				}
+			}
+		}
+		return built;
 	}
 
 	/** Whether plain http to loopback is allowed. */
@@ -111,7 +132,7 @@ public final class HttpFetcher {
 			throw timedOut(uri);
 		}
 		HttpRequest request = HttpRequest.newBuilder(target).header("Accept", "application/json").GET().build();
-		CompletableFuture<HttpResponse<byte[]>> response = this.client.sendAsync(request,
+		CompletableFuture<HttpResponse<byte[]>> response = client().sendAsync(request,
 				CappedBody.handler(uri, maxBytes));
 		try {
 			return response.get(remaining, TimeUnit.NANOSECONDS);
