@@ -3,7 +3,7 @@ export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 # Not JAVA: Keycloak's kc.sh runs $JAVA when it is set, and compare.sh runs both from one environment.
 BENCH_JAVA="$JAVA_HOME/bin/java --sun-misc-unsafe-memory-access=allow"
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-export JAR=$ROOT/target/writ.jar
+export JAR=${JAR:-$ROOT/target/writ.jar}            # another build to compare: JAR=... WORK=...
 export WORK=${WORK:-/tmp/writ-bench}
 export SITE=$WORK/site
 export AOT_DIR=$WORK/aot                      # the extracted jar and its AOT cache (bench/writ-aot.sh)

@@ -4,6 +4,8 @@
 #   BENCH_AOT=1 bench/writ-start.sh    runs the extracted jar with the JDK 25 AOT cache bench/writ-aot.sh made
 #   BENCH_AOT=extracted bench/writ-start.sh    runs the extracted jar (java -Djarmode=tools extract) without a cache
 #   BENCH_REPLAY=one-time bench/writ-start.sh  makes the bench trust domain one-time: every exchange burns its token
+#   BENCH_SPRING_AOT=1 bench/writ-start.sh  starts from Spring's build-time processing (-Dspring.aot.enabled=true);
+#                                           with BENCH_AOT=1 the cache must have been trained the same way
 set -euo pipefail
 cd "$(dirname "$0")"; . ./env.sh
 [ -f "$JAR" ] || (cd .. && ./mvnw -B -q -DskipTests package)
@@ -34,6 +36,7 @@ elif [ "${BENCH_AOT:-0}" = "extracted" ]; then
 elif [ "${BENCH_AOT:-0}" = "train" ]; then     # bench/writ-aot.sh: record a training run; the cache is written at exit
   LAUNCH=(-XX:AOTCacheOutput="$AOT_DIR/writ.aot" -jar "$AOT_DIR/writ.jar")
 fi
+[ "${BENCH_SPRING_AOT:-0}" = "1" ] && LAUNCH=(-Dspring.aot.enabled=true "${LAUNCH[@]}")
 t0=$(date +%s%N)
 # shellcheck disable=SC2086
 MALLOC_ARENA_MAX=$BENCH_MALLOC_ARENA_MAX $BENCH_JAVA $BENCH_JVM_OPTS "${LAUNCH[@]}" --server.port="$BENCH_PORT" --writ.issuer="$BENCH_ISSUER" \
@@ -45,4 +48,4 @@ until [ "$(curl -s -o /dev/null -w '%{http_code}' -d "$BODY" "$BENCH_URL/oauth2/
   sleep 0.02
 done
 t1=$(date +%s%N)
-echo "STARTUP aot=${BENCH_AOT:-0} launch_to_first_exchange_ms=$(( (t1 - t0) / 1000000 )) pid=$(cat "$WORK/writ.pid") rss_mib=$(awk '/VmRSS/{printf "%.0f", $2/1024}' /proc/$(cat "$WORK/writ.pid")/status)" | tee -a "$OUT_DIR/writ-startup.txt"
+echo "STARTUP aot=${BENCH_AOT:-0} spring_aot=${BENCH_SPRING_AOT:-0} launch_to_first_exchange_ms=$(( (t1 - t0) / 1000000 )) pid=$(cat "$WORK/writ.pid") rss_mib=$(awk '/VmRSS/{printf "%.0f", $2/1024}' /proc/$(cat "$WORK/writ.pid")/status)" | tee -a "$OUT_DIR/writ-startup.txt"
