@@ -69,7 +69,7 @@ final class StartupFailureAnalyzer implements FailureAnalyzer {
 		}
 		else if (cause instanceof WritConfigurationException settings) {
 			problems = settings.problems();
-			action = "Fix the writ.* settings named above.";
+			action = "Fix the settings named above.";
 		}
 		else {
 			return null;

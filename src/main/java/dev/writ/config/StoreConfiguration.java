@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -44,6 +45,12 @@ class StoreConfiguration {
 
 	StoreConfiguration(WritProperties properties) {
 		this.properties = properties;
+	}
+
+	// Static, for Spring to run it before it makes any bean (and without this class).
+	@Bean
+	static BeanFactoryPostProcessor redisOnlyWhenUsed() {
+		return RedisOnlyWhenUsed::leaveOutUnused;
 	}
 
 	@Bean

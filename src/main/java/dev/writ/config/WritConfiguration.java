@@ -75,6 +75,7 @@ class WritConfiguration {
 		WritSettingsCheck.transportProblem(environment, properties.allowPlainHttp()).ifPresent(problems::add);
 		WritSettingsCheck.forwardedHeadersProblem(environment).ifPresent(problems::add);
 		RedisTopology.problem(properties.store(), environment).ifPresent(problems::add);
+		problems.addAll(AheadOfTimeSettings.problems(environment));
 		if (!problems.isEmpty()) {
 			throw new WritConfigurationException(problems);
 		}

@@ -8,7 +8,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -33,7 +34,6 @@ import dev.writ.error.Failures;
  * reason and every grant's outcome. Off by default.
  */
 @RestController
-@ConditionalOnProperty(name = "writ.admin.explain", havingValue = "true")
 class AdminExplainController {
 
 	private static final Logger logger = LoggerFactory.getLogger(AdminExplainController.class);
@@ -42,13 +42,25 @@ class AdminExplainController {
 
 	private final Clock clock;
 
-	AdminExplainController(PolicyStore policies, Clock clock) {
+	// Decided at start, not by a condition on this class: Spring's build-time processing
+	// would fix a condition at the build's value. Off, the endpoints' chain does not
+	// match
+	// the path and it is answered 404 before it gets here; this is the second wall.
+	private final boolean on;
+
+	AdminExplainController(PolicyStore policies, Clock clock, @Value("${writ.admin.explain:false}") boolean on) {
 		this.policies = policies;
 		this.clock = clock;
+		this.on = on;
 	}
 
 	@PostMapping(path = "/admin/explain", consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<Map<String, Object>> explain(@RequestBody ExplainRequest body, Authentication caller) {
+		if (!this.on) {
+			return ResponseEntity.status(HttpStatus.NOT_FOUND)
+				.cacheControl(CacheControl.noStore())
+				.body(Map.of("error", OAuth2ErrorResponses.NOT_FOUND, "error_description", "no such endpoint"));
+		}
 		if (body.subject() == null) {
 			return invalid("subject is required");
 		}
