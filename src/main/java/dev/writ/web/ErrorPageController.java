@@ -22,7 +22,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class ErrorPageController implements ErrorController {
 
-	@RequestMapping("${server.error.path:/error}")
+	@RequestMapping("${spring.web.error.path:/error}")
 	void error(HttpServletRequest request, HttpServletResponse response) throws IOException {
 		int status = (request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE) instanceof Integer code) ? code
 				: HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
