@@ -91,14 +91,21 @@ class AheadOfTimeIT {
 		// none
 		// of them is made.
 		assertThat(liveClasses(this.started.get(0))).contains("dev.writ.store.memory.MemoryStore")
-			.doesNotContain("org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory");
+			.doesNotContain("org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory")
+			.doesNotContain("io.lettuce.core.resource.DefaultClientResources");
+		// What the conditions fixed at build time left as it is without the flag.
+		assertThat(status("POST", "/admin/explain")).as("explain, off").isEqualTo(404);
+		assertThat(status("GET", "/actuator/env")).isEqualTo(404);
+		assertThat(status("GET", "/actuator/health")).isEqualTo(200);
 	}
 
 	@Test
 	void redisStoreServesAnExchange() throws Exception {
 		try (RedisServer redis = RedisServer.start()) {
-			Path log = start(List.of("--writ.store.type=redis", "--spring.data.redis.port=" + redis.port()));
+			Path log = start(List.of("--writ.store.type=redis", "--spring.data.redis.port=" + redis.port(),
+					"--writ.admin.explain=true"));
 			assertThat(exchangeOnceStarted(log)).isEqualTo(200);
+			assertThat(status("POST", "/admin/explain")).as("explain, on: a token needed").isEqualTo(401);
 			assertThat(Files.readString(log)).contains("Starting AOT-processed WritApplication")
 				.contains("Store: redis");
 		}
@@ -149,6 +156,18 @@ class AheadOfTimeIT {
 			}
 		}
 		throw new AssertionError("Writ did not answer within 120 s; its log: " + Files.readString(log));
+	}
+
+	private int status(String method, String path) throws Exception {
+		try (HttpClient client = HttpClient.newHttpClient()) {
+			return client
+				.send(HttpRequest.newBuilder(URI.create(issuer() + path))
+					.header("Content-Type", "application/json")
+					.method(method, HttpRequest.BodyPublishers.ofString("{}"))
+					.timeout(Duration.ofSeconds(10))
+					.build(), HttpResponse.BodyHandlers.discarding())
+				.statusCode();
+		}
 	}
 
 	/** The classes that have instances in the process's heap, from the JDK's jcmd. */

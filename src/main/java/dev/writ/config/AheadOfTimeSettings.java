@@ -36,12 +36,18 @@ final class AheadOfTimeSettings implements BeanFactoryInitializationAotProcessor
 	static final String RESOURCE = "META-INF/writ/aot-settings.properties";
 
 	/** The settings read by conditions of the parts Writ runs, as the build saw them. */
-	static final List<String> FIXED = List.of("spring.threads.virtual.enabled", "management.server.port",
-			"management.endpoints.web.exposure.include", "management.endpoints.web.exposure.exclude",
-			"management.endpoints.access.default", "management.health.defaults.enabled",
-			"management.health.diskspace.enabled", "management.health.ssl.enabled",
-			"management.endpoint.health.probes.enabled", "management.prometheus.metrics.export.enabled",
-			"server.forward-headers-strategy", "spring.autoconfigure.exclude");
+	static final List<String> FIXED = List.of("spring.threads.virtual.enabled", "spring.autoconfigure.exclude",
+			"spring.jmx.enabled", "spring.application.admin.enabled", "spring.mvc.formcontent.filter.enabled",
+			"spring.mvc.hiddenmethod.filter.enabled", "spring.mvc.problemdetails.enabled",
+			"spring.web.error.whitelabel.enabled", "spring.servlet.encoding.enabled", "server.forward-headers-strategy",
+			"management.server.port", "management.endpoints.web.exposure.include",
+			"management.endpoints.web.exposure.exclude", "management.endpoints.jmx.exposure.include",
+			"management.endpoints.jmx.exposure.exclude", "management.endpoints.access.default",
+			"management.endpoint.health.probes.enabled", "management.defaults.metrics.export.enabled",
+			"management.prometheus.metrics.export.enabled", "management.health.defaults.enabled",
+			"management.health.diskspace.enabled", "management.health.ssl.enabled", "management.health.ping.enabled",
+			"management.health.livenessstate.enabled", "management.health.readinessstate.enabled",
+			"management.health.redis.enabled", "spring.data.redis.repositories.enabled");
 
 	@Override
 	public BeanFactoryInitializationAotContribution processAheadOfTime(ConfigurableListableBeanFactory beanFactory) {

@@ -28,6 +28,8 @@ final class RedisOnlyWhenUsed implements AutoConfigurationImportFilter, Environm
 
 	private static final String SPRING_DATA_REDIS = "org.springframework.data.redis.";
 
+	private static final String LETTUCE = "io.lettuce.";
+
 	private boolean redis;
 
 	@Override
@@ -58,7 +60,8 @@ final class RedisOnlyWhenUsed implements AutoConfigurationImportFilter, Environm
 	}
 
 	private static boolean isRedis(@Nullable String name) {
-		return name != null && (name.startsWith(REDIS_AUTO_CONFIGURATION) || name.startsWith(SPRING_DATA_REDIS));
+		return name != null && (name.startsWith(REDIS_AUTO_CONFIGURATION) || name.startsWith(SPRING_DATA_REDIS)
+				|| name.startsWith(LETTUCE));
 	}
 
 	@Override

@@ -3,6 +3,8 @@ package dev.writ.policy;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.types.SimpleType;
 import dev.cel.runtime.CelEvaluationException;
@@ -13,6 +15,8 @@ import dev.cel.runtime.CelEvaluationException;
  * type mismatch at run time) is {@link Outcome#ERROR}: deny.
  */
 public final class Condition {
+
+	private static volatile @Nullable Thread preparing;
 
 	private final CelExpression expression;
 
@@ -26,6 +30,7 @@ public final class Condition {
 	 * not compile or is not boolean
 	 */
 	public static Condition compile(String text) {
+		awaitPreparation();
 		CelExpression expression = CelExpression.compile(text);
 		if (!SimpleType.BOOL.equals(expression.ast().getResultType())
 				&& !SimpleType.DYN.equals(expression.ast().getResultType())) {
@@ -37,14 +42,35 @@ public final class Condition {
 	/**
 	 * Compiles and evaluates a condition on a background thread, so that CEL's compiler
 	 * and runtime (about 1,300 classes with protobuf's and ANTLR's) load while the server
-	 * starts rather than on the thread that reads the first policy file, which then finds
-	 * them ready (or waits for the rest of their initialisation).
+	 * starts rather than when the first policy file is read. {@link #awaitPreparation}
+	 * waits for it to end.
 	 */
 	public static void prepareInBackground() {
 		Thread thread = new Thread(() -> compile("subject.startsWith('spiffe://') && 'read' in request.scopes")
 			.test(Map.of("subject", "", "request", Map.of("scopes", List.of()))), "writ-cel-warm-up");
 		thread.setDaemon(true);
+		preparing = thread;
 		thread.start();
+	}
+
+	/**
+	 * Waits for {@link #prepareInBackground}'s compile to end, if one runs: a first
+	 * compile, and anything else that initialises protobuf's classes (the SPIFFE Workload
+	 * API's client), then never runs beside it, so no two threads initialise those
+	 * classes at once.
+	 */
+	public static void awaitPreparation() {
+		Thread thread = preparing;
+		if (thread == null || thread == Thread.currentThread()) {
+			return;
+		}
+		try {
+			thread.join();
+			preparing = null;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	/** The checked syntax tree, for guardrail analysis. */

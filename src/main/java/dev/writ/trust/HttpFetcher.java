@@ -55,6 +55,9 @@ public final class HttpFetcher {
 	 */
 	public HttpFetcher(Duration connectTimeout, Duration timeout, boolean allowLoopbackHttp) {
 		this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout cannot be null");
+		if (!connectTimeout.isPositive()) {
+			throw new IllegalArgumentException("connectTimeout must be positive");
+		}
 		this.timeout = Objects.requireNonNull(timeout, "timeout cannot be null");
 		if (!timeout.isPositive()) {
 			throw new IllegalArgumentException("timeout must be positive");

@@ -28,6 +28,7 @@ import dev.writ.digest.Sha256;
 import dev.writ.error.Failures;
 import dev.writ.trust.TrustFactory;
 import dev.writ.trust.TrustSet;
+import dev.writ.policy.Condition;
 import dev.writ.policy.Grant;
 import dev.writ.policy.PolicyException;
 import dev.writ.policy.PolicyProblem;
@@ -86,6 +87,9 @@ public final class PolicyLoader {
 	 * @throws PolicyException listing every problem, if there is any
 	 */
 	public PolicySet load(Path directory) {
+		// Before any trust source is built (the Workload API's client initialises
+		// protobuf's classes) or any condition compiled: see Condition.awaitPreparation.
+		Condition.awaitPreparation();
 		List<PolicyProblem> problems = new ArrayList<>();
 		MessageDigest digest = Sha256.start();
 		List<Document> documents = new ArrayList<>();
