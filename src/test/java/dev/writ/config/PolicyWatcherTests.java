@@ -11,7 +11,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.writ.policy.load.PolicyLoader;
 import dev.writ.policy.PolicyStore;
 import dev.writ.testing.TestAuthority;
 import dev.writ.testing.TestTrust;
@@ -48,9 +47,7 @@ class PolicyWatcherTests {
 		Path policies = Files.createDirectories(this.root.resolve("policies"));
 		Files.writeString(policies.resolve("trust.yaml"), TRUST);
 		Files.writeString(policies.resolve("grants.yaml"), GRANT);
-		this.store = new PolicyStore(() -> new PolicyLoader(TestTrust.factory(Clock.systemUTC()),
-				this.root.resolve("keys"), Duration.ofMinutes(5), Duration.ofHours(1))
-			.load(policies), policies);
+		this.store = TestTrust.store(policies, this.root.resolve("keys"));
 		this.watcher = new PolicyWatcher(this.store, policies, List.of(this.root.resolve("keys/trust")), this.meters,
 				Duration.ZERO);
 	}

@@ -3,8 +3,6 @@ package dev.writ.policy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -14,7 +12,6 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import dev.writ.testing.TestTrust;
-import dev.writ.policy.load.PolicyLoader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,9 +30,7 @@ class PolicyStoreTests {
 		Path policies = Files.createDirectories(this.root.resolve("policies"));
 		Files.writeString(policies.resolve("trust.yaml"),
 				"spiffe:\n  - trust_domain: demo.writ.local\n    demo: true\n");
-		PolicyStore store = new PolicyStore(() -> new PolicyLoader(TestTrust.factory(Clock.systemUTC()),
-				this.root.resolve("keys"), Duration.ofMinutes(5), Duration.ofHours(1))
-			.load(policies), policies);
+		PolicyStore store = TestTrust.store(policies, this.root.resolve("keys"));
 
 		assertThat(store.current().demoEntries()).singleElement()
 			.extracting(DemoEntry::trustDomain)

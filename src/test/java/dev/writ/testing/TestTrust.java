@@ -1,5 +1,6 @@
 package dev.writ.testing;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
@@ -7,6 +8,8 @@ import java.util.Set;
 
 import io.spiffe.spiffeid.TrustDomain;
 
+import dev.writ.policy.PolicyStore;
+import dev.writ.policy.load.PolicyLoader;
 import dev.writ.trust.HttpFetcher;
 import dev.writ.trust.RemoteKeys;
 import dev.writ.trust.SubjectTokenVerifier;
@@ -17,6 +20,17 @@ import dev.writ.trust.TrustSet;
 public final class TestTrust {
 
 	private TestTrust() {
+	}
+
+	/**
+	 * A policy store that loads {@code policies}, trusting what they say with the test
+	 * trust factory, its demo and bundle keys under {@code keys}.
+	 */
+	public static PolicyStore store(Path policies, Path keys) {
+		return new PolicyStore(
+				() -> new PolicyLoader(factory(Clock.systemUTC()), keys, Duration.ofMinutes(5), Duration.ofHours(1))
+					.load(policies),
+				policies);
 	}
 
 	/**

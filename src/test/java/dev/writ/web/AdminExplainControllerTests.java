@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -13,8 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.authentication.TestingAuthenticationToken;
 
-import dev.writ.policy.PolicyStore;
-import dev.writ.policy.load.PolicyLoader;
 import dev.writ.testing.TestTrust;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,10 +43,7 @@ class AdminExplainControllerTests {
 		Path policies = Files.createDirectories(this.root.resolve("policies"));
 		Files.writeString(policies.resolve("trust.yaml"),
 				"spiffe:\n  - trust_domain: demo.writ.local\n    demo: true\n");
-		PolicyStore store = new PolicyStore(() -> new PolicyLoader(TestTrust.factory(Clock.systemUTC()),
-				this.root.resolve("keys"), Duration.ofMinutes(5), Duration.ofHours(1))
-			.load(policies), policies);
-		return new AdminExplainController(store, Clock.systemUTC(), on);
+		return new AdminExplainController(TestTrust.store(policies, this.root.resolve("keys")), Clock.systemUTC(), on);
 	}
 
 	private static AdminExplainController.ExplainRequest request() {
