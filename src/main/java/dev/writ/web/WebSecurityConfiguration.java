@@ -54,6 +54,7 @@ class WebSecurityConfiguration {
 				.errorResponseHandler(errors.clientAuthentication()))
 			.tokenEndpoint((token) -> token.accessTokenRequestConverter(new TokenExchangeRequestConverter())
 				.authenticationProvider(new TokenExchangeAuthenticationProvider(exchange))
+				.accessTokenResponseHandler(new AccessTokenResponseWriter())
 				.errorResponseHandler(errors)));
 		// Only the endpoints Writ serves: Spring's others (authorization, device flow,
 		// pushed authorization requests,
