@@ -120,10 +120,11 @@ public record WritProperties(@Nullable String issuer, @DefaultValue List<String>
 	}
 
 	/**
-	 * @param concurrency how many token requests compute at once (verify, decide, sign);
-	 * the rest wait in the order they came. A request waiting on Redis or an issuer gives
-	 * its place up meanwhile. Unset: two per processor the JVM sees, which keeps every
-	 * core busy and a request's wait the queue ahead of it
+	 * @param concurrency how many token requests compute at once (verify, decide, sign),
+	 * requests to introspection, revocation and the admin endpoints included; the rest
+	 * wait in the order they came. A request waiting on Redis or an issuer gives its
+	 * place up meanwhile. Unset: two per processor the JVM sees, which keeps every core
+	 * busy and a request's wait the queue ahead of it
 	 * @param maxQueueWait how long a token request waits for its turn before it is
 	 * refused with 503 {@code temporarily_unavailable} and {@code Retry-After}: an
 	 * overloaded node answers rather than queue without bound

@@ -31,11 +31,14 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
+import dev.writ.config.WritProperties;
+import dev.writ.gate.ComputeGate;
 import dev.writ.request.ExchangeRequestParser;
 import dev.writ.store.StoreUnavailableException;
 import dev.writ.token.TokenStatus;
@@ -73,7 +76,7 @@ class ProtectedEndpointsConfiguration {
 	@Bean
 	@Order(0)
 	SecurityFilterChain protectedEndpointsChain(HttpSecurity http, JWKSource<SecurityContext> keys,
-			AuthorizationServerSettings settings, TokenStatus status,
+			AuthorizationServerSettings settings, TokenStatus status, ComputeGate gate, WritProperties properties,
 			@Value("${writ.admin.explain:false}") boolean explain) throws Exception {
 		NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSource(keys)
 			.jwsAlgorithms((algorithms) -> algorithms
@@ -110,6 +113,8 @@ class ProtectedEndpointsConfiguration {
 				.authenticationEntryPoint(errors)
 				.accessDeniedHandler(errors))
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(errors).accessDeniedHandler(errors))
+			.addFilterBefore(new ComputeTurnFilter(gate, properties.exchanges().maxQueueWait()),
+					BearerTokenAuthenticationFilter.class)
 			.csrf((csrf) -> csrf.disable()) // bearer tokens only: no cookie, no session
 			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.requestCache((cache) -> cache.disable());

@@ -2,7 +2,9 @@ package dev.writ.web;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -110,6 +112,30 @@ class ExchangeTurnsIntegrationTests {
 			this.gate.leave();
 		}
 		assertThat(exchange(checkout(), PAYMENTS).statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void introspectionWhenNoTurnComesFreeThenRefusedForNowBeforeItsTokenIsRead() throws Exception {
+		assertThat(this.gate.enter(Duration.ZERO)).isTrue();
+		try {
+			HttpResponse<String> refused = introspect();
+			assertThat(refused.statusCode()).isEqualTo(503);
+			assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+			assertThat(JSONObjectUtils.parse(refused.body())).containsEntry("error", "temporarily_unavailable");
+		}
+		finally {
+			this.gate.leave();
+		}
+		// With a turn, its (absent) bearer token is read and refused.
+		assertThat(introspect().statusCode()).isEqualTo(401);
+	}
+
+	private HttpResponse<String> introspect() throws IOException, InterruptedException {
+		return this.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/oauth2/introspect"))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString("token=x"))
+			.timeout(Duration.ofSeconds(5))
+			.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	@Test
