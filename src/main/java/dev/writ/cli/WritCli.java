@@ -29,11 +29,14 @@ import dev.writ.keys.KeyConfigurationException;
  * the server's own schedule.</li>
  * <li>{@code dev svid SPIFFE_ID [--audience A]... [--ttl D] [--keys DIR]}: mints a
  * JWT-SVID with the demo trust domain's key, for trying an exchange with no SPIRE.</li>
+ * <li>{@code credentials create-config --audience A (--token-url U | --issuer I) SOURCE}:
+ * an {@code external_account} credential configuration for Google's auth libraries and
+ * Writ's clients ({@link CredentialsCommands}).</li>
  * </ul>
  */
 public final class WritCli {
 
-	private static final Set<String> COMMANDS = Set.of("policy", "keys", "dev", "help", "--help", "-h");
+	private static final Set<String> COMMANDS = Set.of("policy", "keys", "dev", "credentials", "help", "--help", "-h");
 
 	private final Console console;
 
@@ -47,7 +50,7 @@ public final class WritCli {
 	public WritCli(PrintStream out, PrintStream err, Clock clock, Map<String, String> environment) {
 		this.console = new Console(out, err, clock, environment);
 		this.groups = Map.of("policy", new PolicyCommands(this.console), "keys", new KeysCommands(this.console), "dev",
-				new DevCommands(this.console));
+				new DevCommands(this.console), "credentials", new CredentialsCommands(this.console));
 	}
 
 	/**
@@ -77,7 +80,7 @@ public final class WritCli {
 			CommandGroup group = this.groups.get(words.get(0));
 			if (group == null) {
 				throw new UsageException("unknown command '" + words.get(0) + "': the commands are policy "
-						+ "check|test|explain, keys generate|rotate|list and dev svid|svids; with no command "
+						+ "check|test|explain, keys generate|rotate|list, dev svid|svids and credentials create-config; with no command "
 						+ "(or options only) Writ serves");
 			}
 			if (words.size() < 2) {
@@ -114,33 +117,43 @@ public final class WritCli {
 		catch (WritConfigurationException ex) {
 			serve = "serve (set writ.issuer: it cannot be derived here)";
 		}
-		this.console.out().println("""
-				usage: java -jar writ.jar [COMMAND]
-				  (no command)                      %s
-				  policy check [DIR] [POLICY OPTIONS]
-				                                    load policies as the server does; list every problem
-				  policy test [DIR] [POLICY OPTIONS] [--explain]
-				                                    run the cases in DIR/tests/*.yaml; explain failures
-				  policy explain [DIR] --subject S [--trust OIDC-NAME] [--claim K=V]... [--claims FILE]
-				                 [--audience A] [--resource R] [--scope "A B"] [--param K=V]... [--expires-in D]
-				                                    decide one request and say why, grant by grant
-				    POLICY OPTIONS: --keys DIR  --max-ttl D  --default-ttl D  --allow-loopback-http
-				  keys generate [KEY OPTIONS]       the first signing key of an empty key directory; signs at once
-				  keys rotate [KEY OPTIONS]         add the next signing key: published now, signs after publish-ahead;
-				                                    delete the files of expired keys
-				  keys list [KEY OPTIONS]           every signing key with its state (next, active, retired, expired)
-				    KEY OPTIONS: --keys DIR  --algorithm ES256|ES384|RS256  --publish-ahead D  --max-ttl D
-				                 --retire-after D  --passphrase-file F (else $WRIT_KEYS_PASSPHRASE)
-				  An option not given is the server's setting from this environment, as the server reads it
-				  (--max-ttl: WRIT_TOKEN_MAXTTL, --keys: WRIT_KEYSDIR, DIR: WRIT_POLICIESDIR...), else its default:
-				  run beside the server, in its container, a command agrees with it.
-				  dev svid SPIFFE_ID [DEV OPTIONS]  mint a demo JWT-SVID, for a trust domain policies/ trusts with
-				                                    demo: true
-				  dev svids COUNT SPIFFE_ID [DEV OPTIONS]
-				                                    mint COUNT distinct demo JWT-SVIDs, one per line (load tests)
-				    DEV OPTIONS: --audience A (repeatable; default: the server's issuer)  --ttl D (default 5m)
-				                 --keys DIR  --policies DIR
-				  --help, after any command too, prints this.""".formatted(serve));
+		this.console.out()
+			.println(
+					"""
+							usage: java -jar writ.jar [COMMAND]
+							  (no command)                      %s
+							  policy check [DIR] [POLICY OPTIONS]
+							                                    load policies as the server does; list every problem
+							  policy test [DIR] [POLICY OPTIONS] [--explain]
+							                                    run the cases in DIR/tests/*.yaml; explain failures
+							  policy explain [DIR] --subject S [--trust OIDC-NAME] [--claim K=V]... [--claims FILE]
+							                 [--audience A] [--resource R] [--scope "A B"] [--param K=V]... [--expires-in D]
+							                                    decide one request and say why, grant by grant
+							    POLICY OPTIONS: --keys DIR  --max-ttl D  --default-ttl D  --allow-loopback-http
+							  keys generate [KEY OPTIONS]       the first signing key of an empty key directory; signs at once
+							  keys rotate [KEY OPTIONS]         add the next signing key: published now, signs after publish-ahead;
+							                                    delete the files of expired keys
+							  keys list [KEY OPTIONS]           every signing key with its state (next, active, retired, expired)
+							    KEY OPTIONS: --keys DIR  --algorithm ES256|ES384|RS256  --publish-ahead D  --max-ttl D
+							                 --retire-after D  --passphrase-file F (else $WRIT_KEYS_PASSPHRASE)
+							  An option not given is the server's setting from this environment, as the server reads it
+							  (--max-ttl: WRIT_TOKEN_MAXTTL, --keys: WRIT_KEYSDIR, DIR: WRIT_POLICIESDIR...), else its default:
+							  run beside the server, in its container, a command agrees with it.
+							  dev svid SPIFFE_ID [DEV OPTIONS]  mint a demo JWT-SVID, for a trust domain policies/ trusts with
+							                                    demo: true
+							  dev svids COUNT SPIFFE_ID [DEV OPTIONS]
+							                                    mint COUNT distinct demo JWT-SVIDs, one per line (load tests)
+							    DEV OPTIONS: --audience A (repeatable; default: the server's issuer)  --ttl D (default 5m)
+							                 --keys DIR  --policies DIR
+							  credentials create-config --audience A (--token-url URL | --issuer URL) SOURCE [--output-file F]
+							                 [--subject-token-type jwt|id_token] [--allow-loopback-http]
+							                                    an external_account file for Google's auth libraries and Writ's
+							                                    clients: where the workload's identity token is read, what it asks
+							    SOURCE: --credential-source-file PATH | --credential-source-url URL [--credential-source-header K=V]...
+							            (either with --credential-source-field F for a JSON document)
+							            | --executable-command CMD [--executable-timeout-millis N] [--executable-output-file F]
+							  --help, after any command too, prints this."""
+						.formatted(serve));
 	}
 
 }
