@@ -152,6 +152,9 @@ class TokenEndpointIntegrationTests {
 		assertThat(response.status()).isEqualTo(200);
 		assertThat(response.headers().firstValue("Cache-Control"))
 			.hasValueSatisfying((v) -> assertThat(v).contains("no-store"));
+		// RFC 6749 5.1, as Spring's own handler answered.
+		assertThat(response.headers().firstValue("Pragma")).hasValue("no-cache");
+		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json;charset=UTF-8");
 		assertThat(response.json()).containsEntry("token_type", "Bearer")
 			.containsEntry("issued_token_type", "urn:ietf:params:oauth:token-type:access_token")
 			.containsEntry("scope", "payments:charge")
