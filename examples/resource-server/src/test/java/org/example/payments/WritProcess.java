@@ -64,8 +64,12 @@ final class WritProcess implements AutoCloseable {
 			    scopes: [writ:revoke]
 			""";
 
-	/** How long a new signing key is published before it signs, here; an hour by default. */
-	static final String PUBLISH_AHEAD = "5s";
+	/**
+	 * How long a new signing key is published before it signs, here; an hour by default.
+	 * Long enough that a loaded machine still exchanges inside the window after the
+	 * rotation is seen.
+	 */
+	static final String PUBLISH_AHEAD = "15s";
 
 	private final Path jar;
 
