@@ -1,0 +1,197 @@
+package dev.writ.client;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A workload's Writ tokens. Each {@link #token} call answers from a cache of one token
+ * per audience and scopes, refreshed in the background before it expires, with one
+ * exchange in flight per token however many threads ask; see {@link TokenCache} for the
+ * schedule. Thread-safe; make one per process and {@link #close()} it at the end.
+ *
+ * <pre>{@code
+ * WritClient writ = WritClient.builder()
+ *     .issuer(URI.create("https://writ.example.org"))
+ *     .identity(IdentitySource.file(Path.of("/var/run/secrets/tokens/writ")))
+ *     .build();
+ * request.header("Authorization", writ.token("https://payments.example.org", "payments:charge").authorization());
+ * }</pre>
+ *
+ * Nothing of a token reaches a log, an exception or a {@code toString()}.
+ */
+public final class WritClient implements AutoCloseable {
+
+	/** RFC 8693's type of a JWT identity token: JWT-SVIDs, CI and Kubernetes tokens. */
+	public static final String JWT = "urn:ietf:params:oauth:token-type:jwt";
+
+	private final TokenEndpoint endpoint;
+
+	private final TokenCache cache;
+
+	private final @Nullable String audience;
+
+	private WritClient(Builder builder) {
+		IdentitySource identity = Objects.requireNonNull(builder.identity, "an identity source");
+		if (builder.issuer == null && builder.tokenEndpoint == null) {
+			throw new IllegalArgumentException("Writ's issuer or its token endpoint");
+		}
+		this.endpoint = new TokenEndpoint(builder.issuer, builder.tokenEndpoint, identity, builder.subjectTokenType,
+				builder.timeout, Clock.systemUTC());
+		// Metadata, the identity token's source and the exchange each time out first.
+		this.cache = new TokenCache(this.endpoint::exchange, builder.timeout.multipliedBy(3).plusSeconds(1));
+		this.audience = builder.audience;
+	}
+
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * A client from an {@code external_account} credential configuration, as
+	 * {@code writ credentials create-config} writes it: its token endpoint, its identity
+	 * source, and its audience for {@link #defaultAudienceToken(String...)}.
+	 * @throws UncheckedIOException when the file cannot be read or is not one
+	 */
+	public static WritClient fromCredentialFile(Path file) {
+		return builder().credentialFile(file).build();
+	}
+
+	/**
+	 * A token for the credential file's audience (or the builder's) with {@code scopes}.
+	 */
+	public AccessToken defaultAudienceToken(String... scopes) {
+		String audience = this.audience;
+		if (audience == null) {
+			throw new IllegalStateException("no default audience: name one, or build from a credential file");
+		}
+		return token(TokenRequest.of(audience, scopes));
+	}
+
+	/** A token for {@code audience} with {@code scopes}. */
+	public AccessToken token(String audience, String... scopes) {
+		return token(TokenRequest.of(audience, scopes));
+	}
+
+	/**
+	 * A token for the request: the one held, or a new one when there is none fit to hand
+	 * out.
+	 * @throws WritClientException when there is no token fit to hand out and Writ refused
+	 * or could not be reached (now, or at the last try, whose backoff is not over)
+	 */
+	public AccessToken token(TokenRequest request) {
+		return this.cache.get(request);
+	}
+
+	/**
+	 * The audience {@link #defaultAudienceToken(String...)} asks for, if one was
+	 * configured.
+	 */
+	public Optional<String> defaultAudience() {
+		return Optional.ofNullable(this.audience);
+	}
+
+	/** Stops the background refreshes; tokens are no longer handed out. */
+	@Override
+	public void close() {
+		this.cache.close();
+	}
+
+	@Override
+	public String toString() {
+		return "WritClient[" + this.endpoint + "]";
+	}
+
+	/** How a {@link WritClient} finds Writ and its own identity. */
+	public static final class Builder {
+
+		private @Nullable URI issuer;
+
+		private @Nullable URI tokenEndpoint;
+
+		private @Nullable IdentitySource identity;
+
+		private String subjectTokenType = JWT;
+
+		private @Nullable String audience;
+
+		private Duration timeout = Duration.ofSeconds(10);
+
+		private Builder() {
+		}
+
+		/**
+		 * Writ's issuer: its token endpoint is read from its metadata (RFC 8414) once.
+		 */
+		public Builder issuer(URI issuer) {
+			this.issuer = Endpoints.check(issuer, "Writ's issuer");
+			return this;
+		}
+
+		/** Writ's token endpoint, with no metadata to read. */
+		public Builder tokenEndpoint(URI tokenEndpoint) {
+			this.tokenEndpoint = Endpoints.check(tokenEndpoint, "Writ's token endpoint");
+			return this;
+		}
+
+		/** Where the workload's identity token is read, before each exchange. */
+		public Builder identity(IdentitySource identity) {
+			this.identity = identity;
+			return this;
+		}
+
+		/** The identity token's type; RFC 8693's {@code jwt} by default. */
+		public Builder subjectTokenType(String type) {
+			this.subjectTokenType = type;
+			return this;
+		}
+
+		/** The audience of {@link WritClient#defaultAudienceToken(String...)}. */
+		public Builder audience(String audience) {
+			this.audience = audience;
+			return this;
+		}
+
+		/** How long connecting, and each request, may take; 10 s by default. */
+		public Builder timeout(Duration timeout) {
+			if (timeout.isNegative() || timeout.isZero()) {
+				throw new IllegalArgumentException("the timeout must be positive");
+			}
+			this.timeout = timeout;
+			return this;
+		}
+
+		/**
+		 * The token endpoint, audience, identity token type and source of an
+		 * {@code external_account} credential configuration.
+		 * @throws UncheckedIOException when the file cannot be read or is not one
+		 */
+		public Builder credentialFile(Path file) {
+			CredentialFile credentials;
+			try {
+				credentials = CredentialFile.read(file);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex.getMessage(), ex);
+			}
+			this.tokenEndpoint = credentials.tokenUrl();
+			this.audience = credentials.audience();
+			this.subjectTokenType = credentials.subjectTokenType();
+			this.identity = credentials.identity();
+			return this;
+		}
+
+		public WritClient build() {
+			return new WritClient(this);
+		}
+
+	}
+
+}
