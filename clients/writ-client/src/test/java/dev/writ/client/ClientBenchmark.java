@@ -1,7 +1,9 @@
 package dev.writ.client;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import dev.writ.testserver.WritTestServer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -29,16 +31,16 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class ClientBenchmark {
 
-	private WritServer writ;
+	private WritTestServer writ;
 
 	private WritClient client;
 
 	@Setup(Level.Trial)
 	public void setUp() {
-		this.writ = WritServer.start();
+		this.writ = TestSite.start();
 		this.client = WritClient.builder()
 			.tokenEndpoint(this.writ.tokenEndpoint())
-			.identity(IdentitySource.file(this.writ.identityFile(WritServer.WORKLOAD)))
+			.identity(IdentitySource.file(this.writ.identityFile(TestSite.WORKLOAD, Duration.ofHours(1))))
 			.build();
 		this.client.token("https://hour.example.org", "hour:read");
 	}

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 
+import dev.writ.testserver.WritTestServer;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,8 +15,8 @@ class WritAwayTests {
 
 	@Test
 	void writStoppedThenTheValidTokenServedUntilItsEndThenUnreachableThenATokenOnceWritIsBack() {
-		try (WritServer writ = WritServer.start()) {
-			Path identity = writ.identityFile(WritServer.WORKLOAD);
+		try (WritTestServer writ = TestSite.start()) {
+			Path identity = writ.identityFile(TestSite.WORKLOAD, Duration.ofHours(1));
 			try (WritClient client = WritClient.builder()
 				.tokenEndpoint(writ.tokenEndpoint())
 				.identity(IdentitySource.file(identity))
@@ -61,7 +62,7 @@ class WritAwayTests {
 				if (System.nanoTime() > deadline) {
 					throw ex;
 				}
-				WritServer.sleep(250);
+				WritTestServer.sleep(250);
 			}
 		}
 	}
@@ -69,7 +70,7 @@ class WritAwayTests {
 	private static void sleepUntil(Instant instant) {
 		long millis = Duration.between(Instant.now(), instant).toMillis();
 		if (millis > 0) {
-			WritServer.sleep(millis);
+			WritTestServer.sleep(millis);
 		}
 	}
 

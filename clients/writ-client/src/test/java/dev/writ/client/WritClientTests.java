@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
+import dev.writ.testserver.WritTestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,18 +34,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
- * writ-client against a real Writ ({@link WritServer}): no part of either is a stand-in.
+ * writ-client against a real Writ ({@link WritTestServer}): no part of either is a
+ * stand-in.
  */
 class WritClientTests {
 
-	private static WritServer writ;
+	private static WritTestServer writ;
 
 	private static Path identity;
 
 	@BeforeAll
 	static void startWrit() {
-		writ = WritServer.start();
-		identity = writ.identityFile(WritServer.WORKLOAD);
+		writ = TestSite.start();
+		identity = writ.identityFile(TestSite.WORKLOAD, Duration.ofHours(1));
 	}
 
 	@AfterAll
@@ -136,7 +138,7 @@ class WritClientTests {
 
 	@Test
 	void slowDownThenRetryAfterHonouredAndTheTokenOnceItIsOver() throws Exception {
-		Path limited = writ.identityFile(WritServer.LIMITED);
+		Path limited = writ.identityFile(TestSite.LIMITED, Duration.ofHours(1));
 		try (WritClient client = client(limited)) {
 			assertThat(client.token("https://a.example.org", "a:read").scopes()).containsExactly("a:read");
 			long refusedBefore = writ.exchanges("error", "slow_down");

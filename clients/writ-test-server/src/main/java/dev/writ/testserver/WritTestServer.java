@@ -1,0 +1,416 @@
+package dev.writ.testserver;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.ParseException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A real Writ — a {@code writ.jar} in its own JVM on a free loopback port — with a site
+ * of its own in a temporary directory: the policy files given, keys generated at start,
+ * demo identities minted by its own {@code dev svid}. No part of it is a stand-in. It can
+ * be stopped and started again on the same port with the same keys.
+ *
+ * <pre>{@code
+ * try (WritTestServer writ = WritTestServer.builder().policies("site.yaml", POLICIES).start()) {
+ *     String svid = writ.svid("spiffe://demo.writ.local/ns/shop/sa/checkout");
+ *     String token = writ.exchange(svid, "https://payments.example.org", "payments:read");
+ * }
+ * }</pre>
+ */
+public final class WritTestServer implements AutoCloseable {
+
+	private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+	private final Path jar;
+
+	private final Path site;
+
+	private final int port;
+
+	private final List<String> arguments;
+
+	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+	private Process process;
+
+	private WritTestServer(Path jar, Path site, int port, List<String> arguments) {
+		this.jar = jar;
+		this.site = site;
+		this.port = port;
+		this.arguments = List.copyOf(arguments);
+		this.process = launch();
+	}
+
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	private Process launch() {
+		List<String> command = java("-jar", this.jar.toString(), "--server.port=" + this.port,
+				"--writ.issuer=" + issuer(), "--writ.policies-dir=" + this.site.resolve("policies"),
+				"--writ.keys-dir=" + keysDir());
+		command.addAll(this.arguments);
+		try {
+			this.process = new ProcessBuilder(command).redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.appendTo(this.site.resolve("writ.log").toFile()))
+				.start();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		awaitHealthy();
+		return this.process;
+	}
+
+	private static List<String> java(String... args) {
+		List<String> command = new ArrayList<>();
+		command.add(ProcessHandle.current().info().command().orElse("java"));
+		// protobuf (under CEL) still uses sun.misc.Unsafe, which JDK 24+ warns about.
+		if (Runtime.version().feature() >= 24) {
+			command.add("--sun-misc-unsafe-memory-access=allow");
+		}
+		command.addAll(List.of(args));
+		return command;
+	}
+
+	private void awaitHealthy() {
+		long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+		while (System.nanoTime() < deadline) {
+			if (!this.process.isAlive()) {
+				throw new IllegalStateException("Writ exited (" + this.process.exitValue() + "):\n" + log());
+			}
+			try {
+				HttpResponse<String> health = get("/actuator/health");
+				if (health.statusCode() == 200 && health.body().contains("UP")) {
+					return;
+				}
+			}
+			catch (UncheckedIOException ex) {
+				// not listening yet
+			}
+			sleep(200);
+		}
+		stop();
+		throw new IllegalStateException("Writ did not become healthy in " + START_TIMEOUT.toSeconds() + "s:\n" + log());
+	}
+
+	/** Its issuer: {@code http://127.0.0.1:<port>}. */
+	public String issuer() {
+		return issuer(this.port);
+	}
+
+	private static String issuer(int port) {
+		return "http://127.0.0.1:" + port;
+	}
+
+	public int port() {
+		return this.port;
+	}
+
+	public String url(String path) {
+		return issuer() + path;
+	}
+
+	public URI tokenEndpoint() {
+		return URI.create(url("/oauth2/token"));
+	}
+
+	/** The site: {@code policies/}, {@code keys/} and {@code writ.log}. */
+	public Path site() {
+		return this.site;
+	}
+
+	public Path keysDir() {
+		return this.site.resolve("keys");
+	}
+
+	/**
+	 * A JWT-SVID for {@code spiffeId} of a trust domain the policies trust with
+	 * {@code demo: true}, for this Writ's audience, with {@code dev svid}'s default life.
+	 */
+	public String svid(String spiffeId) {
+		return cli("dev", "svid", spiffeId, "--audience", issuer(), "--keys", keysDir().toString()).strip();
+	}
+
+	/** A JWT-SVID as {@link #svid(String)}, living {@code ttl}. */
+	public String svid(String spiffeId, Duration ttl) {
+		return cli("dev", "svid", spiffeId, "--audience", issuer(), "--ttl", ttl.toSeconds() + "s", "--keys",
+				keysDir().toString())
+			.strip();
+	}
+
+	/**
+	 * A file in the site holding {@link #svid(String, Duration) a JWT-SVID}, as
+	 * spiffe-helper keeps one.
+	 */
+	public Path identityFile(String spiffeId, Duration ttl) {
+		try {
+			return Files.writeString(Files.createTempFile(this.site, "identity-", ".jwt"), svid(spiffeId, ttl));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * Runs Writ's command line in the site (so {@code policies/} is the site's), and
+	 * answers its standard output; fails unless it exits 0 within a minute.
+	 */
+	public String cli(String... args) {
+		List<String> command = java("-jar", this.jar.toString());
+		command.addAll(List.of(args));
+		try {
+			Process cli = new ProcessBuilder(command).directory(this.site.toFile())
+				.redirectError(ProcessBuilder.Redirect.DISCARD)
+				.start();
+			String out = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			if (!cli.waitFor(60, TimeUnit.SECONDS) || cli.exitValue() != 0) {
+				cli.destroyForcibly();
+				throw new IllegalStateException("writ "
+						+ String.join(" ", args.length > 2 ? List.of(args).subList(0, 2) : List.of(args)) + " failed");
+			}
+			return out;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * Exchanges {@code subjectToken} (a JWT) for an access token; fails on anything but
+	 * 200.
+	 */
+	public String exchange(String subjectToken, String audience, String scope) {
+		Map<String, String> form = new LinkedHashMap<>();
+		form.put("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange");
+		form.put("subject_token_type", "urn:ietf:params:oauth:token-type:jwt");
+		form.put("subject_token", subjectToken);
+		form.put("audience", audience);
+		form.put("scope", scope);
+		String answer = post("/oauth2/token", "application/x-www-form-urlencoded", null, form(form));
+		try {
+			Object token = JSONObjectUtils.parse(answer).get("access_token");
+			if (!(token instanceof String value)) {
+				throw new IllegalStateException("Writ's answer has no access_token");
+			}
+			return value;
+		}
+		catch (ParseException ex) {
+			throw new IllegalStateException("Writ's answer is not JSON", ex);
+		}
+	}
+
+	/** The form encoding of {@code fields}, in their order. */
+	public static String form(Map<String, String> fields) {
+		return fields.entrySet()
+			.stream()
+			.map((e) -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+			.collect(Collectors.joining("&"));
+	}
+
+	/**
+	 * POSTs to Writ, with a bearer token if one is given; the body; fails on anything but
+	 * 200.
+	 */
+	public String post(String path, String contentType, @Nullable String bearer, String body) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path)))
+			.header("Content-Type", contentType)
+			.POST(HttpRequest.BodyPublishers.ofString(body));
+		if (bearer != null) {
+			request.header("Authorization", "Bearer " + bearer);
+		}
+		HttpResponse<String> response = send(request.build());
+		if (response.statusCode() != 200) {
+			throw new IllegalStateException(path + " answered " + response.statusCode() + ": " + response.body());
+		}
+		return response.body();
+	}
+
+	public HttpResponse<String> get(String path) {
+		return send(HttpRequest.newBuilder(URI.create(url(path))).build());
+	}
+
+	private HttpResponse<String> send(HttpRequest request) {
+		try {
+			return this.http.send(request, HttpResponse.BodyHandlers.ofString());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * The exchanges Writ has counted ({@code writ_exchanges_total} on
+	 * {@code /actuator/prometheus}) whose tags include {@code tag="value"}, e.g.
+	 * {@code grant="short"} or {@code error="slow_down"}.
+	 */
+	public long exchanges(String tag, String value) {
+		String metrics = get("/actuator/prometheus").body();
+		Matcher line = Pattern.compile("^writ_exchanges_total\\{([^}]*)\\} ([0-9.eE+]+)$", Pattern.MULTILINE)
+			.matcher(metrics);
+		double total = 0;
+		while (line.find()) {
+			if (line.group(1).contains(tag + "=\"" + value + "\"")) {
+				total += Double.parseDouble(line.group(2));
+			}
+		}
+		return (long) total;
+	}
+
+	/**
+	 * Stops Writ (SIGTERM, then SIGKILL after 20 s); {@link #restart()} starts it again.
+	 */
+	public void stop() {
+		this.process.destroy();
+		try {
+			if (!this.process.waitFor(20, TimeUnit.SECONDS)) {
+				this.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			this.process.destroyForcibly();
+		}
+	}
+
+	/**
+	 * Starts Writ again on the same port, with the same site and keys; returns when it is
+	 * healthy.
+	 */
+	public void restart() {
+		launch();
+	}
+
+	/** The last 40 lines of Writ's log. */
+	public String log() {
+		try {
+			List<String> lines = Files.readAllLines(this.site.resolve("writ.log"));
+			return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+		}
+		catch (IOException ex) {
+			return "(no log)";
+		}
+	}
+
+	public static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	@Override
+	public void close() {
+		stop();
+	}
+
+	/** What a {@link WritTestServer} starts with. */
+	public static final class Builder {
+
+		private final Map<String, String> policies = new LinkedHashMap<>();
+
+		private final List<String> arguments = new ArrayList<>();
+
+		private @Nullable Path jar;
+
+		private Builder() {
+		}
+
+		/**
+		 * The Writ jar; by default the system property {@code writ.jar}, else the
+		 * environment variable {@code WRIT_JAR}.
+		 */
+		public Builder jar(Path jar) {
+			this.jar = jar;
+			return this;
+		}
+
+		/**
+		 * A policy file of the site, {@code policies/<name>}; {@code ${writ.issuer}} in
+		 * it stands for the issuer, which is known once the port is (a grant for Writ's
+		 * own endpoints names it as audience).
+		 */
+		public Builder policies(String name, String yaml) {
+			this.policies.put(name, yaml);
+			return this;
+		}
+
+		/** A setting of Writ's, {@code --name=value}. */
+		public Builder setting(String name, String value) {
+			this.arguments.add("--" + name + "=" + value);
+			return this;
+		}
+
+		/** Writes the site, starts Writ and returns once it is healthy (within 90 s). */
+		public WritTestServer start() {
+			Path jar = jar();
+			try {
+				int port;
+				try (ServerSocket socket = new ServerSocket(0)) {
+					port = socket.getLocalPort();
+				}
+				Path site = Files.createTempDirectory("writ-test-");
+				Files.createDirectories(site.resolve("policies"));
+				for (Map.Entry<String, String> file : this.policies.entrySet()) {
+					Files.writeString(site.resolve("policies").resolve(file.getKey()),
+							file.getValue().replace("${writ.issuer}", issuer(port)));
+				}
+				return new WritTestServer(jar, site, port, this.arguments);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}
+
+		private Path jar() {
+			Path jar = this.jar;
+			if (jar == null) {
+				String given = System.getProperty("writ.jar", System.getenv("WRIT_JAR"));
+				if (given == null) {
+					throw new IllegalStateException("no Writ jar: set the system property writ.jar or WRIT_JAR");
+				}
+				jar = Path.of(given);
+			}
+			jar = jar.toAbsolutePath().normalize();
+			if (!Files.isRegularFile(jar)) {
+				throw new IllegalStateException(
+						jar + " is missing: build Writ first (./mvnw -B verify in the repository root)");
+			}
+			return jar;
+		}
+
+	}
+
+}
