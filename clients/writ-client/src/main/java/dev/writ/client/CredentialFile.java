@@ -1,7 +1,9 @@
 package dev.writ.client;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -22,11 +24,15 @@ import org.jspecify.annotations.Nullable;
 record CredentialFile(URI tokenUrl, String audience, String subjectTokenType, IdentitySource identity) {
 
 	static CredentialFile read(Path path) throws IOException {
-		if (Files.size(path) > IdentitySources.MAX_BYTES) {
-			throw new IOException(path + " is larger than a credential configuration");
-		}
 		String where = path.toString();
-		Map<String, Object> json = Json.object(Files.readString(path), where);
+		byte[] content;
+		try (InputStream in = Files.newInputStream(path)) {
+			content = in.readNBytes(IdentitySources.MAX_BYTES + 1);
+		}
+		if (content.length > IdentitySources.MAX_BYTES) {
+			throw new IOException(where + " is larger than a credential configuration");
+		}
+		Map<String, Object> json = Json.object(new String(content, StandardCharsets.UTF_8), where);
 		if (!"external_account".equals(json.get("type"))) {
 			throw new IOException(where + " is not an external_account credential configuration");
 		}
@@ -37,7 +43,7 @@ record CredentialFile(URI tokenUrl, String audience, String subjectTokenType, Id
 		}
 		URI tokenUrl;
 		try {
-			tokenUrl = Endpoints.check(URI.create(Json.string(json, "token_url", where)), "token_url");
+			tokenUrl = Endpoints.parse(Json.string(json, "token_url", where), "token_url");
 		}
 		catch (IllegalArgumentException ex) {
 			throw new IOException(where + ": " + ex.getMessage());
@@ -71,7 +77,7 @@ record CredentialFile(URI tokenUrl, String audience, String subjectTokenType, Id
 				}
 			}
 			try {
-				return IdentitySource.url(URI.create(url), headers, field);
+				return new IdentitySources.UrlSource(Endpoints.parse(url, "credential_source.url"), headers, field);
 			}
 			catch (IllegalArgumentException ex) {
 				throw new IOException(where + ": " + ex.getMessage());

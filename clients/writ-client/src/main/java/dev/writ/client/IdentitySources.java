@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
@@ -31,8 +32,8 @@ final class IdentitySources {
 			throw new IllegalStateException("ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN are not"
 					+ " set: the job needs 'permissions: id-token: write'");
 		}
-		URI uri = URI.create(url + (url.contains("?") ? "&" : "?") + "audience="
-				+ URLEncoder.encode(audience, StandardCharsets.UTF_8));
+		URI uri = Endpoints.parse(url + (url.contains("?") ? "&" : "?") + "audience="
+				+ URLEncoder.encode(audience, StandardCharsets.UTF_8), "ACTIONS_ID_TOKEN_REQUEST_URL");
 		return new UrlSource(uri, Map.of("Authorization", "Bearer " + token), "value");
 	}
 
@@ -96,53 +97,56 @@ final class IdentitySources {
 
 		private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
+		// RFC 9110 §5.1 and §5.5: a token for the name; visible ASCII, space and tab for
+		// the value.
+		private static final Pattern NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+
+		private static final Pattern VALUE = Pattern.compile("[\\x20-\\x7e\\t]*");
+
 		private final URI url;
 
 		private final Map<String, String> headers;
 
 		private final @Nullable String field;
 
-		private final HttpClient http;
+		private final Http http = new Http(TIMEOUT);
 
 		UrlSource(URI url, Map<String, String> headers, @Nullable String field) {
 			Endpoints.check(url, "the identity token's URL");
+			for (Map.Entry<String, String> header : headers.entrySet()) {
+				if (!NAME.matcher(header.getKey()).matches()) {
+					throw new IllegalArgumentException("not a header name: '" + header.getKey() + "'");
+				}
+				if (!VALUE.matcher(header.getValue()).matches()) {
+					// Its value may be a credential: never shown.
+					throw new IllegalArgumentException("the value of the header " + header.getKey()
+							+ " holds a character other than visible ASCII, space and tab");
+				}
+			}
 			this.url = url;
 			this.headers = Map.copyOf(headers);
 			this.field = field;
-			this.http = HttpClient.newBuilder()
-				.connectTimeout(TIMEOUT)
-				.followRedirects(HttpClient.Redirect.NEVER)
-				.build();
 		}
 
 		@Override
 		public String identityToken() throws IOException {
 			HttpRequest.Builder request = HttpRequest.newBuilder(this.url).timeout(TIMEOUT).GET();
 			this.headers.forEach(request::header);
-			HttpResponse<InputStream> response;
+			HttpResponse<byte[]> response;
 			try {
-				response = this.http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+				response = this.http.send(request.build(), MAX_BYTES);
 			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new IOException("interrupted while asking " + where() + " for the identity token", ex);
-			}
-			byte[] body;
-			try (InputStream in = response.body()) {
-				body = in.readNBytes(MAX_BYTES + 1);
+			catch (TimeoutException ex) {
+				throw new IOException(where() + " did not answer in " + TIMEOUT.toSeconds() + " s");
 			}
 			if (response.statusCode() != 200) {
 				throw new IOException(where() + " answered " + response.statusCode());
 			}
-			if (body.length > MAX_BYTES) {
-				throw new IOException(where() + " answered more than an identity token (" + MAX_BYTES + " bytes)");
-			}
-			return token(new String(body, StandardCharsets.UTF_8), this.field, where());
+			return token(new String(response.body(), StandardCharsets.UTF_8), this.field, where());
 		}
 
-		// The URL without its query, which may hold a credential.
 		private String where() {
-			return Endpoints.withoutQuery(this.url);
+			return Endpoints.describe(this.url);
 		}
 
 		@Override

@@ -27,16 +27,23 @@ import org.jspecify.annotations.Nullable;
  * <li>a token is no longer handed out in the last tenth of its life (at most 30 s), so it
  * does not expire on its way to a resource server; callers then wait for the
  * exchange;</li>
- * <li>after a failed exchange the next waits {@code Retry-After} if Writ gave one, else a
- * jittered exponential backoff from 1 s to 30 s; a still-usable token is served
- * meanwhile, and without one, callers get the failure again without a request.</li>
+ * <li>after a failed exchange the next waits a jittered exponential backoff from 1 s to
+ * 30 s, or {@code Retry-After} if Writ asked for longer; a still-usable token is served
+ * meanwhile, and without one, callers get the failure again without a request;</li>
+ * <li>an exchange that has not ended within the callers' wait (an identity source that
+ * hangs) is given up: its callers get {@code unreachable}, and the next call starts
+ * another.</li>
  * </ul>
+ * At most {@link #MAX_ENTRIES} requests are held; past that, those with no token fit to
+ * hand out and no exchange in flight are dropped.
  */
 final class TokenCache implements AutoCloseable {
 
 	private static final System.Logger LOG = System.getLogger("dev.writ.client");
 
 	static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+	static final int MAX_ENTRIES = 1024;
 
 	private static final long MAX_MARGIN = Duration.ofSeconds(30).toNanos();
 
@@ -47,6 +54,8 @@ final class TokenCache implements AutoCloseable {
 	private final ExecutorService exchanges;
 
 	private final Duration wait;
+
+	private volatile boolean closed;
 
 	/**
 	 * @param wait the longest a caller waits for an exchange in flight: more than the
@@ -63,12 +72,59 @@ final class TokenCache implements AutoCloseable {
 	}
 
 	AccessToken get(TokenRequest request) {
-		return this.entries.computeIfAbsent(request, Entry::new).get();
+		if (this.closed) {
+			throw new IllegalStateException("the Writ client is closed");
+		}
+		Entry entry = this.entries.get(request);
+		if (entry == null) {
+			if (this.entries.size() >= MAX_ENTRIES) {
+				prune();
+			}
+			entry = this.entries.computeIfAbsent(request, Entry::new);
+		}
+		return entry.get();
+	}
+
+	/**
+	 * Drops what holds no token fit to hand out and waits for no exchange; refuses past
+	 * the cap.
+	 */
+	private void prune() {
+		long now = System.nanoTime();
+		this.entries.values().removeIf((entry) -> entry.idle(now));
+		if (this.entries.size() >= MAX_ENTRIES) {
+			throw new IllegalStateException("more than " + MAX_ENTRIES
+					+ " audiences and sets of scopes in use at once: is an audience built from input?");
+		}
+	}
+
+	int size() {
+		return this.entries.size();
 	}
 
 	@Override
 	public void close() {
+		this.closed = true;
 		this.exchanges.shutdownNow();
+	}
+
+	/**
+	 * How long after the n-th failure in a row the next exchange waits: the backoff, or
+	 * longer if Writ asked.
+	 */
+	static Duration nextTry(WritClientException failure, int failures) {
+		Duration backoff = backoff(failures);
+		Duration asked = failure.retryAfter().orElse(Duration.ZERO);
+		return (asked.compareTo(backoff) > 0) ? asked : backoff;
+	}
+
+	/**
+	 * 1 s, 2 s, 4 s, ... up to 30 s after the n-th failure in a row, each between half
+	 * and all of it.
+	 */
+	static Duration backoff(int failures) {
+		long full = Math.min(MAX_BACKOFF.toMillis(), 1000L << Math.min(failures - 1, 16));
+		return Duration.ofMillis(ThreadLocalRandom.current().nextLong(full / 2, full + 1));
 	}
 
 	/** What is held for a token: it, and when to refresh it and stop handing it out. */
@@ -92,6 +148,11 @@ final class TokenCache implements AutoCloseable {
 		// The rest is guarded by this.
 		private @Nullable CompletableFuture<Held> inFlight;
 
+		private long inFlightSince;
+
+		// Which exchange is the one in flight: one given up as hung no longer decides.
+		private long generation;
+
 		private @Nullable WritClientException failure;
 
 		private int failures;
@@ -111,9 +172,10 @@ final class TokenCache implements AutoCloseable {
 			synchronized (this) {
 				current = this.held;
 				long now = System.nanoTime();
+				abandonIfHung(now);
 				if (current != null && now - current.usableUntil() < 0) {
 					if (this.inFlight == null && now - this.notBefore >= 0) {
-						start();
+						start(now);
 					}
 					return current.token();
 				}
@@ -122,17 +184,35 @@ final class TokenCache implements AutoCloseable {
 					if (failure != null && now - this.notBefore < 0) {
 						throw failure.again();
 					}
-					start();
+					start(now);
 				}
-				pending = this.inFlight;
+				pending = Objects.requireNonNull(this.inFlight);
 			}
 			return await(pending);
 		}
 
-		private AccessToken await(@Nullable CompletableFuture<Held> pending) {
-			if (pending == null) {
-				throw new IllegalStateException("no exchange in flight");
+		/**
+		 * Whether it holds nothing worth keeping: no token fit to hand out, no exchange.
+		 */
+		synchronized boolean idle(long now) {
+			Held current = this.held;
+			return this.inFlight == null && (current == null || now - current.usableUntil() >= 0);
+		}
+
+		// Holding this: an exchange in flight for longer than callers wait has hung.
+		private void abandonIfHung(long now) {
+			CompletableFuture<Held> pending = this.inFlight;
+			if (pending != null && now - this.inFlightSince > TokenCache.this.wait.toNanos()) {
+				WritClientException hung = WritClientException.local(WritClientException.UNREACHABLE,
+						"no token from Writ in " + TokenCache.this.wait.toMillis() + " ms", null);
+				this.inFlight = null;
+				this.failure = hung;
+				this.notBefore = now;
+				pending.completeExceptionally(hung);
 			}
+		}
+
+		private AccessToken await(CompletableFuture<Held> pending) {
 			try {
 				return pending.get(TokenCache.this.wait.toMillis(), TimeUnit.MILLISECONDS).token();
 			}
@@ -151,12 +231,14 @@ final class TokenCache implements AutoCloseable {
 			}
 		}
 
-		// Called holding this.
-		private void start() {
+		// Holding this.
+		private void start(long now) {
 			CompletableFuture<Held> pending = new CompletableFuture<>();
 			this.inFlight = pending;
+			this.inFlightSince = now;
+			long generation = ++this.generation;
 			try {
-				TokenCache.this.exchanges.execute(() -> exchange(pending));
+				TokenCache.this.exchanges.execute(() -> exchange(pending, generation));
 			}
 			catch (RejectedExecutionException ex) {
 				this.inFlight = null;
@@ -164,45 +246,51 @@ final class TokenCache implements AutoCloseable {
 			}
 		}
 
-		private void exchange(CompletableFuture<Held> pending) {
+		private void exchange(CompletableFuture<Held> pending, long generation) {
 			Held fresh;
 			try {
 				fresh = Held.of(TokenCache.this.exchange.apply(this.request));
 			}
 			catch (WritClientException ex) {
-				failed(ex);
-				pending.completeExceptionally(ex);
+				failed(pending, generation, ex);
 				return;
 			}
-			catch (RuntimeException ex) {
-				WritClientException failure = WritClientException.local(WritClientException.INVALID_RESPONSE,
-						"the exchange failed: " + ex.getClass().getSimpleName(), ex);
-				failed(failure);
-				pending.completeExceptionally(failure);
+			catch (RuntimeException | Error ex) {
+				// Whatever went wrong, the exchange ends: its callers are answered.
+				failed(pending, generation, WritClientException.local(WritClientException.INVALID_RESPONSE,
+						"the exchange failed: " + ex.getClass().getName(), ex));
 				return;
 			}
 			synchronized (this) {
+				if (this.inFlight == null || this.generation != generation) {
+					// Given up as hung meanwhile; a later exchange decides.
+					return;
+				}
 				this.held = fresh;
 				this.failure = null;
 				this.failures = 0;
 				this.inFlight = null;
 			}
+			pending.complete(fresh);
 			LOG.log(Level.DEBUG,
 					() -> "token for " + this.request + " refreshed, expires " + fresh.token().expiresAt());
-			pending.complete(fresh);
 		}
 
-		private void failed(WritClientException ex) {
+		private void failed(CompletableFuture<Held> pending, long generation, WritClientException ex) {
 			Held current;
 			Duration backoff;
 			synchronized (this) {
+				if (this.inFlight == null || this.generation != generation) {
+					return;
+				}
 				this.failures++;
-				backoff = ex.retryAfter().orElseGet(() -> backoff(this.failures));
+				backoff = nextTry(ex, this.failures);
 				this.notBefore = System.nanoTime() + backoff.toNanos();
 				this.failure = ex;
 				this.inFlight = null;
 				current = this.held;
 			}
+			pending.completeExceptionally(ex);
 			if (current != null && System.nanoTime() - current.usableUntil() < 0) {
 				LOG.log(Level.WARNING,
 						() -> "cannot refresh the token for " + this.request + ": " + ex.getMessage()
@@ -211,15 +299,6 @@ final class TokenCache implements AutoCloseable {
 			}
 		}
 
-	}
-
-	/**
-	 * 1 s, 2 s, 4 s, ... up to 30 s after the n-th failure in a row, each between half
-	 * and all of it.
-	 */
-	static Duration backoff(int failures) {
-		long full = Math.min(MAX_BACKOFF.toMillis(), 1000L << Math.min(failures - 1, 16));
-		return Duration.ofMillis(ThreadLocalRandom.current().nextLong(full / 2, full + 1));
 	}
 
 }

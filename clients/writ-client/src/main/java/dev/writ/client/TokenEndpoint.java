@@ -1,13 +1,11 @@
 package dev.writ.client;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,10 +13,12 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
@@ -32,11 +32,20 @@ final class TokenEndpoint {
 
 	static final String GRANT_TYPE = "urn:ietf:params:oauth:grant-type:token-exchange";
 
+	static final String ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
+
 	/** The most of an answer that is read: Writ's are under a few KiB. */
 	private static final int MAX_ANSWER = 256 * 1024;
 
 	/** The longest {@code Retry-After} honoured as given; a longer one is capped. */
 	static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(10);
+
+	/**
+	 * The longest life a token is held for, whatever {@code expires_in} says: Writ's
+	 * longest is an hour ({@code writ.token.max-ttl}), and a day bounds what a wrong
+	 * answer can do.
+	 */
+	static final Duration MAX_LIFETIME = Duration.ofDays(1);
 
 	private final @Nullable URI issuer;
 
@@ -46,9 +55,7 @@ final class TokenEndpoint {
 
 	private final String subjectTokenType;
 
-	private final HttpClient http;
-
-	private final Duration timeout;
+	private final Http http;
 
 	private final Clock clock;
 
@@ -58,9 +65,8 @@ final class TokenEndpoint {
 		this.endpoint = endpoint;
 		this.identity = identity;
 		this.subjectTokenType = subjectTokenType;
-		this.timeout = timeout;
 		this.clock = clock;
-		this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+		this.http = new Http(timeout);
 	}
 
 	/**
@@ -76,9 +82,14 @@ final class TokenEndpoint {
 		try {
 			subjectToken = this.identity.identityToken();
 		}
-		catch (IOException | RuntimeException ex) {
+		catch (IOException ex) {
 			throw WritClientException.local(WritClientException.NO_IDENTITY,
 					"cannot read the identity token from " + this.identity + ": " + ex.getMessage(), null);
+		}
+		catch (RuntimeException ex) {
+			// Its message is not ours to vouch for: only what it was.
+			throw WritClientException.local(WritClientException.NO_IDENTITY,
+					"cannot read the identity token from " + this.identity + ": " + ex.getClass().getName(), null);
 		}
 		Map<String, String> form = new LinkedHashMap<>();
 		form.put("grant_type", GRANT_TYPE);
@@ -89,29 +100,40 @@ final class TokenEndpoint {
 			form.put("scope", request.scopeParameter());
 		}
 		HttpRequest post = HttpRequest.newBuilder(endpoint)
-			.timeout(this.timeout)
+			.timeout(this.http.timeout())
 			.header("Content-Type", "application/x-www-form-urlencoded")
 			.header("Accept", "application/json")
 			.POST(HttpRequest.BodyPublishers.ofString(form(form)))
 			.build();
 		Instant sentAt = this.clock.instant();
 		long sent = System.nanoTime();
-		Answer answer = send(post, "Writ's token endpoint");
-		if (answer.status() != 200) {
+		HttpResponse<byte[]> answer = send(post, "Writ's token endpoint");
+		if (answer.statusCode() != 200) {
 			throw refusal(answer);
 		}
-		Map<String, Object> json = json(answer);
+		return received(json(answer), request, sentAt, sent);
+	}
+
+	private static Received received(Map<String, Object> json, TokenRequest request, Instant sentAt, long sent) {
 		Object accessToken = json.get("access_token");
 		Object tokenType = json.get("token_type");
 		Object expiresIn = json.get("expires_in");
 		if (!(accessToken instanceof String value) || value.isEmpty() || !(tokenType instanceof String type)
-				|| !(expiresIn instanceof Number seconds) || seconds.longValue() <= 0) {
+				|| !(expiresIn instanceof Number seconds) || !(seconds.doubleValue() >= 1)) {
 			throw invalid("an answer without access_token, token_type and a positive expires_in");
 		}
+		// Sent as a bearer token: any other type (DPoP, N_A) would be misused so.
+		if (!type.equalsIgnoreCase("Bearer")) {
+			throw invalid("a token of type '" + printable(type) + "', not Bearer");
+		}
+		if (json.containsKey("issued_token_type") && !ACCESS_TOKEN_TYPE.equals(json.get("issued_token_type"))) {
+			throw invalid("an issued_token_type other than an access token");
+		}
 		Set<String> scopes = (json.get("scope") instanceof String scope && !scope.isBlank())
-				? Set.of(scope.trim().split(" +")) : request.scopes();
-		Duration lifetime = Duration.ofSeconds(seconds.longValue());
-		return new Received(new AccessToken(value, type, scopes, sentAt.plus(lifetime)), sent, lifetime.toNanos());
+				? Arrays.stream(scope.trim().split(" +")).collect(Collectors.toUnmodifiableSet()) : request.scopes();
+		Duration lifetime = (seconds.doubleValue() >= MAX_LIFETIME.toSeconds()) ? MAX_LIFETIME
+				: Duration.ofSeconds(seconds.longValue());
+		return new Received(new AccessToken(value, "Bearer", scopes, sentAt.plus(lifetime)), sent, lifetime.toNanos());
 	}
 
 	/** The token endpoint: the one given, or the one Writ's metadata names. */
@@ -125,67 +147,61 @@ final class TokenEndpoint {
 			throw new IllegalStateException("neither a token endpoint nor an issuer");
 		}
 		URI metadata = Endpoints.metadata(issuer);
-		Answer answer = send(HttpRequest.newBuilder(metadata).timeout(this.timeout).GET().build(), "Writ's metadata");
-		if (answer.status() != 200) {
+		HttpResponse<byte[]> answer = send(HttpRequest.newBuilder(metadata).timeout(this.http.timeout()).GET().build(),
+				"Writ's metadata");
+		if (answer.statusCode() != 200) {
 			throw new WritClientException(WritClientException.UNREACHABLE,
-					"Writ's metadata (" + metadata + ") answered " + answer.status(), answer.status(),
-					retryAfter(answer.response()), null);
+					"Writ's metadata (" + Endpoints.describe(metadata) + ") answered " + answer.statusCode(),
+					answer.statusCode(), retryAfter(answer.headers()), null);
 		}
 		Map<String, Object> json = json(answer);
 		// RFC 8414 §3.3: the metadata must name the issuer it was asked for.
 		if (!issuer.toString().equals(json.get("issuer"))) {
-			throw invalid("metadata at " + metadata + " names another issuer");
+			throw invalid("the metadata at " + Endpoints.describe(metadata) + " names another issuer");
 		}
 		if (!(json.get("token_endpoint") instanceof String tokenEndpoint)) {
-			throw invalid("metadata at " + metadata + " names no token_endpoint");
+			throw invalid("the metadata at " + Endpoints.describe(metadata) + " names no token_endpoint");
 		}
 		URI found;
 		try {
-			found = Endpoints.check(URI.create(tokenEndpoint), "the metadata's token_endpoint");
+			found = Endpoints.parse(tokenEndpoint, "the metadata's token_endpoint");
 		}
 		catch (IllegalArgumentException ex) {
 			throw invalid(String.valueOf(ex.getMessage()));
+		}
+		// An https issuer's identity tokens go over https only, even to a loopback
+		// listener.
+		if (issuer.getScheme().equalsIgnoreCase("https") && !found.getScheme().equalsIgnoreCase("https")) {
+			throw invalid("the metadata of an https issuer names a token_endpoint that is not https");
 		}
 		this.endpoint = found;
 		return found;
 	}
 
-	private record Answer(int status, String body, HttpResponse<InputStream> response) {
-	}
-
-	private Answer send(HttpRequest request, String what) {
+	private HttpResponse<byte[]> send(HttpRequest request, String what) {
 		try {
-			HttpResponse<InputStream> response = this.http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-			byte[] body;
-			try (InputStream in = response.body()) {
-				body = in.readNBytes(MAX_ANSWER + 1);
-			}
-			if (body.length > MAX_ANSWER) {
-				throw invalid(what + " answered more than " + MAX_ANSWER + " bytes");
-			}
-			return new Answer(response.statusCode(), new String(body, StandardCharsets.UTF_8), response);
+			return this.http.send(request, MAX_ANSWER);
 		}
-		catch (HttpTimeoutException ex) {
+		catch (TimeoutException ex) {
 			throw WritClientException.local(WritClientException.UNREACHABLE,
-					what + " did not answer in " + this.timeout.toMillis() + " ms", ex);
+					what + " did not answer in " + this.http.timeout().toMillis() + " ms", ex);
 		}
 		catch (IOException ex) {
 			throw WritClientException.local(WritClientException.UNREACHABLE,
-					"cannot reach " + what + " (" + request.uri() + "): " + ex, ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw WritClientException.local(WritClientException.UNREACHABLE, "interrupted while asking " + what, ex);
+					"cannot reach " + what + " (" + Endpoints.describe(request.uri()) + "): " + ex.getClass().getName()
+							+ ((ex.getMessage() != null) ? ": " + printable(ex.getMessage()) : ""),
+					ex);
 		}
 	}
 
-	private static Map<String, Object> json(Answer answer) {
-		String type = answer.response().headers().firstValue("Content-Type").orElse("");
+	private static Map<String, Object> json(HttpResponse<byte[]> answer) {
+		String type = answer.headers().firstValue("Content-Type").orElse("");
 		if (!type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-			throw invalid("an answer of type '" + type + "', not application/json (HTTP " + answer.status() + ")");
+			throw invalid("an answer of type '" + printable(type) + "', not application/json (HTTP "
+					+ answer.statusCode() + ")");
 		}
 		try {
-			return Json.object(answer.body(), "the answer");
+			return Json.object(new String(answer.body(), StandardCharsets.UTF_8), "the answer");
 		}
 		catch (IOException ex) {
 			throw invalid(String.valueOf(ex.getMessage()));
@@ -193,28 +209,28 @@ final class TokenEndpoint {
 	}
 
 	/** Writ's error answer (RFC 6749 §5.2), as it gave it. */
-	private WritClientException refusal(Answer answer) {
-		Duration retryAfter = retryAfter(answer.response());
+	private WritClientException refusal(HttpResponse<byte[]> answer) {
+		Duration retryAfter = retryAfter(answer.headers());
 		Map<String, Object> json;
 		try {
 			json = json(answer);
 		}
 		catch (WritClientException ex) {
 			return new WritClientException(
-					(answer.status() >= 500) ? "server_error" : WritClientException.INVALID_RESPONSE,
-					"HTTP " + answer.status() + " without an OAuth error", answer.status(), retryAfter, null);
+					(answer.statusCode() >= 500) ? "server_error" : WritClientException.INVALID_RESPONSE,
+					"HTTP " + answer.statusCode() + " without an OAuth error", answer.statusCode(), retryAfter, null);
 		}
 		if (!(json.get("error") instanceof String error) || error.isEmpty()) {
 			return new WritClientException(WritClientException.INVALID_RESPONSE,
-					"HTTP " + answer.status() + " without an OAuth error", answer.status(), retryAfter, null);
+					"HTTP " + answer.statusCode() + " without an OAuth error", answer.statusCode(), retryAfter, null);
 		}
 		String description = (json.get("error_description") instanceof String text) ? text : null;
-		return new WritClientException(error, description, answer.status(), retryAfter, null);
+		return new WritClientException(printable(error), description, answer.statusCode(), retryAfter, null);
 	}
 
 	/** RFC 9110 §10.2.3: seconds, or an HTTP date; capped at {@link #MAX_RETRY_AFTER}. */
-	@Nullable Duration retryAfter(HttpResponse<?> response) {
-		String value = response.headers().firstValue("Retry-After").orElse(null);
+	@Nullable Duration retryAfter(HttpHeaders headers) {
+		String value = headers.firstValue("Retry-After").orElse(null);
 		if (value == null) {
 			return null;
 		}
@@ -241,6 +257,16 @@ final class TokenEndpoint {
 		return WritClientException.local(WritClientException.INVALID_RESPONSE, description, null);
 	}
 
+	/** Text from the other side, for a message: printable, and short. */
+	static String printable(String text) {
+		String shown = text.codePoints()
+			.map((c) -> Character.isISOControl(c) ? '?' : c)
+			.limit(200)
+			.collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+			.toString();
+		return (text.codePointCount(0, text.length()) > 200) ? shown + "…" : shown;
+	}
+
 	private static String form(Map<String, String> fields) {
 		return fields.entrySet()
 			.stream()
@@ -251,7 +277,9 @@ final class TokenEndpoint {
 	@Override
 	public String toString() {
 		URI endpoint = this.endpoint;
-		return "TokenEndpoint[" + ((endpoint != null) ? endpoint : "issuer " + this.issuer) + "]";
+		URI issuer = this.issuer;
+		return "TokenEndpoint[" + ((endpoint != null) ? Endpoints.describe(endpoint)
+				: (issuer != null) ? "issuer " + Endpoints.describe(issuer) : "") + "]";
 	}
 
 }

@@ -57,7 +57,9 @@ public final class WritClient implements AutoCloseable {
 	/**
 	 * A client from an {@code external_account} credential configuration, as
 	 * {@code writ credentials create-config} writes it: its token endpoint, its identity
-	 * source, and its audience for {@link #defaultAudienceToken(String...)}.
+	 * source, and its audience for {@link #defaultAudienceToken(String...)}. The file
+	 * decides what is read (any file, any URL with any headers) and where it is sent: it
+	 * is configuration, to be trusted as code is, never taken from a request or a user.
 	 * @throws UncheckedIOException when the file cannot be read or is not one
 	 */
 	public static WritClient fromCredentialFile(Path file) {
@@ -98,7 +100,15 @@ public final class WritClient implements AutoCloseable {
 		return Optional.ofNullable(this.audience);
 	}
 
-	/** Stops the background refreshes; tokens are no longer handed out. */
+	/** How many audience and scope sets it holds (at most {@code 1024}). */
+	int heldRequests() {
+		return this.cache.size();
+	}
+
+	/**
+	 * Stops the background refreshes; from then on {@link #token} throws
+	 * {@link IllegalStateException}.
+	 */
 	@Override
 	public void close() {
 		this.cache.close();

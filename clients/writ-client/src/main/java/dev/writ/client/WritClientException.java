@@ -34,9 +34,9 @@ public final class WritClientException extends RuntimeException {
 
 	WritClientException(String error, @Nullable String description, int status, @Nullable Duration retryAfter,
 			@Nullable Throwable cause) {
-		super(message(error, description, status), cause);
+		super(message(error, (description != null) ? TokenEndpoint.printable(description) : null, status), cause);
 		this.error = error;
-		this.description = description;
+		this.description = (description != null) ? TokenEndpoint.printable(description) : null;
 		this.status = status;
 		this.retryAfter = retryAfter;
 	}
@@ -67,7 +67,10 @@ public final class WritClientException extends RuntimeException {
 		return this.error;
 	}
 
-	/** Writ's {@code error_description}, or what went wrong here. */
+	/**
+	 * Writ's {@code error_description} (control characters replaced, at most 200
+	 * characters), or what went wrong here.
+	 */
 	public Optional<String> description() {
 		return Optional.ofNullable(this.description);
 	}

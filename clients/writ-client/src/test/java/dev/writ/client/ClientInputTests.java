@@ -38,13 +38,13 @@ class ClientInputTests {
 	@Test
 	void onlyHttpsOrHttpToLoopbackThenAccepted() {
 		for (String ok : new String[] { "https://writ.example.org/oauth2/token", "http://127.0.0.1:8080/oauth2/token",
-				"http://127.3.4.5/t", "http://localhost:1/t", "http://[::1]:8443/t", "HTTPS://writ.example.org" }) {
+				"http://127.3.4.5/t", "http://[::1]:8443/t", "HTTPS://writ.example.org" }) {
 			assertThat(Endpoints.check(URI.create(ok), "it")).as(ok).isNotNull();
 		}
 		for (String refused : new String[] { "http://writ.example.org/t", "http://127.0.0.1.example.org/t",
-				"http://localhost.example.org/t", "http://10.0.0.1/t", "ftp://writ.example.org/t",
-				"https://user:pass@writ.example.org/t", "https://writ.example.org/t#f", "/oauth2/token",
-				"file:///etc/passwd" }) {
+				"http://localhost.example.org/t", "http://localhost:8080/t", "http://127.0.0.256/t",
+				"http://10.0.0.1/t", "ftp://writ.example.org/t", "https://user:pass@writ.example.org/t",
+				"https://writ.example.org/t#f", "/oauth2/token", "file:///etc/passwd" }) {
 			assertThatThrownBy(() -> Endpoints.check(URI.create(refused), "it")).as(refused)
 				.isInstanceOf(IllegalArgumentException.class)
 				.hasMessageNotContaining("user:pass");
@@ -81,6 +81,22 @@ class ClientInputTests {
 						 "credential_source":{"url":"https://ci.example.org/token?secret=s3cr3t","headers":{"Authorization":"Bearer r"}}}
 						""");
 		assertThat(CredentialFile.read(url).identity().toString()).isEqualTo("URL https://ci.example.org/token?…");
+	}
+
+	@Test
+	void credentialFileWithASecretWhereItCannotBeUsedThenRefusedWithoutTheSecret() throws IOException {
+		Path badUrl = Files.writeString(this.dir.resolve("bad-url.json"),
+				base("\"credential_source\":{\"file\":\"/t\"}").replace("https://writ.example.org/t",
+						"https://writ example.org/t?secret=s3cr3t"));
+		assertThatThrownBy(() -> CredentialFile.read(badUrl)).hasMessageContaining("token_url is not a URL")
+			.hasMessageNotContaining("s3cr3t");
+		Path badHeader = Files.writeString(this.dir.resolve("bad-header.json"), base(
+				"\"credential_source\":{\"url\":\"https://ci.example.org/t\",\"headers\":{\"Authorization\":\"Bearer s3cr3t\\r\\nX: y\"}}"));
+		assertThatThrownBy(() -> CredentialFile.read(badHeader)).hasMessageContaining("the header Authorization")
+			.hasMessageNotContaining("s3cr3t");
+		Path userInfo = Files.writeString(this.dir.resolve("user-info.json"),
+				base("\"credential_source\":{\"url\":\"https://ci:s3cr3t@bad_host/t\"}"));
+		assertThatThrownBy(() -> CredentialFile.read(userInfo)).hasMessageNotContaining("s3cr3t");
 	}
 
 	@Test
