@@ -2,6 +2,7 @@ package dev.writ.token;
 
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.Date;
 import java.util.Objects;
@@ -53,7 +54,9 @@ public final class AccessTokenMinter {
 	/** Mints the token that the decision allows. */
 	public IssuedToken mint(ExchangeContext context, Decision.Allow allow) {
 		Instant now = context.time();
-		Instant expiresAt = now.plus(allow.ttl());
+		// Whole seconds, as the JWT carries it: expires_in, introspection and the audit
+		// event then say the life resource servers enforce, never up to a second more.
+		Instant expiresAt = now.plus(allow.ttl()).truncatedTo(ChronoUnit.SECONDS);
 		String jti = newJti();
 		String subject = context.subject().subject();
 		JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer(this.issuer)

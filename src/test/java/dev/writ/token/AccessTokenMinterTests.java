@@ -75,4 +75,23 @@ class AccessTokenMinterTests {
 		assertThat(SignedJWT.parse(first.value()).getPayload().toJSONObject()).doesNotContainKey("scope");
 	}
 
+	@Test
+	void mintedBetweenTwoSecondsThenExpiresAtIsTheJwtsExpNeverLaterThanItsLife() throws Exception {
+		SigningKeys keys = new KeyDirectory(this.keysDir, Clock.fixed(NOW, ZoneOffset.UTC))
+			.loadOrGenerate(KeyAlgorithm.ES256);
+		AccessTokenMinter minter = new AccessTokenMinter("https://writ.example.org", () -> keys);
+		Decision.Allow allow = new Decision.Allow("g", "a", Set.of(), Duration.ofSeconds(5), Map.of(), "d");
+		Instant now = NOW.plusMillis(900);
+
+		IssuedToken token = minter.mint(TestExchanges.context("spiffe://prod.example.org/a", now), allow);
+
+		// The JWT's exp is whole seconds: what Writ says of the token's life (expires_in,
+		// introspection, audit) is that exp, never the 0.9 s beyond it that a client
+		// would
+		// otherwise use the token for after resource servers refuse it.
+		long exp = SignedJWT.parse(token.value()).getJWTClaimsSet().getExpirationTime().toInstant().getEpochSecond();
+		assertThat(token.expiresAt()).isEqualTo(Instant.ofEpochSecond(exp)).isBefore(now.plusSeconds(5));
+		assertThat(Duration.between(token.issuedAt(), token.expiresAt()).toSeconds()).isEqualTo(4);
+	}
+
 }
