@@ -1,0 +1,280 @@
+package dev.writ.agent;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import com.sun.net.httpserver.HttpServer;
+import dev.writ.client.AccessToken;
+import dev.writ.client.TokenRequest;
+import dev.writ.client.WritClient;
+import dev.writ.client.WritClientException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Keeps one token file per target fresh, the way spiffe-helper keeps SVID files: four
+ * times a second it asks its {@link WritClient} for each target's token (answered from
+ * the client's cache, which refreshes at 60-75% of a token's life) and, when the token
+ * has changed, replaces the file whole ({@link AtomicFile}, mode 0600). A failure leaves
+ * the file as it is (its token is valid until it expires) and is reported in the status:
+ * printed, written to the status file and served at {@code /healthz}, never with a token.
+ */
+final class Agent implements AutoCloseable {
+
+	static final Duration INTERVAL = Duration.ofMillis(250);
+
+	private final WritClient client;
+
+	private final List<Slot> slots;
+
+	private final @Nullable Path statusFile;
+
+	private final @Nullable HttpServer health;
+
+	private final PrintStream log;
+
+	private final Clock clock;
+
+	private final ScheduledExecutorService rounds = Executors.newSingleThreadScheduledExecutor((task) -> {
+		Thread thread = new Thread(task, "writ-agent");
+		thread.setDaemon(true);
+		return thread;
+	});
+
+	private Agent(WritClient client, List<Slot> slots, @Nullable Path statusFile, @Nullable HttpServer health,
+			PrintStream log, Clock clock) {
+		this.client = client;
+		this.slots = slots;
+		this.statusFile = statusFile;
+		this.health = health;
+		this.log = log;
+		this.clock = clock;
+	}
+
+	/**
+	 * An agent for {@code config}, started: its first round is done when this returns.
+	 */
+	static Agent start(AgentConfig config, PrintStream log) {
+		WritClient client = ClientSettings.client(config.client());
+		List<Slot> slots = new ArrayList<>();
+		try {
+			for (AgentConfig.Target target : config.targets()) {
+				slots.add(new Slot(target.request(client.defaultAudience().orElse(null)), target.file()));
+			}
+		}
+		catch (RuntimeException ex) {
+			client.close();
+			throw ex;
+		}
+		HttpServer health = null;
+		InetSocketAddress address = config.healthAddress();
+		if (address != null) {
+			try {
+				health = HttpServer.create(address, 8);
+			}
+			catch (IOException ex) {
+				client.close();
+				throw new UsageException(List
+					.of("health_address " + address + ": cannot listen (" + ex.getClass().getSimpleName() + ")"));
+			}
+		}
+		Agent agent = new Agent(client, List.copyOf(slots), config.statusFile(), health, log, Clock.systemUTC());
+		if (health != null) {
+			health.createContext("/healthz", (exchange) -> {
+				byte[] body = agent.statusJson().getBytes(StandardCharsets.UTF_8);
+				exchange.getResponseHeaders().add("Content-Type", "application/json");
+				exchange.getResponseHeaders().add("Cache-Control", "no-store");
+				exchange.sendResponseHeaders(agent.healthy() ? 200 : 503, body.length);
+				try (OutputStream out = exchange.getResponseBody()) {
+					out.write(body);
+				}
+			});
+			health.start();
+		}
+		agent.round();
+		// round() catches what it can throw: the schedule never ends but by close().
+		Future<?> unused = agent.rounds.scheduleWithFixedDelay(agent::round, INTERVAL.toMillis(), INTERVAL.toMillis(),
+				TimeUnit.MILLISECONDS);
+		return agent;
+	}
+
+	/** Where the status is served, if it is. */
+	@Nullable InetSocketAddress healthAddress() {
+		return (this.health != null) ? this.health.getAddress() : null;
+	}
+
+	/** One pass over the targets; never throws, so the next round runs. */
+	void round() {
+		boolean changed = false;
+		for (Slot slot : this.slots) {
+			try {
+				changed |= refresh(slot);
+			}
+			catch (RuntimeException ex) {
+				changed |= slot.failed("agent_error", ex.getClass().getName(), this.clock.instant());
+			}
+		}
+		if (changed) {
+			writeStatus();
+		}
+	}
+
+	private boolean refresh(Slot slot) {
+		Instant now = this.clock.instant();
+		AccessToken token;
+		try {
+			token = this.client.token(slot.request);
+		}
+		catch (WritClientException ex) {
+			boolean first = slot.failed(ex.error(), ex.description().orElse(""), now);
+			if (first) {
+				this.log.println("writ-agent: no token for " + slot.request + ": " + ex.getMessage()
+						+ ((slot.expiresAt != null) ? "; " + slot.file + " holds one until " + slot.expiresAt : ""));
+			}
+			return first;
+		}
+		if (token.value().equals(slot.written)) {
+			return false;
+		}
+		try {
+			AtomicFile.write(slot.file, token.value().getBytes(StandardCharsets.US_ASCII), AtomicFile.OWNER_ONLY);
+		}
+		catch (IOException ex) {
+			boolean first = slot.failed("file_error",
+					"cannot write " + slot.file + " (" + ex.getClass().getSimpleName() + ")", now);
+			if (first) {
+				this.log.println("writ-agent: cannot write " + slot.file + ": " + ex.getMessage());
+			}
+			return first;
+		}
+		slot.written(token, now);
+		this.log
+			.println("writ-agent: wrote " + slot.file + " (" + slot.request + ", expires " + token.expiresAt() + ")");
+		return true;
+	}
+
+	/** Whether every file holds a token that has not expired. */
+	boolean healthy() {
+		Instant now = this.clock.instant();
+		return this.slots.stream().allMatch((slot) -> slot.expiresAt != null && slot.expiresAt.isAfter(now));
+	}
+
+	String statusJson() {
+		List<Object> targets = new ArrayList<>();
+		for (Slot slot : this.slots) {
+			targets.add(slot.status());
+		}
+		Map<String, Object> status = new LinkedHashMap<>();
+		status.put("healthy", healthy());
+		status.put("targets", targets);
+		return JSONObjectUtils.toJSONString(status);
+	}
+
+	private void writeStatus() {
+		Path file = this.statusFile;
+		if (file == null) {
+			return;
+		}
+		try {
+			AtomicFile.write(file, (statusJson() + "\n").getBytes(StandardCharsets.UTF_8), AtomicFile.READABLE);
+		}
+		catch (IOException ex) {
+			this.log.println("writ-agent: cannot write the status file " + file + ": " + ex.getMessage());
+		}
+	}
+
+	@Override
+	public void close() {
+		this.rounds.shutdownNow();
+		if (this.health != null) {
+			this.health.stop(0);
+		}
+		this.client.close();
+	}
+
+	/**
+	 * One target and what the agent last did for it; read by the health server's thread.
+	 */
+	private static final class Slot {
+
+		final TokenRequest request;
+
+		final Path file;
+
+		volatile @Nullable String written;
+
+		volatile @Nullable Instant expiresAt;
+
+		volatile @Nullable Instant writtenAt;
+
+		volatile @Nullable String error;
+
+		volatile @Nullable String errorDescription;
+
+		volatile @Nullable Instant errorAt;
+
+		Slot(TokenRequest request, Path file) {
+			this.request = request;
+			this.file = file;
+		}
+
+		void written(AccessToken token, Instant now) {
+			this.written = token.value();
+			this.expiresAt = token.expiresAt();
+			this.writtenAt = now;
+			this.error = null;
+			this.errorDescription = null;
+			this.errorAt = null;
+		}
+
+		/**
+		 * Records a failure; whether it differs from the last one (to be said once, not
+		 * every second).
+		 */
+		boolean failed(String error, String description, Instant now) {
+			boolean first = !error.equals(this.error) || !description.equals(this.errorDescription);
+			this.error = error;
+			this.errorDescription = description;
+			this.errorAt = now;
+			return first;
+		}
+
+		Map<String, Object> status() {
+			Map<String, Object> status = new LinkedHashMap<>();
+			status.put("audience", this.request.audience());
+			status.put("scopes", List.copyOf(this.request.scopes()));
+			status.put("file", this.file.toString());
+			Instant expires = this.expiresAt;
+			Instant writtenAt = this.writtenAt;
+			status.put("expires_at", (expires != null) ? expires.toString() : null);
+			status.put("written_at", (writtenAt != null) ? writtenAt.toString() : null);
+			String error = this.error;
+			if (error != null) {
+				Map<String, Object> last = new LinkedHashMap<>();
+				last.put("error", error);
+				last.put("error_description", this.errorDescription);
+				Instant at = this.errorAt;
+				last.put("at", (at != null) ? at.toString() : null);
+				status.put("last_error", last);
+			}
+			return status;
+		}
+
+	}
+
+}
