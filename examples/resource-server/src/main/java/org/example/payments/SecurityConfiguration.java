@@ -15,31 +15,21 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
-import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
-import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
-import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
-import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
-import org.springframework.security.oauth2.jwt.JwtTypeValidator;
-import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 
 /**
- * Accepts Writ's access tokens (RFC 9068) and nothing else. Everything a resource server must check:
- * <ul>
- * <li>the signature, with a key from Writ's JWKS ({@code kid}); Spring refetches the JWKS when it meets an unknown
- * {@code kid}, and Writ publishes every new key an hour before it signs with it;</li>
- * <li>{@code typ: at+jwt}: an access token, not an ID token or a workload's own JWT-SVID;</li>
- * <li>{@code iss}: this Writ; {@code aud}: this service, and no other service's tokens;</li>
- * <li>{@code exp} and {@code nbf}; and the scope each endpoint needs ({@code SCOPE_...}).</li>
- * </ul>
- * For charges, Writ's introspection besides: see {@link #charges}.
+ * Accepts Writ's access tokens (RFC 9068) and nothing else. The checks every token gets come from Writ's
+ * resource-server starter, configured by {@code writ.issuer} and {@code writ.resource-server.audience}: the signature
+ * by a key of Writ's JWKS ({@code kid}; refetched for an unknown one, and Writ publishes each new key an hour before
+ * it signs with it), {@code typ: at+jwt} (not an ID token or a workload's own JWT-SVID), {@code iss} this Writ,
+ * {@code aud} this service, {@code exp} and {@code nbf}. Here: the scope each endpoint needs ({@code SCOPE_...}),
+ * and for charges Writ's introspection besides: see {@link #charges}.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -110,19 +100,6 @@ class SecurityConfiguration {
 			@Value("${payments.identity-token-file}") Path identityTokenFile) {
 		return new WritIntrospection(issuer, tokenUri, introspectionUri, identityTokenFile, Duration.ofSeconds(2),
 				Clock.systemUTC());
-	}
-
-	@Bean
-	JwtDecoder jwtDecoder(@Value("${writ.issuer}") String issuer, @Value("${writ.jwks-uri}") String jwksUri,
-			@Value("${payments.audience}") String audience) {
-		NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(jwksUri)
-			.jwsAlgorithms((algorithms) -> algorithms.addAll(List.of(SignatureAlgorithm.ES256, SignatureAlgorithm.ES384,
-					SignatureAlgorithm.RS256)))
-			.build();
-		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(new JwtTypeValidator("at+jwt"),
-				new JwtTimestampValidator(), new JwtIssuerValidator(issuer),
-				new JwtClaimValidator<List<String>>("aud", (aud) -> aud != null && aud.contains(audience))));
-		return decoder;
 	}
 
 }

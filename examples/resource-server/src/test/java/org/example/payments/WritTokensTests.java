@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * its JWT-SVID and calls the service with the access token.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = "payments.audience=https://payments.example.org")
+		properties = "writ.resource-server.audience=https://payments.example.org")
 class WritTokensTests {
 
 	static final WritProcess WRIT = WritProcess.shared();
