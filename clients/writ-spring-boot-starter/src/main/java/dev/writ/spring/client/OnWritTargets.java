@@ -1,0 +1,23 @@
+package dev.writ.spring.client;
+
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+
+/** Whether {@code writ.client.targets} names at least one target. */
+final class OnWritTargets extends SpringBootCondition {
+
+	@Override
+	public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+		boolean named = Binder.get(context.getEnvironment())
+			.bind("writ.client.targets", Bindable.mapOf(String.class, Object.class))
+			.map((targets) -> !targets.isEmpty())
+			.orElse(false);
+		return named ? ConditionOutcome.match("writ.client.targets names a target")
+				: ConditionOutcome.noMatch("writ.client.targets names no target");
+	}
+
+}
