@@ -29,8 +29,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * run as docs/clients.md shows them, against a real Writ: a GitHub Actions step
  * ({@code examples/ci/deploy.sh}, with a loopback server speaking GitHub's OIDC token
  * protocol) and a Python service reading the agent's file
- * ({@code examples/python/payments_client.py}). The APIs they call are loopback servers
- * that record the {@code Authorization} they get.
+ * ({@code examples/python/payments_client.py}), and the compose demo's Java workload on
+ * Writ's client ({@code examples/workload/Checkout.java}, run from source with the jar on
+ * its class path). The APIs they call are loopback servers that record the
+ * {@code Authorization} they get.
  */
 class ExamplesIT {
 
@@ -55,7 +57,7 @@ class ExamplesIT {
 				  - id: payments
 				    subject: spiffe://demo.writ.local/ns/app/sa/ci
 				    audience: https://payments.example.org
-				    scopes: [payments:read]
+				    scopes: [payments:read, payments:charge]
 				""").start();
 		svid = writ.svid(AgentTests.WORKLOAD, Duration.ofHours(1));
 	}
@@ -163,6 +165,27 @@ class ExamplesIT {
 			agent.destroy();
 			agent.waitFor(20, TimeUnit.SECONDS);
 		}
+	}
+
+	@Test
+	void composeDemoWorkloadThenItChargesWithAWritTokenFromWritsClient() throws Exception {
+		Path identity = Files.writeString(this.dir.resolve("svid.jwt"), svid);
+		String payments = serve("/payments/charges", "{\"charged\":true}");
+		ProcessBuilder checkout = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
+				this.jar.toString(), this.examples.resolve("workload/Checkout.java").toString());
+		checkout.environment().put("IDENTITY_TOKEN_FILE", identity.toString());
+		checkout.environment().put("TOKEN_URL", writ.tokenEndpoint().toString());
+		checkout.environment().put("PAYMENTS_URL", payments);
+		checkout.environment().put("PAYMENTS_AUDIENCE", "https://payments.example.org");
+		checkout.environment().put("ONCE", "true");
+
+		String output = run(checkout);
+
+		String authorization = this.seen.get("/payments/charges authorization");
+		assertThat(authorization).startsWith("Bearer ");
+		String token = authorization.substring("Bearer ".length());
+		assertThat(SignedJWT.parse(token).getJWTClaimsSet().getStringClaim("scope")).isEqualTo("payments:charge");
+		assertThat(output).contains("POST /payments/charges -> 200").doesNotContain(token).doesNotContain(svid);
 	}
 
 }

@@ -24,6 +24,14 @@ final class Endpoints {
 	 * {@code localhost} is not taken for loopback: a resolver may answer otherwise.
 	 */
 	static URI check(URI url, String what) {
+		return check(url, what, false);
+	}
+
+	/**
+	 * As {@link #check(URI, String)}, and with {@code plainHttp}, {@code http} to any
+	 * host.
+	 */
+	static URI check(URI url, String what, boolean plainHttp) {
 		String scheme = (url.getScheme() != null) ? url.getScheme().toLowerCase(Locale.ROOT) : "";
 		String host = url.getHost();
 		if (!url.isAbsolute() || host == null || host.isEmpty()) {
@@ -32,7 +40,7 @@ final class Endpoints {
 		if (url.getRawUserInfo() != null || url.getRawFragment() != null) {
 			throw new IllegalArgumentException(what + " must not carry user information or a fragment");
 		}
-		if (!scheme.equals("https") && !(scheme.equals("http") && isLoopback(host))) {
+		if (!scheme.equals("https") && !(scheme.equals("http") && (plainHttp || isLoopback(host)))) {
 			throw new IllegalArgumentException(
 					what + " must be https (http only to 127.0.0.1 or [::1]): " + describe(url));
 		}
@@ -41,8 +49,12 @@ final class Endpoints {
 
 	/** A URL of a configuration, checked; refused without echoing it when it is none. */
 	static URI parse(String url, String what) {
+		return parse(url, what, false);
+	}
+
+	static URI parse(String url, String what, boolean plainHttp) {
 		try {
-			return check(new URI(url), what);
+			return check(new URI(url), what, plainHttp);
 		}
 		catch (URISyntaxException ex) {
 			throw new IllegalArgumentException(

@@ -59,8 +59,11 @@ final class TokenEndpoint {
 
 	private final Clock clock;
 
+	private final boolean plainHttp;
+
 	TokenEndpoint(@Nullable URI issuer, @Nullable URI endpoint, IdentitySource identity, String subjectTokenType,
-			Duration timeout, Clock clock) {
+			Duration timeout, Clock clock, boolean plainHttp) {
+		this.plainHttp = plainHttp;
 		this.issuer = issuer;
 		this.endpoint = endpoint;
 		this.identity = identity;
@@ -164,7 +167,7 @@ final class TokenEndpoint {
 		}
 		URI found;
 		try {
-			found = Endpoints.parse(tokenEndpoint, "the metadata's token_endpoint");
+			found = Endpoints.parse(tokenEndpoint, "the metadata's token_endpoint", this.plainHttp);
 		}
 		catch (IllegalArgumentException ex) {
 			throw invalid(String.valueOf(ex.getMessage()));

@@ -43,8 +43,16 @@ public final class WritClient implements AutoCloseable {
 		if (builder.issuer == null && builder.tokenEndpoint == null) {
 			throw new IllegalArgumentException("Writ's issuer or its token endpoint");
 		}
-		this.endpoint = new TokenEndpoint(builder.issuer, builder.tokenEndpoint, identity, builder.subjectTokenType,
-				builder.timeout, Clock.systemUTC());
+		URI issuer = builder.issuer;
+		URI tokenEndpoint = builder.tokenEndpoint;
+		if (issuer != null) {
+			Endpoints.check(issuer, "Writ's issuer", builder.plainHttp);
+		}
+		if (tokenEndpoint != null) {
+			Endpoints.check(tokenEndpoint, "Writ's token endpoint", builder.plainHttp);
+		}
+		this.endpoint = new TokenEndpoint(issuer, tokenEndpoint, identity, builder.subjectTokenType, builder.timeout,
+				Clock.systemUTC(), builder.plainHttp);
 		// Metadata, the identity token's source and the exchange each time out first.
 		this.cache = new TokenCache(this.endpoint::exchange, builder.timeout.multipliedBy(3).plusSeconds(1));
 		this.audience = builder.audience;
@@ -134,20 +142,33 @@ public final class WritClient implements AutoCloseable {
 
 		private Duration timeout = Duration.ofSeconds(10);
 
+		private boolean plainHttp;
+
 		private Builder() {
+		}
+
+		/**
+		 * Allows plain {@code http} to Writ on any host, not only 127.0.0.1 and [::1]:
+		 * the identity token and the access token then cross the network in the clear.
+		 * Only for a demo, or a network that encrypts on the wire (a service mesh's
+		 * mTLS).
+		 */
+		public Builder allowPlainHttp(boolean allow) {
+			this.plainHttp = allow;
+			return this;
 		}
 
 		/**
 		 * Writ's issuer: its token endpoint is read from its metadata (RFC 8414) once.
 		 */
 		public Builder issuer(URI issuer) {
-			this.issuer = Endpoints.check(issuer, "Writ's issuer");
+			this.issuer = issuer;
 			return this;
 		}
 
 		/** Writ's token endpoint, with no metadata to read. */
 		public Builder tokenEndpoint(URI tokenEndpoint) {
-			this.tokenEndpoint = Endpoints.check(tokenEndpoint, "Writ's token endpoint");
+			this.tokenEndpoint = tokenEndpoint;
 			return this;
 		}
 

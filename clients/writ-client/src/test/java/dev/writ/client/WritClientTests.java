@@ -255,10 +255,18 @@ class WritClientTests {
 	}
 
 	@Test
-	void plainHttpBeyondLoopbackThenRefusedBeforeAnyRequest() {
-		assertThatThrownBy(() -> WritClient.builder().tokenEndpoint(URI.create("http://writ.example.org/oauth2/token")))
-			.isInstanceOf(IllegalArgumentException.class)
-			.hasMessageContaining("must be https");
+	void plainHttpBeyondLoopbackThenRefusedBeforeAnyRequestUnlessAllowedOutright() {
+		assertThatThrownBy(() -> WritClient.builder()
+			.tokenEndpoint(URI.create("http://writ.example.org/oauth2/token"))
+			.identity(IdentitySource.file(identity))
+			.build()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must be https");
+		try (WritClient allowed = WritClient.builder()
+			.tokenEndpoint(URI.create("http://writ.example.org/oauth2/token"))
+			.identity(IdentitySource.file(identity))
+			.allowPlainHttp(true)
+			.build()) {
+			assertThat(allowed.toString()).contains("http://writ.example.org/oauth2/token");
+		}
 		assertThatThrownBy(() -> IdentitySource.url(URI.create("http://10.0.0.1/token?secret=s3cr3t"), Map.of(), null))
 			.hasMessageNotContaining("s3cr3t");
 	}
