@@ -52,6 +52,24 @@ public interface IdentitySource {
 	}
 
 	/**
+	 * A JWT-SVID for {@code audience} (Writ's issuer) from the SPIFFE Workload API at
+	 * {@code SPIFFE_ENDPOINT_SOCKET}, fetched before each exchange (SPIRE's agent answers
+	 * from its cache). Needs java-spiffe ({@code io.spiffe:java-spiffe-core} and
+	 * {@code grpc-netty-linux}) on the class path.
+	 */
+	static IdentitySource spiffeWorkloadApi(String audience) {
+		return new SpiffeWorkloadApiSource(null, audience);
+	}
+
+	/**
+	 * As {@link #spiffeWorkloadApi(String)}, at {@code socket}
+	 * ({@code unix:///run/spire/agent.sock}).
+	 */
+	static IdentitySource spiffeWorkloadApi(String socket, String audience) {
+		return new SpiffeWorkloadApiSource(socket, audience);
+	}
+
+	/**
 	 * GitHub Actions' OIDC token for {@code audience} (Writ's issuer), from the
 	 * {@code ACTIONS_ID_TOKEN_REQUEST_URL} and {@code ACTIONS_ID_TOKEN_REQUEST_TOKEN} the
 	 * runner gives a job with {@code permissions: id-token: write}.

@@ -277,6 +277,20 @@ final class TokenEndpoint {
 			.collect(Collectors.joining("&"));
 	}
 
+	/**
+	 * Closes the identity source if it holds something open (the Workload API's channel).
+	 */
+	void close() {
+		if (this.identity instanceof AutoCloseable closeable) {
+			try {
+				closeable.close();
+			}
+			catch (Exception ex) {
+				// closing: nothing left to do with it
+			}
+		}
+	}
+
 	@Override
 	public String toString() {
 		URI endpoint = this.endpoint;

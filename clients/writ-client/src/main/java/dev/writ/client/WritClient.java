@@ -120,6 +120,7 @@ public final class WritClient implements AutoCloseable {
 	@Override
 	public void close() {
 		this.cache.close();
+		this.endpoint.close();
 	}
 
 	@Override
