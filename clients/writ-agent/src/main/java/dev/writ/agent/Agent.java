@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
@@ -50,6 +52,8 @@ final class Agent implements AutoCloseable {
 
 	private final Clock clock;
 
+	private final Set<PosixFilePermission> fileMode;
+
 	private final ScheduledExecutorService rounds = Executors.newSingleThreadScheduledExecutor((task) -> {
 		Thread thread = new Thread(task, "writ-agent");
 		thread.setDaemon(true);
@@ -57,7 +61,8 @@ final class Agent implements AutoCloseable {
 	});
 
 	private Agent(WritClient client, List<Slot> slots, @Nullable Path statusFile, @Nullable HttpServer health,
-			PrintStream log, Clock clock) {
+			PrintStream log, Clock clock, Set<PosixFilePermission> fileMode) {
+		this.fileMode = fileMode;
 		this.client = client;
 		this.slots = slots;
 		this.statusFile = statusFile;
@@ -86,6 +91,18 @@ final class Agent implements AutoCloseable {
 		if (address != null) {
 			try {
 				health = HttpServer.create(address, 8);
+				// Its own threads, so one slow client cannot hold the status up (requests
+				// and
+				// answers are bounded by WritAgentCli's sun.net.httpserver limits).
+				health.setExecutor(Executors.newFixedThreadPool(2, (task) -> {
+					Thread thread = new Thread(task, "writ-agent-health");
+					thread.setDaemon(true);
+					return thread;
+				}));
+				if (!address.getAddress().isLoopbackAddress()) {
+					log.println("writ-agent: the status at " + address + " is open to whoever reaches it: each target's"
+							+ " audience, scopes, file and last error (never a token)");
+				}
 			}
 			catch (IOException ex) {
 				client.close();
@@ -93,7 +110,8 @@ final class Agent implements AutoCloseable {
 					.of("health_address " + address + ": cannot listen (" + ex.getClass().getSimpleName() + ")"));
 			}
 		}
-		Agent agent = new Agent(client, List.copyOf(slots), config.statusFile(), health, log, Clock.systemUTC());
+		Agent agent = new Agent(client, List.copyOf(slots), config.statusFile(), health, log, Clock.systemUTC(),
+				config.groupReadable() ? AtomicFile.OWNER_AND_GROUP : AtomicFile.OWNER_ONLY);
 		if (health != null) {
 			health.createContext("/healthz", (exchange) -> {
 				byte[] body = agent.statusJson().getBytes(StandardCharsets.UTF_8);
@@ -125,8 +143,11 @@ final class Agent implements AutoCloseable {
 			try {
 				changed |= refresh(slot);
 			}
-			catch (RuntimeException ex) {
-				changed |= slot.failed("agent_error", ex.getClass().getName(), this.clock.instant());
+			catch (RuntimeException | Error ex) {
+				if (slot.failed("agent_error", ex.getClass().getName(), this.clock.instant())) {
+					changed = true;
+					this.log.println("writ-agent: refreshing " + slot.file + " failed: " + ex.getClass().getName());
+				}
 			}
 		}
 		if (changed) {
@@ -152,7 +173,7 @@ final class Agent implements AutoCloseable {
 			return false;
 		}
 		try {
-			AtomicFile.write(slot.file, token.value().getBytes(StandardCharsets.US_ASCII), AtomicFile.OWNER_ONLY);
+			AtomicFile.write(slot.file, token.value().getBytes(StandardCharsets.US_ASCII), this.fileMode);
 		}
 		catch (IOException ex) {
 			boolean first = slot.failed("file_error",

@@ -33,9 +33,12 @@ import org.jspecify.annotations.Nullable;
  * @param targets the token files to keep fresh
  * @param statusFile where the status is written, if anywhere
  * @param healthAddress where the status is served, if anywhere
+ * @param groupReadable whether token files are {@code 0640} ({@code "file_mode": "0640"})
+ * rather than {@code 0600}: for a workload in another container that shares the agent's
+ * group (Kubernetes' fsGroup)
  */
 record AgentConfig(Map<String, String> client, List<Target> targets, @Nullable Path statusFile,
-		@Nullable InetSocketAddress healthAddress) {
+		@Nullable InetSocketAddress healthAddress, boolean groupReadable) {
 
 	private static final Set<String> TARGET_KEYS = Set.of("audience", "scopes", "file");
 
@@ -87,7 +90,7 @@ record AgentConfig(Map<String, String> client, List<Target> targets, @Nullable P
 					problems.add(key + " is not a string");
 				}
 			}
-			else if (!Set.of("targets", "status_file", "health_address").contains(key)) {
+			else if (!Set.of("targets", "status_file", "health_address", "file_mode").contains(key)) {
 				problems.add("unknown key '" + key + "'");
 			}
 		}
@@ -100,10 +103,33 @@ record AgentConfig(Map<String, String> client, List<Target> targets, @Nullable P
 		if (json.containsKey("health_address")) {
 			health = address(json.get("health_address"), problems);
 		}
+		Object mode = json.get("file_mode");
+		if (mode != null && !"0600".equals(mode) && !"0640".equals(mode)) {
+			problems.add("file_mode is \"0600\" (the default) or \"0640\"");
+		}
+		// No file is written over another the agent reads or writes.
+		List<Path> others = new ArrayList<>();
+		for (String key : List.of("identity_file", "credentials")) {
+			String file = client.get(key);
+			if (file != null) {
+				others.add(Path.of(file).toAbsolutePath().normalize());
+			}
+		}
+		for (Target target : targets) {
+			if (others.contains(target.file())) {
+				problems.add("the token file " + target.file() + " is the agent's own identity or credential file");
+			}
+		}
+		if (statusFile != null) {
+			Path status = statusFile.toAbsolutePath().normalize();
+			if (others.contains(status) || targets.stream().anyMatch((t) -> t.file().equals(status))) {
+				problems.add("status_file " + status + " is a token, identity or credential file");
+			}
+		}
 		if (!problems.isEmpty()) {
 			throw new UsageException(problems.stream().map((p) -> path + ": " + p).toList());
 		}
-		return new AgentConfig(client, targets, statusFile, health);
+		return new AgentConfig(client, targets, statusFile, health, "0640".equals(mode));
 	}
 
 	private static List<Target> targets(@Nullable Object value, List<String> problems) {

@@ -6,10 +6,12 @@ import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
@@ -22,6 +24,12 @@ import java.util.Set;
 final class AtomicFile {
 
 	static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+
+	/**
+	 * For a token file that a workload in another container reads through a shared group
+	 * (fsGroup).
+	 */
+	static final Set<PosixFilePermission> OWNER_AND_GROUP = PosixFilePermissions.fromString("rw-r-----");
 
 	static final Set<PosixFilePermission> READABLE = PosixFilePermissions.fromString("rw-r--r--");
 
@@ -38,7 +46,9 @@ final class AtomicFile {
 				: new FileAttribute<?>[0];
 		Path temporary = Files.createTempFile(dir, "." + target.getFileName(), ".tmp", attributes);
 		try {
-			try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+			// Never through a link someone put in its place.
+			try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE,
+					LinkOption.NOFOLLOW_LINKS)) {
 				ByteBuffer buffer = ByteBuffer.wrap(content);
 				while (buffer.hasRemaining()) {
 					channel.write(buffer);
@@ -48,7 +58,8 @@ final class AtomicFile {
 			if (posix) {
 				// createTempFile's attribute is masked by the umask: set exactly what was
 				// asked.
-				Files.setPosixFilePermissions(temporary, permissions);
+				Files.getFileAttributeView(temporary, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+					.setPermissions(permissions);
 			}
 			try {
 				Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -45,6 +45,10 @@ public final class WritAgentCli {
 	}
 
 	public static void main(String[] args) {
+		// The status server's bounds, in seconds: a client that sends a request slowly or
+		// reads an answer slowly is cut off (the JDK's default is never).
+		System.setProperty("sun.net.httpserver.maxReqTime", System.getProperty("sun.net.httpserver.maxReqTime", "5"));
+		System.setProperty("sun.net.httpserver.maxRspTime", System.getProperty("sun.net.httpserver.maxRspTime", "5"));
 		if (args.length > 0 && args[0].equals("agent")) {
 			System.exit(agent(args, System.err));
 		}

@@ -168,6 +168,35 @@ class AgentTests {
 	}
 
 	@Test
+	void configWritingOverItsOwnFilesThenRefused() throws IOException {
+		Path config = Files.writeString(this.dir.resolve("overwrites.json"), """
+				{"issuer": "https://writ.example.org", "identity_file": "/run/id.jwt",
+				 "targets": [{"audience": "a", "file": "/run/id.jwt"}, {"audience": "b", "file": "/run/b.token"}],
+				 "status_file": "/run/b.token", "file_mode": "0666"}
+				""");
+		assertThatThrownBy(() -> AgentConfig.read(config)).isInstanceOfSatisfying(UsageException.class,
+				(ex) -> assertThat(ex.problems()).hasSize(3)
+					.anySatisfy((p) -> assertThat(p).contains("the token file /run/id.jwt is the agent's own identity"))
+					.anySatisfy((p) -> assertThat(p).contains("status_file /run/b.token is a token"))
+					.anySatisfy((p) -> assertThat(p).contains("file_mode is")));
+	}
+
+	@Test
+	void groupReadableAndStatusOnEveryInterfaceThenFile0640AndAWarning() throws Exception {
+		Path file = this.dir.resolve("deploy.token");
+		Path config = Files.writeString(this.dir.resolve("group.json"), """
+				{"issuer": "%s", "identity_file": "%s", "file_mode": "0640", "health_address": "0.0.0.0:0",
+				 "targets": [{"audience": "https://deploy.example.org", "scopes": ["deploy:payments"], "file": "%s"}]}
+				""".formatted(writ.issuer(), identity, file));
+		ByteArrayOutputStream log = new ByteArrayOutputStream();
+		try (Agent agent = Agent.start(AgentConfig.read(config), new PrintStream(log, true, StandardCharsets.UTF_8))) {
+			assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-r-----"));
+			assertThat(log.toString(StandardCharsets.UTF_8)).contains("is open to whoever reaches it");
+			assertThat(get(agent.healthAddress(), "/healthz").statusCode()).isEqualTo(200);
+		}
+	}
+
+	@Test
 	void tokenCommandThenOneTokenOnItsLine() throws ParseException {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -94,6 +94,11 @@ final class WritProcess {
 		return this.writ.svid(spiffeId);
 	}
 
+	/** A file holding {@code spiffeId}'s JWT-SVID, as spiffe-helper keeps one for a workload. */
+	Path identityFile(String spiffeId) {
+		return this.writ.identityFile(spiffeId, Duration.ofMinutes(5));
+	}
+
 	/** {@code writ keys rotate} on this Writ's key directory, with its publish-ahead time. */
 	String rotateKeys() {
 		return this.writ.cli("keys", "rotate", "--keys", this.writ.keysDir().toString(), "--publish-ahead",

@@ -78,6 +78,20 @@ public final class WritResourceServerAutoConfiguration {
 		}
 		URI jwks = (server.jwksUri() != null) ? server.jwksUri()
 				: URI.create(issuer.toString().replaceAll("/+$", "") + "/oauth2/jwks");
+		for (String name : List.of("writ.issuer", "writ.resource-server.jwks-uri")) {
+			URI url = name.equals("writ.issuer") ? issuer : jwks;
+			String scheme = String.valueOf(url.getScheme()).toLowerCase(java.util.Locale.ROOT);
+			String host = String.valueOf(url.getHost());
+			boolean loopback = host.matches("127(\\.[0-9]{1,3}){3}") || host.equals("[::1]");
+			if (!scheme.equals("https") && !(scheme.equals("http") && (loopback || server.allowPlainHttp()))) {
+				problems.add(name + ": '" + url
+						+ "' is not https; Writ's keys fetched in the clear can be swapped on the"
+						+ " way (plain http only to 127.0.0.1, [::1], or with writ.resource-server.allow-plain-http)");
+			}
+		}
+		if (!problems.isEmpty()) {
+			throw new IllegalStateException("Writ's resource server settings: " + String.join("; ", problems));
+		}
 		NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(jwks.toString())
 			.jwsAlgorithms((accepted) -> accepted.addAll(algorithms))
 			.build();

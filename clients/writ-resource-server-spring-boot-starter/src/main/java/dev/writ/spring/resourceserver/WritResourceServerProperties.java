@@ -30,9 +30,12 @@ public record WritResourceServerProperties(@Nullable URI issuer, @DefaultValue R
 	 * with: ES256, ES384 and RS256
 	 * @param clockSkew how far {@code exp} and {@code nbf} may be off this machine's
 	 * clock; 30 s by default
+	 * @param allowPlainHttp whether Writ's issuer and JWKS may be plain {@code http} to a
+	 * host other than 127.0.0.1 or [::1]: keys fetched in the clear can be swapped on the
+	 * way, and forged tokens then pass; false by default
 	 */
 	public record ResourceServer(@Nullable String audience, @Nullable URI jwksUri, @Nullable List<String> algorithms,
-			@Nullable Duration clockSkew) {
+			@Nullable Duration clockSkew, @DefaultValue("false") boolean allowPlainHttp) {
 
 		List<String> algorithmsOrDefault() {
 			return (this.algorithms != null && !this.algorithms.isEmpty()) ? this.algorithms

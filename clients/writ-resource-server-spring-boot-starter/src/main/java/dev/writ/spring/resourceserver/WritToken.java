@@ -51,9 +51,18 @@ public record WritToken(String subject, Set<String> scopes, @Nullable String gra
 
 	/** The Writ token of a JWT that Writ's decoder accepted. */
 	public static WritToken of(Jwt jwt) {
-		String scope = jwt.getClaimAsString("scope");
-		Set<String> scopes = (scope == null || scope.isBlank()) ? Set.of()
-				: Arrays.stream(scope.trim().split(" +")).collect(Collectors.toUnmodifiableSet());
+		Object claim = jwt.getClaims().get("scope");
+		Set<String> scopes;
+		if (claim instanceof String scope && !scope.isBlank()) {
+			scopes = Arrays.stream(scope.trim().split(" +")).collect(Collectors.toUnmodifiableSet());
+		}
+		else if (claim instanceof java.util.Collection<?> list) {
+			// As Spring's authorities converter reads it, so the two never disagree.
+			scopes = list.stream().map(String::valueOf).collect(Collectors.toUnmodifiableSet());
+		}
+		else {
+			scopes = Set.of();
+		}
 		String subject = jwt.getSubject();
 		return new WritToken((subject != null) ? subject : "", scopes, jwt.getClaimAsString("grant"),
 				jwt.getClaimAsString("policy_digest"), jwt.getId(), jwt.getIssuedAt(), jwt.getExpiresAt(),

@@ -149,6 +149,34 @@ class ResourceServerStarterTests {
 	}
 
 	@Test
+	void plainHttpIssuerBeyondLoopbackThenRefusedUnlessAllowedOutright() {
+		this.runner
+			.withPropertyValues("writ.issuer=http://writ.example.org",
+					"writ.resource-server.audience=https://payments.example.org")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("writ.issuer: 'http://writ.example.org' is not https")
+				.hasMessageContaining(
+						"writ.resource-server.jwks-uri: 'http://writ.example.org/oauth2/jwks' is not https"));
+		this.runner
+			.withPropertyValues("writ.issuer=http://writ.example.org",
+					"writ.resource-server.audience=https://payments.example.org",
+					"writ.resource-server.allow-plain-http=true")
+			.run((context) -> assertThat(context).hasSingleBean(JwtDecoder.class));
+	}
+
+	@Test
+	void scopeAsAListThenWritTokenReadsItAsSpringsAuthoritiesDo() {
+		org.springframework.security.oauth2.jwt.Jwt jwt = org.springframework.security.oauth2.jwt.Jwt
+			.withTokenValue("t")
+			.header("alg", "ES256")
+			.subject(CHECKOUT)
+			.claim("scope", java.util.List.of("payments:read", "payments:charge"))
+			.build();
+		assertThat(WritToken.of(jwt).scopes()).containsExactlyInAnyOrder("payments:read", "payments:charge");
+	}
+
+	@Test
 	void noAudienceThenNoDecoderOfWrits() {
 		this.runner.withPropertyValues("writ.issuer=https://writ.example.org")
 			.run((context) -> assertThat(context).doesNotHaveBean(JwtDecoder.class));

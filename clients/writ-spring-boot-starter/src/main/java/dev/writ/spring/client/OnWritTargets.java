@@ -5,6 +5,7 @@ import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.ConditionContext;
+import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /** Whether {@code writ.client.targets} names at least one target. */
@@ -12,12 +13,15 @@ final class OnWritTargets extends SpringBootCondition {
 
 	@Override
 	public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-		boolean named = Binder.get(context.getEnvironment())
+		return named(context.getEnvironment()) ? ConditionOutcome.match("writ.client.targets names a target")
+				: ConditionOutcome.noMatch("writ.client.targets names no target");
+	}
+
+	static boolean named(Environment environment) {
+		return Binder.get(environment)
 			.bind("writ.client.targets", Bindable.mapOf(String.class, Object.class))
 			.map((targets) -> !targets.isEmpty())
 			.orElse(false);
-		return named ? ConditionOutcome.match("writ.client.targets names a target")
-				: ConditionOutcome.noMatch("writ.client.targets names no target");
 	}
 
 }

@@ -18,6 +18,7 @@ import org.springframework.boot.webclient.WebClientCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * A {@link WritClient} from {@code writ.issuer} (or {@code writ.client.token-url}) and
@@ -42,7 +43,13 @@ public final class WritClientAutoConfiguration {
 	}
 
 	@Bean
-	WritAuthorization writAuthorization(WritClient client, WritClientProperties properties) {
+	WritAuthorization writAuthorization(WritClient client, WritClientProperties properties, Environment environment) {
+		String followed = WritRedirects.followed(environment);
+		if (followed != null) {
+			throw new IllegalStateException("Writ's client settings:\n  " + followed
+					+ " would carry a target's token to wherever a redirect points: remove it (Writ's starter sets "
+					+ WritRedirects.PROPERTY + "=dont-follow)");
+		}
 		return new WritAuthorization(client, WritTargets.of(properties.client().targets(), client.defaultAudience()));
 	}
 

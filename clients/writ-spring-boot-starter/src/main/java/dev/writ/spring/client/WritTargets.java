@@ -20,6 +20,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class WritTargets {
 
+	private static final Pattern DOT_SEGMENT = Pattern.compile("(^|/)(\\.|%2e){1,2}(/|;|$)|;",
+			Pattern.CASE_INSENSITIVE);
+
 	private static final Pattern LOOPBACK = Pattern.compile("127(\\.[0-9]{1,3}){3}|\\[::1\\]");
 
 	private record Base(String scheme, String host, int port, String path, TokenRequest request) {
@@ -30,6 +33,11 @@ final class WritTargets {
 				return false;
 			}
 			String path = (url.getRawPath() != null) ? url.getRawPath() : "";
+			// A path the server would resolve elsewhere (/api/../admin, %2e%2e, ..;) is
+			// no target's.
+			if (DOT_SEGMENT.matcher(path).find()) {
+				return false;
+			}
 			return this.path.isEmpty() || path.equals(this.path) || path.startsWith(this.path + "/");
 		}
 
@@ -48,6 +56,7 @@ final class WritTargets {
 	static WritTargets of(Map<String, WritClientProperties.Target> targets, Optional<String> defaultAudience) {
 		List<String> problems = new ArrayList<>();
 		List<Base> bases = new ArrayList<>();
+		Map<String, String> claimed = new java.util.HashMap<>();
 		targets.forEach((name, target) -> {
 			String where = "writ.client.targets." + name;
 			String audience = (target.audience() != null) ? target.audience() : defaultAudience.orElse(null);
@@ -83,6 +92,12 @@ final class WritTargets {
 					continue;
 				}
 				String path = (url.getRawPath() != null) ? url.getRawPath().replaceAll("/+$", "") : "";
+				String key = scheme + "://" + host.toLowerCase(Locale.ROOT) + ":" + effectivePort(url) + path;
+				String other = claimed.putIfAbsent(key, name);
+				if (other != null) {
+					problems.add(where + ".base-urls: '" + url + "' is writ.client.targets." + other + "'s too");
+					continue;
+				}
 				bases.add(new Base(scheme, host.toLowerCase(Locale.ROOT), effectivePort(url), path, request));
 			}
 		});

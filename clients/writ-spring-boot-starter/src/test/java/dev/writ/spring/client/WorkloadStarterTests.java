@@ -58,6 +58,11 @@ class WorkloadStarterTests {
 
 	static HttpServer elsewhere;
 
+	/**
+	 * A target whose every answer is a redirect to {@link #elsewhere}: an open redirect.
+	 */
+	static HttpServer redirecting;
+
 	static final Map<String, String> seenElsewhere = new ConcurrentHashMap<>();
 
 	static Path identity;
@@ -90,10 +95,19 @@ class WorkloadStarterTests {
 			}
 		});
 		elsewhere.start();
+		redirecting = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		redirecting.createContext("/", (exchange) -> {
+			exchange.getResponseHeaders()
+				.add("Location", "http://127.0.0.1:" + elsewhere.getAddress().getPort() + "/collect");
+			exchange.sendResponseHeaders(302, -1);
+			exchange.close();
+		});
+		redirecting.start();
 	}
 
 	@AfterAll
 	static void stop() {
+		redirecting.stop(0);
 		elsewhere.stop(0);
 		payments.close();
 		writ.close();
@@ -112,6 +126,10 @@ class WorkloadStarterTests {
 		registry.add("writ.client.targets.payments.base-urls", () -> paymentsUrl() + "/payments");
 		registry.add("writ.client.targets.ledger.audience", () -> "https://ledger.example.org");
 		registry.add("writ.client.targets.ledger.base-urls", () -> paymentsUrl() + "/ledger");
+		registry.add("writ.client.targets.redirecting.audience", () -> "https://payments.example.org");
+		registry.add("writ.client.targets.redirecting.scopes", () -> "payments:read");
+		registry.add("writ.client.targets.redirecting.base-urls",
+				() -> "http://127.0.0.1:" + redirecting.getAddress().getPort());
 	}
 
 	/** The workload: Spring Boot's auto-configuration, no component scan. */
@@ -196,6 +214,36 @@ class WorkloadStarterTests {
 			.retrieve()
 			.toBodilessEntity();
 		assertThat(seenElsewhere).containsEntry("authorization", "null");
+	}
+
+	@Test
+	void targetThatRedirectsElsewhereThenTheRedirectIsNotFollowedByAnyClientAndTheTokenStaysHome() {
+		String target = "http://127.0.0.1:" + redirecting.getAddress().getPort() + "/payments";
+		seenElsewhere.clear();
+		assertThat(this.restClient.build().get().uri(target).retrieve().toBodilessEntity().getStatusCode().value())
+			.isEqualTo(302);
+		org.springframework.web.client.RestTemplate template = this.restTemplate.build();
+		System.out.println("DEBUG factory " + template.getRequestFactory() + " settings "
+				+ this.restTemplate.requestFactoryBuilder());
+		assertThat(template.getForEntity(target, String.class).getStatusCode().value()).isEqualTo(302);
+		assertThat(this.webClient.build()
+			.get()
+			.uri(target)
+			.exchangeToMono((response) -> reactor.core.publisher.Mono.just(response.statusCode().value()))
+			.block(Duration.ofSeconds(30))).isEqualTo(302);
+		assertThat(seenElsewhere).as("what the host a redirect pointed at received").isEmpty();
+	}
+
+	@Test
+	void redirectsAskedToBeFollowedThenRefusedAtStart() {
+		this.runner
+			.withPropertyValues("writ.issuer=https://writ.example.org", "writ.client.identity-file=/t",
+					"writ.client.targets.payments.audience=https://payments.example.org",
+					"writ.client.targets.payments.base-urls=https://payments.internal/",
+					"spring.http.clients.redirects=follow")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("spring.http.clients.redirects=follow would carry a target's token"));
 	}
 
 	@Test
