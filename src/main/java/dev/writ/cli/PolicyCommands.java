@@ -33,6 +33,8 @@ final class PolicyCommands implements CommandGroup {
 
 	private static final Arguments.Syntax TEST = CHECK.withFlags("--explain");
 
+	private static final Arguments.Syntax CHECK_STRICT = CHECK.withFlags("--strict");
+
 	private static final Arguments.Syntax EXPLAIN = CHECK.withOptions("--subject", "--trust", "--expires-in",
 			"--claims", "--audience", "--resource", "--scope", "--claim", "--param");
 
@@ -45,7 +47,7 @@ final class PolicyCommands implements CommandGroup {
 	@Override
 	public int run(String command, List<String> words) {
 		return switch (command) {
-			case "check" -> check(Arguments.read(words, CHECK));
+			case "check" -> check(Arguments.read(words, CHECK_STRICT));
 			case "test" -> test(Arguments.read(words, TEST));
 			case "explain" -> explain(Arguments.read(words, EXPLAIN));
 			default -> throw new UsageException("unknown command: policy " + command);
@@ -69,6 +71,12 @@ final class PolicyCommands implements CommandGroup {
 					.println("note: " + demo.trustDomain() + " is a demo trust domain (" + demo.where()
 							+ "): remove it before production"
 							+ (demo.keyReady() ? "" : "; its key is generated when Writ starts, or by dev svid")));
+			int blocking = RegisterView.print(set.register(), this.console.clock(), this.console.out());
+			if (arguments.flag("--strict") && blocking > 0) {
+				this.console.err()
+					.println("writ: --strict: " + blocking + " api key exception(s) expired or without a known owner");
+				return 1;
+			}
 			return 0;
 		}
 		catch (PolicyException ex) {

@@ -21,10 +21,11 @@ import dev.writ.error.ErrorCode;
 
 /**
  * Counts what the audit events say — exchanges by outcome, error, trust source and grant,
- * replays by source — and times them, then passes each event on. It reads each kind of
- * event by its components, so a renamed component fails to compile here rather than
- * silently emptying a metric. Tag values come from the policies and the RFC error codes,
- * never from a request, so the number of series stays bounded.
+ * replays by source — and times them, keeps who federates already ({@link GrantUsage}),
+ * then passes each event on. It reads each kind of event by its components, so a renamed
+ * component fails to compile here rather than silently emptying a metric. Tag values come
+ * from the policies and the RFC error codes, never from a request, so the number of
+ * series stays bounded.
  */
 final class MeteringAuditSink implements AuditSink, Closeable {
 
@@ -38,23 +39,38 @@ final class MeteringAuditSink implements AuditSink, Closeable {
 
 	private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
 
-	MeteringAuditSink(AuditSink next, MeterRegistry meters) {
+	private final GrantUsage usage;
+
+	MeteringAuditSink(AuditSink next, MeterRegistry meters, GrantUsage usage) {
 		this.next = next;
 		this.meters = meters;
+		this.usage = usage;
 	}
 
 	@Override
 	public void record(AuditEvent event) {
 		try {
 			switch (event) {
-				case TokenExchangeEvent exchange -> count(exchange.outcome(), exchange.error(), exchange.trustSource(),
-						exchange.grant(), Boolean.TRUE.equals(exchange.replay()), exchange.latency());
+				case TokenExchangeEvent exchange -> {
+					count(exchange.outcome(), exchange.error(), exchange.trustSource(), exchange.grant(),
+							Boolean.TRUE.equals(exchange.replay()), exchange.latency());
+					used(exchange);
+				}
 				case TransportRefusalEvent refusal ->
 					count(refusal.outcome(), refusal.error(), null, null, false, null);
 			}
 		}
 		finally {
 			this.next.record(event);
+		}
+	}
+
+	private void used(TokenExchangeEvent exchange) {
+		String subject = exchange.subject();
+		String audience = exchange.audience();
+		String grant = exchange.grant();
+		if (exchange.outcome() == Outcome.GRANTED && subject != null && audience != null && grant != null) {
+			this.usage.granted(subject, audience, grant, exchange.time());
 		}
 	}
 

@@ -180,24 +180,34 @@ class WritConfiguration {
 	}
 
 	@Bean
+	GrantUsage grantUsage() {
+		return new GrantUsage();
+	}
+
+	@Bean(destroyMethod = "close")
+	RegisterMonitor registerMonitor(PolicyStore policies, GrantUsage usage, Clock clock, MeterRegistry meters) {
+		return new RegisterMonitor(policies, usage, clock, meters, Duration.ofMinutes(1));
+	}
+
+	@Bean
 	TrustHealthIndicator trustHealthIndicator(PolicyStore policies) {
 		return new TrustHealthIndicator(() -> policies.current().trust());
 	}
 
 	@Bean(destroyMethod = "close")
-	MeteringAuditSink auditSink(MeterRegistry meters, Environment environment) {
+	MeteringAuditSink auditSink(MeterRegistry meters, Environment environment, GrantUsage usage) {
 		Path file = this.properties.audit().file();
 		if (file == null) {
 			boolean structured = environment.containsProperty("logging.structured.format.console")
 					|| environment.containsProperty("logging.structured.format.file");
-			return new MeteringAuditSink(new LoggingAuditSink(structured), meters);
+			return new MeteringAuditSink(new LoggingAuditSink(structured), meters, usage);
 		}
 		try {
 			FileAuditSink sink = new FileAuditSink(file);
 			FunctionCounter.builder("writ.audit.failures", sink, FileAuditSink::failures)
 				.description("Audit events that could not be written to writ.audit.file")
 				.register(meters);
-			return new MeteringAuditSink(sink, meters);
+			return new MeteringAuditSink(sink, meters, usage);
 		}
 		catch (IOException | RuntimeException ex) {
 			throw new WritConfigurationException(List.of(auditFileProblem(file, ex)));

@@ -51,8 +51,11 @@ public final class PolicySet {
 
 	private final List<DemoEntry> demoEntries;
 
+	private final ApiKeyRegister register;
+
 	public PolicySet(TrustSet trust, Map<String, SourceRules> sources, Set<String> parameters, List<Grant> grants,
-			String digest, Collection<Path> trustFiles, List<DemoEntry> demoEntries) {
+			String digest, Collection<Path> trustFiles, List<DemoEntry> demoEntries, ApiKeyRegister register) {
+		this.register = Objects.requireNonNull(register, "register cannot be null");
 		this.trustFiles = List.copyOf(trustFiles);
 		this.demoEntries = List.copyOf(demoEntries);
 		this.trust = Objects.requireNonNull(trust, "trust cannot be null");
@@ -68,6 +71,11 @@ public final class PolicySet {
 	 */
 	public List<Path> trustFiles() {
 		return this.trustFiles;
+	}
+
+	/** The register of API keys that remain: read by reports, never by an exchange. */
+	public ApiKeyRegister register() {
+		return this.register;
 	}
 
 	/**

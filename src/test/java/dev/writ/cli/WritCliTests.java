@@ -53,6 +53,29 @@ class WritCliTests {
 	}
 
 	@Test
+	void policyCheckWithTheRegisterThenEachEntryNotOkWithItsStateAndLineAndStrictFailsOnExpiredAndOwnerUnknown()
+			throws IOException {
+		Path policies = Files.createDirectories(this.root.resolve("register-policies"));
+		Files.writeString(policies.resolve("register.yaml"), dev.writ.policy.load.ApiKeyRegisterTests.REGISTER);
+		Clock today = Clock.fixed(java.time.Instant.parse("2026-12-04T12:00:00Z"), java.time.ZoneOffset.UTC);
+
+		assertThat(run(today, Map.of(), "policy", "check", policies.toString())).isZero();
+		String printed = this.out.toString(StandardCharsets.UTF_8);
+		assertThat(printed).contains("api keys: 6 remaining (3 transitional, 3 permanent): 1 owner-unknown, 1 expired,"
+				+ " 1 rotation-due, 1 review-due, 2 ok");
+		assertThat(printed).containsPattern("owner-unknown +legacy-owner-unknown .*register.yaml:43\\)")
+			.containsPattern("expired +search-expired .*owner platform-team, expires 2026-11-30 .*register.yaml:34\\)")
+			.contains("rotation-due")
+			.contains("review-due")
+			.doesNotContain("crm-ok");
+
+		this.out.reset();
+		assertThat(run(today, Map.of(), "policy", "check", policies.toString(), "--strict")).isEqualTo(1);
+		assertThat(this.err.toString(StandardCharsets.UTF_8))
+			.contains("--strict: 2 api key exception(s) expired or without a known owner");
+	}
+
+	@Test
 	void policyCheckWhenServerSettingsInTheEnvironmentThenTheyApplyUnlessAnOptionIsGiven() throws IOException {
 		Path keys = this.root.resolve("keys");
 		TestAuthority.ec("prod.example.org", Clock.systemUTC()).writeBundle(keys.resolve("trust/prod.json"));

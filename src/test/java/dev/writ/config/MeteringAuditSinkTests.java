@@ -26,7 +26,9 @@ class MeteringAuditSinkTests {
 
 	final List<AuditEvent> passedOn = new ArrayList<>();
 
-	final MeteringAuditSink sink = new MeteringAuditSink(this.passedOn::add, this.meters);
+	final GrantUsage usage = new GrantUsage();
+
+	final MeteringAuditSink sink = new MeteringAuditSink(this.passedOn::add, this.meters, this.usage);
 
 	@Test
 	void recordWhenGrantedThenCountedByOutcomeSourceAndGrantTimedAndPassedOn() {

@@ -37,10 +37,11 @@ import dev.writ.request.ExchangeRequestParser;
 
 /**
  * Loads the policy files of a directory ({@code *.yaml} and {@code *.yml} directly in it,
- * by name) into one {@link PolicySet}: trust entries ({@code spiffe:}, {@code oidc:}) and
- * grants ({@code grants:}), decoded strictly. Any problem anywhere refuses the whole set,
- * with every problem listed by file and line. The server, {@code policy check} and the
- * tests all load policies through this one class.
+ * by name) into one {@link PolicySet}: trust entries ({@code spiffe:}, {@code oidc:}),
+ * grants ({@code grants:}) and the register of API keys that remain ({@code owners:},
+ * {@code api_keys:}), decoded strictly. Any problem anywhere refuses the whole set, with
+ * every problem listed by file and line. The server, {@code policy check} and the tests
+ * all load policies through this one class.
  *
  * <p>
  * Relative paths in policy files resolve against the parent of the policies directory:
@@ -52,7 +53,7 @@ public final class PolicyLoader {
 	/** Largest policy, bundle or JWKS file read. */
 	static final long MAX_FILE_BYTES = 1024 * 1024;
 
-	private static final Set<String> TOP_LEVEL = Set.of("spiffe", "oidc", "parameters", "grants");
+	private static final Set<String> TOP_LEVEL = Set.of("spiffe", "oidc", "parameters", "grants", "owners", "api_keys");
 
 	private static final Pattern PARAMETER = Pattern.compile("[a-z][a-z0-9_]{0,63}");
 
@@ -133,6 +134,9 @@ public final class PolicyLoader {
 				grants.add(grant);
 			}
 		}));
+		ApiKeyDecoder register = new ApiKeyDecoder();
+		documents.forEach((d) -> d.each("owners", (node) -> register.owner(d.yaml(), node)));
+		documents.forEach((d) -> d.each("api_keys", (node) -> register.entry(d.yaml(), node)));
 		if (!problems.isEmpty()) {
 			problems.sort(Comparator.comparing((PolicyProblem p) -> p.file().toString())
 				.thenComparingInt(PolicyProblem::line));
@@ -145,7 +149,7 @@ public final class PolicyLoader {
 			.forEach((file, text) -> digest
 				.update(("trust\0" + file + "\0" + text + "\0").getBytes(StandardCharsets.UTF_8)));
 		return new PolicySet(TrustSet.of(trust.sources()), trust.rules(), parameters, grants, Sha256.hex(digest),
-				trust.files().keySet(), trust.demoEntries());
+				trust.files().keySet(), trust.demoEntries(), register.register());
 	}
 
 	/**
