@@ -2,6 +2,7 @@ package dev.writ.config;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -10,6 +11,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,7 +32,7 @@ import dev.writ.policy.PolicyStore;
  * entry that is not {@code ok} once at start). It never refuses anything: an exception
  * going overdue is reported, not enforced.
  */
-final class RegisterMonitor implements AutoCloseable {
+public final class RegisterMonitor implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(RegisterMonitor.class);
 
@@ -66,8 +68,22 @@ final class RegisterMonitor implements AutoCloseable {
 	}
 
 	/** Each entry's state, as of the last check. */
-	List<ApiKeyRegister.Assessment> assessments() {
+	public List<ApiKeyRegister.Assessment> assessments() {
 		return this.current;
+	}
+
+	/** Each entry's state now: assessed again (and the metrics with it). */
+	public List<ApiKeyRegister.Assessment> assessNow() {
+		check();
+		return this.current;
+	}
+
+	/**
+	 * When {@code grant} last issued a token on this node, if it has since the node
+	 * started.
+	 */
+	public Optional<Instant> lastUsed(String grant) {
+		return this.usage.lastUsed(grant);
 	}
 
 	synchronized void check() {

@@ -95,6 +95,11 @@ public final class PolicySet {
 		return this.digest;
 	}
 
+	/** The grants, in file order: for reports. */
+	public List<Grant> grants() {
+		return this.grants;
+	}
+
 	/** How many grants there are. */
 	public int grantCount() {
 		return this.grants.size();

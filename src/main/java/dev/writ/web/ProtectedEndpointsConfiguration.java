@@ -12,6 +12,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
@@ -57,7 +58,8 @@ import dev.writ.trust.CompactJws;
  * 7009);</li>
  * <li>{@code POST /admin/revocations}: {@code writ:revoke};</li>
  * <li>{@code POST /admin/explain}: {@code writ:explain}, and only when
- * {@code writ.admin.explain} is on (off, it is not found).</li>
+ * {@code writ.admin.explain} is on (off, it is not found);</li>
+ * <li>{@code GET /admin/governance}: {@code writ:governance}.</li>
  * </ul>
  * A resource server or admin gets such a token by exchange, like any workload: who may
  * introspect, revoke or explain is itself a grant, and no static secret exists. Tokens
@@ -72,6 +74,8 @@ class ProtectedEndpointsConfiguration {
 	static final String REVOKE_SCOPE = "writ:revoke";
 
 	static final String EXPLAIN_SCOPE = "writ:explain";
+
+	static final String GOVERNANCE_SCOPE = "writ:governance";
 
 	@Bean
 	@Order(0)
@@ -91,8 +95,9 @@ class ProtectedEndpointsConfiguration {
 		// These endpoints and no others: any other path, and explain while it is off, is
 		// the default chain's, which
 		// answers 404 to everyone.
-		List<RequestMatcher> endpoints = new ArrayList<>(List.of(paths.matcher("/oauth2/introspect"),
-				paths.matcher("/oauth2/revoke"), paths.matcher("/admin/revocations")));
+		List<RequestMatcher> endpoints = new ArrayList<>(
+				List.of(paths.matcher("/oauth2/introspect"), paths.matcher("/oauth2/revoke"),
+						paths.matcher("/admin/revocations"), paths.matcher(HttpMethod.GET, "/admin/governance")));
 		if (explain) {
 			endpoints.add(paths.matcher("/admin/explain"));
 		}
@@ -106,6 +111,8 @@ class ProtectedEndpointsConfiguration {
 				.hasAuthority("SCOPE_" + REVOKE_SCOPE)
 				.requestMatchers(paths.matcher("/admin/explain"))
 				.hasAuthority("SCOPE_" + EXPLAIN_SCOPE)
+				.requestMatchers(paths.matcher(HttpMethod.GET, "/admin/governance"))
+				.hasAuthority("SCOPE_" + GOVERNANCE_SCOPE)
 				.anyRequest()
 				.denyAll())
 			.oauth2ResourceServer((server) -> server
