@@ -32,11 +32,14 @@ import dev.writ.keys.KeyConfigurationException;
  * <li>{@code credentials create-config --audience A (--token-url U | --issuer I) SOURCE}:
  * an {@code external_account} credential configuration for Google's auth libraries and
  * Writ's clients ({@link CredentialsCommands}).</li>
+ * <li>{@code governance report [DIR] [--audit FILE] [--format md|json]}: the register of
+ * API keys that remain and the grants ({@link GovernanceCommands}).</li>
  * </ul>
  */
 public final class WritCli {
 
-	private static final Set<String> COMMANDS = Set.of("policy", "keys", "dev", "credentials", "help", "--help", "-h");
+	private static final Set<String> COMMANDS = Set.of("policy", "keys", "dev", "credentials", "governance", "help",
+			"--help", "-h");
 
 	private final Console console;
 
@@ -50,7 +53,8 @@ public final class WritCli {
 	public WritCli(PrintStream out, PrintStream err, Clock clock, Map<String, String> environment) {
 		this.console = new Console(out, err, clock, environment);
 		this.groups = Map.of("policy", new PolicyCommands(this.console), "keys", new KeysCommands(this.console), "dev",
-				new DevCommands(this.console), "credentials", new CredentialsCommands(this.console));
+				new DevCommands(this.console), "credentials", new CredentialsCommands(this.console), "governance",
+				new GovernanceCommands(this.console));
 	}
 
 	/**
@@ -80,8 +84,8 @@ public final class WritCli {
 			CommandGroup group = this.groups.get(words.get(0));
 			if (group == null) {
 				throw new UsageException("unknown command '" + words.get(0) + "': the commands are policy "
-						+ "check|test|explain, keys generate|rotate|list, dev svid|svids and credentials create-config; with no command "
-						+ "(or options only) Writ serves");
+						+ "check|test|explain, keys generate|rotate|list, dev svid|svids, credentials create-config and governance "
+						+ "report; with no command " + "(or options only) Writ serves");
 			}
 			if (words.size() < 2) {
 				throw new UsageException("missing a sub-command");
@@ -152,6 +156,9 @@ public final class WritCli {
 							    SOURCE: --credential-source-file PATH | --credential-source-url URL [--credential-source-header K=V]...
 							            (either with --credential-source-field F for a JSON document)
 							            | --executable-command CMD [--executable-timeout-millis N] [--executable-output-file F]
+							  governance report [DIR] [POLICY OPTIONS] [--audit FILE] [--format md|json]
+							                                    the register of API keys that remain, each with its state, and
+							                                    the grants; --audit: who federates, from writ.audit.file
 							  --help, after any command too, prints this."""
 						.formatted(serve));
 	}

@@ -132,7 +132,7 @@ class AdminGovernanceIntegrationTests {
 		Map<String, Object> summary = (Map<String, Object>) after.get("summary");
 		assertThat(summary).containsEntry("grants", 4L).containsEntry("api_keys", 2L);
 		assertThat((List<String>) summary.get("ready_to_retire")).containsExactly("checkout-payments-key");
-		assertThat((List<String>) summary.get("grants_unused_on_this_node")).contains("never-used")
+		assertThat((List<String>) summary.get("grants_without_use")).contains("never-used")
 			.doesNotContain("checkout-pays", "security-reads-the-register");
 		assertThat(answer.body()).contains("vault:secret/data/checkout/payments");
 

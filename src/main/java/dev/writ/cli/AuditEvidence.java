@@ -1,0 +1,110 @@
+package dev.writ.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.ParseException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+
+/**
+ * Who federates, from an audit file ({@code writ.audit.file}: one JSON event a line): the
+ * granted exchanges' subjects and audiences, and each grant's last use. Read line by
+ * line, whatever the file's size; a line that is not an event Writ writes is skipped and
+ * counted. Bounded as the server's summary is: past {@link #MAX_PAIRS} subject and
+ * audience pairs, new pairs are not kept.
+ */
+final class AuditEvidence {
+
+	static final int MAX_PAIRS = 50_000;
+
+	private static final int MAX_LINE = 64 * 1024;
+
+	private final Set<String> pairs = new HashSet<>();
+
+	private final Map<String, Instant> grants = new HashMap<>();
+
+	private long granted;
+
+	private long skipped;
+
+	static AuditEvidence read(Path file) throws IOException {
+		AuditEvidence evidence = new AuditEvidence();
+		try (BufferedReader lines = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+			String line;
+			while ((line = lines.readLine()) != null) {
+				evidence.line(line);
+			}
+		}
+		return evidence;
+	}
+
+	private void line(String line) {
+		if (line.isBlank()) {
+			return;
+		}
+		if (line.length() > MAX_LINE) {
+			this.skipped++;
+			return;
+		}
+		Map<String, Object> event;
+		try {
+			// A log line may carry the event after a prefix: the JSON object is from the
+			// first brace.
+			int start = line.indexOf('{');
+			event = JSONObjectUtils.parse((start > 0) ? line.substring(start) : line);
+		}
+		catch (ParseException ex) {
+			this.skipped++;
+			return;
+		}
+		if (!"token_exchange".equals(event.get("event")) || !"granted".equals(event.get("outcome"))) {
+			return;
+		}
+		if (!(event.get("subject") instanceof String subject) || !(event.get("audience") instanceof String audience)
+				|| !(event.get("grant") instanceof String grant) || !(event.get("time") instanceof String time)) {
+			this.skipped++;
+			return;
+		}
+		Instant at;
+		try {
+			at = Instant.parse(time);
+		}
+		catch (DateTimeParseException ex) {
+			this.skipped++;
+			return;
+		}
+		this.granted++;
+		String pair = subject + "\n" + audience;
+		if (this.pairs.size() < MAX_PAIRS || this.pairs.contains(pair)) {
+			this.pairs.add(pair);
+		}
+		this.grants.merge(grant, at, (a, b) -> a.isAfter(b) ? a : b);
+	}
+
+	boolean used(String subject, String audience) {
+		return this.pairs.contains(subject + "\n" + audience);
+	}
+
+	Optional<Instant> lastUsed(String grant) {
+		return Optional.ofNullable(this.grants.get(grant));
+	}
+
+	long granted() {
+		return this.granted;
+	}
+
+	long skipped() {
+		return this.skipped;
+	}
+
+}

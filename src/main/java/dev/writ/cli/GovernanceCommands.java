@@ -1,0 +1,88 @@
+package dev.writ.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+
+import dev.writ.config.ServerSettings;
+import dev.writ.error.Failures;
+import dev.writ.policy.ApiKeyRegister;
+import dev.writ.policy.GovernanceReport;
+import dev.writ.policy.PolicyException;
+import dev.writ.policy.PolicySet;
+
+/**
+ * {@code governance report [DIR] [--audit FILE] [--format md|json]}: the register of API
+ * keys that remain and the grants, as {@code GET /admin/governance} answers, from the
+ * policies as the server loads them and, with {@code --audit}, the evidence of an audit
+ * file ({@code writ.audit.file}) for who federates already. Without one, no entry can be
+ * {@code ready-to-retire} and no grant has a use on record.
+ */
+final class GovernanceCommands implements CommandGroup {
+
+	private static final Arguments.Syntax REPORT = Arguments.Syntax.of(1)
+		.withOptions("--keys", "--max-ttl", "--default-ttl", "--audit", "--format")
+		.withFlags(CommandSettings.LOOPBACK_HTTP);
+
+	private final Console console;
+
+	GovernanceCommands(Console console) {
+		this.console = console;
+	}
+
+	@Override
+	public int run(String command, List<String> words) {
+		if (!command.equals("report")) {
+			throw new UsageException("unknown command: governance " + command);
+		}
+		return report(Arguments.read(words, REPORT));
+	}
+
+	private int report(Arguments arguments) {
+		String format = arguments.option("--format").orElse("md");
+		if (!format.equals("md") && !format.equals("json")) {
+			throw new UsageException("--format is md or json, not '" + format + "'");
+		}
+		ServerSettings settings = CommandSettings.read(arguments, this.console.environment(),
+				arguments.positional(0).map((directory) -> Map.of("writ.policies-dir", directory)).orElse(Map.of()));
+		AuditEvidence evidence = null;
+		Optional<String> audit = arguments.option("--audit");
+		if (audit.isPresent()) {
+			try {
+				evidence = AuditEvidence.read(Path.of(audit.get()));
+			}
+			catch (IOException ex) {
+				this.console.err()
+					.println("writ: cannot read the audit file " + audit.get() + ": " + Failures.message(ex));
+				return 1;
+			}
+		}
+		try (ServerPolicies policies = ServerPolicies.load(settings, this.console.clock())) {
+			PolicySet set = policies.set();
+			LocalDate today = LocalDate.ofInstant(this.console.clock().instant(), ZoneOffset.UTC);
+			AuditEvidence found = evidence;
+			List<ApiKeyRegister.Assessment> assessed = set.register()
+				.assess(today, (holder, audience) -> found != null && found.used(holder, audience));
+			String source = (found == null) ? "none: no --audit file"
+					: "the audit file " + audit.get() + ": " + found.granted() + " granted exchange(s)"
+							+ ((found.skipped() > 0) ? ", " + found.skipped() + " line(s) skipped" : "");
+			Map<String, Object> report = GovernanceReport.of(set, assessed, today,
+					(grant) -> (found != null) ? found.lastUsed(grant) : Optional.<Instant>empty(), source);
+			this.console.out()
+				.println(format.equals("json") ? JSONObjectUtils.toJSONString(report) : GovernanceMarkdown.of(report));
+			return 0;
+		}
+		catch (PolicyException ex) {
+			ex.problems().forEach((problem) -> this.console.err().println("writ: " + problem));
+			return 1;
+		}
+	}
+
+}

@@ -1,0 +1,91 @@
+package dev.writ.cli;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@code GovernanceReport} as Markdown: the summary, then the register and the grants
+ * as tables.
+ */
+final class GovernanceMarkdown {
+
+	private GovernanceMarkdown() {
+	}
+
+	static String of(Map<String, Object> report) {
+		Map<String, Object> summary = map(report.get("summary"));
+		StringBuilder md = new StringBuilder();
+		md.append("# Governance report, ").append(report.get("assessed_on")).append("\n\n");
+		md.append("Policies ")
+			.append(report.get("policy_digest"))
+			.append("; evidence of use: ")
+			.append(report.get("evidence"))
+			.append(".\n\n");
+		double share = ((Number) Objects.requireNonNull(summary.get("federated_share"))).doubleValue();
+		md.append("**")
+			.append(summary.get("grants"))
+			.append(" federated grant(s), ")
+			.append(summary.get("api_keys"))
+			.append(" API key(s) remaining: ")
+			.append(Math.round(share * 100))
+			.append("% federated.**\n\n");
+		md.append("| state | API keys |\n|---|---|\n");
+		map(summary.get("by_state"))
+			.forEach((state, n) -> md.append("| ").append(state).append(" | ").append(n).append(" |\n"));
+		md.append("\nDue within 30 days: ")
+			.append(list(summary.get("due_within_30_days")))
+			.append("\nReady to retire: ")
+			.append(list(summary.get("ready_to_retire")))
+			.append("\nGrants with no use on record: ")
+			.append(list(summary.get("grants_without_use")))
+			.append("\n");
+		md.append("\n## API keys\n\n| id | state | kind | owner | due | system | holder | stored in | where |\n")
+			.append("|---|---|---|---|---|---|---|---|---|\n");
+		for (Object item : items(report.get("api_keys"))) {
+			Map<String, Object> key = map(item);
+			md.append("| ")
+				.append(List.of("id", "state", "kind", "owner", "due", "system", "holder", "stored_in", "where")
+					.stream()
+					.map((field) -> cell(key.get(field)))
+					.collect(Collectors.joining(" | ")))
+				.append(" |\n");
+		}
+		md.append("\n## Grants\n\n| id | audience | last used |\n|---|---|---|\n");
+		for (Object item : items(report.get("grants"))) {
+			Map<String, Object> grant = map(item);
+			Object lastUsed = grant.get("last_used");
+			md.append("| ")
+				.append(cell(grant.get("id")))
+				.append(" | ")
+				.append(cell(grant.get("audience")))
+				.append(" | ")
+				.append((lastUsed != null) ? cell(lastUsed) : "never on record")
+				.append(" |\n");
+		}
+		return md.toString();
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> map(@Nullable Object value) {
+		return (Map<String, Object>) Objects.requireNonNull(value, "a report section");
+	}
+
+	private static List<?> items(@Nullable Object value) {
+		return (List<?>) Objects.requireNonNull(value, "a report list");
+	}
+
+	private static String list(@Nullable Object items) {
+		List<?> list = items(items);
+		return list.isEmpty() ? "none" : list.stream().map(String::valueOf).collect(Collectors.joining(", "));
+	}
+
+	// A table cell: no line breaks, no pipes.
+	private static String cell(@Nullable Object value) {
+		return String.valueOf(value).replace("|", "\\|").replaceAll("[\\r\\n]+", " ");
+	}
+
+}

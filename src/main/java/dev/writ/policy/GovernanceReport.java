@@ -1,0 +1,108 @@
+package dev.writ.policy;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * What the register and the grants say together, on a day, as one JSON-shaped map: the
+ * body of {@code GET /admin/governance} and of {@code writ governance report}. Each entry
+ * of the register with its state; the summary an admin reads first (grants against API
+ * keys, by state and by owner, due within 30 days, ready to retire, grants with no use on
+ * record); each grant's last use. Names where keys are kept, never a key.
+ */
+public final class GovernanceReport {
+
+	private GovernanceReport() {
+	}
+
+	/**
+	 * @param set the policies in force
+	 * @param assessed the register's entries with their states on {@code today}
+	 * @param lastUsed when a grant last issued a token, on the evidence at hand
+	 * @param evidence what that evidence is ("this node since it started", "the audit
+	 * file ...")
+	 */
+	public static Map<String, Object> of(PolicySet set, List<ApiKeyRegister.Assessment> assessed, LocalDate today,
+			Function<String, Optional<Instant>> lastUsed, String evidence) {
+		Map<String, Integer> byState = new LinkedHashMap<>();
+		for (ApiKeyEntry.State state : ApiKeyEntry.State.values()) {
+			byState.put(state.label(), 0);
+		}
+		Map<String, Integer> byOwner = new TreeMap<>();
+		List<Object> keys = new ArrayList<>();
+		List<String> dueSoon = new ArrayList<>();
+		List<String> retire = new ArrayList<>();
+		for (ApiKeyRegister.Assessment assessment : assessed) {
+			ApiKeyEntry entry = assessment.entry();
+			byState.merge(assessment.state().label(), 1, Integer::sum);
+			byOwner.merge(entry.owner(), 1, Integer::sum);
+			if (!entry.due().isAfter(today.plus(ApiKeyEntry.DUE_WINDOW))) {
+				dueSoon.add(entry.id());
+			}
+			if (assessment.state() == ApiKeyEntry.State.READY_TO_RETIRE) {
+				retire.add(entry.id());
+			}
+			keys.add(key(assessment));
+		}
+		List<Object> grants = new ArrayList<>();
+		List<String> unused = new ArrayList<>();
+		for (Grant grant : set.grants()) {
+			Optional<Instant> used = lastUsed.apply(grant.id());
+			Map<String, Object> row = new LinkedHashMap<>();
+			row.put("id", grant.id());
+			row.put("audience", grant.audience());
+			row.put("last_used", used.map(Object::toString).orElse(null));
+			if (used.isEmpty()) {
+				unused.add(grant.id());
+			}
+			grants.add(row);
+		}
+		int federated = set.grants().size();
+		Map<String, Object> summary = new LinkedHashMap<>();
+		summary.put("grants", federated);
+		summary.put("api_keys", assessed.size());
+		summary.put("federated_share",
+				(federated + assessed.size() == 0) ? 1.0 : (double) federated / (federated + assessed.size()));
+		summary.put("by_state", byState);
+		summary.put("by_owner", byOwner);
+		summary.put("due_within_30_days", dueSoon);
+		summary.put("ready_to_retire", retire);
+		summary.put("grants_without_use", unused);
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("assessed_on", today.toString());
+		body.put("policy_digest", set.digest());
+		body.put("evidence", evidence);
+		body.put("summary", summary);
+		body.put("api_keys", keys);
+		body.put("grants", grants);
+		return body;
+	}
+
+	private static Map<String, Object> key(ApiKeyRegister.Assessment assessment) {
+		ApiKeyEntry entry = assessment.entry();
+		Map<String, Object> row = new LinkedHashMap<>();
+		row.put("id", entry.id());
+		row.put("state", assessment.state().label());
+		row.put("kind", entry.kind().label());
+		row.put("system", entry.system());
+		row.put("holder", entry.holder());
+		row.put("owner", entry.owner());
+		row.put("due", entry.due().toString());
+		LocalDate rotation = entry.rotationDue();
+		row.put("rotation_due", (rotation != null) ? rotation.toString() : null);
+		row.put("stored_in", entry.storedIn());
+		row.put("justification", entry.justification());
+		row.put("migration_trigger", entry.migrationTrigger());
+		row.put("federates_to", entry.federatesTo());
+		row.put("where", entry.where());
+		return row;
+	}
+
+}

@@ -1,0 +1,118 @@
+package dev.writ.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.writ.policy.load.ApiKeyRegisterTests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code writ governance report}: the register and the grants, with an audit file's
+ * evidence.
+ */
+class GovernanceCommandsTests {
+
+	static final Clock TODAY = Clock.fixed(Instant.parse("2026-12-04T12:00:00Z"), ZoneOffset.UTC);
+
+	@TempDir
+	Path root;
+
+	private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+	private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+	private int run(String... args) {
+		return new WritCli(new PrintStream(this.out, true, StandardCharsets.UTF_8),
+				new PrintStream(this.err, true, StandardCharsets.UTF_8), TODAY, Map.of())
+			.run(args);
+	}
+
+	private Path site() throws IOException {
+		Path policies = Files.createDirectories(this.root.resolve("policies"));
+		Files.writeString(policies.resolve("register.yaml"), ApiKeyRegisterTests.REGISTER);
+		Files.writeString(policies.resolve("grants.yaml"), """
+				spiffe:
+				  - trust_domain: demo.writ.local
+				    demo: true
+				grants:
+				  - id: checkout-pays
+				    subject: spiffe://demo.writ.local/ns/demo/sa/checkout
+				    audience: https://payments.demo.writ.local
+				    scopes: [payments:charge]
+				  - id: never-used
+				    subject: spiffe://demo.writ.local/ns/demo/sa/batch
+				    audience: https://ledger.demo.writ.local
+				    scopes: []
+				""");
+		return policies;
+	}
+
+	private Path audit() throws IOException {
+		return Files.writeString(this.root.resolve("audit.log"), String.join("\n",
+				"{\"time\":\"2026-12-03T10:00:00Z\",\"event\":\"token_exchange\",\"outcome\":\"granted\","
+						+ "\"subject\":\"spiffe://demo.writ.local/ns/demo/sa/checkout\","
+						+ "\"audience\":\"https://payments.demo.writ.local\",\"grant\":\"checkout-pays\"}",
+				"2026-12-03T10:00:01.000Z  INFO 1 --- [writ] [main] writ.audit : {\"time\":\"2026-12-03T10:00:01Z\","
+						+ "\"event\":\"token_exchange\",\"outcome\":\"denied\",\"subject\":\"spiffe://demo.writ.local/ns/demo/sa/batch\","
+						+ "\"audience\":\"https://ledger.demo.writ.local\",\"grant\":\"never-used\"}",
+				"not an event", ""));
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void reportWithAnAuditFileThenTheFederatingKeyReadyToRetireAndTheUnusedGrantNamed() throws Exception {
+		assertThat(run("governance", "report", site().toString(), "--audit", audit().toString(), "--format", "json"))
+			.as(this.err.toString(StandardCharsets.UTF_8))
+			.isZero();
+		Map<String, Object> report = JSONObjectUtils.parse(this.out.toString(StandardCharsets.UTF_8));
+		Map<String, String> states = new TreeMap<>();
+		for (Object key : (List<Object>) report.get("api_keys")) {
+			states.put((String) ((Map<String, Object>) key).get("id"),
+					(String) ((Map<String, Object>) key).get("state"));
+		}
+		assertThat(states).containsEntry("payments-ready-to-retire", "ready-to-retire")
+			.containsEntry("search-expired", "expired")
+			.containsEntry("legacy-owner-unknown", "owner-unknown")
+			.containsEntry("crm-ok", "ok");
+		Map<String, Object> summary = (Map<String, Object>) report.get("summary");
+		assertThat((List<String>) summary.get("grants_without_use")).containsExactly("never-used");
+		assertThat((List<String>) summary.get("ready_to_retire")).containsExactly("payments-ready-to-retire");
+		assertThat((String) report.get("evidence")).contains("1 granted exchange(s), 1 line(s) skipped");
+	}
+
+	@Test
+	void reportInMarkdownThenSummaryAndTables() throws Exception {
+		assertThat(run("governance", "report", site().toString(), "--audit", audit().toString())).isZero();
+		String md = this.out.toString(StandardCharsets.UTF_8);
+		assertThat(md).startsWith("# Governance report, 2026-12-04")
+			.contains("**2 federated grant(s), 6 API key(s) remaining: 25% federated.**")
+			.contains("| ready-to-retire | 1 |")
+			.contains("Ready to retire: payments-ready-to-retire")
+			.contains("Grants with no use on record: never-used")
+			.contains("| search-expired | expired | transitional | platform-team | 2026-11-30 |")
+			.contains("| checkout-pays | https://payments.demo.writ.local | 2026-12-03T10:00:00Z |");
+	}
+
+	@Test
+	void reportWithoutEvidenceThenNothingReadyToRetireAndSaysWhy() throws Exception {
+		assertThat(run("governance", "report", site().toString(), "--format", "json")).isZero();
+		assertThat(this.out.toString(StandardCharsets.UTF_8)).contains("\"evidence\":\"none: no --audit file\"")
+			.contains("\"ready_to_retire\":[]");
+	}
+
+}
