@@ -19,8 +19,8 @@ import dev.writ.policy.PolicyException;
 import dev.writ.policy.PolicySet;
 
 /**
- * {@code governance report [DIR] [--audit FILE] [--format md|json]}: the register of API
- * keys that remain and the grants, as {@code GET /admin/governance} answers, from the
+ * {@code governance report [DIR] [--audit FILE] [--format md|json|html]}: the register of
+ * API keys that remain and the grants, as {@code GET /admin/governance} answers, from the
  * policies as the server loads them and, with {@code --audit}, the evidence of an audit
  * file ({@code writ.audit.file}) for who federates already. Without one, no entry can be
  * {@code ready-to-retire} and no grant has a use on record.
@@ -47,8 +47,8 @@ final class GovernanceCommands implements CommandGroup {
 
 	private int report(Arguments arguments) {
 		String format = arguments.option("--format").orElse("md");
-		if (!format.equals("md") && !format.equals("json")) {
-			throw new UsageException("--format is md or json, not '" + format + "'");
+		if (!format.equals("md") && !format.equals("json") && !format.equals("html")) {
+			throw new UsageException("--format is md, json or html, not '" + format + "'");
 		}
 		ServerSettings settings = CommandSettings.read(arguments, this.console.environment(),
 				arguments.positional(0).map((directory) -> Map.of("writ.policies-dir", directory)).orElse(Map.of()));
@@ -75,8 +75,11 @@ final class GovernanceCommands implements CommandGroup {
 							+ ((found.skipped() > 0) ? ", " + found.skipped() + " line(s) skipped" : "");
 			Map<String, Object> report = GovernanceReport.of(set, assessed, today,
 					(grant) -> (found != null) ? found.lastUsed(grant) : Optional.<Instant>empty(), source);
-			this.console.out()
-				.println(format.equals("json") ? JSONObjectUtils.toJSONString(report) : GovernanceMarkdown.of(report));
+			this.console.out().println(switch (format) {
+				case "json" -> JSONObjectUtils.toJSONString(report);
+				case "html" -> GovernanceHtml.of(report);
+				default -> GovernanceMarkdown.of(report);
+			});
 			return 0;
 		}
 		catch (PolicyException ex) {

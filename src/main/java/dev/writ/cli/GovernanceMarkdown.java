@@ -69,12 +69,14 @@ final class GovernanceMarkdown {
 		return md.toString();
 	}
 
+	/** A section of a report (a JSON object). */
 	@SuppressWarnings("unchecked")
-	private static Map<String, Object> map(@Nullable Object value) {
+	static Map<String, Object> map(@Nullable Object value) {
 		return (Map<String, Object>) Objects.requireNonNull(value, "a report section");
 	}
 
-	private static List<?> items(@Nullable Object value) {
+	/** A list of a report. */
+	static List<?> items(@Nullable Object value) {
 		return (List<?>) Objects.requireNonNull(value, "a report list");
 	}
 

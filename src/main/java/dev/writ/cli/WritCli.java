@@ -32,8 +32,8 @@ import dev.writ.keys.KeyConfigurationException;
  * <li>{@code credentials create-config --audience A (--token-url U | --issuer I) SOURCE}:
  * an {@code external_account} credential configuration for Google's auth libraries and
  * Writ's clients ({@link CredentialsCommands}).</li>
- * <li>{@code governance report [DIR] [--audit FILE] [--format md|json]}: the register of
- * API keys that remain and the grants ({@link GovernanceCommands}).</li>
+ * <li>{@code governance report [DIR] [--audit FILE] [--format md|json|html]}: the
+ * register of API keys that remain and the grants ({@link GovernanceCommands}).</li>
  * </ul>
  */
 public final class WritCli {
@@ -156,7 +156,7 @@ public final class WritCli {
 							    SOURCE: --credential-source-file PATH | --credential-source-url URL [--credential-source-header K=V]...
 							            (either with --credential-source-field F for a JSON document)
 							            | --executable-command CMD [--executable-timeout-millis N] [--executable-output-file F]
-							  governance report [DIR] [POLICY OPTIONS] [--audit FILE] [--format md|json]
+							  governance report [DIR] [POLICY OPTIONS] [--audit FILE] [--format md|json|html]
 							                                    the register of API keys that remain, each with its state, and
 							                                    the grants; --audit: who federates, from writ.audit.file
 							  --help, after any command too, prints this."""

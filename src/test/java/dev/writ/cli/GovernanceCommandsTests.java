@@ -32,6 +32,8 @@ class GovernanceCommandsTests {
 	@TempDir
 	Path root;
 
+	// Shared with GovernanceHtmlChromiumTests: the site and audit file below.
+
 	private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
 	private final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -42,7 +44,7 @@ class GovernanceCommandsTests {
 			.run(args);
 	}
 
-	private Path site() throws IOException {
+	Path site() throws IOException {
 		Path policies = Files.createDirectories(this.root.resolve("policies"));
 		Files.writeString(policies.resolve("register.yaml"), ApiKeyRegisterTests.REGISTER);
 		Files.writeString(policies.resolve("grants.yaml"), """
@@ -62,7 +64,7 @@ class GovernanceCommandsTests {
 		return policies;
 	}
 
-	private Path audit() throws IOException {
+	Path audit() throws IOException {
 		return Files.writeString(this.root.resolve("audit.log"), String.join("\n",
 				"{\"time\":\"2026-12-03T10:00:00Z\",\"event\":\"token_exchange\",\"outcome\":\"granted\","
 						+ "\"subject\":\"spiffe://demo.writ.local/ns/demo/sa/checkout\","
