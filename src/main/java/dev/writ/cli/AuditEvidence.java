@@ -17,11 +17,12 @@ import java.util.Set;
 import com.nimbusds.jose.util.JSONObjectUtils;
 
 /**
- * Who federates, from an audit file ({@code writ.audit.file}: one JSON event a line): the
- * granted exchanges' subjects and audiences, and each grant's last use. Read line by
- * line, whatever the file's size; a line that is not an event Writ writes is skipped and
- * counted. Bounded as the server's summary is: past {@link #MAX_PAIRS} subject and
- * audience pairs, new pairs are not kept.
+ * Who federates, from an audit file ({@code writ.audit.file}: one JSON event a line) or
+ * Writ's log (plain, an event after a prefix, or structured JSON with the event's
+ * fields): the granted exchanges' subjects and audiences, and each grant's last use. Read
+ * line by line, whatever the file's size; a line that is not an event Writ writes is
+ * skipped and counted. Bounded as the server's summary is: past {@link #MAX_PAIRS}
+ * subject and audience pairs, new pairs are not kept.
  */
 final class AuditEvidence {
 
@@ -67,7 +68,11 @@ final class AuditEvidence {
 			this.skipped++;
 			return;
 		}
-		if (!"token_exchange".equals(event.get("event")) || !"granted".equals(event.get("outcome"))) {
+		// A plain-text log's line is the event itself; a structured log's (logstash, ECS)
+		// has the
+		// event's fields beside "message": "token_exchange" (LoggingAuditSink).
+		boolean exchange = "token_exchange".equals(event.get("event")) || "token_exchange".equals(event.get("message"));
+		if (!exchange || !"granted".equals(event.get("outcome"))) {
 			return;
 		}
 		if (!(event.get("subject") instanceof String subject) || !(event.get("audience") instanceof String audience)

@@ -72,6 +72,9 @@ class GovernanceCommandsTests {
 				"2026-12-03T10:00:01.000Z  INFO 1 --- [writ] [main] writ.audit : {\"time\":\"2026-12-03T10:00:01Z\","
 						+ "\"event\":\"token_exchange\",\"outcome\":\"denied\",\"subject\":\"spiffe://demo.writ.local/ns/demo/sa/batch\","
 						+ "\"audience\":\"https://ledger.demo.writ.local\",\"grant\":\"never-used\"}",
+				"{\"@timestamp\":\"2026-12-03T11:00:00Z\",\"message\":\"token_exchange\",\"time\":\"2026-12-03T11:00:00Z\","
+						+ "\"outcome\":\"granted\",\"subject\":\"spiffe://demo.writ.local/ns/demo/sa/orders\","
+						+ "\"audience\":\"https://payments.demo.writ.local\",\"grant\":\"checkout-pays\"}",
 				"not an event", ""));
 	}
 
@@ -94,7 +97,7 @@ class GovernanceCommandsTests {
 		Map<String, Object> summary = (Map<String, Object>) report.get("summary");
 		assertThat((List<String>) summary.get("grants_without_use")).containsExactly("never-used");
 		assertThat((List<String>) summary.get("ready_to_retire")).containsExactly("payments-ready-to-retire");
-		assertThat((String) report.get("evidence")).contains("1 granted exchange(s), 1 line(s) skipped");
+		assertThat((String) report.get("evidence")).contains("2 granted exchange(s), 1 line(s) skipped");
 	}
 
 	@Test
@@ -107,7 +110,7 @@ class GovernanceCommandsTests {
 			.contains("Ready to retire: payments-ready-to-retire")
 			.contains("Grants with no use on record: never-used")
 			.contains("| search-expired | expired | transitional | platform-team | 2026-11-30 |")
-			.contains("| checkout-pays | https://payments.demo.writ.local | 2026-12-03T10:00:00Z |");
+			.contains("| checkout-pays | https://payments.demo.writ.local | 2026-12-03T11:00:00Z |");
 	}
 
 	@Test
