@@ -2,6 +2,9 @@ package dev.writ.cli;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +16,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiPredicate;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 
@@ -38,23 +42,57 @@ final class AuditEvidence {
 
 	private long skipped;
 
-	static AuditEvidence read(Path file) throws IOException {
-		AuditEvidence evidence = new AuditEvidence();
-		try (BufferedReader lines = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-			String line;
-			while ((line = lines.readLine()) != null) {
-				evidence.line(line);
+	private final BiPredicate<String, String> wanted;
+
+	private final Set<String> grantIds;
+
+	private AuditEvidence(BiPredicate<String, String> wanted, Set<String> grantIds) {
+		this.wanted = wanted;
+		this.grantIds = grantIds;
+	}
+
+	/**
+	 * The evidence of an audit file or log.
+	 * @param wanted whether the register asks about a subject and audience: only those
+	 * pairs are kept
+	 * @param grantIds the policies' grants: only theirs are kept
+	 */
+	static AuditEvidence read(Path file, BiPredicate<String, String> wanted, Set<String> grantIds) throws IOException {
+		AuditEvidence evidence = new AuditEvidence(wanted, grantIds);
+		// Bytes that are not UTF-8 are replaced, not fatal; a line is read up to
+		// MAX_LINE,
+		// the rest of it skipped, so one huge line costs nothing.
+		try (Reader in = new BufferedReader(new InputStreamReader(Files.newInputStream(file),
+				StandardCharsets.UTF_8.newDecoder()
+					.onMalformedInput(CodingErrorAction.REPLACE)
+					.onUnmappableCharacter(CodingErrorAction.REPLACE)))) {
+			StringBuilder line = new StringBuilder();
+			boolean tooLong = false;
+			int c;
+			while ((c = in.read()) != -1) {
+				if (c == '\n') {
+					evidence.line(line.toString(), tooLong);
+					line.setLength(0);
+					tooLong = false;
+				}
+				else if (line.length() < MAX_LINE) {
+					line.append((char) c);
+				}
+				else {
+					tooLong = true;
+				}
 			}
+			evidence.line(line.toString(), tooLong);
 		}
 		return evidence;
 	}
 
-	private void line(String line) {
-		if (line.isBlank()) {
+	private void line(String line, boolean tooLong) {
+		if (tooLong) {
+			this.skipped++;
 			return;
 		}
-		if (line.length() > MAX_LINE) {
-			this.skipped++;
+		if (line.isBlank()) {
 			return;
 		}
 		Map<String, Object> event;
@@ -90,10 +128,12 @@ final class AuditEvidence {
 		}
 		this.granted++;
 		String pair = subject + "\n" + audience;
-		if (this.pairs.size() < MAX_PAIRS || this.pairs.contains(pair)) {
+		if (this.wanted.test(subject, audience) && (this.pairs.size() < MAX_PAIRS || this.pairs.contains(pair))) {
 			this.pairs.add(pair);
 		}
-		this.grants.merge(grant, at, (a, b) -> a.isAfter(b) ? a : b);
+		if (this.grantIds.contains(grant)) {
+			this.grants.merge(grant, at, (a, b) -> a.isAfter(b) ? a : b);
+		}
 	}
 
 	boolean used(String subject, String audience) {

@@ -8,6 +8,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 
@@ -15,6 +16,7 @@ import dev.writ.config.ServerSettings;
 import dev.writ.error.Failures;
 import dev.writ.policy.ApiKeyRegister;
 import dev.writ.policy.GovernanceReport;
+import dev.writ.policy.Grant;
 import dev.writ.policy.PolicyException;
 import dev.writ.policy.PolicySet;
 
@@ -52,20 +54,21 @@ final class GovernanceCommands implements CommandGroup {
 		}
 		ServerSettings settings = CommandSettings.read(arguments, this.console.environment(),
 				arguments.positional(0).map((directory) -> Map.of("writ.policies-dir", directory)).orElse(Map.of()));
-		AuditEvidence evidence = null;
 		Optional<String> audit = arguments.option("--audit");
-		if (audit.isPresent()) {
-			try {
-				evidence = AuditEvidence.read(Path.of(audit.get()));
-			}
-			catch (IOException ex) {
-				this.console.err()
-					.println("writ: cannot read the audit file " + audit.get() + ": " + Failures.message(ex));
-				return 1;
-			}
-		}
 		try (ServerPolicies policies = ServerPolicies.load(settings, this.console.clock())) {
 			PolicySet set = policies.set();
+			AuditEvidence evidence = null;
+			if (audit.isPresent()) {
+				try {
+					evidence = AuditEvidence.read(Path.of(audit.get()), set.register()::federatesTo,
+							set.grants().stream().map(Grant::id).collect(Collectors.toSet()));
+				}
+				catch (IOException ex) {
+					this.console.err()
+						.println("writ: cannot read the audit file " + audit.get() + ": " + Failures.message(ex));
+					return 1;
+				}
+			}
 			LocalDate today = LocalDate.ofInstant(this.console.clock().instant(), ZoneOffset.UTC);
 			AuditEvidence found = evidence;
 			List<ApiKeyRegister.Assessment> assessed = set.register()

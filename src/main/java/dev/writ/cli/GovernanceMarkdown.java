@@ -85,9 +85,18 @@ final class GovernanceMarkdown {
 		return list.isEmpty() ? "none" : list.stream().map(String::valueOf).collect(Collectors.joining(", "));
 	}
 
-	// A table cell: no line breaks, no pipes.
-	private static String cell(@Nullable Object value) {
-		return String.valueOf(value).replace("|", "\\|").replaceAll("[\\r\\n]+", " ");
+	// A table cell: one line, and nothing Markdown would read as markup (a link, HTML,
+	// code).
+	static String cell(@Nullable Object value) {
+		return String.valueOf(value)
+			.replaceAll("\\p{Cntrl}+", " ")
+			.replace("\\", "\\\\")
+			.replace("|", "\\|")
+			.replace("`", "\\`")
+			.replace("[", "\\[")
+			.replace("]", "\\]")
+			.replace("<", "&lt;")
+			.replace(">", "&gt;");
 	}
 
 }

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiPredicate;
 
 /**
  * Who federates already: when each subject last got a Writ token for each audience, and
@@ -25,16 +26,30 @@ final class GrantUsage {
 
 	private final AtomicLong dropped = new AtomicLong();
 
+	private final BiPredicate<String, String> wanted;
+
+	/**
+	 * @param wanted whether the register asks about a subject and audience
+	 */
+	GrantUsage(BiPredicate<String, String> wanted) {
+		this.wanted = wanted;
+	}
+
 	/** A granted exchange. */
 	void granted(String subject, String audience, String grant, Instant at) {
-		Pair pair = new Pair(subject, audience);
-		if (this.pairs.size() < MAX_PAIRS || this.pairs.containsKey(pair)) {
-			this.pairs.put(pair, at);
+		if (this.wanted.test(subject, audience)) {
+			Pair pair = new Pair(subject, audience);
+			if (this.pairs.size() < MAX_PAIRS || this.pairs.containsKey(pair)) {
+				this.pairs.put(pair, at);
+			}
+			else {
+				this.dropped.incrementAndGet();
+			}
 		}
-		else {
-			this.dropped.incrementAndGet();
+		Instant last = this.grants.get(grant);
+		if (last == null || at.isAfter(last.plusSeconds(1))) {
+			this.grants.put(grant, at);
 		}
-		this.grants.put(grant, at);
 	}
 
 	/** Whether {@code subject} has got a Writ token for {@code audience} on this node. */

@@ -72,10 +72,23 @@ public final class RegisterMonitor implements AutoCloseable {
 		return this.current;
 	}
 
-	/** Each entry's state now: assessed again (and the metrics with it). */
-	public List<ApiKeyRegister.Assessment> assessNow() {
-		check();
-		return this.current;
+	/**
+	 * Each entry's state now: assessed again, and published (metrics, log lines) only if
+	 * a state changed since the last round, so asking often costs an assessment, not a
+	 * re-registration of the gauges.
+	 */
+	public synchronized List<ApiKeyRegister.Assessment> assessNow() {
+		List<ApiKeyRegister.Assessment> fresh = assess(LocalDate.ofInstant(this.clock.instant(), ZoneOffset.UTC));
+		boolean changed = fresh.size() != this.states.size()
+				|| fresh.stream().anyMatch((a) -> a.state() != this.states.get(a.entry().id()));
+		if (changed) {
+			check();
+		}
+		return fresh;
+	}
+
+	private List<ApiKeyRegister.Assessment> assess(LocalDate today) {
+		return this.policies.current().register().assess(today, this.usage::used);
 	}
 
 	/**
@@ -88,7 +101,7 @@ public final class RegisterMonitor implements AutoCloseable {
 
 	synchronized void check() {
 		LocalDate today = LocalDate.ofInstant(this.clock.instant(), ZoneOffset.UTC);
-		List<ApiKeyRegister.Assessment> assessed = this.policies.current().register().assess(today, this.usage::used);
+		List<ApiKeyRegister.Assessment> assessed = assess(today);
 		Map<String, ApiKeyEntry.State> seen = new HashMap<>();
 		Map<ApiKeyEntry.State, Map<ApiKeyEntry.Kind, Integer>> counts = new EnumMap<>(ApiKeyEntry.State.class);
 		List<MultiGauge.Row<?>> days = new ArrayList<>();

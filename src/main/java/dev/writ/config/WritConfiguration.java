@@ -180,8 +180,8 @@ class WritConfiguration {
 	}
 
 	@Bean
-	GrantUsage grantUsage() {
-		return new GrantUsage();
+	GrantUsage grantUsage(PolicyStore policies) {
+		return new GrantUsage((subject, audience) -> policies.current().register().federatesTo(subject, audience));
 	}
 
 	@Bean(destroyMethod = "close")

@@ -24,6 +24,19 @@ public record ApiKeyRegister(Set<String> owners, List<ApiKeyEntry> entries) {
 	}
 
 	/**
+	 * Whether an entry would retire once {@code subject} has a Writ token for
+	 * {@code audience}: the only uses worth keeping as evidence.
+	 */
+	public boolean federatesTo(String subject, String audience) {
+		for (ApiKeyEntry entry : this.entries) {
+			if (audience.equals(entry.federatesTo()) && subject.equals(entry.holder())) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
 	 * An entry and its state on a day.
 	 *
 	 * @param entry the entry

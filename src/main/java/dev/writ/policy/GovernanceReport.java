@@ -101,7 +101,8 @@ public final class GovernanceReport {
 		row.put("justification", entry.justification());
 		row.put("migration_trigger", entry.migrationTrigger());
 		row.put("federates_to", entry.federatesTo());
-		row.put("where", entry.where());
+		// The file's name, not the server's paths.
+		row.put("where", entry.file().getFileName() + ":" + entry.line());
 		return row;
 	}
 

@@ -120,4 +120,12 @@ class GovernanceCommandsTests {
 			.contains("\"ready_to_retire\":[]");
 	}
 
+	@Test
+	void valuesThatMarkdownWouldReadAsMarkupThenEscaped() {
+		assertThat(GovernanceMarkdown.cell("<script>x</script> [a](javascript:alert(1)) `c` a|b \\"))
+			.isEqualTo("&lt;script&gt;x&lt;/script&gt; \\[a\\](javascript:alert(1)) \\`c\\` a\\|b \\\\");
+		assertThat(GovernanceHtml.escape("<img src=x onerror=alert(1)> \"'&"))
+			.isEqualTo("&lt;img src=x onerror=alert(1)&gt; &quot;&#39;&amp;");
+	}
+
 }

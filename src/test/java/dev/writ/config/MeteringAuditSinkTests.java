@@ -26,7 +26,7 @@ class MeteringAuditSinkTests {
 
 	final List<AuditEvent> passedOn = new ArrayList<>();
 
-	final GrantUsage usage = new GrantUsage();
+	final GrantUsage usage = new GrantUsage((subject, audience) -> true);
 
 	final MeteringAuditSink sink = new MeteringAuditSink(this.passedOn::add, this.meters, this.usage);
 

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,18 +45,29 @@ class RegisterMonitorTests {
 
 	final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
-	final GrantUsage usage = new GrantUsage();
-
 	final List<AuditEvent> passedOn = new ArrayList<>();
 
-	final MeteringAuditSink audit = new MeteringAuditSink(this.passedOn::add, this.meters, this.usage);
+	PolicyStore store;
 
-	private PolicyStore policies() throws IOException {
+	GrantUsage usage;
+
+	MeteringAuditSink audit;
+
+	@BeforeEach
+	void node() throws IOException {
 		Path dir = Files.createDirectories(this.root.resolve("policies"));
 		Files.writeString(dir.resolve("register.yaml"), ApiKeyRegisterTests.REGISTER);
 		PolicyLoader loader = new PolicyLoader(TestTrust.factory(Clock.systemUTC()), this.root.resolve("keys"),
 				Duration.ofMinutes(5), Duration.ofHours(1));
-		return new PolicyStore(() -> loader.load(dir), dir);
+		this.store = new PolicyStore(() -> loader.load(dir), dir);
+		// As WritConfiguration wires it: only the pairs the register asks about are kept.
+		this.usage = new GrantUsage(
+				(subject, audience) -> this.store.current().register().federatesTo(subject, audience));
+		this.audit = new MeteringAuditSink(this.passedOn::add, this.meters, this.usage);
+	}
+
+	private PolicyStore policies() {
+		return this.store;
 	}
 
 	private Map<String, String> states(RegisterMonitor monitor) {
@@ -88,6 +100,10 @@ class RegisterMonitorTests {
 			monitor.check();
 			assertThat(states(monitor)).containsEntry("payments-ready-to-retire", "ok");
 
+			assertThat(
+					this.usage.used("spiffe://demo.writ.local/ns/demo/sa/orders", "https://payments.demo.writ.local"))
+				.as("a pair no entry asks about is not kept")
+				.isFalse();
 			this.audit.record(granted(CHECKOUT, "https://payments.demo.writ.local"));
 			monitor.check();
 

@@ -51,8 +51,9 @@ final class ApiKeyDecoder {
 		if (owner == null) {
 			return;
 		}
-		if (!OWNER.matcher(owner).matches()) {
-			yaml.problem(node, "owner '" + owner + "' is not a team name (letters, digits, . _ @ -)");
+		if (!OWNER.matcher(owner).matches() || SecretShapes.kind(owner, true) != null) {
+			// Never echoed: a value pasted in the wrong place may be a key.
+			yaml.problem(node, "an owner is not a team name (letters, digits, . _ @ -)");
 		}
 		else if (!this.owners.add(owner)) {
 			yaml.problem(node, "owner '" + owner + "' is declared twice");
@@ -72,20 +73,32 @@ final class ApiKeyDecoder {
 				yaml.problem(node, "an api_keys entry needs '" + required + "'");
 			}
 		}
+		boolean refused = false;
 		for (Map.Entry<String, Node> field : fields.entrySet()) {
 			if (field.getValue() instanceof ScalarNode scalar) {
-				String kind = SecretShapes.kind(scalar.getValue());
+				String kind = SecretShapes.kind(scalar.getValue(), !field.getKey().equals("holder"));
 				if (kind != null) {
 					// Never the value itself: it may be the key.
 					yaml.problem(field.getValue(), "'" + field.getKey() + "' holds what looks like " + kind
 							+ ": the register names where a key is kept, never the key");
+					refused = true;
+					continue;
+				}
+				boolean text = field.getKey().equals("justification") || field.getKey().equals("migration_trigger");
+				if (scalar.getValue().chars().anyMatch((c) -> Character.isISOControl(c) && !(text && c == '\n'))) {
+					yaml.problem(field.getValue(), "'" + field.getKey() + "' holds a control character");
+					refused = true;
 				}
 			}
 		}
+		if (refused) {
+			// The rest of the entry is not read: a later message might quote what was
+			// refused.
+			return;
+		}
 		String id = text(yaml, fields, "id");
 		if (id != null && !ID.matcher(id).matches()) {
-			yaml.problem(StrictYaml.at(fields, "id", node),
-					"api_keys id '" + id + "' is not 1-64 letters, digits, '.', '_' or '-'");
+			yaml.problem(StrictYaml.at(fields, "id", node), "an api_keys id is 1-64 letters, digits, '.', '_' or '-'");
 		}
 		else if (id != null) {
 			String first = this.ids.putIfAbsent(id, yaml.where(node));
@@ -100,10 +113,13 @@ final class ApiKeyDecoder {
 				SpiffeIds.parseId(holder);
 			}
 			catch (IllegalArgumentException ex) {
-				yaml.problem(StrictYaml.at(fields, "holder", node), "holder is not a SPIFFE ID: " + ex.getMessage());
+				yaml.problem(StrictYaml.at(fields, "holder", node), "holder is not a SPIFFE ID");
 			}
 		}
 		String owner = text(yaml, fields, "owner");
+		if (owner != null && !OWNER.matcher(owner).matches()) {
+			yaml.problem(StrictYaml.at(fields, "owner", node), "owner is not a team name (letters, digits, . _ @ -)");
+		}
 		String kind = text(yaml, fields, "kind");
 		ApiKeyEntry.Kind parsed = null;
 		if ("transitional".equals(kind)) {
@@ -118,7 +134,7 @@ final class ApiKeyDecoder {
 			forbid(yaml, fields, "a permanent key", "expires");
 		}
 		else if (kind != null) {
-			yaml.problem(StrictYaml.at(fields, "kind", node), "kind is transitional or permanent, not '" + kind + "'");
+			yaml.problem(StrictYaml.at(fields, "kind", node), "kind is transitional or permanent");
 		}
 		LocalDate expires = date(yaml, fields, "expires");
 		Period reviewEvery = period(yaml, fields, "review_every");
@@ -182,13 +198,19 @@ final class ApiKeyDecoder {
 			yaml.problem(node, key + " must be a date, such as 2026-12-31");
 			return null;
 		}
+		LocalDate date;
 		try {
-			return LocalDate.parse(scalar.getValue());
+			date = LocalDate.parse(scalar.getValue());
 		}
 		catch (DateTimeParseException ex) {
-			yaml.problem(node, key + " must be a date, such as 2026-12-31, not '" + scalar.getValue() + "'");
+			yaml.problem(node, key + " must be a date, such as 2026-12-31");
 			return null;
 		}
+		if (date.getYear() < 2000 || date.getYear() > 2200) {
+			yaml.problem(node, key + " must be a date between 2000 and 2200");
+			return null;
+		}
+		return date;
 	}
 
 	/** A period in days or weeks: {@code 90d}, {@code 12w}. */
@@ -203,7 +225,7 @@ final class ApiKeyDecoder {
 		}
 		Matcher matcher = PERIOD.matcher(value);
 		if (!matcher.matches()) {
-			yaml.problem(node, key + " must be days or weeks, such as 90d or 12w, not '" + value + "'");
+			yaml.problem(node, key + " must be days or weeks, such as 90d or 12w");
 			return null;
 		}
 		int n = Integer.parseInt(matcher.group(1));
