@@ -63,6 +63,8 @@ final class GovernanceHtml {
 			.append("%</b>of integrations federated</div>")
 			.append(figure("ready_to_retire", items(summary.get("ready_to_retire")).size(), "ready to retire"))
 			.append(figure("due_within_30_days", items(summary.get("due_within_30_days")).size(), "due within 30 days"))
+			.append(figure("grants_unused_30_days", items(summary.get("grants_unused_30_days")).size(),
+					"grants unused in 30 days"))
 			.append("</div>\n");
 		html.append("<h2>The register by state</h2><div class=\"bar\" role=\"img\" aria-label=\"API keys by state\">");
 		byState.forEach((state, n) -> {

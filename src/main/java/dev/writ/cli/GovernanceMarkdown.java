@@ -42,6 +42,8 @@ final class GovernanceMarkdown {
 			.append(list(summary.get("ready_to_retire")))
 			.append("\nGrants with no use on record: ")
 			.append(list(summary.get("grants_without_use")))
+			.append("\nGrants unused in the last 30 days: ")
+			.append(list(summary.get("grants_unused_30_days")))
 			.append("\n");
 		md.append("\n## API keys\n\n| id | state | kind | owner | due | system | holder | stored in | where |\n")
 			.append("|---|---|---|---|---|---|---|---|---|\n");

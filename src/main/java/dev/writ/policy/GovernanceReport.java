@@ -15,7 +15,8 @@ import java.util.function.Function;
  * body of {@code GET /admin/governance} and of {@code writ governance report}. Each entry
  * of the register with its state; the summary an admin reads first (grants against API
  * keys, by state and by owner, due within 30 days, ready to retire, grants with no use on
- * record); each grant's last use. Names where keys are kept, never a key.
+ * record and grants unused in the last 30 days: standing privilege); each grant's last
+ * use. Names where keys are kept, never a key.
  */
 public final class GovernanceReport {
 
@@ -53,6 +54,8 @@ public final class GovernanceReport {
 		}
 		List<Object> grants = new ArrayList<>();
 		List<String> unused = new ArrayList<>();
+		List<String> idle = new ArrayList<>();
+		Instant month = today.minusDays(30).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
 		for (Grant grant : set.grants()) {
 			Optional<Instant> used = lastUsed.apply(grant.id());
 			Map<String, Object> row = new LinkedHashMap<>();
@@ -61,6 +64,9 @@ public final class GovernanceReport {
 			row.put("last_used", used.map(Object::toString).orElse(null));
 			if (used.isEmpty()) {
 				unused.add(grant.id());
+			}
+			if (used.isEmpty() || used.get().isBefore(month)) {
+				idle.add(grant.id());
 			}
 			grants.add(row);
 		}
@@ -75,6 +81,7 @@ public final class GovernanceReport {
 		summary.put("due_within_30_days", dueSoon);
 		summary.put("ready_to_retire", retire);
 		summary.put("grants_without_use", unused);
+		summary.put("grants_unused_30_days", idle);
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("assessed_on", today.toString());
 		body.put("policy_digest", set.digest());

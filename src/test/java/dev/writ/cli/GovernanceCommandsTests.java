@@ -96,6 +96,7 @@ class GovernanceCommandsTests {
 			.containsEntry("crm-ok", "ok");
 		Map<String, Object> summary = (Map<String, Object>) report.get("summary");
 		assertThat((List<String>) summary.get("grants_without_use")).containsExactly("never-used");
+		assertThat((List<String>) summary.get("grants_unused_30_days")).containsExactly("never-used");
 		assertThat((List<String>) summary.get("ready_to_retire")).containsExactly("payments-ready-to-retire");
 		assertThat((String) report.get("evidence")).contains("2 granted exchange(s), 1 line(s) skipped");
 	}

@@ -81,6 +81,8 @@ class GovernanceHtmlChromiumTests {
 		assertThat(shown(dom, "data-count", "grants")).isEqualTo(String.valueOf(summary.get("grants")));
 		assertThat(shown(dom, "data-count", "ready_to_retire"))
 			.isEqualTo(String.valueOf(((List<?>) summary.get("ready_to_retire")).size()));
+		assertThat(shown(dom, "data-count", "grants_unused_30_days"))
+			.isEqualTo(String.valueOf(((List<?>) summary.get("grants_unused_30_days")).size()));
 		Map<String, Object> byState = (Map<String, Object>) summary.get("by_state");
 		byState
 			.forEach((state, n) -> assertThat(shown(dom, "data-state", state)).as(state).isEqualTo(String.valueOf(n)));
