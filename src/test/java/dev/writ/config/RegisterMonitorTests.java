@@ -81,6 +81,24 @@ class RegisterMonitorTests {
 	}
 
 	@Test
+	@org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+	void stateChangesThenOneLogLinePerEntryNotOkAtStartAndOnePerChange(
+			org.springframework.boot.test.system.CapturedOutput output) throws IOException {
+		try (RegisterMonitor monitor = new RegisterMonitor(policies(), this.usage, TODAY, this.meters,
+				Duration.ofHours(1))) {
+			assertThat(output.getAll()).contains("API key search-expired (https://search.vendor.example")
+				.contains("is expired")
+				.doesNotContain("API key crm-ok");
+			monitor.check();
+			assertThat(output.getAll().split("API key search-expired", -1)).as("said once, not every round").hasSize(2);
+			this.audit.record(granted(CHECKOUT, "https://payments.demo.writ.local"));
+			monitor.check();
+			assertThat(output.getAll()).contains("API key payments-ready-to-retire")
+				.contains("is now ready-to-retire (was ok)");
+		}
+	}
+
+	@Test
 	void holderGrantedItsFederatesToAudienceThenReadyToRetireInStateAndMetrics() throws IOException {
 		try (RegisterMonitor monitor = new RegisterMonitor(policies(), this.usage, TODAY, this.meters,
 				Duration.ofHours(1))) {

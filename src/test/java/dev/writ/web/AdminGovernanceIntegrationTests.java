@@ -149,6 +149,13 @@ class AdminGovernanceIntegrationTests {
 	void noTokenOrATokenWithoutTheScopeThenRefused() throws Exception {
 		assertThat(governance(null).statusCode()).isEqualTo(401);
 		assertThat(governance(token("/ns/ops/sa/viewer", ISSUER)).statusCode()).isEqualTo(403);
+		// Another method is not this endpoint: the default chain's 404, whatever the
+		// token.
+		HttpResponse<String> post = this.http.send(HttpRequest.newBuilder(URI.create(base() + "/admin/governance"))
+			.header("Authorization", "Bearer " + token("/ns/ops/sa/security", ISSUER))
+			.POST(HttpRequest.BodyPublishers.noBody())
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(post.statusCode()).isEqualTo(404);
 	}
 
 }
