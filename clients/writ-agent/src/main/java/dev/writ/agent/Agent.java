@@ -42,7 +42,7 @@ final class Agent implements AutoCloseable {
 
 	private final WritClient client;
 
-	private final List<Slot> slots;
+	private final List<TargetState> slots;
 
 	private final @Nullable Path statusFile;
 
@@ -60,7 +60,7 @@ final class Agent implements AutoCloseable {
 		return thread;
 	});
 
-	private Agent(WritClient client, List<Slot> slots, @Nullable Path statusFile, @Nullable HttpServer health,
+	private Agent(WritClient client, List<TargetState> slots, @Nullable Path statusFile, @Nullable HttpServer health,
 			PrintStream log, Clock clock, Set<PosixFilePermission> fileMode) {
 		this.fileMode = fileMode;
 		this.client = client;
@@ -76,10 +76,10 @@ final class Agent implements AutoCloseable {
 	 */
 	static Agent start(AgentConfig config, PrintStream log) {
 		WritClient client = ClientSettings.client(config.client());
-		List<Slot> slots = new ArrayList<>();
+		List<TargetState> slots = new ArrayList<>();
 		try {
 			for (AgentConfig.Target target : config.targets()) {
-				slots.add(new Slot(target.request(client.defaultAudience().orElse(null)), target.file()));
+				slots.add(new TargetState(target.request(client.defaultAudience().orElse(null)), target.file()));
 			}
 		}
 		catch (RuntimeException ex) {
@@ -139,7 +139,7 @@ final class Agent implements AutoCloseable {
 	/** One pass over the targets; never throws, so the next round runs. */
 	void round() {
 		boolean changed = false;
-		for (Slot slot : this.slots) {
+		for (TargetState slot : this.slots) {
 			try {
 				changed |= refresh(slot);
 			}
@@ -155,7 +155,7 @@ final class Agent implements AutoCloseable {
 		}
 	}
 
-	private boolean refresh(Slot slot) {
+	private boolean refresh(TargetState slot) {
 		Instant now = this.clock.instant();
 		AccessToken token;
 		try {
@@ -197,7 +197,7 @@ final class Agent implements AutoCloseable {
 
 	String statusJson() {
 		List<Object> targets = new ArrayList<>();
-		for (Slot slot : this.slots) {
+		for (TargetState slot : this.slots) {
 			targets.add(slot.status());
 		}
 		Map<String, Object> status = new LinkedHashMap<>();
@@ -226,76 +226,6 @@ final class Agent implements AutoCloseable {
 			this.health.stop(0);
 		}
 		this.client.close();
-	}
-
-	/**
-	 * One target and what the agent last did for it; read by the health server's thread.
-	 */
-	private static final class Slot {
-
-		final TokenRequest request;
-
-		final Path file;
-
-		volatile @Nullable String written;
-
-		volatile @Nullable Instant expiresAt;
-
-		volatile @Nullable Instant writtenAt;
-
-		volatile @Nullable String error;
-
-		volatile @Nullable String errorDescription;
-
-		volatile @Nullable Instant errorAt;
-
-		Slot(TokenRequest request, Path file) {
-			this.request = request;
-			this.file = file;
-		}
-
-		void written(AccessToken token, Instant now) {
-			this.written = token.value();
-			this.expiresAt = token.expiresAt();
-			this.writtenAt = now;
-			this.error = null;
-			this.errorDescription = null;
-			this.errorAt = null;
-		}
-
-		/**
-		 * Records a failure; whether it differs from the last one (to be said once, not
-		 * every second).
-		 */
-		boolean failed(String error, String description, Instant now) {
-			boolean first = !error.equals(this.error) || !description.equals(this.errorDescription);
-			this.error = error;
-			this.errorDescription = description;
-			this.errorAt = now;
-			return first;
-		}
-
-		Map<String, Object> status() {
-			Map<String, Object> status = new LinkedHashMap<>();
-			status.put("audience", this.request.audience());
-			status.put("scopes", List.copyOf(this.request.scopes()));
-			status.put("file", this.file.toString());
-			Instant expires = this.expiresAt;
-			Instant writtenAt = this.writtenAt;
-			status.put("expires_at", (expires != null) ? expires.toString() : null);
-			status.put("written_at", (writtenAt != null) ? writtenAt.toString() : null);
-			String error = this.error;
-			if (error != null) {
-				Map<String, Object> last = new LinkedHashMap<>();
-				last.put("error", error);
-				last.put("error_description", this.errorDescription);
-				Instant at = this.errorAt;
-				last.put("at", (at != null) ? at.toString() : null);
-				status.put("last_error", last);
-			}
-			return status;
-		}
-
 	}
 
 }

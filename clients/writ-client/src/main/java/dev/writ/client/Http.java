@@ -7,10 +7,15 @@ import java.net.ProxySelector;
 import java.net.SocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -155,6 +160,44 @@ final class Http {
 			}
 		}
 
+	}
+
+	/** The longest {@code Retry-After} honoured as given; a longer one is capped. */
+	static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(10);
+
+	/** RFC 9110 §10.2.3: seconds, or an HTTP date; capped at {@link #MAX_RETRY_AFTER}. */
+	static @Nullable Duration retryAfter(HttpHeaders headers, Instant now) {
+		String value = headers.firstValue("Retry-After").orElse(null);
+		if (value == null) {
+			return null;
+		}
+		Duration wait;
+		try {
+			wait = Duration.ofSeconds(Long.parseLong(value.trim()));
+		}
+		catch (NumberFormatException notSeconds) {
+			try {
+				ZonedDateTime at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
+				wait = Duration.between(now, at.toInstant());
+			}
+			catch (DateTimeParseException notADate) {
+				return null;
+			}
+		}
+		if (wait.isNegative()) {
+			return Duration.ZERO;
+		}
+		return (wait.compareTo(MAX_RETRY_AFTER) > 0) ? MAX_RETRY_AFTER : wait;
+	}
+
+	/** Text from the other side, for a message: printable, and short. */
+	static String printable(String text) {
+		String shown = text.codePoints()
+			.map((c) -> Character.isISOControl(c) ? '?' : c)
+			.limit(200)
+			.collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+			.toString();
+		return (text.codePointCount(0, text.length()) > 200) ? shown + "…" : shown;
 	}
 
 }

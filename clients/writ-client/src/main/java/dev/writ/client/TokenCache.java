@@ -9,7 +9,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -41,11 +40,7 @@ final class TokenCache implements AutoCloseable {
 
 	private static final System.Logger LOG = System.getLogger("dev.writ.client");
 
-	static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
-
 	static final int MAX_ENTRIES = 1024;
-
-	private static final long MAX_MARGIN = Duration.ofSeconds(30).toNanos();
 
 	private final ConcurrentHashMap<TokenRequest, Entry> entries = new ConcurrentHashMap<>();
 
@@ -108,45 +103,14 @@ final class TokenCache implements AutoCloseable {
 		this.exchanges.shutdownNow();
 	}
 
-	/**
-	 * How long after the n-th failure in a row the next exchange waits: the backoff, or
-	 * longer if Writ asked.
-	 */
-	static Duration nextTry(WritClientException failure, int failures) {
-		Duration backoff = backoff(failures);
-		Duration asked = failure.retryAfter().orElse(Duration.ZERO);
-		return (asked.compareTo(backoff) > 0) ? asked : backoff;
-	}
-
-	/**
-	 * 1 s, 2 s, 4 s, ... up to 30 s after the n-th failure in a row, each between half
-	 * and all of it.
-	 */
-	static Duration backoff(int failures) {
-		long full = Math.min(MAX_BACKOFF.toMillis(), 1000L << Math.min(failures - 1, 16));
-		return Duration.ofMillis(ThreadLocalRandom.current().nextLong(full / 2, full + 1));
-	}
-
-	/** What is held for a token: it, and when to refresh it and stop handing it out. */
-	private record Held(AccessToken token, long refreshAt, long usableUntil) {
-
-		static Held of(TokenEndpoint.Received received) {
-			long life = received.lifetimeNanos();
-			long refreshAt = received.sentNanos() + (long) (life * ThreadLocalRandom.current().nextDouble(0.60, 0.75));
-			long usableUntil = received.sentNanos() + life - Math.min(life / 10, MAX_MARGIN);
-			return new Held(received.token(), refreshAt, usableUntil);
-		}
-
-	}
-
 	private final class Entry {
 
 		private final TokenRequest request;
 
-		private volatile @Nullable Held held;
+		private volatile Schedule.@Nullable Held held;
 
 		// The rest is guarded by this.
-		private @Nullable CompletableFuture<Held> inFlight;
+		private @Nullable CompletableFuture<Schedule.Held> inFlight;
 
 		private long inFlightSince;
 
@@ -164,11 +128,11 @@ final class TokenCache implements AutoCloseable {
 		}
 
 		AccessToken get() {
-			Held current = this.held;
+			Schedule.Held current = this.held;
 			if (current != null && System.nanoTime() - current.refreshAt() < 0) {
 				return current.token();
 			}
-			CompletableFuture<Held> pending;
+			CompletableFuture<Schedule.Held> pending;
 			synchronized (this) {
 				current = this.held;
 				long now = System.nanoTime();
@@ -195,13 +159,13 @@ final class TokenCache implements AutoCloseable {
 		 * Whether it holds nothing worth keeping: no token fit to hand out, no exchange.
 		 */
 		synchronized boolean idle(long now) {
-			Held current = this.held;
+			Schedule.Held current = this.held;
 			return this.inFlight == null && (current == null || now - current.usableUntil() >= 0);
 		}
 
 		// Holding this: an exchange in flight for longer than callers wait has hung.
 		private void abandonIfHung(long now) {
-			CompletableFuture<Held> pending = this.inFlight;
+			CompletableFuture<Schedule.Held> pending = this.inFlight;
 			if (pending != null && now - this.inFlightSince > TokenCache.this.wait.toNanos()) {
 				WritClientException hung = WritClientException.local(WritClientException.UNREACHABLE,
 						"no token from Writ in " + TokenCache.this.wait.toMillis() + " ms", null);
@@ -212,7 +176,7 @@ final class TokenCache implements AutoCloseable {
 			}
 		}
 
-		private AccessToken await(CompletableFuture<Held> pending) {
+		private AccessToken await(CompletableFuture<Schedule.Held> pending) {
 			try {
 				return pending.get(TokenCache.this.wait.toMillis(), TimeUnit.MILLISECONDS).token();
 			}
@@ -233,7 +197,7 @@ final class TokenCache implements AutoCloseable {
 
 		// Holding this.
 		private void start(long now) {
-			CompletableFuture<Held> pending = new CompletableFuture<>();
+			CompletableFuture<Schedule.Held> pending = new CompletableFuture<>();
 			this.inFlight = pending;
 			this.inFlightSince = now;
 			long generation = ++this.generation;
@@ -246,10 +210,10 @@ final class TokenCache implements AutoCloseable {
 			}
 		}
 
-		private void exchange(CompletableFuture<Held> pending, long generation) {
-			Held fresh;
+		private void exchange(CompletableFuture<Schedule.Held> pending, long generation) {
+			Schedule.Held fresh;
 			try {
-				fresh = Held.of(TokenCache.this.exchange.apply(this.request));
+				fresh = Schedule.Held.of(TokenCache.this.exchange.apply(this.request));
 			}
 			catch (WritClientException ex) {
 				failed(pending, generation, ex);
@@ -276,15 +240,15 @@ final class TokenCache implements AutoCloseable {
 					() -> "token for " + this.request + " refreshed, expires " + fresh.token().expiresAt());
 		}
 
-		private void failed(CompletableFuture<Held> pending, long generation, WritClientException ex) {
-			Held current;
+		private void failed(CompletableFuture<Schedule.Held> pending, long generation, WritClientException ex) {
+			Schedule.Held current;
 			Duration backoff;
 			synchronized (this) {
 				if (this.inFlight == null || this.generation != generation) {
 					return;
 				}
 				this.failures++;
-				backoff = nextTry(ex, this.failures);
+				backoff = Schedule.nextTry(ex, this.failures);
 				this.notBefore = System.nanoTime() + backoff.toNanos();
 				this.failure = ex;
 				this.inFlight = null;

@@ -3,16 +3,12 @@ package dev.writ.client;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -36,9 +32,6 @@ final class TokenEndpoint {
 
 	/** The most of an answer that is read: Writ's are under a few KiB. */
 	private static final int MAX_ANSWER = 256 * 1024;
-
-	/** The longest {@code Retry-After} honoured as given; a longer one is capped. */
-	static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(10);
 
 	/**
 	 * The longest life a token is held for, whatever {@code expires_in} says: Writ's
@@ -127,7 +120,7 @@ final class TokenEndpoint {
 		}
 		// Sent as a bearer token: any other type (DPoP, N_A) would be misused so.
 		if (!type.equalsIgnoreCase("Bearer")) {
-			throw invalid("a token of type '" + printable(type) + "', not Bearer");
+			throw invalid("a token of type '" + Http.printable(type) + "', not Bearer");
 		}
 		if (json.containsKey("issued_token_type") && !ACCESS_TOKEN_TYPE.equals(json.get("issued_token_type"))) {
 			throw invalid("an issued_token_type other than an access token");
@@ -155,7 +148,7 @@ final class TokenEndpoint {
 		if (answer.statusCode() != 200) {
 			throw new WritClientException(WritClientException.UNREACHABLE,
 					"Writ's metadata (" + Endpoints.describe(metadata) + ") answered " + answer.statusCode(),
-					answer.statusCode(), retryAfter(answer.headers()), null);
+					answer.statusCode(), Http.retryAfter(answer.headers(), this.clock.instant()), null);
 		}
 		Map<String, Object> json = json(answer);
 		// RFC 8414 §3.3: the metadata must name the issuer it was asked for.
@@ -192,7 +185,7 @@ final class TokenEndpoint {
 		catch (IOException ex) {
 			throw WritClientException.local(WritClientException.UNREACHABLE,
 					"cannot reach " + what + " (" + Endpoints.describe(request.uri()) + "): " + ex.getClass().getName()
-							+ ((ex.getMessage() != null) ? ": " + printable(ex.getMessage()) : ""),
+							+ ((ex.getMessage() != null) ? ": " + Http.printable(ex.getMessage()) : ""),
 					ex);
 		}
 	}
@@ -200,7 +193,7 @@ final class TokenEndpoint {
 	private static Map<String, Object> json(HttpResponse<byte[]> answer) {
 		String type = answer.headers().firstValue("Content-Type").orElse("");
 		if (!type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-			throw invalid("an answer of type '" + printable(type) + "', not application/json (HTTP "
+			throw invalid("an answer of type '" + Http.printable(type) + "', not application/json (HTTP "
 					+ answer.statusCode() + ")");
 		}
 		try {
@@ -213,7 +206,7 @@ final class TokenEndpoint {
 
 	/** Writ's error answer (RFC 6749 §5.2), as it gave it. */
 	private WritClientException refusal(HttpResponse<byte[]> answer) {
-		Duration retryAfter = retryAfter(answer.headers());
+		Duration retryAfter = Http.retryAfter(answer.headers(), this.clock.instant());
 		Map<String, Object> json;
 		try {
 			json = json(answer);
@@ -228,46 +221,11 @@ final class TokenEndpoint {
 					"HTTP " + answer.statusCode() + " without an OAuth error", answer.statusCode(), retryAfter, null);
 		}
 		String description = (json.get("error_description") instanceof String text) ? text : null;
-		return new WritClientException(printable(error), description, answer.statusCode(), retryAfter, null);
-	}
-
-	/** RFC 9110 §10.2.3: seconds, or an HTTP date; capped at {@link #MAX_RETRY_AFTER}. */
-	@Nullable Duration retryAfter(HttpHeaders headers) {
-		String value = headers.firstValue("Retry-After").orElse(null);
-		if (value == null) {
-			return null;
-		}
-		Duration wait;
-		try {
-			wait = Duration.ofSeconds(Long.parseLong(value.trim()));
-		}
-		catch (NumberFormatException notSeconds) {
-			try {
-				ZonedDateTime at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
-				wait = Duration.between(this.clock.instant(), at.toInstant());
-			}
-			catch (DateTimeParseException notADate) {
-				return null;
-			}
-		}
-		if (wait.isNegative()) {
-			return Duration.ZERO;
-		}
-		return (wait.compareTo(MAX_RETRY_AFTER) > 0) ? MAX_RETRY_AFTER : wait;
+		return new WritClientException(Http.printable(error), description, answer.statusCode(), retryAfter, null);
 	}
 
 	private static WritClientException invalid(String description) {
 		return WritClientException.local(WritClientException.INVALID_RESPONSE, description, null);
-	}
-
-	/** Text from the other side, for a message: printable, and short. */
-	static String printable(String text) {
-		String shown = text.codePoints()
-			.map((c) -> Character.isISOControl(c) ? '?' : c)
-			.limit(200)
-			.collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
-			.toString();
-		return (text.codePointCount(0, text.length()) > 200) ? shown + "…" : shown;
 	}
 
 	private static String form(Map<String, String> fields) {

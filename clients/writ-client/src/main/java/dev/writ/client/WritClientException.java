@@ -34,9 +34,9 @@ public final class WritClientException extends RuntimeException {
 
 	WritClientException(String error, @Nullable String description, int status, @Nullable Duration retryAfter,
 			@Nullable Throwable cause) {
-		super(message(error, (description != null) ? TokenEndpoint.printable(description) : null, status), cause);
+		super(message(error, (description != null) ? Http.printable(description) : null, status), cause);
 		this.error = error;
-		this.description = (description != null) ? TokenEndpoint.printable(description) : null;
+		this.description = (description != null) ? Http.printable(description) : null;
 		this.status = status;
 		this.retryAfter = retryAfter;
 	}

@@ -152,7 +152,7 @@ class ClientInputTests {
 	void backoffThenDoublingFromOneSecondToThirtyEachBetweenHalfAndAll() {
 		for (int failures = 1; failures <= 40; failures++) {
 			long full = Math.min(30_000, 1000L << Math.min(failures - 1, 16));
-			Duration backoff = TokenCache.backoff(failures);
+			Duration backoff = Schedule.backoff(failures);
 			assertThat(backoff.toMillis()).as("after %d failures", failures).isBetween(full / 2, full);
 		}
 	}

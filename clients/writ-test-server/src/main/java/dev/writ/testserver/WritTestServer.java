@@ -50,20 +50,21 @@ public final class WritTestServer implements AutoCloseable {
 
 	private final List<String> arguments;
 
-	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+	private final WritHttp http;
 
 	private Process process;
 
-	private WritTestServer(Path jar, Path site, int port, List<String> arguments) {
+	WritTestServer(Path jar, Path site, int port, List<String> arguments) {
 		this.jar = jar;
 		this.site = site;
 		this.port = port;
+		this.http = new WritHttp(issuer(port));
 		this.arguments = List.copyOf(arguments);
 		this.process = launch();
 	}
 
-	public static Builder builder() {
-		return new Builder();
+	public static WritTestServerBuilder builder() {
+		return new WritTestServerBuilder();
 	}
 
 	private Process launch() {
@@ -120,7 +121,7 @@ public final class WritTestServer implements AutoCloseable {
 		return issuer(this.port);
 	}
 
-	private static String issuer(int port) {
+	static String issuer(int port) {
 		return "http://127.0.0.1:" + port;
 	}
 
@@ -206,31 +207,12 @@ public final class WritTestServer implements AutoCloseable {
 	 * 200.
 	 */
 	public String exchange(String subjectToken, String audience, String scope) {
-		Map<String, String> form = new LinkedHashMap<>();
-		form.put("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange");
-		form.put("subject_token_type", "urn:ietf:params:oauth:token-type:jwt");
-		form.put("subject_token", subjectToken);
-		form.put("audience", audience);
-		form.put("scope", scope);
-		String answer = post("/oauth2/token", "application/x-www-form-urlencoded", null, form(form));
-		try {
-			Object token = JSONObjectUtils.parse(answer).get("access_token");
-			if (!(token instanceof String value)) {
-				throw new IllegalStateException("Writ's answer has no access_token");
-			}
-			return value;
-		}
-		catch (ParseException ex) {
-			throw new IllegalStateException("Writ's answer is not JSON", ex);
-		}
+		return this.http.exchange(subjectToken, audience, scope);
 	}
 
 	/** The form encoding of {@code fields}, in their order. */
 	public static String form(Map<String, String> fields) {
-		return fields.entrySet()
-			.stream()
-			.map((e) -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-			.collect(Collectors.joining("&"));
+		return WritHttp.form(fields);
 	}
 
 	/**
@@ -238,34 +220,11 @@ public final class WritTestServer implements AutoCloseable {
 	 * 200.
 	 */
 	public String post(String path, String contentType, @Nullable String bearer, String body) {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path)))
-			.header("Content-Type", contentType)
-			.POST(HttpRequest.BodyPublishers.ofString(body));
-		if (bearer != null) {
-			request.header("Authorization", "Bearer " + bearer);
-		}
-		HttpResponse<String> response = send(request.build());
-		if (response.statusCode() != 200) {
-			throw new IllegalStateException(path + " answered " + response.statusCode() + ": " + response.body());
-		}
-		return response.body();
+		return this.http.post(path, contentType, bearer, body);
 	}
 
 	public HttpResponse<String> get(String path) {
-		return send(HttpRequest.newBuilder(URI.create(url(path))).build());
-	}
-
-	private HttpResponse<String> send(HttpRequest request) {
-		try {
-			return this.http.send(request, HttpResponse.BodyHandlers.ofString());
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
+		return this.http.get(path);
 	}
 
 	/**
@@ -274,16 +233,7 @@ public final class WritTestServer implements AutoCloseable {
 	 * {@code grant="short"} or {@code error="slow_down"}.
 	 */
 	public long exchanges(String tag, String value) {
-		String metrics = get("/actuator/prometheus").body();
-		Matcher line = Pattern.compile("^writ_exchanges_total\\{([^}]*)\\} ([0-9.eE+]+)$", Pattern.MULTILINE)
-			.matcher(metrics);
-		double total = 0;
-		while (line.find()) {
-			if (line.group(1).contains(tag + "=\"" + value + "\"")) {
-				total += Double.parseDouble(line.group(2));
-			}
-		}
-		return (long) total;
+		return this.http.exchanges(tag, value);
 	}
 
 	/**
@@ -334,83 +284,6 @@ public final class WritTestServer implements AutoCloseable {
 	@Override
 	public void close() {
 		stop();
-	}
-
-	/** What a {@link WritTestServer} starts with. */
-	public static final class Builder {
-
-		private final Map<String, String> policies = new LinkedHashMap<>();
-
-		private final List<String> arguments = new ArrayList<>();
-
-		private @Nullable Path jar;
-
-		private Builder() {
-		}
-
-		/**
-		 * The Writ jar; by default the system property {@code writ.jar}, else the
-		 * environment variable {@code WRIT_JAR}.
-		 */
-		public Builder jar(Path jar) {
-			this.jar = jar;
-			return this;
-		}
-
-		/**
-		 * A policy file of the site, {@code policies/<name>}; {@code ${writ.issuer}} in
-		 * it stands for the issuer, which is known once the port is (a grant for Writ's
-		 * own endpoints names it as audience).
-		 */
-		public Builder policies(String name, String yaml) {
-			this.policies.put(name, yaml);
-			return this;
-		}
-
-		/** A setting of Writ's, {@code --name=value}. */
-		public Builder setting(String name, String value) {
-			this.arguments.add("--" + name + "=" + value);
-			return this;
-		}
-
-		/** Writes the site, starts Writ and returns once it is healthy (within 90 s). */
-		public WritTestServer start() {
-			Path jar = jar();
-			try {
-				int port;
-				try (ServerSocket socket = new ServerSocket(0)) {
-					port = socket.getLocalPort();
-				}
-				Path site = Files.createTempDirectory("writ-test-");
-				Files.createDirectories(site.resolve("policies"));
-				for (Map.Entry<String, String> file : this.policies.entrySet()) {
-					Files.writeString(site.resolve("policies").resolve(file.getKey()),
-							file.getValue().replace("${writ.issuer}", issuer(port)));
-				}
-				return new WritTestServer(jar, site, port, this.arguments);
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException(ex);
-			}
-		}
-
-		private Path jar() {
-			Path jar = this.jar;
-			if (jar == null) {
-				String given = System.getProperty("writ.jar", System.getenv("WRIT_JAR"));
-				if (given == null) {
-					throw new IllegalStateException("no Writ jar: set the system property writ.jar or WRIT_JAR");
-				}
-				jar = Path.of(given);
-			}
-			jar = jar.toAbsolutePath().normalize();
-			if (!Files.isRegularFile(jar)) {
-				throw new IllegalStateException(
-						jar + " is missing: build Writ first (./mvnw -B verify in the repository root)");
-			}
-			return jar;
-		}
-
 	}
 
 }
