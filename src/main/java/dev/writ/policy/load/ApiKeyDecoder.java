@@ -2,7 +2,6 @@ package dev.writ.policy.load;
 
 import java.time.LocalDate;
 import java.time.Period;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -188,29 +187,9 @@ final class ApiKeyDecoder {
 		}
 	}
 
-	/** A day, {@code 2026-12-31}, quoted or not (YAML reads it as a timestamp). */
 	private static @Nullable LocalDate date(StrictYaml yaml, Map<String, Node> fields, String key) {
 		Node node = fields.get(key);
-		if (node == null) {
-			return null;
-		}
-		if (!(node instanceof ScalarNode scalar)) {
-			yaml.problem(node, key + " must be a date, such as 2026-12-31");
-			return null;
-		}
-		LocalDate date;
-		try {
-			date = LocalDate.parse(scalar.getValue());
-		}
-		catch (DateTimeParseException ex) {
-			yaml.problem(node, key + " must be a date, such as 2026-12-31");
-			return null;
-		}
-		if (date.getYear() < 2000 || date.getYear() > 2200) {
-			yaml.problem(node, key + " must be a date between 2000 and 2200");
-			return null;
-		}
-		return date;
+		return (node == null) ? null : yaml.date(node, key);
 	}
 
 	/** A period in days or weeks: {@code 90d}, {@code 12w}. */

@@ -2,6 +2,8 @@ package dev.writ.policy.load;
 
 import java.io.StringReader;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -114,6 +116,31 @@ public final class StrictYaml {
 			return null;
 		}
 		return scalar.getValue();
+	}
+
+	/**
+	 * A day, {@code 2026-12-31}, quoted or not (YAML reads it as a timestamp), between
+	 * the years 2000 and 2200; or null with its problem recorded.
+	 */
+	public @Nullable LocalDate date(Node node, String what) {
+		LocalDate date = null;
+		if (node instanceof ScalarNode scalar) {
+			try {
+				date = LocalDate.parse(scalar.getValue());
+			}
+			catch (DateTimeParseException ex) {
+				// the problem below
+			}
+		}
+		if (date == null) {
+			problem(node, what + " must be a date, such as 2026-12-31");
+			return null;
+		}
+		if (date.getYear() < 2000 || date.getYear() > 2200) {
+			problem(node, what + " must be a date between 2000 and 2200");
+			return null;
+		}
+		return date;
 	}
 
 	/** A boolean scalar, or null if the node is not one. */
