@@ -11,44 +11,33 @@ import java.nio.file.Path;
 import java.text.ParseException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiPredicate;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
+
+import dev.writ.policy.UsageLedger;
 
 /**
  * Who federates, from an audit file ({@code writ.audit.file}: one JSON event a line) or
  * Writ's log (plain, an event after a prefix, or structured JSON with the event's
  * fields): the granted exchanges' subjects and audiences, and each grant's last use. Read
  * line by line, whatever the file's size; a line that is not an event Writ writes is
- * skipped and counted. Bounded as the server's summary is: past {@link #MAX_PAIRS}
- * subject and audience pairs, new pairs are not kept.
+ * skipped and counted. Bounded as the server's summary is (a {@link UsageLedger}).
  */
 final class AuditEvidence {
 
-	static final int MAX_PAIRS = 50_000;
-
 	private static final int MAX_LINE = 64 * 1024;
 
-	private final Set<String> pairs = new HashSet<>();
-
-	private final Map<String, Instant> grants = new HashMap<>();
+	private final UsageLedger usage;
 
 	private long granted;
 
 	private long skipped;
 
-	private final BiPredicate<String, String> wanted;
-
-	private final Set<String> grantIds;
-
 	private AuditEvidence(BiPredicate<String, String> wanted, Set<String> grantIds) {
-		this.wanted = wanted;
-		this.grantIds = grantIds;
+		this.usage = new UsageLedger(wanted, grantIds::contains);
 	}
 
 	/**
@@ -127,21 +116,12 @@ final class AuditEvidence {
 			return;
 		}
 		this.granted++;
-		String pair = subject + "\n" + audience;
-		if (this.wanted.test(subject, audience) && (this.pairs.size() < MAX_PAIRS || this.pairs.contains(pair))) {
-			this.pairs.add(pair);
-		}
-		if (this.grantIds.contains(grant)) {
-			this.grants.merge(grant, at, (a, b) -> a.isAfter(b) ? a : b);
-		}
+		this.usage.granted(subject, audience, grant, at);
 	}
 
-	boolean used(String subject, String audience) {
-		return this.pairs.contains(subject + "\n" + audience);
-	}
-
-	Optional<Instant> lastUsed(String grant) {
-		return Optional.ofNullable(this.grants.get(grant));
+	/** The granted exchanges read. */
+	UsageLedger usage() {
+		return this.usage;
 	}
 
 	long granted() {

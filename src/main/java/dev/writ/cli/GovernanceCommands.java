@@ -2,7 +2,6 @@ package dev.writ.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -19,6 +18,7 @@ import dev.writ.policy.GovernanceReport;
 import dev.writ.policy.Grant;
 import dev.writ.policy.PolicyException;
 import dev.writ.policy.PolicySet;
+import dev.writ.policy.UsageLedger;
 
 /**
  * {@code governance report [DIR] [--audit FILE] [--format md|json|html]}: the register of
@@ -70,14 +70,13 @@ final class GovernanceCommands implements CommandGroup {
 				}
 			}
 			LocalDate today = LocalDate.ofInstant(this.console.clock().instant(), ZoneOffset.UTC);
-			AuditEvidence found = evidence;
-			List<ApiKeyRegister.Assessment> assessed = set.register()
-				.assess(today, (holder, audience) -> found != null && found.used(holder, audience));
-			String source = (found == null) ? "none: no --audit file"
-					: "the audit file " + audit.get() + ": " + found.granted() + " granted exchange(s)"
-							+ ((found.skipped() > 0) ? ", " + found.skipped() + " line(s) skipped" : "");
-			Map<String, Object> report = GovernanceReport.of(set, assessed, today,
-					(grant) -> (found != null) ? found.lastUsed(grant) : Optional.<Instant>empty(), source);
+			UsageLedger usage = (evidence != null) ? evidence.usage()
+					: new UsageLedger((subject, audience) -> false, (grant) -> false);
+			List<ApiKeyRegister.Assessment> assessed = set.register().assess(today, usage::used);
+			String source = (evidence == null) ? "none: no --audit file"
+					: "the audit file " + audit.get() + ": " + evidence.granted() + " granted exchange(s)"
+							+ ((evidence.skipped() > 0) ? ", " + evidence.skipped() + " line(s) skipped" : "");
+			Map<String, Object> report = GovernanceReport.of(set, assessed, today, usage, source);
 			this.console.out().println(switch (format) {
 				case "json" -> JSONObjectUtils.toJSONString(report);
 				case "html" -> GovernanceHtml.of(report);

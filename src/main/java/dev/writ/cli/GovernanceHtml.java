@@ -114,8 +114,8 @@ final class GovernanceHtml {
 			}
 			html.append("</tr>");
 		}
-		html.append(
-				"</tbody></table>\n<h2>Grants</h2><table><thead><tr><th>id</th><th>audience</th><th>last used</th></tr></thead><tbody>");
+		html.append("</tbody></table>\n<h2>Grants</h2><table><thead><tr><th>id</th><th>audience</th><th>last used</th>")
+			.append("<th>exchanges, 30 days</th></tr></thead><tbody>");
 		for (Object item : items(report.get("grants"))) {
 			Map<String, Object> grant = map(item);
 			Object lastUsed = grant.get("last_used");
@@ -125,7 +125,29 @@ final class GovernanceHtml {
 				.append(escape(grant.get("audience")))
 				.append("</td><td>")
 				.append((lastUsed != null) ? escape(lastUsed) : "<span class=\"muted\">never on record</span>")
+				.append("</td><td>")
+				.append(escape(grant.get("exchanges_30_days")))
 				.append("</td></tr>");
+		}
+		List<?> subjects = items(report.get("subjects"));
+		html.append("</tbody></table>\n<h2>Workloads that federate</h2><table><thead><tr><th>subject</th>")
+			.append("<th>last used</th><th>exchanges, 30 days</th></tr></thead><tbody>");
+		for (Object item : subjects.subList(0, Math.min(subjects.size(), GovernanceMarkdown.MAX_ROWS))) {
+			Map<String, Object> subject = map(item);
+			html.append("<tr data-subject=\"")
+				.append(escape(subject.get("subject")))
+				.append("\"><td>")
+				.append(escape(subject.get("subject")))
+				.append("</td><td>")
+				.append(escape(subject.get("last_used")))
+				.append("</td><td>")
+				.append(escape(subject.get("exchanges_30_days")))
+				.append("</td></tr>");
+		}
+		if (subjects.size() > GovernanceMarkdown.MAX_ROWS) {
+			html.append("<tr><td colspan=\"3\" class=\"muted\">")
+				.append(subjects.size() - GovernanceMarkdown.MAX_ROWS)
+				.append(" more in the JSON report</td></tr>");
 		}
 		html.append("</tbody></table>\n</body></html>\n");
 		return html.toString();

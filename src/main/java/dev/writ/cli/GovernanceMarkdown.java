@@ -13,6 +13,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class GovernanceMarkdown {
 
+	/** The most workloads a page lists; the JSON report has them all. */
+	static final int MAX_ROWS = 200;
+
 	private GovernanceMarkdown() {
 	}
 
@@ -56,7 +59,7 @@ final class GovernanceMarkdown {
 					.collect(Collectors.joining(" | ")))
 				.append(" |\n");
 		}
-		md.append("\n## Grants\n\n| id | audience | last used |\n|---|---|---|\n");
+		md.append("\n## Grants\n\n| id | audience | last used | exchanges, 30 days |\n|---|---|---|---|\n");
 		for (Object item : items(report.get("grants"))) {
 			Map<String, Object> grant = map(item);
 			Object lastUsed = grant.get("last_used");
@@ -66,7 +69,24 @@ final class GovernanceMarkdown {
 				.append(cell(grant.get("audience")))
 				.append(" | ")
 				.append((lastUsed != null) ? cell(lastUsed) : "never on record")
+				.append(" | ")
+				.append(cell(grant.get("exchanges_30_days")))
 				.append(" |\n");
+		}
+		List<?> subjects = items(report.get("subjects"));
+		md.append("\n## Workloads that federate\n\n| subject | last used | exchanges, 30 days |\n|---|---|---|\n");
+		for (Object item : subjects.subList(0, Math.min(subjects.size(), MAX_ROWS))) {
+			Map<String, Object> subject = map(item);
+			md.append("| ")
+				.append(cell(subject.get("subject")))
+				.append(" | ")
+				.append(cell(subject.get("last_used")))
+				.append(" | ")
+				.append(cell(subject.get("exchanges_30_days")))
+				.append(" |\n");
+		}
+		if (subjects.size() > MAX_ROWS) {
+			md.append("\n").append(subjects.size() - MAX_ROWS).append(" more in the JSON report.\n");
 		}
 		return md.toString();
 	}

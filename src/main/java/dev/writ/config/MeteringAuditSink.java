@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.jspecify.annotations.Nullable;
 
+import dev.writ.policy.UsageLedger;
 import dev.writ.audit.AuditEvent;
 import dev.writ.audit.AuditSink;
 import dev.writ.audit.Outcome;
@@ -21,7 +22,7 @@ import dev.writ.error.ErrorCode;
 
 /**
  * Counts what the audit events say — exchanges by outcome, error, trust source and grant,
- * replays by source — and times them, keeps who federates already ({@link GrantUsage}),
+ * replays by source — and times them, keeps who federates already ({@link UsageLedger}),
  * then passes each event on. It reads each kind of event by its components, so a renamed
  * component fails to compile here rather than silently emptying a metric. Tag values come
  * from the policies and the RFC error codes, never from a request, so the number of
@@ -39,9 +40,9 @@ final class MeteringAuditSink implements AuditSink, Closeable {
 
 	private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
 
-	private final GrantUsage usage;
+	private final UsageLedger usage;
 
-	MeteringAuditSink(AuditSink next, MeterRegistry meters, GrantUsage usage) {
+	MeteringAuditSink(AuditSink next, MeterRegistry meters, UsageLedger usage) {
 		this.next = next;
 		this.meters = meters;
 		this.usage = usage;

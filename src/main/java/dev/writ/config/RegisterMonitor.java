@@ -2,7 +2,6 @@ package dev.writ.config;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -11,9 +10,9 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -23,14 +22,16 @@ import org.slf4j.LoggerFactory;
 import dev.writ.policy.ApiKeyEntry;
 import dev.writ.policy.ApiKeyRegister;
 import dev.writ.policy.PolicyStore;
+import dev.writ.policy.UsageLedger;
 
 /**
  * Keeps the register of API keys in view on a running Writ: every {@code interval} it
  * assesses the policies' register against today's date and this node's
- * {@link GrantUsage}, publishes {@code writ_api_key_exceptions{state,kind}} and
- * {@code writ_api_key_days_to_due{id}}, and logs each entry whose state changed (each
- * entry that is not {@code ok} once at start). It never refuses anything: an exception
- * going overdue is reported, not enforced.
+ * {@link UsageLedger} (who federates), publishes
+ * {@code writ_api_key_exceptions{state,kind}} and {@code writ_api_key_days_to_due{id}},
+ * and logs each entry whose state changed (each entry that is not {@code ok} once at
+ * start). It never refuses anything: an exception going overdue is reported, not
+ * enforced.
  */
 public final class RegisterMonitor implements AutoCloseable {
 
@@ -38,7 +39,7 @@ public final class RegisterMonitor implements AutoCloseable {
 
 	private final PolicyStore policies;
 
-	private final GrantUsage usage;
+	private final UsageLedger usage;
 
 	private final Clock clock;
 
@@ -53,12 +54,15 @@ public final class RegisterMonitor implements AutoCloseable {
 
 	private final ScheduledExecutorService scheduler;
 
-	RegisterMonitor(PolicyStore policies, GrantUsage usage, Clock clock, MeterRegistry meters, Duration interval) {
+	RegisterMonitor(PolicyStore policies, UsageLedger usage, Clock clock, MeterRegistry meters, Duration interval) {
 		this.policies = policies;
 		this.usage = usage;
 		this.clock = clock;
 		this.exceptions = MultiGauge.builder("writ.api_key_exceptions")
 			.description("API keys of the register, by state and kind")
+			.register(meters);
+		Gauge.builder("writ.governance.evidence_not_kept", usage, UsageLedger::notKept)
+			.description("Granted exchanges whose subject, grant or audience the usage ledger had no room to keep")
 			.register(meters);
 		this.daysToDue = MultiGauge.builder("writ.api_key_days_to_due")
 			.description("Days until an API key of the register expires or is due for review (negative: overdue)")
@@ -91,12 +95,9 @@ public final class RegisterMonitor implements AutoCloseable {
 		return this.policies.current().register().assess(today, this.usage::used);
 	}
 
-	/**
-	 * When {@code grant} last issued a token on this node, if it has since the node
-	 * started.
-	 */
-	public Optional<Instant> lastUsed(String grant) {
-		return this.usage.lastUsed(grant);
+	/** The exchanges this node has granted since it started: who federates. */
+	public UsageLedger usage() {
+		return this.usage;
 	}
 
 	synchronized void check() {

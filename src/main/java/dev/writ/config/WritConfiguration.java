@@ -40,6 +40,7 @@ import dev.writ.keys.KeySchedule;
 import dev.writ.keys.Passphrase;
 import dev.writ.policy.load.PolicyLoader;
 import dev.writ.policy.PolicyStore;
+import dev.writ.policy.UsageLedger;
 import dev.writ.store.Store;
 import dev.writ.token.AccessTokenMinter;
 import dev.writ.token.IssuedTokens;
@@ -180,12 +181,14 @@ class WritConfiguration {
 	}
 
 	@Bean
-	GrantUsage grantUsage(PolicyStore policies) {
-		return new GrantUsage((subject, audience) -> policies.current().register().federatesTo(subject, audience));
+	UsageLedger usageLedger(PolicyStore policies) {
+		// The grants an exchange names come from the policies: all are kept (bounded).
+		return new UsageLedger((subject, audience) -> policies.current().register().federatesTo(subject, audience),
+				(grant) -> true);
 	}
 
 	@Bean(destroyMethod = "close")
-	RegisterMonitor registerMonitor(PolicyStore policies, GrantUsage usage, Clock clock, MeterRegistry meters) {
+	RegisterMonitor registerMonitor(PolicyStore policies, UsageLedger usage, Clock clock, MeterRegistry meters) {
 		return new RegisterMonitor(policies, usage, clock, meters, Duration.ofMinutes(1));
 	}
 
@@ -195,7 +198,7 @@ class WritConfiguration {
 	}
 
 	@Bean(destroyMethod = "close")
-	MeteringAuditSink auditSink(MeterRegistry meters, Environment environment, GrantUsage usage) {
+	MeteringAuditSink auditSink(MeterRegistry meters, Environment environment, UsageLedger usage) {
 		Path file = this.properties.audit().file();
 		if (file == null) {
 			boolean structured = environment.containsProperty("logging.structured.format.console")

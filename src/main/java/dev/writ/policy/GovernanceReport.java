@@ -8,15 +8,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.function.Function;
 
 /**
  * What the register and the grants say together, on a day, as one JSON-shaped map: the
  * body of {@code GET /admin/governance} and of {@code writ governance report}. Each entry
  * of the register with its state; the summary an admin reads first (grants against API
  * keys, by state and by owner, due within 30 days, ready to retire, grants with no use on
- * record and grants unused in the last 30 days: standing privilege); each grant's last
- * use. Names where keys are kept, never a key.
+ * record and grants unused in the last 30 days: standing privilege); each grant's and
+ * each subject's last use and exchanges in the last 30 days. Names where keys are kept,
+ * never a key.
  */
 public final class GovernanceReport {
 
@@ -26,12 +26,12 @@ public final class GovernanceReport {
 	/**
 	 * @param set the policies in force
 	 * @param assessed the register's entries with their states on {@code today}
-	 * @param lastUsed when a grant last issued a token, on the evidence at hand
+	 * @param usage the granted exchanges on the evidence at hand
 	 * @param evidence what that evidence is ("this node since it started", "the audit
 	 * file ...")
 	 */
 	public static Map<String, Object> of(PolicySet set, List<ApiKeyRegister.Assessment> assessed, LocalDate today,
-			Function<String, Optional<Instant>> lastUsed, String evidence) {
+			UsageLedger usage, String evidence) {
 		Map<String, Integer> byState = new LinkedHashMap<>();
 		for (ApiKeyEntry.State state : ApiKeyEntry.State.values()) {
 			byState.put(state.label(), 0);
@@ -57,18 +57,27 @@ public final class GovernanceReport {
 		List<String> idle = new ArrayList<>();
 		Instant month = today.minusDays(30).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
 		for (Grant grant : set.grants()) {
-			Optional<Instant> used = lastUsed.apply(grant.id());
+			Optional<UsageLedger.Use> used = usage.grant(grant.id(), today);
 			Map<String, Object> row = new LinkedHashMap<>();
 			row.put("id", grant.id());
 			row.put("audience", grant.audience());
-			row.put("last_used", used.map(Object::toString).orElse(null));
+			row.put("last_used", used.map((use) -> use.lastUsed().toString()).orElse(null));
+			row.put("exchanges_30_days", used.map(UsageLedger.Use::exchanges).orElse(0L));
 			if (used.isEmpty()) {
 				unused.add(grant.id());
 			}
-			if (used.isEmpty() || used.get().isBefore(month)) {
+			if (used.isEmpty() || used.get().lastUsed().isBefore(month)) {
 				idle.add(grant.id());
 			}
 			grants.add(row);
+		}
+		List<Object> subjects = new ArrayList<>();
+		for (UsageLedger.Use use : usage.subjects(today)) {
+			Map<String, Object> row = new LinkedHashMap<>();
+			row.put("subject", use.name());
+			row.put("last_used", use.lastUsed().toString());
+			row.put("exchanges_30_days", use.exchanges());
+			subjects.add(row);
 		}
 		int federated = set.grants().size();
 		Map<String, Object> summary = new LinkedHashMap<>();
@@ -82,6 +91,8 @@ public final class GovernanceReport {
 		summary.put("ready_to_retire", retire);
 		summary.put("grants_without_use", unused);
 		summary.put("grants_unused_30_days", idle);
+		summary.put("subjects_on_record", subjects.size());
+		summary.put("evidence_not_kept", usage.notKept());
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("assessed_on", today.toString());
 		body.put("policy_digest", set.digest());
@@ -89,6 +100,7 @@ public final class GovernanceReport {
 		body.put("summary", summary);
 		body.put("api_keys", keys);
 		body.put("grants", grants);
+		body.put("subjects", subjects);
 		return body;
 	}
 

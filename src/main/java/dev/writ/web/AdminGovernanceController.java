@@ -39,8 +39,8 @@ class AdminGovernanceController {
 		LocalDate today = LocalDate.ofInstant(this.clock.instant(), ZoneOffset.UTC);
 		return ResponseEntity.ok()
 			.cacheControl(CacheControl.noStore())
-			.body(GovernanceReport.of(this.policies.current(), this.register.assessNow(), today,
-					this.register::lastUsed, "granted exchanges seen by this node since it started"));
+			.body(GovernanceReport.of(this.policies.current(), this.register.assessNow(), today, this.register.usage(),
+					"granted exchanges seen by this node since it started"));
 	}
 
 }

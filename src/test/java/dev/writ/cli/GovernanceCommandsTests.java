@@ -75,6 +75,11 @@ class GovernanceCommandsTests {
 				"{\"@timestamp\":\"2026-12-03T11:00:00Z\",\"message\":\"token_exchange\",\"time\":\"2026-12-03T11:00:00Z\","
 						+ "\"outcome\":\"granted\",\"subject\":\"spiffe://demo.writ.local/ns/demo/sa/orders\","
 						+ "\"audience\":\"https://payments.demo.writ.local\",\"grant\":\"checkout-pays\"}",
+				// Older than the 30 days' window: counted as a use, not in the window's
+				// exchanges, and never the last use.
+				"{\"time\":\"2026-10-20T09:00:00Z\",\"event\":\"token_exchange\",\"outcome\":\"granted\","
+						+ "\"subject\":\"spiffe://demo.writ.local/ns/demo/sa/checkout\","
+						+ "\"audience\":\"https://payments.demo.writ.local\",\"grant\":\"checkout-pays\"}",
 				"not an event", ""));
 	}
 
@@ -98,7 +103,16 @@ class GovernanceCommandsTests {
 		assertThat((List<String>) summary.get("grants_without_use")).containsExactly("never-used");
 		assertThat((List<String>) summary.get("grants_unused_30_days")).containsExactly("never-used");
 		assertThat((List<String>) summary.get("ready_to_retire")).containsExactly("payments-ready-to-retire");
-		assertThat((String) report.get("evidence")).contains("2 granted exchange(s), 1 line(s) skipped");
+		assertThat((String) report.get("evidence")).contains("3 granted exchange(s), 1 line(s) skipped");
+		assertThat((List<Object>) report.get("grants")).first()
+			.isEqualTo(Map.of("id", "checkout-pays", "audience", "https://payments.demo.writ.local", "last_used",
+					"2026-12-03T11:00:00Z", "exchanges_30_days", 2L));
+		assertThat((List<Object>) report.get("subjects")).containsExactly(
+				Map.of("subject", "spiffe://demo.writ.local/ns/demo/sa/checkout", "last_used", "2026-12-03T10:00:00Z",
+						"exchanges_30_days", 1L),
+				Map.of("subject", "spiffe://demo.writ.local/ns/demo/sa/orders", "last_used", "2026-12-03T11:00:00Z",
+						"exchanges_30_days", 1L));
+		assertThat(summary).containsEntry("subjects_on_record", 2L).containsEntry("evidence_not_kept", 0L);
 	}
 
 	@Test
@@ -111,7 +125,8 @@ class GovernanceCommandsTests {
 			.contains("Ready to retire: payments-ready-to-retire")
 			.contains("Grants with no use on record: never-used")
 			.contains("| search-expired | expired | transitional | platform-team | 2026-11-30 |")
-			.contains("| checkout-pays | https://payments.demo.writ.local | 2026-12-03T11:00:00Z |");
+			.contains("| checkout-pays | https://payments.demo.writ.local | 2026-12-03T11:00:00Z | 2 |")
+			.contains("| spiffe://demo.writ.local/ns/demo/sa/checkout | 2026-12-03T10:00:00Z | 1 |");
 	}
 
 	@Test

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
+import dev.writ.policy.UsageLedger;
 import dev.writ.audit.AuditEvent;
 import dev.writ.audit.Outcome;
 import dev.writ.audit.TokenExchangeEvent;
@@ -26,7 +27,7 @@ class MeteringAuditSinkTests {
 
 	final List<AuditEvent> passedOn = new ArrayList<>();
 
-	final GrantUsage usage = new GrantUsage((subject, audience) -> true);
+	final UsageLedger usage = new UsageLedger((subject, audience) -> true, (grant) -> true);
 
 	final MeteringAuditSink sink = new MeteringAuditSink(this.passedOn::add, this.meters, this.usage);
 

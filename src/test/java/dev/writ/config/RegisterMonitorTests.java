@@ -23,6 +23,7 @@ import dev.writ.audit.Outcome;
 import dev.writ.audit.TokenExchangeEvent;
 import dev.writ.policy.ApiKeyRegister;
 import dev.writ.policy.PolicyStore;
+import dev.writ.policy.UsageLedger;
 import dev.writ.policy.load.ApiKeyRegisterTests;
 import dev.writ.policy.load.PolicyLoader;
 import dev.writ.testing.TestTrust;
@@ -49,7 +50,7 @@ class RegisterMonitorTests {
 
 	PolicyStore store;
 
-	GrantUsage usage;
+	UsageLedger usage;
 
 	MeteringAuditSink audit;
 
@@ -61,8 +62,8 @@ class RegisterMonitorTests {
 				Duration.ofMinutes(5), Duration.ofHours(1));
 		this.store = new PolicyStore(() -> loader.load(dir), dir);
 		// As WritConfiguration wires it: only the pairs the register asks about are kept.
-		this.usage = new GrantUsage(
-				(subject, audience) -> this.store.current().register().federatesTo(subject, audience));
+		this.usage = new UsageLedger(
+				(subject, audience) -> this.store.current().register().federatesTo(subject, audience), (grant) -> true);
 		this.audit = new MeteringAuditSink(this.passedOn::add, this.meters, this.usage);
 	}
 

@@ -135,6 +135,11 @@ class AdminGovernanceIntegrationTests {
 		assertThat((List<String>) summary.get("grants_without_use")).contains("never-used")
 			.doesNotContain("checkout-pays", "security-reads-the-register");
 		assertThat(answer.body()).contains("vault:secret/data/checkout/payments");
+		assertThat((List<Map<String, Object>>) after.get("subjects")).anySatisfy(
+				(row) -> assertThat(row).containsEntry("subject", "spiffe://test.example.org/ns/prod/sa/checkout")
+					.containsEntry("exchanges_30_days", 1L));
+		assertThat((List<Map<String, Object>>) after.get("grants")).anySatisfy(
+				(row) -> assertThat(row).containsEntry("id", "checkout-pays").containsEntry("exchanges_30_days", 1L));
 
 		String metrics = this.http
 			.send(HttpRequest.newBuilder(URI.create(base() + "/actuator/prometheus")).build(),

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
@@ -15,6 +16,7 @@ import org.yaml.snakeyaml.nodes.Node;
 
 import dev.writ.error.ExchangeException;
 import dev.writ.error.Failures;
+import dev.writ.policy.ApiKeyEntry;
 import dev.writ.policy.Decision;
 import dev.writ.policy.Explanation;
 import dev.writ.policy.PolicyException;
@@ -27,11 +29,12 @@ import dev.writ.policy.load.StrictYaml;
  * Runs the policy test cases of {@code <policies>/tests/*.yaml} against a loaded policy
  * set: each case describes a subject, its claims and a request, and what must come of it
  * — allow by which grant, with which scopes, lifetime and token claims, or deny with
- * which error. Cases are decoded as strictly as policies.
+ * which error — and the checks of the register of API keys ({@link RegisterCase}). Cases
+ * are decoded as strictly as policies.
  */
 public final class PolicyTestRunner {
 
-	private static final Set<String> FILE_KEYS = Set.of("tests");
+	private static final Set<String> FILE_KEYS = Set.of("tests", "register");
 
 	private final PolicySet policies;
 
@@ -50,6 +53,8 @@ public final class PolicyTestRunner {
 	public List<CaseResult> run(Path policiesDirectory) {
 		List<PolicyProblem> problems = new ArrayList<>();
 		List<TestCase> cases = new ArrayList<>();
+		List<RegisterCase> checks = new ArrayList<>();
+		Set<String> ids = this.policies.register().entries().stream().map(ApiKeyEntry::id).collect(Collectors.toSet());
 		for (Path file : files(policiesDirectory.resolve("tests"), problems)) {
 			StrictYaml yaml = new StrictYaml(file, problems);
 			String text;
@@ -70,12 +75,25 @@ public final class PolicyTestRunner {
 					cases.add(decoded);
 				}
 			}
+			List<Node> register = (top == null || !top.containsKey("register")) ? List.of()
+					: yaml.sequence(top.get("register"), "register");
+			for (Node item : (register == null) ? List.<Node>of() : register) {
+				RegisterCase decoded = RegisterCase.decode(yaml, item, ids);
+				if (decoded != null) {
+					checks.add(decoded);
+				}
+			}
 		}
 		if (!problems.isEmpty()) {
 			throw new PolicyException(problems);
 		}
 		Rehearsal rehearsal = new Rehearsal(this.policies, this.clock);
-		return cases.stream().map((c) -> run(rehearsal, c)).toList();
+		List<CaseResult> results = new ArrayList<>(cases.stream().map((c) -> run(rehearsal, c)).toList());
+		for (RegisterCase check : checks) {
+			List<String> mismatches = check.mismatches(this.policies.register());
+			results.add(new CaseResult(check.name(), check.where(), mismatches.isEmpty(), mismatches, null));
+		}
+		return results;
 	}
 
 	private static List<Path> files(Path directory, List<PolicyProblem> problems) {
