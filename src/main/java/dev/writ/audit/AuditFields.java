@@ -57,6 +57,9 @@ final class AuditFields {
 		put("subject", event.subject());
 		put("trust_source", event.trustSource());
 		put("attributes", event.attributes());
+		put("actor_token_sha256", event.actorTokenSha256());
+		put("actor", event.actor());
+		put("actor_source", event.actorSource());
 		put("store", event.carriedOnWithoutStore() ? STORE_UNAVAILABLE : null);
 		put("replay", event.replay());
 		put("outcome", (event.outcome() != null) ? event.outcome().value() : null);

@@ -26,6 +26,10 @@ import dev.writ.error.ErrorCode;
  * @param subject the verified subject
  * @param trustSource the trust source that verified it
  * @param attributes the subject's attributes; null when it has none
+ * @param actorTokenSha256 the actor token's {@link TokenDigest digest}, when the request
+ * delegates
+ * @param actor the verified actor
+ * @param actorSource the trust source that verified it
  * @param carriedOnWithoutStore whether the rate limits were skipped because the store was
  * away
  * @param replay whether the subject token was a replay of a one-time token; null when not
@@ -44,7 +48,8 @@ import dev.writ.error.ErrorCode;
 public record TokenExchangeEvent(Instant time, @Nullable String subjectTokenType, @Nullable String subjectTokenSha256,
 		@Nullable String requestedTarget, @Nullable List<String> requestedScopes, @Nullable String clientId,
 		@Nullable String policyDigest, @Nullable String subject, @Nullable String trustSource,
-		@Nullable Map<String, String> attributes, boolean carriedOnWithoutStore, @Nullable Boolean replay,
+		@Nullable Map<String, String> attributes, @Nullable String actorTokenSha256, @Nullable String actor,
+		@Nullable String actorSource, boolean carriedOnWithoutStore, @Nullable Boolean replay,
 		@Nullable Outcome outcome, @Nullable String grant, @Nullable String audience, @Nullable List<String> scopes,
 		@Nullable String issuedTokenJti, @Nullable String issuedTokenSha256, @Nullable Instant expiresAt,
 		@Nullable ErrorCode error, @Nullable String reason, @Nullable Duration latency) implements AuditEvent {
@@ -86,6 +91,12 @@ public record TokenExchangeEvent(Instant time, @Nullable String subjectTokenType
 		private @Nullable String trustSource;
 
 		private @Nullable Map<String, String> attributes;
+
+		private @Nullable String actorTokenSha256;
+
+		private @Nullable String actor;
+
+		private @Nullable String actorSource;
 
 		private boolean carriedOnWithoutStore;
 
@@ -166,6 +177,18 @@ public record TokenExchangeEvent(Instant time, @Nullable String subjectTokenType
 		 * Says the rate limits were skipped because the store was away and the entry
 		 * carries on without it.
 		 */
+		public Builder actorTokenSha256(String actorTokenSha256) {
+			this.actorTokenSha256 = actorTokenSha256;
+			return this;
+		}
+
+		/** The verified actor and the source that verified it. */
+		public Builder actor(String actor, String actorSource) {
+			this.actor = actor;
+			this.actorSource = actorSource;
+			return this;
+		}
+
 		public Builder carriedOnWithoutStore() {
 			this.carriedOnWithoutStore = true;
 			return this;
@@ -234,9 +257,9 @@ public record TokenExchangeEvent(Instant time, @Nullable String subjectTokenType
 		public TokenExchangeEvent build() {
 			return new TokenExchangeEvent(this.time, this.subjectTokenType, this.subjectTokenSha256,
 					this.requestedTarget, this.requestedScopes, this.clientId, this.policyDigest, this.subject,
-					this.trustSource, this.attributes, this.carriedOnWithoutStore, this.replay, this.outcome,
-					this.grant, this.audience, this.scopes, this.issuedTokenJti, this.issuedTokenSha256, this.expiresAt,
-					this.error, this.reason, this.latency);
+					this.trustSource, this.attributes, this.actorTokenSha256, this.actor, this.actorSource,
+					this.carriedOnWithoutStore, this.replay, this.outcome, this.grant, this.audience, this.scopes,
+					this.issuedTokenJti, this.issuedTokenSha256, this.expiresAt, this.error, this.reason, this.latency);
 		}
 
 		private static List<String> sorted(Collection<String> values) {

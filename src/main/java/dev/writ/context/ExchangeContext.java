@@ -3,28 +3,62 @@ package dev.writ.context;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 import dev.writ.request.ExchangeRequest;
 import dev.writ.trust.VerifiedSubject;
 
 /**
  * Everything a policy may read about one exchange: the verified subject, the attributes
- * its trust source maps from it, what was requested, and when.
+ * its trust source maps from it, the verified actor when the request delegates, what was
+ * requested, and when.
  *
  * @param subject the verified subject; only a verifier can make one
  * @param attributes the subject's attributes (service, environment, tenant, ...), from
  * verified claims only
  * @param request the request, whose target and scopes are still only asked for
  * @param time the instant of the exchange, from the server's clock
+ * @param actor the party acting for the subject ({@code actor_token}, RFC 8693 §2.1),
+ * verified like the subject; empty when the request does not delegate
  */
 public record ExchangeContext(VerifiedSubject subject, Map<String, String> attributes, ExchangeRequest request,
-		Instant time) {
+		Instant time, Optional<Party> actor) {
 
 	public ExchangeContext {
 		Objects.requireNonNull(subject, "subject cannot be null");
 		attributes = Map.copyOf(attributes);
 		Objects.requireNonNull(request, "request cannot be null");
 		Objects.requireNonNull(time, "time cannot be null");
+		Objects.requireNonNull(actor, "actor cannot be null");
+	}
+
+	/** An exchange without an actor. */
+	public ExchangeContext(VerifiedSubject subject, Map<String, String> attributes, ExchangeRequest request,
+			Instant time) {
+		this(subject, attributes, request, time, Optional.empty());
+	}
+
+	/**
+	 * How many parties act in the chain of the token to be issued: 0 without an actor, 1
+	 * with one.
+	 */
+	public int depth() {
+		return this.actor.isPresent() ? 1 : 0;
+	}
+
+	/**
+	 * A verified party with the attributes its trust source maps from it.
+	 *
+	 * @param verified the verified party
+	 * @param attributes its attributes
+	 */
+	public record Party(VerifiedSubject verified, Map<String, String> attributes) {
+
+		public Party {
+			Objects.requireNonNull(verified, "verified cannot be null");
+			attributes = Map.copyOf(attributes);
+		}
+
 	}
 
 }

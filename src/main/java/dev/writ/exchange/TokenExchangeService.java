@@ -102,10 +102,6 @@ public final class TokenExchangeService {
 				.requestedTarget(request.target().orElse(null))
 				.requestedScopes(request.scopes())
 				.clientId(request.clientId().orElse(null));
-			if (request.actorToken().isPresent()) {
-				throw new ExchangeException(ErrorCode.INVALID_REQUEST,
-						"actor_token is not supported: Writ does not yet " + "issue delegation tokens");
-			}
 			PolicySet policy = this.policies.get();
 			event.policyDigest(policy.digest());
 			VerifiedSubject subject = this.verifier.verify(request.subjectToken(), request.subjectTokenType(),
@@ -113,7 +109,14 @@ public final class TokenExchangeService {
 			event.subject(subject.subject()).trustSource(subject.trustSource());
 			SourceRules guards = policy.sourceRules(subject);
 			guards.admit(subject, now, this.skew);
-			ExchangeContext context = policy.context(subject, request, now);
+			VerifiedSubject actor = request.actorToken().isPresent() ? Delegation.actor(request, subject,
+					(token, type) -> this.verifier.verify(token, type, policy.trust()), event) : null;
+			SourceRules actorGuards = (actor != null) ? policy.sourceRules(actor) : null;
+			if (actor != null && actorGuards != null) {
+				Delegation.admit(actorGuards, actor, now, this.skew);
+			}
+			ExchangeContext context = (actor != null) ? policy.context(subject, actor, request, now)
+					: policy.context(subject, request, now);
 			event.attributes(context.attributes());
 			Decision decision = policy.decide(context);
 			if (decision instanceof Decision.Deny deny) {
@@ -126,14 +129,21 @@ public final class TokenExchangeService {
 			if (guards.oneTime()) {
 				// A replay is refused before it spends a budget or a signature; firstUse
 				// below alone decides.
-				notUsedYet(subject, event);
+				notUsedYet(subject, event, "subject_token");
+			}
+			boolean actorOnce = actor != null && actorGuards != null && actorGuards.oneTime();
+			if (actor != null && actorOnce) {
+				notUsedYet(actor, event, "actor_token");
 			}
 			this.limits.allowed(subject, guards, event);
 			// Minted before a one-time token is marked used: an exchange that fails to
 			// mint leaves the token unused.
 			IssuedToken token = this.minter.mint(context, allow);
 			if (guards.oneTime()) {
-				firstUse(subject, now, event);
+				firstUse(subject, now, event, "subject_token");
+			}
+			if (actor != null && actorOnce) {
+				firstUse(actor, now, event, "actor_token");
 			}
 			event.outcome(Outcome.GRANTED)
 				.grant(allow.grantId())
@@ -177,7 +187,7 @@ public final class TokenExchangeService {
 
 	// RFC 8693 §2.2.2: an unacceptable subject token (here: used before) is an
 	// invalid_request.
-	private void notUsedYet(VerifiedSubject subject, TokenExchangeEvent.Builder event) {
+	private void notUsedYet(VerifiedSubject subject, TokenExchangeEvent.Builder event, String parameter) {
 		boolean used;
 		try {
 			used = this.replays.used(replayKey(subject));
@@ -186,7 +196,7 @@ public final class TokenExchangeService {
 			throw unavailable(ex);
 		}
 		if (used) {
-			throw replay(subject, event);
+			throw replay(subject, event, parameter);
 		}
 	}
 
@@ -196,20 +206,21 @@ public final class TokenExchangeService {
 		return subject.trustSource() + "|" + subject.tokenId();
 	}
 
-	private static ExchangeException replay(VerifiedSubject subject, TokenExchangeEvent.Builder event) {
+	private static ExchangeException replay(VerifiedSubject subject, TokenExchangeEvent.Builder event,
+			String parameter) {
 		event.replay(true);
 		// The client learns what to do; the operator also learns the setting that would
 		// accept a repeat, and its cost.
 		return new ExchangeException(ErrorCode.INVALID_REQUEST,
-				"subject_token has already been used: this issuer's "
+				parameter + " has already been used: this issuer's "
 						+ "tokens are exchanged once each, so present a fresh one for every exchange",
-				"replay of a one-time subject token of " + subject.trustSource()
+				"replay of a one-time " + parameter.replace('_', ' ') + " of " + subject.trustSource()
 						+ " (its trust entry's replay: one-time; "
 						+ "replay: reuse would accept the same token again until it expires, so anyone who copies it "
 						+ "could exchange it too)");
 	}
 
-	private void firstUse(VerifiedSubject subject, Instant now, TokenExchangeEvent.Builder event) {
+	private void firstUse(VerifiedSubject subject, Instant now, TokenExchangeEvent.Builder event, String parameter) {
 		String key = replayKey(subject);
 		// Remembered while the token could still verify: until its expiry plus the clock
 		// skew.
@@ -222,7 +233,7 @@ public final class TokenExchangeService {
 			throw unavailable(ex);
 		}
 		if (!first) {
-			throw replay(subject, event);
+			throw replay(subject, event, parameter);
 		}
 	}
 

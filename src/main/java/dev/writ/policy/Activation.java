@@ -43,9 +43,17 @@ final class Activation {
 			requestValues.put("scopes", List.copyOf(request.scopes()));
 			requestValues.put("params", params);
 			VerifiedSubject subject = this.context.subject();
+			// Without an actor, actor's fields are empty: a condition on them is false,
+			// and a grant without an actor clause never sees a delegated request anyway.
+			Map<String, Object> actor = this.context.actor()
+				.map((party) -> Map.<String, Object>of("subject", party.verified().subject(), "source",
+						party.verified().trustSource(), "claims", CelExpression.celValue(party.verified().claims()),
+						"attributes", party.attributes()))
+				.orElse(Map.of("subject", "", "source", "", "claims", Map.of(), "attributes", Map.of()));
 			this.values = Map.of("subject", subject.subject(), "source", subject.trustSource(), "claims",
 					CelExpression.celValue(subject.claims()), "attributes", this.context.attributes(), "request",
-					requestValues, "now", this.context.time().getEpochSecond());
+					requestValues, "now", this.context.time().getEpochSecond(), "actor", actor, "act",
+					Map.of("depth", (long) this.context.depth()));
 		}
 		return this.values;
 	}

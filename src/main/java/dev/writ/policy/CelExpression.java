@@ -32,7 +32,12 @@ import dev.cel.runtime.CelRuntimeFactory;
  * <li>{@code request}: {@code audience}, {@code resource} (strings, empty when absent),
  * {@code scopes} (list), {@code params} (declared extension parameters, such as a
  * requested tenant);</li>
- * <li>{@code now}: the time of the exchange, seconds since the epoch.</li>
+ * <li>{@code now}: the time of the exchange, seconds since the epoch;</li>
+ * <li>{@code actor}: the verified actor of a delegated request — {@code subject},
+ * {@code source}, {@code claims}, {@code attributes}; empty strings and maps without
+ * one;</li>
+ * <li>{@code act}: {@code depth}, how many parties act in the chain (0 without an
+ * actor).</li>
  * </ul>
  */
 final class CelExpression {
@@ -45,6 +50,8 @@ final class CelExpression {
 		.addVar("attributes", MapType.create(SimpleType.STRING, SimpleType.STRING))
 		.addVar("request", MapType.create(SimpleType.STRING, SimpleType.DYN))
 		.addVar("now", SimpleType.INT)
+		.addVar("actor", MapType.create(SimpleType.STRING, SimpleType.DYN))
+		.addVar("act", MapType.create(SimpleType.STRING, SimpleType.INT))
 		.build();
 
 	private static final CelRuntime RUNTIME = CelRuntimeFactory.plannerRuntimeBuilder().build();

@@ -35,6 +35,12 @@ public record Explanation(Decision decision, List<Step> grants) {
 		/** Its source or subject does not match. */
 		SUBJECT,
 
+		/**
+		 * Its actor clause does not match: the request has an actor it does not allow, or
+		 * none where it needs one.
+		 */
+		ACTOR,
+
 		/** It names another audience. */
 		TARGET,
 

@@ -18,14 +18,17 @@ import java.util.Set;
  * @param audience the one audience its tokens are for
  * @param scopes the most scopes its tokens may carry
  * @param pins claims that must have one of the given values ({@code claims:})
+ * @param actor who may act for the subject ({@code actor}, {@code actor_pattern}): a
+ * grant with one matches only a delegated request by a matching actor, a grant without
+ * one only a request without an actor
  * @param when the condition, if any
  * @param tokenClaims extra claims its tokens carry, each computed by an expression
  * @param ttl the lifetime of its tokens, already within the server's cap
  * @param source where it is defined, {@code file:line}
  */
 public record Grant(String id, SubjectMatcher subject, String audience, Set<String> scopes,
-		Map<String, Set<String>> pins, Optional<Condition> when, Map<String, ClaimExpression> tokenClaims, Duration ttl,
-		String source) {
+		Map<String, Set<String>> pins, Optional<Actor> actor, Optional<Condition> when,
+		Map<String, ClaimExpression> tokenClaims, Duration ttl, String source) {
 
 	public Grant {
 		Objects.requireNonNull(id, "id cannot be null");
@@ -33,6 +36,7 @@ public record Grant(String id, SubjectMatcher subject, String audience, Set<Stri
 		Objects.requireNonNull(audience, "audience cannot be null");
 		scopes = Set.copyOf(scopes);
 		pins = Map.copyOf(pins);
+		Objects.requireNonNull(actor, "actor cannot be null");
 		Objects.requireNonNull(when, "when cannot be null");
 		tokenClaims = Collections.unmodifiableMap(new LinkedHashMap<>(tokenClaims));
 		Objects.requireNonNull(ttl, "ttl cannot be null");
@@ -41,13 +45,40 @@ public record Grant(String id, SubjectMatcher subject, String audience, Set<Stri
 
 	/** The claim that is not one of its pinned values, if any. */
 	Optional<String> unpinned(Map<String, Object> claims) {
-		for (Map.Entry<String, Set<String>> pin : this.pins.entrySet()) {
+		return unpinned(this.pins, claims);
+	}
+
+	static Optional<String> unpinned(Map<String, Set<String>> pins, Map<String, Object> claims) {
+		for (Map.Entry<String, Set<String>> pin : pins.entrySet()) {
 			Object value = claims.get(pin.getKey());
 			if (value == null || !pin.getValue().contains(value.toString())) {
 				return Optional.of(pin.getKey());
 			}
 		}
 		return Optional.empty();
+	}
+
+	/**
+	 * Who may act for the subject of a grant: a party of one trust source, matched as a
+	 * subject is, with claims pinned as a subject's are ({@code actor_claims:}).
+	 *
+	 * @param matcher which actors, within one trust source
+	 * @param pins claims of the actor token that must have one of the given values
+	 */
+	public record Actor(SubjectMatcher matcher, Map<String, Set<String>> pins) {
+
+		public Actor {
+			Objects.requireNonNull(matcher, "matcher cannot be null");
+			pins = Map.copyOf(pins);
+		}
+
+		/**
+		 * The claim of the actor's token that is not one of its pinned values, if any.
+		 */
+		Optional<String> unpinned(Map<String, Object> claims) {
+			return Grant.unpinned(this.pins, claims);
+		}
+
 	}
 
 }

@@ -126,6 +126,16 @@ public final class PolicySet {
 		return new ExchangeContext(subject, sourceRules(subject).attributes().evaluate(subject), request, time);
 	}
 
+	/**
+	 * The context of a delegated exchange: the subject and the actor, each with the
+	 * attributes its own source maps from it.
+	 */
+	public ExchangeContext context(VerifiedSubject subject, VerifiedSubject actor, ExchangeRequest request,
+			Instant time) {
+		return new ExchangeContext(subject, sourceRules(subject).attributes().evaluate(subject), request, time,
+				Optional.of(new ExchangeContext.Party(actor, sourceRules(actor).attributes().evaluate(actor))));
+	}
+
 	/** Decides one exchange. */
 	public Decision decide(ExchangeContext context) {
 		return evaluate(context, null);
@@ -152,9 +162,17 @@ public final class PolicySet {
 		Activation activation = new Activation(context, this.parameters);
 		Set<String> subjectAudiences = new LinkedHashSet<>();
 		List<Grant> eligible = new ArrayList<>();
+		Optional<ExchangeContext.Party> actor = context.actor();
 		for (Grant grant : this.grants) {
 			if (!grant.subject().matches(subject)) {
 				step(trace, grant, Explanation.Outcome.SUBJECT, () -> grant.subject().mismatch(subject));
+				continue;
+			}
+			// Delegation only where a grant says who may act, and never a way around a
+			// grant that does: a grant matches a request with an actor exactly when it
+			// names one.
+			if (!ActorMatch.matches(grant, actor)) {
+				step(trace, grant, Explanation.Outcome.ACTOR, () -> ActorMatch.mismatch(grant, actor));
 				continue;
 			}
 			subjectAudiences.add(grant.audience());
@@ -166,10 +184,7 @@ public final class PolicySet {
 			Optional<String> unpinned = grant.unpinned(subject.claims());
 			if (unpinned.isPresent()) {
 				step(trace, grant, Explanation.Outcome.CLAIMS,
-						() -> "claim "
-								+ unpinned.get() + ((subject.claims().get(unpinned.get()) == null)
-										? " is missing; the grant pins it to " : " is not one of ")
-								+ grant.pins().get(unpinned.get()));
+						() -> ActorMatch.unpinned("claim ", unpinned.get(), subject.claims(), grant.pins()));
 				continue;
 			}
 			if (grant.when().isPresent()) {
@@ -186,8 +201,12 @@ public final class PolicySet {
 			eligible.add(grant);
 		}
 		if (subjectAudiences.isEmpty()) {
-			return deny(ErrorCode.INVALID_TARGET, "no grant allows this subject a token",
-					"no grant matches subject " + who);
+			return actor.isPresent()
+					? deny(ErrorCode.INVALID_TARGET, "no grant allows this actor to act for this subject",
+							"no grant matches subject " + who + " with actor " + actor.get().verified().subject()
+									+ " of " + actor.get().verified().trustSource())
+					: deny(ErrorCode.INVALID_TARGET, "no grant allows this subject a token",
+							"no grant matches subject " + who);
 		}
 		if (target.isEmpty() && subjectAudiences.size() > 1) {
 			return deny(ErrorCode.INVALID_TARGET, "audience is required: this subject is granted several targets",

@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -16,6 +18,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import dev.writ.context.ExchangeContext;
 import dev.writ.keys.SigningKeys;
 import dev.writ.policy.Decision;
+import dev.writ.trust.VerifiedSubject;
 
 /**
  * Mints the RFC 9068 JWT access token for an allowed exchange, signed with the active
@@ -27,7 +30,8 @@ import dev.writ.policy.Decision;
  * audience, as a string), {@code exp}, {@code iat}, {@code nbf}, {@code jti},
  * {@code client_id}, {@code scope} (space-delimited, RFC 8693 §4.2), the grant's extra
  * claims, and {@code grant} and {@code policy_digest}, which name the rule that issued
- * it. Writ does not authenticate a separate client: the workload is its own client, so
+ * it; for a delegated exchange, {@code act} (RFC 8693 §4.1) names the actor. Writ does
+ * not authenticate a separate client: the workload is its own client, so
  * {@code client_id} is the subject, as RFC 9068 §2.2 describes for a client acting on its
  * own behalf.
  */
@@ -71,6 +75,9 @@ public final class AccessTokenMinter {
 		if (!scopes.isEmpty()) {
 			claims.claim("scope", String.join(" ", scopes));
 		}
+		// RFC 8693 §4.1: the actor of a delegated exchange, never the subject; its issuer
+		// too where its subject alone does not say where it comes from (not a SPIFFE ID).
+		context.actor().ifPresent((party) -> claims.claim("act", act(party.verified())));
 		// What the grant adds; its names never shadow the claims above (refused when the
 		// policies load).
 		allow.claims().forEach(claims::claim);
@@ -79,6 +86,15 @@ public final class AccessTokenMinter {
 		claims.claim("grant", allow.grantId()).claim("policy_digest", allow.policyDigest());
 		String value = this.keys.get().active().sign(AT_JWT, claims.build());
 		return new IssuedToken(value, jti, now, expiresAt, scopes);
+	}
+
+	private static Map<String, Object> act(VerifiedSubject actor) {
+		Map<String, Object> act = new LinkedHashMap<>();
+		act.put("sub", actor.subject());
+		if (!actor.trustSource().startsWith("spiffe://") && actor.claims().get("iss") instanceof String iss) {
+			act.put("iss", iss);
+		}
+		return act;
 	}
 
 	private String newJti() {

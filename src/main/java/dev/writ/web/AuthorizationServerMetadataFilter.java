@@ -54,6 +54,9 @@ final class AuthorizationServerMetadataFilter extends OncePerRequestFilter {
 		// authorization endpoint, so none.
 		metadata.put("response_types_supported", List.of());
 		metadata.put("subject_token_types_supported", List.of(TokenTypes.JWT, TokenTypes.ID_TOKEN));
+		// Not registered by RFC 8693 or RFC 8414: the actor tokens Writ verifies, as it
+		// does subject tokens.
+		metadata.put("actor_token_types_supported", List.of(TokenTypes.JWT, TokenTypes.ID_TOKEN));
 		metadata.put("requested_token_types_supported", List.of(TokenTypes.ACCESS_TOKEN, TokenTypes.JWT));
 		this.body = JSONObjectUtils.toJSONString(metadata).getBytes(StandardCharsets.UTF_8);
 	}

@@ -119,14 +119,17 @@ class TokenExchangeServiceTests {
 	}
 
 	@Test
-	void exchangeWhenActorTokenThenNotSupported() {
+	void exchangeWhenActorTokenNotAJwtThenInvalidRequestNamingIt() {
 		Map<String, List<String>> form = new java.util.HashMap<>(
 				TestExchanges.form(this.authority.svid("/checkout").sign()));
 		form.put("actor_token", List.of("x"));
 		form.put("actor_token_type", List.of("urn:ietf:params:oauth:token-type:jwt"));
 
 		assertThatExceptionOfType(ExchangeException.class).isThrownBy(() -> this.service.exchange(form))
-			.satisfies((ex) -> assertThat(ex.description()).contains("actor_token is not supported"));
+			.satisfies((ex) -> {
+				assertThat(ex.errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST);
+				assertThat(ex.description()).isEqualTo("actor_token is not a canonical compact JWS");
+			});
 	}
 
 	@Test

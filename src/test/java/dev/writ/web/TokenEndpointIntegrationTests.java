@@ -67,6 +67,8 @@ class TokenEndpointIntegrationTests {
 
 	static final String CHECKOUT = "/ns/prod/sa/checkout";
 
+	static final String GATEWAY = "/ns/edge/sa/gateway";
+
 	static final WritTestSite SITE = WritTestSite.create("""
 			grants:
 			  - id: checkout-pays
@@ -81,6 +83,16 @@ class TokenEndpointIntegrationTests {
 			    scopes: [payments:charge]
 			    token_claims:
 			      ratio: "0.0 / 0.0"
+			  - id: gateway-for-checkout
+			    subject: spiffe://test.example.org/ns/prod/sa/checkout
+			    actor: spiffe://test.example.org/ns/edge/sa/gateway
+			    audience: https://ledger.example.org
+			    scopes: [ledger:read]
+			  - id: gateway-only
+			    subject: spiffe://test.example.org/ns/prod/sa/delegator
+			    actor: spiffe://test.example.org/ns/edge/sa/gateway
+			    audience: https://payments.example.org
+			    scopes: [payments:charge]
 			  - id: batch-reads-ledger
 			    subject_pattern: spiffe://test\\.example\\.org/ns/batch/sa/[a-z-]+
 			    audience: https://ledger.example.org
@@ -273,6 +285,8 @@ class TokenEndpointIntegrationTests {
 			.containsEntry("token_endpoint_auth_methods_supported", List.of("none"))
 			.containsEntry("subject_token_types_supported",
 					List.of("urn:ietf:params:oauth:token-type:jwt", "urn:ietf:params:oauth:token-type:id_token"))
+			.containsEntry("actor_token_types_supported",
+					List.of("urn:ietf:params:oauth:token-type:jwt", "urn:ietf:params:oauth:token-type:id_token"))
 			.doesNotContainKey("authorization_endpoint");
 	}
 
@@ -366,12 +380,47 @@ class TokenEndpointIntegrationTests {
 					row("unsupported requested_token_type", 400, "invalid_request",
 							with("requested_token_type", "urn:ietf:params:oauth:token-type:refresh_token")),
 					row("actor_token without actor_token_type", 400, "invalid_request", with("actor_token", valid)),
-					row("actor_token (delegation not yet supported)", 400, "invalid_request",
+					row("actor_token that is the subject_token", 400, "invalid_request",
 							(Function<Map<String, String>, Map<String, String>>) (f) -> {
 								f.put("actor_token", f.get("subject_token"));
 								f.put("actor_token_type", "urn:ietf:params:oauth:token-type:jwt");
 								return f;
 							}),
+					row("actor_token that is the subject_token signed anew", 400, "invalid_request",
+							actor((a) -> a.svid(CHECKOUT).sign())),
+					row("actor_token naming the subject itself", 400, "invalid_request", actor(
+							(a) -> a.svid(CHECKOUT).claim("jti", "other").sign())),
+					row("actor_token signed by an untrusted key", 400, "invalid_request",
+							actor((a) -> a.svid(GATEWAY).signWith(a.impostor().privateKey()))),
+					row("actor_token expired", 400, "invalid_request",
+							actor((a) -> a.svid(GATEWAY).expiresIn(Duration.ofMinutes(-2)).sign())),
+					row("actor_token for another audience", 400, "invalid_request",
+							actor((a) -> a.svid(GATEWAY).audience("https://elsewhere.example").sign())),
+					row("actor_token of an untrusted trust domain", 400, "invalid_request",
+							actor((a) -> TestAuthority.ec("evil.example.org", java.time.Clock.systemUTC())
+								.svid(GATEWAY)
+								.sign())),
+					row("unsupported actor_token_type", 400, "invalid_request",
+							actor((a) -> a.svid(GATEWAY).sign())
+								.andThen(with("actor_token_type", "urn:ietf:params:oauth:token-type:saml2"))),
+					row("an actor the grant does not allow", 400, "invalid_target",
+							actor((a) -> a.svid(GATEWAY).sign())),
+					row("an actor no grant names", 400, "invalid_target",
+							actor((a) -> a.svid("/ns/edge/sa/stranger").sign()).andThen(with("audience", LEDGER))
+								.andThen(with("scope", "ledger:read"))),
+					row("may_act naming another actor", 400, "invalid_request",
+							svid((a) -> a.svid(CHECKOUT)
+								.claim("may_act", Map.of("sub", "spiffe://test.example.org/ns/edge/sa/other"))
+								.sign()).andThen(actor((a) -> a.svid(GATEWAY).sign()))
+								.andThen(with("audience", LEDGER))
+								.andThen(with("scope", "ledger:read"))),
+					row("may_act that is not an object", 400, "invalid_request",
+							svid((a) -> a.svid(CHECKOUT).claim("may_act", "gateway").sign())
+								.andThen(actor((a) -> a.svid(GATEWAY).sign()))
+								.andThen(with("audience", LEDGER))
+								.andThen(with("scope", "ledger:read"))),
+					row("a delegation grant without an actor", 400, "invalid_target",
+							svid((a) -> a.svid("/ns/prod/sa/delegator").sign())),
 					row("scope widening", 400, "invalid_scope", with("scope", "payments:charge payments:admin")),
 					row("malformed scope", 400, "invalid_scope", with("scope", "payments:charge  payments:refund")),
 					row("audience widening", 400, "invalid_target", with("audience", LEDGER)),
@@ -498,6 +547,14 @@ class TokenEndpointIntegrationTests {
 	private static Function<Map<String, String>, Map<String, String>> svid(Function<TestAuthority, String> token) {
 		return (form) -> {
 			form.put("subject_token", token.apply(AUTHORITY));
+			return form;
+		};
+	}
+
+	private static Function<Map<String, String>, Map<String, String>> actor(Function<TestAuthority, String> token) {
+		return (form) -> {
+			form.put("actor_token", token.apply(AUTHORITY));
+			form.put("actor_token_type", "urn:ietf:params:oauth:token-type:jwt");
 			return form;
 		};
 	}

@@ -47,6 +47,11 @@ class TokenStatusIntegrationTests {
 			    subject: spiffe://test.example.org/ns/prod/sa/checkout
 			    audience: https://payments.example.org
 			    scopes: [payments:charge]
+			  - id: gateway-for-checkout
+			    subject: spiffe://test.example.org/ns/prod/sa/checkout
+			    actor: spiffe://test.example.org/ns/edge/sa/gateway
+			    audience: https://ledger.example.org
+			    scopes: [ledger:read]
 			""");
 
 	@DynamicPropertySource
@@ -112,6 +117,24 @@ class TokenStatusIntegrationTests {
 		assertThat(post("/oauth2/revoke", null, "application/x-www-form-urlencoded", "token=not-a-token").statusCode())
 			.isEqualTo(200);
 		assertThat(revocations("token")).isEqualTo(before + 1);
+	}
+
+	@Test
+	void introspectWhenDelegatedThenActNamesTheActor() throws Exception {
+		String resourceServer = token("/ns/prod/sa/payments", ISSUER);
+		String form = "grant_type=urn:ietf:params:oauth:grant-type:token-exchange"
+				+ "&subject_token_type=urn:ietf:params:oauth:token-type:jwt&subject_token="
+				+ SITE.authority().svid("/ns/prod/sa/checkout").sign()
+				+ "&actor_token_type=urn:ietf:params:oauth:token-type:jwt&actor_token="
+				+ SITE.authority().svid("/ns/edge/sa/gateway").sign() + "&audience=https://ledger.example.org";
+		HttpResponse<String> exchanged = post("/oauth2/token", null, "application/x-www-form-urlencoded", form);
+		assertThat(exchanged.statusCode()).as(exchanged.body()).isEqualTo(200);
+		String delegated = (String) JSONObjectUtils.parse(exchanged.body()).get("access_token");
+
+		assertThat(introspect(resourceServer, delegated)).containsEntry("active", true)
+			.containsEntry("sub", "spiffe://test.example.org/ns/prod/sa/checkout")
+			.containsEntry("act", Map.of("sub", "spiffe://test.example.org/ns/edge/sa/gateway"))
+			.containsEntry("grant", "gateway-for-checkout");
 	}
 
 	@Test

@@ -32,7 +32,8 @@ import dev.writ.policy.SubjectMatcher;
 final class GrantCompiler {
 
 	private static final Set<String> GRANT_KEYS = Set.of("id", "description", "trust", "subject", "subject_pattern",
-			"audience", "scopes", "claims", "when", "token_claims", "ttl");
+			"actor", "actor_pattern", "actor_trust", "actor_claims", "audience", "scopes", "claims", "when",
+			"token_claims", "ttl");
 
 	/**
 	 * Claims a grant may not set: those Writ sets itself (RFC 7519 §4.1, RFC 9068 §2.2,
@@ -98,6 +99,20 @@ final class GrantCompiler {
 			yaml.string(fields.get("description"), "description");
 		}
 		SubjectMatcher subject = SubjectDecoder.decode(yaml, fields, trust);
+		boolean delegates = fields.containsKey("actor") || fields.containsKey("actor_pattern");
+		if (fields.containsKey("actor") && fields.containsKey("actor_pattern")) {
+			yaml.problem(node, "a grant names at most one of actor and actor_pattern");
+		}
+		else if (!delegates) {
+			for (String key : List.of("actor_trust", "actor_claims")) {
+				if (fields.containsKey(key)) {
+					yaml.problem(StrictYaml.at(fields, key, node), key + " needs actor or actor_pattern");
+				}
+			}
+		}
+		SubjectMatcher actorMatcher = delegates ? SubjectDecoder.decode(yaml, fields, trust, "actor", "actor_trust")
+				: null;
+		Map<String, Set<String>> actorPins = pins(yaml, fields.get("actor_claims"));
 		Node audienceNode = fields.get("audience");
 		String audience = (audienceNode != null) ? yaml.string(audienceNode, "audience") : null;
 		if (audienceNode != null && audience != null && !ParameterSyntax.isAudience(audience)) {
@@ -120,13 +135,20 @@ final class GrantCompiler {
 		Map<String, ClaimExpression> tokenClaims = tokenClaims(yaml, fields.get("token_claims"));
 		Duration ttl = ttl(yaml, fields);
 		if (subject != null && id != null) {
-			guardrail(yaml, node, fields, id, subject, pins, when, trust.policy(subject.source()));
+			guardrail(yaml, node, fields, id, subject, pins, when.map(TenantPins::of).orElse(Set.of()),
+					trust.policy(subject.source()), "claims");
+		}
+		if (actorMatcher != null && id != null) {
+			guardrail(yaml, node, fields, id, actorMatcher, actorPins, when.map(TenantPins::ofActor).orElse(Set.of()),
+					trust.policy(actorMatcher.source()), "actor_claims");
 		}
 		if (yaml.problemCount() > before || id == null || subject == null || audience == null || scopes == null
-				|| ttl == null) {
+				|| ttl == null || (delegates && actorMatcher == null)) {
 			return null;
 		}
-		return new Grant(id, subject, audience, scopes, pins, when, tokenClaims, ttl, yaml.where(node));
+		Optional<Grant.Actor> actor = Optional.ofNullable(actorMatcher)
+			.map((matcher) -> new Grant.Actor(matcher, actorPins));
+		return new Grant(id, subject, audience, scopes, pins, actor, when, tokenClaims, ttl, yaml.where(node));
 	}
 
 	/**
@@ -135,12 +157,14 @@ final class GrantCompiler {
 	 * organisation from another. A grant that does not pin every one of them to literal
 	 * values — in {@code claims:}, in a top-level {@code &&} term of {@code when:}, or
 	 * for {@code sub} by an exact {@code subject} — would let other tenants in, and is
-	 * refused.
+	 * refused. An actor of a shared issuer is held to the same rule, with
+	 * {@code actor_claims:}, {@code actor.claims} terms and an exact {@code actor}.
 	 */
 	private static void guardrail(StrictYaml yaml, Node grant, Map<String, Node> fields, String id,
-			SubjectMatcher subject, Map<String, Set<String>> pins, Optional<Condition> when, SourceRules source) {
+			SubjectMatcher subject, Map<String, Set<String>> pins, Set<String> whenPins, SourceRules source,
+			String pinKey) {
 		Set<String> pinned = new HashSet<>(pins.keySet());
-		when.ifPresent((condition) -> pinned.addAll(TenantPins.of(condition)));
+		pinned.addAll(whenPins);
 		if (subject instanceof SubjectMatcher.Exact) {
 			pinned.add("sub");
 		}
@@ -148,17 +172,17 @@ final class GrantCompiler {
 			if (!pinned.contains(claim)) {
 				Node at = fields.containsKey("when") ? StrictYaml.at(fields, "when", grant)
 						: StrictYaml.at(fields, "id", grant);
-				yaml.problem(at,
-						"grant '" + id + "' trusts " + subject.source() + ", a shared issuer where anyone can "
-								+ "mint tokens, without pinning " + claim
-								+ ": any tenant of that issuer whose tokens match the "
-								+ "subject could get this token. Pin it: claims: { " + claim + ": \"<your " + claim
-								+ ">\" }" + (claim.equals("sub") ? " or an exact subject" : ""));
+				yaml.problem(at, "grant '" + id + "' trusts " + subject.source() + ", a shared issuer where anyone can "
+						+ "mint tokens, without pinning " + claim
+						+ ": any tenant of that issuer whose tokens match the "
+						+ (pinKey.equals("claims") ? "subject could get this token" : "actor could act") + ". Pin it: "
+						+ pinKey + ": { " + claim + ": \"<your " + claim + ">\" }" + (claim.equals("sub")
+								? (pinKey.equals("claims") ? " or an exact subject" : " or an exact actor") : ""));
 			}
 		}
 	}
 
-	private static Map<String, Set<String>> pins(StrictYaml yaml, @Nullable Node node) {
+	static Map<String, Set<String>> pins(StrictYaml yaml, @Nullable Node node) {
 		Map<String, Set<String>> pins = new LinkedHashMap<>();
 		if (node == null) {
 			return pins;

@@ -31,11 +31,21 @@ final class SubjectDecoder {
 	 * or with none when another problem already covers it.
 	 */
 	static @Nullable SubjectMatcher decode(StrictYaml yaml, Map<String, Node> fields, TrustDecoder trust) {
-		boolean exact = fields.containsKey("subject");
-		if (exact == fields.containsKey("subject_pattern")) {
+		return decode(yaml, fields, trust, "subject", "trust");
+	}
+
+	/**
+	 * A party named as a subject is: {@code <name>} or {@code <name>_pattern}, within the
+	 * trust source that {@code trustKey} names or a SPIFFE ID implies ({@code actor},
+	 * {@code actor_pattern} and {@code actor_trust} for who may act for the subject).
+	 */
+	static @Nullable SubjectMatcher decode(StrictYaml yaml, Map<String, Node> fields, TrustDecoder trust, String name,
+			String trustKey) {
+		boolean exact = fields.containsKey(name);
+		if (exact == fields.containsKey(name + "_pattern")) {
 			return null;
 		}
-		String key = exact ? "subject" : "subject_pattern";
+		String key = exact ? name : name + "_pattern";
 		// Present: exactly one of the two keys is, checked above.
 		Node node = Objects.requireNonNull(fields.get(key));
 		String value = yaml.string(node, key);
@@ -43,21 +53,21 @@ final class SubjectDecoder {
 			return null;
 		}
 		String source;
-		if (fields.containsKey("trust")) {
-			String name = yaml.string(fields.get("trust"), "trust");
-			if (name == null) {
+		if (fields.containsKey(trustKey)) {
+			String entry = yaml.string(fields.get(trustKey), trustKey);
+			if (entry == null) {
 				return null;
 			}
-			if (!trust.hasOidc(name)) {
-				if (!trust.refused(name)) {
-					yaml.problem(fields.get("trust"), "trust '" + name + "' names no oidc entry");
+			if (!trust.hasOidc(entry)) {
+				if (!trust.refused(entry)) {
+					yaml.problem(fields.get(trustKey), trustKey + " '" + entry + "' names no oidc entry");
 				}
 				return null;
 			}
-			source = name;
+			source = entry;
 		}
 		else {
-			source = spiffeSource(yaml, node, value, exact, trust);
+			source = spiffeSource(yaml, node, value, exact, trust, key, trustKey);
 			if (source == null) {
 				return null;
 			}
@@ -69,7 +79,7 @@ final class SubjectDecoder {
 			return new SubjectMatcher.Anchored(source, Pattern.compile(value));
 		}
 		catch (PatternSyntaxException ex) {
-			yaml.problem(node, "subject_pattern is not a valid regular expression: " + ex.getDescription());
+			yaml.problem(node, key + " is not a valid regular expression: " + ex.getDescription());
 			return null;
 		}
 	}
@@ -77,7 +87,7 @@ final class SubjectDecoder {
 	// Without 'trust', a grant is for a SPIFFE trust domain, which its subject or pattern
 	// prefix must name.
 	private static @Nullable String spiffeSource(StrictYaml yaml, Node node, String value, boolean exact,
-			TrustDecoder trust) {
+			TrustDecoder trust, String key, String trustKey) {
 		@Nullable TrustDomain domain;
 		if (exact) {
 			try {
@@ -85,8 +95,8 @@ final class SubjectDecoder {
 				domain = id.getTrustDomain();
 			}
 			catch (IllegalArgumentException ex) {
-				yaml.problem(node, "subject is not a SPIFFE ID (" + ex.getMessage()
-						+ "); an OIDC subject needs trust: <oidc name>");
+				yaml.problem(node, key + " is not a SPIFFE ID (" + ex.getMessage() + "); an OIDC "
+						+ key.replace("_pattern", "") + " needs " + trustKey + ": <oidc name>");
 				return null;
 			}
 		}
@@ -102,15 +112,15 @@ final class SubjectDecoder {
 				}
 			}
 			if (domain == null) {
-				yaml.problem(node,
-						"subject_pattern must begin with spiffe://<trust domain>/ naming a trusted trust domain, "
-								+ "or the grant needs trust: <oidc name>");
+				yaml.problem(node, key + " must begin with spiffe://<trust domain>/ naming a trusted trust domain, "
+						+ "or the grant needs " + trustKey + ": <oidc name>");
 				return null;
 			}
 		}
 		if (!trust.trustDomains().contains(domain)) {
 			if (!trust.refused(domain.toIdString())) {
-				yaml.problem(node, "subject is in trust domain " + domain.getName() + ", which no spiffe entry trusts");
+				yaml.problem(node, key.replace("_pattern", "") + " is in trust domain " + domain.getName()
+						+ ", which no spiffe entry trusts");
 			}
 			return null;
 		}

@@ -1,0 +1,56 @@
+package dev.writ.policy;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import dev.writ.context.ExchangeContext;
+import dev.writ.trust.VerifiedSubject;
+
+/**
+ * Whether a grant's actor clause fits a request: a grant that names who may act matches
+ * only a delegated request by a matching actor (subject and source as a subject matches,
+ * claims as {@code actor_claims:} pin them), and a grant that names none only a request
+ * without an actor. So delegation is never a way around a grant, nor a grant a way around
+ * delegation's rules.
+ */
+final class ActorMatch {
+
+	private ActorMatch() {
+	}
+
+	static boolean matches(Grant grant, Optional<ExchangeContext.Party> actor) {
+		if (grant.actor().isEmpty() || actor.isEmpty()) {
+			return grant.actor().isEmpty() && actor.isEmpty();
+		}
+		Grant.Actor allowed = grant.actor().get();
+		VerifiedSubject party = actor.get().verified();
+		return allowed.matcher().matches(party) && allowed.unpinned(party.claims()).isEmpty();
+	}
+
+	/** Why the clause does not fit; asked only when it does not, for explanations. */
+	static String mismatch(Grant grant, Optional<ExchangeContext.Party> actor) {
+		if (grant.actor().isEmpty()) {
+			return "the request has an actor, and the grant allows no delegation (no actor:)";
+		}
+		if (actor.isEmpty()) {
+			return "a delegation grant: the request has no actor_token";
+		}
+		Grant.Actor allowed = grant.actor().get();
+		VerifiedSubject party = actor.get().verified();
+		if (!allowed.matcher().matches(party)) {
+			return "actor " + party.subject() + " of " + party.trustSource() + ": "
+					+ allowed.matcher().mismatch(party).replace("subject", "actor");
+		}
+		return allowed.unpinned(party.claims())
+			.map((claim) -> unpinned("actor claim ", claim, party.claims(), allowed.pins()))
+			.orElse("actor matches");
+	}
+
+	/** Why a pinned claim does not hold. */
+	static String unpinned(String what, String claim, Map<String, Object> claims, Map<String, Set<String>> pins) {
+		return what + claim + ((claims.get(claim) == null) ? " is missing; the grant pins it to " : " is not one of ")
+				+ pins.get(claim);
+	}
+
+}
