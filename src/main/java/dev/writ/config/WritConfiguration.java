@@ -44,6 +44,7 @@ import dev.writ.policy.UsageLedger;
 import dev.writ.store.Store;
 import dev.writ.token.AccessTokenMinter;
 import dev.writ.token.IssuedTokens;
+import dev.writ.trust.WritTokenVerifier;
 import dev.writ.token.TokenStatus;
 import dev.writ.trust.SubjectTokenVerifier;
 import dev.writ.trust.TrustFactory;
@@ -241,14 +242,17 @@ class WritConfiguration {
 
 	@Bean
 	TokenExchangeService tokenExchangeService(PolicyStore policies, KeyRing keys, Store store, AuditSink audit,
-			Clock clock) {
+			Clock clock, TokenStatus status) {
 		Set<String> audiences = new LinkedHashSet<>();
 		audiences.add(this.issuer);
 		audiences.addAll(this.properties.audiences());
 		SubjectTokenVerifier verifier = new SubjectTokenVerifier(audiences, this.properties.clockSkew(), clock,
 				this.properties.trust().verifiedCacheSize());
 		AccessTokenMinter minter = new AccessTokenMinter(this.issuer, keys::current);
-		return new TokenExchangeService(policies::current, verifier, minter, store, store, audit, clock,
+		WritTokenVerifier writTokens = new WritTokenVerifier(
+				new IssuedTokens(this.issuer, keys::current, clock)::recognise, status::revoked);
+		return new TokenExchangeService(policies::current, verifier, writTokens,
+				this.properties.delegation().maxDepth(), minter, store, store, audit, clock,
 				this.properties.clockSkew());
 	}
 

@@ -45,7 +45,22 @@ public record WritProperties(@Nullable String issuer, @DefaultValue List<String>
 		@DefaultValue("keys") Path keysDir, @DefaultValue("30s") Duration clockSkew, @DefaultValue Token token,
 		@DefaultValue Keys keys, @DefaultValue Trust trust, @DefaultValue Admin admin, @DefaultValue Store store,
 		@DefaultValue Metrics metrics, @DefaultValue Audit audit, @DefaultValue Exchanges exchanges,
-		@DefaultValue("false") boolean allowPlainHttp) {
+		@DefaultValue Delegation delegation, @DefaultValue("false") boolean allowPlainHttp) {
+
+	/**
+	 * @param maxDepth the most actors the chain of a delegated token may hold: an
+	 * exchange that would nest more is refused
+	 */
+	public record Delegation(@DefaultValue("4") int maxDepth) {
+
+		public Delegation {
+			if (maxDepth < 1 || maxDepth > 16) {
+				throw new IllegalArgumentException(
+						"writ.delegation.max-depth must be between 1 and 16, not " + maxDepth);
+			}
+		}
+
+	}
 
 	/**
 	 * @param defaultTtl the lifetime of a token whose grant names none

@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 import dev.writ.request.ExchangeRequest;
+import dev.writ.trust.IssuedChain;
 import dev.writ.trust.VerifiedSubject;
 
 /**
@@ -39,11 +40,11 @@ public record ExchangeContext(VerifiedSubject subject, Map<String, String> attri
 	}
 
 	/**
-	 * How many parties act in the chain of the token to be issued: 0 without an actor, 1
-	 * with one.
+	 * How many parties act in the chain of the token to be issued: those of the Writ
+	 * token exchanged again, if it is one, and this request's actor.
 	 */
 	public int depth() {
-		return this.actor.isPresent() ? 1 : 0;
+		return this.subject.chain().map(IssuedChain::depth).orElse(0) + (this.actor.isPresent() ? 1 : 0);
 	}
 
 	/**

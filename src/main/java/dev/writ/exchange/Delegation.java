@@ -4,21 +4,31 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.writ.audit.TokenDigest;
 import dev.writ.audit.TokenExchangeEvent;
+import dev.writ.context.ExchangeContext;
 import dev.writ.error.ErrorCode;
 import dev.writ.error.ExchangeException;
+import dev.writ.policy.PolicySet;
 import dev.writ.policy.SourceRules;
 import dev.writ.request.ExchangeRequest;
+import dev.writ.request.TokenTypes;
+import dev.writ.store.StoreUnavailableException;
+import dev.writ.trust.SubjectTokenVerifier;
 import dev.writ.trust.VerifiedSubject;
+import dev.writ.trust.WritTokenVerifier;
 
 /**
- * The actor of a delegated exchange (RFC 8693 §2.1, {@code actor_token}): verified
- * through the same trust sources and checks as a subject token, never the subject token
- * itself nor the subject acting for itself, and, when the subject token carries
- * {@code may_act} (§4.4), the party it names — checked before any policy. Every refusal
- * is {@code invalid_request} (§2.2.2: an actor token that is invalid or unacceptable),
- * and says {@code actor_token} where a subject token's would say {@code subject_token}.
+ * Who an exchange is for and who acts: the subject, of an external token or of a Writ
+ * token exchanged again, and the chain's bound; and the actor of a delegated exchange
+ * (RFC 8693 §2.1, {@code actor_token}): verified through the same trust sources and
+ * checks as a subject token, never the subject token itself nor the subject acting for
+ * itself, and, when the subject token carries {@code may_act} (§4.4), the party it names
+ * — checked before any policy. Every refusal is {@code invalid_request} (§2.2.2: an actor
+ * token that is invalid or unacceptable), and says {@code actor_token} where a subject
+ * token's would say {@code subject_token}.
  */
 final class Delegation {
 
@@ -30,6 +40,46 @@ final class Delegation {
 	}
 
 	private Delegation() {
+	}
+
+	/**
+	 * The verified subject: of an external identity token, by the trust in force; of a
+	 * Writ token exchanged again, by Writ's own keys and revocations, its subject still
+	 * from a source in force. A token that carries another issuer's {@code act} is
+	 * refused: its chain cannot be verified here, and exchanging it would drop its actors
+	 * and let one pass as the subject.
+	 */
+	static VerifiedSubject subject(ExchangeRequest request, PolicySet policy, SubjectTokenVerifier verifier,
+			@Nullable WritTokenVerifier writTokens) {
+		if (writTokens == null || !TokenTypes.ACCESS_TOKEN.equals(request.subjectTokenType())) {
+			VerifiedSubject subject = verifier.verify(request.subjectToken(), request.subjectTokenType(),
+					policy.trust());
+			if (subject.claims().containsKey("act")) {
+				throw refused("subject_token carries act: a delegated token of another issuer is not exchanged",
+						"subject token of " + subject.subject() + " carries act");
+			}
+			return subject;
+		}
+		VerifiedSubject subject;
+		try {
+			subject = writTokens.verify(request.subjectToken());
+		}
+		catch (StoreUnavailableException ex) {
+			throw TokenExchangeService.unavailable(ex);
+		}
+		if (policy.trust().source(subject.trustSource()).isEmpty()) {
+			throw refused("subject_token's subject comes from a source this server no longer trusts",
+					"Writ token of " + subject.subject() + " from " + subject.trustSource() + ", no longer trusted");
+		}
+		return subject;
+	}
+
+	/** The chain of the token to issue holds no more actors than the server allows. */
+	static void withinDepth(ExchangeContext context, int maxDepth) {
+		if (context.depth() > maxDepth) {
+			throw refused("the delegation chain would be longer than this server allows",
+					"chain depth " + context.depth() + " exceeds writ.delegation.max-depth " + maxDepth);
+		}
 	}
 
 	/** The verified actor of a request that carries an {@code actor_token}. */
@@ -51,6 +101,10 @@ final class Delegation {
 			throw asActor(ex);
 		}
 		event.actor(actor.subject(), actor.trustSource());
+		if (actor.claims().containsKey("act")) {
+			throw refused("actor_token carries act: an actor presents its own identity, not a delegated token",
+					"the actor token of " + actor.subject() + " carries act");
+		}
 		if (actor.trustSource().equals(subject.trustSource())) {
 			if (actor.tokenId().equals(subject.tokenId())) {
 				// The same token, encoded anew (an ECDSA signature has two forms).
@@ -79,8 +133,9 @@ final class Delegation {
 	/**
 	 * RFC 8693 §4.4: a subject token's {@code may_act} names who may act for it; any
 	 * other actor is refused. Its {@code sub} must equal the actor's subject and, when it
-	 * names one, its {@code iss} the actor token's issuer. A {@code may_act} that is not
-	 * such an object refuses every actor: it is never advisory.
+	 * names one, its {@code iss} the actor token's issuer (without one, the actor comes
+	 * from the subject token's own source, or is a SPIFFE ID). A {@code may_act} that is
+	 * not such an object refuses every actor: it is never advisory.
 	 */
 	static void mayAct(VerifiedSubject subject, VerifiedSubject actor) {
 		Object mayAct = subject.claims().get("may_act");
@@ -93,7 +148,12 @@ final class Delegation {
 					"may_act of " + subject.subject() + " is malformed");
 		}
 		Object iss = named.get("iss");
-		if (!sub.equals(actor.subject()) || (iss != null && !iss.equals(actor.claims().get("iss")))) {
+		// Without iss, sub names a party of the subject token's own source (a subject is
+		// unique only within its issuer), or a SPIFFE ID of a trusted trust domain.
+		boolean sameSource = (iss != null) ? iss.equals(actor.claims().get("iss"))
+				: actor.trustSource().equals(subject.trustSource())
+						|| (sub.startsWith("spiffe://") && actor.trustSource().startsWith("spiffe://"));
+		if (!sub.equals(actor.subject()) || !sameSource) {
 			throw refused("the actor is not the one the subject_token's may_act allows", "may_act of "
 					+ subject.subject() + " does not name actor " + actor.subject() + " of " + actor.trustSource());
 		}

@@ -6,9 +6,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +33,7 @@ import dev.writ.token.AccessTokenMinter;
 import dev.writ.token.IssuedToken;
 import dev.writ.trust.SubjectTokenVerifier;
 import dev.writ.trust.VerifiedSubject;
+import dev.writ.trust.WritTokenVerifier;
 
 /**
  * One token exchange, top to bottom: parse the request, verify the subject token, build
@@ -42,6 +43,11 @@ import dev.writ.trust.VerifiedSubject;
 public final class TokenExchangeService {
 
 	private static final Logger logger = LoggerFactory.getLogger(TokenExchangeService.class);
+
+	/**
+	 * How many actors a chain may hold unless said ({@code writ.delegation.max-depth}).
+	 */
+	public static final int DEFAULT_MAX_DEPTH = 4;
 
 	private final ExchangeRequestParser parser = new ExchangeRequestParser();
 
@@ -61,6 +67,10 @@ public final class TokenExchangeService {
 
 	private final ExchangeLimits limits;
 
+	private final @Nullable WritTokenVerifier writTokens;
+
+	private final int maxDepth;
+
 	/**
 	 * @param policies the policies in force
 	 * @param verifier verifies subject tokens
@@ -74,6 +84,21 @@ public final class TokenExchangeService {
 	 */
 	public TokenExchangeService(Supplier<PolicySet> policies, SubjectTokenVerifier verifier, AccessTokenMinter minter,
 			ReplayGuard replays, RateLimits rateLimits, AuditSink audit, Clock clock, Duration skew) {
+		this(policies, verifier, null, DEFAULT_MAX_DEPTH, minter, replays, rateLimits, audit, clock, skew);
+	}
+
+	/**
+	 * A service that also exchanges its own tokens again: chains that only narrow.
+	 * @param writTokens verifies this Writ's tokens presented as subject tokens; null to
+	 * refuse them
+	 * @param maxDepth the most actors a chain may hold
+	 * ({@code writ.delegation.max-depth})
+	 */
+	public TokenExchangeService(Supplier<PolicySet> policies, SubjectTokenVerifier verifier,
+			@Nullable WritTokenVerifier writTokens, int maxDepth, AccessTokenMinter minter, ReplayGuard replays,
+			RateLimits rateLimits, AuditSink audit, Clock clock, Duration skew) {
+		this.writTokens = writTokens;
+		this.maxDepth = maxDepth;
 		this.policies = Objects.requireNonNull(policies, "policies cannot be null");
 		this.verifier = Objects.requireNonNull(verifier, "verifier cannot be null");
 		this.minter = Objects.requireNonNull(minter, "minter cannot be null");
@@ -104,19 +129,28 @@ public final class TokenExchangeService {
 				.clientId(request.clientId().orElse(null));
 			PolicySet policy = this.policies.get();
 			event.policyDigest(policy.digest());
-			VerifiedSubject subject = this.verifier.verify(request.subjectToken(), request.subjectTokenType(),
-					policy.trust());
+			VerifiedSubject subject = Delegation.subject(request, policy, this.verifier, this.writTokens);
 			event.subject(subject.subject()).trustSource(subject.trustSource());
 			SourceRules guards = policy.sourceRules(subject);
 			guards.admit(subject, now, this.skew);
-			VerifiedSubject actor = request.actorToken().isPresent() ? Delegation.actor(request, subject,
-					(token, type) -> this.verifier.verify(token, type, policy.trust()), event) : null;
+			VerifiedSubject actor;
+			try {
+				actor = request.actorToken().isPresent() ? Delegation.actor(request, subject,
+						(token, type) -> this.verifier.verify(token, type, policy.trust()), event) : null;
+			}
+			catch (ExchangeException ex) {
+				// A refused actor spends the subject's refusal budget as any refusal
+				// does.
+				this.limits.refused(subject, guards);
+				throw ex;
+			}
 			SourceRules actorGuards = (actor != null) ? policy.sourceRules(actor) : null;
 			if (actor != null && actorGuards != null) {
 				Delegation.admit(actorGuards, actor, now, this.skew);
 			}
 			ExchangeContext context = (actor != null) ? policy.context(subject, actor, request, now)
 					: policy.context(subject, request, now);
+			Delegation.withinDepth(context, this.maxDepth);
 			event.attributes(context.attributes());
 			Decision decision = policy.decide(context);
 			if (decision instanceof Decision.Deny deny) {
@@ -136,6 +170,11 @@ public final class TokenExchangeService {
 				notUsedYet(actor, event, "actor_token");
 			}
 			this.limits.allowed(subject, guards, event);
+			if (actor != null && actorGuards != null) {
+				// An actor spends its own budgets too: acting for many subjects is no way
+				// around its limits.
+				this.limits.allowed(actor, actorGuards, event);
+			}
 			// Minted before a one-time token is marked used: an exchange that fails to
 			// mint leaves the token unused.
 			IssuedToken token = this.minter.mint(context, allow);

@@ -50,10 +50,14 @@ final class Activation {
 						party.verified().trustSource(), "claims", CelExpression.celValue(party.verified().claims()),
 						"attributes", party.attributes()))
 				.orElse(Map.of("subject", "", "source", "", "claims", Map.of(), "attributes", Map.of()));
+			Map<String, Object> token = subject.chain()
+				.map((chain) -> Map.<String, Object>of("aud", chain.audience(), "grant", chain.grant(), "scopes",
+						List.copyOf(chain.scopes())))
+				.orElse(Map.of("aud", "", "grant", "", "scopes", List.of()));
 			this.values = Map.of("subject", subject.subject(), "source", subject.trustSource(), "claims",
 					CelExpression.celValue(subject.claims()), "attributes", this.context.attributes(), "request",
 					requestValues, "now", this.context.time().getEpochSecond(), "actor", actor, "act",
-					Map.of("depth", (long) this.context.depth()));
+					Map.of("depth", (long) this.context.depth()), "token", token);
 		}
 		return this.values;
 	}

@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import dev.writ.context.ExchangeContext;
+import dev.writ.trust.IssuedChain;
 import dev.writ.trust.VerifiedSubject;
 
 /**
@@ -45,6 +46,27 @@ final class ActorMatch {
 		return allowed.unpinned(party.claims())
 			.map((claim) -> unpinned("actor claim ", claim, party.claims(), allowed.pins()))
 			.orElse("actor matches");
+	}
+
+	/**
+	 * Whether a grant takes this subject token: a Writ token exchanged again only by a
+	 * grant with its audience as {@code from_audience}, any other token only by a grant
+	 * without one.
+	 */
+	static boolean takes(Grant grant, VerifiedSubject subject) {
+		return grant.fromAudience().isPresent() == subject.chain().isPresent() && grant.fromAudience()
+			.map((from) -> from.equals(subject.chain().map(IssuedChain::audience).orElse(null)))
+			.orElse(true);
+	}
+
+	/** Why the grant does not take the subject token; asked only when it does not. */
+	static String refusal(Grant grant, VerifiedSubject subject) {
+		if (grant.fromAudience().isEmpty()) {
+			return "a Writ token exchanged again, and the grant takes none (no from_audience)";
+		}
+		return subject.chain()
+			.map((chain) -> "takes Writ tokens for " + grant.fromAudience().get() + ", not for " + chain.audience())
+			.orElse("takes only Writ tokens for " + grant.fromAudience().get() + " (from_audience)");
 	}
 
 	/** Why a pinned claim does not hold. */

@@ -37,7 +37,9 @@ import dev.cel.runtime.CelRuntimeFactory;
  * {@code source}, {@code claims}, {@code attributes}; empty strings and maps without
  * one;</li>
  * <li>{@code act}: {@code depth}, how many parties act in the chain (0 without an
- * actor).</li>
+ * actor);</li>
+ * <li>{@code token}: for a Writ token exchanged again, {@code aud}, {@code grant} and
+ * {@code scopes} it was issued with; empty otherwise.</li>
  * </ul>
  */
 final class CelExpression {
@@ -52,6 +54,7 @@ final class CelExpression {
 		.addVar("now", SimpleType.INT)
 		.addVar("actor", MapType.create(SimpleType.STRING, SimpleType.DYN))
 		.addVar("act", MapType.create(SimpleType.STRING, SimpleType.INT))
+		.addVar("token", MapType.create(SimpleType.STRING, SimpleType.DYN))
 		.build();
 
 	private static final CelRuntime RUNTIME = CelRuntimeFactory.plannerRuntimeBuilder().build();
@@ -89,6 +92,17 @@ final class CelExpression {
 		catch (CelValidationException | CelEvaluationException ex) {
 			throw new IllegalArgumentException(ex.getMessage());
 		}
+	}
+
+	/** The variables the expression reads ({@code claims}, {@code actor}, ...). */
+	java.util.Set<String> variables() {
+		java.util.Set<String> names = new java.util.TreeSet<>();
+		this.ast.getReferenceMap().values().forEach((reference) -> {
+			if (reference.overloadIds().isEmpty() && !reference.name().isEmpty()) {
+				names.add(reference.name());
+			}
+		});
+		return names;
 	}
 
 	String text() {

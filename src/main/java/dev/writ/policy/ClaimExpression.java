@@ -60,4 +60,9 @@ public final class ClaimExpression {
 		return this.expression.text();
 	}
 
+	/** The variables it reads ({@code claims}, {@code actor}, ...). */
+	public java.util.Set<String> variables() {
+		return this.expression.variables();
+	}
+
 }

@@ -103,4 +103,9 @@ public final class Condition {
 		return this.expression.text();
 	}
 
+	/** The variables it reads ({@code claims}, {@code actor}, ...). */
+	public java.util.Set<String> variables() {
+		return this.expression.variables();
+	}
+
 }

@@ -15,6 +15,9 @@ import java.util.Set;
  *
  * @param id the grant's unique id
  * @param subject which subjects it applies to
+ * @param fromAudience for a grant that exchanges Writ's own tokens again, the audience
+ * they must have been issued for ({@code from_audience}); such a grant matches only
+ * those, every other grant never one
  * @param audience the one audience its tokens are for
  * @param scopes the most scopes its tokens may carry
  * @param pins claims that must have one of the given values ({@code claims:})
@@ -26,13 +29,14 @@ import java.util.Set;
  * @param ttl the lifetime of its tokens, already within the server's cap
  * @param source where it is defined, {@code file:line}
  */
-public record Grant(String id, SubjectMatcher subject, String audience, Set<String> scopes,
-		Map<String, Set<String>> pins, Optional<Actor> actor, Optional<Condition> when,
+public record Grant(String id, SubjectMatcher subject, Optional<String> fromAudience, String audience,
+		Set<String> scopes, Map<String, Set<String>> pins, Optional<Actor> actor, Optional<Condition> when,
 		Map<String, ClaimExpression> tokenClaims, Duration ttl, String source) {
 
 	public Grant {
 		Objects.requireNonNull(id, "id cannot be null");
 		Objects.requireNonNull(subject, "subject cannot be null");
+		Objects.requireNonNull(fromAudience, "fromAudience cannot be null");
 		Objects.requireNonNull(audience, "audience cannot be null");
 		scopes = Set.copyOf(scopes);
 		pins = Map.copyOf(pins);

@@ -21,6 +21,7 @@ import dev.writ.context.ExchangeContext;
 import dev.writ.error.ErrorCode;
 import dev.writ.request.ExchangeRequest;
 import dev.writ.trust.TrustSet;
+import dev.writ.trust.IssuedChain;
 import dev.writ.trust.VerifiedSubject;
 
 /**
@@ -171,6 +172,10 @@ public final class PolicySet {
 			// Delegation only where a grant says who may act, and never a way around a
 			// grant that does: a grant matches a request with an actor exactly when it
 			// names one.
+			if (!ActorMatch.takes(grant, subject)) {
+				step(trace, grant, Explanation.Outcome.SUBJECT, () -> ActorMatch.refusal(grant, subject));
+				continue;
+			}
 			if (!ActorMatch.matches(grant, actor)) {
 				step(trace, grant, Explanation.Outcome.ACTOR, () -> ActorMatch.mismatch(grant, actor));
 				continue;
@@ -216,8 +221,18 @@ public final class PolicySet {
 			return deny(ErrorCode.INVALID_TARGET, "no grant allows this request",
 					"no grant for subject " + who + " allows the target and its conditions");
 		}
+		// A Writ token exchanged again narrows: never a scope it does not carry.
+		Optional<Set<String>> carried = subject.chain().map(IssuedChain::scopes);
 		for (Grant grant : eligible) {
-			Set<String> scopes = requested.isEmpty() ? grant.scopes() : requested;
+			Set<String> scopes = requested.isEmpty() ? narrowed(grant.scopes(), carried) : requested;
+			if (carried.isPresent() && !carried.get().containsAll(scopes)) {
+				step(trace, grant, Explanation.Outcome.SCOPE, () -> {
+					Set<String> missing = new LinkedHashSet<>(scopes);
+					missing.removeAll(carried.get());
+					return "the subject_token does not carry " + missing;
+				});
+				continue;
+			}
 			if (!grant.scopes().containsAll(scopes)) {
 				step(trace, grant, Explanation.Outcome.SCOPE, () -> {
 					Set<String> missing = new LinkedHashSet<>(scopes);
@@ -241,23 +256,20 @@ public final class PolicySet {
 				"no eligible grant for subject " + who + " covers every requested scope");
 	}
 
+	private static Set<String> narrowed(Set<String> scopes, Optional<Set<String>> carried) {
+		if (carried.isEmpty()) {
+			return scopes;
+		}
+		Set<String> both = new LinkedHashSet<>(scopes);
+		both.retainAll(carried.get());
+		return both;
+	}
+
 	private Decision allow(ExchangeContext context, Grant grant, Set<String> scopes, Activation activation) {
-		Duration ttl = grant.ttl();
-		if (sourceRules(context.subject()).capTtlToSubject()) {
-			Duration remaining = Duration.between(context.time(), context.subject().expiresAt());
-			if (remaining.isNegative() || remaining.isZero()) {
-				// Past its exp, accepted only within the clock skew: too late to cap a
-				// token by what is left of it.
-				return deny(ErrorCode.INVALID_REQUEST, "subject_token has expired",
-						"subject token expired at " + context.subject().expiresAt() + ", within the clock skew");
-			}
-			if (remaining.compareTo(Duration.ofSeconds(1)) < 0) {
-				return deny(ErrorCode.INVALID_REQUEST, "subject_token is about to expire",
-						"subject token expires at " + context.subject().expiresAt() + ", within a second");
-			}
-			if (remaining.compareTo(ttl) < 0) {
-				ttl = Duration.ofSeconds(remaining.toSeconds());
-			}
+		Lifetime life = Lifetime.of(context, grant.ttl(), sourceRules(context.subject()).capTtlToSubject());
+		Duration ttl = life.ttl();
+		if (ttl == null) {
+			return deny(ErrorCode.INVALID_REQUEST, life.description(), life.detail());
 		}
 		Map<String, Object> claims = new LinkedHashMap<>();
 		for (Map.Entry<String, ClaimExpression> claim : grant.tokenClaims().entrySet()) {

@@ -4,21 +4,27 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jwt.JWTClaimsSet;
+import org.jspecify.annotations.Nullable;
 
 import dev.writ.context.ExchangeContext;
 import dev.writ.keys.SigningKeys;
 import dev.writ.policy.Decision;
+import dev.writ.trust.IssuedChain;
 import dev.writ.trust.VerifiedSubject;
+import dev.writ.trust.WritTokenVerifier;
 
 /**
  * Mints the RFC 9068 JWT access token for an allowed exchange, signed with the active
@@ -77,7 +83,17 @@ public final class AccessTokenMinter {
 		}
 		// RFC 8693 §4.1: the actor of a delegated exchange, never the subject; its issuer
 		// too where its subject alone does not say where it comes from (not a SPIFFE ID).
-		context.actor().ifPresent((party) -> claims.claim("act", act(party.verified())));
+		// A Writ token exchanged again keeps its chain: this actor outermost, the earlier
+		// ones nested (§4.1), and the tokens it derives from, so revoking one revokes it.
+		Optional<IssuedChain> chain = context.subject().chain();
+		Map<String, Object> prior = chain.map(IssuedChain::act).orElse(null);
+		Map<String, Object> act = context.actor().map((party) -> act(party.verified(), prior)).orElse(prior);
+		if (act != null) {
+			claims.claim("act", act);
+		}
+		// Where the subject was verified: a further exchange matches grants within it.
+		claims.claim(WritTokenVerifier.SUBJECT_SOURCE, context.subject().trustSource());
+		chain.ifPresent((incoming) -> claims.claim(WritTokenVerifier.CHAIN, links(incoming, context)));
 		// What the grant adds; its names never shadow the claims above (refused when the
 		// policies load).
 		allow.claims().forEach(claims::claim);
@@ -88,13 +104,26 @@ public final class AccessTokenMinter {
 		return new IssuedToken(value, jti, now, expiresAt, scopes);
 	}
 
-	private static Map<String, Object> act(VerifiedSubject actor) {
+	private static Map<String, Object> act(VerifiedSubject actor, @Nullable Map<String, Object> prior) {
 		Map<String, Object> act = new LinkedHashMap<>();
 		act.put("sub", actor.subject());
 		if (!actor.trustSource().startsWith("spiffe://") && actor.claims().get("iss") instanceof String iss) {
 			act.put("iss", iss);
 		}
+		if (prior != null) {
+			act.put("act", prior);
+		}
 		return act;
+	}
+
+	private static List<Map<String, String>> links(IssuedChain incoming, ExchangeContext context) {
+		List<Map<String, String>> links = new ArrayList<>();
+		for (IssuedChain.Link link : incoming.ancestors()) {
+			links.add(Map.of("jti", link.jti(), "grant", link.grant()));
+		}
+		// The token exchanged: its id is "jti:<jti>" (WritTokenVerifier).
+		links.add(Map.of("jti", context.subject().tokenId().substring("jti:".length()), "grant", incoming.grant()));
+		return links;
 	}
 
 	private String newJti() {

@@ -13,6 +13,8 @@ import java.util.Optional;
 import com.nimbusds.jwt.JWTClaimsSet;
 import org.jspecify.annotations.Nullable;
 
+import dev.writ.trust.IssuedChain;
+import dev.writ.trust.WritTokenVerifier;
 import dev.writ.store.Revocations;
 
 /**
@@ -97,10 +99,22 @@ public final class TokenStatus {
 		return now;
 	}
 
-	private boolean revoked(JWTClaimsSet claims) {
+	/**
+	 * Whether a token of this Writ is revoked: by its {@code jti}, or its subject or
+	 * grant since it was issued — or any token it was exchanged from, by {@code jti} or
+	 * by its grant (revoking a chain's root revokes every token derived from it).
+	 * @throws dev.writ.store.StoreUnavailableException when the store cannot say
+	 */
+	public boolean revoked(JWTClaimsSet claims) {
 		String subject = claims.getSubject();
 		Object grant = claims.getClaim("grant");
 		List<String> keys = new ArrayList<>();
+		List<String> ancestors = new ArrayList<>();
+		for (IssuedChain.Link link : WritTokenVerifier.ancestors(claims)) {
+			ancestors.add("jti:" + link.jti());
+			keys.add("grant:" + link.grant());
+		}
+		keys.addAll(ancestors);
 		keys.add("jti:" + claims.getJWTID());
 		if (subject != null) {
 			keys.add("subject:" + subject);
@@ -109,7 +123,7 @@ public final class TokenStatus {
 			keys.add("grant:" + g);
 		}
 		Map<String, Long> found = this.revocations.lookup(keys);
-		if (found.containsKey("jti:" + claims.getJWTID())) {
+		if (found.containsKey("jti:" + claims.getJWTID()) || ancestors.stream().anyMatch(found::containsKey)) {
 			return true;
 		}
 		long issuedAt = (claims.getIssueTime() != null) ? claims.getIssueTime().toInstant().getEpochSecond()

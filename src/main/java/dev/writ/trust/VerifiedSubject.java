@@ -5,6 +5,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * A subject whose token Writ has verified: signature, algorithm, key, time window,
@@ -25,8 +28,15 @@ public final class VerifiedSubject {
 
 	private final String tokenId;
 
+	private final @Nullable IssuedChain chain;
+
 	VerifiedSubject(String subject, String trustSource, String tokenType, Map<String, Object> claims, Instant expiresAt,
 			String tokenId) {
+		this(subject, trustSource, tokenType, claims, expiresAt, tokenId, null);
+	}
+
+	VerifiedSubject(String subject, String trustSource, String tokenType, Map<String, Object> claims, Instant expiresAt,
+			String tokenId, @Nullable IssuedChain chain) {
 		this.subject = Objects.requireNonNull(subject, "subject cannot be null");
 		this.trustSource = Objects.requireNonNull(trustSource, "trustSource cannot be null");
 		this.tokenType = Objects.requireNonNull(tokenType, "tokenType cannot be null");
@@ -41,6 +51,15 @@ public final class VerifiedSubject {
 		this.claims = Collections.unmodifiableMap(present);
 		this.expiresAt = Objects.requireNonNull(expiresAt, "expiresAt cannot be null");
 		this.tokenId = Objects.requireNonNull(tokenId, "tokenId cannot be null");
+		this.chain = chain;
+	}
+
+	/**
+	 * For a token this Writ issued, exchanged again: what it was issued for and by whom
+	 * ({@link WritTokenVerifier}); empty for every other subject token.
+	 */
+	public Optional<IssuedChain> chain() {
+		return Optional.ofNullable(this.chain);
 	}
 
 	/**

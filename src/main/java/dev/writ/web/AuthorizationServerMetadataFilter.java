@@ -53,7 +53,9 @@ final class AuthorizationServerMetadataFilter extends OncePerRequestFilter {
 		// RFC 8414 §2 lists response_types_supported as required; Writ has no
 		// authorization endpoint, so none.
 		metadata.put("response_types_supported", List.of());
-		metadata.put("subject_token_types_supported", List.of(TokenTypes.JWT, TokenTypes.ID_TOKEN));
+		// An access token: one of this Writ's own, exchanged again for another audience.
+		metadata.put("subject_token_types_supported",
+				List.of(TokenTypes.JWT, TokenTypes.ID_TOKEN, TokenTypes.ACCESS_TOKEN));
 		// Not registered by RFC 8693 or RFC 8414: the actor tokens Writ verifies, as it
 		// does subject tokens.
 		metadata.put("actor_token_types_supported", List.of(TokenTypes.JWT, TokenTypes.ID_TOKEN));

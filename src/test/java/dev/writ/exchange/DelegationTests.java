@@ -69,6 +69,7 @@ class DelegationTests {
 			    jwks: { file: keys/trust/ci.jwks.json }
 			    tenant_claims: [org]
 			    replay: reuse
+			    rate_limit: { subject: "2 per 1m" }
 			grants:
 			  - id: checkout-pays
 			    subject: spiffe://prod.example.org/checkout
@@ -300,6 +301,71 @@ class DelegationTests {
 				""")))
 			.satisfies(
 					(ex) -> assertThat(ex.problems().toString()).contains("actor_trust needs actor or actor_pattern"));
+	}
+
+	@Test
+	void delegatedTokenNeverOutlivesTheActorsCredential() {
+		TokenExchangeService.ExchangeResult result = this.service.exchange(delegated(this.prod.svid("/checkout").sign(),
+				this.prod.svid("/gateway").expiresIn(Duration.ofSeconds(40)).sign(), LEDGER));
+
+		assertThat(result.token().expiresAt()).isEqualTo(CLOCK.instant().plusSeconds(40));
+	}
+
+	@Test
+	void tokensThatCarryAnotherIssuersActThenRefused() {
+		ExchangeException subject = refused(
+				TestExchanges.form(this.prod.svid("/checkout").claim("act", Map.of("sub", GATEWAY)).sign(),
+						"https://payments.example.org"));
+		assertThat(subject.errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST);
+		assertThat(subject.description()).startsWith("subject_token carries act");
+
+		ExchangeException actor = refused(delegated(this.prod.svid("/checkout").sign(),
+				this.prod.svid("/gateway").claim("act", Map.of("sub", "spiffe://prod.example.org/x")).sign(), LEDGER));
+		assertThat(actor.errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST);
+		assertThat(actor.description()).startsWith("actor_token carries act");
+	}
+
+	@Test
+	void mayActWithoutIssThenOnlyAPartyOfTheSubjectsOwnSourceOrASpiffeId() {
+		String subject = this.prod.svid("/checkout").claim("may_act", Map.of("sub", "repo:acme/deploy")).sign();
+		String ciActor = this.ci.token("https://ci.example.org", "repo:acme/deploy").claim("org", "1").sign();
+
+		assertThat(refused(delegated(subject, ciActor, "https://deploy.example.org")).description())
+			.isEqualTo("the actor is not the one the subject_token's may_act allows");
+	}
+
+	@Test
+	void actorSpendsItsOwnRateLimitWhateverSubjectItActsFor() {
+		for (int i = 0; i < 2; i++) {
+			this.service.exchange(delegated(this.prod.svid("/checkout").claim("jti", "s" + i).sign(),
+					this.ci.token("https://ci.example.org", "repo:acme/deploy").claim("org", "1").sign(),
+					"https://deploy.example.org"));
+		}
+
+		assertThat(refused(delegated(this.prod.svid("/checkout").claim("jti", "s3").sign(),
+				this.ci.token("https://ci.example.org", "repo:acme/deploy").claim("org", "1").sign(),
+				"https://deploy.example.org"))
+			.errorCode()).isEqualTo(ErrorCode.SLOW_DOWN);
+	}
+
+	@Test
+	void expressionsOnPartiesTheGrantCannotHaveThenRefusedAtLoad() {
+		assertThatExceptionOfType(PolicyException.class).isThrownBy(() -> load(GRANTS.replace("""
+				    scopes: [charge]
+				""", """
+				    scopes: [charge]
+				    when: actor.subject != 'spiffe://prod.example.org/mallory'
+				""")))
+			.satisfies((ex) -> assertThat(ex.problems().toString())
+				.contains("the grant reads actor or act but allows no delegation"));
+		assertThatExceptionOfType(PolicyException.class).isThrownBy(() -> load(GRANTS.replace("""
+				    scopes: [charge]
+				""", """
+				    scopes: [charge]
+				    token_claims: { from: token.grant }
+				""")))
+			.satisfies((ex) -> assertThat(ex.problems().toString())
+				.contains("the grant reads token but takes no Writ token"));
 	}
 
 }

@@ -81,6 +81,12 @@ abstract class FleetContract {
 				    subject_pattern: "spiffe://lenient\\\\.example\\\\.org/.*"
 				    audience: https://catalog.example.org
 				    scopes: [read]
+				  - id: lenient-b-for-a
+				    subject: spiffe://lenient.example.org/a
+				    from_audience: https://catalog.example.org
+				    actor: spiffe://lenient.example.org/b
+				    audience: https://orders.example.org
+				    scopes: [read]
 				""");
 		this.lenient = TestAuthority.ec("lenient.example.org", Clock.systemUTC());
 		this.lenient.writeBundle(this.site.keys().resolve("trust/lenient.json"));
@@ -221,6 +227,33 @@ abstract class FleetContract {
 		assertThat(fourth.statusCode()).isEqualTo(429);
 		assertThat(json(fourth)).containsEntry("error", "slow_down");
 		assertThat(fourth.headers().firstValue("Retry-After")).isPresent();
+	}
+
+	@Test
+	@Order(4)
+	void rootRevokedOnNodeAThenTheTokenDerivedOnNodeBInactiveOnBoth() throws Exception {
+		String root = (String) json(exchange(nodeA, this.lenient.svid("/a").sign(), "https://catalog.example.org"))
+			.get("access_token");
+		HttpResponse<String> hop = post(nodeB, "/oauth2/token", null,
+				"grant_type=" + enc("urn:ietf:params:oauth:grant-type:token-exchange") + "&subject_token_type="
+						+ enc("urn:ietf:params:oauth:token-type:access_token") + "&subject_token=" + root
+						+ "&actor_token_type=" + enc("urn:ietf:params:oauth:token-type:jwt") + "&actor_token="
+						+ this.lenient.svid("/b").sign() + "&audience=" + enc("https://orders.example.org"));
+		assertThat(hop.statusCode()).as(hop.body()).isEqualTo(200);
+		String derived = (String) json(hop).get("access_token");
+		String introspector = (String) json(
+				exchange(nodeA, this.site.authority().svid("/ns/prod/sa/payments").claim("jti", "p-4").sign(), ISSUER))
+			.get("access_token");
+		assertThat(json(post(nodeA, "/oauth2/introspect", introspector, "token=" + derived)))
+			.containsEntry("active", true)
+			.containsEntry("act", Map.of("sub", "spiffe://lenient.example.org/b"));
+
+		assertThat(post(nodeA, "/oauth2/revoke", null, "token=" + root).statusCode()).isEqualTo(200);
+
+		assertThat(json(post(nodeB, "/oauth2/introspect", introspector, "token=" + derived)))
+			.containsExactly(Map.entry("active", false));
+		assertThat(json(post(nodeA, "/oauth2/introspect", introspector, "token=" + derived)))
+			.containsExactly(Map.entry("active", false));
 	}
 
 }

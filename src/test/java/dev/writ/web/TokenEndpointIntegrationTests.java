@@ -284,7 +284,8 @@ class TokenEndpointIntegrationTests {
 			.containsEntry("grant_types_supported", List.of("urn:ietf:params:oauth:grant-type:token-exchange"))
 			.containsEntry("token_endpoint_auth_methods_supported", List.of("none"))
 			.containsEntry("subject_token_types_supported",
-					List.of("urn:ietf:params:oauth:token-type:jwt", "urn:ietf:params:oauth:token-type:id_token"))
+					List.of("urn:ietf:params:oauth:token-type:jwt", "urn:ietf:params:oauth:token-type:id_token",
+							"urn:ietf:params:oauth:token-type:access_token"))
 			.containsEntry("actor_token_types_supported",
 					List.of("urn:ietf:params:oauth:token-type:jwt", "urn:ietf:params:oauth:token-type:id_token"))
 			.doesNotContainKey("authorization_endpoint");

@@ -2,7 +2,6 @@ package dev.writ.policy.load;
 
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,7 +19,6 @@ import dev.writ.policy.ClaimExpression;
 import dev.writ.policy.Condition;
 import dev.writ.policy.Durations;
 import dev.writ.policy.Grant;
-import dev.writ.policy.SourceRules;
 import dev.writ.policy.SubjectMatcher;
 
 /**
@@ -32,8 +30,8 @@ import dev.writ.policy.SubjectMatcher;
 final class GrantCompiler {
 
 	private static final Set<String> GRANT_KEYS = Set.of("id", "description", "trust", "subject", "subject_pattern",
-			"actor", "actor_pattern", "actor_trust", "actor_claims", "audience", "scopes", "claims", "when",
-			"token_claims", "ttl");
+			"actor", "actor_pattern", "actor_trust", "actor_claims", "from_audience", "audience", "scopes", "claims",
+			"when", "token_claims", "ttl");
 
 	/**
 	 * Claims a grant may not set: those Writ sets itself (RFC 7519 §4.1, RFC 9068 §2.2,
@@ -49,11 +47,11 @@ final class GrantCompiler {
 	 * never be complete: docs/policies.md says so.
 	 */
 	static final Set<String> RESERVED_CLAIMS = Set.of("iss", "sub", "aud", "exp", "iat", "nbf", "jti", "client_id",
-			"scope", "grant", "policy_digest", "cnf", "act", "may_act", "azp", "auth_time", "acr", "amr", "typ", "scp",
-			"scopes", "roles", "groups", "entitlements", "authorities", "permissions", "active", "token_type",
-			"username", "sid", "nonce", "at_hash", "c_hash", "events", "token_use", "status", "role", "wids",
-			"realm_access", "resource_access", "email", "email_verified", "preferred_username", "upn", "oid", "tid",
-			"admin", "is_admin");
+			"scope", "grant", "policy_digest", "subject_source", "chain", "cnf", "act", "may_act", "azp", "auth_time",
+			"acr", "amr", "typ", "scp", "scopes", "roles", "groups", "entitlements", "authorities", "permissions",
+			"active", "token_type", "username", "sid", "nonce", "at_hash", "c_hash", "events", "token_use", "status",
+			"role", "wids", "realm_access", "resource_access", "email", "email_verified", "preferred_username", "upn",
+			"oid", "tid", "admin", "is_admin");
 
 	private static final Pattern CLAIM_NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
 
@@ -118,6 +116,15 @@ final class GrantCompiler {
 		if (audienceNode != null && audience != null && !ParameterSyntax.isAudience(audience)) {
 			yaml.problem(audienceNode, "audience must be printable ASCII without spaces");
 		}
+		Optional<String> fromAudience = Optional.empty();
+		Node fromNode = fields.get("from_audience");
+		if (fromNode != null) {
+			String from = yaml.string(fromNode, "from_audience");
+			if (from != null && !ParameterSyntax.isAudience(from)) {
+				yaml.problem(fromNode, "from_audience must be printable ASCII without spaces");
+			}
+			fromAudience = Optional.ofNullable(from);
+		}
 		Set<String> scopes = scopes(yaml, fields);
 		Map<String, Set<String>> pins = pins(yaml, fields.get("claims"));
 		Optional<Condition> when = Optional.empty();
@@ -134,13 +141,15 @@ final class GrantCompiler {
 		}
 		Map<String, ClaimExpression> tokenClaims = tokenClaims(yaml, fields.get("token_claims"));
 		Duration ttl = ttl(yaml, fields);
+		GrantChecks.parties(yaml, node, fields, delegates, fromAudience.isPresent(), when, tokenClaims);
 		if (subject != null && id != null) {
-			guardrail(yaml, node, fields, id, subject, pins, when.map(TenantPins::of).orElse(Set.of()),
+			GrantChecks.guardrail(yaml, node, fields, id, subject, pins, when.map(TenantPins::of).orElse(Set.of()),
 					trust.policy(subject.source()), "claims");
 		}
 		if (actorMatcher != null && id != null) {
-			guardrail(yaml, node, fields, id, actorMatcher, actorPins, when.map(TenantPins::ofActor).orElse(Set.of()),
-					trust.policy(actorMatcher.source()), "actor_claims");
+			GrantChecks.guardrail(yaml, node, fields, id, actorMatcher, actorPins,
+					when.map(TenantPins::ofActor).orElse(Set.of()), trust.policy(actorMatcher.source()),
+					"actor_claims");
 		}
 		if (yaml.problemCount() > before || id == null || subject == null || audience == null || scopes == null
 				|| ttl == null || (delegates && actorMatcher == null)) {
@@ -148,38 +157,8 @@ final class GrantCompiler {
 		}
 		Optional<Grant.Actor> actor = Optional.ofNullable(actorMatcher)
 			.map((matcher) -> new Grant.Actor(matcher, actorPins));
-		return new Grant(id, subject, audience, scopes, pins, actor, when, tokenClaims, ttl, yaml.where(node));
-	}
-
-	/**
-	 * The multi-tenant guardrail: on a shared issuer (GitHub, gitlab.com,
-	 * accounts.google.com) anyone can mint a token; only the tenant claims tell one
-	 * organisation from another. A grant that does not pin every one of them to literal
-	 * values — in {@code claims:}, in a top-level {@code &&} term of {@code when:}, or
-	 * for {@code sub} by an exact {@code subject} — would let other tenants in, and is
-	 * refused. An actor of a shared issuer is held to the same rule, with
-	 * {@code actor_claims:}, {@code actor.claims} terms and an exact {@code actor}.
-	 */
-	private static void guardrail(StrictYaml yaml, Node grant, Map<String, Node> fields, String id,
-			SubjectMatcher subject, Map<String, Set<String>> pins, Set<String> whenPins, SourceRules source,
-			String pinKey) {
-		Set<String> pinned = new HashSet<>(pins.keySet());
-		pinned.addAll(whenPins);
-		if (subject instanceof SubjectMatcher.Exact) {
-			pinned.add("sub");
-		}
-		for (String claim : source.tenantClaims()) {
-			if (!pinned.contains(claim)) {
-				Node at = fields.containsKey("when") ? StrictYaml.at(fields, "when", grant)
-						: StrictYaml.at(fields, "id", grant);
-				yaml.problem(at, "grant '" + id + "' trusts " + subject.source() + ", a shared issuer where anyone can "
-						+ "mint tokens, without pinning " + claim
-						+ ": any tenant of that issuer whose tokens match the "
-						+ (pinKey.equals("claims") ? "subject could get this token" : "actor could act") + ". Pin it: "
-						+ pinKey + ": { " + claim + ": \"<your " + claim + ">\" }" + (claim.equals("sub")
-								? (pinKey.equals("claims") ? " or an exact subject" : " or an exact actor") : ""));
-			}
-		}
+		return new Grant(id, subject, fromAudience, audience, scopes, pins, actor, when, tokenClaims, ttl,
+				yaml.where(node));
 	}
 
 	static Map<String, Set<String>> pins(StrictYaml yaml, @Nullable Node node) {

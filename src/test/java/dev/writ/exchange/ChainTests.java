@@ -1,0 +1,238 @@
+package dev.writ.exchange;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.nimbusds.jwt.SignedJWT;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.writ.error.ErrorCode;
+import dev.writ.error.ExchangeException;
+import dev.writ.keys.KeyAlgorithm;
+import dev.writ.keys.KeyDirectory;
+import dev.writ.keys.SigningKeys;
+import dev.writ.policy.PolicySet;
+import dev.writ.policy.load.PolicyLoader;
+import dev.writ.request.TokenTypes;
+import dev.writ.store.memory.MemoryStore;
+import dev.writ.testing.TestAuthority;
+import dev.writ.testing.TestExchanges;
+import dev.writ.testing.TestSvid;
+import dev.writ.testing.TestTrust;
+import dev.writ.token.AccessTokenMinter;
+import dev.writ.token.IssuedTokens;
+import dev.writ.token.TokenStatus;
+import dev.writ.trust.SubjectTokenVerifier;
+import dev.writ.trust.WritTokenVerifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Writ's own tokens exchanged again (RFC 8693 §2.1, §4.1): a chain A→B→C→D keeps A as its
+ * subject, nests its actors in order, never widens a scope or a lifetime, stops at the
+ * configured depth, and dies with its root.
+ */
+class ChainTests {
+
+	static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-07T10:00:00Z"), ZoneOffset.UTC);
+
+	static final String ISSUER = "https://writ.example.org";
+
+	static final String A = "spiffe://prod.example.org/a";
+
+	private final TestAuthority prod = TestAuthority.ec("prod.example.org", CLOCK);
+
+	@TempDir
+	Path root;
+
+	private TokenExchangeService service;
+
+	private TokenStatus status;
+
+	@BeforeEach
+	void service() throws IOException {
+		this.prod.writeBundle(this.root.resolve("keys/trust/prod.json"));
+		Path policies = Files.createDirectories(this.root.resolve("policies"));
+		Files.writeString(policies.resolve("p.yaml"), """
+				spiffe:
+				  - trust_domain: prod.example.org
+				    bundle: { file: keys/trust/prod.json }
+				grants:
+				  - id: a-calls-b
+				    subject: spiffe://prod.example.org/a
+				    audience: https://b.example.org
+				    scopes: [orders:read, orders:write]
+				    ttl: 10m
+				  - id: b-calls-c-for-a
+				    subject: spiffe://prod.example.org/a
+				    from_audience: https://b.example.org
+				    actor: spiffe://prod.example.org/b
+				    audience: https://c.example.org
+				    scopes: [orders:read, orders:write, orders:admin]
+				    ttl: 1h
+				    when: token.grant == 'a-calls-b' && act.depth == 1
+				  - id: c-calls-d-for-a
+				    subject: spiffe://prod.example.org/a
+				    from_audience: https://c.example.org
+				    actor: spiffe://prod.example.org/c
+				    audience: https://d.example.org
+				    scopes: [orders:read]
+				  - id: d-calls-e-for-a
+				    subject: spiffe://prod.example.org/a
+				    from_audience: https://d.example.org
+				    actor: spiffe://prod.example.org/d
+				    audience: https://e.example.org
+				    scopes: [orders:read]
+				""");
+		PolicySet set = new PolicyLoader(TestTrust.factory(CLOCK), this.root.resolve("keys"), Duration.ofMinutes(5),
+				Duration.ofHours(1))
+			.load(policies);
+		SigningKeys keys = new KeyDirectory(this.root.resolve("keys"), CLOCK).loadOrGenerate(KeyAlgorithm.ES256);
+		MemoryStore store = new MemoryStore(CLOCK, 10_000);
+		IssuedTokens issued = new IssuedTokens(ISSUER, () -> keys, CLOCK);
+		this.status = new TokenStatus(issued, store, Duration.ofHours(1), CLOCK);
+		this.service = new TokenExchangeService(() -> set,
+				new SubjectTokenVerifier(Set.of(TestSvid.DEFAULT_AUDIENCE), Duration.ofSeconds(30), CLOCK),
+				new WritTokenVerifier(issued::recognise, this.status::revoked), 2,
+				new AccessTokenMinter(ISSUER, () -> keys), store, store, (event) -> {
+				}, CLOCK, Duration.ofSeconds(30));
+	}
+
+	private String svid(String path) {
+		return this.prod.svid(path).sign();
+	}
+
+	private TokenExchangeService.ExchangeResult hop(String token, @Nullable String actor, String audience,
+			@Nullable String scope) {
+		Map<String, List<String>> form = new HashMap<>(TestExchanges.form(token, audience));
+		form.put("subject_token_type", List.of(TokenTypes.ACCESS_TOKEN));
+		if (actor != null) {
+			form.put("actor_token", List.of(actor));
+			form.put("actor_token_type", List.of(TokenTypes.JWT));
+		}
+		if (scope != null) {
+			form.put("scope", List.of(scope));
+		}
+		return this.service.exchange(form);
+	}
+
+	private ExchangeException refused(Runnable exchange) {
+		try {
+			exchange.run();
+		}
+		catch (ExchangeException ex) {
+			return ex;
+		}
+		throw new AssertionError("the exchange was not refused");
+	}
+
+	private static Map<String, Object> claims(TokenExchangeService.ExchangeResult result) throws ParseException {
+		return SignedJWT.parse(result.token().value()).getJWTClaimsSet().toJSONObject();
+	}
+
+	private String first() {
+		return this.service.exchange(TestExchanges.form(svid("/a"), "https://b.example.org")).token().value();
+	}
+
+	@Test
+	void threeHopsThenSubStaysActNestsInOrderAndNothingWidens() throws ParseException {
+		TokenExchangeService.ExchangeResult ab = this.service
+			.exchange(TestExchanges.form(svid("/a"), "https://b.example.org"));
+		TokenExchangeService.ExchangeResult bc = hop(ab.token().value(), svid("/b"), "https://c.example.org", null);
+		TokenExchangeService.ExchangeResult cd = hop(bc.token().value(), svid("/c"), "https://d.example.org", null);
+
+		assertThat(claims(ab)).containsEntry("sub", A)
+			.containsEntry("scope", "orders:read orders:write")
+			.containsEntry("subject_source", "spiffe://prod.example.org")
+			.doesNotContainKeys("act", "chain");
+		// The grant allows orders:admin; the token it came from did not carry it.
+		assertThat(claims(bc)).containsEntry("sub", A)
+			.containsEntry("scope", "orders:read orders:write")
+			.containsEntry("act", Map.of("sub", "spiffe://prod.example.org/b"))
+			.containsEntry("chain", List.of(Map.of("jti", ab.token().jti(), "grant", "a-calls-b")));
+		// ttl: 1h asked, 10m left of the token it came from.
+		assertThat(bc.token().expiresAt()).isEqualTo(ab.token().expiresAt());
+		assertThat(claims(cd)).containsEntry("sub", A)
+			.containsEntry("scope", "orders:read")
+			.containsEntry("act",
+					Map.of("sub", "spiffe://prod.example.org/c", "act", Map.of("sub", "spiffe://prod.example.org/b")))
+			.containsEntry("chain", List.of(Map.of("jti", ab.token().jti(), "grant", "a-calls-b"),
+					Map.of("jti", bc.token().jti(), "grant", "b-calls-c-for-a")));
+		assertThat(cd.token().expiresAt()).isBeforeOrEqualTo(bc.token().expiresAt());
+	}
+
+	@Test
+	void aScopeTheIncomingTokenDoesNotCarryThenInvalidScope() {
+		ExchangeException widened = refused(() -> hop(first(), svid("/b"), "https://c.example.org", "orders:admin"));
+
+		assertThat(widened.errorCode()).isEqualTo(ErrorCode.INVALID_SCOPE);
+	}
+
+	@Test
+	void aHopPastTheConfiguredDepthThenRefused() {
+		String bc = hop(first(), svid("/b"), "https://c.example.org", null).token().value();
+		String cd = hop(bc, svid("/c"), "https://d.example.org", null).token().value();
+
+		ExchangeException tooDeep = refused(() -> hop(cd, svid("/d"), "https://e.example.org", null));
+
+		assertThat(tooDeep.errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST);
+		assertThat(tooDeep.description()).isEqualTo("the delegation chain would be longer than this server allows");
+	}
+
+	@Test
+	void grantsTakeWritTokensOnlyWithTheirFromAudienceAndNothingElseDoes() {
+		// A plain grant never takes a Writ token, whatever its subject.
+		assertThat(refused(() -> hop(first(), null, "https://b.example.org", null)).errorCode())
+			.isEqualTo(ErrorCode.INVALID_TARGET);
+		// A Writ token for b is not one for c.
+		assertThat(refused(() -> hop(first(), svid("/c"), "https://d.example.org", null)).errorCode())
+			.isEqualTo(ErrorCode.INVALID_TARGET);
+		// A from_audience grant never takes the subject's own identity token.
+		Map<String, List<String>> direct = new HashMap<>(TestExchanges.form(svid("/a"), "https://c.example.org"));
+		direct.put("actor_token", List.of(svid("/b")));
+		direct.put("actor_token_type", List.of(TokenTypes.JWT));
+		assertThat(refused(() -> this.service.exchange(direct)).errorCode()).isEqualTo(ErrorCode.INVALID_TARGET);
+		// Nor is another issuer's JWT presented as an access token.
+		assertThat(refused(() -> hop(svid("/a"), svid("/b"), "https://c.example.org", null)).description())
+			.isEqualTo("subject_token is not a current access token of this Writ");
+	}
+
+	@Test
+	void rootRevokedThenEveryDerivedTokenInactiveAndNoFurtherHop() {
+		String ab = first();
+		String bc = hop(ab, svid("/b"), "https://c.example.org", null).token().value();
+		String cd = hop(bc, svid("/c"), "https://d.example.org", null).token().value();
+		assertThat(this.status.introspect(cd)).containsEntry("active", true);
+
+		assertThat(this.status.revoke(ab)).isTrue();
+
+		assertThat(this.status.introspect(bc)).containsExactly(Map.entry("active", false));
+		assertThat(this.status.introspect(cd)).containsExactly(Map.entry("active", false));
+		ExchangeException revoked = refused(() -> hop(bc, svid("/c"), "https://d.example.org", null));
+		assertThat(revoked.errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST);
+		assertThat(revoked.description()).isEqualTo("subject_token has been revoked");
+	}
+
+	@Test
+	void rootsGrantRevokedThenDerivedTokensInactive() {
+		String bc = hop(first(), svid("/b"), "https://c.example.org", null).token().value();
+
+		this.status.revokeGrant("a-calls-b");
+
+		assertThat(this.status.introspect(bc)).containsExactly(Map.entry("active", false));
+	}
+
+}
