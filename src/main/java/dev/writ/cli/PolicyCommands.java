@@ -36,7 +36,8 @@ final class PolicyCommands implements CommandGroup {
 	private static final Arguments.Syntax CHECK_STRICT = CHECK.withFlags("--strict");
 
 	private static final Arguments.Syntax EXPLAIN = CHECK.withOptions("--subject", "--trust", "--expires-in",
-			"--claims", "--audience", "--resource", "--scope", "--claim", "--param");
+			"--claims", "--audience", "--resource", "--scope", "--claim", "--param", "--actor", "--actor-trust",
+			"--actor-claim");
 
 	private final Console console;
 
@@ -122,6 +123,16 @@ final class PolicyCommands implements CommandGroup {
 			.audience(arguments.option("--audience").orElse(null))
 			.resource(arguments.option("--resource").orElse(null))
 			.scope(arguments.option("--scope").orElse(null));
+		Optional<String> actor = arguments.option("--actor");
+		if (actor.isPresent()) {
+			Map<String, Object> actorClaims = new LinkedHashMap<>();
+			arguments.options("--actor-claim").forEach((pair) -> actorClaims.put(key(pair), value(pair)));
+			request
+				.actor(new Rehearsal.Party(arguments.option("--actor-trust").orElse(null), actor.get(), actorClaims));
+		}
+		else if (arguments.option("--actor-trust").isPresent() || !arguments.options("--actor-claim").isEmpty()) {
+			throw new UsageException("--actor-trust and --actor-claim need --actor");
+		}
 		// Unsaid, the subject token's remaining life is the rehearsal's own default.
 		arguments.option("--expires-in").map(CommandSettings::duration).ifPresent(request::expiresIn);
 		Map<String, Object> claims = new LinkedHashMap<>();

@@ -48,8 +48,10 @@ public record WritProperties(@Nullable String issuer, @DefaultValue List<String>
 		@DefaultValue Delegation delegation, @DefaultValue("false") boolean allowPlainHttp) {
 
 	/**
-	 * @param maxDepth the most actors the chain of a delegated token may hold: an
-	 * exchange that would nest more is refused
+	 * @param maxDepth the most hops the chain of a delegated token may hold (an actor
+	 * acting for the subject, and each further exchange of a Writ token, count one each;
+	 * `act` nests that deep at most); an exchange that would make it longer is refused
+	 * with `invalid_request`. 1 to 16
 	 */
 	public record Delegation(@DefaultValue("4") int maxDepth) {
 

@@ -40,11 +40,11 @@ public record ExchangeContext(VerifiedSubject subject, Map<String, String> attri
 	}
 
 	/**
-	 * How many parties act in the chain of the token to be issued: those of the Writ
-	 * token exchanged again, if it is one, and this request's actor.
+	 * How many hops the chain of the token to be issued holds: one more than the Writ
+	 * token exchanged again, if it is one; else 1 with an actor, 0 without.
 	 */
 	public int depth() {
-		return this.subject.chain().map(IssuedChain::depth).orElse(0) + (this.actor.isPresent() ? 1 : 0);
+		return this.subject.chain().map((chain) -> chain.depth() + 1).orElse(this.actor.isPresent() ? 1 : 0);
 	}
 
 	/**

@@ -16,7 +16,9 @@ import dev.writ.policy.SourceRules;
 import dev.writ.request.ExchangeRequest;
 import dev.writ.request.TokenTypes;
 import dev.writ.store.StoreUnavailableException;
+import dev.writ.trust.OidcSource;
 import dev.writ.trust.SubjectTokenVerifier;
+import dev.writ.trust.TrustSource;
 import dev.writ.trust.VerifiedSubject;
 import dev.writ.trust.WritTokenVerifier;
 
@@ -67,7 +69,11 @@ final class Delegation {
 		catch (StoreUnavailableException ex) {
 			throw TokenExchangeService.unavailable(ex);
 		}
-		if (policy.trust().source(subject.trustSource()).isEmpty()) {
+		TrustSource source = policy.trust().source(subject.trustSource()).orElse(null);
+		// An OIDC entry's name may be given to another issuer later: the issuer must be
+		// the same one.
+		if (source == null || (source instanceof OidcSource oidc
+				&& !oidc.issuer().equals(subject.claims().get(WritTokenVerifier.SUBJECT_ISSUER)))) {
 			throw refused("subject_token's subject comes from a source this server no longer trusts",
 					"Writ token of " + subject.subject() + " from " + subject.trustSource() + ", no longer trusted");
 		}

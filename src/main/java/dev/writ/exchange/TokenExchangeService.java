@@ -132,7 +132,12 @@ public final class TokenExchangeService {
 			VerifiedSubject subject = Delegation.subject(request, policy, this.verifier, this.writTokens);
 			event.subject(subject.subject()).trustSource(subject.trustSource());
 			SourceRules guards = policy.sourceRules(subject);
-			guards.admit(subject, now, this.skew);
+			// A Writ token exchanged again is audience-bound, short-lived and revocable:
+			// its root source's lifetime and replay rules are for identity tokens.
+			boolean identity = subject.chain().isEmpty();
+			if (identity) {
+				guards.admit(subject, now, this.skew);
+			}
 			VerifiedSubject actor;
 			try {
 				actor = request.actorToken().isPresent() ? Delegation.actor(request, subject,
@@ -160,7 +165,7 @@ public final class TokenExchangeService {
 				throw new ExchangeException(deny.errorCode(), deny.description(), deny.detail());
 			}
 			Decision.Allow allow = (Decision.Allow) decision;
-			if (guards.oneTime()) {
+			if (identity && guards.oneTime()) {
 				// A replay is refused before it spends a budget or a signature; firstUse
 				// below alone decides.
 				notUsedYet(subject, event, "subject_token");
@@ -171,14 +176,12 @@ public final class TokenExchangeService {
 			}
 			this.limits.allowed(subject, guards, event);
 			if (actor != null && actorGuards != null) {
-				// An actor spends its own budgets too: acting for many subjects is no way
-				// around its limits.
-				this.limits.allowed(actor, actorGuards, event);
+				this.limits.allowed(actor, actorGuards, event); // its own budgets too
 			}
 			// Minted before a one-time token is marked used: an exchange that fails to
 			// mint leaves the token unused.
 			IssuedToken token = this.minter.mint(context, allow);
-			if (guards.oneTime()) {
+			if (identity && guards.oneTime()) {
 				firstUse(subject, now, event, "subject_token");
 			}
 			if (actor != null && actorOnce) {

@@ -93,6 +93,16 @@ public final class AccessTokenMinter {
 		}
 		// Where the subject was verified: a further exchange matches grants within it.
 		claims.claim(WritTokenVerifier.SUBJECT_SOURCE, context.subject().trustSource());
+		Object issuer = chain.isPresent() ? context.subject().claims().get(WritTokenVerifier.SUBJECT_ISSUER)
+				: context.subject().trustSource().startsWith("spiffe://") ? null
+						: context.subject().claims().get("iss");
+		if (issuer instanceof String name) {
+			claims.claim(WritTokenVerifier.SUBJECT_ISSUER, name);
+		}
+		// The subject's may_act (RFC 8693 §4.4) holds for every later hop of the chain.
+		if (context.subject().claims().get("may_act") instanceof Map<?, ?> mayAct) {
+			claims.claim("may_act", mayAct);
+		}
 		chain.ifPresent((incoming) -> claims.claim(WritTokenVerifier.CHAIN, links(incoming, context)));
 		// What the grant adds; its names never shadow the claims above (refused when the
 		// policies load).
@@ -121,8 +131,7 @@ public final class AccessTokenMinter {
 		for (IssuedChain.Link link : incoming.ancestors()) {
 			links.add(Map.of("jti", link.jti(), "grant", link.grant()));
 		}
-		// The token exchanged: its id is "jti:<jti>" (WritTokenVerifier).
-		links.add(Map.of("jti", context.subject().tokenId().substring("jti:".length()), "grant", incoming.grant()));
+		links.add(Map.of("jti", String.valueOf(context.subject().claims().get("jti")), "grant", incoming.grant()));
 		return links;
 	}
 

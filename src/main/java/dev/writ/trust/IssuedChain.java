@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * @param scopes its scopes
  * @param grant the grant that issued it
  * @param act its {@code act} claim, or null when no one acted
- * @param depth how many actors its chain holds
+ * @param depth how many hops its chain holds: the actors of its {@code act}, or the
+ * tokens it was exchanged from, whichever is more
  * @param ancestors the tokens it was exchanged from, root first
  */
 public record IssuedChain(String audience, Set<String> scopes, String grant, @Nullable Map<String, Object> act,

@@ -33,6 +33,16 @@ public final class WritTokenVerifier {
 	/** The claim that lists the tokens a Writ token was exchanged from, root first. */
 	public static final String CHAIN = "chain";
 
+	/**
+	 * The claim that names the issuer of an OIDC subject's token, so that a source
+	 * renamed, or a name reused for another issuer, never takes a Writ token issued for
+	 * the first.
+	 */
+	public static final String SUBJECT_ISSUER = "subject_issuer";
+
+	/** The prefix of a Writ token's id among its source's token ids (replay keys). */
+	public static final String TOKEN_ID_PREFIX = "writ:";
+
 	private static final int MAX_DEPTH = 64;
 
 	private final Function<String, Optional<JWTClaimsSet>> recognise;
@@ -79,9 +89,13 @@ public final class WritTokenVerifier {
 				scopes.addAll(List.of(scope.split(" ")));
 			}
 			Map<String, Object> act = claims.getJSONObjectClaim("act");
+			List<IssuedChain.Link> ancestors = ancestors(claims);
+			// Every exchange of a chain counts, with an actor or not: the depth is its
+			// hops.
+			int depth = Math.max(depth(act), ancestors.size());
 			return new VerifiedSubject(subject, source, TokenTypes.ACCESS_TOKEN, claims.getClaims(),
-					claims.getExpirationTime().toInstant(), "jti:" + jti,
-					new IssuedChain(audience.get(0), scopes, grant, act, depth(act), ancestors(claims)));
+					claims.getExpirationTime().toInstant(), TOKEN_ID_PREFIX + jti,
+					new IssuedChain(audience.get(0), scopes, grant, act, depth, ancestors));
 		}
 		catch (ParseException | ClassCastException ex) {
 			throw JwtChecks.invalid("subject_token cannot be exchanged again",

@@ -80,6 +80,13 @@ class AdminExplainController {
 				.audience(body.audience())
 				.resource(body.resource())
 				.scope(body.scope());
+			if (body.actor() != null) {
+				if (body.actor().subject() == null) {
+					return invalid("actor.subject is required with actor");
+				}
+				request.actor(new Rehearsal.Party(body.actor().trust(), body.actor().subject(),
+						(body.actor().claims() != null) ? body.actor().claims() : Map.of()));
+			}
 			if (body.params() != null) {
 				body.params().forEach(request::parameter);
 			}
@@ -110,9 +117,20 @@ class AdminExplainController {
 	 * @param scope the requested scopes, space-delimited
 	 * @param params extension parameters
 	 * @param expiresIn how long the subject token has left, such as 5m
+	 * @param actor who acts for the subject, for a delegated request
 	 */
 	record ExplainRequest(String subject, String trust, Map<String, Object> claims, String audience, String resource,
-			String scope, Map<String, String> params, @JsonProperty("expires_in") String expiresIn) {
+			String scope, Map<String, String> params, @JsonProperty("expires_in") String expiresIn, Party actor) {
+	}
+
+	/**
+	 * Who acts for the subject, for a delegated request.
+	 *
+	 * @param subject the actor (required with actor)
+	 * @param trust the OIDC entry's name, for an OIDC actor
+	 * @param claims further claims of the actor token
+	 */
+	record Party(String subject, String trust, Map<String, Object> claims) {
 	}
 
 }

@@ -335,6 +335,37 @@ class WritCliTests {
 	}
 
 	@Test
+	void policyExplainWithAnActorThenTheDelegationGrantDecidesAndTheActorIsNamed() throws IOException {
+		Path policies = demoPolicies();
+		Files.writeString(policies.resolve("grants.yaml"), """
+				grants:
+				  - id: gateway-for-orders
+				    subject: spiffe://demo.writ.local/ns/demo/sa/orders
+				    actor: spiffe://demo.writ.local/ns/edge/sa/gateway
+				    audience: https://inventory.example.org
+				    scopes: [read]
+				""");
+		String keys = this.root.resolve("keys").toString();
+
+		assertThat(run("policy", "explain", policies.toString(), "--keys", keys, "--subject",
+				"spiffe://demo.writ.local/ns/demo/sa/orders", "--actor", "spiffe://demo.writ.local/ns/edge/sa/gateway",
+				"--audience", "https://inventory.example.org"))
+			.isZero();
+		assertThat(this.out.toString(StandardCharsets.UTF_8)).contains("decision:   ALLOW by grant gateway-for-orders")
+			.contains("actor:      spiffe://demo.writ.local/ns/edge/sa/gateway from spiffe://demo.writ.local");
+
+		this.out.reset();
+		assertThat(run("policy", "explain", policies.toString(), "--keys", keys, "--subject",
+				"spiffe://demo.writ.local/ns/demo/sa/orders", "--audience", "https://inventory.example.org"))
+			.isEqualTo(3);
+		assertThat(this.out.toString(StandardCharsets.UTF_8))
+			.containsPattern("gateway-for-orders +ACTOR +a delegation grant: the request has no actor_token");
+		assertThat(run("policy", "explain", policies.toString(), "--keys", keys, "--subject",
+				"spiffe://demo.writ.local/ns/demo/sa/orders", "--actor-trust", "ci"))
+			.isEqualTo(2);
+	}
+
+	@Test
 	void policyCheckWhenSoundThenZero() throws IOException {
 		Path policies = Files.createDirectories(this.root.resolve("policies"));
 		Files.writeString(policies.resolve("trust.yaml"),

@@ -24,6 +24,7 @@ import dev.writ.error.ExchangeException;
 import dev.writ.keys.KeyAlgorithm;
 import dev.writ.keys.KeyDirectory;
 import dev.writ.keys.SigningKeys;
+import dev.writ.policy.PolicyException;
 import dev.writ.policy.PolicySet;
 import dev.writ.policy.load.PolicyLoader;
 import dev.writ.request.TokenTypes;
@@ -39,6 +40,7 @@ import dev.writ.trust.SubjectTokenVerifier;
 import dev.writ.trust.WritTokenVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Writ's own tokens exchanged again (RFC 8693 §2.1, §4.1): a chain A→B→C→D keeps A as its
@@ -55,6 +57,12 @@ class ChainTests {
 
 	private final TestAuthority prod = TestAuthority.ec("prod.example.org", CLOCK);
 
+	private final TestAuthority ci = TestAuthority.ec("ci.example.org", CLOCK);
+
+	private Path policies;
+
+	private volatile PolicySet set;
+
 	@TempDir
 	Path root;
 
@@ -65,12 +73,31 @@ class ChainTests {
 	@BeforeEach
 	void service() throws IOException {
 		this.prod.writeBundle(this.root.resolve("keys/trust/prod.json"));
-		Path policies = Files.createDirectories(this.root.resolve("policies"));
-		Files.writeString(policies.resolve("p.yaml"), """
+		Files.writeString(this.root.resolve("keys/trust/ci.jwks.json"),
+				new com.nimbusds.jose.jwk.JWKSet(this.ci.oidcPublicKey()).toString(true));
+		this.policies = Files.createDirectories(this.root.resolve("policies"));
+		Files.writeString(this.policies.resolve("p.yaml"), """
 				spiffe:
 				  - trust_domain: prod.example.org
 				    bundle: { file: keys/trust/prod.json }
+				    replay: one-time
+				oidc:
+				  - name: ci
+				    issuer: ${ci}
+				    jwks: { file: keys/trust/ci.jwks.json }
 				grants:
+				  - id: ci-calls-b
+				    trust: ci
+				    subject: repo:acme/app
+				    audience: https://b.example.org
+				    scopes: [orders:read]
+				  - id: b-calls-c-for-ci
+				    trust: ci
+				    subject: repo:acme/app
+				    from_audience: https://b.example.org
+				    actor: spiffe://prod.example.org/b
+				    audience: https://c.example.org
+				    scopes: [orders:read]
 				  - id: a-calls-b
 				    subject: spiffe://prod.example.org/a
 				    audience: https://b.example.org
@@ -96,23 +123,28 @@ class ChainTests {
 				    actor: spiffe://prod.example.org/d
 				    audience: https://e.example.org
 				    scopes: [orders:read]
-				""");
-		PolicySet set = new PolicyLoader(TestTrust.factory(CLOCK), this.root.resolve("keys"), Duration.ofMinutes(5),
-				Duration.ofHours(1))
-			.load(policies);
+				""".replace("${ci}", "https://ci.example.org"));
+		this.set = load();
 		SigningKeys keys = new KeyDirectory(this.root.resolve("keys"), CLOCK).loadOrGenerate(KeyAlgorithm.ES256);
 		MemoryStore store = new MemoryStore(CLOCK, 10_000);
 		IssuedTokens issued = new IssuedTokens(ISSUER, () -> keys, CLOCK);
 		this.status = new TokenStatus(issued, store, Duration.ofHours(1), CLOCK);
-		this.service = new TokenExchangeService(() -> set,
+		this.service = new TokenExchangeService(() -> this.set,
 				new SubjectTokenVerifier(Set.of(TestSvid.DEFAULT_AUDIENCE), Duration.ofSeconds(30), CLOCK),
 				new WritTokenVerifier(issued::recognise, this.status::revoked), 2,
 				new AccessTokenMinter(ISSUER, () -> keys), store, store, (event) -> {
 				}, CLOCK, Duration.ofSeconds(30));
 	}
 
+	private PolicySet load() {
+		return new PolicyLoader(TestTrust.factory(CLOCK), this.root.resolve("keys"), Duration.ofMinutes(5),
+				Duration.ofHours(1))
+			.load(this.policies);
+	}
+
+	// A fresh identity token each time: the trust domain's tokens are exchanged once.
 	private String svid(String path) {
-		return this.prod.svid(path).sign();
+		return this.prod.svid(path).claim("jti", java.util.UUID.randomUUID().toString()).sign();
 	}
 
 	private TokenExchangeService.ExchangeResult hop(String token, @Nullable String actor, String audience,
@@ -233,6 +265,89 @@ class ChainTests {
 		this.status.revokeGrant("a-calls-b");
 
 		assertThat(this.status.introspect(bc)).containsExactly(Map.entry("active", false));
+	}
+
+	@Test
+	void mayActOfTheRootHoldsAtEveryLaterHop() {
+		String allowsB = this.prod.svid("/a")
+			.claim("jti", "root-1")
+			.claim("may_act", Map.of("sub", "spiffe://prod.example.org/b"))
+			.sign();
+		String ab = this.service.exchange(TestExchanges.form(allowsB, "https://b.example.org")).token().value();
+		String bc = hop(ab, svid("/b"), "https://c.example.org", null).token().value();
+
+		ExchangeException notNamed = refused(() -> hop(bc, svid("/c"), "https://d.example.org", null));
+		assertThat(notNamed.errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST);
+		assertThat(notNamed.description()).isEqualTo("the actor is not the one the subject_token's may_act allows");
+
+		String allowsOther = this.prod.svid("/a")
+			.claim("jti", "root-2")
+			.claim("may_act", Map.of("sub", "spiffe://prod.example.org/other"))
+			.sign();
+		String other = this.service.exchange(TestExchanges.form(allowsOther, "https://b.example.org")).token().value();
+		assertThat(refused(() -> hop(other, svid("/b"), "https://c.example.org", null)).errorCode())
+			.isEqualTo(ErrorCode.INVALID_REQUEST);
+	}
+
+	@Test
+	void writTokenOfAOneTimeSourceThenExchangedAgainAsOftenAsGrantsAllow() {
+		String ab = first();
+
+		TokenExchangeService.ExchangeResult once = hop(ab, svid("/b"), "https://c.example.org", null);
+		TokenExchangeService.ExchangeResult twice = hop(ab, svid("/b"), "https://c.example.org", null);
+
+		assertThat(twice.allow().grantId()).isEqualTo("b-calls-c-for-a");
+		assertThat(twice.token().jti()).isNotEqualTo(once.token().jti());
+	}
+
+	@Test
+	void oidcEntryNameGivenToAnotherIssuerThenItsWritTokensNoLongerTaken() throws IOException {
+		String ab = this.service
+			.exchange(TestExchanges.form(this.ci.token("https://ci.example.org", "repo:acme/app").sign(),
+					"https://b.example.org"))
+			.token()
+			.value();
+		assertThat(hop(ab, svid("/b"), "https://c.example.org", null).allow().grantId()).isEqualTo("b-calls-c-for-ci");
+
+		Path file = this.policies.resolve("p.yaml");
+		Files.writeString(file, Files.readString(file).replace("https://ci.example.org", "https://other.example.org"));
+		this.set = load();
+
+		ExchangeException renamed = refused(() -> hop(ab, svid("/b"), "https://c.example.org", null));
+		assertThat(renamed.errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST);
+		assertThat(renamed.description())
+			.isEqualTo("subject_token's subject comes from a source this server no longer trusts");
+	}
+
+	@Test
+	void hopGrantsWithoutAnActorAndTokenClaimsNamedAsTenantClaimsThenRefusedAtLoad() throws IOException {
+		Path file = this.policies.resolve("p.yaml");
+		String good = Files.readString(file);
+		Files.writeString(file, good.replace("""
+				    actor: spiffe://prod.example.org/c
+				""", ""));
+		assertThatExceptionOfType(PolicyException.class).isThrownBy(this::load)
+			.satisfies((ex) -> assertThat(ex.problems().toString())
+				.contains("a grant with from_audience names who acts: actor or actor_pattern"));
+
+		Files.writeString(file, good.replace("""
+				    jwks: { file: keys/trust/ci.jwks.json }
+				""", """
+				    jwks: { file: keys/trust/ci.jwks.json }
+				    tenant_claims: [org]
+				""").replace("""
+				    subject: repo:acme/app
+				    audience: https://b.example.org
+				    scopes: [orders:read]
+				""", """
+				    subject: repo:acme/app
+				    audience: https://b.example.org
+				    scopes: [orders:read]
+				    token_claims: { org: "'acme'" }
+				"""));
+		assertThatExceptionOfType(PolicyException.class).isThrownBy(this::load)
+			.satisfies(
+					(ex) -> assertThat(ex.problems().toString()).contains("token claim org is a tenant claim of ci"));
 	}
 
 }

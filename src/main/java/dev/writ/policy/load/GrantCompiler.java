@@ -47,11 +47,11 @@ final class GrantCompiler {
 	 * never be complete: docs/policies.md says so.
 	 */
 	static final Set<String> RESERVED_CLAIMS = Set.of("iss", "sub", "aud", "exp", "iat", "nbf", "jti", "client_id",
-			"scope", "grant", "policy_digest", "subject_source", "chain", "cnf", "act", "may_act", "azp", "auth_time",
-			"acr", "amr", "typ", "scp", "scopes", "roles", "groups", "entitlements", "authorities", "permissions",
-			"active", "token_type", "username", "sid", "nonce", "at_hash", "c_hash", "events", "token_use", "status",
-			"role", "wids", "realm_access", "resource_access", "email", "email_verified", "preferred_username", "upn",
-			"oid", "tid", "admin", "is_admin");
+			"scope", "grant", "policy_digest", "subject_source", "subject_issuer", "chain", "cnf", "act", "may_act",
+			"azp", "auth_time", "acr", "amr", "typ", "scp", "scopes", "roles", "groups", "entitlements", "authorities",
+			"permissions", "active", "token_type", "username", "sid", "nonce", "at_hash", "c_hash", "events",
+			"token_use", "status", "role", "wids", "realm_access", "resource_access", "email", "email_verified",
+			"preferred_username", "upn", "oid", "tid", "admin", "is_admin");
 
 	private static final Pattern CLAIM_NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
 
@@ -124,6 +124,11 @@ final class GrantCompiler {
 				yaml.problem(fromNode, "from_audience must be printable ASCII without spaces");
 			}
 			fromAudience = Optional.ofNullable(from);
+			if (!delegates) {
+				// Each hop names who acts: a hop without one would keep the previous
+				// actor outermost in act, as though it had acted again.
+				yaml.problem(fromNode, "a grant with from_audience names who acts: actor or actor_pattern");
+			}
 		}
 		Set<String> scopes = scopes(yaml, fields);
 		Map<String, Set<String>> pins = pins(yaml, fields.get("claims"));
@@ -142,6 +147,17 @@ final class GrantCompiler {
 		Map<String, ClaimExpression> tokenClaims = tokenClaims(yaml, fields.get("token_claims"));
 		Duration ttl = ttl(yaml, fields);
 		GrantChecks.parties(yaml, node, fields, delegates, fromAudience.isPresent(), when, tokenClaims);
+		if (subject != null) {
+			// A tenant claim is the issuer's word: a Writ token carrying one a grant
+			// wrote
+			// would meet the guardrail of a later hop with Writ's own data.
+			for (String name : tokenClaims.keySet()) {
+				if (trust.policy(subject.source()).tenantClaims().contains(name)) {
+					yaml.problem(StrictYaml.at(fields, "token_claims", node), "token claim " + name
+							+ " is a tenant claim of " + subject.source() + ", which only its issuer may set");
+				}
+			}
+		}
 		if (subject != null && id != null) {
 			GrantChecks.guardrail(yaml, node, fields, id, subject, pins, when.map(TenantPins::of).orElse(Set.of()),
 					trust.policy(subject.source()), "claims");

@@ -33,6 +33,9 @@ public final class ExplanationView {
 			lines.add("because:    " + deny.detail());
 		}
 		lines.add("subject:    " + result.subject() + " from " + result.source());
+		if (result.actor() != null) {
+			lines.add("actor:      " + result.actor() + " from " + result.actorSource());
+		}
 		lines.add("attributes: " + (result.attributes().isEmpty() ? "(none)" : result.attributes()));
 		lines.add("policies:   digest " + result.policyDigest());
 		lines.addAll(steps(result.explanation()));
@@ -68,6 +71,9 @@ public final class ExplanationView {
 			response.put("reason", deny.detail());
 		}
 		response.put("source", result.source());
+		if (result.actor() != null) {
+			response.put("actor", Map.of("subject", result.actor(), "source", String.valueOf(result.actorSource())));
+		}
 		response.put("attributes", result.attributes());
 		response.put("policy_digest", result.policyDigest());
 		response.put("grants",

@@ -3,33 +3,19 @@ package dev.writ.policy.rehearsal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Collections;
-import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
-import com.nimbusds.jwt.JWTClaimsSet;
-import io.spiffe.spiffeid.TrustDomain;
 import org.jspecify.annotations.Nullable;
 
-import dev.writ.keys.EphemeralIssuer;
 import dev.writ.request.ExchangeRequest;
 import dev.writ.request.ExchangeRequestParser;
 import dev.writ.request.TokenTypes;
-import dev.writ.trust.HttpFetcher;
-import dev.writ.trust.OidcSource;
-import dev.writ.trust.RemoteKeys;
-import dev.writ.trust.SpiffeIds;
-import dev.writ.trust.SpiffeSource;
-import dev.writ.trust.SubjectTokenVerifier;
-import dev.writ.trust.TrustFactory;
-import dev.writ.trust.TrustSet;
-import dev.writ.trust.TrustSource;
 import dev.writ.trust.VerifiedSubject;
 import dev.writ.policy.PolicySet;
 import dev.writ.policy.Explanation;
@@ -42,8 +28,6 @@ import dev.writ.policy.Explanation;
  * {@code policy explain}; fetches nothing.
  */
 public final class Rehearsal {
-
-	private static final String AUDIENCE = "writ:rehearsal";
 
 	private final PolicySet policies;
 
@@ -76,63 +60,21 @@ public final class Rehearsal {
 															// signs a token of its own
 		form.put("subject_token_type", List.of(TokenTypes.JWT));
 		request.parameters().forEach((name, value) -> form.put(name, List.of(value)));
-		return explain(request.trust(), request.subject(), request.claims(), request.expiresIn(),
-				new ExchangeRequestParser().parse(form));
-	}
-
-	private Result explain(@Nullable String trust, String subject, Map<String, Object> claims, Duration expiresIn,
-			ExchangeRequest request) {
 		// One frozen instant for the whole rehearsal, a whole second as JWT times are:
-		// minting, verifying and
-		// deciding see the same time.
+		// minting, verifying and deciding see the same time.
 		Instant now = this.clock.instant().truncatedTo(ChronoUnit.SECONDS);
-		Clock frozen = Clock.fixed(now, ZoneOffset.UTC);
-		TrustSource source = source(trust, subject);
-		EphemeralIssuer key = EphemeralIssuer.create((source instanceof SpiffeSource) ? "jwt-svid" : "sig");
-		TrustFactory twins = new TrustFactory(new HttpFetcher(Duration.ofSeconds(1), Duration.ofSeconds(1), false),
-				RemoteKeys.RefreshPolicy.defaults(), frozen, Runnable::run, false);
-		JWTClaimsSet.Builder token = new JWTClaimsSet.Builder();
-		claims.forEach(token::claim);
-		token.subject(subject)
-			.audience(AUDIENCE)
-			.issueTime(Date.from(now))
-			.expirationTime(Date.from(now.plus(expiresIn)));
-		TrustSource twin;
-		String tokenType;
-		if (source instanceof OidcSource oidc) {
-			token.issuer(oidc.issuer());
-			twin = twins.oidcJwks(oidc.id(), oidc.issuer(), Set.of(AUDIENCE), key.publicJwks());
-			tokenType = TokenTypes.JWT;
-		}
-		else {
-			TrustDomain domain = ((SpiffeSource) source).trustDomain();
-			twin = twins.spiffeBundle(domain, key.publicJwks());
-			tokenType = TokenTypes.JWT;
-		}
-		VerifiedSubject verified = new SubjectTokenVerifier(Set.of(AUDIENCE), Duration.ZERO, frozen)
-			.verify(key.sign(token.build()), tokenType, TrustSet.of(List.of(twin)));
-		var context = this.policies.context(verified, request, now);
-		return new Result(this.policies.explain(context), subject, context.attributes(), source.id(),
-				this.policies.digest());
-	}
-
-	private TrustSource source(@Nullable String trust, String subject) {
-		if (trust != null) {
-			return this.policies.trust()
-				.source(trust)
-				.filter((s) -> s instanceof OidcSource)
-				.orElseThrow(() -> new IllegalArgumentException("no oidc entry is named " + trust));
-		}
-		TrustDomain domain;
-		try {
-			domain = SpiffeIds.parseId(subject).getTrustDomain();
-		}
-		catch (IllegalArgumentException ex) {
-			throw new IllegalArgumentException("a subject without trust must be a SPIFFE ID: " + ex.getMessage());
-		}
-		return this.policies.trust()
-			.source(domain.toIdString())
-			.orElseThrow(() -> new IllegalArgumentException("no spiffe entry trusts " + domain.getName()));
+		RehearsedTokens tokens = new RehearsedTokens(this.policies, now);
+		Issued issued = request.issued();
+		VerifiedSubject subject = (issued != null) ? tokens.issued(request, issued)
+				: tokens.verify(new Party(request.trust(), request.subject(), request.claims()), request.expiresIn());
+		Party actor = request.actor();
+		VerifiedSubject acting = (actor != null) ? tokens.verify(actor, Duration.ofHours(1)) : null;
+		ExchangeRequest parsed = new ExchangeRequestParser().parse(form);
+		var context = (acting != null) ? this.policies.context(subject, acting, parsed, now)
+				: this.policies.context(subject, parsed, now);
+		return new Result(this.policies.explain(context), subject.subject(), context.attributes(),
+				subject.trustSource(), this.policies.digest(), (acting != null) ? acting.subject() : null,
+				(acting != null) ? acting.trustSource() : null);
 	}
 
 	/**
@@ -143,9 +85,45 @@ public final class Rehearsal {
 	 * @param attributes the attributes the source mapped from the subject
 	 * @param source the id of the source the subject came from
 	 * @param policyDigest the digest of the policy set that decided
+	 * @param actor the rehearsed actor, if the request delegates
+	 * @param actorSource the id of the source the actor came from
 	 */
 	public record Result(Explanation explanation, String subject, Map<String, String> attributes, String source,
-			String policyDigest) {
+			String policyDigest, @Nullable String actor, @Nullable String actorSource) {
+	}
+
+	/**
+	 * A Writ token presented again: what it was issued for.
+	 *
+	 * @param audience its audience
+	 * @param grant the grant that issued it
+	 * @param scopes its scopes
+	 * @param act its {@code act} claim, or null
+	 */
+	public record Issued(String audience, String grant, Set<String> scopes, @Nullable Map<String, Object> act) {
+
+		public Issued {
+			Objects.requireNonNull(audience, "audience cannot be null");
+			Objects.requireNonNull(grant, "grant cannot be null");
+			scopes = new java.util.LinkedHashSet<>(scopes);
+		}
+
+	}
+
+	/**
+	 * A party of a rehearsed exchange.
+	 *
+	 * @param trust the OIDC entry's name, or null for a SPIFFE ID
+	 * @param subject its subject
+	 * @param claims further claims of its token
+	 */
+	public record Party(@Nullable String trust, String subject, Map<String, Object> claims) {
+
+		public Party {
+			Objects.requireNonNull(subject, "subject cannot be null");
+			claims = Collections.unmodifiableMap(new LinkedHashMap<>(claims));
+		}
+
 	}
 
 	/**
@@ -158,9 +136,12 @@ public final class Rehearsal {
 	 * @param claims further claims of the subject token
 	 * @param expiresIn how long the subject token has left
 	 * @param parameters the request's parameters, by name
+	 * @param actor who acts for the subject, or null when the request does not delegate
+	 * @param issued the Writ token the subject presents, or null for its own identity
+	 * token
 	 */
 	public record Request(@Nullable String trust, String subject, Map<String, Object> claims, Duration expiresIn,
-			Map<String, String> parameters) {
+			Map<String, String> parameters, @Nullable Party actor, @Nullable Issued issued) {
 
 		public Request {
 			Objects.requireNonNull(subject, "subject cannot be null");
@@ -181,6 +162,10 @@ public final class Rehearsal {
 			private Duration expiresIn = Duration.ofHours(1);
 
 			private final Map<String, String> parameters = new LinkedHashMap<>();
+
+			private @Nullable Party actor;
+
+			private @Nullable Issued issued;
 
 			private Builder() {
 			}
@@ -231,9 +216,21 @@ public final class Rehearsal {
 				return this;
 			}
 
+			/** Who acts for the subject: the request delegates (an actor token). */
+			public Builder actor(@Nullable Party actor) {
+				this.actor = actor;
+				return this;
+			}
+
+			/** The subject presents a Writ token issued for another audience. */
+			public Builder issued(@Nullable Issued issued) {
+				this.issued = issued;
+				return this;
+			}
+
 			public Request build() {
 				return new Request(this.trust, Objects.requireNonNull(this.subject, "subject cannot be null"),
-						this.claims, this.expiresIn, this.parameters);
+						this.claims, this.expiresIn, this.parameters, this.actor, this.issued);
 			}
 
 		}

@@ -30,7 +30,11 @@ import dev.writ.policy.load.StrictYaml;
 record TestCase(String name, String where, Rehearsal.Request request, Expectation expectation) {
 
 	private static final Set<String> CASE_KEYS = Set.of("name", "subject", "trust", "claims", "subject_expires_in",
-			"request", "expect");
+			"actor", "writ_token", "request", "expect");
+
+	private static final Set<String> WRIT_TOKEN_KEYS = Set.of("audience", "grant", "scopes", "act");
+
+	private static final Set<String> ACTOR_KEYS = Set.of("subject", "trust", "claims");
 
 	private static final Set<String> REQUEST_KEYS = Set.of("audience", "resource", "scope", "params");
 
@@ -61,6 +65,42 @@ record TestCase(String name, String where, Rehearsal.Request request, Expectatio
 				yaml.problem(fields.get("subject_expires_in"), "subject_expires_in must be such as 5m");
 			}
 		}
+		Rehearsal.Party actor = null;
+		Map<String, Node> acting = fields.containsKey("actor") ? yaml.mapping(fields.get("actor"), "actor", ACTOR_KEYS)
+				: null;
+		if (acting != null) {
+			String actorSubject = acting.containsKey("subject") ? yaml.string(acting.get("subject"), "actor subject")
+					: null;
+			if (!acting.containsKey("subject")) {
+				yaml.problem(StrictYaml.at(fields, "actor", node), "an actor needs subject");
+			}
+			String actorTrust = acting.containsKey("trust") ? yaml.string(acting.get("trust"), "actor trust") : null;
+			Map<String, Object> actorClaims = acting.containsKey("claims")
+					? asMap(yaml, acting.get("claims"), "actor claims") : Map.of();
+			if (actorSubject != null) {
+				actor = new Rehearsal.Party(actorTrust, actorSubject, actorClaims);
+			}
+		}
+		Rehearsal.Issued issued = null;
+		Map<String, Node> writToken = fields.containsKey("writ_token")
+				? yaml.mapping(fields.get("writ_token"), "writ_token", WRIT_TOKEN_KEYS) : null;
+		if (writToken != null) {
+			String audience = writToken.containsKey("audience")
+					? yaml.string(writToken.get("audience"), "writ_token audience") : null;
+			String grant = writToken.containsKey("grant") ? yaml.string(writToken.get("grant"), "writ_token grant")
+					: null;
+			if (audience == null || grant == null) {
+				yaml.problem(StrictYaml.at(fields, "writ_token", node), "a writ_token needs audience and grant");
+			}
+			List<String> scopes = writToken.containsKey("scopes")
+					? yaml.strings(writToken.get("scopes"), "writ_token scopes") : List.of();
+			Map<String, Object> act = writToken.containsKey("act") ? asMap(yaml, writToken.get("act"), "writ_token act")
+					: null;
+			if (audience != null && grant != null) {
+				issued = new Rehearsal.Issued(audience, grant,
+						new LinkedHashSet<>((scopes != null) ? scopes : List.of()), act);
+			}
+		}
 		Map<String, String> parameters = new LinkedHashMap<>();
 		Map<String, Node> request = fields.containsKey("request")
 				? yaml.mapping(fields.get("request"), "request", REQUEST_KEYS) : null;
@@ -88,7 +128,7 @@ record TestCase(String name, String where, Rehearsal.Request request, Expectatio
 			return null; // its problem is recorded
 		}
 		return new TestCase(name, yaml.where(node),
-				new Rehearsal.Request(trust, subject, claims, expiresIn, parameters), expectation);
+				new Rehearsal.Request(trust, subject, claims, expiresIn, parameters, actor, issued), expectation);
 	}
 
 	private static @Nullable Expectation expectation(StrictYaml yaml, Node node, Map<String, Node> expect) {

@@ -11,14 +11,16 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Two endpoints, two scopes. The caller is the workload Writ vouched for ({@link WritToken#subject()}, the token's
- * {@code sub}); the grant that let it is in the token too.
+ * {@code sub}); the grant that let it is in the token too, and for a delegated token who acts for the caller.
  */
 @RestController
 class PaymentsController {
 
 	@GetMapping("/payments")
 	Map<String, Object> list(WritToken token) {
-		return Map.of("caller", token.subject(), "payments", List.of());
+		// A delegated token is the subject's, but whoever acts for it made the call: act (RFC 8693 §4.1), the
+		// nearest actor first. Log and authorise with both.
+		return Map.of("caller", token.subject(), "acting", token.actorChain(), "payments", List.of());
 	}
 
 	@PostMapping("/payments/charges")

@@ -32,6 +32,9 @@ final class WritProcess {
 	/** A workload Writ knows but has granted nothing. */
 	static final String STRANGER = "spiffe://demo.writ.local/ns/shop/sa/stranger";
 
+	/** The edge gateway, which acts for checkout (delegation). */
+	static final String GATEWAY = "spiffe://demo.writ.local/ns/edge/sa/gateway";
+
 	private static final String POLICIES = """
 			spiffe:
 			  - trust_domain: demo.writ.local
@@ -45,6 +48,11 @@ final class WritProcess {
 			    subject: spiffe://demo.writ.local/ns/shop/sa/checkout
 			    audience: https://shipping.example.org
 			    scopes: [shipping:create]
+			  - id: gateway-for-checkout
+			    subject: spiffe://demo.writ.local/ns/shop/sa/checkout
+			    actor: spiffe://demo.writ.local/ns/edge/sa/gateway
+			    audience: https://payments.example.org
+			    scopes: [payments:read]
 			  - id: payments-introspects
 			    subject: spiffe://demo.writ.local/ns/shop/sa/payments
 			    audience: ${writ.issuer}
@@ -108,6 +116,21 @@ final class WritProcess {
 	/** Exchanges a subject token for an access token for {@code audience}; fails on anything but 200. */
 	String exchange(String subjectToken, String audience, String scope) {
 		return this.writ.exchange(subjectToken, audience, scope);
+	}
+
+	/** Exchanges {@code subjectToken} with {@code actorToken} acting for it (delegation); fails on anything but 200. */
+	String exchangeActing(String subjectToken, String actorToken, String audience, String scope) throws Exception {
+		Map<String, String> form = new java.util.LinkedHashMap<>();
+		form.put("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange");
+		form.put("subject_token_type", "urn:ietf:params:oauth:token-type:jwt");
+		form.put("subject_token", subjectToken);
+		form.put("actor_token_type", "urn:ietf:params:oauth:token-type:jwt");
+		form.put("actor_token", actorToken);
+		form.put("audience", audience);
+		form.put("scope", scope);
+		return (String) JSONObjectUtils
+			.parse(this.writ.post("/oauth2/token", "application/x-www-form-urlencoded", null, WritTestServer.form(form)))
+			.get("access_token");
 	}
 
 	/** Revokes {@code token} at Writ's RFC 7009 endpoint, where the token is its own proof. */

@@ -46,6 +46,20 @@ class WritTokensTests {
 	}
 
 	@Test
+	void delegatedTokenThenTheCallerAndWhoActsForIt() throws Exception {
+		String delegated = WRIT.exchangeActing(WRIT.svid(WritProcess.CHECKOUT), WRIT.svid(WritProcess.GATEWAY), PAYMENTS,
+				"payments:read");
+
+		HttpResponse<String> list = call("GET", "/payments", delegated);
+
+		assertThat(list.statusCode()).isEqualTo(200);
+		assertThat(list.body()).contains("\"caller\":\"" + WritProcess.CHECKOUT + "\"")
+			.contains("\"acting\":[\"" + WritProcess.GATEWAY + "\"]");
+		String direct = WRIT.exchange(WRIT.svid(WritProcess.CHECKOUT), PAYMENTS, "payments:read");
+		assertThat(call("GET", "/payments", direct).body()).contains("\"acting\":[]");
+	}
+
+	@Test
 	void tokensThatAreNotWritAccessTokensForThisServiceThenRefused() throws Exception {
 		String shipping = WRIT.exchange(WRIT.svid(WritProcess.CHECKOUT), "https://shipping.example.org", "shipping:create");
 		String svid = WRIT.svid(WritProcess.CHECKOUT); // the workload's own identity token: typ JWT, another issuer
