@@ -60,6 +60,8 @@ final class AuditFields {
 		put("actor_token_sha256", event.actorTokenSha256());
 		put("actor", event.actor());
 		put("actor_source", event.actorSource());
+		put("derived_from", event.derivedFrom());
+		put("chain_depth", event.chainDepth());
 		put("store", event.carriedOnWithoutStore() ? STORE_UNAVAILABLE : null);
 		put("replay", event.replay());
 		put("outcome", (event.outcome() != null) ? event.outcome().value() : null);

@@ -30,6 +30,8 @@ import dev.writ.error.ErrorCode;
  * delegates
  * @param actor the verified actor
  * @param actorSource the trust source that verified it
+ * @param derivedFrom for a Writ token exchanged again, its {@code jti}
+ * @param chainDepth the hops of the issued token's chain, when it has any
  * @param carriedOnWithoutStore whether the rate limits were skipped because the store was
  * away
  * @param replay whether the subject token was a replay of a one-time token; null when not
@@ -49,10 +51,11 @@ public record TokenExchangeEvent(Instant time, @Nullable String subjectTokenType
 		@Nullable String requestedTarget, @Nullable List<String> requestedScopes, @Nullable String clientId,
 		@Nullable String policyDigest, @Nullable String subject, @Nullable String trustSource,
 		@Nullable Map<String, String> attributes, @Nullable String actorTokenSha256, @Nullable String actor,
-		@Nullable String actorSource, boolean carriedOnWithoutStore, @Nullable Boolean replay,
-		@Nullable Outcome outcome, @Nullable String grant, @Nullable String audience, @Nullable List<String> scopes,
-		@Nullable String issuedTokenJti, @Nullable String issuedTokenSha256, @Nullable Instant expiresAt,
-		@Nullable ErrorCode error, @Nullable String reason, @Nullable Duration latency) implements AuditEvent {
+		@Nullable String actorSource, @Nullable String derivedFrom, @Nullable Integer chainDepth,
+		boolean carriedOnWithoutStore, @Nullable Boolean replay, @Nullable Outcome outcome, @Nullable String grant,
+		@Nullable String audience, @Nullable List<String> scopes, @Nullable String issuedTokenJti,
+		@Nullable String issuedTokenSha256, @Nullable Instant expiresAt, @Nullable ErrorCode error,
+		@Nullable String reason, @Nullable Duration latency) implements AuditEvent {
 
 	public TokenExchangeEvent {
 		Objects.requireNonNull(time, "time cannot be null");
@@ -97,6 +100,10 @@ public record TokenExchangeEvent(Instant time, @Nullable String subjectTokenType
 		private @Nullable String actor;
 
 		private @Nullable String actorSource;
+
+		private @Nullable String derivedFrom;
+
+		private @Nullable Integer chainDepth;
 
 		private boolean carriedOnWithoutStore;
 
@@ -189,6 +196,17 @@ public record TokenExchangeEvent(Instant time, @Nullable String subjectTokenType
 			return this;
 		}
 
+		/** The Writ token exchanged again, by its {@code jti}. */
+		public Builder derivedFrom(String jti) {
+			this.derivedFrom = jti;
+			return this;
+		}
+
+		public Builder chainDepth(int depth) {
+			this.chainDepth = depth;
+			return this;
+		}
+
 		public Builder carriedOnWithoutStore() {
 			this.carriedOnWithoutStore = true;
 			return this;
@@ -258,8 +276,9 @@ public record TokenExchangeEvent(Instant time, @Nullable String subjectTokenType
 			return new TokenExchangeEvent(this.time, this.subjectTokenType, this.subjectTokenSha256,
 					this.requestedTarget, this.requestedScopes, this.clientId, this.policyDigest, this.subject,
 					this.trustSource, this.attributes, this.actorTokenSha256, this.actor, this.actorSource,
-					this.carriedOnWithoutStore, this.replay, this.outcome, this.grant, this.audience, this.scopes,
-					this.issuedTokenJti, this.issuedTokenSha256, this.expiresAt, this.error, this.reason, this.latency);
+					this.derivedFrom, this.chainDepth, this.carriedOnWithoutStore, this.replay, this.outcome,
+					this.grant, this.audience, this.scopes, this.issuedTokenJti, this.issuedTokenSha256, this.expiresAt,
+					this.error, this.reason, this.latency);
 		}
 
 		private static List<String> sorted(Collection<String> values) {

@@ -37,7 +37,7 @@ final class PolicyCommands implements CommandGroup {
 
 	private static final Arguments.Syntax EXPLAIN = CHECK.withOptions("--subject", "--trust", "--expires-in",
 			"--claims", "--audience", "--resource", "--scope", "--claim", "--param", "--actor", "--actor-trust",
-			"--actor-claim");
+			"--actor-claim", "--writ-token-for", "--writ-token-grant", "--writ-token-scope");
 
 	private final Console console;
 
@@ -132,6 +132,20 @@ final class PolicyCommands implements CommandGroup {
 		}
 		else if (arguments.option("--actor-trust").isPresent() || !arguments.options("--actor-claim").isEmpty()) {
 			throw new UsageException("--actor-trust and --actor-claim need --actor");
+		}
+		Optional<String> presentedFor = arguments.option("--writ-token-for");
+		Optional<String> presentedGrant = arguments.option("--writ-token-grant");
+		if (presentedFor.isPresent() != presentedGrant.isPresent()) {
+			throw new UsageException("--writ-token-for and --writ-token-grant go together");
+		}
+		if (presentedFor.isPresent() && presentedGrant.isPresent()) {
+			request.issued(new Rehearsal.Issued(presentedFor.get(), presentedGrant.get(),
+					new java.util.LinkedHashSet<>(
+							List.of(arguments.option("--writ-token-scope").orElse("").split(" +")))
+						.stream()
+						.filter((scope) -> !scope.isEmpty())
+						.collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new)),
+					null));
 		}
 		// Unsaid, the subject token's remaining life is the rehearsal's own default.
 		arguments.option("--expires-in").map(CommandSettings::duration).ifPresent(request::expiresIn);

@@ -80,8 +80,17 @@ final class Delegation {
 		return subject;
 	}
 
-	/** The chain of the token to issue holds no more actors than the server allows. */
-	static void withinDepth(ExchangeContext context, int maxDepth) {
+	/**
+	 * The chain of the token to issue holds no more hops than the server allows; the
+	 * audit event says which token it derives from, and how deep it is.
+	 */
+	static void withinDepth(ExchangeContext context, int maxDepth, TokenExchangeEvent.Builder event) {
+		if (context.subject().claims().get("jti") instanceof String jti && context.subject().chain().isPresent()) {
+			event.derivedFrom(jti);
+		}
+		if (context.depth() > 0) {
+			event.chainDepth(context.depth());
+		}
 		if (context.depth() > maxDepth) {
 			throw refused("the delegation chain would be longer than this server allows",
 					"chain depth " + context.depth() + " exceeds writ.delegation.max-depth " + maxDepth);

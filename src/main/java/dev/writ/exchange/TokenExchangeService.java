@@ -155,7 +155,7 @@ public final class TokenExchangeService {
 			}
 			ExchangeContext context = (actor != null) ? policy.context(subject, actor, request, now)
 					: policy.context(subject, request, now);
-			Delegation.withinDepth(context, this.maxDepth);
+			Delegation.withinDepth(context, this.maxDepth, event);
 			event.attributes(context.attributes());
 			Decision decision = policy.decide(context);
 			if (decision instanceof Decision.Deny deny) {

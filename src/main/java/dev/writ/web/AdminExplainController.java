@@ -2,6 +2,7 @@ package dev.writ.web;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -80,6 +81,15 @@ class AdminExplainController {
 				.audience(body.audience())
 				.resource(body.resource())
 				.scope(body.scope());
+			Presented presented = body.writToken();
+			if (presented != null) {
+				if (presented.audience() == null || presented.grant() == null) {
+					return invalid("writ_token needs audience and grant");
+				}
+				request.issued(new Rehearsal.Issued(presented.audience(), presented.grant(),
+						new java.util.LinkedHashSet<>((presented.scopes() != null) ? presented.scopes() : List.of()),
+						presented.act()));
+			}
 			if (body.actor() != null) {
 				if (body.actor().subject() == null) {
 					return invalid("actor.subject is required with actor");
@@ -118,9 +128,22 @@ class AdminExplainController {
 	 * @param params extension parameters
 	 * @param expiresIn how long the subject token has left, such as 5m
 	 * @param actor who acts for the subject, for a delegated request
+	 * @param writToken the Writ token the subject presents, for a further hop of a chain
 	 */
 	record ExplainRequest(String subject, String trust, Map<String, Object> claims, String audience, String resource,
-			String scope, Map<String, String> params, @JsonProperty("expires_in") String expiresIn, Party actor) {
+			String scope, Map<String, String> params, @JsonProperty("expires_in") String expiresIn, Party actor,
+			@JsonProperty("writ_token") Presented writToken) {
+	}
+
+	/**
+	 * A Writ token the subject presents again, for a grant with {@code from_audience}.
+	 *
+	 * @param audience the audience it was issued for (required with writ_token)
+	 * @param grant the grant that issued it (required with writ_token)
+	 * @param scopes its scopes
+	 * @param act its {@code act} claim
+	 */
+	record Presented(String audience, String grant, List<String> scopes, Map<String, Object> act) {
 	}
 
 	/**

@@ -363,6 +363,26 @@ class WritCliTests {
 		assertThat(run("policy", "explain", policies.toString(), "--keys", keys, "--subject",
 				"spiffe://demo.writ.local/ns/demo/sa/orders", "--actor-trust", "ci"))
 			.isEqualTo(2);
+
+		Files.writeString(policies.resolve("hops.yaml"), """
+				grants:
+				  - id: inventory-for-orders
+				    subject: spiffe://demo.writ.local/ns/demo/sa/orders
+				    from_audience: https://inventory.example.org
+				    actor: spiffe://demo.writ.local/ns/demo/sa/inventory
+				    audience: https://warehouse.example.org
+				    scopes: [read]
+				""");
+		this.out.reset();
+		assertThat(run("policy", "explain", policies.toString(), "--keys", keys, "--subject",
+				"spiffe://demo.writ.local/ns/demo/sa/orders", "--writ-token-for", "https://inventory.example.org",
+				"--writ-token-grant", "gateway-for-orders", "--writ-token-scope", "read", "--actor",
+				"spiffe://demo.writ.local/ns/demo/sa/inventory", "--audience", "https://warehouse.example.org"))
+			.isZero();
+		assertThat(this.out.toString(StandardCharsets.UTF_8))
+			.contains("decision:   ALLOW by grant inventory-for-orders: https://warehouse.example.org [read]")
+			.contains("presented:  a Writ token for https://inventory.example.org by grant gateway-for-orders, "
+					+ "chain depth 1");
 	}
 
 	@Test

@@ -61,6 +61,8 @@ class ChainTests {
 
 	private Path policies;
 
+	private final List<dev.writ.audit.AuditEvent> events = new java.util.ArrayList<>();
+
 	private volatile PolicySet set;
 
 	@TempDir
@@ -132,8 +134,8 @@ class ChainTests {
 		this.service = new TokenExchangeService(() -> this.set,
 				new SubjectTokenVerifier(Set.of(TestSvid.DEFAULT_AUDIENCE), Duration.ofSeconds(30), CLOCK),
 				new WritTokenVerifier(issued::recognise, this.status::revoked), 2,
-				new AccessTokenMinter(ISSUER, () -> keys), store, store, (event) -> {
-				}, CLOCK, Duration.ofSeconds(30));
+				new AccessTokenMinter(ISSUER, () -> keys), store, store, this.events::add, CLOCK,
+				Duration.ofSeconds(30));
 	}
 
 	private PolicySet load() {
@@ -204,6 +206,11 @@ class ChainTests {
 			.containsEntry("chain", List.of(Map.of("jti", ab.token().jti(), "grant", "a-calls-b"),
 					Map.of("jti", bc.token().jti(), "grant", "b-calls-c-for-a")));
 		assertThat(cd.token().expiresAt()).isBeforeOrEqualTo(bc.token().expiresAt());
+		assertThat(this.events).last()
+			.satisfies((event) -> assertThat(event.fields()).containsEntry("derived_from", bc.token().jti())
+				.containsEntry("chain_depth", 2)
+				.containsEntry("actor", "spiffe://prod.example.org/c")
+				.containsEntry("subject_token_type", TokenTypes.ACCESS_TOKEN));
 	}
 
 	@Test
@@ -256,6 +263,15 @@ class ChainTests {
 		ExchangeException revoked = refused(() -> hop(bc, svid("/c"), "https://d.example.org", null));
 		assertThat(revoked.errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST);
 		assertThat(revoked.description()).isEqualTo("subject_token has been revoked");
+	}
+
+	@Test
+	void subjectRevokedThenEveryTokenOfItsChainsInactive() {
+		String bc = hop(first(), svid("/b"), "https://c.example.org", null).token().value();
+
+		this.status.revokeSubject(A);
+
+		assertThat(this.status.introspect(bc)).containsExactly(Map.entry("active", false));
 	}
 
 	@Test

@@ -48,7 +48,7 @@ class AdminExplainControllerTests {
 
 	private static AdminExplainController.ExplainRequest request() {
 		return new AdminExplainController.ExplainRequest("spiffe://demo.writ.local/ns/a/sa/b", null, null,
-				"https://inventory.example", null, null, null, null, null);
+				"https://inventory.example", null, null, null, null, null, null);
 	}
 
 	private static TestingAuthenticationToken caller() {

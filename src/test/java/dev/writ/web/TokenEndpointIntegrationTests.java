@@ -420,6 +420,12 @@ class TokenEndpointIntegrationTests {
 								.andThen(actor((a) -> a.svid(GATEWAY).sign()))
 								.andThen(with("audience", LEDGER))
 								.andThen(with("scope", "ledger:read"))),
+					row("subject_token carrying another issuer's act", 400, "invalid_request", svid(
+							(a) -> a.svid(CHECKOUT).claim("act", Map.of("sub", "spiffe://test.example.org/x")).sign())),
+					row("actor_token carrying act", 400, "invalid_request", actor(
+							(a) -> a.svid(GATEWAY).claim("act", Map.of("sub", "spiffe://test.example.org/x")).sign())
+						.andThen(with("audience", LEDGER))
+						.andThen(with("scope", "ledger:read"))),
 					row("a delegation grant without an actor", 400, "invalid_target",
 							svid((a) -> a.svid("/ns/prod/sa/delegator").sign())),
 					row("scope widening", 400, "invalid_scope", with("scope", "payments:charge payments:admin")),

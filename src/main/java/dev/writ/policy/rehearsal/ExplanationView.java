@@ -33,6 +33,9 @@ public final class ExplanationView {
 			lines.add("because:    " + deny.detail());
 		}
 		lines.add("subject:    " + result.subject() + " from " + result.source());
+		if (result.presented() != null) {
+			lines.add("presented:  " + result.presented());
+		}
 		if (result.actor() != null) {
 			lines.add("actor:      " + result.actor() + " from " + result.actorSource());
 		}
@@ -73,6 +76,9 @@ public final class ExplanationView {
 		response.put("source", result.source());
 		if (result.actor() != null) {
 			response.put("actor", Map.of("subject", result.actor(), "source", String.valueOf(result.actorSource())));
+		}
+		if (result.presented() != null) {
+			response.put("presented", result.presented());
 		}
 		response.put("attributes", result.attributes());
 		response.put("policy_digest", result.policyDigest());

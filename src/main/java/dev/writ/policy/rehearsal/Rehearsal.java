@@ -74,7 +74,9 @@ public final class Rehearsal {
 				: this.policies.context(subject, parsed, now);
 		return new Result(this.policies.explain(context), subject.subject(), context.attributes(),
 				subject.trustSource(), this.policies.digest(), (acting != null) ? acting.subject() : null,
-				(acting != null) ? acting.trustSource() : null);
+				(acting != null) ? acting.trustSource() : null,
+				(issued != null) ? "a Writ token for " + issued.audience() + " by grant " + issued.grant()
+						+ ", chain depth " + context.depth() : null);
 	}
 
 	/**
@@ -87,9 +89,11 @@ public final class Rehearsal {
 	 * @param policyDigest the digest of the policy set that decided
 	 * @param actor the rehearsed actor, if the request delegates
 	 * @param actorSource the id of the source the actor came from
+	 * @param presented what the subject presented, when it is a Writ token exchanged
+	 * again
 	 */
 	public record Result(Explanation explanation, String subject, Map<String, String> attributes, String source,
-			String policyDigest, @Nullable String actor, @Nullable String actorSource) {
+			String policyDigest, @Nullable String actor, @Nullable String actorSource, @Nullable String presented) {
 	}
 
 	/**
