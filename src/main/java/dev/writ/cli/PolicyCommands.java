@@ -35,9 +35,11 @@ final class PolicyCommands implements CommandGroup {
 
 	private static final Arguments.Syntax CHECK_STRICT = CHECK.withFlags("--strict");
 
-	private static final Arguments.Syntax EXPLAIN = CHECK.withOptions("--subject", "--trust", "--expires-in",
-			"--claims", "--audience", "--resource", "--scope", "--claim", "--param", "--actor", "--actor-trust",
-			"--actor-claim", "--writ-token-for", "--writ-token-grant", "--writ-token-scope");
+	private static final Arguments.Syntax EXPLAIN = CHECK
+		.withOptions("--subject", "--trust", "--expires-in", "--claims", "--audience", "--resource", "--scope",
+				"--claim", "--param", "--actor", "--actor-trust", "--actor-claim", "--writ-token-for",
+				"--writ-token-grant", "--writ-token-scope")
+		.withFlags("--dpop");
 
 	private final Console console;
 
@@ -147,6 +149,7 @@ final class PolicyCommands implements CommandGroup {
 						.collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new)),
 					null));
 		}
+		request.dpop(arguments.flag("--dpop"));
 		// Unsaid, the subject token's remaining life is the rehearsal's own default.
 		arguments.option("--expires-in").map(CommandSettings::duration).ifPresent(request::expiresIn);
 		Map<String, Object> claims = new LinkedHashMap<>();

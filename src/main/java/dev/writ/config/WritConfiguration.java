@@ -3,6 +3,7 @@ package dev.writ.config;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,6 +45,7 @@ import dev.writ.policy.UsageLedger;
 import dev.writ.store.Store;
 import dev.writ.token.AccessTokenMinter;
 import dev.writ.token.IssuedTokens;
+import dev.writ.trust.DpopVerifier;
 import dev.writ.trust.WritTokenVerifier;
 import dev.writ.token.TokenStatus;
 import dev.writ.trust.SubjectTokenVerifier;
@@ -251,9 +253,12 @@ class WritConfiguration {
 		AccessTokenMinter minter = new AccessTokenMinter(this.issuer, keys::current);
 		WritTokenVerifier writTokens = new WritTokenVerifier(
 				new IssuedTokens(this.issuer, keys::current, clock)::recognise, status::revoked);
-		return new TokenExchangeService(policies::current, verifier, writTokens,
-				this.properties.delegation().maxDepth(), minter, store, store, audit, clock,
-				this.properties.clockSkew());
+		// A proof's iat is taken within the clock skew, either way (RFC 9449 §11.1).
+		DpopVerifier dpop = new DpopVerifier(URI.create(this.issuer + "/oauth2/token"), this.properties.clockSkew(),
+				clock);
+		return new TokenExchangeService(policies::current, verifier,
+				new TokenExchangeService.Options(writTokens, this.properties.delegation().maxDepth(), dpop), minter,
+				store, store, audit, clock, this.properties.clockSkew());
 	}
 
 }

@@ -21,9 +21,11 @@ import dev.writ.trust.VerifiedSubject;
  * @param time the instant of the exchange, from the server's clock
  * @param actor the party acting for the subject ({@code actor_token}, RFC 8693 §2.1),
  * verified like the subject; empty when the request does not delegate
+ * @param proofKey the thumbprint of the key the request proved it holds (DPoP); empty for
+ * a bearer request
  */
 public record ExchangeContext(VerifiedSubject subject, Map<String, String> attributes, ExchangeRequest request,
-		Instant time, Optional<Party> actor) {
+		Instant time, Optional<Party> actor, Optional<String> proofKey) {
 
 	public ExchangeContext {
 		Objects.requireNonNull(subject, "subject cannot be null");
@@ -31,12 +33,28 @@ public record ExchangeContext(VerifiedSubject subject, Map<String, String> attri
 		Objects.requireNonNull(request, "request cannot be null");
 		Objects.requireNonNull(time, "time cannot be null");
 		Objects.requireNonNull(actor, "actor cannot be null");
+		Objects.requireNonNull(proofKey, "proofKey cannot be null");
 	}
 
-	/** An exchange without an actor. */
+	/** An exchange without a proof of possession. */
+	public ExchangeContext(VerifiedSubject subject, Map<String, String> attributes, ExchangeRequest request,
+			Instant time, Optional<Party> actor) {
+		this(subject, attributes, request, time, actor, Optional.empty());
+	}
+
+	/** An exchange without an actor or a proof of possession. */
 	public ExchangeContext(VerifiedSubject subject, Map<String, String> attributes, ExchangeRequest request,
 			Instant time) {
-		this(subject, attributes, request, time, Optional.empty());
+		this(subject, attributes, request, time, Optional.empty(), Optional.empty());
+	}
+
+	/**
+	 * The same exchange, whose request proved possession of the key with this RFC 7638
+	 * thumbprint (a verified DPoP proof): its token is bound to it.
+	 */
+	public ExchangeContext withProofKey(String jkt) {
+		return new ExchangeContext(this.subject, this.attributes, this.request, this.time, this.actor,
+				Optional.of(jkt));
 	}
 
 	/**

@@ -44,6 +44,12 @@ public enum ErrorCode {
 	INVALID_TARGET("invalid_target", 400),
 
 	/**
+	 * The request's DPoP proof is missing where it must be, or is not valid for it (RFC
+	 * 9449 §5).
+	 */
+	INVALID_DPOP_PROOF("invalid_dpop_proof", 400),
+
+	/**
 	 * Too many requests for this subject or trust source; retry after the
 	 * {@code Retry-After} the answer carries. ({@code slow_down} is RFC 8628 §3.5's code
 	 * for the same request.)

@@ -31,6 +31,7 @@ import dev.writ.store.ReplayGuard;
 import dev.writ.store.StoreUnavailableException;
 import dev.writ.token.AccessTokenMinter;
 import dev.writ.token.IssuedToken;
+import dev.writ.trust.DpopVerifier;
 import dev.writ.trust.SubjectTokenVerifier;
 import dev.writ.trust.VerifiedSubject;
 import dev.writ.trust.WritTokenVerifier;
@@ -67,9 +68,7 @@ public final class TokenExchangeService {
 
 	private final ExchangeLimits limits;
 
-	private final @Nullable WritTokenVerifier writTokens;
-
-	private final int maxDepth;
+	private final Options options;
 
 	/**
 	 * @param policies the policies in force
@@ -84,21 +83,16 @@ public final class TokenExchangeService {
 	 */
 	public TokenExchangeService(Supplier<PolicySet> policies, SubjectTokenVerifier verifier, AccessTokenMinter minter,
 			ReplayGuard replays, RateLimits rateLimits, AuditSink audit, Clock clock, Duration skew) {
-		this(policies, verifier, null, DEFAULT_MAX_DEPTH, minter, replays, rateLimits, audit, clock, skew);
+		this(policies, verifier, Options.DEFAULTS, minter, replays, rateLimits, audit, clock, skew);
 	}
 
 	/**
-	 * A service that also exchanges its own tokens again: chains that only narrow.
-	 * @param writTokens verifies this Writ's tokens presented as subject tokens; null to
-	 * refuse them
-	 * @param maxDepth the most actors a chain may hold
-	 * ({@code writ.delegation.max-depth})
+	 * A service with the options of a whole server: chains of its own tokens, DPoP.
 	 */
-	public TokenExchangeService(Supplier<PolicySet> policies, SubjectTokenVerifier verifier,
-			@Nullable WritTokenVerifier writTokens, int maxDepth, AccessTokenMinter minter, ReplayGuard replays,
-			RateLimits rateLimits, AuditSink audit, Clock clock, Duration skew) {
-		this.writTokens = writTokens;
-		this.maxDepth = maxDepth;
+	public TokenExchangeService(Supplier<PolicySet> policies, SubjectTokenVerifier verifier, Options options,
+			AccessTokenMinter minter, ReplayGuard replays, RateLimits rateLimits, AuditSink audit, Clock clock,
+			Duration skew) {
+		this.options = Objects.requireNonNull(options, "options cannot be null");
 		this.policies = Objects.requireNonNull(policies, "policies cannot be null");
 		this.verifier = Objects.requireNonNull(verifier, "verifier cannot be null");
 		this.minter = Objects.requireNonNull(minter, "minter cannot be null");
@@ -109,14 +103,21 @@ public final class TokenExchangeService {
 		this.limits = new ExchangeLimits(Objects.requireNonNull(rateLimits, "rateLimits cannot be null"), clock);
 	}
 
+	/** Exchanges a subject token; {@link #exchange(Map, List)} without a DPoP proof. */
+	public ExchangeResult exchange(Map<String, List<String>> form) {
+		return exchange(form, List.of());
+	}
+
 	/**
 	 * Exchanges a subject token for an access token.
 	 * @param form the parameters of the token request's body, each with every value it
 	 * was sent with
+	 * @param dpop every value of the request's {@code DPoP} header (RFC 9449): none for a
+	 * bearer token
 	 * @return the issued token and its grant
 	 * @throws ExchangeException when the exchange is refused, with the code to answer
 	 */
-	public ExchangeResult exchange(Map<String, List<String>> form) {
+	public ExchangeResult exchange(Map<String, List<String>> form, List<String> dpop) {
 		long started = System.nanoTime();
 		Instant now = this.clock.instant();
 		TokenExchangeEvent.Builder event = TokenExchangeEvent.begin(now);
@@ -129,7 +130,7 @@ public final class TokenExchangeService {
 				.clientId(request.clientId().orElse(null));
 			PolicySet policy = this.policies.get();
 			event.policyDigest(policy.digest());
-			VerifiedSubject subject = Delegation.subject(request, policy, this.verifier, this.writTokens);
+			VerifiedSubject subject = Delegation.subject(request, policy, this.verifier, this.options.writTokens());
 			event.subject(subject.subject()).trustSource(subject.trustSource());
 			SourceRules guards = policy.sourceRules(subject);
 			// A Writ token exchanged again is audience-bound, short-lived and revocable:
@@ -153,9 +154,11 @@ public final class TokenExchangeService {
 			if (actor != null && actorGuards != null) {
 				Delegation.admit(actorGuards, actor, now, this.skew);
 			}
+			DpopVerifier.DpopProof proof = Possession.proof(this.options.dpop(), dpop, subject, actor, event);
 			ExchangeContext context = (actor != null) ? policy.context(subject, actor, request, now)
 					: policy.context(subject, request, now);
-			Delegation.withinDepth(context, this.maxDepth, event);
+			context = (proof != null) ? context.withProofKey(proof.jkt()) : context;
+			Delegation.withinDepth(context, this.options.maxDepth(), event);
 			event.attributes(context.attributes());
 			Decision decision = policy.decide(context);
 			if (decision instanceof Decision.Deny deny) {
@@ -168,11 +171,11 @@ public final class TokenExchangeService {
 			if (identity && guards.oneTime()) {
 				// A replay is refused before it spends a budget or a signature; firstUse
 				// below alone decides.
-				notUsedYet(subject, event, "subject_token");
+				OneTimeUse.notUsedYet(this.replays, subject, event, "subject_token");
 			}
 			boolean actorOnce = actor != null && actorGuards != null && actorGuards.oneTime();
 			if (actor != null && actorOnce) {
-				notUsedYet(actor, event, "actor_token");
+				OneTimeUse.notUsedYet(this.replays, actor, event, "actor_token");
 			}
 			this.limits.allowed(subject, guards, event);
 			if (actor != null && actorGuards != null) {
@@ -180,12 +183,15 @@ public final class TokenExchangeService {
 			}
 			// Minted before a one-time token is marked used: an exchange that fails to
 			// mint leaves the token unused.
+			if (proof != null && this.options.dpop() != null) {
+				OneTimeUse.proof(this.replays, proof, this.options.dpop().window());
+			}
 			IssuedToken token = this.minter.mint(context, allow);
 			if (identity && guards.oneTime()) {
-				firstUse(subject, now, event, "subject_token");
+				OneTimeUse.firstUse(this.replays, this.skew, subject, now, event, "subject_token");
 			}
 			if (actor != null && actorOnce) {
-				firstUse(actor, now, event, "actor_token");
+				OneTimeUse.firstUse(this.replays, this.skew, actor, now, event, "actor_token");
 			}
 			event.outcome(Outcome.GRANTED)
 				.grant(allow.grantId())
@@ -227,58 +233,6 @@ public final class TokenExchangeService {
 		return refusal;
 	}
 
-	// RFC 8693 §2.2.2: an unacceptable subject token (here: used before) is an
-	// invalid_request.
-	private void notUsedYet(VerifiedSubject subject, TokenExchangeEvent.Builder event, String parameter) {
-		boolean used;
-		try {
-			used = this.replays.used(replayKey(subject));
-		}
-		catch (StoreUnavailableException ex) {
-			throw unavailable(ex);
-		}
-		if (used) {
-			throw replay(subject, event, parameter);
-		}
-	}
-
-	// The token's jti, or the digest of its payload: never of its signature, which can be
-	// re-encoded.
-	private static String replayKey(VerifiedSubject subject) {
-		return subject.trustSource() + "|" + subject.tokenId();
-	}
-
-	private static ExchangeException replay(VerifiedSubject subject, TokenExchangeEvent.Builder event,
-			String parameter) {
-		event.replay(true);
-		// The client learns what to do; the operator also learns the setting that would
-		// accept a repeat, and its cost.
-		return new ExchangeException(ErrorCode.INVALID_REQUEST,
-				parameter + " has already been used: this issuer's "
-						+ "tokens are exchanged once each, so present a fresh one for every exchange",
-				"replay of a one-time " + parameter.replace('_', ' ') + " of " + subject.trustSource()
-						+ " (its trust entry's replay: one-time; "
-						+ "replay: reuse would accept the same token again until it expires, so anyone who copies it "
-						+ "could exchange it too)");
-	}
-
-	private void firstUse(VerifiedSubject subject, Instant now, TokenExchangeEvent.Builder event, String parameter) {
-		String key = replayKey(subject);
-		// Remembered while the token could still verify: until its expiry plus the clock
-		// skew.
-		Duration ttl = Duration.between(now, subject.expiresAt().plus(this.skew));
-		boolean first;
-		try {
-			first = this.replays.firstUse(key, ttl.isNegative() || ttl.isZero() ? Duration.ofSeconds(1) : ttl);
-		}
-		catch (StoreUnavailableException ex) {
-			throw unavailable(ex);
-		}
-		if (!first) {
-			throw replay(subject, event, parameter);
-		}
-	}
-
 	static ExchangeException unavailable(StoreUnavailableException ex) {
 		return new ExchangeException(ErrorCode.TEMPORARILY_UNAVAILABLE,
 				"the server cannot check this request now; retry " + "later", "store unavailable: " + ex.getMessage(),
@@ -294,6 +248,21 @@ public final class TokenExchangeService {
 	 * the type requested
 	 */
 	public record ExchangeResult(IssuedToken token, Decision.Allow allow, String issuedTokenType) {
+	}
+
+	/**
+	 * What a whole server adds to the exchange of identity tokens.
+	 *
+	 * @param writTokens verifies this Writ's tokens presented as subject tokens; null to
+	 * refuse them
+	 * @param maxDepth the most hops a chain may hold ({@code writ.delegation.max-depth})
+	 * @param dpop verifies DPoP proofs (RFC 9449); null to refuse requests with one
+	 */
+	public record Options(@Nullable WritTokenVerifier writTokens, int maxDepth, @Nullable DpopVerifier dpop) {
+
+		/** Identity tokens only, chains and DPoP refused. */
+		public static final Options DEFAULTS = new Options(null, DEFAULT_MAX_DEPTH, null);
+
 	}
 
 }

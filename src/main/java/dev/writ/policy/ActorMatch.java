@@ -75,4 +75,14 @@ final class ActorMatch {
 				+ pins.get(claim);
 	}
 
+	/** A grant's scopes, within those the Writ token exchanged again carries. */
+	static Set<String> narrowed(Set<String> scopes, Optional<Set<String>> carried) {
+		if (carried.isEmpty()) {
+			return scopes;
+		}
+		Set<String> both = new java.util.LinkedHashSet<>(scopes);
+		both.retainAll(carried.get());
+		return both;
+	}
+
 }

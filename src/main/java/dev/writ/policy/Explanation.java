@@ -53,6 +53,9 @@ public record Explanation(Decision decision, List<Step> grants) {
 		/** It does not cover every requested scope. */
 		SCOPE,
 
+		/** Its tokens must be bound to a key, and the request proves none. */
+		BINDING,
+
 		/** It decided: allow. */
 		CHOSEN,
 

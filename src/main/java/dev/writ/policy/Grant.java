@@ -27,11 +27,12 @@ import java.util.Set;
  * @param when the condition, if any
  * @param tokenClaims extra claims its tokens carry, each computed by an expression
  * @param ttl the lifetime of its tokens, already within the server's cap
+ * @param binding whether its tokens must be bound to a key the request proves
  * @param source where it is defined, {@code file:line}
  */
 public record Grant(String id, SubjectMatcher subject, Optional<String> fromAudience, String audience,
 		Set<String> scopes, Map<String, Set<String>> pins, Optional<Actor> actor, Optional<Condition> when,
-		Map<String, ClaimExpression> tokenClaims, Duration ttl, String source) {
+		Map<String, ClaimExpression> tokenClaims, Duration ttl, Binding binding, String source) {
 
 	public Grant {
 		Objects.requireNonNull(id, "id cannot be null");
@@ -44,6 +45,7 @@ public record Grant(String id, SubjectMatcher subject, Optional<String> fromAudi
 		Objects.requireNonNull(when, "when cannot be null");
 		tokenClaims = Collections.unmodifiableMap(new LinkedHashMap<>(tokenClaims));
 		Objects.requireNonNull(ttl, "ttl cannot be null");
+		Objects.requireNonNull(binding, "binding cannot be null");
 		Objects.requireNonNull(source, "source cannot be null");
 	}
 

@@ -224,7 +224,7 @@ public final class PolicySet {
 		// A Writ token exchanged again narrows: never a scope it does not carry.
 		Optional<Set<String>> carried = subject.chain().map(IssuedChain::scopes);
 		for (Grant grant : eligible) {
-			Set<String> scopes = requested.isEmpty() ? narrowed(grant.scopes(), carried) : requested;
+			Set<String> scopes = requested.isEmpty() ? ActorMatch.narrowed(grant.scopes(), carried) : requested;
 			if (carried.isPresent() && !carried.get().containsAll(scopes)) {
 				step(trace, grant, Explanation.Outcome.SCOPE, () -> {
 					Set<String> missing = new LinkedHashSet<>(scopes);
@@ -241,6 +241,13 @@ public final class PolicySet {
 				});
 				continue;
 			}
+			if (grant.binding().bound() && context.proofKey().isEmpty()) {
+				step(trace, grant, Explanation.Outcome.BINDING, () -> "binding: " + grant.binding().label()
+						+ ": its tokens are DPoP-bound, and the request has no DPoP proof");
+				return deny(ErrorCode.INVALID_DPOP_PROOF, "this grant issues only DPoP-bound tokens: send a DPoP proof",
+						"grant " + grant.id() + " has binding: " + grant.binding().label()
+								+ "; the request has no proof");
+			}
 			Decision decision = allow(context, grant, scopes, activation);
 			step(trace, grant, Explanation.Outcome.CHOSEN, () -> (decision instanceof Decision.Deny deny)
 					? deny.detail() : "allows " + grant.audience() + " with " + scopes.stream().sorted().toList());
@@ -254,15 +261,6 @@ public final class PolicySet {
 		// RFC 6749 §3.3: scopes beyond what is granted answer invalid_scope.
 		return deny(ErrorCode.INVALID_SCOPE, "the requested scope exceeds what is granted",
 				"no eligible grant for subject " + who + " covers every requested scope");
-	}
-
-	private static Set<String> narrowed(Set<String> scopes, Optional<Set<String>> carried) {
-		if (carried.isEmpty()) {
-			return scopes;
-		}
-		Set<String> both = new LinkedHashSet<>(scopes);
-		both.retainAll(carried.get());
-		return both;
 	}
 
 	private Decision allow(ExchangeContext context, Grant grant, Set<String> scopes, Activation activation) {

@@ -91,6 +91,9 @@ public final class AccessTokenMinter {
 		if (act != null) {
 			claims.claim("act", act);
 		}
+		// RFC 9449 §6: a token for a request that proved possession of a key is bound to
+		// it; only the key's holder can use it.
+		context.proofKey().ifPresent((jkt) -> claims.claim("cnf", Map.of("jkt", jkt)));
 		// Where the subject was verified: a further exchange matches grants within it.
 		claims.claim(WritTokenVerifier.SUBJECT_SOURCE, context.subject().trustSource());
 		Object issuer = chain.isPresent() ? context.subject().claims().get(WritTokenVerifier.SUBJECT_ISSUER)
@@ -111,7 +114,7 @@ public final class AccessTokenMinter {
 		// any token to its rule.
 		claims.claim("grant", allow.grantId()).claim("policy_digest", allow.policyDigest());
 		String value = this.keys.get().active().sign(AT_JWT, claims.build());
-		return new IssuedToken(value, jti, now, expiresAt, scopes);
+		return new IssuedToken(value, jti, now, expiresAt, scopes, context.proofKey().orElse(null));
 	}
 
 	private static Map<String, Object> act(VerifiedSubject actor, @Nullable Map<String, Object> prior) {

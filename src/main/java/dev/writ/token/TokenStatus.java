@@ -64,7 +64,9 @@ public final class TokenStatus {
 		// put last: no claim of the token can stand in for them (grants may not set these
 		// names either).
 		response.put("active", true);
-		response.put("token_type", "Bearer");
+		// RFC 9449 §6.2: a DPoP-bound token introspects as token_type DPoP, with its cnf.
+		response.put("token_type",
+				(claims.get().getClaim("cnf") instanceof Map<?, ?> cnf && cnf.get("jkt") != null) ? "DPoP" : "Bearer");
 		return response;
 	}
 

@@ -52,6 +52,14 @@ public final class CompactJws {
 	 * @throws ParseException saying which rule the token breaks, without quoting it
 	 */
 	public static SignedJWT parse(String token, int maxLength) throws ParseException {
+		return parse(token, maxLength, Set.of());
+	}
+
+	/**
+	 * The same, with some of the refused header members allowed: {@code jwk} for a DPoP
+	 * proof, which carries the very key that signs it (RFC 9449 §4.2).
+	 */
+	static SignedJWT parse(String token, int maxLength, Set<String> allowed) throws ParseException {
 		if (token.length() > maxLength) {
 			throw new ParseException("longer than " + maxLength + " characters", 0);
 		}
@@ -73,7 +81,7 @@ public final class CompactJws {
 		// token's, zip has no place in a JWS (RFC 8725 §3.6), and cty would make it a
 		// nested token (RFC 7519 §5.2).
 		for (String refused : REFUSED_HEADER_MEMBERS) {
-			if (members.contains(refused)) {
+			if (members.contains(refused) && !allowed.contains(refused)) {
 				throw new ParseException("header has " + refused + ", which Writ does not accept", 0);
 			}
 		}

@@ -18,7 +18,10 @@ import org.springframework.security.web.servlet.util.matcher.PathPatternRequestM
 import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.filter.OncePerRequestFilter;
 
+import com.nimbusds.jose.JWSAlgorithm;
+
 import dev.writ.request.TokenTypes;
+import dev.writ.trust.DpopVerifier;
 
 /**
  * Serves RFC 8414 authorization server metadata that describes what Writ really offers:
@@ -59,6 +62,9 @@ final class AuthorizationServerMetadataFilter extends OncePerRequestFilter {
 		// Not registered by RFC 8693 or RFC 8414: the actor tokens Writ verifies, as it
 		// does subject tokens.
 		metadata.put("actor_token_types_supported", List.of(TokenTypes.JWT, TokenTypes.ID_TOKEN));
+		// RFC 9449 §5.1.
+		metadata.put("dpop_signing_alg_values_supported",
+				DpopVerifier.ALGORITHMS.stream().map(JWSAlgorithm::getName).sorted().toList());
 		metadata.put("requested_token_types_supported", List.of(TokenTypes.ACCESS_TOKEN, TokenTypes.JWT));
 		this.body = JSONObjectUtils.toJSONString(metadata).getBytes(StandardCharsets.UTF_8);
 	}

@@ -90,7 +90,10 @@ class ProtectedEndpointsConfiguration {
 		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(new JwtTypeValidator("at+jwt"),
 				new JwtTimestampValidator(), new JwtIssuerValidator(issuer),
 				new JwtClaimValidator<List<String>>("aud", (aud) -> aud != null && aud.contains(issuer)),
-				notRevoked(status)));
+				// A bound token is its holder's only: these endpoints take no proofs of
+				// possession yet, so they refuse it rather than take it as a bearer
+				// token.
+				unbound(), notRevoked(status)));
 		PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
 		// These endpoints and no others: any other path, and explain while it is off, is
 		// the default chain's, which
@@ -145,6 +148,13 @@ class ProtectedEndpointsConfiguration {
 	// A revoked token opens no endpoint: introspection answers for the caller's own token
 	// as for any other. Fails
 	// closed while the store cannot answer.
+	private static OAuth2TokenValidator<Jwt> unbound() {
+		return (jwt) -> jwt.hasClaim("cnf")
+				? OAuth2TokenValidatorResult.failure(new OAuth2Error(OAuth2ErrorCodes.INVALID_TOKEN,
+						"a bound token is not taken here: obtain one without a DPoP proof", null))
+				: OAuth2TokenValidatorResult.success();
+	}
+
 	private static OAuth2TokenValidator<Jwt> notRevoked(TokenStatus status) {
 		return (jwt) -> {
 			boolean active;

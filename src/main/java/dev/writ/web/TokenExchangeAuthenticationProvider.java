@@ -35,10 +35,12 @@ final class TokenExchangeAuthenticationProvider implements AuthenticationProvide
 			throw new OAuth2AuthenticationException(OAuth2ErrorCodes.INVALID_CLIENT);
 		}
 		try {
-			TokenExchangeService.ExchangeResult result = this.exchange.exchange(grant.form());
+			TokenExchangeService.ExchangeResult result = this.exchange.exchange(grant.form(), grant.dpop());
 			IssuedToken token = result.token();
-			OAuth2AccessToken accessToken = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, token.value(),
-					token.issuedAt(), token.expiresAt(), token.scopes());
+			// RFC 9449 §5: a DPoP-bound token is answered as token_type DPoP.
+			OAuth2AccessToken accessToken = new OAuth2AccessToken(
+					(token.boundTo() != null) ? OAuth2AccessToken.TokenType.DPOP : OAuth2AccessToken.TokenType.BEARER,
+					token.value(), token.issuedAt(), token.expiresAt(), token.scopes());
 			return new OAuth2AccessTokenAuthenticationToken(client.getRegisteredClient(), client, accessToken, null,
 					Map.of("issued_token_type", result.issuedTokenType()));
 		}

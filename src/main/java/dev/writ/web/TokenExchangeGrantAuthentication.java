@@ -17,13 +17,22 @@ final class TokenExchangeGrantAuthentication extends OAuth2AuthorizationGrantAut
 
 	private final transient Map<String, List<String>> form;
 
-	TokenExchangeGrantAuthentication(Authentication clientPrincipal, Map<String, List<String>> form) {
+	private final transient List<String> dpop;
+
+	TokenExchangeGrantAuthentication(Authentication clientPrincipal, Map<String, List<String>> form,
+			List<String> dpop) {
 		super(WorkloadClients.TOKEN_EXCHANGE, clientPrincipal, Map.of());
 		this.form = Map.copyOf(form);
+		this.dpop = List.copyOf(dpop);
 	}
 
 	Map<String, List<String>> form() {
 		return this.form;
+	}
+
+	/** Every value of the request's DPoP header: none for a bearer request. */
+	List<String> dpop() {
+		return this.dpop;
 	}
 
 }

@@ -1,6 +1,7 @@
 package dev.writ.web;
 
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,10 @@ final class TokenExchangeRequestConverter implements AuthenticationConverter {
 		// Spring's token endpoint authenticates the client before it converts the grant.
 		Authentication client = Objects.requireNonNull(SecurityContextHolder.getContext().getAuthentication(),
 				"no authenticated client");
-		return new TokenExchangeGrantAuthentication(client, form);
+		// RFC 9449 §4: the DPoP proof travels in its own header; every value is kept, so
+		// that more than one is refused.
+		List<String> dpop = Collections.list(request.getHeaders("DPoP"));
+		return new TokenExchangeGrantAuthentication(client, form, dpop);
 	}
 
 }

@@ -133,7 +133,8 @@ class ChainTests {
 		this.status = new TokenStatus(issued, store, Duration.ofHours(1), CLOCK);
 		this.service = new TokenExchangeService(() -> this.set,
 				new SubjectTokenVerifier(Set.of(TestSvid.DEFAULT_AUDIENCE), Duration.ofSeconds(30), CLOCK),
-				new WritTokenVerifier(issued::recognise, this.status::revoked), 2,
+				new TokenExchangeService.Options(new WritTokenVerifier(issued::recognise, this.status::revoked), 2,
+						null),
 				new AccessTokenMinter(ISSUER, () -> keys), store, store, this.events::add, CLOCK,
 				Duration.ofSeconds(30));
 	}

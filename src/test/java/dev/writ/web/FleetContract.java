@@ -256,4 +256,33 @@ abstract class FleetContract {
 			.containsExactly(Map.entry("active", false));
 	}
 
+	@Test
+	@Order(5)
+	void dpopProofUsedOnNodeAThenRefusedOnNodeB() throws Exception {
+		dev.writ.testing.TestDpop client = dev.writ.testing.TestDpop.generate();
+		String proof = client.proof("POST", ISSUER + "/oauth2/token");
+
+		assertThat(exchangeWithProof(nodeA, proof).statusCode()).isEqualTo(200);
+		HttpResponse<String> replay = exchangeWithProof(nodeB, proof);
+
+		assertThat(replay.statusCode()).isEqualTo(400);
+		assertThat(json(replay)).containsEntry("error", "invalid_dpop_proof")
+			.containsEntry("error_description",
+					"the DPoP proof has been used before: make a fresh proof for every request");
+	}
+
+	HttpResponse<String> exchangeWithProof(ConfigurableApplicationContext node, String proof) throws Exception {
+		return this.http.send(
+				HttpRequest.newBuilder(URI.create("http://localhost:" + port(node) + "/oauth2/token"))
+					.timeout(Duration.ofSeconds(5))
+					.header("Content-Type", "application/x-www-form-urlencoded")
+					.header("DPoP", proof)
+					.POST(HttpRequest.BodyPublishers.ofString("grant_type="
+							+ enc("urn:ietf:params:oauth:grant-type:token-exchange") + "&subject_token_type="
+							+ enc("urn:ietf:params:oauth:token-type:jwt") + "&subject_token="
+							+ this.lenient.svid("/dpop").sign() + "&audience=" + enc("https://catalog.example.org")))
+					.build(),
+				HttpResponse.BodyHandlers.ofString());
+	}
+
 }

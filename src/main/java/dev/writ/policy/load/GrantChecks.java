@@ -4,8 +4,10 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.nodes.Node;
 import dev.writ.policy.ClaimExpression;
+import dev.writ.policy.Binding;
 import dev.writ.policy.Condition;
 import dev.writ.policy.SourceRules;
 import dev.writ.policy.SubjectMatcher;
@@ -67,6 +69,32 @@ final class GrantChecks {
 								? (pinKey.equals("claims") ? " or an exact subject" : " or an exact actor") : ""));
 			}
 		}
+	}
+
+	/**
+	 * A grant's {@code binding:}: {@code optional} (the default), {@code dpop} or
+	 * {@code required}. {@code mtls} is refused: Writ does not bind tokens to client
+	 * certificates yet, and a grant that could issue nothing would only look safe.
+	 */
+	static @Nullable Binding binding(StrictYaml yaml, @Nullable Node node) {
+		if (node == null) {
+			return Binding.OPTIONAL;
+		}
+		String value = yaml.string(node, "binding");
+		if (value == null) {
+			return null;
+		}
+		if (value.equals("mtls")) {
+			yaml.problem(node, "binding: mtls is not supported yet: Writ binds tokens to DPoP keys (binding: dpop)");
+			return null;
+		}
+		for (Binding binding : Binding.values()) {
+			if (binding.label().equals(value)) {
+				return binding;
+			}
+		}
+		yaml.problem(node, "binding is optional, dpop or required");
+		return null;
 	}
 
 }

@@ -16,6 +16,7 @@ import org.yaml.snakeyaml.nodes.Node;
 
 import dev.writ.request.ParameterSyntax;
 import dev.writ.policy.ClaimExpression;
+import dev.writ.policy.Binding;
 import dev.writ.policy.Condition;
 import dev.writ.policy.Durations;
 import dev.writ.policy.Grant;
@@ -31,7 +32,7 @@ final class GrantCompiler {
 
 	private static final Set<String> GRANT_KEYS = Set.of("id", "description", "trust", "subject", "subject_pattern",
 			"actor", "actor_pattern", "actor_trust", "actor_claims", "from_audience", "audience", "scopes", "claims",
-			"when", "token_claims", "ttl");
+			"when", "token_claims", "ttl", "binding");
 
 	/**
 	 * Claims a grant may not set: those Writ sets itself (RFC 7519 §4.1, RFC 9068 §2.2,
@@ -146,6 +147,7 @@ final class GrantCompiler {
 		}
 		Map<String, ClaimExpression> tokenClaims = tokenClaims(yaml, fields.get("token_claims"));
 		Duration ttl = ttl(yaml, fields);
+		Binding binding = GrantChecks.binding(yaml, fields.get("binding"));
 		GrantChecks.parties(yaml, node, fields, delegates, fromAudience.isPresent(), when, tokenClaims);
 		if (subject != null) {
 			// A tenant claim is the issuer's word: a Writ token carrying one a grant
@@ -174,7 +176,7 @@ final class GrantCompiler {
 		Optional<Grant.Actor> actor = Optional.ofNullable(actorMatcher)
 			.map((matcher) -> new Grant.Actor(matcher, actorPins));
 		return new Grant(id, subject, fromAudience, audience, scopes, pins, actor, when, tokenClaims, ttl,
-				yaml.where(node));
+				(binding != null) ? binding : Binding.OPTIONAL, yaml.where(node));
 	}
 
 	static Map<String, Set<String>> pins(StrictYaml yaml, @Nullable Node node) {

@@ -72,6 +72,7 @@ public final class Rehearsal {
 		ExchangeRequest parsed = new ExchangeRequestParser().parse(form);
 		var context = (acting != null) ? this.policies.context(subject, acting, parsed, now)
 				: this.policies.context(subject, parsed, now);
+		context = request.dpop() ? context.withProofKey("rehearsal") : context;
 		return new Result(this.policies.explain(context), subject.subject(), context.attributes(),
 				subject.trustSource(), this.policies.digest(), (acting != null) ? acting.subject() : null,
 				(acting != null) ? acting.trustSource() : null,
@@ -143,9 +144,10 @@ public final class Rehearsal {
 	 * @param actor who acts for the subject, or null when the request does not delegate
 	 * @param issued the Writ token the subject presents, or null for its own identity
 	 * token
+	 * @param dpop whether the request carries a valid DPoP proof
 	 */
 	public record Request(@Nullable String trust, String subject, Map<String, Object> claims, Duration expiresIn,
-			Map<String, String> parameters, @Nullable Party actor, @Nullable Issued issued) {
+			Map<String, String> parameters, @Nullable Party actor, @Nullable Issued issued, boolean dpop) {
 
 		public Request {
 			Objects.requireNonNull(subject, "subject cannot be null");
@@ -170,6 +172,8 @@ public final class Rehearsal {
 			private @Nullable Party actor;
 
 			private @Nullable Issued issued;
+
+			private boolean dpop;
 
 			private Builder() {
 			}
@@ -232,9 +236,15 @@ public final class Rehearsal {
 				return this;
 			}
 
+			/** The request carries a valid DPoP proof: its token would be bound. */
+			public Builder dpop(boolean dpop) {
+				this.dpop = dpop;
+				return this;
+			}
+
 			public Request build() {
 				return new Request(this.trust, Objects.requireNonNull(this.subject, "subject cannot be null"),
-						this.claims, this.expiresIn, this.parameters, this.actor, this.issued);
+						this.claims, this.expiresIn, this.parameters, this.actor, this.issued, this.dpop);
 			}
 
 		}

@@ -1,0 +1,180 @@
+package dev.writ.trust;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jwt.SignedJWT;
+
+import dev.writ.error.ErrorCode;
+import dev.writ.error.ExchangeException;
+
+/**
+ * Verifies a DPoP proof (RFC 9449 §4.3) sent with a token request: exactly one
+ * {@code DPoP} header, a canonical compact JWS of {@code typ: dpop+jwt} signed with an
+ * asymmetric algorithm Writ accepts by the public key in its {@code jwk} header (no
+ * private member, no key named elsewhere), {@code htm} the request's method, {@code htu}
+ * this Writ's token endpoint as its issuer names it (without query and fragment),
+ * {@code iat} within the window, a {@code jti}. That a {@code jti} is used once, across
+ * the fleet, is the caller's to record in the store. Every failure is
+ * {@code invalid_dpop_proof} (§5), with a description that names the check.
+ */
+public final class DpopVerifier {
+
+	/** The algorithms a proof may be signed with; never {@code none} or HMAC. */
+	public static final Set<JWSAlgorithm> ALGORITHMS = JwtChecks.ALGORITHMS;
+
+	static final int MAX_LENGTH = 8 * 1024;
+
+	private static final JOSEObjectType DPOP_JWT = new JOSEObjectType("dpop+jwt");
+
+	private static final int MAX_JTI = 256;
+
+	private final URI endpoint;
+
+	private final Duration window;
+
+	private final Clock clock;
+
+	/**
+	 * @param endpoint the token endpoint as the issuer names it: the {@code htu} a proof
+	 * must carry
+	 * @param window how far {@code iat} may be from now, either way
+	 * @param clock the clock
+	 */
+	public DpopVerifier(URI endpoint, Duration window, Clock clock) {
+		this.endpoint = normal(endpoint);
+		this.window = window;
+		this.clock = clock;
+	}
+
+	/** How far {@code iat} may be from now: how long a proof's {@code jti} is kept. */
+	public Duration window() {
+		return this.window;
+	}
+
+	/**
+	 * The proof of a request.
+	 * @param values every value of the request's {@code DPoP} header
+	 * @param method the request's method
+	 * @throws ExchangeException {@code invalid_dpop_proof} when it is not a valid proof
+	 * for this request
+	 */
+	public DpopProof verify(List<String> values, String method) {
+		if (values.size() != 1) {
+			throw invalid("send exactly one DPoP header", values.size() + " DPoP headers");
+		}
+		SignedJWT proof;
+		try {
+			proof = CompactJws.parse(values.get(0), MAX_LENGTH, Set.of("jwk"));
+		}
+		catch (ParseException ex) {
+			throw invalid("the DPoP proof is not a canonical compact JWS with a public jwk",
+					"malformed proof: " + ex.getMessage());
+		}
+		JWSHeader header = proof.getHeader();
+		if (!DPOP_JWT.equals(header.getType())) {
+			throw invalid("the DPoP proof's typ is not dpop+jwt", "typ " + header.getType());
+		}
+		if (!ALGORITHMS.contains(header.getAlgorithm())) {
+			throw invalid("the DPoP proof's alg is not an asymmetric algorithm this server accepts",
+					"alg " + header.getAlgorithm());
+		}
+		JWK jwk = header.getJWK();
+		if (jwk == null || jwk.isPrivate()) {
+			throw invalid("the DPoP proof's jwk header must hold one public key",
+					(jwk == null) ? "no jwk" : "private jwk");
+		}
+		if (header.getJWKURL() != null || header.getX509CertURL() != null || header.getX509CertChain() != null
+				|| header.getCriticalParams() != null) {
+			throw invalid("the DPoP proof names keys or critical parameters beyond its jwk", "jku, x5u, x5c or crit");
+		}
+		try {
+			VerificationKey key = VerificationKey.of(jwk);
+			if (!key.accepts(header.getAlgorithm()) || !proof.verify(key.verifier(header.getAlgorithm()))) {
+				throw invalid("the DPoP proof's signature does not verify with its jwk", "bad signature");
+			}
+		}
+		catch (IllegalArgumentException | JOSEException ex) {
+			throw invalid("the DPoP proof's signature does not verify with its jwk",
+					"unusable jwk: " + ex.getClass().getSimpleName());
+		}
+		Map<String, Object> claims;
+		try {
+			claims = proof.getJWTClaimsSet().toJSONObject();
+		}
+		catch (ParseException ex) {
+			throw invalid("the DPoP proof's payload is not a claims set", "payload: " + ex.getMessage());
+		}
+		if (!(claims.get("jti") instanceof String jti) || jti.isEmpty() || jti.length() > MAX_JTI) {
+			throw invalid("the DPoP proof needs a jti", "jti missing, empty or longer than " + MAX_JTI);
+		}
+		if (!method.equals(claims.get("htm"))) {
+			throw invalid("the DPoP proof's htm is not this request's method", "htm " + claims.get("htm"));
+		}
+		if (!(claims.get("htu") instanceof String htu) || !this.endpoint.equals(normal(htu))) {
+			throw invalid("the DPoP proof's htu is not this token endpoint", "htu does not name " + this.endpoint);
+		}
+		if (!(claims.get("iat") instanceof Number iat)) {
+			throw invalid("the DPoP proof needs an iat", "no iat");
+		}
+		Instant issued = Instant.ofEpochSecond(iat.longValue());
+		Instant now = this.clock.instant();
+		if (issued.isAfter(now.plus(this.window)) || issued.isBefore(now.minus(this.window))) {
+			throw invalid("the DPoP proof's iat is not recent",
+					"iat " + issued + ", " + this.window.toSeconds() + "s either way of " + now);
+		}
+		try {
+			return new DpopProof(jwk.computeThumbprint("SHA-256").toString(), jti, issued);
+		}
+		catch (JOSEException ex) {
+			throw invalid("the DPoP proof's jwk has no thumbprint", "thumbprint: " + ex.getMessage());
+		}
+	}
+
+	// RFC 9449 §4.3 item 9, RFC 3986 §6.2.2 and §6.2.3: scheme and host compared without
+	// case, the default port dropped, no query or fragment.
+	private static URI normal(Object value) {
+		try {
+			URI uri = (value instanceof URI given) ? given : new URI(String.valueOf(value));
+			String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : null;
+			String host = (uri.getHost() != null) ? uri.getHost().toLowerCase(Locale.ROOT) : null;
+			int port = uri.getPort();
+			if (("https".equals(scheme) && port == 443) || ("http".equals(scheme) && port == 80)) {
+				port = -1;
+			}
+			String path = (uri.getPath() == null || uri.getPath().isEmpty()) ? "/" : uri.getPath();
+			return new URI(scheme, null, host, port, path, null, null).normalize();
+		}
+		catch (URISyntaxException | IllegalArgumentException ex) {
+			return URI.create("invalid:htu");
+		}
+	}
+
+	private static ExchangeException invalid(String description, String detail) {
+		return new ExchangeException(ErrorCode.INVALID_DPOP_PROOF, description, "DPoP proof: " + detail);
+	}
+
+	/**
+	 * A verified proof.
+	 *
+	 * @param jkt the RFC 7638 SHA-256 thumbprint of its key: the token's {@code cnf.jkt}
+	 * @param jti its id, to be used once
+	 * @param issuedAt its {@code iat}
+	 */
+	public record DpopProof(String jkt, String jti, Instant issuedAt) {
+	}
+
+}
