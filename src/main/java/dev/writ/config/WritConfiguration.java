@@ -253,9 +253,11 @@ class WritConfiguration {
 		AccessTokenMinter minter = new AccessTokenMinter(this.issuer, keys::current);
 		WritTokenVerifier writTokens = new WritTokenVerifier(
 				new IssuedTokens(this.issuer, keys::current, clock)::recognise, status::revoked);
-		// A proof's iat is taken within the clock skew, either way (RFC 9449 §11.1).
-		DpopVerifier dpop = new DpopVerifier(URI.create(this.issuer + "/oauth2/token"), this.properties.clockSkew(),
-				clock);
+		// A proof's iat is taken within the clock skew either way, and at least 5 s: a
+		// proof's iat is whole seconds (RFC 9449 §11.1).
+		Duration window = this.properties.clockSkew().compareTo(Duration.ofSeconds(5)) < 0 ? Duration.ofSeconds(5)
+				: this.properties.clockSkew();
+		DpopVerifier dpop = new DpopVerifier(URI.create(this.issuer + "/oauth2/token"), window, clock);
 		return new TokenExchangeService(policies::current, verifier,
 				new TokenExchangeService.Options(writTokens, this.properties.delegation().maxDepth(), dpop), minter,
 				store, store, audit, clock, this.properties.clockSkew());

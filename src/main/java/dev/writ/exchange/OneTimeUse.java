@@ -77,12 +77,13 @@ final class OneTimeUse {
 
 	/**
 	 * RFC 9449 §11.1: a DPoP proof is used once. Its {@code jti} is remembered, under its
-	 * key's thumbprint, for as long as its {@code iat} could be accepted.
+	 * key's thumbprint, for as long as its {@code iat} could be accepted, and 5 s more
+	 * for nodes whose clocks differ.
 	 */
 	static void proof(ReplayGuard replays, DpopVerifier.DpopProof proof, Duration window) {
 		boolean first;
 		try {
-			first = replays.firstUse("dpop|" + proof.jkt() + "|" + proof.jti(), window.multipliedBy(2).plusSeconds(1));
+			first = replays.firstUse("dpop|" + proof.jkt() + "|" + proof.jti(), window.multipliedBy(2).plusSeconds(5));
 		}
 		catch (StoreUnavailableException ex) {
 			throw TokenExchangeService.unavailable(ex);

@@ -50,9 +50,11 @@ final class Possession {
 		if (cnf == null) {
 			return;
 		}
-		if (!(cnf instanceof Map<?, ?> confirmation) || !(confirmation.get("jkt") instanceof String jkt)) {
+		// Only a DPoP key: a cnf naming a certificate too would lose that binding here.
+		if (!(cnf instanceof Map<?, ?> confirmation) || confirmation.size() != 1
+				|| !(confirmation.get("jkt") instanceof String jkt)) {
 			throw refused(name + " is bound to a key this server cannot check: only DPoP keys (cnf.jkt) are",
-					name + " has a cnf without jkt");
+					name + " has a cnf other than {jkt}");
 		}
 		if (proof == null) {
 			throw refused(name + " is DPoP-bound: send a DPoP proof of its key", name + " bound to " + jkt);

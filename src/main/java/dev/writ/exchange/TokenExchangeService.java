@@ -154,7 +154,15 @@ public final class TokenExchangeService {
 			if (actor != null && actorGuards != null) {
 				Delegation.admit(actorGuards, actor, now, this.skew);
 			}
-			DpopVerifier.DpopProof proof = Possession.proof(this.options.dpop(), dpop, subject, actor, event);
+			DpopVerifier.DpopProof proof;
+			try {
+				proof = Possession.proof(this.options.dpop(), dpop, subject, actor, event);
+			}
+			catch (ExchangeException ex) {
+				this.limits.refused(subject, guards); // a bad proof spends the refusal
+														// budget
+				throw ex;
+			}
 			ExchangeContext context = (actor != null) ? policy.context(subject, actor, request, now)
 					: policy.context(subject, request, now);
 			context = (proof != null) ? context.withProofKey(proof.jkt()) : context;

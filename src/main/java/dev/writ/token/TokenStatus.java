@@ -75,7 +75,11 @@ public final class TokenStatus {
 	 * anything else is ignored (§2.2).
 	 */
 	public boolean revoke(@Nullable String token) {
-		var recognised = this.tokens.recognise(token);
+		// A bound token is its holder's: whoever copied it must not revoke it, and with
+		// it
+		// every token derived from it. Without a proof of its key here, it is not revoked
+		// by token (its subject or grant is, at /admin/revocations).
+		var recognised = this.tokens.recognise(token).filter((claims) -> claims.getClaim("cnf") == null);
 		recognised.ifPresent((claims) -> {
 			Instant exp = claims.getExpirationTime().toInstant();
 			this.revocations.revoke("jti:" + claims.getJWTID(), exp.getEpochSecond(),

@@ -33,10 +33,19 @@ import dev.writ.error.ExchangeException;
  */
 public final class DpopVerifier {
 
-	/** The algorithms a proof may be signed with; never {@code none} or HMAC. */
-	public static final Set<JWSAlgorithm> ALGORITHMS = JwtChecks.ALGORITHMS;
+	/**
+	 * The algorithms a proof may be signed with: ECDSA and RSA PKCS #1 v1.5, never
+	 * {@code none} or HMAC.
+	 */
+	public static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.ES256, JWSAlgorithm.ES384,
+			JWSAlgorithm.ES512, JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512);
 
-	static final int MAX_LENGTH = 8 * 1024;
+	private static final java.math.BigInteger F4 = java.math.BigInteger.valueOf(65537);
+
+	// Seconds of the year 9999's end: an iat past it is no NumericDate (RFC 7519 §2).
+	private static final long MAX_TIME = 253_402_300_799L;
+
+	static final int MAX_LENGTH = 4 * 1024;
 
 	private static final JOSEObjectType DPOP_JWT = new JOSEObjectType("dpop+jwt");
 
@@ -85,7 +94,9 @@ public final class DpopVerifier {
 					"malformed proof: " + ex.getMessage());
 		}
 		JWSHeader header = proof.getHeader();
-		if (!DPOP_JWT.equals(header.getType())) {
+		String typ = (header.getType() != null) ? header.getType().getType().toLowerCase(Locale.ROOT) : "";
+		// RFC 7515 §4.1.9: the media type's application/ prefix may be left out.
+		if (!typ.equals(DPOP_JWT.getType()) && !typ.equals("application/" + DPOP_JWT.getType())) {
 			throw invalid("the DPoP proof's typ is not dpop+jwt", "typ " + header.getType());
 		}
 		if (!ALGORITHMS.contains(header.getAlgorithm())) {
@@ -101,22 +112,11 @@ public final class DpopVerifier {
 				|| header.getCriticalParams() != null) {
 			throw invalid("the DPoP proof names keys or critical parameters beyond its jwk", "jku, x5u, x5c or crit");
 		}
-		try {
-			VerificationKey key = VerificationKey.of(jwk);
-			if (!key.accepts(header.getAlgorithm()) || !proof.verify(key.verifier(header.getAlgorithm()))) {
-				throw invalid("the DPoP proof's signature does not verify with its jwk", "bad signature");
-			}
-		}
-		catch (IllegalArgumentException | JOSEException ex) {
-			throw invalid("the DPoP proof's signature does not verify with its jwk",
-					"unusable jwk: " + ex.getClass().getSimpleName());
-		}
-		Map<String, Object> claims;
-		try {
-			claims = proof.getJWTClaimsSet().toJSONObject();
-		}
-		catch (ParseException ex) {
-			throw invalid("the DPoP proof's payload is not a claims set", "payload: " + ex.getMessage());
+		// The payload as sent (a NumericDate read by the library may overflow), its cheap
+		// checks before the signature's.
+		Map<String, Object> claims = proof.getPayload().toJSONObject();
+		if (claims == null) {
+			throw invalid("the DPoP proof's payload is not a claims set", "payload is no JSON object");
 		}
 		if (!(claims.get("jti") instanceof String jti) || jti.isEmpty() || jti.length() > MAX_JTI) {
 			throw invalid("the DPoP proof needs a jti", "jti missing, empty or longer than " + MAX_JTI);
@@ -127,14 +127,31 @@ public final class DpopVerifier {
 		if (!(claims.get("htu") instanceof String htu) || !this.endpoint.equals(normal(htu))) {
 			throw invalid("the DPoP proof's htu is not this token endpoint", "htu does not name " + this.endpoint);
 		}
-		if (!(claims.get("iat") instanceof Number iat)) {
-			throw invalid("the DPoP proof needs an iat", "no iat");
+		if (!(claims.get("iat") instanceof Number iat) || !(iat.doubleValue() >= 0 && iat.doubleValue() <= MAX_TIME)) {
+			throw invalid("the DPoP proof needs an iat", "no iat, or not a NumericDate");
 		}
 		Instant issued = Instant.ofEpochSecond(iat.longValue());
 		Instant now = this.clock.instant();
 		if (issued.isAfter(now.plus(this.window)) || issued.isBefore(now.minus(this.window))) {
 			throw invalid("the DPoP proof's iat is not recent",
 					"iat " + issued + ", " + this.window.toSeconds() + "s either way of " + now);
+		}
+		try {
+			// An RSA key of a usual size and exponent: a huge modulus or exponent would
+			// make one verification cost what an attacker likes.
+			if (jwk instanceof com.nimbusds.jose.jwk.RSAKey rsa && (rsa.toRSAPublicKey().getModulus().bitLength() > 4096
+					|| !F4.equals(rsa.toRSAPublicKey().getPublicExponent()))) {
+				throw invalid("the DPoP proof's RSA key must have at most 4096 bits and the exponent 65537",
+						"RSA key outside the limits");
+			}
+			VerificationKey key = VerificationKey.of(jwk);
+			if (!key.accepts(header.getAlgorithm()) || !proof.verify(key.verifier(header.getAlgorithm()))) {
+				throw invalid("the DPoP proof's signature does not verify with its jwk", "bad signature");
+			}
+		}
+		catch (IllegalArgumentException | JOSEException ex) {
+			throw invalid("the DPoP proof's signature does not verify with its jwk",
+					"unusable jwk: " + ex.getClass().getSimpleName());
 		}
 		try {
 			return new DpopProof(jwk.computeThumbprint("SHA-256").toString(), jti, issued);

@@ -34,7 +34,9 @@ record VerificationKey(JWK key, JWSVerifier fast, JWSVerifier standard, Crypto c
 		if (key.isPrivate()) {
 			throw new IllegalArgumentException("holds private material; trust material must be public keys only");
 		}
-		if (key instanceof RSAKey rsa && rsa.size() < 2048) {
+		// The modulus's own length: Nimbus's size() counts the bytes of n as encoded, so
+		// leading zero bytes would pass a short key.
+		if (key instanceof RSAKey rsa && modulusBits(rsa) < 2048) {
 			throw new IllegalArgumentException("RSA keys must have at least 2048 bits");
 		}
 		try {
@@ -49,6 +51,15 @@ record VerificationKey(JWK key, JWSVerifier fast, JWSVerifier standard, Crypto c
 		}
 		catch (JOSEException ex) {
 			throw new IllegalArgumentException(ex.getMessage());
+		}
+	}
+
+	private static int modulusBits(RSAKey rsa) {
+		try {
+			return rsa.toRSAPublicKey().getModulus().bitLength();
+		}
+		catch (JOSEException ex) {
+			return 0;
 		}
 	}
 

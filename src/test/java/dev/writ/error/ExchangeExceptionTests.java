@@ -38,8 +38,10 @@ class ExchangeExceptionTests {
 		assertThat(ErrorCode.INVALID_CLIENT.httpStatus()).isEqualTo(401);
 		assertThat(ErrorCode.INVALID_TARGET.httpStatus()).isEqualTo(400);
 		assertThat(ErrorCode.TEMPORARILY_UNAVAILABLE.httpStatus()).isEqualTo(503);
-		// RFC 9449 §7.1: DPoP, which Writ does not do.
-		assertThat(ErrorCode.fromCode("invalid_dpop_proof")).isSameAs(ErrorCode.INVALID_REQUEST);
+		// RFC 9449 §5: a bad or missing DPoP proof at the token endpoint.
+		assertThat(ErrorCode.fromCode("invalid_dpop_proof")).isSameAs(ErrorCode.INVALID_DPOP_PROOF);
+		assertThat(ErrorCode.INVALID_DPOP_PROOF.httpStatus()).isEqualTo(400);
+		assertThat(ErrorCode.fromCode("use_dpop_nonce")).isSameAs(ErrorCode.INVALID_REQUEST);
 	}
 
 }

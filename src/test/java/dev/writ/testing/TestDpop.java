@@ -2,7 +2,6 @@ package dev.writ.testing;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 import java.util.UUID;
 
 import com.nimbusds.jose.JOSEException;
@@ -22,10 +21,26 @@ import com.nimbusds.jwt.JWTClaimsSet;
  */
 public final class TestDpop {
 
-	private final ECKey key;
+	private final JWK key;
 
-	private TestDpop(ECKey key) {
+	private TestDpop(JWK key) {
 		this.key = key;
+	}
+
+	/** A new RSA key of {@code bits} with public exponent {@code exponent}. */
+	public static TestDpop rsa(int bits, java.math.BigInteger exponent) {
+		try {
+			java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+			generator.initialize(new java.security.spec.RSAKeyGenParameterSpec(bits, exponent));
+			java.security.KeyPair pair = generator.generateKeyPair();
+			return new TestDpop(
+					new com.nimbusds.jose.jwk.RSAKey.Builder((java.security.interfaces.RSAPublicKey) pair.getPublic())
+						.privateKey(pair.getPrivate())
+						.build());
+		}
+		catch (java.security.GeneralSecurityException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	/** A new P-256 key. */
@@ -73,14 +88,24 @@ public final class TestDpop {
 
 		private JWK jwk = TestDpop.this.key.toPublicJWK();
 
+		private Object iatValue;
+
 		private Proof(String htm, String htu, Instant iat) {
 			this.htm = htm;
 			this.htu = htu;
 			this.iat = iat;
+			this.iatValue = iat.getEpochSecond();
+		}
+
+		/** The iat claim exactly as given, such as a number no date can hold. */
+		public Proof iatValue(Object value) {
+			this.iatValue = value;
+			return this;
 		}
 
 		public Proof iatOffset(Duration offset) {
 			this.iat = this.iat.plus(offset);
+			this.iatValue = this.iat.getEpochSecond();
 			return this;
 		}
 
@@ -113,18 +138,21 @@ public final class TestDpop {
 				// a test must be able to.
 				java.util.Map<String, Object> header = new java.util.LinkedHashMap<>();
 				header.put("typ", this.typ.getType());
-				header.put("alg", "ES256");
+				boolean rsa = TestDpop.this.key instanceof com.nimbusds.jose.jwk.RSAKey;
+				header.put("alg", rsa ? "RS256" : "ES256");
 				header.put("jwk", this.jwk.toJSONObject());
 				String signingInput = base64(com.nimbusds.jose.util.JSONObjectUtils.toJSONString(header)) + "."
 						+ base64(new JWTClaimsSet.Builder().jwtID(this.jti)
 							.claim("htm", this.htm)
 							.claim("htu", this.htu)
-							.issueTime(Date.from(this.iat))
+							.claim("iat", this.iatValue)
 							.build()
 							.toString());
-				com.nimbusds.jose.util.Base64URL signature = new ECDSASigner(TestDpop.this.key).sign(
-						new JWSHeader(JWSAlgorithm.ES256),
-						signingInput.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+				byte[] bytes = signingInput.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+				com.nimbusds.jose.util.Base64URL signature = rsa
+						? new com.nimbusds.jose.crypto.RSASSASigner((com.nimbusds.jose.jwk.RSAKey) TestDpop.this.key)
+							.sign(new JWSHeader(JWSAlgorithm.RS256), bytes)
+						: new ECDSASigner((ECKey) TestDpop.this.key).sign(new JWSHeader(JWSAlgorithm.ES256), bytes);
 				return signingInput + "." + signature;
 			}
 			catch (JOSEException ex) {

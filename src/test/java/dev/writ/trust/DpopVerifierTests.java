@@ -132,4 +132,31 @@ class DpopVerifierTests {
 		assertThat(ex.description() + ex.detail()).doesNotContain(proof).doesNotContain(proof.split("\\.")[1]);
 	}
 
+	@Test
+	void rsaProofOfAUsualKeyThenAcceptedAndOneWithAnOddExponentRefused() {
+		TestDpop rsa = TestDpop.rsa(2048, java.security.spec.RSAKeyGenParameterSpec.F4);
+		assertThat(this.verifier.verify(List.of(rsa.proof("POST", HTU, NOW).sign()), "POST").jkt())
+			.isEqualTo(rsa.jkt());
+
+		TestDpop odd = TestDpop.rsa(2048, java.math.BigInteger.valueOf(3));
+		assertThat(refused(odd.proof("POST", HTU, NOW).sign()).description())
+			.isEqualTo("the DPoP proof's RSA key must have at most 4096 bits and the exponent 65537");
+	}
+
+	@Test
+	void iatNoDateCanHoldThenRefusedNotReadAsNow() {
+		long overflow = NOW.getEpochSecond() + (1L << 61);
+		assertThat(refused(this.client.proof("POST", HTU, NOW).iatValue(overflow).sign()).description())
+			.isEqualTo("the DPoP proof needs an iat");
+		assertThat(refused(this.client.proof("POST", HTU, NOW).iatValue("now").sign()).description())
+			.isEqualTo("the DPoP proof needs an iat");
+	}
+
+	@Test
+	void typAsAMediaTypeThenAccepted() {
+		assertThat(this.verifier
+			.verify(List.of(this.client.proof("POST", HTU, NOW).typ("application/dpop+jwt").sign()), "POST")
+			.jkt()).isEqualTo(this.client.jkt());
+	}
+
 }
