@@ -102,6 +102,18 @@ class DpopIntegrationTests {
 		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
+	Map<String, Object> introspect(String token) throws Exception {
+		String payments = (String) json(exchange(svid("/payments"), ISSUER)).get("access_token");
+		return JSONObjectUtils.parse(
+				this.http
+					.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/oauth2/introspect"))
+						.header("Content-Type", "application/x-www-form-urlencoded")
+						.header("Authorization", "Bearer " + payments)
+						.POST(HttpRequest.BodyPublishers.ofString("token=" + token))
+						.build(), HttpResponse.BodyHandlers.ofString())
+					.body());
+	}
+
 	static Map<String, Object> json(HttpResponse<String> response) throws Exception {
 		return JSONObjectUtils.parse(response.body());
 	}
@@ -119,15 +131,7 @@ class DpopIntegrationTests {
 		assertThat(SignedJWT.parse(token).getJWTClaimsSet().getJSONObjectClaim("cnf"))
 			.isEqualTo(Map.of("jkt", this.client.jkt()));
 
-		String payments = (String) json(exchange(svid("/payments"), ISSUER)).get("access_token");
-		Map<String, Object> introspected = JSONObjectUtils.parse(
-				this.http
-					.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/oauth2/introspect"))
-						.header("Content-Type", "application/x-www-form-urlencoded")
-						.header("Authorization", "Bearer " + payments)
-						.POST(HttpRequest.BodyPublishers.ofString("token=" + token))
-						.build(), HttpResponse.BodyHandlers.ofString())
-					.body());
+		Map<String, Object> introspected = introspect(token);
 		assertThat(introspected).containsEntry("active", true)
 			.containsEntry("token_type", "DPoP")
 			.containsEntry("cnf", Map.of("jkt", this.client.jkt()));
@@ -184,15 +188,7 @@ class DpopIntegrationTests {
 			.POST(HttpRequest.BodyPublishers.ofString("token=" + bound))
 			.build(), HttpResponse.BodyHandlers.ofString());
 
-		String payments = (String) json(exchange(svid("/payments"), ISSUER)).get("access_token");
-		Map<String, Object> introspected = JSONObjectUtils.parse(
-				this.http
-					.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/oauth2/introspect"))
-						.header("Content-Type", "application/x-www-form-urlencoded")
-						.header("Authorization", "Bearer " + payments)
-						.POST(HttpRequest.BodyPublishers.ofString("token=" + bound))
-						.build(), HttpResponse.BodyHandlers.ofString())
-					.body());
+		Map<String, Object> introspected = introspect(bound);
 		assertThat(introspected).containsEntry("active", true);
 	}
 
