@@ -70,6 +70,7 @@ class SecurityConfiguration {
 		http.securityMatcher(PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, "/payments/charges"))
 			.authorizeHttpRequests((authorize) -> authorize.anyRequest().hasAuthority("SCOPE_" + CHARGE))
 			.oauth2ResourceServer((resource) -> resource.jwt((jwt) -> jwt.decoder(stillActive))
+				.dPoP((dpop) -> { })
 				.authenticationEntryPoint(entryPoint));
 		return stateless(http).build();
 	}
@@ -81,7 +82,9 @@ class SecurityConfiguration {
 		http.authorizeHttpRequests((authorize) -> authorize
 				.requestMatchers(HttpMethod.GET, "/payments").hasAuthority("SCOPE_payments:read")
 				.anyRequest().denyAll())
-			.oauth2ResourceServer((resource) -> resource.jwt((jwt) -> { }));
+			// DPoP-bound tokens (RFC 9449) with a proof of their key for this very request; such a token sent as a
+			// plain bearer token is refused by Spring Security itself (since 6.5).
+			.oauth2ResourceServer((resource) -> resource.jwt((jwt) -> { }).dPoP((dpop) -> { }));
 		return stateless(http).build();
 	}
 
