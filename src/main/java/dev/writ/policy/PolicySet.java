@@ -241,12 +241,14 @@ public final class PolicySet {
 				});
 				continue;
 			}
-			if (grant.binding().bound() && context.proofKey().isEmpty()) {
-				step(trace, grant, Explanation.Outcome.BINDING, () -> "binding: " + grant.binding().label()
-						+ ": its tokens are DPoP-bound, and the request has no DPoP proof");
+			boolean source = sourceRules(subject).binding().bound();
+			if ((grant.binding().bound() || source) && context.proofKey().isEmpty()) {
+				String where = source ? "its trust entry has binding: " + sourceRules(subject).binding().label()
+						: "grant " + grant.id() + " has binding: " + grant.binding().label();
+				step(trace, grant, Explanation.Outcome.BINDING,
+						() -> where + ": its tokens are DPoP-bound, and the request has no DPoP proof");
 				return deny(ErrorCode.INVALID_DPOP_PROOF, "this grant issues only DPoP-bound tokens: send a DPoP proof",
-						"grant " + grant.id() + " has binding: " + grant.binding().label()
-								+ "; the request has no proof");
+						where + "; the request has no proof");
 			}
 			Decision decision = allow(context, grant, scopes, activation);
 			step(trace, grant, Explanation.Outcome.CHOSEN, () -> (decision instanceof Decision.Deny deny)

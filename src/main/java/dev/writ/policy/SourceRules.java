@@ -33,10 +33,12 @@ import dev.writ.trust.VerifiedSubject;
  * ({@code max_token_lifetime})
  * @param multipleAudiences whether a token may name more than one audience
  * ({@code multiple_audiences}; SPIFFE only)
+ * @param binding whether every token for this source's subjects must be bound to a key
+ * the request proves ({@code binding}; a grant may require it too)
  */
 public record SourceRules(AttributeMapping attributes, Set<String> tenantClaims, boolean capTtlToSubject,
 		boolean oneTime, Optional<RateLimit> subjectLimit, Optional<RateLimit> sourceLimit, boolean carryOnWithoutStore,
-		Duration maxTokenLifetime, boolean multipleAudiences) {
+		Duration maxTokenLifetime, boolean multipleAudiences, Binding binding) {
 
 	/**
 	 * How long a subject token may still live by default. Workload tokens live minutes to
@@ -49,11 +51,12 @@ public record SourceRules(AttributeMapping attributes, Set<String> tenantClaims,
 	public static final Duration LONGEST_MAX_TOKEN_LIFETIME = Duration.ofDays(31);
 
 	public static final SourceRules DEFAULT = new SourceRules(AttributeMapping.none(), Set.of(), true, false,
-			Optional.empty(), Optional.empty(), false, DEFAULT_MAX_TOKEN_LIFETIME, false);
+			Optional.empty(), Optional.empty(), false, DEFAULT_MAX_TOKEN_LIFETIME, false, Binding.OPTIONAL);
 
 	public SourceRules {
 		Objects.requireNonNull(attributes, "attributes cannot be null");
 		tenantClaims = Set.copyOf(tenantClaims);
+		Objects.requireNonNull(binding, "binding cannot be null");
 		Objects.requireNonNull(subjectLimit, "subjectLimit cannot be null");
 		Objects.requireNonNull(sourceLimit, "sourceLimit cannot be null");
 		if (oneTime && carryOnWithoutStore) {

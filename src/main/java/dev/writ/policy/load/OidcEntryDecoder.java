@@ -30,7 +30,8 @@ import dev.writ.trust.TrustSource;
 final class OidcEntryDecoder {
 
 	private static final Set<String> OIDC_KEYS = Set.of("name", "preset", "issuer", "audience", "jwks", "attributes",
-			"tenant_claims", "cap_ttl_to_subject", "replay", "rate_limit", "on_store_failure", "max_token_lifetime");
+			"tenant_claims", "cap_ttl_to_subject", "replay", "rate_limit", "on_store_failure", "max_token_lifetime",
+			"binding");
 
 	private static final Set<String> JWKS_KEYS = Set.of("url", "file");
 

@@ -12,6 +12,7 @@ import org.yaml.snakeyaml.nodes.Node;
 
 import dev.writ.context.AttributeExpression;
 import dev.writ.context.AttributeMapping;
+import dev.writ.policy.Binding;
 import dev.writ.policy.Durations;
 import dev.writ.policy.SourceRules;
 
@@ -89,8 +90,9 @@ final class SourceRulesDecoder {
 		// several (with azp, OIDC Core §2).
 		boolean multipleAudiences = !spiffe || (entry.containsKey("multiple_audiences")
 				&& Boolean.TRUE.equals(yaml.bool(entry.get("multiple_audiences"), "multiple_audiences")));
+		Binding binding = GrantChecks.binding(yaml, entry.get("binding"));
 		return new SourceRules(mapping, tenantClaims, cap, oneTime, subject, source, carryOn, lifetime,
-				multipleAudiences);
+				multipleAudiences, (binding != null) ? binding : Binding.OPTIONAL);
 	}
 
 	private static Optional<SourceRules.RateLimit> rateLimit(StrictYaml yaml, @Nullable Node node) {

@@ -27,7 +27,7 @@ final class SpiffeEntryDecoder {
 
 	private static final Set<String> SPIFFE_KEYS = Set.of("trust_domain", "bundle", "demo", "attributes",
 			"cap_ttl_to_subject", "replay", "rate_limit", "on_store_failure", "max_token_lifetime",
-			"multiple_audiences");
+			"multiple_audiences", "binding");
 
 	private static final Set<String> BUNDLE_KEYS = Set.of("file", "endpoint", "workload_api");
 
