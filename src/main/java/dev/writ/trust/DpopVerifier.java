@@ -51,6 +51,10 @@ public final class DpopVerifier {
 
 	private static final int MAX_JTI = 256;
 
+	private static final int MAX_KEYS = 4096;
+
+	private final java.util.concurrent.ConcurrentHashMap<String, Prepared> keys = new java.util.concurrent.ConcurrentHashMap<>();
+
 	private final URI endpoint;
 
 	private final Duration window;
@@ -136,16 +140,23 @@ public final class DpopVerifier {
 			throw invalid("the DPoP proof's iat is not recent",
 					"iat " + issued + ", " + this.window.toSeconds() + "s either way of " + now);
 		}
+		Prepared prepared;
 		try {
-			// An RSA key of a usual size and exponent: a huge modulus or exponent would
-			// make one verification cost what an attacker likes.
-			if (jwk instanceof com.nimbusds.jose.jwk.RSAKey rsa && (rsa.toRSAPublicKey().getModulus().bitLength() > 4096
-					|| !F4.equals(rsa.toRSAPublicKey().getPublicExponent()))) {
-				throw invalid("the DPoP proof's RSA key must have at most 4096 bits and the exponent 65537",
-						"RSA key outside the limits");
+			// An RSA key of a usual size and exponent: a short one is weak, a huge
+			// modulus
+			// or exponent would make one verification cost what an attacker likes.
+			if (jwk instanceof com.nimbusds.jose.jwk.RSAKey rsa) {
+				int bits = rsa.toRSAPublicKey().getModulus().bitLength();
+				if (bits < 2048 || bits > 4096 || !F4.equals(rsa.toRSAPublicKey().getPublicExponent())) {
+					throw invalid("the DPoP proof's RSA key must have 2048 to 4096 bits and the exponent 65537",
+							"RSA key outside the limits");
+				}
 			}
-			VerificationKey key = VerificationKey.of(jwk);
-			if (!key.accepts(header.getAlgorithm()) || !proof.verify(key.verifier(header.getAlgorithm()))) {
+			// A client proves with one key for many requests: its verifier and thumbprint
+			// are kept (bounded), by key and algorithm.
+			prepared = prepared(jwk, header.getAlgorithm());
+			if (!prepared.verifier().supportedJWSAlgorithms().contains(header.getAlgorithm())
+					|| !proof.verify(prepared.verifier())) {
 				throw invalid("the DPoP proof's signature does not verify with its jwk", "bad signature");
 			}
 		}
@@ -153,12 +164,26 @@ public final class DpopVerifier {
 			throw invalid("the DPoP proof's signature does not verify with its jwk",
 					"unusable jwk: " + ex.getClass().getSimpleName());
 		}
-		try {
-			return new DpopProof(jwk.computeThumbprint("SHA-256").toString(), jti, issued);
+		return new DpopProof(prepared.jkt(), jti, issued);
+	}
+
+	private Prepared prepared(JWK jwk, JWSAlgorithm alg) throws JOSEException {
+		String id = alg.getName() + " " + jwk.toJSONString();
+		Prepared prepared = this.keys.get(id);
+		if (prepared == null) {
+			prepared = new Prepared(dev.writ.keys.Crypto.get().verifier(jwk, alg),
+					jwk.computeThumbprint("SHA-256").toString());
+			if (this.keys.size() >= MAX_KEYS) {
+				this.keys.clear(); // bounded: a flood of keys costs only their own
+									// decoding
+			}
+			this.keys.put(id, prepared);
 		}
-		catch (JOSEException ex) {
-			throw invalid("the DPoP proof's jwk has no thumbprint", "thumbprint: " + ex.getMessage());
-		}
+		return prepared;
+	}
+
+	// A proof key's verifier and RFC 7638 thumbprint.
+	private record Prepared(com.nimbusds.jose.JWSVerifier verifier, String jkt) {
 	}
 
 	// RFC 9449 §4.3 item 9, RFC 3986 §6.2.2 and §6.2.3: scheme and host compared without

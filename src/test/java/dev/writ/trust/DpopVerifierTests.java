@@ -140,7 +140,7 @@ class DpopVerifierTests {
 
 		TestDpop odd = TestDpop.rsa(2048, java.math.BigInteger.valueOf(3));
 		assertThat(refused(odd.proof("POST", HTU, NOW).sign()).description())
-			.isEqualTo("the DPoP proof's RSA key must have at most 4096 bits and the exponent 65537");
+			.isEqualTo("the DPoP proof's RSA key must have 2048 to 4096 bits and the exponent 65537");
 	}
 
 	@Test
