@@ -18,6 +18,7 @@ import dev.writ.request.TokenTypes;
 import dev.writ.store.StoreUnavailableException;
 import dev.writ.trust.OidcSource;
 import dev.writ.trust.SubjectTokenVerifier;
+import dev.writ.trust.TrustSet;
 import dev.writ.trust.TrustSource;
 import dev.writ.trust.VerifiedSubject;
 import dev.writ.trust.WritTokenVerifier;
@@ -33,13 +34,6 @@ import dev.writ.trust.WritTokenVerifier;
  * token's would say {@code subject_token}.
  */
 final class Delegation {
-
-	/** Verifies a token of a declared type against the trust in force. */
-	interface Verifier {
-
-		VerifiedSubject verify(String token, String tokenType);
-
-	}
 
 	private Delegation() {
 	}
@@ -70,8 +64,8 @@ final class Delegation {
 			throw TokenExchangeService.unavailable(ex);
 		}
 		TrustSource source = policy.trust().source(subject.trustSource()).orElse(null);
-		// An OIDC entry's name may be given to another issuer later: the issuer must be
-		// the same one.
+		// An OIDC entry's name may go to another issuer later: the issuer
+		// must be the one that verified the subject.
 		if (source == null || (source instanceof OidcSource oidc
 				&& !oidc.issuer().equals(subject.claims().get(WritTokenVerifier.SUBJECT_ISSUER)))) {
 			throw refused("subject_token's subject comes from a source this server no longer trusts",
@@ -98,8 +92,8 @@ final class Delegation {
 	}
 
 	/** The verified actor of a request that carries an {@code actor_token}. */
-	static VerifiedSubject actor(ExchangeRequest request, VerifiedSubject subject, Verifier verifier,
-			TokenExchangeEvent.Builder event) {
+	static VerifiedSubject actor(ExchangeRequest request, VerifiedSubject subject, SubjectTokenVerifier verifier,
+			TrustSet trust, TokenExchangeEvent.Builder event) {
 		// The parser makes both present or neither.
 		String token = request.actorToken().orElseThrow();
 		String type = request.actorTokenType().orElseThrow();
@@ -110,7 +104,7 @@ final class Delegation {
 		}
 		VerifiedSubject actor;
 		try {
-			actor = verifier.verify(token, type);
+			actor = verifier.verify(token, type, trust);
 		}
 		catch (ExchangeException ex) {
 			throw asActor(ex);
@@ -167,7 +161,7 @@ final class Delegation {
 		// unique only within its issuer), or a SPIFFE ID of a trusted trust domain.
 		boolean sameSource = (iss != null) ? iss.equals(actor.claims().get("iss"))
 				: actor.trustSource().equals(subject.trustSource())
-						|| (sub.startsWith("spiffe://") && actor.trustSource().startsWith("spiffe://"));
+						|| (sub.startsWith("spiffe://") && actor.fromSpiffe());
 		if (!sub.equals(actor.subject()) || !sameSource) {
 			throw refused("the actor is not the one the subject_token's may_act allows", "may_act of "
 					+ subject.subject() + " does not name actor " + actor.subject() + " of " + actor.trustSource());

@@ -21,7 +21,7 @@ final class OneTimeUse {
 	private OneTimeUse() {
 	}
 
-	// RFC 8693 §2.2.2: an unacceptable subject token (here: used before) is an
+	// RFC 8693 §2.2.2: an unacceptable token (here: used before) is an
 	// invalid_request.
 	static void notUsedYet(ReplayGuard replays, VerifiedSubject subject, TokenExchangeEvent.Builder event,
 			String parameter) {
@@ -37,8 +37,8 @@ final class OneTimeUse {
 		}
 	}
 
-	// The token's jti, or the digest of its payload: never of its signature, which can be
-	// re-encoded.
+	// The token's jti, or the digest of its payload: never of its signature,
+	// which can be re-encoded.
 	private static String replayKey(VerifiedSubject subject) {
 		return subject.trustSource() + "|" + subject.tokenId();
 	}
@@ -60,8 +60,8 @@ final class OneTimeUse {
 	static void firstUse(ReplayGuard replays, Duration skew, VerifiedSubject subject, Instant now,
 			TokenExchangeEvent.Builder event, String parameter) {
 		String key = replayKey(subject);
-		// Remembered while the token could still verify: until its expiry plus the clock
-		// skew.
+		// Remembered while the token could still verify: until its expiry
+		// plus the clock skew.
 		Duration ttl = Duration.between(now, subject.expiresAt().plus(skew));
 		boolean first;
 		try {

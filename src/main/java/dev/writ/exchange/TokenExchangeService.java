@@ -141,12 +141,11 @@ public final class TokenExchangeService {
 			}
 			VerifiedSubject actor;
 			try {
-				actor = request.actorToken().isPresent() ? Delegation.actor(request, subject,
-						(token, type) -> this.verifier.verify(token, type, policy.trust()), event) : null;
+				actor = request.actorToken().isPresent()
+						? Delegation.actor(request, subject, this.verifier, policy.trust(), event) : null;
 			}
 			catch (ExchangeException ex) {
-				// A refused actor spends the subject's refusal budget as any refusal
-				// does.
+				// A refused actor spends the subject's refusal budget.
 				this.limits.refused(subject, guards);
 				throw ex;
 			}
@@ -159,8 +158,8 @@ public final class TokenExchangeService {
 				proof = Possession.proof(this.options.dpop(), dpop, subject, actor, event);
 			}
 			catch (ExchangeException ex) {
-				this.limits.refused(subject, guards); // a bad proof spends the refusal
-														// budget
+				// A bad proof spends the refusal budget too.
+				this.limits.refused(subject, guards);
 				throw ex;
 			}
 			ExchangeContext context = (actor != null) ? policy.context(subject, actor, request, now)
@@ -181,7 +180,7 @@ public final class TokenExchangeService {
 				// below alone decides.
 				OneTimeUse.notUsedYet(this.replays, subject, event, "subject_token");
 			}
-			boolean actorOnce = actor != null && actorGuards != null && actorGuards.oneTime();
+			boolean actorOnce = actorGuards != null && actorGuards.oneTime();
 			if (actor != null && actorOnce) {
 				OneTimeUse.notUsedYet(this.replays, actor, event, "actor_token");
 			}
@@ -189,11 +188,11 @@ public final class TokenExchangeService {
 			if (actor != null && actorGuards != null) {
 				this.limits.allowed(actor, actorGuards, event); // its own budgets too
 			}
-			// Minted before a one-time token is marked used: an exchange that fails to
-			// mint leaves the token unused.
 			if (proof != null && this.options.dpop() != null) {
 				OneTimeUse.proof(this.replays, proof, this.options.dpop().window());
 			}
+			// Minted before a one-time token is marked used: an exchange that fails to
+			// mint leaves the token unused.
 			IssuedToken token = this.minter.mint(context, allow);
 			if (identity && guards.oneTime()) {
 				OneTimeUse.firstUse(this.replays, this.skew, subject, now, event, "subject_token");

@@ -169,15 +169,15 @@ public final class PolicySet {
 				step(trace, grant, Explanation.Outcome.SUBJECT, () -> grant.subject().mismatch(subject));
 				continue;
 			}
-			// Delegation only where a grant says who may act, and never a way around a
-			// grant that does: a grant matches a request with an actor exactly when it
-			// names one.
-			if (!ActorMatch.takes(grant, subject)) {
-				step(trace, grant, Explanation.Outcome.SUBJECT, () -> ActorMatch.refusal(grant, subject));
+			// Delegation only where a grant says who may act, and never a way
+			// around one that does: a grant with an actor clause matches
+			// exactly the requests with a matching actor.
+			if (!PartyMatch.takes(grant, subject)) {
+				step(trace, grant, Explanation.Outcome.SUBJECT, () -> PartyMatch.refusal(grant, subject));
 				continue;
 			}
-			if (!ActorMatch.matches(grant, actor)) {
-				step(trace, grant, Explanation.Outcome.ACTOR, () -> ActorMatch.mismatch(grant, actor));
+			if (!PartyMatch.matches(grant, actor)) {
+				step(trace, grant, Explanation.Outcome.ACTOR, () -> PartyMatch.mismatch(grant, actor));
 				continue;
 			}
 			subjectAudiences.add(grant.audience());
@@ -189,7 +189,7 @@ public final class PolicySet {
 			Optional<String> unpinned = grant.unpinned(subject.claims());
 			if (unpinned.isPresent()) {
 				step(trace, grant, Explanation.Outcome.CLAIMS,
-						() -> ActorMatch.unpinned("claim ", unpinned.get(), subject.claims(), grant.pins()));
+						() -> PartyMatch.unpinned("claim ", unpinned.get(), subject.claims(), grant.pins()));
 				continue;
 			}
 			if (grant.when().isPresent()) {
@@ -224,7 +224,7 @@ public final class PolicySet {
 		// A Writ token exchanged again narrows: never a scope it does not carry.
 		Optional<Set<String>> carried = subject.chain().map(IssuedChain::scopes);
 		for (Grant grant : eligible) {
-			Set<String> scopes = requested.isEmpty() ? ActorMatch.narrowed(grant.scopes(), carried) : requested;
+			Set<String> scopes = requested.isEmpty() ? PartyMatch.narrowed(grant.scopes(), carried) : requested;
 			if (carried.isPresent() && !carried.get().containsAll(scopes)) {
 				step(trace, grant, Explanation.Outcome.SCOPE, () -> {
 					Set<String> missing = new LinkedHashSet<>(scopes);

@@ -97,8 +97,7 @@ public final class AccessTokenMinter {
 		// Where the subject was verified: a further exchange matches grants within it.
 		claims.claim(WritTokenVerifier.SUBJECT_SOURCE, context.subject().trustSource());
 		Object issuer = chain.isPresent() ? context.subject().claims().get(WritTokenVerifier.SUBJECT_ISSUER)
-				: context.subject().trustSource().startsWith("spiffe://") ? null
-						: context.subject().claims().get("iss");
+				: context.subject().fromSpiffe() ? null : context.subject().claims().get("iss");
 		if (issuer instanceof String name) {
 			claims.claim(WritTokenVerifier.SUBJECT_ISSUER, name);
 		}
@@ -120,7 +119,7 @@ public final class AccessTokenMinter {
 	private static Map<String, Object> act(VerifiedSubject actor, @Nullable Map<String, Object> prior) {
 		Map<String, Object> act = new LinkedHashMap<>();
 		act.put("sub", actor.subject());
-		if (!actor.trustSource().startsWith("spiffe://") && actor.claims().get("iss") instanceof String iss) {
+		if (!actor.fromSpiffe() && actor.claims().get("iss") instanceof String iss) {
 			act.put("iss", iss);
 		}
 		if (prior != null) {

@@ -3,12 +3,13 @@ package dev.writ.token;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import org.jspecify.annotations.Nullable;
@@ -75,10 +76,9 @@ public final class TokenStatus {
 	 * anything else is ignored (§2.2).
 	 */
 	public boolean revoke(@Nullable String token) {
-		// A bound token is its holder's: whoever copied it must not revoke it, and with
-		// it
-		// every token derived from it. Without a proof of its key here, it is not revoked
-		// by token (its subject or grant is, at /admin/revocations).
+		// A bound token is its holder's: whoever copied it must not revoke it,
+		// nor every token derived from it. Without a proof of its key, it is
+		// revoked only by its subject or grant (/admin/revocations).
 		var recognised = this.tokens.recognise(token).filter((claims) -> claims.getClaim("cnf") == null);
 		recognised.ifPresent((claims) -> {
 			Instant exp = claims.getExpirationTime().toInstant();
@@ -112,32 +112,26 @@ public final class TokenStatus {
 	 * @throws dev.writ.store.StoreUnavailableException when the store cannot say
 	 */
 	public boolean revoked(JWTClaimsSet claims) {
-		String subject = claims.getSubject();
-		Object grant = claims.getClaim("grant");
-		List<String> keys = new ArrayList<>();
-		List<String> ancestors = new ArrayList<>();
+		Set<String> keys = new LinkedHashSet<>();
+		keys.add("jti:" + claims.getJWTID());
 		for (IssuedChain.Link link : WritTokenVerifier.ancestors(claims)) {
-			ancestors.add("jti:" + link.jti());
+			keys.add("jti:" + link.jti());
 			keys.add("grant:" + link.grant());
 		}
-		keys.addAll(ancestors);
-		keys.add("jti:" + claims.getJWTID());
-		if (subject != null) {
-			keys.add("subject:" + subject);
+		if (claims.getSubject() != null) {
+			keys.add("subject:" + claims.getSubject());
 		}
-		if (grant instanceof String g) {
-			keys.add("grant:" + g);
-		}
-		Map<String, Long> found = this.revocations.lookup(keys);
-		if (found.containsKey("jti:" + claims.getJWTID()) || ancestors.stream().anyMatch(found::containsKey)) {
-			return true;
+		if (claims.getClaim("grant") instanceof String grant) {
+			keys.add("grant:" + grant);
 		}
 		long issuedAt = (claims.getIssueTime() != null) ? claims.getIssueTime().toInstant().getEpochSecond()
 				: Long.MIN_VALUE;
-		return found.entrySet()
+		// A jti revoked is this token or one it derives from; a subject or grant revoked
+		// covers the tokens issued until then.
+		return this.revocations.lookup(List.copyOf(keys))
+			.entrySet()
 			.stream()
-			.filter((e) -> !e.getKey().startsWith("jti:"))
-			.anyMatch((e) -> issuedAt <= e.getValue());
+			.anyMatch((e) -> e.getKey().startsWith("jti:") || issuedAt <= e.getValue());
 	}
 
 }

@@ -42,9 +42,6 @@ public final class DpopVerifier {
 
 	private static final java.math.BigInteger F4 = java.math.BigInteger.valueOf(65537);
 
-	// Seconds of the year 9999's end: an iat past it is no NumericDate (RFC 7519 §2).
-	private static final long MAX_TIME = 253_402_300_799L;
-
 	static final int MAX_LENGTH = 4 * 1024;
 
 	private static final JOSEObjectType DPOP_JWT = new JOSEObjectType("dpop+jwt");
@@ -101,11 +98,11 @@ public final class DpopVerifier {
 		String typ = (header.getType() != null) ? header.getType().getType().toLowerCase(Locale.ROOT) : "";
 		// RFC 7515 §4.1.9: the media type's application/ prefix may be left out.
 		if (!typ.equals(DPOP_JWT.getType()) && !typ.equals("application/" + DPOP_JWT.getType())) {
-			throw invalid("the DPoP proof's typ is not dpop+jwt", "typ " + header.getType());
+			throw invalid("the DPoP proof's typ is not dpop+jwt", "typ " + JwtChecks.printable(typ));
 		}
 		if (!ALGORITHMS.contains(header.getAlgorithm())) {
 			throw invalid("the DPoP proof's alg is not an asymmetric algorithm this server accepts",
-					"alg " + header.getAlgorithm());
+					"alg " + JwtChecks.printable(String.valueOf(header.getAlgorithm())));
 		}
 		JWK jwk = header.getJWK();
 		if (jwk == null || jwk.isPrivate()) {
@@ -126,12 +123,13 @@ public final class DpopVerifier {
 			throw invalid("the DPoP proof needs a jti", "jti missing, empty or longer than " + MAX_JTI);
 		}
 		if (!method.equals(claims.get("htm"))) {
-			throw invalid("the DPoP proof's htm is not this request's method", "htm " + claims.get("htm"));
+			throw invalid("the DPoP proof's htm is not this request's method",
+					"htm " + JwtChecks.printable(String.valueOf(claims.get("htm"))));
 		}
 		if (!(claims.get("htu") instanceof String htu) || !this.endpoint.equals(normal(htu))) {
 			throw invalid("the DPoP proof's htu is not this token endpoint", "htu does not name " + this.endpoint);
 		}
-		if (!(claims.get("iat") instanceof Number iat) || !(iat.doubleValue() >= 0 && iat.doubleValue() <= MAX_TIME)) {
+		if (!JwtChecks.numericDate(claims.get("iat")) || !(claims.get("iat") instanceof Number iat)) {
 			throw invalid("the DPoP proof needs an iat", "no iat, or not a NumericDate");
 		}
 		Instant issued = Instant.ofEpochSecond(iat.longValue());
@@ -142,9 +140,8 @@ public final class DpopVerifier {
 		}
 		Prepared prepared;
 		try {
-			// An RSA key of a usual size and exponent: a short one is weak, a huge
-			// modulus
-			// or exponent would make one verification cost what an attacker likes.
+			// An RSA key of a usual size and exponent: a short one is weak, a
+			// huge one would make a verification cost what an attacker likes.
 			if (jwk instanceof com.nimbusds.jose.jwk.RSAKey rsa) {
 				int bits = rsa.toRSAPublicKey().getModulus().bitLength();
 				if (bits < 2048 || bits > 4096 || !F4.equals(rsa.toRSAPublicKey().getPublicExponent())) {
@@ -174,8 +171,8 @@ public final class DpopVerifier {
 			prepared = new Prepared(dev.writ.keys.Crypto.get().verifier(jwk, alg),
 					jwk.computeThumbprint("SHA-256").toString());
 			if (this.keys.size() >= MAX_KEYS) {
-				this.keys.clear(); // bounded: a flood of keys costs only their own
-									// decoding
+				// Bounded: a flood of keys costs only their own decoding.
+				this.keys.clear();
 			}
 			this.keys.put(id, prepared);
 		}

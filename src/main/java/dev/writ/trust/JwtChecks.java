@@ -190,6 +190,15 @@ final class JwtChecks {
 	}
 
 	/**
+	 * Whether a claim as sent is a NumericDate Writ reads (RFC 7519 §2: a JSON number of
+	 * seconds, here from 1970 to the year 9999).
+	 */
+	static boolean numericDate(@Nullable Object value) {
+		return value instanceof Number number && number.doubleValue() >= 0
+				&& number.doubleValue() <= LATEST_NUMERIC_DATE;
+	}
+
+	/**
 	 * The registered claims the JOSE library would read leniently, checked as the token
 	 * has them: {@code exp}, {@code nbf} and {@code iat}, where named, are NumericDates
 	 * (RFC 7519 §2: JSON numbers of seconds, here from 1970 to the year 9999; the library
@@ -200,8 +209,7 @@ final class JwtChecks {
 	static void registeredClaims(Map<String, Object> payload) {
 		for (String name : List.of("exp", "nbf", "iat")) {
 			Object value = payload.get(name);
-			if (payload.containsKey(name) && !(value instanceof Number number && number.doubleValue() >= 0
-					&& number.doubleValue() <= LATEST_NUMERIC_DATE)) {
+			if (payload.containsKey(name) && !numericDate(value)) {
 				throw invalid("subject_token " + name + " is not a NumericDate",
 						name + " is not a NumericDate in range");
 			}

@@ -82,6 +82,14 @@ public final class VerifiedSubject {
 		return this.trustSource;
 	}
 
+	/**
+	 * Whether it comes from a SPIFFE trust domain (a source named
+	 * {@code spiffe://<trust domain>}), not an OIDC issuer.
+	 */
+	public boolean fromSpiffe() {
+		return this.trustSource.startsWith("spiffe://");
+	}
+
 	/** The RFC 8693 type of the subject token. */
 	public String tokenType() {
 		return this.tokenType;

@@ -90,8 +90,7 @@ public final class WritTokenVerifier {
 			}
 			Map<String, Object> act = claims.getJSONObjectClaim("act");
 			List<IssuedChain.Link> ancestors = ancestors(claims);
-			// Every exchange of a chain counts, with an actor or not: the depth is its
-			// hops.
+			// Every exchange of a chain counts, with an actor or not.
 			int depth = Math.max(depth(act), ancestors.size());
 			return new VerifiedSubject(subject, source, TokenTypes.ACCESS_TOKEN, claims.getClaims(),
 					claims.getExpirationTime().toInstant(), TOKEN_ID_PREFIX + jti,

@@ -90,9 +90,8 @@ class ProtectedEndpointsConfiguration {
 		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(new JwtTypeValidator("at+jwt"),
 				new JwtTimestampValidator(), new JwtIssuerValidator(issuer),
 				new JwtClaimValidator<List<String>>("aud", (aud) -> aud != null && aud.contains(issuer)),
-				// A bound token is its holder's only: these endpoints take no proofs of
-				// possession yet, so they refuse it rather than take it as a bearer
-				// token.
+				// A bound token is its holder's only: these endpoints take no
+				// proofs yet, so they refuse it rather than take it as bearer.
 				unbound(), notRevoked(status)));
 		PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
 		// These endpoints and no others: any other path, and explain while it is off, is

@@ -8,16 +8,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import io.spiffe.spiffeid.SpiffeId;
-import io.spiffe.spiffeid.TrustDomain;
 
 import dev.writ.context.ExchangeContext;
 import dev.writ.request.ExchangeRequestParser;
@@ -58,6 +55,14 @@ public final class TestExchanges {
 			.header("Content-Type", "application/x-www-form-urlencoded")
 			.POST(HttpRequest.BodyPublishers.ofString(body))
 			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	/** A form body: each field URL-encoded, in the map's order. */
+	public static String body(Map<String, String> fields) {
+		return fields.entrySet()
+			.stream()
+			.map((e) -> e.getKey() + "=" + encode(e.getValue()))
+			.collect(java.util.stream.Collectors.joining("&"));
 	}
 
 	private static String encode(String value) {

@@ -1,15 +1,12 @@
 package dev.writ.web;
 
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
@@ -24,6 +21,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import dev.writ.testing.TestExchanges;
 import dev.writ.testing.WritTestSite;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -92,10 +90,7 @@ class DelegationIntegrationTests {
 	HttpResponse<String> post(String path, @Nullable String bearer, Map<String, String> form) throws Exception {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path))
 			.header("Content-Type", "application/x-www-form-urlencoded")
-			.POST(HttpRequest.BodyPublishers.ofString(form.entrySet()
-				.stream()
-				.map((e) -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-				.collect(Collectors.joining("&"))));
+			.POST(HttpRequest.BodyPublishers.ofString(TestExchanges.body(form)));
 		if (bearer != null) {
 			request.header("Authorization", "Bearer " + bearer);
 		}

@@ -1,18 +1,15 @@
 package dev.writ.web;
 
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
@@ -28,6 +25,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import dev.writ.testing.TestDpop;
+import dev.writ.testing.TestExchanges;
 import dev.writ.testing.WritTestSite;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -90,10 +88,7 @@ class DpopIntegrationTests {
 		HttpRequest.Builder request = HttpRequest
 			.newBuilder(URI.create("http://localhost:" + this.port + "/oauth2/token"))
 			.header("Content-Type", "application/x-www-form-urlencoded")
-			.POST(HttpRequest.BodyPublishers.ofString(form.entrySet()
-				.stream()
-				.map((e) -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-				.collect(Collectors.joining("&"))));
+			.POST(HttpRequest.BodyPublishers.ofString(TestExchanges.body(form)));
 		for (String proof : proofs) {
 			if (proof != null) {
 				request.header("DPoP", proof);

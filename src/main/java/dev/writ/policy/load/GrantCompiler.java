@@ -150,9 +150,8 @@ final class GrantCompiler {
 		Binding binding = GrantChecks.binding(yaml, fields.get("binding"));
 		GrantChecks.parties(yaml, node, fields, delegates, fromAudience.isPresent(), when, tokenClaims);
 		if (subject != null) {
-			// A tenant claim is the issuer's word: a Writ token carrying one a grant
-			// wrote
-			// would meet the guardrail of a later hop with Writ's own data.
+			// A tenant claim is the issuer's word: one that a grant wrote into
+			// a Writ token would meet a later hop's guardrail with Writ's data.
 			for (String name : tokenClaims.keySet()) {
 				if (trust.policy(subject.source()).tenantClaims().contains(name)) {
 					yaml.problem(StrictYaml.at(fields, "token_claims", node), "token claim " + name

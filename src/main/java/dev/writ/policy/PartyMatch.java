@@ -9,15 +9,18 @@ import dev.writ.trust.IssuedChain;
 import dev.writ.trust.VerifiedSubject;
 
 /**
- * Whether a grant's actor clause fits a request: a grant that names who may act matches
- * only a delegated request by a matching actor (subject and source as a subject matches,
- * claims as {@code actor_claims:} pin them), and a grant that names none only a request
- * without an actor. So delegation is never a way around a grant, nor a grant a way around
+ * Whether a grant fits the parties of a request beyond its subject. Its actor clause: a
+ * grant that names who may act matches only a delegated request by a matching actor
+ * (subject and source as a subject matches, claims as {@code actor_claims:} pin them),
+ * and a grant that names none only a request without an actor. Its {@code from_audience}:
+ * a Writ token exchanged again is taken only by a grant for its audience, any other
+ * subject token only by a grant without one, and the hop's scopes stay within the
+ * token's. So delegation is never a way around a grant, nor a grant a way around
  * delegation's rules.
  */
-final class ActorMatch {
+final class PartyMatch {
 
-	private ActorMatch() {
+	private PartyMatch() {
 	}
 
 	static boolean matches(Grant grant, Optional<ExchangeContext.Party> actor) {
