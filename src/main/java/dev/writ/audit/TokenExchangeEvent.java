@@ -33,6 +33,8 @@ import dev.writ.error.ErrorCode;
  * @param derivedFrom for a Writ token exchanged again, its {@code jti}
  * @param chainDepth the hops of the issued token's chain, when it has any
  * @param boundTo the thumbprint of the key the request proved (DPoP), when it did
+ * @param clientCertificate the thumbprint ({@code x5t#S256}) of the client certificate,
+ * when the request came over mutual TLS with one
  * @param carriedOnWithoutStore whether the rate limits were skipped because the store was
  * away
  * @param replay whether the subject token was a replay of a one-time token; null when not
@@ -53,10 +55,11 @@ public record TokenExchangeEvent(Instant time, @Nullable String subjectTokenType
 		@Nullable String policyDigest, @Nullable String subject, @Nullable String trustSource,
 		@Nullable Map<String, String> attributes, @Nullable String actorTokenSha256, @Nullable String actor,
 		@Nullable String actorSource, @Nullable String derivedFrom, @Nullable Integer chainDepth,
-		@Nullable String boundTo, boolean carriedOnWithoutStore, @Nullable Boolean replay, @Nullable Outcome outcome,
-		@Nullable String grant, @Nullable String audience, @Nullable List<String> scopes,
-		@Nullable String issuedTokenJti, @Nullable String issuedTokenSha256, @Nullable Instant expiresAt,
-		@Nullable ErrorCode error, @Nullable String reason, @Nullable Duration latency) implements AuditEvent {
+		@Nullable String boundTo, @Nullable String clientCertificate, boolean carriedOnWithoutStore,
+		@Nullable Boolean replay, @Nullable Outcome outcome, @Nullable String grant, @Nullable String audience,
+		@Nullable List<String> scopes, @Nullable String issuedTokenJti, @Nullable String issuedTokenSha256,
+		@Nullable Instant expiresAt, @Nullable ErrorCode error, @Nullable String reason,
+		@Nullable Duration latency) implements AuditEvent {
 
 	public TokenExchangeEvent {
 		Objects.requireNonNull(time, "time cannot be null");
@@ -108,6 +111,8 @@ public record TokenExchangeEvent(Instant time, @Nullable String subjectTokenType
 
 		private @Nullable String boundTo;
 
+		private @Nullable String clientCertificate;
+
 		private boolean carriedOnWithoutStore;
 
 		private @Nullable Boolean replay;
@@ -141,7 +146,7 @@ public record TokenExchangeEvent(Instant time, @Nullable String subjectTokenType
 			return this;
 		}
 
-		public Builder subjectTokenSha256(String subjectTokenSha256) {
+		public Builder subjectTokenSha256(@Nullable String subjectTokenSha256) {
 			this.subjectTokenSha256 = subjectTokenSha256;
 			return this;
 		}
@@ -208,6 +213,12 @@ public record TokenExchangeEvent(Instant time, @Nullable String subjectTokenType
 		/** The thumbprint of the key the request's DPoP proof proved. */
 		public Builder boundTo(String jkt) {
 			this.boundTo = jkt;
+			return this;
+		}
+
+		/** The thumbprint of the client certificate the request came with. */
+		public Builder clientCertificate(String x5t) {
+			this.clientCertificate = x5t;
 			return this;
 		}
 
@@ -285,9 +296,9 @@ public record TokenExchangeEvent(Instant time, @Nullable String subjectTokenType
 			return new TokenExchangeEvent(this.time, this.subjectTokenType, this.subjectTokenSha256,
 					this.requestedTarget, this.requestedScopes, this.clientId, this.policyDigest, this.subject,
 					this.trustSource, this.attributes, this.actorTokenSha256, this.actor, this.actorSource,
-					this.derivedFrom, this.chainDepth, this.boundTo, this.carriedOnWithoutStore, this.replay,
-					this.outcome, this.grant, this.audience, this.scopes, this.issuedTokenJti, this.issuedTokenSha256,
-					this.expiresAt, this.error, this.reason, this.latency);
+					this.derivedFrom, this.chainDepth, this.boundTo, this.clientCertificate, this.carriedOnWithoutStore,
+					this.replay, this.outcome, this.grant, this.audience, this.scopes, this.issuedTokenJti,
+					this.issuedTokenSha256, this.expiresAt, this.error, this.reason, this.latency);
 		}
 
 		private static List<String> sorted(Collection<String> values) {

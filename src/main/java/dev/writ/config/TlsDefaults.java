@@ -14,8 +14,11 @@ import org.springframework.core.env.MapPropertySource;
  * reload renewed files ({@code reload-on-update}) and check that the private key matches
  * the certificate ({@code verify-keys}). Without the check, a renewal that pairs a
  * certificate with the wrong key is applied and every handshake fails; with it, the
- * renewal is refused and the last good pair keeps serving. Either can still be set to
- * {@code false} explicitly; these defaults have the lowest precedence.
+ * renewal is refused and the last good pair keeps serving. And TLS client authentication
+ * where a client offers a certificate ({@code server.ssl.client-auth=want}): an
+ * X.509-SVID identity, or a key to bind tokens to (RFC 8705), while clients without one
+ * are served as before. Each can still be set explicitly; these defaults have the lowest
+ * precedence.
  */
 final class TlsDefaults implements EnvironmentPostProcessor, Ordered {
 
@@ -27,13 +30,14 @@ final class TlsDefaults implements EnvironmentPostProcessor, Ordered {
 		if (bundle == null || bundle.isBlank()) {
 			return;
 		}
-		String prefix = "spring.ssl.bundle.pem." + bundle + ".";
-		if (!environment.containsProperty(prefix + "keystore.certificate")) {
-			return;
-		}
 		Map<String, Object> defaults = new LinkedHashMap<>();
-		defaults.put(prefix + "reload-on-update", "true");
-		defaults.put(prefix + "keystore.verify-keys", "true");
+		// Mutual TLS where the client wants it, on the same port as every other client.
+		defaults.put("server.ssl.client-auth", "want");
+		String prefix = "spring.ssl.bundle.pem." + bundle + ".";
+		if (environment.containsProperty(prefix + "keystore.certificate")) {
+			defaults.put(prefix + "reload-on-update", "true");
+			defaults.put(prefix + "keystore.verify-keys", "true");
+		}
 		environment.getPropertySources().addLast(new MapPropertySource(SOURCE, defaults));
 	}
 

@@ -23,9 +23,12 @@ import dev.writ.trust.VerifiedSubject;
  * verified like the subject; empty when the request does not delegate
  * @param proofKey the thumbprint of the key the request proved it holds (DPoP); empty for
  * a bearer request
+ * @param certificate the thumbprint ({@code x5t#S256}, RFC 8705) of the certificate the
+ * client presented over mutual TLS, whose key the handshake proved it holds; empty
+ * without one
  */
 public record ExchangeContext(VerifiedSubject subject, Map<String, String> attributes, ExchangeRequest request,
-		Instant time, Optional<Party> actor, Optional<String> proofKey) {
+		Instant time, Optional<Party> actor, Optional<String> proofKey, Optional<String> certificate) {
 
 	public ExchangeContext {
 		Objects.requireNonNull(subject, "subject cannot be null");
@@ -34,18 +37,19 @@ public record ExchangeContext(VerifiedSubject subject, Map<String, String> attri
 		Objects.requireNonNull(time, "time cannot be null");
 		Objects.requireNonNull(actor, "actor cannot be null");
 		Objects.requireNonNull(proofKey, "proofKey cannot be null");
+		Objects.requireNonNull(certificate, "certificate cannot be null");
 	}
 
 	/** An exchange without a proof of possession. */
 	public ExchangeContext(VerifiedSubject subject, Map<String, String> attributes, ExchangeRequest request,
 			Instant time, Optional<Party> actor) {
-		this(subject, attributes, request, time, actor, Optional.empty());
+		this(subject, attributes, request, time, actor, Optional.empty(), Optional.empty());
 	}
 
 	/** An exchange without an actor or a proof of possession. */
 	public ExchangeContext(VerifiedSubject subject, Map<String, String> attributes, ExchangeRequest request,
 			Instant time) {
-		this(subject, attributes, request, time, Optional.empty(), Optional.empty());
+		this(subject, attributes, request, time, Optional.empty(), Optional.empty(), Optional.empty());
 	}
 
 	/**
@@ -53,8 +57,17 @@ public record ExchangeContext(VerifiedSubject subject, Map<String, String> attri
 	 * thumbprint (a verified DPoP proof): its token is bound to it.
 	 */
 	public ExchangeContext withProofKey(String jkt) {
-		return new ExchangeContext(this.subject, this.attributes, this.request, this.time, this.actor,
-				Optional.of(jkt));
+		return new ExchangeContext(this.subject, this.attributes, this.request, this.time, this.actor, Optional.of(jkt),
+				this.certificate);
+	}
+
+	/**
+	 * The same exchange, whose request came over mutual TLS with the certificate of this
+	 * RFC 8705 thumbprint: its token may be bound to it.
+	 */
+	public ExchangeContext withCertificate(String x5t) {
+		return new ExchangeContext(this.subject, this.attributes, this.request, this.time, this.actor, this.proofKey,
+				Optional.of(x5t));
 	}
 
 	/**

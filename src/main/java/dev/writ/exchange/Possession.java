@@ -1,5 +1,6 @@
 package dev.writ.exchange;
 
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
 
@@ -8,15 +9,20 @@ import org.jspecify.annotations.Nullable;
 import dev.writ.audit.TokenExchangeEvent;
 import dev.writ.error.ErrorCode;
 import dev.writ.error.ExchangeException;
+import dev.writ.policy.Confirmation;
+import dev.writ.request.ExchangeRequest;
 import dev.writ.trust.DpopVerifier;
+import dev.writ.trust.TrustSet;
 import dev.writ.trust.VerifiedSubject;
+import dev.writ.trust.X509SvidVerifier;
 
 /**
- * Proof of possession at the token endpoint (RFC 9449): the request's DPoP proof,
- * verified, whose key the issued token is bound to ({@code cnf.jkt}); and the binding of
- * the tokens presented — a subject or actor token with its own {@code cnf} is usable only
- * with a proof of that very key, never as a bearer token. Refusals are
- * {@code invalid_dpop_proof}.
+ * Proof of possession at the token endpoint: the request's DPoP proof (RFC 9449),
+ * verified, and its client certificate over mutual TLS (RFC 8705), either of whose keys
+ * the issued token may be bound to ({@code cnf.jkt}, {@code cnf.x5t#S256}); and the
+ * binding of the tokens presented — a subject or actor token with its own {@code cnf} is
+ * usable only with a proof of that very key, never as a bearer token. DPoP refusals are
+ * {@code invalid_dpop_proof}, certificate ones {@code invalid_request}.
  */
 final class Possession {
 
@@ -28,7 +34,8 @@ final class Possession {
 	 * token is bound to a key the request does not prove.
 	 */
 	static DpopVerifier.@Nullable DpopProof proof(@Nullable DpopVerifier verifier, List<String> headers,
-			VerifiedSubject subject, @Nullable VerifiedSubject actor, TokenExchangeEvent.Builder event) {
+			@Nullable String certificate, VerifiedSubject subject, @Nullable VerifiedSubject actor,
+			TokenExchangeEvent.Builder event) {
 		DpopVerifier.DpopProof proof = null;
 		if (!headers.isEmpty()) {
 			if (verifier == null) {
@@ -37,24 +44,57 @@ final class Possession {
 			proof = verifier.verify(headers, "POST");
 			event.boundTo(proof.jkt());
 		}
-		bound(subject, proof, "subject_token");
+		bound(subject, proof, certificate, "subject_token");
 		if (actor != null) {
-			bound(actor, proof, "actor_token");
+			bound(actor, proof, certificate, "actor_token");
 		}
 		return proof;
 	}
 
+	/**
+	 * The thumbprint of the client certificate, or null without one. A certificate that
+	 * names a SPIFFE ID is an X.509-SVID: beside a subject token, it must verify, and
+	 * name the subject token's subject; a certificate without one only holds a key.
+	 */
+	static @Nullable String certificate(List<X509Certificate> chain, ExchangeRequest request, VerifiedSubject subject,
+			X509SvidVerifier verifier, TrustSet trust, TokenExchangeEvent.Builder event) {
+		if (chain.isEmpty()) {
+			return null;
+		}
+		String thumbprint = X509SvidVerifier.thumbprint(chain.get(0));
+		event.clientCertificate(thumbprint);
+		if (!request.fromCertificate() && X509SvidVerifier.claimsSpiffeId(chain.get(0))) {
+			VerifiedSubject svid = verifier.verify(chain, trust);
+			if (!svid.subject().equals(subject.subject())) {
+				throw new ExchangeException(ErrorCode.INVALID_REQUEST,
+						"the subject_token's subject is not the client certificate's SPIFFE ID",
+						"subject " + subject.subject() + ", client certificate of " + svid.subject());
+			}
+		}
+		return thumbprint;
+	}
+
 	// A bound input's cnf is matched by the proof, never ignored (RFC 9449 §6, RFC 7800).
-	private static void bound(VerifiedSubject party, DpopVerifier.@Nullable DpopProof proof, String name) {
+	private static void bound(VerifiedSubject party, DpopVerifier.@Nullable DpopProof proof,
+			@Nullable String certificate, String name) {
 		Object cnf = party.claims().get("cnf");
 		if (cnf == null) {
 			return;
 		}
-		// Only a DPoP key: a cnf naming a certificate too would lose that binding here.
+		// One key, of a kind Writ checks: a cnf naming two would lose one binding here.
+		if (cnf instanceof Map<?, ?> confirmation && confirmation.size() == 1
+				&& confirmation.get(Confirmation.CERTIFICATE) instanceof String x5t) {
+			if (!x5t.equals(certificate)) {
+				throw new ExchangeException(ErrorCode.INVALID_REQUEST,
+						name + " is certificate-bound: exchange it over mutual TLS with its certificate",
+						name + " bound to certificate " + x5t + ", presented " + certificate);
+			}
+			return;
+		}
 		if (!(cnf instanceof Map<?, ?> confirmation) || confirmation.size() != 1
-				|| !(confirmation.get("jkt") instanceof String jkt)) {
-			throw refused(name + " is bound to a key this server cannot check: only DPoP keys (cnf.jkt) are",
-					name + " has a cnf other than {jkt}");
+				|| !(confirmation.get(Confirmation.DPOP) instanceof String jkt)) {
+			throw refused(name + " is bound to a key this server cannot check: only DPoP keys and certificates are",
+					name + " has a cnf other than {jkt} or {x5t#S256}");
 		}
 		if (proof == null) {
 			throw refused(name + " is DPoP-bound: send a DPoP proof of its key", name + " bound to " + jkt);

@@ -1,5 +1,6 @@
 package dev.writ.exchange;
 
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +33,7 @@ import dev.writ.store.StoreUnavailableException;
 import dev.writ.token.AccessTokenMinter;
 import dev.writ.token.IssuedToken;
 import dev.writ.trust.DpopVerifier;
+import dev.writ.trust.X509SvidVerifier;
 import dev.writ.trust.SubjectTokenVerifier;
 import dev.writ.trust.VerifiedSubject;
 import dev.writ.trust.WritTokenVerifier;
@@ -70,6 +72,8 @@ public final class TokenExchangeService {
 
 	private final Options options;
 
+	private final X509SvidVerifier certificates;
+
 	/**
 	 * @param policies the policies in force
 	 * @param verifier verifies subject tokens
@@ -101,11 +105,17 @@ public final class TokenExchangeService {
 		this.clock = Objects.requireNonNull(clock, "clock cannot be null");
 		this.skew = Objects.requireNonNull(skew, "skew cannot be null");
 		this.limits = new ExchangeLimits(Objects.requireNonNull(rateLimits, "rateLimits cannot be null"), clock);
+		this.certificates = new X509SvidVerifier(clock);
 	}
 
 	/** Exchanges a subject token; {@link #exchange(Map, List)} without a DPoP proof. */
 	public ExchangeResult exchange(Map<String, List<String>> form) {
 		return exchange(form, List.of());
+	}
+
+	/** {@link #exchange(Map, List, List)} of a request without a client certificate. */
+	public ExchangeResult exchange(Map<String, List<String>> form, List<String> dpop) {
+		return exchange(form, dpop, List.of());
 	}
 
 	/**
@@ -114,23 +124,27 @@ public final class TokenExchangeService {
 	 * was sent with
 	 * @param dpop every value of the request's {@code DPoP} header (RFC 9449): none for a
 	 * bearer token
+	 * @param certificate the client certificate chain of a request over mutual TLS, leaf
+	 * first, whose key the handshake proved the client holds; empty without one
 	 * @return the issued token and its grant
 	 * @throws ExchangeException when the exchange is refused, with the code to answer
 	 */
-	public ExchangeResult exchange(Map<String, List<String>> form, List<String> dpop) {
+	public ExchangeResult exchange(Map<String, List<String>> form, List<String> dpop,
+			List<X509Certificate> certificate) {
 		long started = System.nanoTime();
 		Instant now = this.clock.instant();
 		TokenExchangeEvent.Builder event = TokenExchangeEvent.begin(now);
 		try {
-			ExchangeRequest request = this.parser.parse(form);
+			ExchangeRequest request = this.parser.parse(form, !certificate.isEmpty());
 			event.subjectTokenType(request.subjectTokenType())
-				.subjectTokenSha256(TokenDigest.of(request.subjectToken()))
+				.subjectTokenSha256(request.fromCertificate() ? null : TokenDigest.of(request.subjectToken()))
 				.requestedTarget(request.target().orElse(null))
 				.requestedScopes(request.scopes())
 				.clientId(request.clientId().orElse(null));
 			PolicySet policy = this.policies.get();
 			event.policyDigest(policy.digest());
-			VerifiedSubject subject = Delegation.subject(request, policy, this.verifier, this.options.writTokens());
+			VerifiedSubject subject = request.fromCertificate() ? this.certificates.verify(certificate, policy.trust())
+					: Delegation.subject(request, policy, this.verifier, this.options.writTokens());
 			event.subject(subject.subject()).trustSource(subject.trustSource());
 			SourceRules guards = policy.sourceRules(subject);
 			// A Writ token exchanged again is audience-bound, short-lived and revocable:
@@ -154,8 +168,10 @@ public final class TokenExchangeService {
 				Delegation.admit(actorGuards, actor, now, this.skew);
 			}
 			DpopVerifier.DpopProof proof;
+			String x5t;
 			try {
-				proof = Possession.proof(this.options.dpop(), dpop, subject, actor, event);
+				x5t = Possession.certificate(certificate, request, subject, this.certificates, policy.trust(), event);
+				proof = Possession.proof(this.options.dpop(), dpop, x5t, subject, actor, event);
 			}
 			catch (ExchangeException ex) {
 				// A bad proof spends the refusal budget too.
@@ -165,6 +181,7 @@ public final class TokenExchangeService {
 			ExchangeContext context = (actor != null) ? policy.context(subject, actor, request, now)
 					: policy.context(subject, request, now);
 			context = (proof != null) ? context.withProofKey(proof.jkt()) : context;
+			context = (x5t != null) ? context.withCertificate(x5t) : context;
 			Delegation.withinDepth(context, this.options.maxDepth(), event);
 			event.attributes(context.attributes());
 			Decision decision = policy.decide(context);
@@ -175,7 +192,9 @@ public final class TokenExchangeService {
 				throw new ExchangeException(deny.errorCode(), deny.description(), deny.detail());
 			}
 			Decision.Allow allow = (Decision.Allow) decision;
-			if (identity && guards.oneTime()) {
+			// A certificate is presented at every handshake: one_time is for tokens.
+			boolean once = identity && guards.oneTime() && !request.fromCertificate();
+			if (once) {
 				// A replay is refused before it spends a budget or a signature; firstUse
 				// below alone decides.
 				OneTimeUse.notUsedYet(this.replays, subject, event, "subject_token");
@@ -194,7 +213,7 @@ public final class TokenExchangeService {
 			// Minted before a one-time token is marked used: an exchange that fails to
 			// mint leaves the token unused.
 			IssuedToken token = this.minter.mint(context, allow);
-			if (identity && guards.oneTime()) {
+			if (once) {
 				OneTimeUse.firstUse(this.replays, this.skew, subject, now, event, "subject_token");
 			}
 			if (actor != null && actorOnce) {

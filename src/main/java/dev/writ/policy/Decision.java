@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.writ.error.ErrorCode;
 
 /**
@@ -27,9 +29,16 @@ public sealed interface Decision {
 	 * @param ttl the token's lifetime
 	 * @param claims extra claims the grant puts into the token
 	 * @param policyDigest the digest of the policy set
+	 * @param boundTo what the token is bound to ({@code cnf}); null for a bearer token
 	 */
 	record Allow(String grantId, String audience, Set<String> scopes, Duration ttl, Map<String, Object> claims,
-			String policyDigest) implements Decision {
+			String policyDigest, @Nullable Confirmation boundTo) implements Decision {
+
+		/** An allowed bearer token. */
+		public Allow(String grantId, String audience, Set<String> scopes, Duration ttl, Map<String, Object> claims,
+				String policyDigest) {
+			this(grantId, audience, scopes, ttl, claims, policyDigest, null);
+		}
 
 		public Allow {
 			Objects.requireNonNull(grantId, "grantId cannot be null");

@@ -241,16 +241,15 @@ public final class PolicySet {
 				});
 				continue;
 			}
-			boolean source = sourceRules(subject).binding().bound();
-			if ((grant.binding().bound() || source) && context.proofKey().isEmpty()) {
-				String where = source ? "its trust entry has binding: " + sourceRules(subject).binding().label()
-						: "grant " + grant.id() + " has binding: " + grant.binding().label();
-				step(trace, grant, Explanation.Outcome.BINDING,
-						() -> where + ": its tokens are DPoP-bound, and the request has no DPoP proof");
-				return deny(ErrorCode.INVALID_DPOP_PROOF, "this grant issues only DPoP-bound tokens: send a DPoP proof",
-						where + "; the request has no proof");
+			Binding source = sourceRules(subject).binding();
+			Binding.Choice bound = Binding.choose(grant.binding(), source, context.proofKey(), context.certificate());
+			if (bound.missing() != null) {
+				String where = (source.bound() ? "its trust entry has binding: " + source.label() + "; " : "")
+						+ "grant " + grant.id() + " has binding: " + grant.binding().label();
+				step(trace, grant, Explanation.Outcome.BINDING, () -> where + ": " + bound.missing());
+				return deny(bound.error(), bound.description(), where + "; " + bound.missing());
 			}
-			Decision decision = allow(context, grant, scopes, activation);
+			Decision decision = allow(context, grant, scopes, activation, bound.confirmation());
 			step(trace, grant, Explanation.Outcome.CHOSEN, () -> (decision instanceof Decision.Deny deny)
 					? deny.detail() : "allows " + grant.audience() + " with " + scopes.stream().sorted().toList());
 			if (trace != null) {
@@ -265,7 +264,8 @@ public final class PolicySet {
 				"no eligible grant for subject " + who + " covers every requested scope");
 	}
 
-	private Decision allow(ExchangeContext context, Grant grant, Set<String> scopes, Activation activation) {
+	private Decision allow(ExchangeContext context, Grant grant, Set<String> scopes, Activation activation,
+			@Nullable Confirmation confirmation) {
 		Lifetime life = Lifetime.of(context, grant.ttl(), sourceRules(context.subject()).capTtlToSubject());
 		Duration ttl = life.ttl();
 		if (ttl == null) {
@@ -281,7 +281,7 @@ public final class PolicySet {
 			}
 			claims.put(claim.getKey(), value.get());
 		}
-		return new Decision.Allow(grant.id(), grant.audience(), scopes, ttl, claims, this.digest);
+		return new Decision.Allow(grant.id(), grant.audience(), scopes, ttl, claims, this.digest, confirmation);
 	}
 
 	// Reasons are built only when someone explains: deciding allocates no strings for

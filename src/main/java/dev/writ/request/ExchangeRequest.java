@@ -11,8 +11,10 @@ import java.util.Set;
  * yet: the subject token is unverified and the target and scopes are only what the caller
  * asked for.
  *
- * @param subjectToken the token that represents the caller's identity (unverified)
- * @param subjectTokenType its RFC 8693 §3 type identifier
+ * @param subjectToken the token that represents the caller's identity (unverified); empty
+ * when the TLS client certificate stands for it
+ * @param subjectTokenType its RFC 8693 §3 type identifier; {@link TokenTypes#X509_SVID}
+ * when the TLS client certificate stands for it
  * @param audience the requested logical audience, if any
  * @param resource the requested resource URI (RFC 8707), if any
  * @param scopes the requested scopes; empty when the request names none
@@ -40,6 +42,14 @@ public record ExchangeRequest(String subjectToken, String subjectTokenType, Opti
 		Objects.requireNonNull(actorTokenType, "actorTokenType cannot be null");
 		Objects.requireNonNull(clientId, "clientId cannot be null");
 		parameters = Map.copyOf(parameters);
+	}
+
+	/**
+	 * Whether the request sent no subject token, its identity being the X.509-SVID the
+	 * client presented over mutual TLS.
+	 */
+	public boolean fromCertificate() {
+		return this.subjectToken.isEmpty() && TokenTypes.X509_SVID.equals(this.subjectTokenType);
 	}
 
 	/** The one target the token is for: the audience, else the resource. */

@@ -60,6 +60,21 @@ public final class ExchangeRequestParser {
 	 * {@code invalid_target}
 	 */
 	public ExchangeRequest parse(Map<String, List<String>> parameters) {
+		return parse(parameters, false);
+	}
+
+	/**
+	 * Parses the parameters of a token request body that arrived over mutual TLS or not.
+	 * @param parameters each parameter name with all the values it was sent with, in
+	 * order
+	 * @param clientCertificate whether the client presented a certificate: then the
+	 * request may send neither {@code subject_token} nor {@code subject_token_type}, its
+	 * certificate standing for them ({@link ExchangeRequest#fromCertificate()})
+	 * @return the request
+	 * @throws ExchangeException {@code invalid_request}, {@code invalid_scope} or
+	 * {@code invalid_target}
+	 */
+	public ExchangeRequest parse(Map<String, List<String>> parameters, boolean clientCertificate) {
 		if (parameters.size() > MAX_PARAMETERS) {
 			throw invalidRequest("too many parameters");
 		}
@@ -70,8 +85,10 @@ public final class ExchangeRequestParser {
 		if (!TokenTypes.GRANT_TYPE.equals(grantType)) {
 			throw new ExchangeException(ErrorCode.UNSUPPORTED_GRANT_TYPE, "grant_type is not supported");
 		}
-		String subjectToken = required(parameters, "subject_token");
-		String subjectTokenType = required(parameters, "subject_token_type");
+		boolean certificate = clientCertificate && optional(parameters, "subject_token").isEmpty()
+				&& optional(parameters, "subject_token_type").isEmpty();
+		String subjectToken = certificate ? "" : required(parameters, "subject_token");
+		String subjectTokenType = certificate ? TokenTypes.X509_SVID : required(parameters, "subject_token_type");
 		Optional<String> actorToken = optional(parameters, "actor_token");
 		Optional<String> actorTokenType = optional(parameters, "actor_token_type");
 		// RFC 8693 §2.1: actor_token_type is REQUIRED when actor_token is present, and

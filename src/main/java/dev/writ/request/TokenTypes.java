@@ -15,6 +15,13 @@ public final class TokenTypes {
 	/** An OpenID Connect ID Token. */
 	public static final String ID_TOKEN = "urn:ietf:params:oauth:token-type:id_token";
 
+	/**
+	 * An X.509-SVID presented as the TLS client certificate in place of a subject token:
+	 * what the audit records as its type. No RFC 8693 type names one, and none is ever
+	 * sent as {@code subject_token_type}.
+	 */
+	public static final String X509_SVID = "x509-svid";
+
 	private TokenTypes() {
 	}
 

@@ -21,6 +21,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.writ.context.ExchangeContext;
 import dev.writ.keys.SigningKeys;
+import dev.writ.policy.Confirmation;
 import dev.writ.policy.Decision;
 import dev.writ.trust.IssuedChain;
 import dev.writ.trust.VerifiedSubject;
@@ -91,9 +92,12 @@ public final class AccessTokenMinter {
 		if (act != null) {
 			claims.claim("act", act);
 		}
-		// RFC 9449 §6: a token for a request that proved possession of a key is bound to
-		// it; only the key's holder can use it.
-		context.proofKey().ifPresent((jkt) -> claims.claim("cnf", Map.of("jkt", jkt)));
+		// RFC 9449 §6, RFC 8705 §3: a token bound to a key the request proved (a DPoP
+		// key, a client certificate's) is of use only to that key's holder.
+		Confirmation bound = allow.boundTo();
+		if (bound != null) {
+			claims.claim("cnf", Map.of(bound.member(), bound.thumbprint()));
+		}
 		// Where the subject was verified: a further exchange matches grants within it.
 		claims.claim(WritTokenVerifier.SUBJECT_SOURCE, context.subject().trustSource());
 		Object issuer = chain.isPresent() ? context.subject().claims().get(WritTokenVerifier.SUBJECT_ISSUER)
@@ -113,7 +117,7 @@ public final class AccessTokenMinter {
 		// any token to its rule.
 		claims.claim("grant", allow.grantId()).claim("policy_digest", allow.policyDigest());
 		String value = this.keys.get().active().sign(AT_JWT, claims.build());
-		return new IssuedToken(value, jti, now, expiresAt, scopes, context.proofKey().orElse(null));
+		return new IssuedToken(value, jti, now, expiresAt, scopes, bound);
 	}
 
 	private static Map<String, Object> act(VerifiedSubject actor, @Nullable Map<String, Object> prior) {

@@ -6,6 +6,8 @@ import java.util.Collections;
 import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
+
+import dev.writ.policy.Confirmation;
 import java.util.TreeSet;
 
 /**
@@ -16,11 +18,11 @@ import java.util.TreeSet;
  * @param issuedAt when it was issued
  * @param expiresAt when it expires
  * @param scopes its scopes, in sorted order, as its claim and the response list them
- * @param boundTo the RFC 7638 thumbprint of the key it is bound to ({@code cnf.jkt}), or
+ * @param boundTo what it is bound to ({@code cnf}): a DPoP key or a client certificate;
  * null for a bearer token
  */
 public record IssuedToken(String value, String jti, Instant issuedAt, Instant expiresAt, Set<String> scopes,
-		@Nullable String boundTo) {
+		@Nullable Confirmation boundTo) {
 
 	public IssuedToken {
 		Objects.requireNonNull(value, "value cannot be null");

@@ -1,5 +1,6 @@
 package dev.writ.trust;
 
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,16 +15,20 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * An immutable set of verification keys by {@code kid}: one version of an issuer's or
- * trust domain's keys.
+ * trust domain's keys. A trust domain's set holds its X.509 authorities too, so that one
+ * bundle's two kinds of authority are swapped together, never one without the other.
  */
 public final class KeySet {
 
-	private static final KeySet EMPTY = new KeySet(Map.of());
+	private static final KeySet EMPTY = new KeySet(Map.of(), List.of());
 
 	private final Map<String, VerificationKey> keys;
 
-	private KeySet(Map<String, VerificationKey> keys) {
+	private final List<X509Certificate> x509Authorities;
+
+	private KeySet(Map<String, VerificationKey> keys, List<X509Certificate> x509Authorities) {
 		this.keys = Map.copyOf(keys);
+		this.x509Authorities = List.copyOf(x509Authorities);
 	}
 
 	static KeySet empty() {
@@ -69,12 +74,25 @@ public final class KeySet {
 		if (!problems.isEmpty()) {
 			throw new TrustConfigurationException(problems);
 		}
-		return new KeySet(keys);
+		return new KeySet(keys, List.of());
 	}
 
 	/** A key set of public keys already checked elsewhere (the Workload API's). */
 	static KeySet ofVerificationKeys(Map<String, VerificationKey> keys) {
-		return new KeySet(keys);
+		return new KeySet(keys, List.of());
+	}
+
+	/** The same keys, with these X.509 authorities (a SPIFFE bundle's). */
+	KeySet withX509Authorities(List<X509Certificate> authorities) {
+		return new KeySet(this.keys, authorities);
+	}
+
+	/**
+	 * The X.509 authorities that X.509-SVIDs chain to: a trust domain's, empty for an
+	 * OIDC issuer's keys.
+	 */
+	public List<X509Certificate> x509Authorities() {
+		return this.x509Authorities;
 	}
 
 	@Nullable VerificationKey get(String kid) {
@@ -89,6 +107,7 @@ public final class KeySet {
 	@Override
 	public boolean equals(@Nullable Object other) {
 		return (other instanceof KeySet that) && this.keys.keySet().equals(that.keys.keySet())
+				&& this.x509Authorities.equals(that.x509Authorities)
 				&& this.keys.entrySet()
 					.stream()
 					.allMatch((e) -> that.keys.containsKey(e.getKey())

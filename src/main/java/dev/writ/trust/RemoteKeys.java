@@ -59,7 +59,7 @@ public final class RemoteKeys implements KeyProvider {
 	}
 
 	@Override
-	public KeySet keys(String kid) {
+	public KeySet keys(@Nullable String kid) {
 		Instant now = this.clock.instant();
 		long seen = this.fetcher.generation();
 		Snapshot current = this.fetcher.snapshot();
@@ -71,7 +71,7 @@ public final class RemoteKeys implements KeyProvider {
 			}
 			return current.keys();
 		}
-		if (current.keys().get(kid) == null && mayFetchForUnknownKid(now)) {
+		if (kid != null && current.keys().get(kid) == null && mayFetchForUnknownKid(now)) {
 			this.lastUnknownKidFetch = now;
 			Snapshot fetched = this.fetcher.fetchNow(now, seen);
 			return (fetched != null) ? fetched.keys() : current.keys();

@@ -120,7 +120,7 @@ final class RemoteLoaders {
 				}
 				lastSequence.set(sequence.getAsLong());
 			}
-			return new RemoteKeys.Loaded(bundle.jwtAuthorities(), bundle.refreshHint());
+			return new RemoteKeys.Loaded(bundle.authorities(), bundle.refreshHint());
 		};
 	}
 

@@ -70,16 +70,46 @@ public final class SpiffeBundle {
 			throw new TrustConfigurationException(
 					List.of("not a JWK set" + ((ex instanceof ParseException) ? ": " + ex.getMessage() : "")));
 		}
-		KeySet jwt = KeySet.of(set, (key) -> JWT_SVID.equals(key.getKeyUse()), true);
-		List<X509Certificate> x509 = new ArrayList<>();
-		for (JWK key : set.getKeys()) {
-			if (X509_SVID.equals(key.getKeyUse()) && key.getParsedX509CertChain() != null) {
-				x509.addAll(key.getParsedX509CertChain());
-			}
+		List<String> problems = new ArrayList<>();
+		List<X509Certificate> x509 = x509Authorities(set, problems);
+		KeySet jwt = null;
+		try {
+			jwt = KeySet.of(set, (key) -> JWT_SVID.equals(key.getKeyUse()), true);
+		}
+		catch (TrustConfigurationException ex) {
+			problems.addAll(0, ex.problems());
+		}
+		if (jwt == null || !problems.isEmpty()) {
+			throw new TrustConfigurationException(problems);
 		}
 		Map<String, Object> members = set.getAdditionalMembers();
-		return new SpiffeBundle(trustDomain, jwt, x509, longMember(members, "spiffe_sequence"),
+		return new SpiffeBundle(trustDomain, jwt.withX509Authorities(x509), x509,
+				longMember(members, "spiffe_sequence"),
 				longMember(members, "spiffe_refresh_hint").stream().mapToObj(Duration::ofSeconds).findFirst());
+	}
+
+	// SPIFFE Trust Domain and Bundle §4.2.2: an x509-svid entry's x5c holds exactly one
+	// certificate, the authority; Writ takes it only if it may sign certificates.
+	private static List<X509Certificate> x509Authorities(JWKSet set, List<String> problems) {
+		List<X509Certificate> authorities = new ArrayList<>();
+		for (JWK key : set.getKeys()) {
+			if (!X509_SVID.equals(key.getKeyUse())) {
+				continue;
+			}
+			List<X509Certificate> chain = key.getParsedX509CertChain();
+			if (chain == null || chain.size() != 1) {
+				problems.add("an x509-svid authority must hold exactly one certificate in x5c");
+				continue;
+			}
+			X509Certificate authority = chain.get(0);
+			boolean[] usage = authority.getKeyUsage();
+			if (authority.getBasicConstraints() < 0 || (usage != null && (usage.length < 6 || !usage[5]))) {
+				problems.add("an x509-svid authority is not a CA certificate that may sign certificates");
+				continue;
+			}
+			authorities.add(authority);
+		}
+		return authorities;
 	}
 
 	private static OptionalLong longMember(Map<String, Object> members, String name) {
@@ -91,8 +121,11 @@ public final class SpiffeBundle {
 		return this.trustDomain;
 	}
 
-	/** The JWT authorities. */
-	public KeySet jwtAuthorities() {
+	/**
+	 * The JWT authorities, which carry the X.509 authorities too: what a trust source
+	 * holds of its bundle.
+	 */
+	public KeySet authorities() {
 		return this.jwtAuthorities;
 	}
 

@@ -3,6 +3,8 @@ package dev.writ.trust;
 import java.time.Instant;
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
 /** Keys read once from a file: they change only when the policies are reloaded. */
 final class StaticKeys implements KeyProvider {
 
@@ -16,7 +18,7 @@ final class StaticKeys implements KeyProvider {
 	}
 
 	@Override
-	public KeySet keys(String kid) {
+	public KeySet keys(@Nullable String kid) {
 		return this.keys;
 	}
 

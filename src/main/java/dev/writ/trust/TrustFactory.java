@@ -12,6 +12,8 @@ import java.util.function.Supplier;
 
 import io.spiffe.spiffeid.TrustDomain;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Builds trust sources from configuration. Remote keys are fetched lazily, on first use;
  * Workload API connections are opened at once when the factory is {@code live} (the
@@ -61,7 +63,7 @@ public final class TrustFactory implements AutoCloseable {
 	/** A trust domain whose bundle is the given document (a file). */
 	public SpiffeSource spiffeBundle(TrustDomain trustDomain, String bundleJson) {
 		return new SpiffeSource(trustDomain,
-				new StaticKeys(SpiffeBundle.parse(trustDomain, bundleJson).jwtAuthorities(), this.clock.instant()));
+				new StaticKeys(SpiffeBundle.parse(trustDomain, bundleJson).authorities(), this.clock.instant()));
 	}
 
 	/** A trust domain whose bundle is served by a SPIFFE bundle endpoint (https_web). */
@@ -86,7 +88,7 @@ public final class TrustFactory implements AutoCloseable {
 		return new SpiffeSource(trustDomain, new KeyProvider() {
 
 			@Override
-			public KeySet keys(String kid) {
+			public KeySet keys(@Nullable String kid) {
 				return connection(address).keys(trustDomain);
 			}
 

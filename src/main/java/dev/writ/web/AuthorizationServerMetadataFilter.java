@@ -42,7 +42,7 @@ final class AuthorizationServerMetadataFilter extends OncePerRequestFilter {
 
 	private final byte[] body;
 
-	AuthorizationServerMetadataFilter(String issuer, String tokenPath, String jwksPath) {
+	AuthorizationServerMetadataFilter(String issuer, String tokenPath, String jwksPath, boolean mutualTls) {
 		Map<String, Object> metadata = new LinkedHashMap<>();
 		metadata.put("issuer", issuer);
 		metadata.put("token_endpoint", issuer + tokenPath);
@@ -66,6 +66,11 @@ final class AuthorizationServerMetadataFilter extends OncePerRequestFilter {
 		metadata.put("dpop_signing_alg_values_supported",
 				DpopVerifier.ALGORITHMS.stream().map(JWSAlgorithm::getName).sorted().toList());
 		metadata.put("requested_token_types_supported", List.of(TokenTypes.ACCESS_TOKEN, TokenTypes.JWT));
+		if (mutualTls) {
+			// RFC 8705 §3.3: tokens bound to the client certificate of a mutual TLS
+			// exchange, on the one listener (no mtls_endpoint_aliases).
+			metadata.put("tls_client_certificate_bound_access_tokens", true);
+		}
 		this.body = JSONObjectUtils.toJSONString(metadata).getBytes(StandardCharsets.UTF_8);
 	}
 

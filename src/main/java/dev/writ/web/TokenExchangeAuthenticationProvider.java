@@ -35,11 +35,15 @@ final class TokenExchangeAuthenticationProvider implements AuthenticationProvide
 			throw new OAuth2AuthenticationException(OAuth2ErrorCodes.INVALID_CLIENT);
 		}
 		try {
-			TokenExchangeService.ExchangeResult result = this.exchange.exchange(grant.form(), grant.dpop());
+			TokenExchangeService.ExchangeResult result = this.exchange.exchange(grant.form(), grant.dpop(),
+					grant.certificate());
 			IssuedToken token = result.token();
-			// RFC 9449 §5: a DPoP-bound token is answered as token_type DPoP.
+			// RFC 9449 §5: a DPoP-bound token is answered as token_type DPoP; RFC 8705
+			// §3:
+			// a certificate-bound one as Bearer.
 			OAuth2AccessToken accessToken = new OAuth2AccessToken(
-					(token.boundTo() != null) ? OAuth2AccessToken.TokenType.DPOP : OAuth2AccessToken.TokenType.BEARER,
+					(token.boundTo() != null && token.boundTo().dpop()) ? OAuth2AccessToken.TokenType.DPOP
+							: OAuth2AccessToken.TokenType.BEARER,
 					token.value(), token.issuedAt(), token.expiresAt(), token.scopes());
 			return new OAuth2AccessTokenAuthenticationToken(client.getRegisteredClient(), client, accessToken, null,
 					Map.of("issued_token_type", result.issuedTokenType()));

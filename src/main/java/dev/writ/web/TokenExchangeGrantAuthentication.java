@@ -1,5 +1,6 @@
 package dev.writ.web;
 
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
 
@@ -19,11 +20,19 @@ final class TokenExchangeGrantAuthentication extends OAuth2AuthorizationGrantAut
 
 	private final transient List<String> dpop;
 
-	TokenExchangeGrantAuthentication(Authentication clientPrincipal, Map<String, List<String>> form,
-			List<String> dpop) {
+	private final transient List<X509Certificate> certificate;
+
+	TokenExchangeGrantAuthentication(Authentication clientPrincipal, Map<String, List<String>> form, List<String> dpop,
+			List<X509Certificate> certificate) {
 		super(WorkloadClients.TOKEN_EXCHANGE, clientPrincipal, Map.of());
 		this.form = Map.copyOf(form);
 		this.dpop = List.copyOf(dpop);
+		this.certificate = List.copyOf(certificate);
+	}
+
+	/** The client certificate chain of a request over mutual TLS: none without one. */
+	List<X509Certificate> certificate() {
+		return this.certificate;
 	}
 
 	Map<String, List<String>> form() {

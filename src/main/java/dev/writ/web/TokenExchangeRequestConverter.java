@@ -1,5 +1,6 @@
 package dev.writ.web;
 
+import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -39,7 +40,12 @@ final class TokenExchangeRequestConverter implements AuthenticationConverter {
 		// RFC 9449 §4: the DPoP proof travels in its own header; every value is kept, so
 		// that more than one is refused.
 		List<String> dpop = Collections.list(request.getHeaders("DPoP"));
-		return new TokenExchangeGrantAuthentication(client, form, dpop);
+		// RFC 8705: the client certificate of a request over mutual TLS, whose key the
+		// handshake proved; the container names it, leaf first.
+		List<X509Certificate> certificate = (request
+			.getAttribute("jakarta.servlet.request.X509Certificate") instanceof X509Certificate[] chain)
+					? List.of(chain) : List.of();
+		return new TokenExchangeGrantAuthentication(client, form, dpop, certificate);
 	}
 
 }

@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
@@ -42,7 +43,8 @@ class WebSecurityConfiguration {
 	@Bean
 	@Order(1)
 	SecurityFilterChain authorizationServerChain(HttpSecurity http, TokenExchangeService exchange,
-			AuthorizationServerSettings settings, ComputeGate gate, WritProperties properties) throws Exception {
+			AuthorizationServerSettings settings, ComputeGate gate, WritProperties properties, Environment environment)
+			throws Exception {
 		WorkloadClients clients = new WorkloadClients();
 		PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
 		OAuth2ErrorResponseHandler errors = new OAuth2ErrorResponseHandler(exchange);
@@ -71,7 +73,7 @@ class WebSecurityConfiguration {
 				properties.exchanges().maxQueueWait()), HeaderWriterFilter.class);
 		String issuer = Objects.requireNonNull(settings.getIssuer(), "WritConfiguration sets the issuer");
 		http.addFilterAfter(new AuthorizationServerMetadataFilter(issuer, settings.getTokenEndpoint(),
-				settings.getJwkSetEndpoint()), HeaderWriterFilter.class);
+				settings.getJwkSetEndpoint(), mutualTls(environment)), HeaderWriterFilter.class);
 		http.authorizeHttpRequests((authorize) -> authorize.anyRequest().authenticated())
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(errors))
 			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -140,6 +142,13 @@ class WebSecurityConfiguration {
 		// Public keys only: the JWKS endpoint serves them; Writ signs with its own
 		// minter, never through this source.
 		return (selector, context) -> selector.select(keys.current().publicJwkSet());
+	}
+
+	// Whether Writ serves TLS itself and asks clients for certificates (RFC 8705).
+	static boolean mutualTls(Environment environment) {
+		String bundle = environment.getProperty("server.ssl.bundle");
+		String clientAuth = environment.getProperty("server.ssl.client-auth", "none");
+		return bundle != null && !bundle.isBlank() && !clientAuth.equalsIgnoreCase("none");
 	}
 
 }

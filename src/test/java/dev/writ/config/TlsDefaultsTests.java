@@ -21,6 +21,7 @@ class TlsDefaultsTests {
 
 		assertThat(environment.getProperty("spring.ssl.bundle.pem.edge.reload-on-update")).isEqualTo("true");
 		assertThat(environment.getProperty("spring.ssl.bundle.pem.edge.keystore.verify-keys")).isEqualTo("true");
+		assertThat(environment.getProperty("server.ssl.client-auth")).isEqualTo("want");
 	}
 
 	@Test
@@ -34,10 +35,24 @@ class TlsDefaultsTests {
 	}
 
 	@Test
-	void postProcessWhenNoPemBundleServedThenNothingAdded() {
+	void postProcessWhenNoBundleServedThenNothingAdded() {
 		assertThat(apply(new MockEnvironment()).getPropertySources().contains(TlsDefaults.SOURCE)).isFalse();
-		assertThat(apply(new MockEnvironment().withProperty("server.ssl.bundle", "jks-bundle")).getPropertySources()
-			.contains(TlsDefaults.SOURCE)).isFalse();
+	}
+
+	@Test
+	void postProcessWhenAnotherBundleServedThenOnlyClientCertificatesAreAskedFor() {
+		MockEnvironment environment = apply(new MockEnvironment().withProperty("server.ssl.bundle", "jks-bundle"));
+
+		assertThat(environment.getProperty("server.ssl.client-auth")).isEqualTo("want");
+		assertThat(environment.getProperty("spring.ssl.bundle.pem.jks-bundle.reload-on-update")).isNull();
+	}
+
+	@Test
+	void postProcessWhenClientAuthenticationSetThenTheSettingWins() {
+		MockEnvironment environment = apply(new MockEnvironment().withProperty("server.ssl.bundle", "edge")
+			.withProperty("server.ssl.client-auth", "none"));
+
+		assertThat(environment.getProperty("server.ssl.client-auth")).isEqualTo("none");
 	}
 
 }

@@ -12,13 +12,13 @@ import java.util.Map;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.Curve;
-import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A SPIFFE trust domain's JWT authority for tests: a key generated per test run (never a
@@ -35,6 +35,8 @@ public final class TestAuthority {
 	private final JWK key;
 
 	private final Clock clock;
+
+	private @Nullable TestSpiffeCa x509;
 
 	private TestAuthority(String trustDomain, JWK key, Clock clock) {
 		this.trustDomain = trustDomain;
@@ -101,15 +103,23 @@ public final class TestAuthority {
 		return (this.key instanceof RSAKey) ? JWSAlgorithm.RS256 : JWSAlgorithm.ES256;
 	}
 
+	/** The trust domain's X.509 authority, made on first use; its bundle publishes it. */
+	public synchronized TestSpiffeCa x509() {
+		if (this.x509 == null) {
+			this.x509 = TestSpiffeCa.create(this.trustDomain);
+		}
+		return this.x509;
+	}
+
 	/**
 	 * The SPIFFE bundle as SPIRE serves it: this authority's key as {@code jwt-svid},
-	 * plus an {@code x509-svid} entry without {@code kid}, which real bundles have and
-	 * which java-spiffe's own parser chokes on.
+	 * plus the trust domain's X.509 authority as an {@code x509-svid} entry without
+	 * {@code kid}, which real bundles have and which java-spiffe's own parser chokes on.
 	 */
 	public String bundleJson() {
 		List<JWK> keys = new ArrayList<>();
 		keys.add(this.key.toPublicJWK());
-		keys.add(new ECKey.Builder(generateEc().toECKey().toPublicJWK()).keyUse(new KeyUse("x509-svid")).build());
+		keys.add(x509().bundleEntry());
 		return new JWKSet(keys, Map.of("spiffe_sequence", 7, "spiffe_refresh_hint", 300)).toString(true);
 	}
 

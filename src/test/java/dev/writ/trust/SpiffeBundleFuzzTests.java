@@ -34,14 +34,14 @@ final class SpiffeBundleFuzzTests {
 			assertThat(ex.problems()).isNotEmpty().allSatisfy((problem) -> assertThat(problem).isNotBlank());
 			return;
 		}
-		KeySet authorities = bundle.jwtAuthorities();
+		KeySet authorities = bundle.authorities();
 		assertThat(authorities.keyIds()).allSatisfy((kid) -> {
 			assertThat(kid).isNotBlank();
 			assertThat(authorities.get(kid).key().isPrivate()).isFalse();
 			assertThat(authorities.get(kid).key().getKeyUse()).isEqualTo(SpiffeBundle.JWT_SVID);
 		});
 		SpiffeBundle again = SpiffeBundle.parse(DOMAIN, serialised(bundle));
-		assertThat(again.jwtAuthorities()).isEqualTo(authorities);
+		assertThat(again.authorities()).isEqualTo(authorities);
 		assertThat(again.sequence()).isEqualTo(bundle.sequence());
 		assertThat(again.refreshHint()).isEqualTo(bundle.refreshHint());
 	}
@@ -52,8 +52,23 @@ final class SpiffeBundleFuzzTests {
 		Map<String, Object> members = new LinkedHashMap<>();
 		bundle.sequence().ifPresent((sequence) -> members.put("spiffe_sequence", sequence));
 		bundle.refreshHint().map(Duration::toSeconds).ifPresent((hint) -> members.put("spiffe_refresh_hint", hint));
-		KeySet keys = bundle.jwtAuthorities();
-		return new JWKSet(keys.keyIds().stream().map((kid) -> keys.get(kid).key()).toList(), members).toString();
+		KeySet keys = bundle.authorities();
+		java.util.List<com.nimbusds.jose.jwk.JWK> entries = new java.util.ArrayList<>(
+				keys.keyIds().stream().map((kid) -> keys.get(kid).key()).toList());
+		keys.x509Authorities().forEach((authority) -> entries.add(x509Entry(authority)));
+		return new JWKSet(entries, members).toString();
+	}
+
+	private static com.nimbusds.jose.jwk.JWK x509Entry(java.security.cert.X509Certificate authority) {
+		try {
+			Map<String, Object> json = new LinkedHashMap<>(com.nimbusds.jose.jwk.JWK.parse(authority).toJSONObject());
+			json.put("use", "x509-svid");
+			json.remove("kid");
+			return com.nimbusds.jose.jwk.JWK.parse(json);
+		}
+		catch (com.nimbusds.jose.JOSEException | java.text.ParseException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 }

@@ -22,8 +22,39 @@ class SpiffeBundleTests {
 		SpiffeBundle bundle = SpiffeBundle.parse(DOMAIN, this.authority.bundleJson());
 
 		assertThat(bundle.keyIds()).containsExactly(this.authority.kid());
+		assertThat(bundle.x509Authorities()).containsExactly(this.authority.x509().certificate());
+		assertThat(bundle.authorities().x509Authorities()).containsExactly(this.authority.x509().certificate());
 		assertThat(bundle.sequence()).hasValue(7);
 		assertThat(bundle.refreshHint()).contains(Duration.ofSeconds(300));
+	}
+
+	@Test
+	void parseWhenX509AuthorityHasNoCertificateOrIsNoCaThenEveryProblemListedWithTheJwtOnes() {
+		String key = this.authority.privateKey().toPublicJWK().toJSONString();
+		String noKid = key.replaceFirst("\"kid\":\"[^\"]+\",?", "");
+		String noCertificate = "{\"kty\":\"EC\",\"use\":\"x509-svid\",\"crv\":\"P-256\",\"x\":"
+				+ "\"clzo-cEB5QXG8LrkjseYotFsCmqbRQGLWGdMkUw3-gI\",\"y\":\"wfi-Izv1NCxtNs6HpC1NkRTZ-hNGKww3IR4HMKtPhvU\"}";
+		java.security.cert.X509Certificate leaf = this.authority.x509().svid("/a").issue().leaf();
+		String notCa = x509Entry(leaf);
+		String json = "{\"keys\":[" + noKid + "," + noCertificate + "," + notCa + "]}";
+
+		assertThatExceptionOfType(TrustConfigurationException.class).isThrownBy(() -> SpiffeBundle.parse(DOMAIN, json))
+			.satisfies((ex) -> assertThat(ex.problems()).containsExactly("a key has no kid",
+					"an x509-svid authority must hold exactly one certificate in x5c",
+					"an x509-svid authority is not a CA certificate that may sign certificates"));
+	}
+
+	static String x509Entry(java.security.cert.X509Certificate certificate) {
+		try {
+			java.util.Map<String, Object> json = new java.util.LinkedHashMap<>(
+					com.nimbusds.jose.jwk.JWK.parse(certificate).toJSONObject());
+			json.put("use", "x509-svid");
+			json.remove("kid");
+			return com.nimbusds.jose.util.JSONObjectUtils.toJSONString(json);
+		}
+		catch (com.nimbusds.jose.JOSEException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	@Test

@@ -72,9 +72,8 @@ final class GrantChecks {
 	}
 
 	/**
-	 * A grant's {@code binding:}: {@code optional} (the default), {@code dpop} or
-	 * {@code required}. {@code mtls} is refused: Writ does not bind tokens to client
-	 * certificates yet, and a grant that could issue nothing would only look safe.
+	 * A grant's or trust entry's {@code binding:}: {@code optional} (the default),
+	 * {@code dpop}, {@code mtls} or {@code required}.
 	 */
 	static @Nullable Binding binding(StrictYaml yaml, @Nullable Node node) {
 		if (node == null) {
@@ -84,16 +83,12 @@ final class GrantChecks {
 		if (value == null) {
 			return null;
 		}
-		if (value.equals("mtls")) {
-			yaml.problem(node, "binding: mtls is not supported yet: Writ binds tokens to DPoP keys (binding: dpop)");
-			return null;
-		}
 		for (Binding binding : Binding.values()) {
 			if (binding.label().equals(value)) {
 				return binding;
 			}
 		}
-		yaml.problem(node, "binding is optional, dpop or required");
+		yaml.problem(node, "binding is optional, dpop, mtls or required");
 		return null;
 	}
 
