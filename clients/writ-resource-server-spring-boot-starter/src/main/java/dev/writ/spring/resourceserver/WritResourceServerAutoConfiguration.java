@@ -13,7 +13,6 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.security.oauth2.server.resource.autoconfigure.OAuth2ResourceServerAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -22,6 +21,7 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.JwtTypeValidator;
+import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
@@ -101,12 +101,15 @@ public final class WritResourceServerAutoConfiguration {
 
 	static OAuth2TokenValidator<Jwt> validator(String issuer, String audience,
 			WritResourceServerProperties.ResourceServer server) {
-		return new DelegatingOAuth2TokenValidator<>(new JwtTypeValidator("at+jwt"),
+		// Spring's defaults besides Writ's checks: a certificate-bound token
+		// (cnf.x5t#S256,
+		// RFC 8705) is served only over a connection with that very client certificate.
+		return JwtValidators.createDefaultWithValidators(List.of(new JwtTypeValidator("at+jwt"),
 				new JwtTimestampValidator(server.clockSkewOrDefault()), new JwtIssuerValidator(issuer),
 				new JwtClaimValidator<List<String>>("aud", (aud) -> aud != null && aud.contains(audience)),
 				new JwtClaimValidator<String>("sub", (sub) -> sub != null && !sub.isEmpty()),
 				new JwtClaimValidator<String>("jti", (jti) -> jti != null && !jti.isEmpty()),
-				new JwtClaimValidator<Object>("exp", (exp) -> exp != null));
+				new JwtClaimValidator<Object>("exp", (exp) -> exp != null)));
 	}
 
 	@Bean
