@@ -39,7 +39,7 @@ final class PolicyCommands implements CommandGroup {
 		.withOptions("--subject", "--trust", "--expires-in", "--claims", "--audience", "--resource", "--scope",
 				"--claim", "--param", "--actor", "--actor-trust", "--actor-claim", "--writ-token-for",
 				"--writ-token-grant", "--writ-token-scope")
-		.withFlags("--dpop");
+		.withFlags("--dpop", "--mtls");
 
 	private final Console console;
 
@@ -150,6 +150,7 @@ final class PolicyCommands implements CommandGroup {
 					null));
 		}
 		request.dpop(arguments.flag("--dpop"));
+		request.mtls(arguments.flag("--mtls"));
 		// Unsaid, the subject token's remaining life is the rehearsal's own default.
 		arguments.option("--expires-in").map(CommandSettings::duration).ifPresent(request::expiresIn);
 		Map<String, Object> claims = new LinkedHashMap<>();

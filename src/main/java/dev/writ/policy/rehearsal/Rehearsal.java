@@ -73,6 +73,7 @@ public final class Rehearsal {
 		var context = (acting != null) ? this.policies.context(subject, acting, parsed, now)
 				: this.policies.context(subject, parsed, now);
 		context = request.dpop() ? context.withProofKey("rehearsal") : context;
+		context = request.mtls() ? context.withCertificate("rehearsal") : context;
 		return new Result(this.policies.explain(context), subject.subject(), context.attributes(),
 				subject.trustSource(), this.policies.digest(), (acting != null) ? acting.subject() : null,
 				(acting != null) ? acting.trustSource() : null,
@@ -145,9 +146,11 @@ public final class Rehearsal {
 	 * @param issued the Writ token the subject presents, or null for its own identity
 	 * token
 	 * @param dpop whether the request carries a valid DPoP proof
+	 * @param mtls whether the request comes over mutual TLS with a client certificate
 	 */
 	public record Request(@Nullable String trust, String subject, Map<String, Object> claims, Duration expiresIn,
-			Map<String, String> parameters, @Nullable Party actor, @Nullable Issued issued, boolean dpop) {
+			Map<String, String> parameters, @Nullable Party actor, @Nullable Issued issued, boolean dpop,
+			boolean mtls) {
 
 		public Request {
 			Objects.requireNonNull(subject, "subject cannot be null");
@@ -174,6 +177,8 @@ public final class Rehearsal {
 			private @Nullable Issued issued;
 
 			private boolean dpop;
+
+			private boolean mtls;
 
 			private Builder() {
 			}
@@ -242,9 +247,18 @@ public final class Rehearsal {
 				return this;
 			}
 
+			/**
+			 * The request comes over mutual TLS with a client certificate: its token
+			 * could be bound to it.
+			 */
+			public Builder mtls(boolean mtls) {
+				this.mtls = mtls;
+				return this;
+			}
+
 			public Request build() {
 				return new Request(this.trust, Objects.requireNonNull(this.subject, "subject cannot be null"),
-						this.claims, this.expiresIn, this.parameters, this.actor, this.issued, this.dpop);
+						this.claims, this.expiresIn, this.parameters, this.actor, this.issued, this.dpop, this.mtls);
 			}
 
 		}

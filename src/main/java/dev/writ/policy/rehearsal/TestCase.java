@@ -30,7 +30,7 @@ import dev.writ.policy.load.StrictYaml;
 record TestCase(String name, String where, Rehearsal.Request request, Expectation expectation) {
 
 	private static final Set<String> CASE_KEYS = Set.of("name", "subject", "trust", "claims", "subject_expires_in",
-			"actor", "writ_token", "dpop", "request", "expect");
+			"actor", "writ_token", "dpop", "mtls", "request", "expect");
 
 	private static final Set<String> WRIT_TOKEN_KEYS = Set.of("audience", "grant", "scopes", "act");
 
@@ -102,6 +102,7 @@ record TestCase(String name, String where, Rehearsal.Request request, Expectatio
 			}
 		}
 		Boolean dpop = fields.containsKey("dpop") ? yaml.bool(fields.get("dpop"), "dpop") : Boolean.FALSE;
+		Boolean mtls = fields.containsKey("mtls") ? yaml.bool(fields.get("mtls"), "mtls") : Boolean.FALSE;
 		Map<String, String> parameters = new LinkedHashMap<>();
 		Map<String, Node> request = fields.containsKey("request")
 				? yaml.mapping(fields.get("request"), "request", REQUEST_KEYS) : null;
@@ -122,14 +123,15 @@ record TestCase(String name, String where, Rehearsal.Request request, Expectatio
 				? yaml.mapping(fields.get("expect"), "expect", EXPECT_KEYS) : null;
 		Expectation expectation = (expect == null) ? null
 				: expectation(yaml, StrictYaml.at(fields, "expect", node), expect);
-		if (yaml.problemCount() > before || expectation == null || expiresIn == null || dpop == null) {
+		if (yaml.problemCount() > before || expectation == null || expiresIn == null || dpop == null || mtls == null) {
 			return null;
 		}
 		if (name == null || subject == null) {
 			return null; // its problem is recorded
 		}
 		return new TestCase(name, yaml.where(node),
-				new Rehearsal.Request(trust, subject, claims, expiresIn, parameters, actor, issued, dpop), expectation);
+				new Rehearsal.Request(trust, subject, claims, expiresIn, parameters, actor, issued, dpop, mtls),
+				expectation);
 	}
 
 	private static @Nullable Expectation expectation(StrictYaml yaml, Node node, Map<String, Node> expect) {
