@@ -102,14 +102,19 @@ public final class SpiffeBundle {
 				continue;
 			}
 			X509Certificate authority = chain.get(0);
-			boolean[] usage = authority.getKeyUsage();
-			if (authority.getBasicConstraints() < 0 || (usage != null && (usage.length < 6 || !usage[5]))) {
+			if (!signsCertificates(authority)) {
 				problems.add("an x509-svid authority is not a CA certificate that may sign certificates");
 				continue;
 			}
 			authorities.add(authority);
 		}
 		return authorities;
+	}
+
+	/** Whether a certificate is a CA's that may sign certificates: an X.509 authority. */
+	static boolean signsCertificates(X509Certificate authority) {
+		boolean[] usage = authority.getKeyUsage();
+		return authority.getBasicConstraints() >= 0 && (usage == null || (usage.length > 5 && usage[5]));
 	}
 
 	private static OptionalLong longMember(Map<String, Object> members, String name) {

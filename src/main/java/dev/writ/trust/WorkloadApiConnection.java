@@ -1,12 +1,14 @@
 package dev.writ.trust;
 
 import java.security.PublicKey;
+import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -16,6 +18,7 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
 import io.spiffe.bundle.jwtbundle.JwtBundle;
 import io.spiffe.bundle.jwtbundle.JwtBundleSet;
+import io.spiffe.bundle.x509bundle.X509BundleSet;
 import io.spiffe.exception.SocketEndpointAddressException;
 import io.spiffe.spiffeid.TrustDomain;
 import io.spiffe.workloadapi.DefaultWorkloadApiClient;
@@ -31,8 +34,10 @@ import dev.writ.audit.LogText;
 /**
  * A watch on the JWT bundles of a local SPIFFE agent's Workload API (FetchJWTBundles):
  * its own trust domain's and every federated one's, pushed by the agent whenever they
- * change and swapped in whole. java-spiffe's client reconnects with backoff when the
- * agent goes away. Only trust domains that a policy entry names are trusted.
+ * change and swapped in whole; and, on a stream of its own, their X.509 authorities
+ * (FetchX509Bundles), which verify X.509-SVIDs over mutual TLS. java-spiffe's client
+ * reconnects with backoff when the agent goes away. Only trust domains that a policy
+ * entry names are trusted.
  */
 final class WorkloadApiConnection implements AutoCloseable {
 
@@ -45,6 +50,10 @@ final class WorkloadApiConnection implements AutoCloseable {
 	private final WorkloadApiClient client;
 
 	private volatile @Nullable Map<TrustDomain, KeySet> bundles;
+
+	// The X.509 authorities come on a stream of their own (FetchX509Bundles): until it
+	// answers, or while it fails, X.509-SVIDs of these trust domains are refused.
+	private volatile Map<TrustDomain, List<X509Certificate>> x509Authorities = Map.of();
 
 	private volatile @Nullable Instant lastUpdate;
 
@@ -71,6 +80,7 @@ final class WorkloadApiConnection implements AutoCloseable {
 		}
 		WorkloadApiConnection connection = new WorkloadApiConnection(address, clock, client);
 		client.watchJwtBundles(connection.new BundleWatcher());
+		client.watchX509Bundles(connection.new X509BundleWatcher());
 		return connection;
 	}
 
@@ -86,7 +96,7 @@ final class WorkloadApiConnection implements AutoCloseable {
 			throw new KeysUnavailableException(
 					"the Workload API at " + this.address + " has no bundle for " + trustDomain.getName());
 		}
-		return keys;
+		return keys.withX509Authorities(this.x509Authorities.getOrDefault(trustDomain, List.of()));
 	}
 
 	SourceHealth health(TrustDomain trustDomain) {
@@ -142,6 +152,28 @@ final class WorkloadApiConnection implements AutoCloseable {
 			return new RSAKey.Builder(rsa).keyID(kid).build();
 		}
 		throw new IllegalArgumentException("key type " + key.getAlgorithm() + " is not supported (EC or RSA)");
+	}
+
+	private final class X509BundleWatcher implements Watcher<X509BundleSet> {
+
+		@Override
+		public void onUpdate(X509BundleSet update) {
+			Map<TrustDomain, List<X509Certificate>> converted = new LinkedHashMap<>();
+			update.getBundles()
+				.forEach((domain, bundle) -> converted.put(domain,
+						bundle.getX509Authorities().stream().filter(SpiffeBundle::signsCertificates).toList()));
+			WorkloadApiConnection.this.x509Authorities = Map.copyOf(converted);
+			logger.info("Workload API at {}: X.509 authorities of {}", WorkloadApiConnection.this.address,
+					converted.keySet().stream().map(TrustDomain::getName).sorted().toList());
+		}
+
+		@Override
+		public void onError(Throwable error) {
+			logger.warn("Workload API at {}: X.509 bundles failed: {}", WorkloadApiConnection.this.address,
+					LogText.safe(error.getClass().getSimpleName()
+							+ ((error.getMessage() != null) ? ": " + error.getMessage() : "")));
+		}
+
 	}
 
 	private final class BundleWatcher implements Watcher<JwtBundleSet> {

@@ -31,9 +31,10 @@ import io.spiffe.workloadapi.grpc.Workload;
 
 /**
  * A real SPIFFE Workload API on a Unix domain socket, for tests: serves FetchJWTBundles
- * from java-spiffe's public gRPC stubs over shaded Netty's epoll transport, as a SPIRE
- * agent would, and pushes updates to every open stream when a test changes the bundles.
- * Refuses calls without the {@code workload.spiffe.io: true} header, as SPIRE does.
+ * and FetchX509Bundles from java-spiffe's public gRPC stubs over shaded Netty's epoll
+ * transport, as a SPIRE agent would, and pushes updates to every open stream when a test
+ * changes the bundles. Refuses calls without the {@code workload.spiffe.io: true} header,
+ * as SPIRE does.
  */
 public final class FakeWorkloadApi implements AutoCloseable {
 
@@ -50,6 +51,8 @@ public final class FakeWorkloadApi implements AutoCloseable {
 
 	private final List<StreamObserver<Workload.JWTBundlesResponse>> streams = new CopyOnWriteArrayList<>();
 
+	private final List<StreamObserver<Workload.X509BundlesResponse>> x509Streams = new CopyOnWriteArrayList<>();
+
 	private final AtomicInteger updatesSent = new AtomicInteger();
 
 	private FakeWorkloadApi(Path socket) throws IOException {
@@ -61,6 +64,13 @@ public final class FakeWorkloadApi implements AutoCloseable {
 					StreamObserver<Workload.JWTBundlesResponse> observer) {
 				FakeWorkloadApi.this.streams.add(observer);
 				send(observer);
+			}
+
+			@Override
+			public void fetchX509Bundles(Workload.X509BundlesRequest request,
+					StreamObserver<Workload.X509BundlesResponse> observer) {
+				FakeWorkloadApi.this.x509Streams.add(observer);
+				sendX509(observer);
 			}
 
 		};
@@ -96,6 +106,28 @@ public final class FakeWorkloadApi implements AutoCloseable {
 	public void bundle(String trustDomain, TestAuthority... authorities) {
 		this.bundles.put(trustDomain, List.of(authorities));
 		this.streams.forEach(this::send);
+		this.x509Streams.forEach(this::sendX509);
+	}
+
+	// The X.509 authorities of each trust domain: its authorities' CA certificates, DER
+	// concatenated, as SPIRE sends them.
+	private void sendX509(StreamObserver<Workload.X509BundlesResponse> observer) {
+		Workload.X509BundlesResponse.Builder response = Workload.X509BundlesResponse.newBuilder();
+		this.bundles.forEach((domain, authorities) -> {
+			ByteString der = ByteString.EMPTY;
+			for (TestAuthority authority : authorities) {
+				try {
+					der = der.concat(ByteString.copyFrom(authority.x509().certificate().getEncoded()));
+				}
+				catch (java.security.cert.CertificateEncodingException ex) {
+					throw new IllegalStateException(ex);
+				}
+			}
+			response.putBundles("spiffe://" + domain, der);
+		});
+		synchronized (observer) {
+			observer.onNext(response.build());
+		}
 	}
 
 	/** How many bundle updates were sent. */
@@ -118,6 +150,14 @@ public final class FakeWorkloadApi implements AutoCloseable {
 
 	@Override
 	public void close() throws InterruptedException {
+		this.x509Streams.forEach((s) -> {
+			try {
+				s.onCompleted();
+			}
+			catch (RuntimeException ex) {
+				// the client went away first
+			}
+		});
 		this.streams.forEach((s) -> {
 			try {
 				s.onCompleted();

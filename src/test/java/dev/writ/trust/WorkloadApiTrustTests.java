@@ -21,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * JWT bundles from a SPIFFE agent's Workload API, served for real over a Unix domain
- * socket.
+ * JWT and X.509 bundles from a SPIFFE agent's Workload API, served for real over a Unix
+ * domain socket.
  */
 class WorkloadApiTrustTests {
 
@@ -83,6 +83,25 @@ class WorkloadApiTrustTests {
 			.isThrownBy(() -> verify(this.unnamed.svid("/x").sign(), trust))
 			.satisfies((ex) -> assertThat(ex.detail()).contains("not trusted"));
 		assertThat(trust.sources().get(0).keys().health().state()).isEqualTo(SourceHealth.State.UP);
+	}
+
+	@Test
+	void x509SvidWhenAgentServesX509BundlesThenVerifiedAndARotatedAuthorityTakenAtOnce() {
+		this.agent.bundle("prod.example.org", this.prod);
+		TrustSet trust = TrustSet.of(List.of(this.factory.spiffeWorkloadApi(PROD, this.agent.address())));
+		X509SvidVerifier certificates = new X509SvidVerifier(this.clock);
+
+		assertThat(eventually(() -> certificates.verify(this.prod.x509().svid("/api").issue().chainList(), trust))
+			.subject()).isEqualTo("spiffe://prod.example.org/api");
+
+		TestAuthority rotated = TestAuthority.ec("prod.example.org", this.clock);
+		this.agent.bundle("prod.example.org", rotated);
+		assertThat(
+				eventually(() -> certificates.verify(rotated.x509().svid("/api").issue().chainList(), trust)).subject())
+			.isEqualTo("spiffe://prod.example.org/api");
+		assertThatExceptionOfType(ExchangeException.class)
+			.isThrownBy(() -> certificates.verify(this.prod.x509().svid("/api").issue().chainList(), trust))
+			.satisfies((ex) -> assertThat(ex.detail()).contains("does not chain"));
 	}
 
 	@Test
