@@ -271,6 +271,29 @@ abstract class FleetContract {
 					"the DPoP proof has been used before: make a fresh proof for every request");
 	}
 
+	@Test
+	@Order(5)
+	void dpopProofForAnotherUrlOrMethodStaleOrWithAPrivateKeyThenRefusedOnEveryNode() throws Exception {
+		dev.writ.testing.TestDpop client = dev.writ.testing.TestDpop.generate();
+		String tokenEndpoint = ISSUER + "/oauth2/token";
+		for (ConfigurableApplicationContext node : List.of(this.nodeA, this.nodeB)) {
+			Map<String, String> proofs = Map.of("another URL", client.proof("POST", ISSUER + "/oauth2/introspect"),
+					"another method", client.proof("GET", tokenEndpoint), "a stale iat",
+					client.proof("POST", tokenEndpoint, java.time.Instant.now())
+						.iatOffset(Duration.ofMinutes(-5))
+						.sign(),
+					"a private key member",
+					client.proof("POST", tokenEndpoint, java.time.Instant.now()).withPrivateJwk().sign());
+			for (Map.Entry<String, String> proof : proofs.entrySet()) {
+				HttpResponse<String> refused = exchangeWithProof(node, proof.getValue());
+				assertThat(refused.statusCode()).as(proof.getKey()).isEqualTo(400);
+				assertThat(json(refused)).as(proof.getKey())
+					.containsEntry("error", "invalid_dpop_proof")
+					.doesNotContainKey("access_token");
+			}
+		}
+	}
+
 	HttpResponse<String> exchangeWithProof(ConfigurableApplicationContext node, String proof) throws Exception {
 		return this.http.send(
 				HttpRequest.newBuilder(URI.create("http://localhost:" + port(node) + "/oauth2/token"))
