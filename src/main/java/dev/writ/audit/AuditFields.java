@@ -63,6 +63,7 @@ final class AuditFields {
 		put("derived_from", event.derivedFrom());
 		put("chain_depth", event.chainDepth());
 		put("bound_to", event.boundTo());
+		put("dpop_key", event.dpopKey());
 		put("client_certificate", event.clientCertificate());
 		put("store", event.carriedOnWithoutStore() ? STORE_UNAVAILABLE : null);
 		put("replay", event.replay());

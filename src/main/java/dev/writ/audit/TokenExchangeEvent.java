@@ -32,7 +32,9 @@ import dev.writ.error.ErrorCode;
  * @param actorSource the trust source that verified it
  * @param derivedFrom for a Writ token exchanged again, its {@code jti}
  * @param chainDepth the hops of the issued token's chain, when it has any
- * @param boundTo the thumbprint of the key the request proved (DPoP), when it did
+ * @param boundTo what the issued token is bound to: {@code jkt:<thumbprint>} of a DPoP
+ * key or {@code x5t#S256:<thumbprint>} of a client certificate; null for a bearer token
+ * @param dpopKey the thumbprint of the key the request's DPoP proof proved, when it did
  * @param clientCertificate the thumbprint ({@code x5t#S256}) of the client certificate,
  * when the request came over mutual TLS with one
  * @param carriedOnWithoutStore whether the rate limits were skipped because the store was
@@ -55,11 +57,11 @@ public record TokenExchangeEvent(Instant time, @Nullable String subjectTokenType
 		@Nullable String policyDigest, @Nullable String subject, @Nullable String trustSource,
 		@Nullable Map<String, String> attributes, @Nullable String actorTokenSha256, @Nullable String actor,
 		@Nullable String actorSource, @Nullable String derivedFrom, @Nullable Integer chainDepth,
-		@Nullable String boundTo, @Nullable String clientCertificate, boolean carriedOnWithoutStore,
-		@Nullable Boolean replay, @Nullable Outcome outcome, @Nullable String grant, @Nullable String audience,
-		@Nullable List<String> scopes, @Nullable String issuedTokenJti, @Nullable String issuedTokenSha256,
-		@Nullable Instant expiresAt, @Nullable ErrorCode error, @Nullable String reason,
-		@Nullable Duration latency) implements AuditEvent {
+		@Nullable String boundTo, @Nullable String dpopKey, @Nullable String clientCertificate,
+		boolean carriedOnWithoutStore, @Nullable Boolean replay, @Nullable Outcome outcome, @Nullable String grant,
+		@Nullable String audience, @Nullable List<String> scopes, @Nullable String issuedTokenJti,
+		@Nullable String issuedTokenSha256, @Nullable Instant expiresAt, @Nullable ErrorCode error,
+		@Nullable String reason, @Nullable Duration latency) implements AuditEvent {
 
 	public TokenExchangeEvent {
 		Objects.requireNonNull(time, "time cannot be null");
@@ -112,6 +114,8 @@ public record TokenExchangeEvent(Instant time, @Nullable String subjectTokenType
 		private @Nullable String boundTo;
 
 		private @Nullable String clientCertificate;
+
+		private @Nullable String dpopKey;
 
 		private boolean carriedOnWithoutStore;
 
@@ -210,9 +214,15 @@ public record TokenExchangeEvent(Instant time, @Nullable String subjectTokenType
 			return this;
 		}
 
+		/** What the issued token is bound to. */
+		public Builder boundTo(String confirmation) {
+			this.boundTo = confirmation;
+			return this;
+		}
+
 		/** The thumbprint of the key the request's DPoP proof proved. */
-		public Builder boundTo(String jkt) {
-			this.boundTo = jkt;
+		public Builder dpopKey(String jkt) {
+			this.dpopKey = jkt;
 			return this;
 		}
 
@@ -296,9 +306,9 @@ public record TokenExchangeEvent(Instant time, @Nullable String subjectTokenType
 			return new TokenExchangeEvent(this.time, this.subjectTokenType, this.subjectTokenSha256,
 					this.requestedTarget, this.requestedScopes, this.clientId, this.policyDigest, this.subject,
 					this.trustSource, this.attributes, this.actorTokenSha256, this.actor, this.actorSource,
-					this.derivedFrom, this.chainDepth, this.boundTo, this.clientCertificate, this.carriedOnWithoutStore,
-					this.replay, this.outcome, this.grant, this.audience, this.scopes, this.issuedTokenJti,
-					this.issuedTokenSha256, this.expiresAt, this.error, this.reason, this.latency);
+					this.derivedFrom, this.chainDepth, this.boundTo, this.dpopKey, this.clientCertificate,
+					this.carriedOnWithoutStore, this.replay, this.outcome, this.grant, this.audience, this.scopes,
+					this.issuedTokenJti, this.issuedTokenSha256, this.expiresAt, this.error, this.reason, this.latency);
 		}
 
 		private static List<String> sorted(Collection<String> values) {

@@ -42,7 +42,7 @@ final class Possession {
 				throw refused("this server does not take DPoP proofs", "DPoP header on a server without DPoP");
 			}
 			proof = verifier.verify(headers, "POST");
-			event.boundTo(proof.jkt());
+			event.dpopKey(proof.jkt());
 		}
 		bound(subject, proof, certificate, "subject_token");
 		if (actor != null) {
@@ -54,10 +54,12 @@ final class Possession {
 	/**
 	 * The thumbprint of the client certificate, or null without one. A certificate that
 	 * names a SPIFFE ID is an X.509-SVID: beside a subject token, it must verify, and
-	 * name the subject token's subject; a certificate without one only holds a key.
+	 * name the party that holds the connection — the actor of a delegated request, else
+	 * the subject; a certificate without one only holds a key.
 	 */
 	static @Nullable String certificate(List<X509Certificate> chain, ExchangeRequest request, VerifiedSubject subject,
-			X509SvidVerifier verifier, TrustSet trust, TokenExchangeEvent.Builder event) {
+			@Nullable VerifiedSubject actor, X509SvidVerifier verifier, TrustSet trust,
+			TokenExchangeEvent.Builder event) {
 		if (chain.isEmpty()) {
 			return null;
 		}
@@ -65,10 +67,12 @@ final class Possession {
 		event.clientCertificate(thumbprint);
 		if (!request.fromCertificate() && X509SvidVerifier.claimsSpiffeId(chain.get(0))) {
 			VerifiedSubject svid = verifier.verify(chain, trust);
-			if (!svid.subject().equals(subject.subject())) {
+			VerifiedSubject caller = (actor != null) ? actor : subject;
+			if (!svid.subject().equals(caller.subject())) {
+				String token = (actor != null) ? "actor_token" : "subject_token";
 				throw new ExchangeException(ErrorCode.INVALID_REQUEST,
-						"the subject_token's subject is not the client certificate's SPIFFE ID",
-						"subject " + subject.subject() + ", client certificate of " + svid.subject());
+						"the " + token + "'s subject is not the client certificate's SPIFFE ID",
+						token + " of " + caller.subject() + ", client certificate of " + svid.subject());
 			}
 		}
 		return thumbprint;

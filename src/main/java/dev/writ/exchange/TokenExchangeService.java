@@ -170,7 +170,8 @@ public final class TokenExchangeService {
 			DpopVerifier.DpopProof proof;
 			String x5t;
 			try {
-				x5t = Possession.certificate(certificate, request, subject, this.certificates, policy.trust(), event);
+				x5t = Possession.certificate(certificate, request, subject, actor, this.certificates, policy.trust(),
+						event);
 				proof = Possession.proof(this.options.dpop(), dpop, x5t, subject, actor, event);
 			}
 			catch (ExchangeException ex) {
@@ -218,6 +219,9 @@ public final class TokenExchangeService {
 			}
 			if (actor != null && actorOnce) {
 				OneTimeUse.firstUse(this.replays, this.skew, actor, now, event, "actor_token");
+			}
+			if (allow.boundTo() != null) {
+				event.boundTo(allow.boundTo().toString());
 			}
 			event.outcome(Outcome.GRANTED)
 				.grant(allow.grantId())

@@ -14,8 +14,10 @@ import dev.writ.error.ErrorCode;
 public enum Binding {
 
 	/**
-	 * Bound when the request proves a key — to its DPoP proof's key, else to its client
-	 * certificate — bearer otherwise.
+	 * Bound when the request proves a key: to its DPoP proof's key; or to the client
+	 * certificate when that is the identity (an X.509-SVID without a subject token) — a
+	 * certificate a client's TLS stack merely presents beside a subject token binds
+	 * nothing unless a binding asks for it. Bearer otherwise.
 	 */
 	OPTIONAL,
 
@@ -57,21 +59,25 @@ public enum Binding {
 	/**
 	 * What the token is bound to under a grant's binding and its trust entry's: the DPoP
 	 * key where both take one and the request proved one, else the certificate where both
-	 * take one and the request presented one, else nothing where neither asks for
-	 * binding.
+	 * take one, the request presented one and a binding asks for it or it is the
+	 * identity, else nothing where neither asks for binding.
 	 * @param grant the grant's binding
 	 * @param source the trust entry's binding
 	 * @param jkt the thumbprint of the request's DPoP key, if it sent a proof
 	 * @param x5t the thumbprint of the request's client certificate, if it presented one
+	 * @param certificateIdentity whether that certificate is the request's identity (an
+	 * X.509-SVID without a subject token)
 	 * @return the choice, or what is missing
 	 */
-	static Choice choose(Binding grant, Binding source, Optional<String> jkt, Optional<String> x5t) {
+	static Choice choose(Binding grant, Binding source, Optional<String> jkt, Optional<String> x5t,
+			boolean certificateIdentity) {
 		boolean dpop = grant.takesDpop() && source.takesDpop();
 		boolean certificate = grant.takesCertificate() && source.takesCertificate();
 		if (dpop && jkt.isPresent()) {
 			return new Choice(new Confirmation(Confirmation.DPOP, jkt.get()), null, dpop, certificate);
 		}
-		if (certificate && x5t.isPresent()) {
+		boolean asked = grant.bound() || source.bound() || certificateIdentity;
+		if (certificate && asked && x5t.isPresent()) {
 			return new Choice(new Confirmation(Confirmation.CERTIFICATE, x5t.get()), null, dpop, certificate);
 		}
 		if (!grant.bound() && !source.bound()) {

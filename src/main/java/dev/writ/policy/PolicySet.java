@@ -242,7 +242,8 @@ public final class PolicySet {
 				continue;
 			}
 			Binding source = sourceRules(subject).binding();
-			Binding.Choice bound = Binding.choose(grant.binding(), source, context.proofKey(), context.certificate());
+			Binding.Choice bound = Binding.choose(grant.binding(), source, context.proofKey(), context.certificate(),
+					context.request().fromCertificate());
 			if (bound.missing() != null) {
 				String where = (source.bound() ? "its trust entry has binding: " + source.label() + "; " : "")
 						+ "grant " + grant.id() + " has binding: " + grant.binding().label();

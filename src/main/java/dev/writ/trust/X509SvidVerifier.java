@@ -26,6 +26,11 @@ import java.util.Objects;
 import java.util.Set;
 
 import io.spiffe.spiffeid.SpiffeId;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralSubtree;
+import org.bouncycastle.asn1.x509.NameConstraints;
+import org.jspecify.annotations.Nullable;
 
 import dev.writ.digest.Sha256;
 import dev.writ.error.ErrorCode;
@@ -52,6 +57,8 @@ public final class X509SvidVerifier {
 	private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
 
 	private static final int URI_NAME = 6;
+
+	private static final String NAME_CONSTRAINTS = "2.5.29.30";
 
 	private final Clock clock;
 
@@ -108,7 +115,15 @@ public final class X509SvidVerifier {
 		}
 		SpiffeSource source = trust.spiffe(id.getTrustDomain())
 			.orElseThrow(() -> invalid(UNTRUSTED, "trust domain " + id.getTrustDomain().getName() + " is not trusted"));
-		List<X509Certificate> authorities = source.keys().keys(null).x509Authorities();
+		List<X509Certificate> authorities;
+		try {
+			authorities = source.keys().keys(null).x509Authorities();
+		}
+		catch (KeysUnavailableException ex) {
+			// Fails closed, answered as any untrusted certificate is: a source that is
+			// down is not told apart from one that is not configured.
+			throw invalid(UNTRUSTED, "keys of " + source.id() + " unavailable: " + ex.getMessage());
+		}
 		if (authorities.isEmpty()) {
 			throw invalid(UNTRUSTED, "the bundle of " + source.id() + " has no x509-svid authorities");
 		}
@@ -170,7 +185,25 @@ public final class X509SvidVerifier {
 	private static void chainsTo(List<X509Certificate> chain, List<X509Certificate> authorities, Instant now,
 			SpiffeId id) {
 		Set<TrustAnchor> anchors = new HashSet<>();
-		authorities.forEach((authority) -> anchors.add(new TrustAnchor(authority, null)));
+		Date at = Date.from(now);
+		for (X509Certificate authority : authorities) {
+			// PKIX takes an anchor as given (the JDK's does not take its name
+			// constraints either): its validity and its URI constraints are Writ's to
+			// check.
+			try {
+				authority.checkValidity(at);
+			}
+			catch (CertificateExpiredException | CertificateNotYetValidException ex) {
+				continue;
+			}
+			if (permits(authority, id.getTrustDomain().getName())) {
+				anchors.add(new TrustAnchor(authority, null));
+			}
+		}
+		if (anchors.isEmpty()) {
+			throw invalid(UNTRUSTED, "no x509-svid authority of " + id.getTrustDomain().getName()
+					+ " is valid now and may sign its SPIFFE IDs");
+		}
 		X509CertSelector target = new X509CertSelector();
 		target.setCertificate(chain.get(0));
 		try {
@@ -188,6 +221,44 @@ public final class X509SvidVerifier {
 		catch (GeneralSecurityException ex) {
 			throw invalid(UNTRUSTED, "X.509-SVID of " + id + " does not chain to an authority of its trust domain");
 		}
+	}
+
+	// An authority's NameConstraints (RFC 5280 §4.2.1.10) for URIs, which name a SPIFFE
+	// ID's trust domain as its host: a permitted subtree, if any, must match it, an
+	// excluded one must not. ".example.org" matches the hosts below it, "example.org"
+	// that one alone. Other name forms constrain no SPIFFE ID.
+	static boolean permits(X509Certificate authority, String host) {
+		byte[] extension = authority.getExtensionValue(NAME_CONSTRAINTS);
+		if (extension == null) {
+			return true;
+		}
+		NameConstraints constraints;
+		try {
+			constraints = NameConstraints.getInstance(ASN1OctetString.getInstance(extension).getOctets());
+		}
+		catch (IllegalArgumentException ex) {
+			return false; // unreadable constraints constrain everything
+		}
+		List<String> permitted = uriSubtrees(constraints.getPermittedSubtrees());
+		List<String> excluded = uriSubtrees(constraints.getExcludedSubtrees());
+		return (permitted.isEmpty() || permitted.stream().anyMatch((c) -> matches(c, host)))
+				&& excluded.stream().noneMatch((c) -> matches(c, host));
+	}
+
+	private static List<String> uriSubtrees(GeneralSubtree @Nullable [] subtrees) {
+		List<String> uris = new ArrayList<>();
+		if (subtrees != null) {
+			for (GeneralSubtree subtree : subtrees) {
+				if (subtree.getBase().getTagNo() == GeneralName.uniformResourceIdentifier) {
+					uris.add(subtree.getBase().getName().toString().toLowerCase(java.util.Locale.ROOT));
+				}
+			}
+		}
+		return uris;
+	}
+
+	private static boolean matches(String constraint, String host) {
+		return constraint.startsWith(".") ? host.endsWith(constraint) : host.equals(constraint);
 	}
 
 	private static List<String> uris(X509Certificate certificate) {

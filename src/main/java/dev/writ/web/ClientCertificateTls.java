@@ -16,13 +16,13 @@ import org.apache.tomcat.util.net.jsse.JSSEUtil;
 
 /**
  * Tomcat's JSSE, taking any client certificate at the handshake when TLS client
- * authentication is asked for ({@code server.ssl.client-auth}) and the SSL bundle names
- * no trust store of its own. The handshake still proves that the client holds the
- * certificate's key; who the certificate says it is, the exchange decides — against the
- * {@code x509-svid} authorities of the trust in force, which change with every bundle
- * refresh and so cannot be a listener's trust store. A certificate proves nothing
- * elsewhere: no endpoint treats it as authentication. With a trust store in the bundle,
- * Tomcat checks certificates against it as configured.
+ * authentication is asked for ({@code server.ssl.client-auth}); installed only where the
+ * SSL bundle names no trust store of its own ({@link MutualTlsConfiguration}). The
+ * handshake still proves that the client holds the certificate's key; who the certificate
+ * says it is, the exchange decides — against the {@code x509-svid} authorities of the
+ * trust in force, which change with every bundle refresh and so cannot be a listener's
+ * trust store. A certificate proves nothing elsewhere: no endpoint treats it as
+ * authentication.
  */
 public final class ClientCertificateTls extends JSSEImplementation {
 
@@ -39,9 +39,9 @@ public final class ClientCertificateTls extends JSSEImplementation {
 
 		@Override
 		public TrustManager[] getTrustManagers() throws Exception {
-			if (this.sslHostConfig.getCertificateVerification() == SSLHostConfig.CertificateVerification.NONE
-					|| this.sslHostConfig.getTruststore() != null
-					|| this.sslHostConfig.getTrustManagerClassName() != null) {
+			// Never javax.net.ssl.trustStore, Tomcat's default when no store is set: a
+			// trust store for Writ's outbound calls is not one for its clients.
+			if (this.sslHostConfig.getCertificateVerification() == SSLHostConfig.CertificateVerification.NONE) {
 				return super.getTrustManagers();
 			}
 			return new TrustManager[] { new AnyClientCertificate() };

@@ -150,7 +150,7 @@ class ProtectedEndpointsConfiguration {
 	private static OAuth2TokenValidator<Jwt> unbound() {
 		return (jwt) -> jwt.hasClaim("cnf")
 				? OAuth2TokenValidatorResult.failure(new OAuth2Error(OAuth2ErrorCodes.INVALID_TOKEN,
-						"a bound token is not taken here: obtain one without a DPoP proof", null))
+						"a bound token is not taken here: obtain one without a DPoP proof or client certificate", null))
 				: OAuth2TokenValidatorResult.success();
 	}
 

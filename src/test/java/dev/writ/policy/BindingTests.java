@@ -31,7 +31,8 @@ class BindingTests {
 				// grant, source, DPoP, certificate -> bound to (null: bearer), refusal
 				arguments(Binding.OPTIONAL, Binding.OPTIONAL, NONE, NONE, null, null),
 				arguments(Binding.OPTIONAL, Binding.OPTIONAL, JKT, NONE, "jkt:jkt-thumbprint", null),
-				arguments(Binding.OPTIONAL, Binding.OPTIONAL, NONE, X5T, "x5t#S256:x5t-thumbprint", null),
+				// A certificate beside a subject token binds only where a binding asks.
+				arguments(Binding.OPTIONAL, Binding.OPTIONAL, NONE, X5T, null, null),
 				arguments(Binding.OPTIONAL, Binding.OPTIONAL, JKT, X5T, "jkt:jkt-thumbprint", null),
 				arguments(Binding.DPOP, Binding.OPTIONAL, NONE, X5T, null, ErrorCode.INVALID_DPOP_PROOF),
 				arguments(Binding.DPOP, Binding.OPTIONAL, JKT, X5T, "jkt:jkt-thumbprint", null),
@@ -45,11 +46,21 @@ class BindingTests {
 				arguments(Binding.DPOP, Binding.MTLS, JKT, X5T, null, ErrorCode.INVALID_REQUEST));
 	}
 
+	@org.junit.jupiter.api.Test
+	void chooseWhenTheCertificateIsTheIdentityThenBoundToItUnlessADpopProofIsTaken() {
+		assertThat(Binding.choose(Binding.OPTIONAL, Binding.OPTIONAL, NONE, X5T, true).confirmation())
+			.hasToString("x5t#S256:x5t-thumbprint");
+		assertThat(Binding.choose(Binding.OPTIONAL, Binding.OPTIONAL, JKT, X5T, true).confirmation())
+			.hasToString("jkt:jkt-thumbprint");
+		assertThat(Binding.choose(Binding.DPOP, Binding.OPTIONAL, NONE, X5T, true).error())
+			.isEqualTo(ErrorCode.INVALID_DPOP_PROOF);
+	}
+
 	@ParameterizedTest(name = "grant {0}, entry {1}, proof {2}, certificate {3}")
 	@MethodSource("choices")
 	void chooseThenBoundAsBothBindingsAllowOrRefused(Binding grant, Binding source, Optional<String> jkt,
 			Optional<String> x5t, @Nullable String boundTo, @Nullable ErrorCode refusal) {
-		Binding.Choice choice = Binding.choose(grant, source, jkt, x5t);
+		Binding.Choice choice = Binding.choose(grant, source, jkt, x5t, false);
 
 		assertThat(Optional.ofNullable(choice.confirmation()).map(Confirmation::toString))
 			.isEqualTo(Optional.ofNullable(boundTo));

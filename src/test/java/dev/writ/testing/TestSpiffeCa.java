@@ -29,12 +29,15 @@ import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.GeneralSubtree;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.NameConstraints;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A SPIFFE trust domain's X.509 authority for tests, as SPIRE's server CA is: a CA
@@ -60,13 +63,36 @@ public final class TestSpiffeCa {
 
 	/** A CA for the trust domain, valid from an hour ago for a day. */
 	public static TestSpiffeCa create(String trustDomain) {
+		return create(trustDomain, Instant.now().plus(Duration.ofDays(1)), null);
+	}
+
+	/** A CA for the trust domain that expired a minute ago. */
+	public static TestSpiffeCa expired(String trustDomain) {
+		return create(trustDomain, Instant.now().minus(Duration.ofMinutes(1)), null);
+	}
+
+	/**
+	 * A CA for the trust domain whose own NameConstraints permit only URIs of
+	 * {@code permittedHost}.
+	 */
+	public static TestSpiffeCa constrainedTo(String trustDomain, String permittedHost) {
+		return create(trustDomain, Instant.now().plus(Duration.ofDays(1)), permittedHost);
+	}
+
+	private static TestSpiffeCa create(String trustDomain, Instant notAfter, @Nullable String permittedHost) {
 		KeyPair key = generate();
 		Instant now = Instant.now();
 		X500Name name = new X500Name("O=SPIFFE,CN=" + trustDomain);
 		JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(nextSerial()),
-				Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))), name,
-				key.getPublic());
+				Date.from(now.minus(Duration.ofHours(2))), Date.from(notAfter), name, key.getPublic());
 		try {
+			if (permittedHost != null) {
+				builder.addExtension(Extension.nameConstraints, true,
+						new NameConstraints(
+								new GeneralSubtree[] { new GeneralSubtree(
+										new GeneralName(GeneralName.uniformResourceIdentifier, permittedHost)) },
+								null));
+			}
 			builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
 			builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
 			builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(

@@ -2,6 +2,7 @@ package dev.writ.trust;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -138,6 +139,66 @@ class X509SvidVerifierTests {
 
 		assertThat(refused.description()).isEqualTo("the client certificate is not an X.509-SVID this server trusts");
 		assertThat(refused.detail()).contains("no x509-svid authorities");
+	}
+
+	static TrustSet trusting(TestSpiffeCa ca) {
+		return TrustSet.of(List.of(TestTrust.factory(CLOCK)
+			.spiffeBundle(TrustDomain.parse(ca.trustDomain()),
+					new com.nimbusds.jose.jwk.JWKSet(List.of(ca.bundleEntry())).toString())));
+	}
+
+	@Test
+	void verifyWhenTheAuthorityHasExpiredThenRefused() {
+		TestSpiffeCa expired = TestSpiffeCa.expired("prod.example.org");
+
+		ExchangeException refused = catchThrowableOfType(ExchangeException.class,
+				() -> this.verifier.verify(expired.svid("/a").issue().chainList(), trusting(expired)));
+
+		assertThat(refused.description()).isEqualTo("the client certificate is not an X.509-SVID this server trusts");
+		assertThat(refused.detail()).contains("is valid now");
+		assertThat(refused.detail()).doesNotContain("does not chain");
+	}
+
+	@Test
+	void verifyWhenTheAuthorityIsNameConstrainedElsewhereThenRefused() {
+		TestSpiffeCa elsewhere = TestSpiffeCa.constrainedTo("prod.example.org", "other.example.org");
+		TestSpiffeCa here = TestSpiffeCa.constrainedTo("prod.example.org", "prod.example.org");
+
+		ExchangeException refused = catchThrowableOfType(ExchangeException.class,
+				() -> this.verifier.verify(elsewhere.svid("/a").issue().chainList(), trusting(elsewhere)));
+
+		assertThat(refused.description()).isEqualTo("the client certificate is not an X.509-SVID this server trusts");
+		ExchangeException debug = catchThrowableOfType(ExchangeException.class,
+				() -> this.verifier.verify(here.svid("/a").issue().chainList(), trusting(here)));
+		System.out.println("DEBUG " + (debug == null ? null : debug.detail()));
+		assertThat(this.verifier.verify(here.svid("/a").issue().chainList(), trusting(here)).subject())
+			.isEqualTo("spiffe://prod.example.org/a");
+	}
+
+	@Test
+	void permitsWhenConstrainedToADomainAndBelowThenAsRfc5280SaysForUris() {
+		X509Certificate below = TestSpiffeCa.constrainedTo("prod.example.org", ".example.org").certificate();
+		X509Certificate exactly = TestSpiffeCa.constrainedTo("prod.example.org", "prod.example.org").certificate();
+
+		assertThat(X509SvidVerifier.permits(below, "prod.example.org")).isTrue();
+		assertThat(X509SvidVerifier.permits(below, "example.org")).isFalse();
+		assertThat(X509SvidVerifier.permits(below, "prod.example.org.evil")).isFalse();
+		assertThat(X509SvidVerifier.permits(exactly, "prod.example.org")).isTrue();
+		assertThat(X509SvidVerifier.permits(exactly, "dev.prod.example.org")).isFalse();
+		assertThat(X509SvidVerifier.permits(PROD.x509().certificate(), "anything.example")).isTrue();
+	}
+
+	@Test
+	void verifyWhenTheTrustDomainsKeysAreUnavailableThenRefusedAsUntrustedNotAnError() {
+		TrustSet down = TrustSet.of(List.of(TestTrust.factory(CLOCK)
+			.spiffeEndpoint(TrustDomain.parse("prod.example.org"), java.net.URI.create("http://127.0.0.1:1/bundle"))));
+
+		ExchangeException refused = catchThrowableOfType(ExchangeException.class,
+				() -> this.verifier.verify(PROD.x509().svid("/a").issue().chainList(), down));
+
+		assertThat(refused.errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST);
+		assertThat(refused.description()).isEqualTo("the client certificate is not an X.509-SVID this server trusts");
+		assertThat(refused.detail()).contains("unavailable");
 	}
 
 	@Test

@@ -69,6 +69,11 @@ class MutualTlsIntegrationTests {
 			    audience: https://ledger.example.org
 			    scopes: [ledger:write]
 			    binding: mtls
+			  - id: gateway-for-api
+			    subject: spiffe://test.example.org/api
+			    actor: spiffe://test.example.org/gateway
+			    audience: https://orders.example.org
+			    scopes: [orders:read]
 			  - id: payments-introspects
 			    subject: spiffe://test.example.org/payments
 			    audience: https://localhost
@@ -226,6 +231,31 @@ class MutualTlsIntegrationTests {
 	}
 
 	@Test
+	void delegatedExchangeThenTheCertificateIsTheActorsNotTheSubjects() throws Exception {
+		Map<String, String> form = new LinkedHashMap<>();
+		form.put("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange");
+		form.put("subject_token_type", "urn:ietf:params:oauth:token-type:jwt");
+		form.put("subject_token", jwtSvid("/api"));
+		form.put("actor_token_type", "urn:ietf:params:oauth:token-type:jwt");
+		form.put("actor_token", jwtSvid("/gateway"));
+		form.put("audience", "https://orders.example.org");
+		String body = TestExchanges.body(form);
+
+		HttpResponse<String> gateway = post(ca().svid("/gateway").issue().clientContext(SERVER.certificate()),
+				"/oauth2/token", body, null);
+		assertThat(gateway.statusCode()).as(gateway.body()).isEqualTo(200);
+		assertThat(claims(gateway).getJSONObjectClaim("act")).containsEntry("sub", "spiffe://test.example.org/gateway");
+
+		form.put("subject_token", jwtSvid("/api"));
+		form.put("actor_token", jwtSvid("/gateway"));
+		HttpResponse<String> subjects = post(ca().svid("/api").issue().clientContext(SERVER.certificate()),
+				"/oauth2/token", TestExchanges.body(form), null);
+		assertThat(subjects.statusCode()).as(subjects.body()).isEqualTo(400);
+		assertThat(json(subjects)).containsEntry("error_description",
+				"the actor_token's subject is not the client certificate's SPIFFE ID");
+	}
+
+	@Test
 	void subjectTokenBesideAnX509SvidOfAnotherWorkloadThenRefused() throws Exception {
 		TestSpiffeCa.Svid other = ca().svid("/admin").issue();
 
@@ -239,15 +269,19 @@ class MutualTlsIntegrationTests {
 	}
 
 	@Test
-	void subjectTokenOverMutualTlsWithAPlainCertificateThenBoundToThatCertificate() throws Exception {
+	void subjectTokenOverMutualTlsWithAPlainCertificateThenBoundToItWhereTheGrantAsks() throws Exception {
 		// RFC 8705 §2.2: a self-signed certificate is a key to bind to, not an identity.
 		TestTls plain = TestTls.generate();
 
-		HttpResponse<String> answer = exchange(clientWith(plain), jwtSvid("/api"), "https://payments.example.org");
-
-		assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-		assertThat(claims(answer).getJSONObjectClaim("cnf"))
+		HttpResponse<String> bound = exchange(clientWith(plain), jwtSvid("/api"), "https://ledger.example.org");
+		assertThat(bound.statusCode()).as(bound.body()).isEqualTo(200);
+		assertThat(claims(bound).getJSONObjectClaim("cnf"))
 			.isEqualTo(Map.of("x5t#S256", X509SvidVerifier.thumbprint(plain.certificate())));
+
+		// A certificate the client's TLS stack presents anyway binds nothing unasked.
+		HttpResponse<String> bearer = exchange(clientWith(plain), jwtSvid("/api"), "https://payments.example.org");
+		assertThat(bearer.statusCode()).as(bearer.body()).isEqualTo(200);
+		assertThat(claims(bearer).getClaim("cnf")).isNull();
 	}
 
 	@Test
