@@ -16,6 +16,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import javax.net.ssl.SSLContext;
+
 import com.nimbusds.jose.util.JSONObjectUtils;
 import org.jspecify.annotations.Nullable;
 
@@ -24,10 +26,15 @@ final class WritHttp {
 
 	private final String issuer;
 
-	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+	private final HttpClient http;
 
-	WritHttp(String issuer) {
+	WritHttp(String issuer, @Nullable SSLContext tls) {
 		this.issuer = issuer;
+		HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+		if (tls != null) {
+			http.sslContext(tls);
+		}
+		this.http = http.build();
 	}
 
 	/**

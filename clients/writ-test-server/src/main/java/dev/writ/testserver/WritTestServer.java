@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+
+import javax.net.ssl.SSLContext;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 import org.jspecify.annotations.Nullable;
@@ -54,11 +57,15 @@ public final class WritTestServer implements AutoCloseable {
 
 	private Process process;
 
-	WritTestServer(Path jar, Path site, int port, List<String> arguments) {
+	private final @Nullable TestCertificate tls;
+
+	WritTestServer(Path jar, Path site, int port, List<String> arguments, @Nullable TestCertificate tls) {
 		this.jar = jar;
 		this.site = site;
 		this.port = port;
-		this.http = new WritHttp(issuer(port));
+		this.tls = tls;
+		this.http = new WritHttp(issuer(port, tls != null),
+				(tls != null) ? TestCertificate.context(tls.certificate(), null) : null);
 		this.arguments = List.copyOf(arguments);
 		this.process = launch();
 	}
@@ -116,13 +123,35 @@ public final class WritTestServer implements AutoCloseable {
 		throw new IllegalStateException("Writ did not become healthy in " + START_TIMEOUT.toSeconds() + "s:\n" + log());
 	}
 
-	/** Its issuer: {@code http://127.0.0.1:<port>}. */
+	/**
+	 * Its issuer: {@code http://127.0.0.1:<port>}, or {@code https://} when it serves
+	 * TLS.
+	 */
 	public String issuer() {
-		return issuer(this.port);
+		return issuer(this.port, this.tls != null);
 	}
 
-	static String issuer(int port) {
-		return "http://127.0.0.1:" + port;
+	static String issuer(int port, boolean tls) {
+		return (tls ? "https" : "http") + "://127.0.0.1:" + port;
+	}
+
+	/**
+	 * The certificate it serves TLS with, when {@link WritTestServerBuilder#tls()} asked
+	 * for TLS.
+	 */
+	public X509Certificate tlsCertificate() {
+		if (this.tls == null) {
+			throw new IllegalStateException("this Writ serves plain http: WritTestServer.builder().tls()");
+		}
+		return this.tls.certificate();
+	}
+
+	/**
+	 * A TLS context that trusts this Writ and presents {@code client}'s certificate if
+	 * given: a workload's, for mutual TLS.
+	 */
+	public SSLContext sslContext(@Nullable TestCertificate client) {
+		return TestCertificate.context(tlsCertificate(), client);
 	}
 
 	public int port() {

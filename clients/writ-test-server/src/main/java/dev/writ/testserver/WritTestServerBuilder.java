@@ -21,6 +21,8 @@ public final class WritTestServerBuilder {
 
 	private @Nullable Path jar;
 
+	private boolean tls;
+
 	WritTestServerBuilder() {
 	}
 
@@ -49,6 +51,17 @@ public final class WritTestServerBuilder {
 		return this;
 	}
 
+	/**
+	 * Serves HTTPS, from a self-signed certificate for {@code localhost} and
+	 * {@code 127.0.0.1} made at start ({@link WritTestServer#tlsCertificate()}); the
+	 * issuer is then {@code https://127.0.0.1:<port>}, and Writ asks clients for a
+	 * certificate (mutual TLS, its default where it serves TLS).
+	 */
+	public WritTestServerBuilder tls() {
+		this.tls = true;
+		return this;
+	}
+
 	/** Writes the site, starts Writ and returns once it is healthy (within 90 s). */
 	public WritTestServer start() {
 		Path jar = jar();
@@ -59,11 +72,21 @@ public final class WritTestServerBuilder {
 			}
 			Path site = Files.createTempDirectory("writ-test-");
 			Files.createDirectories(site.resolve("policies"));
+			TestCertificate certificate = this.tls
+					? TestCertificate.selfSigned(site.resolve("tls"), "localhost", "dns:localhost", "ip:127.0.0.1")
+					: null;
 			for (Map.Entry<String, String> file : this.policies.entrySet()) {
 				Files.writeString(site.resolve("policies").resolve(file.getKey()),
-						file.getValue().replace("${writ.issuer}", WritTestServer.issuer(port)));
+						file.getValue().replace("${writ.issuer}", WritTestServer.issuer(port, certificate != null)));
 			}
-			return new WritTestServer(jar, site, port, this.arguments);
+			List<String> arguments = new ArrayList<>(this.arguments);
+			if (certificate != null) {
+				String bundle = "--spring.ssl.bundle.jks.writ-test.keystore.";
+				arguments.addAll(List.of("--server.ssl.bundle=writ-test",
+						bundle + "location=file:" + certificate.file().toAbsolutePath(),
+						bundle + "password=" + certificate.password(), bundle + "type=PKCS12"));
+			}
+			return new WritTestServer(jar, site, port, arguments, certificate);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
