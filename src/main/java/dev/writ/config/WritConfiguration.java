@@ -45,6 +45,7 @@ import dev.writ.policy.UsageLedger;
 import dev.writ.store.Store;
 import dev.writ.token.AccessTokenMinter;
 import dev.writ.token.IssuedTokens;
+import dev.writ.trust.DpopNonces;
 import dev.writ.trust.DpopVerifier;
 import dev.writ.trust.WritTokenVerifier;
 import dev.writ.token.TokenStatus;
@@ -242,9 +243,17 @@ class WritConfiguration {
 				this.properties.token().maxTtl(), clock);
 	}
 
+	/**
+	 * DPoP server nonces, which proofs must carry where {@code writ.dpop.require-nonce}.
+	 */
+	@Bean
+	DpopNonces dpopNonces(KeyRing keys, Clock clock) {
+		return new DpopNonceIssuer(this.issuer, keys::current, clock);
+	}
+
 	@Bean
 	TokenExchangeService tokenExchangeService(PolicyStore policies, KeyRing keys, Store store, AuditSink audit,
-			Clock clock, TokenStatus status) {
+			Clock clock, TokenStatus status, DpopNonces nonces) {
 		Set<String> audiences = new LinkedHashSet<>();
 		audiences.add(this.issuer);
 		audiences.addAll(this.properties.audiences());
@@ -257,7 +266,8 @@ class WritConfiguration {
 		// proof's iat is whole seconds (RFC 9449 §11.1).
 		Duration window = this.properties.clockSkew().compareTo(Duration.ofSeconds(5)) < 0 ? Duration.ofSeconds(5)
 				: this.properties.clockSkew();
-		DpopVerifier dpop = new DpopVerifier(URI.create(this.issuer + "/oauth2/token"), window, clock);
+		DpopVerifier dpop = new DpopVerifier(URI.create(this.issuer + "/oauth2/token"), window, clock,
+				this.properties.dpop().requireNonce() ? nonces : null);
 		return new TokenExchangeService(policies::current, verifier,
 				new TokenExchangeService.Options(writTokens, this.properties.delegation().maxDepth(), dpop), minter,
 				store, store, audit, clock, this.properties.clockSkew());

@@ -34,6 +34,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param metrics who may scrape {@code /actuator/prometheus}
  * @param audit where the audit events go
  * @param exchanges how many token exchanges compute at once, and how long the rest wait
+ * @param dpop what DPoP proofs must carry beyond RFC 9449's checks
  * @param allowPlainHttp serve plain http on an address other than loopback, and accept an
  * http issuer on any host: for a demo network, or behind a TLS-terminating proxy on the
  * same host. Unset, Writ without TLS ({@code server.ssl.bundle}) refuses to listen beyond
@@ -45,7 +46,18 @@ public record WritProperties(@Nullable String issuer, @DefaultValue List<String>
 		@DefaultValue("keys") Path keysDir, @DefaultValue("30s") Duration clockSkew, @DefaultValue Token token,
 		@DefaultValue Keys keys, @DefaultValue Trust trust, @DefaultValue Admin admin, @DefaultValue Store store,
 		@DefaultValue Metrics metrics, @DefaultValue Audit audit, @DefaultValue Exchanges exchanges,
-		@DefaultValue Delegation delegation, @DefaultValue("false") boolean allowPlainHttp) {
+		@DefaultValue Delegation delegation, @DefaultValue Dpop dpop, @DefaultValue("false") boolean allowPlainHttp) {
+
+	/**
+	 * @param requireNonce demand a server nonce in every DPoP proof (RFC 9449 §8): a
+	 * proof without the current one is refused with `use_dpop_nonce`, and every answer of
+	 * the token endpoint carries a fresh nonce in `DPoP-Nonce`. Nonces are made from
+	 * Writ's signing keys, so every node of a fleet takes every other's; each lives five
+	 * to ten minutes. Off by default: a client then needs one round trip more per nonce
+	 * period
+	 */
+	public record Dpop(@DefaultValue("false") boolean requireNonce) {
+	}
 
 	/**
 	 * @param maxDepth the most hops the chain of a delegated token may hold (an actor

@@ -50,6 +50,12 @@ public enum ErrorCode {
 	INVALID_DPOP_PROOF("invalid_dpop_proof", 400),
 
 	/**
+	 * The DPoP proof lacks the server's current nonce (RFC 9449 §8): the answer carries
+	 * one in {@code DPoP-Nonce}, to retry with.
+	 */
+	USE_DPOP_NONCE("use_dpop_nonce", 400),
+
+	/**
 	 * Too many requests for this subject or trust source; retry after the
 	 * {@code Retry-After} the answer carries. ({@code slow_down} is RFC 8628 §3.5's code
 	 * for the same request.)

@@ -1,7 +1,12 @@
 package dev.writ.keys;
 
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Objects;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
@@ -31,12 +36,18 @@ public final class SigningKey {
 
 	private final String source;
 
-	private SigningKey(JWK publicJwk, JWSAlgorithm algorithm, JWSSigner signer, JWSVerifier verifier, String source) {
+	// A secret derived one way from the private key, for DPoP server nonces: every node
+	// with the same keys makes and checks the same nonces; it reveals nothing of the key.
+	private final byte[] nonceSecret;
+
+	private SigningKey(JWK publicJwk, JWSAlgorithm algorithm, JWSSigner signer, JWSVerifier verifier, String source,
+			byte[] nonceSecret) {
 		this.publicJwk = publicJwk;
 		this.algorithm = algorithm;
 		this.signer = signer;
 		this.verifier = verifier;
 		this.source = source;
+		this.nonceSecret = nonceSecret;
 	}
 
 	static SigningKey of(JWK privateJwk, String source) throws JOSEException {
@@ -48,7 +59,31 @@ public final class SigningKey {
 		// exchange's CPU under load). SecureRandom is thread-safe.
 		signer.getJCAContext().setSecureRandom(RANDOM);
 		JWK publicJwk = privateJwk.toPublicJWK();
-		return new SigningKey(publicJwk, alg, signer, Crypto.get().verifier(publicJwk, alg), source);
+		if (!(privateJwk.toJSONObject().get("d") instanceof String d)) {
+			throw new JOSEException("a signing key has no private part");
+		}
+		byte[] nonceSecret = hmac(d.getBytes(StandardCharsets.US_ASCII),
+				"writ: DPoP server nonces".getBytes(StandardCharsets.US_ASCII));
+		return new SigningKey(publicJwk, alg, signer, Crypto.get().verifier(publicJwk, alg), source, nonceSecret);
+	}
+
+	/**
+	 * The HMAC-SHA256, with a secret this key's private part alone determines, of
+	 * {@code message}: what a DPoP server nonce is made and checked with.
+	 */
+	public byte[] nonceMac(String message) {
+		return hmac(this.nonceSecret, message.getBytes(StandardCharsets.UTF_8));
+	}
+
+	private static byte[] hmac(byte[] key, byte[] message) {
+		try {
+			Mac mac = Mac.getInstance("HmacSHA256");
+			mac.init(new SecretKeySpec(key, "HmacSHA256"));
+			return mac.doFinal(message);
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException("HmacSHA256 is not available", ex);
+		}
 	}
 
 	/** The key's id: the RFC 7638 thumbprint of its public key. */

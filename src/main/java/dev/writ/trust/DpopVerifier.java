@@ -17,6 +17,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jwt.SignedJWT;
+import org.jspecify.annotations.Nullable;
 
 import dev.writ.error.ErrorCode;
 import dev.writ.error.ExchangeException;
@@ -58,6 +59,8 @@ public final class DpopVerifier {
 
 	private final Clock clock;
 
+	private final @Nullable DpopNonces nonces;
+
 	/**
 	 * @param endpoint the token endpoint as the issuer names it: the {@code htu} a proof
 	 * must carry
@@ -65,9 +68,18 @@ public final class DpopVerifier {
 	 * @param clock the clock
 	 */
 	public DpopVerifier(URI endpoint, Duration window, Clock clock) {
+		this(endpoint, window, clock, null);
+	}
+
+	/**
+	 * A verifier that demands a server nonce (RFC 9449 §8) in every proof.
+	 * @param nonces the nonces a proof may carry; null to demand none
+	 */
+	public DpopVerifier(URI endpoint, Duration window, Clock clock, @Nullable DpopNonces nonces) {
 		this.endpoint = normal(endpoint);
 		this.window = window;
 		this.clock = clock;
+		this.nonces = nonces;
 	}
 
 	/** How far {@code iat} may be from now: how long a proof's {@code jti} is kept. */
@@ -137,6 +149,14 @@ public final class DpopVerifier {
 		if (issued.isAfter(now.plus(this.window)) || issued.isBefore(now.minus(this.window))) {
 			throw invalid("the DPoP proof's iat is not recent",
 					"iat " + issued + ", " + this.window.toSeconds() + "s either way of " + now);
+		}
+		// RFC 9449 §8: without the server's nonce the client is told to use it; the web
+		// layer sends a fresh one in DPoP-Nonce with every answer.
+		if (this.nonces != null && !(claims.get("nonce") instanceof String nonce && nonce.length() <= MAX_JTI
+				&& this.nonces.accepts(nonce))) {
+			throw new ExchangeException(ErrorCode.USE_DPOP_NONCE,
+					"send a DPoP proof with the nonce of this server's DPoP-Nonce header",
+					claims.containsKey("nonce") ? "nonce not current" : "no nonce");
 		}
 		Prepared prepared;
 		try {

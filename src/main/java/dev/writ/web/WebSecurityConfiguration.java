@@ -5,6 +5,7 @@ import java.util.Objects;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.context.annotation.Bean;
@@ -30,6 +31,7 @@ import dev.writ.config.WritProperties;
 import dev.writ.exchange.TokenExchangeService;
 import dev.writ.gate.ComputeGate;
 import dev.writ.keys.KeyRing;
+import dev.writ.trust.DpopNonces;
 
 /**
  * Writ's two filter chains: the authorization server's endpoints (token, JWKS, metadata),
@@ -43,8 +45,8 @@ class WebSecurityConfiguration {
 	@Bean
 	@Order(1)
 	SecurityFilterChain authorizationServerChain(HttpSecurity http, TokenExchangeService exchange,
-			AuthorizationServerSettings settings, ComputeGate gate, WritProperties properties, Environment environment)
-			throws Exception {
+			AuthorizationServerSettings settings, ComputeGate gate, WritProperties properties, Environment environment,
+			DpopNonces nonces) throws Exception {
 		WorkloadClients clients = new WorkloadClients();
 		PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
 		OAuth2ErrorResponseHandler errors = new OAuth2ErrorResponseHandler(exchange);
@@ -71,6 +73,17 @@ class WebSecurityConfiguration {
 		// token endpoint).
 		http.addFilterAfter(new TokenEndpointTransportFilter(paths.matcher(settings.getTokenEndpoint()), exchange, gate,
 				properties.exchanges().maxQueueWait()), HeaderWriterFilter.class);
+		if (properties.dpop().requireNonce()) {
+			// RFC 9449 §8.1: a fresh nonce with every answer of the token endpoint,
+			// refusals (use_dpop_nonce) included.
+			RequestMatcher token = paths.matcher(settings.getTokenEndpoint());
+			http.addFilterBefore((request, response, chain) -> {
+				if (token.matches((HttpServletRequest) request)) {
+					((HttpServletResponse) response).setHeader("DPoP-Nonce", nonces.current());
+				}
+				chain.doFilter(request, response);
+			}, TokenEndpointTransportFilter.class);
+		}
 		String issuer = Objects.requireNonNull(settings.getIssuer(), "WritConfiguration sets the issuer");
 		http.addFilterAfter(new AuthorizationServerMetadataFilter(issuer, settings.getTokenEndpoint(),
 				settings.getJwkSetEndpoint(), mutualTls(environment)), HeaderWriterFilter.class);

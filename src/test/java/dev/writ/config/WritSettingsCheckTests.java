@@ -41,7 +41,8 @@ class WritSettingsCheckTests {
 				new WritProperties.Token(defaultTtl, maxTtl), keys, trust, new WritProperties.Admin(false),
 				new WritProperties.Store("memory", 1_000_000, null, Duration.ofMillis(200)),
 				new WritProperties.Metrics(List.of("127.0.0.0/8", "::1/128")), new WritProperties.Audit(null),
-				new WritProperties.Exchanges(null, Duration.ofSeconds(1)), new WritProperties.Delegation(4), false);
+				new WritProperties.Exchanges(null, Duration.ofSeconds(1)), new WritProperties.Delegation(4),
+				new WritProperties.Dpop(false), false);
 	}
 
 	@Test

@@ -41,7 +41,10 @@ class ExchangeExceptionTests {
 		// RFC 9449 §5: a bad or missing DPoP proof at the token endpoint.
 		assertThat(ErrorCode.fromCode("invalid_dpop_proof")).isSameAs(ErrorCode.INVALID_DPOP_PROOF);
 		assertThat(ErrorCode.INVALID_DPOP_PROOF.httpStatus()).isEqualTo(400);
-		assertThat(ErrorCode.fromCode("use_dpop_nonce")).isSameAs(ErrorCode.INVALID_REQUEST);
+		// RFC 9449 §8: the proof lacks the server's nonce.
+		assertThat(ErrorCode.fromCode("use_dpop_nonce")).isSameAs(ErrorCode.USE_DPOP_NONCE);
+		assertThat(ErrorCode.USE_DPOP_NONCE.httpStatus()).isEqualTo(400);
+		assertThat(ErrorCode.fromCode("made_up_error")).isSameAs(ErrorCode.INVALID_REQUEST);
 	}
 
 }

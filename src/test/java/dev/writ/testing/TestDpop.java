@@ -90,6 +90,8 @@ public final class TestDpop {
 
 		private Object iatValue;
 
+		private @org.jspecify.annotations.Nullable String nonce;
+
 		private Proof(String htm, String htu, Instant iat) {
 			this.htm = htm;
 			this.htu = htu;
@@ -106,6 +108,12 @@ public final class TestDpop {
 		public Proof iatOffset(Duration offset) {
 			this.iat = this.iat.plus(offset);
 			this.iatValue = this.iat.getEpochSecond();
+			return this;
+		}
+
+		/** With the server's nonce (RFC 9449 §8). */
+		public Proof nonce(String nonce) {
+			this.nonce = nonce;
 			return this;
 		}
 
@@ -146,6 +154,7 @@ public final class TestDpop {
 							.claim("htm", this.htm)
 							.claim("htu", this.htu)
 							.claim("iat", this.iatValue)
+							.claim("nonce", this.nonce)
 							.build()
 							.toString());
 				byte[] bytes = signingInput.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
