@@ -4,6 +4,7 @@
 #   BENCH_AOT=1 bench/writ-start.sh    runs the extracted jar with the JDK 25 AOT cache bench/writ-aot.sh made
 #   BENCH_AOT=extracted bench/writ-start.sh    runs the extracted jar (java -Djarmode=tools extract) without a cache
 #   BENCH_REPLAY=one-time bench/writ-start.sh  makes the bench trust domain one-time: every exchange burns its token
+#   BENCH_RATE_LIMIT="100000 per 1m" bench/writ-start.sh  rate-limits the bench trust domain per subject and source
 #   BENCH_SPRING_AOT=1 bench/writ-start.sh  starts from Spring's build-time processing (-Dspring.aot.enabled=true);
 #                                           with BENCH_AOT=1 the cache must have been trained the same way
 set -euo pipefail
@@ -15,6 +16,7 @@ spiffe:
   - trust_domain: demo.writ.local
     demo: true
     replay: ${BENCH_REPLAY:-reuse}
+${BENCH_RATE_LIMIT:+    rate_limit: { subject: "$BENCH_RATE_LIMIT", source: "$BENCH_RATE_LIMIT" \}}
 grants:
   - id: bench-inventory
     subject_pattern: spiffe://demo\.writ\.local/ns/bench/sa/[a-z-]+

@@ -49,13 +49,16 @@ final class DpopNonceIssuer implements DpopNonces {
 	@Override
 	public boolean accepts(String nonce) {
 		String[] parts = nonce.split("\\.", -1);
+		// One spelling per nonce: ASCII digits without leading zeros.
 		if (parts.length != 3 || parts[0].isEmpty() || parts[0].length() > 12
-				|| !parts[0].chars().allMatch(Character::isDigit)) {
+				|| !parts[0].chars().allMatch((c) -> c >= '0' && c <= '9')) {
 			return false;
 		}
 		long slot = Long.parseLong(parts[0]);
 		long now = slot();
-		if (slot != now && slot != now - 1) {
+		// The slot before, and the one after: a node whose clock runs a little ahead
+		// hands out the next slot's nonces first.
+		if (!parts[0].equals(Long.toString(slot)) || slot < now - 1 || slot > now + 1) {
 			return false;
 		}
 		return this.keys.get()

@@ -175,8 +175,11 @@ public final class TokenExchangeService {
 				proof = Possession.proof(this.options.dpop(), dpop, x5t, subject, actor, event);
 			}
 			catch (ExchangeException ex) {
-				// A bad proof spends the refusal budget too.
-				this.limits.refused(subject, guards);
+				// A bad proof spends the refusal budget too; the server's nonce challenge
+				// (RFC 9449 §8) is routine, and does not.
+				if (ex.errorCode() != ErrorCode.USE_DPOP_NONCE) {
+					this.limits.refused(subject, guards);
+				}
 				throw ex;
 			}
 			ExchangeContext context = (actor != null) ? policy.context(subject, actor, request, now)

@@ -50,6 +50,18 @@ class DpopNonceIssuerTests {
 	}
 
 	@Test
+	void nonceOfANodeWhoseClockRunsAheadThenAcceptedInTheSlotBefore() {
+		SigningKeys keys = keys();
+		MutableClock ahead = new MutableClock(this.clock.instant().plus(DpopNonceIssuer.SLOT));
+		String early = new DpopNonceIssuer(ISSUER, () -> keys, ahead).current();
+
+		assertThat(new DpopNonceIssuer(ISSUER, () -> keys, this.clock).accepts(early)).isTrue();
+		ahead.advance(DpopNonceIssuer.SLOT);
+		assertThat(new DpopNonceIssuer(ISSUER, () -> keys, this.clock)
+			.accepts(new DpopNonceIssuer(ISSUER, () -> keys, ahead).current())).as("two slots ahead").isFalse();
+	}
+
+	@Test
 	void forgedGarbledFutureOrAnotherIssuersNonceThenRefused() {
 		SigningKeys keys = keys();
 		DpopNonceIssuer node = new DpopNonceIssuer(ISSUER, () -> keys, this.clock);
@@ -59,6 +71,11 @@ class DpopNonceIssuerTests {
 
 		assertThat(node.accepts(parts[0] + "." + parts[1] + "." + "AAAAAAAAAAAAAAAAAAAAAA")).isFalse();
 		assertThat(node.accepts((slot + 1) + "." + parts[1] + "." + parts[2])).as("another slot, same mac").isFalse();
+		assertThat(node.accepts("0" + nonce)).as("a leading zero").isFalse();
+		String arabicIndic = parts[0].chars()
+			.mapToObj((c) -> String.valueOf((char) ('\u0660' + (c - '0'))))
+			.collect(java.util.stream.Collectors.joining());
+		assertThat(node.accepts(arabicIndic + "." + parts[1] + "." + parts[2])).as("non-ASCII digits").isFalse();
 		assertThat(node.accepts(parts[0] + ".another-kid." + parts[2])).isFalse();
 		assertThat(node.accepts("")).isFalse();
 		assertThat(node.accepts("..")).isFalse();

@@ -42,6 +42,21 @@ class DpopNonceIntegrationTests {
 			    scopes: [payments:charge]
 			""");
 
+	static {
+		// A tight refusal budget: the nonce challenge must not spend it.
+		try {
+			java.nio.file.Files.writeString(SITE.policies().resolve("trust.yaml"), """
+					spiffe:
+					  - trust_domain: %s
+					    bundle: { file: keys/trust/%s.bundle.json }
+					    rate_limit: { subject: "3 per 1m" }
+					""".formatted(WritTestSite.TRUST_DOMAIN, WritTestSite.TRUST_DOMAIN));
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+	}
+
 	@LocalServerPort
 	int port;
 
@@ -83,6 +98,15 @@ class DpopNonceIntegrationTests {
 		assertThat(retry.statusCode()).as(retry.body()).isEqualTo(200);
 		assertThat(JSONObjectUtils.parse(retry.body())).containsEntry("token_type", "DPoP");
 		assertThat(retry.headers().firstValue("DPoP-Nonce")).isPresent();
+	}
+
+	@Test
+	void nonceChallengesThenNoRefusalBudgetSpent() throws Exception {
+		for (int i = 0; i < 5; i++) {
+			HttpResponse<String> challenged = exchange(this.client.proof("POST", ISSUER + "/oauth2/token"));
+			assertThat(JSONObjectUtils.parse(challenged.body())).as("challenge " + i)
+				.containsEntry("error", "use_dpop_nonce");
+		}
 	}
 
 	@Test
