@@ -160,7 +160,32 @@ public final class Crypto {
 	 * algorithm)
 	 */
 	public JWSVerifier verifier(JWK key, JWSAlgorithm alg) throws JOSEException {
+		if (admits(alg) && !key.isPrivate()) {
+			// The native provider's own key: translated once here, not at every
+			// verification (ACCP converts a foreign key into its native form per call).
+			if (key instanceof ECKey ec && translated(ec.toECPublicKey(), "EC") instanceof ECPublicKey nativeKey) {
+				return configure(new ECDSAVerifier(nativeKey), alg);
+			}
+			if (key instanceof RSAKey rsa
+					&& translated(rsa.toRSAPublicKey(), "RSA") instanceof RSAPublicKey nativeKey) {
+				return configure(new RSASSAVerifier(nativeKey), alg);
+			}
+		}
 		return configure(jdkVerifier(key), alg);
+	}
+
+	// A key in the native provider's own form, or null when it will not take it.
+	private java.security.@Nullable Key translated(java.security.Key key, String algorithm) {
+		Provider native_ = this.provider;
+		if (native_ == null) {
+			return null;
+		}
+		try {
+			return java.security.KeyFactory.getInstance(algorithm, native_).translateKey(key);
+		}
+		catch (GeneralSecurityException | RuntimeException ex) {
+			return null;
+		}
 	}
 
 	/**
@@ -193,6 +218,17 @@ public final class Crypto {
 	public JWSSigner signer(JWK key, JWSAlgorithm alg) throws JOSEException {
 		if (!key.isPrivate()) {
 			throw new IllegalArgumentException("a signer needs a private key");
+		}
+		if (admits(alg)) {
+			// As for verifiers: the native provider's own form of the key, made once.
+			if (key instanceof ECKey ec
+					&& translated(ec.toECPrivateKey(), "EC") instanceof java.security.PrivateKey nativeKey) {
+				return configure(new ECDSASigner(nativeKey, ec.getCurve()), alg);
+			}
+			if (key instanceof RSAKey rsa
+					&& translated(rsa.toRSAPrivateKey(), "RSA") instanceof java.security.PrivateKey nativeKey) {
+				return configure(new RSASSASigner(nativeKey), alg);
+			}
 		}
 		if (key instanceof ECKey ec) {
 			return configure(new ECDSASigner(ec), alg);
