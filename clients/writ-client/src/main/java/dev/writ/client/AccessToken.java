@@ -30,14 +30,21 @@ public final class AccessToken {
 		return this.value;
 	}
 
-	/** The {@code token_type} of Writ's answer: {@code Bearer}. */
+	/**
+	 * The {@code token_type} of Writ's answer: {@code Bearer}, or {@code DPoP} for a
+	 * token bound to the client's DPoP key.
+	 */
 	public String type() {
 		return this.type;
 	}
 
-	/** The {@code Authorization} header's value: {@code Bearer <token>}. */
+	/**
+	 * The {@code Authorization} header's value: {@code Bearer <token>}, or
+	 * {@code DPoP <token>}, which goes with a proof for each call
+	 * ({@link WritClient#dpopProof}).
+	 */
 	public String authorization() {
-		return "Bearer " + this.value;
+		return this.type + " " + this.value;
 	}
 
 	/** The scopes Writ granted. */

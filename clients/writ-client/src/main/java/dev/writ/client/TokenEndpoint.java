@@ -22,7 +22,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Writ's token endpoint, asked for one token exchange (RFC 8693 §2.1) at a time: found
  * once through Writ's metadata (RFC 8414) when only the issuer is known. One place builds
- * the request, where a DPoP proof (RFC 9449) will go.
+ * the request, with a DPoP proof (RFC 9449) when the client has a DPoP key; asked for the
+ * server's nonce, it retries once with it.
  */
 final class TokenEndpoint {
 
@@ -54,8 +55,19 @@ final class TokenEndpoint {
 
 	private final boolean plainHttp;
 
+	private final @Nullable DpopKey dpop;
+
+	// The last DPoP-Nonce Writ gave (RFC 9449 §8); none until it asks for one.
+	private volatile @Nullable String nonce;
+
 	TokenEndpoint(@Nullable URI issuer, @Nullable URI endpoint, IdentitySource identity, String subjectTokenType,
 			Duration timeout, Clock clock, boolean plainHttp) {
+		this(issuer, endpoint, identity, subjectTokenType, timeout, clock, plainHttp, null);
+	}
+
+	TokenEndpoint(@Nullable URI issuer, @Nullable URI endpoint, IdentitySource identity, String subjectTokenType,
+			Duration timeout, Clock clock, boolean plainHttp, @Nullable DpopKey dpop) {
+		this.dpop = dpop;
 		this.plainHttp = plainHttp;
 		this.issuer = issuer;
 		this.endpoint = endpoint;
@@ -95,22 +107,54 @@ final class TokenEndpoint {
 		if (!request.scopes().isEmpty()) {
 			form.put("scope", request.scopeParameter());
 		}
-		HttpRequest post = HttpRequest.newBuilder(endpoint)
-			.timeout(this.http.timeout())
-			.header("Content-Type", "application/x-www-form-urlencoded")
-			.header("Accept", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString(form(form)))
-			.build();
 		Instant sentAt = this.clock.instant();
 		long sent = System.nanoTime();
-		HttpResponse<byte[]> answer = send(post, "Writ's token endpoint");
+		HttpResponse<byte[]> answer = send(post(endpoint, form(form), sentAt), "Writ's token endpoint");
+		remember(answer);
+		if (answer.statusCode() != 200 && this.dpop != null && this.nonce != null) {
+			WritClientException refused = refusal(answer);
+			// RFC 9449 §8: asked for the server's nonce, the client retries once with it.
+			if (!"use_dpop_nonce".equals(refused.error())) {
+				throw refused;
+			}
+			sentAt = this.clock.instant();
+			sent = System.nanoTime();
+			answer = send(post(endpoint, form(form), sentAt), "Writ's token endpoint");
+			remember(answer);
+		}
 		if (answer.statusCode() != 200) {
 			throw refusal(answer);
 		}
-		return received(json(answer), request, sentAt, sent);
+		return received(json(answer), request, sentAt, sent, this.dpop != null);
 	}
 
-	private static Received received(Map<String, Object> json, TokenRequest request, Instant sentAt, long sent) {
+	private HttpRequest post(URI endpoint, String body, Instant now) {
+		HttpRequest.Builder post = HttpRequest.newBuilder(endpoint)
+			.timeout(this.http.timeout())
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.header("Accept", "application/json");
+		DpopKey key = this.dpop;
+		if (key != null) {
+			post.header("DPoP", key.proof("POST", endpoint, null, this.nonce, now));
+		}
+		return post.POST(HttpRequest.BodyPublishers.ofString(body)).build();
+	}
+
+	private void remember(HttpResponse<byte[]> answer) {
+		if (this.dpop == null) {
+			return;
+		}
+		answer.headers().firstValue("DPoP-Nonce").filter(TokenEndpoint::nonceLike).ifPresent((n) -> this.nonce = n);
+	}
+
+	// RFC 9449 §8.1: a nonce is 1*NQCHAR (printable ASCII but '"' and '\'); bounded here.
+	private static boolean nonceLike(String value) {
+		return !value.isEmpty() && value.length() <= 256
+				&& value.chars().allMatch((c) -> c >= 0x21 && c <= 0x7e && c != '"' && c != '\\');
+	}
+
+	private static Received received(Map<String, Object> json, TokenRequest request, Instant sentAt, long sent,
+			boolean dpop) {
 		Object accessToken = json.get("access_token");
 		Object tokenType = json.get("token_type");
 		Object expiresIn = json.get("expires_in");
@@ -118,9 +162,11 @@ final class TokenEndpoint {
 				|| !(expiresIn instanceof Number seconds) || !(seconds.doubleValue() >= 1)) {
 			throw invalid("an answer without access_token, token_type and a positive expires_in");
 		}
-		// Sent as a bearer token: any other type (DPoP, N_A) would be misused so.
-		if (!type.equalsIgnoreCase("Bearer")) {
-			throw invalid("a token of type '" + Http.printable(type) + "', not Bearer");
+		// Sent as the type it is: a bearer token, or with a proof each call (DPoP).
+		// Asked with a proof, a bearer answer means the binding was dropped somewhere.
+		String expected = dpop ? "DPoP" : "Bearer";
+		if (!type.equalsIgnoreCase(expected)) {
+			throw invalid("a token of type '" + Http.printable(type) + "', not " + expected);
 		}
 		if (json.containsKey("issued_token_type") && !ACCESS_TOKEN_TYPE.equals(json.get("issued_token_type"))) {
 			throw invalid("an issued_token_type other than an access token");
@@ -129,7 +175,7 @@ final class TokenEndpoint {
 				? Arrays.stream(scope.trim().split(" +")).collect(Collectors.toUnmodifiableSet()) : request.scopes();
 		Duration lifetime = (seconds.doubleValue() >= MAX_LIFETIME.toSeconds()) ? MAX_LIFETIME
 				: Duration.ofSeconds(seconds.longValue());
-		return new Received(new AccessToken(value, "Bearer", scopes, sentAt.plus(lifetime)), sent, lifetime.toNanos());
+		return new Received(new AccessToken(value, expected, scopes, sentAt.plus(lifetime)), sent, lifetime.toNanos());
 	}
 
 	/** The token endpoint: the one given, or the one Writ's metadata names. */

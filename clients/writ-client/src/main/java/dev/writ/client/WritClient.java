@@ -38,6 +38,8 @@ public final class WritClient implements AutoCloseable {
 
 	private final @Nullable String audience;
 
+	private final @Nullable DpopKey dpop;
+
 	private WritClient(Builder builder) {
 		IdentitySource identity = Objects.requireNonNull(builder.identity, "an identity source");
 		if (builder.issuer == null && builder.tokenEndpoint == null) {
@@ -51,8 +53,9 @@ public final class WritClient implements AutoCloseable {
 		if (tokenEndpoint != null) {
 			Endpoints.check(tokenEndpoint, "Writ's token endpoint", builder.plainHttp);
 		}
+		this.dpop = builder.dpop ? DpopKey.generate() : null;
 		this.endpoint = new TokenEndpoint(issuer, tokenEndpoint, identity, builder.subjectTokenType, builder.timeout,
-				Clock.systemUTC(), builder.plainHttp);
+				Clock.systemUTC(), builder.plainHttp, this.dpop);
 		// Metadata, the identity token's source and the exchange each time out first.
 		this.cache = new TokenCache(this.endpoint::exchange, builder.timeout.multipliedBy(3).plusSeconds(1));
 		this.audience = builder.audience;
@@ -108,6 +111,33 @@ public final class WritClient implements AutoCloseable {
 		return Optional.ofNullable(this.audience);
 	}
 
+	/**
+	 * The RFC 7638 thumbprint of the client's DPoP key, which its tokens are bound to
+	 * ({@code cnf.jkt}); empty for a client of bearer tokens.
+	 */
+	public Optional<String> dpopThumbprint() {
+		DpopKey key = this.dpop;
+		return (key != null) ? Optional.of(key.thumbprint()) : Optional.empty();
+	}
+
+	/**
+	 * A DPoP proof (RFC 9449 §4.2) for one call to a resource server with a DPoP-bound
+	 * token: send it as the {@code DPoP} header beside
+	 * {@link AccessToken#authorization()}. Make a new one for every call: a resource
+	 * server takes each proof once.
+	 * @param method the call's method, such as {@code GET}
+	 * @param url the URL called; its query and fragment are not part of the proof
+	 * @param token the token the call carries ({@code ath})
+	 * @throws IllegalStateException for a client built without {@link Builder#dpop()}
+	 */
+	public String dpopProof(String method, URI url, AccessToken token) {
+		DpopKey key = this.dpop;
+		if (key == null) {
+			throw new IllegalStateException("this client holds bearer tokens: build it with dpop()");
+		}
+		return key.proof(method, url, token.value(), null, java.time.Instant.now());
+	}
+
 	/** How many audience and scope sets it holds (at most {@code 1024}). */
 	int heldRequests() {
 		return this.cache.size();
@@ -145,6 +175,8 @@ public final class WritClient implements AutoCloseable {
 
 		private boolean plainHttp;
 
+		private boolean dpop;
+
 		private Builder() {
 		}
 
@@ -156,6 +188,18 @@ public final class WritClient implements AutoCloseable {
 		 */
 		public Builder allowPlainHttp(boolean allow) {
 			this.plainHttp = allow;
+			return this;
+		}
+
+		/**
+		 * Tokens bound to a key of the client's own (DPoP, RFC 9449): a P-256 key made
+		 * when the client is built and held in memory only. Every exchange carries a
+		 * proof of it, Writ's server nonce when it asks for one; the tokens are
+		 * {@code DPoP} tokens, useless to whoever copies one, and each call with one
+		 * needs {@link WritClient#dpopProof}.
+		 */
+		public Builder dpop() {
+			this.dpop = true;
 			return this;
 		}
 
