@@ -107,6 +107,22 @@ class DpopTokensTests {
 	}
 
 	@Test
+	void writClientWithDpopThenItsProofsServedAtPayments() throws Exception {
+		try (dev.writ.client.WritClient writ = dev.writ.client.WritClient.builder()
+			.tokenEndpoint(URI.create(WRIT.issuer() + "/oauth2/token"))
+			.identity(dev.writ.client.IdentitySource.file(WRIT.identityFile(WritProcess.CHECKOUT)))
+			.dpop()
+			.build()) {
+			dev.writ.client.AccessToken token = writ.token("https://payments.example.org", "payments:read");
+
+			HttpResponse<String> answer = get(token.authorization(), writ.dpopProof("GET", URI.create(url()), token));
+
+			assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+			assertThat(get("Bearer " + token.value(), null).statusCode()).as("as a bearer token").isEqualTo(401);
+		}
+	}
+
+	@Test
 	void boundTokenWithAProofOfItsKeyThenServed() throws Exception {
 		ECKey key = key();
 		String token = boundToken(key);
