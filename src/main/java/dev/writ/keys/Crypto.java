@@ -32,8 +32,6 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import org.jspecify.annotations.Nullable;
 
@@ -54,18 +52,12 @@ public final class Crypto {
 
 	// In holders, not fields of this class: prepareInBackground() must return at once,
 	// and
-	// this class's initialisation runs on its caller. The provider's load and self-test,
-	// and the logging system's first initialisation, happen on the thread that first
-	// needs them.
+	// this class's initialisation runs on its caller. The provider's load and self-test
+	// happen on the thread that first needs them; nothing here logs, as the logging
+	// system is not configured yet: describe() says what the round trips found.
 	private static final class Default {
 
 		static final Crypto INSTANCE = detect();
-
-	}
-
-	private static final class Log {
-
-		static final Logger logger = LoggerFactory.getLogger(Crypto.class);
 
 	}
 
@@ -74,6 +66,9 @@ public final class Crypto {
 	private final String reason;
 
 	private final Map<JWSAlgorithm, Boolean> admitted = new ConcurrentHashMap<>();
+
+	// Algorithms the native provider failed or could not handle, and why.
+	private final Map<JWSAlgorithm, String> keptOnJdk = new ConcurrentHashMap<>();
 
 	// One RSA key for every RS and PS round trip: generating one costs tens of
 	// milliseconds.
@@ -101,6 +96,11 @@ public final class Crypto {
 		Thread thread = new Thread(() -> ALGORITHMS.forEach((alg) -> get().admits(alg)), "writ-crypto-self-test");
 		thread.setDaemon(true);
 		thread.start();
+	}
+
+	/** Algorithms on {@code provider} where it passes their round trips: for tests. */
+	static Crypto on(Provider provider, String reason) {
+		return new Crypto(provider, reason);
 	}
 
 	/** Everything on the JDK's providers. */
@@ -137,7 +137,15 @@ public final class Crypto {
 			return "Crypto: " + this.reason;
 		}
 		List<String> native_ = ALGORITHMS.stream().filter(this::admits).map(JWSAlgorithm::getName).sorted().toList();
-		return "Crypto: " + this.reason + " for " + native_ + "; the JDK for the rest";
+		// Why an algorithm stays on the JDK, said here: the round trips run on a
+		// background thread before the logging system is configured.
+		List<String> kept = this.keptOnJdk.entrySet()
+			.stream()
+			.map((entry) -> entry.getKey().getName() + " (" + entry.getValue() + ")")
+			.sorted()
+			.toList();
+		return "Crypto: " + this.reason + " for " + native_ + "; the JDK for the rest"
+				+ (kept.isEmpty() ? "" : "; kept on the JDK: " + String.join(", ", kept));
 	}
 
 	/**
@@ -278,13 +286,12 @@ public final class Crypto {
 			boolean ok = verifies(nativeSigner, standardVerifier, alg) && verifies(jdkSigner, nativeVerifier, alg)
 					&& !verifiesTampered(jdkSigner, nativeVerifier, alg);
 			if (!ok) {
-				Log.logger.warn("Crypto: {} failed its {} round trip; the JDK keeps {}", name(), alg, alg);
+				this.keptOnJdk.put(alg, "failed its round trip");
 			}
 			return ok;
 		}
 		catch (Exception | LinkageError ex) {
-			Log.logger.info("Crypto: {} does not handle {} ({}); the JDK does", name(), alg,
-					ex.getClass().getSimpleName());
+			this.keptOnJdk.put(alg, "not handled: " + ex.getClass().getSimpleName());
 			return false;
 		}
 	}

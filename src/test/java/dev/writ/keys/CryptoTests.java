@@ -88,4 +88,28 @@ class CryptoTests {
 			.withMessageContaining("private key");
 	}
 
+	@Test
+	void describeWhenAProviderHandlesNothingThenEveryAlgorithmKeptOnTheJdkWithWhy() throws Exception {
+		java.security.Provider empty = new java.security.Provider("Empty", "1", "no services") {
+			private static final long serialVersionUID = 1L;
+
+		};
+		Crypto crypto = Crypto.on(empty, "an empty provider");
+
+		assertThat(crypto.admits(JWSAlgorithm.ES256)).isFalse();
+		// Said when the start-up log is written, not logged from the self-test's thread.
+		assertThat(crypto.describe())
+			.startsWith("Crypto: an empty provider for []; the JDK for the rest; kept on the JDK: ")
+			.contains("ES256 (not handled: ")
+			.contains("RS256 (not handled: ");
+		// And the keys still sign and verify, on the JDK.
+		com.nimbusds.jose.jwk.ECKey key = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(
+				com.nimbusds.jose.jwk.Curve.P_256)
+			.generate();
+		com.nimbusds.jose.JWSObject jws = new com.nimbusds.jose.JWSObject(
+				new com.nimbusds.jose.JWSHeader(JWSAlgorithm.ES256), new com.nimbusds.jose.Payload("x"));
+		jws.sign(crypto.signer(key, JWSAlgorithm.ES256));
+		assertThat(jws.verify(crypto.verifier(key.toPublicJWK(), JWSAlgorithm.ES256))).isTrue();
+	}
+
 }
