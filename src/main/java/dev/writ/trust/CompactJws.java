@@ -7,10 +7,12 @@ import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.SignedJWT;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one reader of every token Writ is shown (subject tokens, and bearer tokens at
@@ -56,10 +58,28 @@ public final class CompactJws {
 	}
 
 	/**
+	 * A JWS read as {@link #parse(String, int, Set)} reads it, with its payload: the JSON
+	 * object the strict check read, which is then what its claims are taken from.
+	 *
+	 * @param jwt the parsed JWS
+	 * @param payload its payload's members, as the JOSE library would read them
+	 */
+	record Jws(SignedJWT jwt, Map<String, @Nullable Object> payload) {
+	}
+
+	static Jws parseWithPayload(String token, int maxLength, Set<String> allowed) throws ParseException {
+		return read(token, maxLength, allowed);
+	}
+
+	/**
 	 * The same, with some of the refused header members allowed: {@code jwk} for a DPoP
 	 * proof, which carries the very key that signs it (RFC 9449 §4.2).
 	 */
 	static SignedJWT parse(String token, int maxLength, Set<String> allowed) throws ParseException {
+		return read(token, maxLength, allowed).jwt();
+	}
+
+	private static Jws read(String token, int maxLength, Set<String> allowed) throws ParseException {
 		if (token.length() > maxLength) {
 			throw new ParseException("longer than " + maxLength + " characters", 0);
 		}
@@ -71,8 +91,8 @@ public final class CompactJws {
 		String header = token.substring(0, first);
 		String payload = token.substring(first + 1, second);
 		String signature = token.substring(second + 1);
-		Set<String> members = json(segment(header, "header"), "header");
-		json(segment(payload, "payload"), "payload");
+		Set<String> members = json(segment(header, "header"), "header").keySet();
+		Map<String, @Nullable Object> claims = json(segment(payload, "payload"), "payload");
 		segment(signature, "signature");
 		// Refused by name, before the library reads them: a key or key reference in the
 		// header is never used (and
@@ -86,7 +106,8 @@ public final class CompactJws {
 			}
 		}
 		try {
-			return new SignedJWT(new Base64URL(header), new Base64URL(payload), new Base64URL(signature));
+			return new Jws(new SignedJWT(new Base64URL(header), new Base64URL(payload), new Base64URL(signature)),
+					claims);
 		}
 		catch (ParseException | RuntimeException ex) {
 			// The library throws more than ParseException for some headers: each is a
@@ -121,8 +142,8 @@ public final class CompactJws {
 		return DECODER.decode(segment);
 	}
 
-	// The segment's strict JSON object, checked; its member names.
-	private static Set<String> json(byte[] bytes, String name) throws ParseException {
+	// The segment's strict JSON object, checked and read.
+	private static Map<String, @Nullable Object> json(byte[] bytes, String name) throws ParseException {
 		String text;
 		try {
 			text = StandardCharsets.UTF_8.newDecoder()
@@ -135,7 +156,7 @@ public final class CompactJws {
 			throw new ParseException(name + " is not UTF-8", 0);
 		}
 		try {
-			return StrictJson.checkObject(text);
+			return StrictJson.parseObject(text);
 		}
 		catch (ParseException ex) {
 			throw new ParseException(name + ": " + ex.getMessage(), ex.getErrorOffset());

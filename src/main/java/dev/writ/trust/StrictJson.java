@@ -1,8 +1,13 @@
 package dev.writ.trust;
 
 import java.text.ParseException;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks that a text is exactly one JSON object of RFC 8259's grammar, with none of the
@@ -10,8 +15,9 @@ import java.util.Set;
  * {@code NaN}, trailing commas, several values), and with no duplicate member name in any
  * object (RFC 7515 §5.2, RFC 8725 §3.1: a duplicate would give one token two meanings).
  * Also refused: escapes of lone surrogates (RFC 7493 §2.1), numbers a double cannot hold,
- * and nesting deeper than {@link #MAX_DEPTH}. It only checks; parsing is left to the
- * library, which then cannot disagree.
+ * and nesting deeper than {@link #MAX_DEPTH}. A header is then read by the library; a
+ * claims set is read from this parser's own result, never parsed twice, so that what was
+ * checked is what is read (and the two parsers cannot disagree about it).
  */
 final class StrictJson {
 
@@ -35,62 +41,73 @@ final class StrictJson {
 	 * @throws ParseException saying what is wrong, and where, without quoting the text
 	 */
 	static Set<String> checkObject(String text) throws ParseException {
+		return parseObject(text).keySet();
+	}
+
+	/**
+	 * The object, checked, as the JOSE library reads one: members in order, arrays as
+	 * lists, an integer a {@code Long} where one holds it, any other number a
+	 * {@code Double}, {@code null} a null value.
+	 * @param text the decoded JSON text
+	 * @throws ParseException saying what is wrong, and where, without quoting the text
+	 */
+	static Map<String, @Nullable Object> parseObject(String text) throws ParseException {
 		StrictJson json = new StrictJson(text);
 		json.whitespace();
 		if (json.peek() != '{') {
 			throw json.problem("not a JSON object");
 		}
-		Set<String> names = json.object(1);
+		Map<String, @Nullable Object> object = json.object(1);
 		json.whitespace();
 		if (json.at != text.length()) {
 			throw json.problem("more than one JSON value");
 		}
-		return names;
+		return object;
 	}
 
-	private void value(int depth) throws ParseException {
+	private @Nullable Object value(int depth) throws ParseException {
 		if (depth >= MAX_DEPTH) {
 			throw problem("nested deeper than " + MAX_DEPTH);
 		}
 		int c = peek();
-		switch (c) {
+		return switch (c) {
 			case '{' -> object(depth + 1);
 			case '[' -> array(depth + 1);
 			case '"' -> string();
-			case 't' -> literal("true");
-			case 'f' -> literal("false");
-			case 'n' -> literal("null");
+			case 't' -> literal("true", true);
+			case 'f' -> literal("false", false);
+			case 'n' -> literal("null", null);
 			default -> {
 				if (c == '-' || (c >= '0' && c <= '9')) {
-					number();
+					yield number();
 				}
-				else {
-					throw problem("not a JSON value");
-				}
+				throw problem("not a JSON value");
 			}
-		}
+		};
 	}
 
-	// Returns the object's member names, decoded.
-	private Set<String> object(int depth) throws ParseException {
-		Set<String> names = new HashSet<>();
+	private Map<String, @Nullable Object> object(int depth) throws ParseException {
+		Map<String, @Nullable Object> members = new LinkedHashMap<>();
 		elements('}', () -> {
 			if (peek() != '"') {
 				throw problem("a member name must be a string");
 			}
-			if (!names.add(string())) {
+			String name = string();
+			if (members.containsKey(name)) {
 				throw problem("duplicate member name");
 			}
 			whitespace();
 			expect(':');
 			whitespace();
-			value(depth);
+			members.put(name, value(depth));
 		});
-		return names;
+		return members;
 	}
 
-	private void array(int depth) throws ParseException {
-		elements(']', () -> value(depth));
+	private List<@Nullable Object> array(int depth) throws ParseException {
+		List<@Nullable Object> elements = new ArrayList<>();
+		elements(']', () -> elements.add(value(depth)));
+		return elements;
 	}
 
 	// The comma-separated elements of an object or array whose opening character is at
@@ -193,8 +210,9 @@ final class StrictJson {
 		return (char) value;
 	}
 
-	// RFC 8259 §6: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
-	private void number() throws ParseException {
+	// RFC 8259 §6: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?; a Long where one holds
+	// it, else a Double, as the JOSE library's LONG_OR_DOUBLE reading has it.
+	private Number number() throws ParseException {
 		int start = this.at;
 		if (peek() == '-') {
 			this.at++;
@@ -220,8 +238,16 @@ final class StrictJson {
 				throw problem("invalid number");
 			}
 		}
-		if (this.at - start > 64 || Double.isInfinite(Double.parseDouble(this.text.substring(start, this.at)))) {
+		String number = this.text.substring(start, this.at);
+		double value = Double.parseDouble(number);
+		if (this.at - start > 64 || Double.isInfinite(value)) {
 			throw problem("number out of range");
+		}
+		try {
+			return Long.parseLong(number);
+		}
+		catch (NumberFormatException ex) {
+			return value;
 		}
 	}
 
@@ -233,11 +259,12 @@ final class StrictJson {
 		return this.at > start;
 	}
 
-	private void literal(String word) throws ParseException {
+	private @Nullable Object literal(String word, @Nullable Object value) throws ParseException {
 		if (!this.text.startsWith(word, this.at)) {
 			throw problem("not a JSON value");
 		}
 		this.at += word.length();
+		return value;
 	}
 
 	private void expect(char c) throws ParseException {

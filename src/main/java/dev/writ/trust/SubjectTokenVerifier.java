@@ -98,18 +98,20 @@ public final class SubjectTokenVerifier {
 			return cached;
 		}
 		SignedJWT jwt;
+		Map<String, Object> payload;
 		JWTClaimsSet claims;
 		String issuer;
 		try {
-			jwt = CompactJws.parse(token, ExchangeRequestParser.MAX_TOKEN_LENGTH);
+			CompactJws.Jws jws = CompactJws.parseWithPayload(token, ExchangeRequestParser.MAX_TOKEN_LENGTH, Set.of());
+			jwt = jws.jwt();
+			payload = jws.payload();
 		}
 		catch (ParseException ex) {
 			throw JwtChecks.invalid("subject_token is not a canonical compact JWS", "malformed: " + ex.getMessage());
 		}
 		try {
-			// The payload parsed once: its registered claims checked as sent, then read
-			// as a claims set.
-			Map<String, Object> payload = jwt.getPayload().toJSONObject();
+			// The payload as the strict check read it, once: its registered claims
+			// checked as sent, then read as a claims set.
 			JwtChecks.registeredClaims(payload);
 			claims = JWTClaimsSet.parse(payload);
 			issuer = claims.getStringClaim("iss");

@@ -37,6 +37,26 @@ final class CompactJwsFuzzTests {
 		StrictJson.checkObject(new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8));
 		StrictJson.checkObject(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
 		assertThat(jwt.getHeader().getAlgorithm()).isNotNull();
+		// The payload Writ reads claims from is the one the JOSE library would have read.
+		assertThat(CompactJws.parseWithPayload(token, 16 * 1024, java.util.Set.of()).payload())
+			.isEqualTo(jwt.getPayload().toJSONObject());
+	}
+
+	/**
+	 * Differential: what the strict parser accepts, it reads as the JOSE library reads it
+	 * — every type of value, number and escape.
+	 */
+	@FuzzTest
+	void strictJsonReadsAsTheLibraryDoes(byte[] input) throws ParseException {
+		String text = new String(input, StandardCharsets.UTF_8);
+		java.util.Map<String, Object> strict;
+		try {
+			strict = StrictJson.parseObject(text);
+		}
+		catch (ParseException ex) {
+			return;
+		}
+		assertThat(strict).isEqualTo(com.nimbusds.jose.util.JSONObjectUtils.parse(text));
 	}
 
 }
