@@ -99,7 +99,7 @@ public final class DpopVerifier {
 			throw invalid("send exactly one DPoP header", values.size() + " DPoP headers");
 		}
 		SignedJWT proof;
-		Map<String, Object> claims;
+		Map<String, @Nullable Object> claims;
 		try {
 			CompactJws.Jws jws = CompactJws.parseWithPayload(values.get(0), MAX_LENGTH, Set.of("jwk"));
 			proof = jws.jwt();

@@ -206,7 +206,7 @@ final class JwtChecks {
 	 * an array of strings (the library would drop an {@code aud} of another type and read
 	 * the token as having none).
 	 */
-	static void registeredClaims(Map<String, Object> payload) {
+	static void registeredClaims(Map<String, @Nullable Object> payload) {
 		for (String name : List.of("exp", "nbf", "iat")) {
 			Object value = payload.get(name);
 			if (payload.containsKey(name) && !numericDate(value)) {

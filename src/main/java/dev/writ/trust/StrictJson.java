@@ -201,7 +201,9 @@ final class StrictJson {
 		}
 		int value = 0;
 		for (int i = 0; i < 4; i++) {
-			int digit = Character.digit(this.text.charAt(this.at++), 16);
+			// RFC 8259 §7: ASCII hex digits only (Character.digit takes any script's).
+			char c = this.text.charAt(this.at++);
+			int digit = (c < 0x80) ? Character.digit(c, 16) : -1;
 			if (digit < 0) {
 				throw problem("invalid \\u escape");
 			}

@@ -10,6 +10,7 @@ import java.util.Set;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import org.jspecify.annotations.Nullable;
 import io.spiffe.spiffeid.SpiffeId;
 
 import dev.writ.error.ExchangeException;
@@ -98,7 +99,7 @@ public final class SubjectTokenVerifier {
 			return cached;
 		}
 		SignedJWT jwt;
-		Map<String, Object> payload;
+		Map<String, @Nullable Object> payload;
 		JWTClaimsSet claims;
 		String issuer;
 		try {

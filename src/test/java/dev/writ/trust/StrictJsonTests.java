@@ -23,7 +23,10 @@ class StrictJsonTests {
 			"{\"a\":Infinity}", "{\"a\":01}", "{\"a\":1.}", "{\"a\":.5}", "{\"a\":+1}", "{\"a\":1e999}", "{/*c*/}",
 			"{\"a\":1}//", "{\"a\":1,\"a\":2}", "{\"a\":{\"b\":1,\"b\":1}}", "{\"a\":1,\"\\u0061\":2}",
 			"{\"a\":\"\\ud800\"}", "{\"a\":\"\\udc00\"}", "{\"a\":\"\\ud800x\"}", "{\"a\":\"\\x\"}", "{\"a\":\"\t\"}",
-			"{\"a\":\"unterminated}", "\u0000{}", "\ufeff{}", "{\"a\" 1}", "{\"a\":tru}", "{\"a\":[1 2]}" })
+			"{\"a\":\"unterminated}", "\u0000{}", "\ufeff{}", "{\"a\" 1}", "{\"a\":tru}", "{\"a\":[1 2]}",
+			// A \\u escape of non-ASCII digits (Arabic-Indic, fullwidth): RFC 8259 takes
+			// ASCII hex only.
+			"{\"a\":\"\\u\u0660\u0660\u0666\u0661\"}", "{\"\\u\uff10\uff10\uff16\uff11ud\":1}" })
 	void checkObjectWhenNotStrictJsonObjectThenRefused(String json) {
 		assertThatExceptionOfType(ParseException.class).isThrownBy(() -> StrictJson.checkObject(json));
 	}
