@@ -8,6 +8,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.PropertyResolver;
 
 /**
  * Secure defaults for the PEM bundle Writ serves TLS from ({@code server.ssl.bundle}):
@@ -20,7 +21,7 @@ import org.springframework.core.env.MapPropertySource;
  * are served as before. Each can still be set explicitly; these defaults have the lowest
  * precedence.
  */
-final class TlsDefaults implements EnvironmentPostProcessor, Ordered {
+public final class TlsDefaults implements EnvironmentPostProcessor, Ordered {
 
 	static final String SOURCE = "writTlsDefaults";
 
@@ -39,6 +40,16 @@ final class TlsDefaults implements EnvironmentPostProcessor, Ordered {
 			defaults.put(prefix + "keystore.verify-keys", "true");
 		}
 		environment.getPropertySources().addLast(new MapPropertySource(SOURCE, defaults));
+	}
+
+	/**
+	 * Whether Writ serves TLS itself and asks clients for certificates: X.509-SVIDs and
+	 * certificate-bound tokens (RFC 8705) are possible.
+	 */
+	public static boolean mutualTls(PropertyResolver environment) {
+		String bundle = environment.getProperty("server.ssl.bundle");
+		String clientAuth = environment.getProperty("server.ssl.client-auth", "none");
+		return bundle != null && !bundle.isBlank() && !clientAuth.equalsIgnoreCase("none");
 	}
 
 	@Override

@@ -40,6 +40,7 @@ import dev.writ.keys.KeyRing;
 import dev.writ.keys.KeySchedule;
 import dev.writ.keys.Passphrase;
 import dev.writ.policy.load.PolicyLoader;
+import dev.writ.policy.PolicySet;
 import dev.writ.policy.PolicyStore;
 import dev.writ.policy.UsageLedger;
 import dev.writ.store.Store;
@@ -161,11 +162,22 @@ class WritConfiguration {
 	}
 
 	@Bean
-	PolicyStore policyStore(TrustFactory trust) {
+	PolicyStore policyStore(TrustFactory trust, Environment environment) {
 		PolicyLoader loader = new PolicyLoader(trust, this.properties.keysDir(), this.properties.token().defaultTtl(),
 				this.properties.token().maxTtl());
 		Path policies = this.properties.policiesDir();
-		return new PolicyStore(() -> DemoKeys.load(loader, policies, this.properties.keysDir()), policies);
+		boolean mutualTls = TlsDefaults.mutualTls(environment);
+		return new PolicyStore(() -> {
+			PolicySet loaded = DemoKeys.load(loader, policies, this.properties.keysDir());
+			// Loads, but can issue nothing: say so at every load, not only at a refusal.
+			if (!mutualTls && !loaded.certificateOnly().isEmpty()) {
+				logger.warn(
+						"{} take only certificate-bound tokens (binding: mtls), and this Writ serves no mutual TLS "
+								+ "(server.ssl.bundle, server.ssl.client-auth): they issue nothing",
+						loaded.certificateOnly());
+			}
+			return loaded;
+		}, policies);
 	}
 
 	@Bean(destroyMethod = "close")

@@ -86,6 +86,21 @@ public final class PolicySet {
 		return this.demoEntries;
 	}
 
+	/**
+	 * The grants and trust entries that take only certificate-bound tokens
+	 * ({@code binding: mtls}): they issue nothing on a Writ without mutual TLS.
+	 */
+	public List<String> certificateOnly() {
+		List<String> only = new ArrayList<>();
+		this.grants.stream().filter((g) -> g.binding() == Binding.MTLS).forEach((g) -> only.add("grant " + g.id()));
+		this.sources.forEach((id, rules) -> {
+			if (rules.binding() == Binding.MTLS) {
+				only.add("trust entry " + id);
+			}
+		});
+		return only;
+	}
+
 	/** Whom Writ trusts. */
 	public TrustSet trust() {
 		return this.trust;

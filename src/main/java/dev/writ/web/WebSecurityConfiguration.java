@@ -27,6 +27,7 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 
+import dev.writ.config.TlsDefaults;
 import dev.writ.config.WritProperties;
 import dev.writ.exchange.TokenExchangeService;
 import dev.writ.gate.ComputeGate;
@@ -86,7 +87,7 @@ class WebSecurityConfiguration {
 		}
 		String issuer = Objects.requireNonNull(settings.getIssuer(), "WritConfiguration sets the issuer");
 		http.addFilterAfter(new AuthorizationServerMetadataFilter(issuer, settings.getTokenEndpoint(),
-				settings.getJwkSetEndpoint(), mutualTls(environment)), HeaderWriterFilter.class);
+				settings.getJwkSetEndpoint(), TlsDefaults.mutualTls(environment)), HeaderWriterFilter.class);
 		http.authorizeHttpRequests((authorize) -> authorize.anyRequest().authenticated())
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(errors))
 			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -155,13 +156,6 @@ class WebSecurityConfiguration {
 		// Public keys only: the JWKS endpoint serves them; Writ signs with its own
 		// minter, never through this source.
 		return (selector, context) -> selector.select(keys.current().publicJwkSet());
-	}
-
-	// Whether Writ serves TLS itself and asks clients for certificates (RFC 8705).
-	static boolean mutualTls(Environment environment) {
-		String bundle = environment.getProperty("server.ssl.bundle");
-		String clientAuth = environment.getProperty("server.ssl.client-auth", "none");
-		return bundle != null && !bundle.isBlank() && !clientAuth.equalsIgnoreCase("none");
 	}
 
 }

@@ -54,6 +54,23 @@ class StartupRefusalTests {
 	}
 
 	@Test
+	void startWhenAGrantTakesOnlyCertificatesWithoutMutualTlsThenStartedAndWarnedNamingIt(CapturedOutput output) {
+		dev.writ.testing.WritTestSite site = dev.writ.testing.WritTestSite.create("""
+				grants:
+				  - id: settles-mtls
+				    subject: spiffe://test.example.org/api
+				    audience: https://settlement.example.org
+				    scopes: [settlement:write]
+				    binding: mtls
+				""");
+
+		start("writ.policies-dir=" + site.policies(), "writ.keys-dir=" + site.keys());
+
+		assertThat(output.getAll()).contains("[grant settles-mtls] take only certificate-bound tokens (binding: mtls), "
+				+ "and this Writ serves no mutual TLS");
+	}
+
+	@Test
 	void startWhenPoliciesBadThenRefusedWithEveryProblem(CapturedOutput output) throws IOException {
 		Path policies = Files.createDirectories(this.root.resolve("policies"));
 		Files.writeString(policies.resolve("grants.yaml"), """
