@@ -148,7 +148,7 @@ final class TokenEndpoint {
 	}
 
 	// RFC 9449 §8.1: a nonce is 1*NQCHAR (printable ASCII but '"' and '\'); bounded here.
-	private static boolean nonceLike(String value) {
+	static boolean nonceLike(String value) {
 		return !value.isEmpty() && value.length() <= 256
 				&& value.chars().allMatch((c) -> c >= 0x21 && c <= 0x7e && c != '"' && c != '\\');
 	}

@@ -131,11 +131,30 @@ public final class WritClient implements AutoCloseable {
 	 * @throws IllegalStateException for a client built without {@link Builder#dpop()}
 	 */
 	public String dpopProof(String method, URI url, AccessToken token) {
+		return proof(method, url, token, null);
+	}
+
+	/**
+	 * A DPoP proof for one call, with the resource server's nonce (RFC 9449 §9): for the
+	 * retry after it answered {@code use_dpop_nonce} with a {@code DPoP-Nonce} header.
+	 * @param nonce the resource server's {@code DPoP-Nonce}
+	 * @throws IllegalStateException for a client built without {@link Builder#dpop()}
+	 * @throws IllegalArgumentException for a nonce that is not one (RFC 9449 §8.1:
+	 * printable ASCII without quote or backslash)
+	 */
+	public String dpopProof(String method, URI url, AccessToken token, String nonce) {
+		if (!TokenEndpoint.nonceLike(nonce)) {
+			throw new IllegalArgumentException("not a DPoP nonce");
+		}
+		return proof(method, url, token, nonce);
+	}
+
+	private String proof(String method, URI url, AccessToken token, @Nullable String nonce) {
 		DpopKey key = this.dpop;
 		if (key == null) {
 			throw new IllegalStateException("this client holds bearer tokens: build it with dpop()");
 		}
-		return key.proof(method, url, token.value(), null, java.time.Instant.now());
+		return key.proof(method, url, token.value(), nonce, java.time.Instant.now());
 	}
 
 	/** How many audience and scope sets it holds (at most {@code 1024}). */

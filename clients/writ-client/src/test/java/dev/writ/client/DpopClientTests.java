@@ -91,6 +91,26 @@ class DpopClientTests {
 	}
 
 	@Test
+	void dpopProofWithAResourceServersNonceThenItCarriesItAndAMalformedOneIsRefused() throws Exception {
+		try (WritClient client = WritClient.builder()
+			.tokenEndpoint(writ.tokenEndpoint())
+			.identity(IdentitySource.file(identity))
+			.dpop()
+			.build()) {
+			AccessToken token = client.token("https://orders.example.org", "orders:read");
+			URI orders = URI.create("https://orders.example.org/orders");
+
+			SignedJWT proof = SignedJWT.parse(client.dpopProof("GET", orders, token, "rs-nonce-1"));
+
+			assertThat(proof.getJWTClaimsSet().getStringClaim("nonce")).isEqualTo("rs-nonce-1");
+			assertThat(SignedJWT.parse(client.dpopProof("GET", orders, token)).getJWTClaimsSet().getClaim("nonce"))
+				.isNull();
+			org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+				.isThrownBy(() -> client.dpopProof("GET", orders, token, "a \"quoted\" nonce"));
+		}
+	}
+
+	@Test
 	void bearerClientThenNoProofsAndWritsNonceDemandRefusesNothingItDoesNotSend() {
 		try (WritClient client = WritClient.builder()
 			.tokenEndpoint(writ.tokenEndpoint())
