@@ -1,7 +1,9 @@
 package dev.writ.exchange;
 
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -22,6 +24,7 @@ import dev.writ.trust.TrustSet;
 import dev.writ.trust.TrustSource;
 import dev.writ.trust.VerifiedSubject;
 import dev.writ.trust.WritTokenVerifier;
+import dev.writ.trust.X509SvidVerifier;
 
 /**
  * Who an exchange is for and who acts: the subject, of an external token or of a Writ
@@ -39,14 +42,18 @@ final class Delegation {
 	}
 
 	/**
-	 * The verified subject: of an external identity token, by the trust in force; of a
-	 * Writ token exchanged again, by Writ's own keys and revocations, its subject still
-	 * from a source in force. A token that carries another issuer's {@code act} is
-	 * refused: its chain cannot be verified here, and exchanging it would drop its actors
-	 * and let one pass as the subject.
+	 * The verified subject: of the X.509-SVID a request without a subject token presented
+	 * over mutual TLS; of an external identity token, by the trust in force; of a Writ
+	 * token exchanged again, by Writ's own keys and revocations, its subject still from a
+	 * source in force. A token that carries another issuer's {@code act} is refused: its
+	 * chain cannot be verified here, and exchanging it would drop its actors and let one
+	 * pass as the subject.
 	 */
-	static VerifiedSubject subject(ExchangeRequest request, PolicySet policy, SubjectTokenVerifier verifier,
-			@Nullable WritTokenVerifier writTokens) {
+	static VerifiedSubject subject(ExchangeRequest request, List<X509Certificate> certificate, PolicySet policy,
+			SubjectTokenVerifier verifier, X509SvidVerifier certificates, @Nullable WritTokenVerifier writTokens) {
+		if (request.fromCertificate()) {
+			return certificates.verify(certificate, policy.trust());
+		}
 		if (writTokens == null || !TokenTypes.ACCESS_TOKEN.equals(request.subjectTokenType())) {
 			VerifiedSubject subject = verifier.verify(request.subjectToken(), request.subjectTokenType(),
 					policy.trust());

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 import dev.writ.audit.TokenExchangeEvent;
+import dev.writ.context.ExchangeContext;
 import dev.writ.error.ErrorCode;
 import dev.writ.error.ExchangeException;
 import dev.writ.policy.Confirmation;
@@ -30,10 +31,38 @@ final class Possession {
 	}
 
 	/**
+	 * What the request proves it holds: its DPoP proof, verified, and its client
+	 * certificate's thumbprint; refused if a presented token is bound to a key the
+	 * request does not prove.
+	 */
+	static Presented presented(@Nullable DpopVerifier verifier, List<String> headers, List<X509Certificate> chain,
+			ExchangeRequest request, VerifiedSubject subject, @Nullable VerifiedSubject actor,
+			X509SvidVerifier certificates, TrustSet trust, TokenExchangeEvent.Builder event) {
+		String x5t = certificate(chain, request, subject, actor, certificates, trust, event);
+		return new Presented(proof(verifier, headers, x5t, subject, actor, event), x5t);
+	}
+
+	/**
+	 * The keys a request proves it holds.
+	 *
+	 * @param proof its verified DPoP proof; null without one
+	 * @param certificate its client certificate's thumbprint; null without one
+	 */
+	record Presented(DpopVerifier.@Nullable DpopProof proof, @Nullable String certificate) {
+
+		/** The exchange, with the keys its token may be bound to. */
+		ExchangeContext bind(ExchangeContext context) {
+			ExchangeContext bound = (this.proof != null) ? context.withProofKey(this.proof.jkt()) : context;
+			return (this.certificate != null) ? bound.withCertificate(this.certificate) : bound;
+		}
+
+	}
+
+	/**
 	 * The request's verified proof, or null for a bearer request; refused if a presented
 	 * token is bound to a key the request does not prove.
 	 */
-	static DpopVerifier.@Nullable DpopProof proof(@Nullable DpopVerifier verifier, List<String> headers,
+	private static DpopVerifier.@Nullable DpopProof proof(@Nullable DpopVerifier verifier, List<String> headers,
 			@Nullable String certificate, VerifiedSubject subject, @Nullable VerifiedSubject actor,
 			TokenExchangeEvent.Builder event) {
 		DpopVerifier.DpopProof proof = null;
@@ -57,8 +86,8 @@ final class Possession {
 	 * name the party that holds the connection — the actor of a delegated request, else
 	 * the subject; a certificate without one only holds a key.
 	 */
-	static @Nullable String certificate(List<X509Certificate> chain, ExchangeRequest request, VerifiedSubject subject,
-			@Nullable VerifiedSubject actor, X509SvidVerifier verifier, TrustSet trust,
+	private static @Nullable String certificate(List<X509Certificate> chain, ExchangeRequest request,
+			VerifiedSubject subject, @Nullable VerifiedSubject actor, X509SvidVerifier verifier, TrustSet trust,
 			TokenExchangeEvent.Builder event) {
 		if (chain.isEmpty()) {
 			return null;

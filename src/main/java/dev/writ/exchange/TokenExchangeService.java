@@ -143,8 +143,8 @@ public final class TokenExchangeService {
 				.clientId(request.clientId().orElse(null));
 			PolicySet policy = this.policies.get();
 			event.policyDigest(policy.digest());
-			VerifiedSubject subject = request.fromCertificate() ? this.certificates.verify(certificate, policy.trust())
-					: Delegation.subject(request, policy, this.verifier, this.options.writTokens());
+			VerifiedSubject subject = Delegation.subject(request, certificate, policy, this.verifier, this.certificates,
+					this.options.writTokens());
 			event.subject(subject.subject()).trustSource(subject.trustSource());
 			SourceRules guards = policy.sourceRules(subject);
 			// A Writ token exchanged again is audience-bound, short-lived and revocable:
@@ -167,12 +167,10 @@ public final class TokenExchangeService {
 			if (actor != null && actorGuards != null) {
 				Delegation.admit(actorGuards, actor, now, this.skew);
 			}
-			DpopVerifier.DpopProof proof;
-			String x5t;
+			Possession.Presented presented;
 			try {
-				x5t = Possession.certificate(certificate, request, subject, actor, this.certificates, policy.trust(),
-						event);
-				proof = Possession.proof(this.options.dpop(), dpop, x5t, subject, actor, event);
+				presented = Possession.presented(this.options.dpop(), dpop, certificate, request, subject, actor,
+						this.certificates, policy.trust(), event);
 			}
 			catch (ExchangeException ex) {
 				// A bad proof spends the refusal budget too; the server's nonce challenge
@@ -182,10 +180,8 @@ public final class TokenExchangeService {
 				}
 				throw ex;
 			}
-			ExchangeContext context = (actor != null) ? policy.context(subject, actor, request, now)
-					: policy.context(subject, request, now);
-			context = (proof != null) ? context.withProofKey(proof.jkt()) : context;
-			context = (x5t != null) ? context.withCertificate(x5t) : context;
+			ExchangeContext context = presented.bind((actor != null) ? policy.context(subject, actor, request, now)
+					: policy.context(subject, request, now));
 			Delegation.withinDepth(context, this.options.maxDepth(), event);
 			event.attributes(context.attributes());
 			Decision decision = policy.decide(context);
@@ -211,8 +207,8 @@ public final class TokenExchangeService {
 			if (actor != null && actorGuards != null) {
 				this.limits.allowed(actor, actorGuards, event); // its own budgets too
 			}
-			if (proof != null && this.options.dpop() != null) {
-				OneTimeUse.proof(this.replays, proof, this.options.dpop().window());
+			if (presented.proof() != null && this.options.dpop() != null) {
+				OneTimeUse.proof(this.replays, presented.proof(), this.options.dpop().window());
 			}
 			// Minted before a one-time token is marked used: an exchange that fails to
 			// mint leaves the token unused.

@@ -1,13 +1,9 @@
 package dev.writ.keys;
 
 import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.Provider;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
-import java.security.spec.ECGenParameterSpec;
-import java.text.ParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,18 +13,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jca.JCAAware;
 import com.nimbusds.jose.jca.JCAContext;
-import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
@@ -70,13 +62,12 @@ public final class Crypto {
 	// Algorithms the native provider failed or could not handle, and why.
 	private final Map<JWSAlgorithm, String> keptOnJdk = new ConcurrentHashMap<>();
 
-	// One RSA key for every RS and PS round trip: generating one costs tens of
-	// milliseconds.
-	private @Nullable KeyPair rsaTestKey;
+	private final @Nullable RoundTrip roundTrips;
 
 	private Crypto(@Nullable Provider provider, String reason) {
 		this.provider = provider;
 		this.reason = reason;
+		this.roundTrips = (provider != null) ? new RoundTrip(provider) : null;
 	}
 
 	/** The JVM's choice. */
@@ -255,73 +246,15 @@ public final class Crypto {
 		return this.admitted.computeIfAbsent(alg, this::roundTrip);
 	}
 
-	// Signs with the native provider and verifies with the JDK, then the other way round.
+	// The algorithm's round trip on the native provider; why it failed is kept for
+	// describe().
 	private boolean roundTrip(JWSAlgorithm alg) {
-		try {
-			JWSSigner nativeSigner;
-			JWSSigner jdkSigner;
-			JWK key;
-			if (JWSAlgorithm.Family.EC.contains(alg)) {
-				Curve curve = Curve.forJWSAlgorithm(alg).iterator().next();
-				KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-				generator.initialize(new ECGenParameterSpec(curve.getStdName()));
-				var pair = generator.generateKeyPair();
-				ECKey ec = new ECKey.Builder(curve, (ECPublicKey) pair.getPublic()).privateKey(pair.getPrivate())
-					.build();
-				nativeSigner = new ECDSASigner(ec);
-				jdkSigner = new ECDSASigner(ec);
-				key = ec;
-			}
-			else {
-				var pair = rsaTestKey();
-				RSAKey rsa = new RSAKey.Builder((RSAPublicKey) pair.getPublic()).privateKey(pair.getPrivate()).build();
-				nativeSigner = new RSASSASigner(rsa);
-				jdkSigner = new RSASSASigner(rsa);
-				key = rsa;
-			}
-			JWSVerifier nativeVerifier = jdkVerifier(key.toPublicJWK());
-			JWSVerifier standardVerifier = jdkVerifier(key.toPublicJWK());
-			nativeSigner.getJCAContext().setProvider(this.provider);
-			nativeVerifier.getJCAContext().setProvider(this.provider);
-			boolean ok = verifies(nativeSigner, standardVerifier, alg) && verifies(jdkSigner, nativeVerifier, alg)
-					&& !verifiesTampered(jdkSigner, nativeVerifier, alg);
-			if (!ok) {
-				this.keptOnJdk.put(alg, "failed its round trip");
-			}
-			return ok;
+		RoundTrip test = this.roundTrips;
+		String failure = (test != null) ? test.failure(alg) : "no native provider";
+		if (failure != null) {
+			this.keptOnJdk.put(alg, failure);
 		}
-		catch (Exception | LinkageError ex) {
-			this.keptOnJdk.put(alg, "not handled: " + ex.getClass().getSimpleName());
-			return false;
-		}
-	}
-
-	private synchronized KeyPair rsaTestKey() throws GeneralSecurityException {
-		if (this.rsaTestKey == null) {
-			// The native generator is ten times faster; a bad key from it fails the round
-			// trip like any other fault.
-			KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA", this.provider);
-			generator.initialize(2048);
-			this.rsaTestKey = generator.generateKeyPair();
-		}
-		return this.rsaTestKey;
-	}
-
-	private static boolean verifies(JWSSigner signer, JWSVerifier verifier, JWSAlgorithm alg)
-			throws JOSEException, ParseException {
-		JWSObject jws = new JWSObject(new JWSHeader(alg), new Payload("writ crypto self-test"));
-		jws.sign(signer);
-		return JWSObject.parse(jws.serialize()).verify(verifier);
-	}
-
-	// A signature over other content must not verify.
-	private static boolean verifiesTampered(JWSSigner signer, JWSVerifier verifier, JWSAlgorithm alg)
-			throws JOSEException, ParseException {
-		JWSObject jws = new JWSObject(new JWSHeader(alg), new Payload("writ crypto self-test"));
-		jws.sign(signer);
-		JWSObject other = new JWSObject(jws.getHeader().toBase64URL(), new Payload("tampered").toBase64URL(),
-				jws.getSignature());
-		return other.verify(verifier);
+		return failure == null;
 	}
 
 	/** The native provider, if any: for benchmarks that compare it with the JDK. */

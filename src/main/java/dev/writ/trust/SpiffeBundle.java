@@ -34,19 +34,17 @@ public final class SpiffeBundle {
 
 	private final TrustDomain trustDomain;
 
-	private final KeySet jwtAuthorities;
-
-	private final List<X509Certificate> x509Authorities;
+	// The JWT authorities, with the X.509 authorities beside them.
+	private final KeySet authorities;
 
 	private final OptionalLong sequence;
 
 	private final Optional<Duration> refreshHint;
 
-	private SpiffeBundle(TrustDomain trustDomain, KeySet jwtAuthorities, List<X509Certificate> x509Authorities,
-			OptionalLong sequence, Optional<Duration> refreshHint) {
+	private SpiffeBundle(TrustDomain trustDomain, KeySet authorities, OptionalLong sequence,
+			Optional<Duration> refreshHint) {
 		this.trustDomain = trustDomain;
-		this.jwtAuthorities = jwtAuthorities;
-		this.x509Authorities = List.copyOf(x509Authorities);
+		this.authorities = authorities;
 		this.sequence = sequence;
 		this.refreshHint = refreshHint;
 	}
@@ -83,8 +81,7 @@ public final class SpiffeBundle {
 			throw new TrustConfigurationException(problems);
 		}
 		Map<String, Object> members = set.getAdditionalMembers();
-		return new SpiffeBundle(trustDomain, jwt.withX509Authorities(x509), x509,
-				longMember(members, "spiffe_sequence"),
+		return new SpiffeBundle(trustDomain, jwt.withX509Authorities(x509), longMember(members, "spiffe_sequence"),
 				longMember(members, "spiffe_refresh_hint").stream().mapToObj(Duration::ofSeconds).findFirst());
 	}
 
@@ -131,17 +128,17 @@ public final class SpiffeBundle {
 	 * holds of its bundle.
 	 */
 	public KeySet authorities() {
-		return this.jwtAuthorities;
+		return this.authorities;
 	}
 
 	/** The {@code kid}s of the JWT authorities. */
 	public Set<String> keyIds() {
-		return this.jwtAuthorities.keyIds();
+		return this.authorities.keyIds();
 	}
 
 	/** The X.509 authorities, for mutual TLS. */
 	public List<X509Certificate> x509Authorities() {
-		return this.x509Authorities;
+		return this.authorities.x509Authorities();
 	}
 
 	/** The bundle's {@code spiffe_sequence}, if it has one. */

@@ -49,12 +49,21 @@ public final class TestExchanges {
 	 */
 	public static HttpResponse<String> exchange(HttpClient http, String baseUrl, String subjectToken, String audience)
 			throws IOException, InterruptedException {
+		return exchange(http, baseUrl, subjectToken, audience, new String[0]);
+	}
+
+	/** The same, with a {@code DPoP} header for each proof given. */
+	public static HttpResponse<String> exchange(HttpClient http, String baseUrl, String subjectToken, String audience,
+			String... dpop) throws IOException, InterruptedException {
 		String body = "grant_type=" + encode(TokenTypes.GRANT_TYPE) + "&subject_token_type=" + encode(TokenTypes.JWT)
 				+ "&subject_token=" + encode(subjectToken) + "&audience=" + encode(audience);
-		return http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/oauth2/token"))
-			.header("Content-Type", "application/x-www-form-urlencoded")
-			.POST(HttpRequest.BodyPublishers.ofString(body))
-			.build(), HttpResponse.BodyHandlers.ofString());
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + "/oauth2/token"))
+			.header("Content-Type", "application/x-www-form-urlencoded");
+		for (String proof : dpop) {
+			request.header("DPoP", proof);
+		}
+		return http.send(request.POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+				HttpResponse.BodyHandlers.ofString());
 	}
 
 	/** A form body: each field URL-encoded, in the map's order. */

@@ -299,26 +299,34 @@ public final class TestSpiffeCa {
 		 * certificate.
 		 */
 		public SSLContext clientContext(X509Certificate server) {
-			try {
-				KeyStore keys = KeyStore.getInstance("PKCS12");
-				keys.load(null, null);
-				keys.setKeyEntry("svid", this.key.getPrivate(), new char[0], this.chain);
-				KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-				keyManagers.init(keys, new char[0]);
-				KeyStore trusted = KeyStore.getInstance("PKCS12");
-				trusted.load(null, null);
-				trusted.setCertificateEntry("server", server);
-				TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-				trust.init(trusted);
-				SSLContext context = SSLContext.getInstance("TLS");
-				context.init(keyManagers.getKeyManagers(), trust.getTrustManagers(), null);
-				return context;
-			}
-			catch (GeneralSecurityException | IOException ex) {
-				throw new IllegalStateException(ex);
-			}
+			return TestSpiffeCa.clientContext(this.key, this.chain, server);
 		}
 
+	}
+
+	/**
+	 * A TLS client context that presents this key and chain and trusts the given server
+	 * certificate.
+	 */
+	public static SSLContext clientContext(KeyPair key, X509Certificate[] chain, X509Certificate server) {
+		try {
+			KeyStore keys = KeyStore.getInstance("PKCS12");
+			keys.load(null, null);
+			keys.setKeyEntry("client", key.getPrivate(), new char[0], chain);
+			KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+			keyManagers.init(keys, new char[0]);
+			KeyStore trusted = KeyStore.getInstance("PKCS12");
+			trusted.load(null, null);
+			trusted.setCertificateEntry("server", server);
+			TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+			trust.init(trusted);
+			SSLContext context = SSLContext.getInstance("TLS");
+			context.init(keyManagers.getKeyManagers(), trust.getTrustManagers(), null);
+			return context;
+		}
+		catch (GeneralSecurityException | IOException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 }

@@ -6,7 +6,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -80,21 +79,8 @@ class DpopIntegrationTests {
 	}
 
 	HttpResponse<String> exchange(String subjectToken, String audience, @Nullable String... proofs) throws Exception {
-		Map<String, String> form = new LinkedHashMap<>();
-		form.put("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange");
-		form.put("subject_token_type", "urn:ietf:params:oauth:token-type:jwt");
-		form.put("subject_token", subjectToken);
-		form.put("audience", audience);
-		HttpRequest.Builder request = HttpRequest
-			.newBuilder(URI.create("http://localhost:" + this.port + "/oauth2/token"))
-			.header("Content-Type", "application/x-www-form-urlencoded")
-			.POST(HttpRequest.BodyPublishers.ofString(TestExchanges.body(form)));
-		for (String proof : proofs) {
-			if (proof != null) {
-				request.header("DPoP", proof);
-			}
-		}
-		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+		return TestExchanges.exchange(this.http, "http://localhost:" + this.port, subjectToken, audience,
+				Stream.of(proofs).filter(java.util.Objects::nonNull).toArray(String[]::new));
 	}
 
 	Map<String, Object> introspect(String token) throws Exception {

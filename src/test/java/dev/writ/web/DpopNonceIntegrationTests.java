@@ -1,12 +1,8 @@
 package dev.writ.web;
 
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.UUID;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
@@ -72,16 +68,9 @@ class DpopNonceIntegrationTests {
 	}
 
 	HttpResponse<String> exchange(String proof) throws Exception {
-		Map<String, String> form = new LinkedHashMap<>();
-		form.put("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange");
-		form.put("subject_token_type", "urn:ietf:params:oauth:token-type:jwt");
-		form.put("subject_token", SITE.authority().svid("/checkout").claim("jti", UUID.randomUUID().toString()).sign());
-		form.put("audience", "https://payments.example.org");
-		return this.http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/oauth2/token"))
-			.header("Content-Type", "application/x-www-form-urlencoded")
-			.header("DPoP", proof)
-			.POST(HttpRequest.BodyPublishers.ofString(TestExchanges.body(form)))
-			.build(), HttpResponse.BodyHandlers.ofString());
+		return TestExchanges.exchange(this.http, "http://localhost:" + this.port,
+				SITE.authority().svid("/checkout").claim("jti", UUID.randomUUID().toString()).sign(),
+				"https://payments.example.org", proof);
 	}
 
 	@Test

@@ -5,7 +5,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,9 +12,7 @@ import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -308,21 +305,9 @@ class MutualTlsIntegrationTests {
 	}
 
 	// A TLS client that presents this certificate and trusts Writ's.
-	static SSLContext clientWith(TestTls certificate) throws Exception {
-		KeyStore keys = KeyStore.getInstance("PKCS12");
-		keys.load(null, null);
-		keys.setKeyEntry("client", certificate.keyPair().getPrivate(), new char[0],
-				new java.security.cert.Certificate[] { certificate.certificate() });
-		KeyManagerFactory managers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-		managers.init(keys, new char[0]);
-		KeyStore trusted = KeyStore.getInstance("PKCS12");
-		trusted.load(null, null);
-		trusted.setCertificateEntry("server", SERVER.certificate());
-		TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-		trust.init(trusted);
-		SSLContext context = SSLContext.getInstance("TLS");
-		context.init(managers.getKeyManagers(), trust.getTrustManagers(), null);
-		return context;
+	static SSLContext clientWith(TestTls certificate) {
+		return TestSpiffeCa.clientContext(certificate.keyPair(),
+				new java.security.cert.X509Certificate[] { certificate.certificate() }, SERVER.certificate());
 	}
 
 }

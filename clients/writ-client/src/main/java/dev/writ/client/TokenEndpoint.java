@@ -55,10 +55,7 @@ final class TokenEndpoint {
 
 	private final boolean plainHttp;
 
-	private final @Nullable DpopKey dpop;
-
-	// The last DPoP-Nonce Writ gave (RFC 9449 §8); none until it asks for one.
-	private volatile @Nullable String nonce;
+	private final @Nullable DpopSession dpop;
 
 	TokenEndpoint(@Nullable URI issuer, @Nullable URI endpoint, IdentitySource identity, String subjectTokenType,
 			Duration timeout, Clock clock, boolean plainHttp) {
@@ -67,7 +64,7 @@ final class TokenEndpoint {
 
 	TokenEndpoint(@Nullable URI issuer, @Nullable URI endpoint, IdentitySource identity, String subjectTokenType,
 			Duration timeout, Clock clock, boolean plainHttp, @Nullable DpopKey dpop) {
-		this.dpop = dpop;
+		this.dpop = (dpop != null) ? new DpopSession(dpop) : null;
 		this.plainHttp = plainHttp;
 		this.issuer = issuer;
 		this.endpoint = endpoint;
@@ -110,8 +107,11 @@ final class TokenEndpoint {
 		Instant sentAt = this.clock.instant();
 		long sent = System.nanoTime();
 		HttpResponse<byte[]> answer = send(post(endpoint, form(form), sentAt), "Writ's token endpoint");
-		remember(answer);
-		if (answer.statusCode() != 200 && this.dpop != null && this.nonce != null) {
+		DpopSession dpop = this.dpop;
+		if (dpop != null) {
+			dpop.remember(answer.headers());
+		}
+		if (answer.statusCode() != 200 && dpop != null && dpop.hasNonce()) {
 			WritClientException refused = refusal(answer);
 			// RFC 9449 §8: asked for the server's nonce, the client retries once with it.
 			if (!"use_dpop_nonce".equals(refused.error())) {
@@ -120,12 +120,12 @@ final class TokenEndpoint {
 			sentAt = this.clock.instant();
 			sent = System.nanoTime();
 			answer = send(post(endpoint, form(form), sentAt), "Writ's token endpoint");
-			remember(answer);
+			dpop.remember(answer.headers());
 		}
 		if (answer.statusCode() != 200) {
 			throw refusal(answer);
 		}
-		return received(json(answer), request, sentAt, sent, this.dpop != null);
+		return received(json(answer), request, sentAt, sent, dpop != null);
 	}
 
 	private HttpRequest post(URI endpoint, String body, Instant now) {
@@ -133,24 +133,11 @@ final class TokenEndpoint {
 			.timeout(this.http.timeout())
 			.header("Content-Type", "application/x-www-form-urlencoded")
 			.header("Accept", "application/json");
-		DpopKey key = this.dpop;
-		if (key != null) {
-			post.header("DPoP", key.proof("POST", endpoint, null, this.nonce, now));
+		DpopSession dpop = this.dpop;
+		if (dpop != null) {
+			post.header("DPoP", dpop.proof(endpoint, now));
 		}
 		return post.POST(HttpRequest.BodyPublishers.ofString(body)).build();
-	}
-
-	private void remember(HttpResponse<byte[]> answer) {
-		if (this.dpop == null) {
-			return;
-		}
-		answer.headers().firstValue("DPoP-Nonce").filter(TokenEndpoint::nonceLike).ifPresent((n) -> this.nonce = n);
-	}
-
-	// RFC 9449 §8.1: a nonce is 1*NQCHAR (printable ASCII but '"' and '\'); bounded here.
-	static boolean nonceLike(String value) {
-		return !value.isEmpty() && value.length() <= 256
-				&& value.chars().allMatch((c) -> c >= 0x21 && c <= 0x7e && c != '"' && c != '\\');
 	}
 
 	private static Received received(Map<String, Object> json, TokenRequest request, Instant sentAt, long sent,

@@ -143,7 +143,7 @@ public final class WritClient implements AutoCloseable {
 	 * printable ASCII without quote or backslash)
 	 */
 	public String dpopProof(String method, URI url, AccessToken token, String nonce) {
-		if (!TokenEndpoint.nonceLike(nonce)) {
+		if (!DpopSession.nonceLike(nonce)) {
 			throw new IllegalArgumentException("not a DPoP nonce");
 		}
 		return proof(method, url, token, nonce);

@@ -45,13 +45,13 @@ class DpopClientTests {
 		writ.close();
 	}
 
+	private static WritClient.Builder client() {
+		return WritClient.builder().tokenEndpoint(writ.tokenEndpoint()).identity(IdentitySource.file(identity));
+	}
+
 	@Test
 	void dpopClientThenTokensBoundToItsKeyDespiteTheNonceChallenge() throws Exception {
-		try (WritClient client = WritClient.builder()
-			.tokenEndpoint(writ.tokenEndpoint())
-			.identity(IdentitySource.file(identity))
-			.dpop()
-			.build()) {
+		try (WritClient client = client().dpop().build()) {
 			long challenged = writ.exchanges("error", "use_dpop_nonce");
 			AccessToken token = client.token("https://orders.example.org", "orders:read");
 
@@ -66,11 +66,7 @@ class DpopClientTests {
 
 	@Test
 	void dpopProofThenForTheCallAndTheTokenSignedByTheBoundKey() throws Exception {
-		try (WritClient client = WritClient.builder()
-			.tokenEndpoint(writ.tokenEndpoint())
-			.identity(IdentitySource.file(identity))
-			.dpop()
-			.build()) {
+		try (WritClient client = client().dpop().build()) {
 			AccessToken token = client.token("https://orders.example.org", "orders:read");
 
 			SignedJWT proof = SignedJWT
@@ -92,11 +88,7 @@ class DpopClientTests {
 
 	@Test
 	void dpopProofWithAResourceServersNonceThenItCarriesItAndAMalformedOneIsRefused() throws Exception {
-		try (WritClient client = WritClient.builder()
-			.tokenEndpoint(writ.tokenEndpoint())
-			.identity(IdentitySource.file(identity))
-			.dpop()
-			.build()) {
+		try (WritClient client = client().dpop().build()) {
 			AccessToken token = client.token("https://orders.example.org", "orders:read");
 			URI orders = URI.create("https://orders.example.org/orders");
 
@@ -112,10 +104,7 @@ class DpopClientTests {
 
 	@Test
 	void bearerClientThenNoProofsAndWritsNonceDemandRefusesNothingItDoesNotSend() {
-		try (WritClient client = WritClient.builder()
-			.tokenEndpoint(writ.tokenEndpoint())
-			.identity(IdentitySource.file(identity))
-			.build()) {
+		try (WritClient client = client().build()) {
 			AccessToken token = client.token("https://orders.example.org", "orders:read");
 
 			assertThat(token.type()).isEqualTo("Bearer");

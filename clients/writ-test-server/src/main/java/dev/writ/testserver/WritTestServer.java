@@ -2,30 +2,19 @@ package dev.writ.testserver;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
-import java.text.ParseException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 import javax.net.ssl.SSLContext;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -45,7 +34,7 @@ public final class WritTestServer implements AutoCloseable {
 
 	private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
-	private final Path jar;
+	private final WritJar jar;
 
 	private final Path site;
 
@@ -60,7 +49,7 @@ public final class WritTestServer implements AutoCloseable {
 	private final @Nullable TestCertificate tls;
 
 	WritTestServer(Path jar, Path site, int port, List<String> arguments, @Nullable TestCertificate tls) {
-		this.jar = jar;
+		this.jar = new WritJar(jar);
 		this.site = site;
 		this.port = port;
 		this.tls = tls;
@@ -75,9 +64,9 @@ public final class WritTestServer implements AutoCloseable {
 	}
 
 	private Process launch() {
-		List<String> command = java("-jar", this.jar.toString(), "--server.port=" + this.port,
-				"--writ.issuer=" + issuer(), "--writ.policies-dir=" + this.site.resolve("policies"),
-				"--writ.keys-dir=" + keysDir());
+		List<String> command = new ArrayList<>(
+				this.jar.command("--server.port=" + this.port, "--writ.issuer=" + issuer(),
+						"--writ.policies-dir=" + this.site.resolve("policies"), "--writ.keys-dir=" + keysDir()));
 		command.addAll(this.arguments);
 		try {
 			this.process = new ProcessBuilder(command).redirectErrorStream(true)
@@ -89,17 +78,6 @@ public final class WritTestServer implements AutoCloseable {
 		}
 		awaitHealthy();
 		return this.process;
-	}
-
-	private static List<String> java(String... args) {
-		List<String> command = new ArrayList<>();
-		command.add(ProcessHandle.current().info().command().orElse("java"));
-		// protobuf (under CEL) still uses sun.misc.Unsafe, which JDK 24+ warns about.
-		if (Runtime.version().feature() >= 24) {
-			command.add("--sun-misc-unsafe-memory-access=allow");
-		}
-		command.addAll(List.of(args));
-		return command;
 	}
 
 	private void awaitHealthy() {
@@ -208,27 +186,7 @@ public final class WritTestServer implements AutoCloseable {
 	 * answers its standard output; fails unless it exits 0 within a minute.
 	 */
 	public String cli(String... args) {
-		List<String> command = java("-jar", this.jar.toString());
-		command.addAll(List.of(args));
-		try {
-			Process cli = new ProcessBuilder(command).directory(this.site.toFile())
-				.redirectError(ProcessBuilder.Redirect.DISCARD)
-				.start();
-			String out = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-			if (!cli.waitFor(60, TimeUnit.SECONDS) || cli.exitValue() != 0) {
-				cli.destroyForcibly();
-				throw new IllegalStateException("writ "
-						+ String.join(" ", args.length > 2 ? List.of(args).subList(0, 2) : List.of(args)) + " failed");
-			}
-			return out;
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
+		return this.jar.run(this.site, args);
 	}
 
 	/**
