@@ -47,6 +47,8 @@ class ArchitectureTests {
 			.definedBy("dev.writ", "dev.writ.web..", "dev.writ.cli..", "dev.writ.config..")
 			.layer("Exchange")
 			.definedBy("dev.writ.exchange..")
+			.layer("Credentials")
+			.definedBy("dev.writ.credentials..")
 			.layer("Token")
 			.definedBy("dev.writ.token..")
 			.layer("Rehearsal")
@@ -77,6 +79,8 @@ class ArchitectureTests {
 			.mayNotBeAccessedByAnyLayer()
 			.whereLayer("Exchange")
 			.mayOnlyBeAccessedByLayers("Entry")
+			.whereLayer("Credentials")
+			.mayOnlyBeAccessedByLayers("Exchange", "Entry")
 			.whereLayer("Token")
 			.mayOnlyBeAccessedByLayers("Exchange", "Entry")
 			.whereLayer("Rehearsal")
@@ -84,7 +88,7 @@ class ArchitectureTests {
 			.whereLayer("Loading")
 			.mayOnlyBeAccessedByLayers("Rehearsal", "Entry")
 			.whereLayer("Policy")
-			.mayOnlyBeAccessedByLayers("Loading", "Rehearsal", "Token", "Exchange", "Entry")
+			.mayOnlyBeAccessedByLayers("Loading", "Rehearsal", "Credentials", "Token", "Exchange", "Entry")
 			.whereLayer("Context")
 			.mayOnlyBeAccessedByLayers("Policy", "Loading", "Rehearsal", "Token", "Exchange", "Entry")
 			.whereLayer("Trust")
@@ -93,7 +97,7 @@ class ArchitectureTests {
 			.mayOnlyBeAccessedByLayers("Trust", "Context", "Policy", "Loading", "Rehearsal", "Token", "Exchange",
 					"Entry")
 			.whereLayer("Store")
-			.mayOnlyBeAccessedByLayers("Token", "Exchange", "Entry")
+			.mayOnlyBeAccessedByLayers("Credentials", "Token", "Exchange", "Entry")
 			.whereLayer("Keys")
 			.mayOnlyBeAccessedByLayers("Trust", "Loading", "Rehearsal", "Token", "Exchange", "Entry")
 			.whereLayer("Digest")
@@ -101,7 +105,7 @@ class ArchitectureTests {
 			.whereLayer("Gate")
 			.mayNotAccessAnyLayer()
 			.whereLayer("Audit")
-			.mayOnlyBeAccessedByLayers("Trust", "Exchange", "Entry")
+			.mayOnlyBeAccessedByLayers("Trust", "Credentials", "Exchange", "Entry")
 			.check(WRIT);
 	}
 

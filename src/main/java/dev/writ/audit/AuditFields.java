@@ -74,6 +74,8 @@ final class AuditFields {
 		put("issued_token_jti", event.issuedTokenJti());
 		put("issued_token_sha256", event.issuedTokenSha256());
 		put("expires_at", (event.expiresAt() != null) ? event.expiresAt().toString() : null);
+		put("lease_id", (event.credential() != null) ? event.credential().leaseId() : null);
+		put("credential_username", (event.credential() != null) ? event.credential().username() : null);
 		put("error", (event.error() != null) ? event.error().code() : null);
 		put("reason", event.reason());
 		put("latency_us", (event.latency() != null) ? micros(event.latency()) : null);

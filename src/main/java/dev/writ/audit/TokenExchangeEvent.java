@@ -47,7 +47,9 @@ import dev.writ.error.ErrorCode;
  * @param scopes the issued token's scopes, sorted
  * @param issuedTokenJti the issued token's {@code jti}
  * @param issuedTokenSha256 the issued token's {@link TokenDigest digest}
- * @param expiresAt when the issued token expires
+ * @param expiresAt when the issued token (or credential) expires
+ * @param credential for a just-in-time credential issued in place of a token, its lease
+ * and username: never the credential
  * @param error the code the client was answered with, when refused
  * @param reason why it was refused, for the operator
  * @param latency how long the exchange took, to the microsecond
@@ -60,8 +62,8 @@ public record TokenExchangeEvent(Instant time, @Nullable String subjectTokenType
 		@Nullable String boundTo, @Nullable String dpopKey, @Nullable String clientCertificate,
 		boolean carriedOnWithoutStore, @Nullable Boolean replay, @Nullable Outcome outcome, @Nullable String grant,
 		@Nullable String audience, @Nullable List<String> scopes, @Nullable String issuedTokenJti,
-		@Nullable String issuedTokenSha256, @Nullable Instant expiresAt, @Nullable ErrorCode error,
-		@Nullable String reason, @Nullable Duration latency) implements AuditEvent {
+		@Nullable String issuedTokenSha256, @Nullable Instant expiresAt, @Nullable Leased credential,
+		@Nullable ErrorCode error, @Nullable String reason, @Nullable Duration latency) implements AuditEvent {
 
 	public TokenExchangeEvent {
 		Objects.requireNonNull(time, "time cannot be null");
@@ -112,6 +114,8 @@ public record TokenExchangeEvent(Instant time, @Nullable String subjectTokenType
 		private @Nullable Integer chainDepth;
 
 		private @Nullable String boundTo;
+
+		private @Nullable Leased credential;
 
 		private @Nullable String clientCertificate;
 
@@ -214,6 +218,12 @@ public record TokenExchangeEvent(Instant time, @Nullable String subjectTokenType
 			return this;
 		}
 
+		/** The lease and username of the credential issued in place of a token. */
+		public Builder credential(String leaseId, String username) {
+			this.credential = new Leased(leaseId, username);
+			return this;
+		}
+
 		/** What the issued token is bound to. */
 		public Builder boundTo(String confirmation) {
 			this.boundTo = confirmation;
@@ -308,13 +318,23 @@ public record TokenExchangeEvent(Instant time, @Nullable String subjectTokenType
 					this.trustSource, this.attributes, this.actorTokenSha256, this.actor, this.actorSource,
 					this.derivedFrom, this.chainDepth, this.boundTo, this.dpopKey, this.clientCertificate,
 					this.carriedOnWithoutStore, this.replay, this.outcome, this.grant, this.audience, this.scopes,
-					this.issuedTokenJti, this.issuedTokenSha256, this.expiresAt, this.error, this.reason, this.latency);
+					this.issuedTokenJti, this.issuedTokenSha256, this.expiresAt, this.credential, this.error,
+					this.reason, this.latency);
 		}
 
 		private static List<String> sorted(Collection<String> values) {
 			return values.stream().sorted().toList();
 		}
 
+	}
+
+	/**
+	 * A just-in-time credential as the audit names it.
+	 *
+	 * @param leaseId its lease
+	 * @param username its username at its target
+	 */
+	public record Leased(String leaseId, String username) {
 	}
 
 }

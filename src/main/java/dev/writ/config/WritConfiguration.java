@@ -31,6 +31,7 @@ import org.springframework.security.oauth2.server.authorization.settings.Authori
 import dev.writ.audit.AuditSink;
 import dev.writ.audit.FileAuditSink;
 import dev.writ.audit.LoggingAuditSink;
+import dev.writ.credentials.CredentialIssuer;
 import dev.writ.exchange.TokenExchangeService;
 import dev.writ.gate.ComputeGate;
 import dev.writ.keys.Crypto;
@@ -265,7 +266,7 @@ class WritConfiguration {
 
 	@Bean
 	TokenExchangeService tokenExchangeService(PolicyStore policies, KeyRing keys, Store store, AuditSink audit,
-			Clock clock, TokenStatus status, DpopNonces nonces) {
+			Clock clock, TokenStatus status, DpopNonces nonces, CredentialIssuer credentials) {
 		Set<String> audiences = new LinkedHashSet<>();
 		audiences.add(this.issuer);
 		audiences.addAll(this.properties.audiences());
@@ -280,9 +281,10 @@ class WritConfiguration {
 				: this.properties.clockSkew();
 		DpopVerifier dpop = new DpopVerifier(URI.create(this.issuer + "/oauth2/token"), window, clock,
 				this.properties.dpop().requireNonce() ? nonces : null);
-		return new TokenExchangeService(policies::current, verifier,
-				new TokenExchangeService.Options(writTokens, this.properties.delegation().maxDepth(), dpop), minter,
-				store, store, audit, clock, this.properties.clockSkew());
+		return new TokenExchangeService(
+				policies::current, verifier, new TokenExchangeService.Options(writTokens,
+						this.properties.delegation().maxDepth(), dpop, credentials),
+				minter, store, store, audit, clock, this.properties.clockSkew());
 	}
 
 }

@@ -35,6 +35,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param audit where the audit events go
  * @param exchanges how many token exchanges compute at once, and how long the rest wait
  * @param dpop what DPoP proofs must carry beyond RFC 9449's checks
+ * @param credentials how just-in-time credentials are removed and their targets reached
  * @param allowPlainHttp serve plain http on an address other than loopback, and accept an
  * http issuer on any host: for a demo network, or behind a TLS-terminating proxy on the
  * same host. Unset, Writ without TLS ({@code server.ssl.bundle}) refuses to listen beyond
@@ -46,7 +47,32 @@ public record WritProperties(@Nullable String issuer, @DefaultValue List<String>
 		@DefaultValue("keys") Path keysDir, @DefaultValue("30s") Duration clockSkew, @DefaultValue Token token,
 		@DefaultValue Keys keys, @DefaultValue Trust trust, @DefaultValue Admin admin, @DefaultValue Store store,
 		@DefaultValue Metrics metrics, @DefaultValue Audit audit, @DefaultValue Exchanges exchanges,
-		@DefaultValue Delegation delegation, @DefaultValue Dpop dpop, @DefaultValue("false") boolean allowPlainHttp) {
+		@DefaultValue Delegation delegation, @DefaultValue Dpop dpop, @DefaultValue Credentials credentials,
+		@DefaultValue("false") boolean allowPlainHttp) {
+
+	/**
+	 * @param reapInterval how often every node removes the credentials whose leases are
+	 * due (expired or revoked) from their targets: a Redis ACL user outlives its expiry
+	 * by at most this much while its target answers (a PostgreSQL role's password stops
+	 * working at its expiry by itself). 1s to 5m
+	 * @param targetTimeout how long one call to a target may take to connect, and then to
+	 * answer; a target that takes longer answers the request `temporarily_unavailable`.
+	 * 1s to 30s
+	 */
+	public record Credentials(@DefaultValue("10s") Duration reapInterval, @DefaultValue("5s") Duration targetTimeout) {
+
+		public Credentials {
+			if (reapInterval.compareTo(Duration.ofSeconds(1)) < 0
+					|| reapInterval.compareTo(Duration.ofMinutes(5)) > 0) {
+				throw new IllegalArgumentException("writ.credentials.reap-interval must be from 1s to 5m");
+			}
+			if (targetTimeout.compareTo(Duration.ofSeconds(1)) < 0
+					|| targetTimeout.compareTo(Duration.ofSeconds(30)) > 0) {
+				throw new IllegalArgumentException("writ.credentials.target-timeout must be from 1s to 30s");
+			}
+		}
+
+	}
 
 	/**
 	 * @param requireNonce demand a server nonce in every DPoP proof (RFC 9449 §8): a

@@ -20,6 +20,8 @@ import dev.writ.audit.TokenDigest;
 import dev.writ.audit.TokenExchangeEvent;
 import dev.writ.audit.TransportRefusalEvent;
 import dev.writ.context.ExchangeContext;
+import dev.writ.credentials.CredentialIssuer;
+import dev.writ.credentials.IssuedCredential;
 import dev.writ.error.ErrorCode;
 import dev.writ.error.ExchangeException;
 import dev.writ.policy.Decision;
@@ -210,6 +212,24 @@ public final class TokenExchangeService {
 			if (presented.proof() != null && this.options.dpop() != null) {
 				OneTimeUse.proof(this.replays, presented.proof(), this.options.dpop().window());
 			}
+			if (allow.credential() != null) {
+				// Burned first: a credential, once created, is not taken back over a
+				// lost race.
+				if (once) {
+					OneTimeUse.firstUse(this.replays, this.skew, subject, now, event, "subject_token");
+				}
+				if (actor != null && actorOnce) {
+					OneTimeUse.firstUse(this.replays, this.skew, actor, now, event, "actor_token");
+				}
+				IssuedCredential credential = Credentials.issue(this.options.credentials(), allow.credential(), allow,
+						subject);
+				event.outcome(Outcome.GRANTED)
+					.grant(allow.grantId())
+					.audience(allow.audience())
+					.credential(credential.leaseId(), credential.username())
+					.expiresAt(credential.expiresAt());
+				return new ExchangeResult(null, allow, request.requestedTokenType(), credential);
+			}
 			// Minted before a one-time token is marked used: an exchange that fails to
 			// mint leaves the token unused.
 			IssuedToken token = this.minter.mint(context, allow);
@@ -229,7 +249,7 @@ public final class TokenExchangeService {
 				.issuedTokenJti(token.jti())
 				.issuedTokenSha256(TokenDigest.of(token.value()))
 				.expiresAt(token.expiresAt());
-			return new ExchangeResult(token, allow, request.requestedTokenType());
+			return new ExchangeResult(token, allow, request.requestedTokenType(), null);
 		}
 		catch (ExchangeException ex) {
 			event.outcome(Outcome.DENIED).error(ex.errorCode()).reason(ex.detail());
@@ -269,14 +289,16 @@ public final class TokenExchangeService {
 	}
 
 	/**
-	 * A successful exchange.
+	 * A successful exchange: a token, or a just-in-time credential.
 	 *
-	 * @param token the issued token
+	 * @param token the issued token; null for a credential
 	 * @param allow the decision that allowed it
 	 * @param issuedTokenType the RFC 8693 type to report as {@code issued_token_type}:
 	 * the type requested
+	 * @param credential the issued credential; null for a token
 	 */
-	public record ExchangeResult(IssuedToken token, Decision.Allow allow, String issuedTokenType) {
+	public record ExchangeResult(@Nullable IssuedToken token, Decision.Allow allow, String issuedTokenType,
+			@Nullable IssuedCredential credential) {
 	}
 
 	/**
@@ -286,11 +308,18 @@ public final class TokenExchangeService {
 	 * refuse them
 	 * @param maxDepth the most hops a chain may hold ({@code writ.delegation.max-depth})
 	 * @param dpop verifies DPoP proofs (RFC 9449); null to refuse requests with one
+	 * @param credentials issues just-in-time credentials; null to refuse requests for one
 	 */
-	public record Options(@Nullable WritTokenVerifier writTokens, int maxDepth, @Nullable DpopVerifier dpop) {
+	public record Options(@Nullable WritTokenVerifier writTokens, int maxDepth, @Nullable DpopVerifier dpop,
+			@Nullable CredentialIssuer credentials) {
 
-		/** Identity tokens only, chains and DPoP refused. */
-		public static final Options DEFAULTS = new Options(null, DEFAULT_MAX_DEPTH, null);
+		/** Identity tokens only, chains, DPoP and credentials refused. */
+		public static final Options DEFAULTS = new Options(null, DEFAULT_MAX_DEPTH, null, null);
+
+		/** Options without credentials. */
+		public Options(@Nullable WritTokenVerifier writTokens, int maxDepth, @Nullable DpopVerifier dpop) {
+			this(writTokens, maxDepth, dpop, null);
+		}
 
 	}
 

@@ -30,14 +30,23 @@ public sealed interface Decision {
 	 * @param claims extra claims the grant puts into the token
 	 * @param policyDigest the digest of the policy set
 	 * @param boundTo what the token is bound to ({@code cnf}); null for a bearer token
+	 * @param credential the just-in-time credential to issue instead of a token, with
+	 * {@code ttl} already within its target's cap; null for a token
 	 */
 	record Allow(String grantId, String audience, Set<String> scopes, Duration ttl, Map<String, Object> claims,
-			String policyDigest, @Nullable Confirmation boundTo) implements Decision {
+			String policyDigest, @Nullable Confirmation boundTo,
+			Grant.@Nullable Credential credential) implements Decision {
 
 		/** An allowed bearer token. */
 		public Allow(String grantId, String audience, Set<String> scopes, Duration ttl, Map<String, Object> claims,
 				String policyDigest) {
-			this(grantId, audience, scopes, ttl, claims, policyDigest, null);
+			this(grantId, audience, scopes, ttl, claims, policyDigest, null, null);
+		}
+
+		/** An allowed token, bound to {@code boundTo} if it is not null. */
+		public Allow(String grantId, String audience, Set<String> scopes, Duration ttl, Map<String, Object> claims,
+				String policyDigest, @Nullable Confirmation boundTo) {
+			this(grantId, audience, scopes, ttl, claims, policyDigest, boundTo, null);
 		}
 
 		public Allow {

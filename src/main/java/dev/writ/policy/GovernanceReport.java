@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What the register and the grants say together, on a day, as one JSON-shaped map: the
  * body of {@code GET /admin/governance} and of {@code writ governance report}. Each entry
@@ -32,6 +34,18 @@ public final class GovernanceReport {
 	 */
 	public static Map<String, Object> of(PolicySet set, List<ApiKeyRegister.Assessment> assessed, LocalDate today,
 			UsageLedger usage, String evidence) {
+		return of(set, assessed, today, usage, evidence, null);
+	}
+
+	/**
+	 * The report with the just-in-time credentials' section: per target, the credentials
+	 * issued in the last 30 days and the leases active now (where known), and which API
+	 * keys of the register a target's credentials can replace or have replaced.
+	 * @param activeLeases the active leases per target id, or null where the store is not
+	 * at hand (the CLI reads the audit file only)
+	 */
+	public static Map<String, Object> of(PolicySet set, List<ApiKeyRegister.Assessment> assessed, LocalDate today,
+			UsageLedger usage, String evidence, @Nullable Map<String, Integer> activeLeases) {
 		Map<String, Integer> byState = new LinkedHashMap<>();
 		for (ApiKeyEntry.State state : ApiKeyEntry.State.values()) {
 			byState.put(state.label(), 0);
@@ -101,7 +115,45 @@ public final class GovernanceReport {
 		body.put("api_keys", keys);
 		body.put("grants", grants);
 		body.put("subjects", subjects);
+		body.put("credentials", credentials(set, assessed, today, usage, activeLeases));
 		return body;
+	}
+
+	private static Map<String, Object> credentials(PolicySet set, List<ApiKeyRegister.Assessment> assessed,
+			LocalDate today, UsageLedger usage, @Nullable Map<String, Integer> activeLeases) {
+		List<Object> targets = new ArrayList<>();
+		for (CredentialTarget target : set.targets()) {
+			long issued = 0;
+			for (Grant grant : set.grants()) {
+				if (grant.credential().isPresent() && grant.credential().get().target().id().equals(target.id())) {
+					issued += usage.grant(grant.id(), today).map(UsageLedger.Use::exchanges).orElse(0L);
+				}
+			}
+			Map<String, Object> row = new LinkedHashMap<>();
+			row.put("id", target.id());
+			row.put("kind", target.kind().label());
+			row.put("audience", target.audience());
+			row.put("admin_credential", target.register());
+			row.put("issued_30_days", issued);
+			row.put("active_leases", (activeLeases != null) ? activeLeases.getOrDefault(target.id(), 0) : null);
+			targets.add(row);
+		}
+		// An API key whose federates_to is a target's audience: a credential of Writ's
+		// can stand in for it, and has once its holder used one.
+		List<String> replaceable = new ArrayList<>();
+		List<String> replaced = new ArrayList<>();
+		for (ApiKeyRegister.Assessment assessment : assessed) {
+			String audience = assessment.entry().federatesTo();
+			if (audience != null && set.targets().stream().anyMatch((t) -> t.audience().equals(audience))) {
+				(assessment.state() == ApiKeyEntry.State.READY_TO_RETIRE ? replaced : replaceable)
+					.add(assessment.entry().id());
+			}
+		}
+		Map<String, Object> section = new LinkedHashMap<>();
+		section.put("targets", targets);
+		section.put("replaced_by_credentials", replaced);
+		section.put("replaceable_by_credentials", replaceable);
+		return section;
 	}
 
 	private static Map<String, Object> key(ApiKeyRegister.Assessment assessment) {

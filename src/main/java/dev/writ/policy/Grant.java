@@ -28,11 +28,15 @@ import java.util.Set;
  * @param tokenClaims extra claims its tokens carry, each computed by an expression
  * @param ttl the lifetime of its tokens, already within the server's cap
  * @param binding whether its tokens must be bound to a key the request proves
+ * @param credential for a grant of just-in-time credentials ({@code credential:}), its
+ * target and what the credential may do; such a grant matches only requests for a
+ * credential, every other grant never one
  * @param source where it is defined, {@code file:line}
  */
 public record Grant(String id, SubjectMatcher subject, Optional<String> fromAudience, String audience,
 		Set<String> scopes, Map<String, Set<String>> pins, Optional<Actor> actor, Optional<Condition> when,
-		Map<String, ClaimExpression> tokenClaims, Duration ttl, Binding binding, String source) {
+		Map<String, ClaimExpression> tokenClaims, Duration ttl, Binding binding, Optional<Credential> credential,
+		String source) {
 
 	public Grant {
 		Objects.requireNonNull(id, "id cannot be null");
@@ -46,6 +50,7 @@ public record Grant(String id, SubjectMatcher subject, Optional<String> fromAudi
 		tokenClaims = Collections.unmodifiableMap(new LinkedHashMap<>(tokenClaims));
 		Objects.requireNonNull(ttl, "ttl cannot be null");
 		Objects.requireNonNull(binding, "binding cannot be null");
+		Objects.requireNonNull(credential, "credential cannot be null");
 		Objects.requireNonNull(source, "source cannot be null");
 	}
 
@@ -62,6 +67,21 @@ public record Grant(String id, SubjectMatcher subject, Optional<String> fromAudi
 			}
 		}
 		return Optional.empty();
+	}
+
+	/**
+	 * The credential a grant issues: for which target, allowed what.
+	 *
+	 * @param target the target, whose audience is the grant's
+	 * @param template what the credential may do there
+	 */
+	public record Credential(CredentialTarget target, CredentialTemplate template) {
+
+		public Credential {
+			Objects.requireNonNull(target, "target cannot be null");
+			Objects.requireNonNull(template, "template cannot be null");
+		}
+
 	}
 
 	/**

@@ -18,6 +18,7 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 import dev.writ.context.ExchangeContext;
+import dev.writ.request.TokenTypes;
 import dev.writ.error.ErrorCode;
 import dev.writ.request.ExchangeRequest;
 import dev.writ.trust.TrustSet;
@@ -54,8 +55,12 @@ public final class PolicySet {
 
 	private final ApiKeyRegister register;
 
+	private final List<CredentialTarget> targets;
+
 	public PolicySet(TrustSet trust, Map<String, SourceRules> sources, Set<String> parameters, List<Grant> grants,
-			String digest, Collection<Path> trustFiles, List<DemoEntry> demoEntries, ApiKeyRegister register) {
+			String digest, Collection<Path> trustFiles, List<DemoEntry> demoEntries, ApiKeyRegister register,
+			List<CredentialTarget> targets) {
+		this.targets = List.copyOf(targets);
 		this.register = Objects.requireNonNull(register, "register cannot be null");
 		this.trustFiles = List.copyOf(trustFiles);
 		this.demoEntries = List.copyOf(demoEntries);
@@ -75,6 +80,10 @@ public final class PolicySet {
 	}
 
 	/** The register of API keys that remain: read by reports, never by an exchange. */
+	public List<CredentialTarget> targets() {
+		return this.targets;
+	}
+
 	public ApiKeyRegister register() {
 		return this.register;
 	}
@@ -179,6 +188,7 @@ public final class PolicySet {
 		Set<String> subjectAudiences = new LinkedHashSet<>();
 		List<Grant> eligible = new ArrayList<>();
 		Optional<ExchangeContext.Party> actor = context.actor();
+		boolean credential = TokenTypes.PASSWORD.equals(context.request().requestedTokenType());
 		for (Grant grant : this.grants) {
 			if (!grant.subject().matches(subject)) {
 				step(trace, grant, Explanation.Outcome.SUBJECT, () -> grant.subject().mismatch(subject));
@@ -193,6 +203,12 @@ public final class PolicySet {
 			}
 			if (!PartyMatch.matches(grant, actor)) {
 				step(trace, grant, Explanation.Outcome.ACTOR, () -> PartyMatch.mismatch(grant, actor));
+				continue;
+			}
+			// A credential grant issues credentials only, a token grant tokens only.
+			if (grant.credential().isPresent() != credential) {
+				step(trace, grant, Explanation.Outcome.TARGET, () -> credential ? "issues tokens, not credentials"
+						: "issues credentials for " + grant.audience() + ", not tokens");
 				continue;
 			}
 			subjectAudiences.add(grant.audience());
@@ -282,7 +298,15 @@ public final class PolicySet {
 
 	private Decision allow(ExchangeContext context, Grant grant, Set<String> scopes, Activation activation,
 			@Nullable Confirmation confirmation) {
-		Lifetime life = Lifetime.of(context, grant.ttl(), sourceRules(context.subject()).capTtlToSubject());
+		Grant.Credential credential = grant.credential().orElse(null);
+		// A credential lives no longer than its target allows nor than its subject's
+		// token: there is no refreshing one.
+		Lifetime life = (credential != null)
+				? Lifetime.of(context,
+						(credential.target().maxTtl().compareTo(grant.ttl()) < 0) ? credential.target().maxTtl()
+								: grant.ttl(),
+						true)
+				: Lifetime.of(context, grant.ttl(), sourceRules(context.subject()).capTtlToSubject());
 		Duration ttl = life.ttl();
 		if (ttl == null) {
 			return deny(ErrorCode.INVALID_REQUEST, life.description(), life.detail());
@@ -297,7 +321,8 @@ public final class PolicySet {
 			}
 			claims.put(claim.getKey(), value.get());
 		}
-		return new Decision.Allow(grant.id(), grant.audience(), scopes, ttl, claims, this.digest, confirmation);
+		return new Decision.Allow(grant.id(), grant.audience(), scopes, ttl, claims, this.digest, confirmation,
+				credential);
 	}
 
 	// Reasons are built only when someone explains: deciding allocates no strings for

@@ -49,7 +49,8 @@ public final class ExchangeRequestParser {
 		.concat(STANDARD_PARAMETERS.stream(), Stream.of("client_secret", "client_assertion", "client_assertion_type"))
 		.collect(Collectors.toUnmodifiableSet());
 
-	private static final Set<String> REQUESTED_TOKEN_TYPES = Set.of(TokenTypes.ACCESS_TOKEN, TokenTypes.JWT);
+	private static final Set<String> REQUESTED_TOKEN_TYPES = Set.of(TokenTypes.ACCESS_TOKEN, TokenTypes.JWT,
+			TokenTypes.PASSWORD);
 
 	/**
 	 * Parses the parameters of a token request body.
@@ -98,8 +99,8 @@ public final class ExchangeRequestParser {
 		}
 		String requestedTokenType = optional(parameters, "requested_token_type").orElse(TokenTypes.ACCESS_TOKEN);
 		if (!REQUESTED_TOKEN_TYPES.contains(requestedTokenType)) {
-			throw invalidRequest("requested_token_type is not supported; Writ issues " + TokenTypes.ACCESS_TOKEN
-					+ " and " + TokenTypes.JWT);
+			throw invalidRequest("requested_token_type is not supported; Writ issues " + TokenTypes.ACCESS_TOKEN + ", "
+					+ TokenTypes.JWT + " and " + TokenTypes.PASSWORD);
 		}
 		Optional<String> audience = optional(parameters, "audience");
 		audience.ifPresent(ExchangeRequestParser::checkAudience);

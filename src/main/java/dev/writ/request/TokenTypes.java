@@ -16,6 +16,13 @@ public final class TokenTypes {
 	public static final String ID_TOKEN = "urn:ietf:params:oauth:token-type:id_token";
 
 	/**
+	 * A just-in-time credential for a system that takes only secrets
+	 * (docs/credentials.md): {@code access_token} carries its password, {@code username}
+	 * its username. Writ's own type; RFC 8693 §3 lets a server define more.
+	 */
+	public static final String PASSWORD = "urn:writ:params:oauth:token-type:password";
+
+	/**
 	 * An X.509-SVID presented as the TLS client certificate in place of a subject token:
 	 * what the audit records as its type. No RFC 8693 type names one, and none is ever
 	 * sent as {@code subject_token_type}.

@@ -1,10 +1,10 @@
 package dev.writ.store;
 
 /**
- * Everything Writ shares between nodes; one implementation in memory (one node), one on
- * Redis (a fleet).
+ * Everything Writ shares between nodes (burns, revocations, limits, credential leases);
+ * one implementation in memory (one node), one on Redis (a fleet).
  */
-public interface Store extends ReplayGuard, Revocations, RateLimits {
+public interface Store extends ReplayGuard, Revocations, RateLimits, Leases {
 
 	/** A short name for logs and health: {@code memory} or {@code redis}. */
 	String kind();

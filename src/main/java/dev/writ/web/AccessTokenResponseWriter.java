@@ -64,7 +64,10 @@ final class AccessTokenResponseWriter implements AuthenticationSuccessHandler {
 		if (refresh != null) {
 			fields.put("refresh_token", refresh.getTokenValue());
 		}
-		issued.getAdditionalParameters().forEach(fields::putIfAbsent);
+		// A credential's token_type is N_A (RFC 8693 §2.2.1): not an access token.
+		issued.getAdditionalParameters()
+			.forEach((name, value) -> fields.merge(name, value,
+					(ours, theirs) -> "token_type".equals(name) ? theirs : ours));
 		return fields;
 	}
 

@@ -1,5 +1,14 @@
 package dev.writ.web;
 
+import java.time.Instant;
+import java.util.TreeMap;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.writ.store.Lease;
+import dev.writ.store.Leases;
+import dev.writ.store.StoreUnavailableException;
+
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -28,10 +37,30 @@ class AdminGovernanceController {
 
 	private final Clock clock;
 
-	AdminGovernanceController(PolicyStore policies, RegisterMonitor register, Clock clock) {
+	private final Leases leases;
+
+	AdminGovernanceController(PolicyStore policies, RegisterMonitor register, Leases leases, Clock clock) {
+		this.leases = leases;
 		this.policies = policies;
 		this.register = register;
 		this.clock = clock;
+	}
+
+	// Read from the store, every node's; the report goes on without them if it is away.
+	private @Nullable Map<String, Integer> activeLeases() {
+		try {
+			Instant now = this.clock.instant();
+			Map<String, Integer> active = new TreeMap<>();
+			for (Lease lease : this.leases.leases()) {
+				if (!lease.due(now)) {
+					active.merge(lease.target(), 1, Integer::sum);
+				}
+			}
+			return active;
+		}
+		catch (StoreUnavailableException ex) {
+			return null;
+		}
 	}
 
 	@GetMapping("/admin/governance")
@@ -40,7 +69,7 @@ class AdminGovernanceController {
 		return ResponseEntity.ok()
 			.cacheControl(CacheControl.noStore())
 			.body(GovernanceReport.of(this.policies.current(), this.register.assessNow(), today, this.register.usage(),
-					"granted exchanges seen by this node since it started"));
+					"granted exchanges seen by this node since it started", activeLeases()));
 	}
 
 }

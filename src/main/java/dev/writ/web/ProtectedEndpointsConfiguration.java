@@ -59,7 +59,9 @@ import dev.writ.trust.CompactJws;
  * <li>{@code POST /admin/revocations}: {@code writ:revoke};</li>
  * <li>{@code POST /admin/explain}: {@code writ:explain}, and only when
  * {@code writ.admin.explain} is on (off, it is not found);</li>
- * <li>{@code GET /admin/governance}: {@code writ:governance}.</li>
+ * <li>{@code GET /admin/governance}: {@code writ:governance};</li>
+ * <li>{@code GET /admin/leases}, {@code POST /admin/leases/revoke}:
+ * {@code writ:leases}.</li>
  * </ul>
  * A resource server or admin gets such a token by exchange, like any workload: who may
  * introspect, revoke or explain is itself a grant, and no static secret exists. Tokens
@@ -76,6 +78,8 @@ class ProtectedEndpointsConfiguration {
 	static final String EXPLAIN_SCOPE = "writ:explain";
 
 	static final String GOVERNANCE_SCOPE = "writ:governance";
+
+	static final String LEASES_SCOPE = "writ:leases";
 
 	@Bean
 	@Order(0)
@@ -97,9 +101,10 @@ class ProtectedEndpointsConfiguration {
 		// These endpoints and no others: any other path, and explain while it is off, is
 		// the default chain's, which
 		// answers 404 to everyone.
-		List<RequestMatcher> endpoints = new ArrayList<>(
-				List.of(paths.matcher("/oauth2/introspect"), paths.matcher("/oauth2/revoke"),
-						paths.matcher("/admin/revocations"), paths.matcher(HttpMethod.GET, "/admin/governance")));
+		List<RequestMatcher> endpoints = new ArrayList<>(List.of(paths.matcher("/oauth2/introspect"),
+				paths.matcher("/oauth2/revoke"), paths.matcher("/admin/revocations"),
+				paths.matcher(HttpMethod.GET, "/admin/governance"), paths.matcher(HttpMethod.GET, "/admin/leases"),
+				paths.matcher(HttpMethod.POST, "/admin/leases/revoke")));
 		if (explain) {
 			endpoints.add(paths.matcher("/admin/explain"));
 		}
@@ -115,6 +120,9 @@ class ProtectedEndpointsConfiguration {
 				.hasAuthority("SCOPE_" + EXPLAIN_SCOPE)
 				.requestMatchers(paths.matcher(HttpMethod.GET, "/admin/governance"))
 				.hasAuthority("SCOPE_" + GOVERNANCE_SCOPE)
+				.requestMatchers(paths.matcher(HttpMethod.GET, "/admin/leases"),
+						paths.matcher(HttpMethod.POST, "/admin/leases/revoke"))
+				.hasAuthority("SCOPE_" + LEASES_SCOPE)
 				.anyRequest()
 				.denyAll())
 			.oauth2ResourceServer((server) -> server

@@ -1,6 +1,8 @@
 package dev.writ.web;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.core.Authentication;
@@ -10,6 +12,7 @@ import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AccessTokenAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientAuthenticationToken;
 
+import dev.writ.credentials.IssuedCredential;
 import dev.writ.error.ExchangeException;
 import dev.writ.exchange.TokenExchangeService;
 import dev.writ.token.IssuedToken;
@@ -37,7 +40,11 @@ final class TokenExchangeAuthenticationProvider implements AuthenticationProvide
 		try {
 			TokenExchangeService.ExchangeResult result = this.exchange.exchange(grant.form(), grant.dpop(),
 					grant.certificate());
-			IssuedToken token = result.token();
+			IssuedCredential credential = result.credential();
+			if (credential != null) {
+				return credential(client, credential, result.issuedTokenType());
+			}
+			IssuedToken token = Objects.requireNonNull(result.token(), "a token or a credential");
 			// RFC 9449 §5: a DPoP-bound token is answered as token_type DPoP; RFC 8705
 			// §3:
 			// a certificate-bound one as Bearer.
@@ -51,6 +58,24 @@ final class TokenExchangeAuthenticationProvider implements AuthenticationProvide
 		catch (ExchangeException ex) {
 			throw OAuth2Errors.toAuthenticationException(ex);
 		}
+	}
+
+	// RFC 8693 §2.2.1: access_token carries the issued security token — here the
+	// password — and token_type is N_A, for it is no access token. Only its username,
+	// lease and expiry beside it.
+	private static OAuth2AccessTokenAuthenticationToken credential(OAuth2ClientAuthenticationToken client,
+			IssuedCredential credential, String issuedTokenType) {
+		OAuth2AccessToken password = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, credential.password(),
+				credential.issuedAt(), credential.expiresAt());
+		Map<String, Object> parameters = new LinkedHashMap<>();
+		parameters.put("issued_token_type", issuedTokenType);
+		parameters.put("token_type", "N_A");
+		parameters.put("username", credential.username());
+		parameters.put("lease_id", credential.leaseId());
+		parameters.put("target", credential.target().id());
+		return new OAuth2AccessTokenAuthenticationToken(
+				Objects.requireNonNull(client.getRegisteredClient(), "an authenticated client"), client, password, null,
+				parameters);
 	}
 
 	@Override

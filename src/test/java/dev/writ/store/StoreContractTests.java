@@ -135,4 +135,54 @@ public abstract class StoreContractTests {
 		assertThat(this.store.kind()).isIn("memory", "redis");
 	}
 
+	private Lease lease(String name, Instant expiresAt) {
+		return new Lease(key(name), "orders-db", "writ_orders_" + name, "orders", "spiffe://example.org/w",
+				this.clock.instant(), expiresAt, false);
+	}
+
+	private List<Lease> ours() {
+		return this.store.leases().stream().filter((lease) -> lease.id().startsWith(this.prefix)).toList();
+	}
+
+	@Test
+	void recordLeaseThenListedAndFoundUntilForgotten() {
+		Lease one = lease("one", this.clock.instant().plusSeconds(60));
+		Lease two = lease("two", this.clock.instant().plusSeconds(120));
+		this.store.recordLease(one);
+		this.store.recordLease(two);
+
+		assertThat(ours()).containsExactlyInAnyOrder(one, two);
+		assertThat(this.store.lease(one.id())).contains(one);
+		assertThat(this.store.lease(key("none"))).isEmpty();
+
+		this.store.forgetLease(one.id());
+
+		assertThat(ours()).containsExactly(two);
+		assertThat(this.store.lease(one.id())).isEmpty();
+		this.store.forgetLease(one.id()); // forgetting twice is harmless
+	}
+
+	@Test
+	void recordLeaseWhenSameIdThenReplacedWhole() {
+		Lease lease = lease("revoked", this.clock.instant().plusSeconds(60));
+		this.store.recordLease(lease);
+		Lease revoked = lease.revokedAt(this.clock.instant());
+
+		this.store.recordLease(revoked);
+
+		assertThat(ours()).containsExactly(revoked);
+		assertThat(this.store.lease(lease.id()).orElseThrow().due(this.clock.instant())).isTrue();
+	}
+
+	@Test
+	void leaseWhenPastItsExpiryThenStillKeptForTheReaper() {
+		Lease lease = lease("expired", this.clock.instant().plusMillis(100));
+		this.store.recordLease(lease);
+
+		passTime(Duration.ofMillis(250));
+
+		assertThat(this.store.lease(lease.id())).contains(lease);
+		assertThat(lease.due(this.clock.instant())).isTrue();
+	}
+
 }

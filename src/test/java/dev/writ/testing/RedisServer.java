@@ -85,7 +85,8 @@ public final class RedisServer implements AutoCloseable {
 		return server;
 	}
 
-	private static int freePort() {
+	/** A loopback port nothing listens on now. */
+	public static int freePort() {
 		try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			return probe.getLocalPort();
 		}

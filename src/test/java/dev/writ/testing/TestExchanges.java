@@ -66,6 +66,21 @@ public final class TestExchanges {
 				HttpResponse.BodyHandlers.ofString());
 	}
 
+	/**
+	 * Posts a token-exchange request for a just-in-time credential for {@code audience}
+	 * (requested_token_type {@link TokenTypes#PASSWORD}).
+	 */
+	public static HttpResponse<String> credential(HttpClient http, String baseUrl, String subjectToken, String audience)
+			throws IOException, InterruptedException {
+		String body = "grant_type=" + encode(TokenTypes.GRANT_TYPE) + "&subject_token_type=" + encode(TokenTypes.JWT)
+				+ "&subject_token=" + encode(subjectToken) + "&audience=" + encode(audience) + "&requested_token_type="
+				+ encode(TokenTypes.PASSWORD);
+		return http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/oauth2/token"))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString(body))
+			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
 	/** A form body: each field URL-encoded, in the map's order. */
 	public static String body(Map<String, String> fields) {
 		return fields.entrySet()

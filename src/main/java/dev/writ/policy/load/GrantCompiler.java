@@ -32,7 +32,7 @@ final class GrantCompiler {
 
 	private static final Set<String> GRANT_KEYS = Set.of("id", "description", "trust", "subject", "subject_pattern",
 			"actor", "actor_pattern", "actor_trust", "actor_claims", "from_audience", "audience", "scopes", "claims",
-			"when", "token_claims", "ttl", "binding");
+			"when", "token_claims", "ttl", "binding", "credential");
 
 	/**
 	 * Claims a grant may not set: those Writ sets itself (RFC 7519 §4.1, RFC 9068 §2.2,
@@ -70,15 +70,25 @@ final class GrantCompiler {
 	}
 
 	/** Compiles one grant, or records its problems and returns null. */
-	@Nullable Grant compile(StrictYaml yaml, Node node, TrustDecoder trust) {
+	@Nullable Grant compile(StrictYaml yaml, Node node, TrustDecoder trust, CredentialDecoder credentials) {
 		Map<String, Node> fields = yaml.mapping(node, "a grant", GRANT_KEYS);
 		if (fields == null) {
 			return null;
 		}
 		int before = yaml.problemCount();
-		for (String required : List.of("id", "audience", "scopes")) {
+		boolean issuesCredentials = fields.containsKey("credential");
+		for (String required : issuesCredentials ? List.of("id", "audience") : List.of("id", "audience", "scopes")) {
 			if (!fields.containsKey(required)) {
 				yaml.problem(node, "a grant needs " + required);
+			}
+		}
+		if (issuesCredentials) {
+			// What the credential may do is its credential block, nothing else.
+			for (String key : List.of("scopes", "token_claims")) {
+				if (fields.containsKey(key)) {
+					yaml.problem(fields.get(key), "a grant with credential has no " + key
+							+ ": its credential says what the credential may do");
+				}
 			}
 		}
 		if (fields.containsKey("subject") == fields.containsKey("subject_pattern")) {
@@ -131,7 +141,9 @@ final class GrantCompiler {
 				yaml.problem(fromNode, "a grant with from_audience names who acts: actor or actor_pattern");
 			}
 		}
-		Set<String> scopes = scopes(yaml, fields);
+		Set<String> scopes = issuesCredentials ? Set.of() : scopes(yaml, fields);
+		Grant.Credential credential = issuesCredentials
+				? credentials.credential(yaml, StrictYaml.at(fields, "credential", node), audience) : null;
 		Map<String, Set<String>> pins = pins(yaml, fields.get("claims"));
 		Optional<Condition> when = Optional.empty();
 		if (fields.containsKey("when")) {
@@ -169,13 +181,13 @@ final class GrantCompiler {
 					"actor_claims");
 		}
 		if (yaml.problemCount() > before || id == null || subject == null || audience == null || scopes == null
-				|| ttl == null || (delegates && actorMatcher == null)) {
+				|| ttl == null || (delegates && actorMatcher == null) || (issuesCredentials && credential == null)) {
 			return null;
 		}
 		Optional<Grant.Actor> actor = Optional.ofNullable(actorMatcher)
 			.map((matcher) -> new Grant.Actor(matcher, actorPins));
 		return new Grant(id, subject, fromAudience, audience, scopes, pins, actor, when, tokenClaims, ttl,
-				(binding != null) ? binding : Binding.OPTIONAL, yaml.where(node));
+				(binding != null) ? binding : Binding.OPTIONAL, Optional.ofNullable(credential), yaml.where(node));
 	}
 
 	static Map<String, Set<String>> pins(StrictYaml yaml, @Nullable Node node) {

@@ -53,7 +53,8 @@ public final class PolicyLoader {
 	/** Largest policy, bundle or JWKS file read. */
 	static final long MAX_FILE_BYTES = 1024 * 1024;
 
-	private static final Set<String> TOP_LEVEL = Set.of("spiffe", "oidc", "parameters", "grants", "owners", "api_keys");
+	private static final Set<String> TOP_LEVEL = Set.of("spiffe", "oidc", "parameters", "grants", "owners", "api_keys",
+			"targets");
 
 	private static final Pattern PARAMETER = Pattern.compile("[a-z][a-z0-9_]{0,63}");
 
@@ -126,10 +127,12 @@ public final class PolicyLoader {
 				parameters.add(name);
 			}
 		}));
+		CredentialDecoder credentials = new CredentialDecoder(site);
+		documents.forEach((d) -> d.each("targets", (node) -> credentials.target(d.yaml(), node)));
 		GrantCompiler compiler = new GrantCompiler(this.defaultTtl, this.maxTtl);
 		List<Grant> grants = new ArrayList<>();
 		documents.forEach((d) -> d.each("grants", (node) -> {
-			Grant grant = compiler.compile(d.yaml(), node, trust);
+			Grant grant = compiler.compile(d.yaml(), node, trust, credentials);
 			if (grant != null) {
 				grants.add(grant);
 			}
@@ -137,6 +140,7 @@ public final class PolicyLoader {
 		ApiKeyDecoder register = new ApiKeyDecoder();
 		documents.forEach((d) -> d.each("owners", (node) -> register.owner(d.yaml(), node)));
 		documents.forEach((d) -> d.each("api_keys", (node) -> register.entry(d.yaml(), node)));
+		credentials.checkRegister(register.register());
 		if (!problems.isEmpty()) {
 			problems.sort(Comparator.comparing((PolicyProblem p) -> p.file().toString())
 				.thenComparingInt(PolicyProblem::line));
@@ -149,7 +153,7 @@ public final class PolicyLoader {
 			.forEach((file, text) -> digest
 				.update(("trust\0" + file + "\0" + text + "\0").getBytes(StandardCharsets.UTF_8)));
 		return new PolicySet(TrustSet.of(trust.sources()), trust.rules(), parameters, grants, Sha256.hex(digest),
-				trust.files().keySet(), trust.demoEntries(), register.register());
+				trust.files().keySet(), trust.demoEntries(), register.register(), credentials.targets());
 	}
 
 	/**

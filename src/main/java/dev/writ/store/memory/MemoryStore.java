@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.writ.store.Expiry;
+import dev.writ.store.Lease;
 import dev.writ.store.Store;
 import dev.writ.store.StoreUnavailableException;
 
@@ -20,7 +21,9 @@ import dev.writ.store.StoreUnavailableException;
  * The store of a single Writ node, in memory, with exactly Redis's semantics: an entry
  * expires {@code ttl} after it is set ({@code PX}), by the injected clock. Bounded: past
  * {@code maxEntries} live entries it refuses new ones rather than forget old ones
- * (forgetting a one-time token would let it be replayed).
+ * (forgetting a one-time token would let it be replayed). Its leases are lost when the
+ * process ends: docs/credentials.md says what a node's start-up does about their
+ * credentials.
  */
 public final class MemoryStore implements Store {
 
@@ -31,6 +34,9 @@ public final class MemoryStore implements Store {
 	private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
 
 	private final ConcurrentHashMap<String, Window> windows = new ConcurrentHashMap<>();
+
+	// Apart from the entries: a lease never expires on its own.
+	private final ConcurrentHashMap<String, Lease> leases = new ConcurrentHashMap<>();
 
 	private final AtomicInteger writes = new AtomicInteger();
 
@@ -130,6 +136,29 @@ public final class MemoryStore implements Store {
 			}
 			return Optional.of(Duration.ofMillis(counted.times.peekFirst() + windowMillis - now));
 		}
+	}
+
+	@Override
+	public void recordLease(Lease lease) {
+		if (!this.leases.containsKey(lease.id()) && this.leases.size() >= MAX_LEASES) {
+			throw new StoreUnavailableException("the memory store is full (" + MAX_LEASES + " leases)");
+		}
+		this.leases.put(lease.id(), lease);
+	}
+
+	@Override
+	public List<Lease> leases() {
+		return List.copyOf(this.leases.values());
+	}
+
+	@Override
+	public Optional<Lease> lease(String id) {
+		return Optional.ofNullable(this.leases.get(id));
+	}
+
+	@Override
+	public void forgetLease(String id) {
+		this.leases.remove(id);
 	}
 
 	/** Live entries and rate-limit windows, for tests and metrics. */

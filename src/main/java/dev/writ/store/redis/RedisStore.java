@@ -15,6 +15,7 @@ import org.springframework.data.redis.core.script.RedisScript;
 
 import dev.writ.gate.ComputeGate;
 import dev.writ.store.Expiry;
+import dev.writ.store.Lease;
 import dev.writ.store.Store;
 import dev.writ.store.StoreUnavailableException;
 
@@ -59,6 +60,17 @@ public final class RedisStore implements Store, AutoCloseable {
 			local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 			return tonumber(oldest[2]) + window - now
 			""", Long.class);
+
+	// Every lease in one hash, one key: a Cluster keeps them in one slot. A lease has
+	// no expiry in Redis; it is forgotten once its credential is gone.
+	private static final String LEASES = PREFIX + "leases";
+
+	private static final String RECORD_LEASE = """
+			redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+			return 1
+			""";
+
+	private static final RedisScript<Long> RECORD = RedisScript.of(RECORD_LEASE, Long.class);
 
 	private final StringRedisTemplate redis;
 
@@ -144,6 +156,38 @@ public final class RedisStore implements Store, AutoCloseable {
 				Long.toString(this.clock.millis()), Long.toString(Expiry.millis(window)), Integer.toString(limit),
 				this.clock.millis() + ":" + UUID.randomUUID()));
 		return (wait == null || wait < 0) ? Optional.empty() : Optional.of(Duration.ofMillis(Math.max(1, wait)));
+	}
+
+	@Override
+	public void recordLease(Lease lease) {
+		String encoded = LeaseCodec.encode(lease);
+		if (!Boolean.TRUE.equals(call(() -> this.redis.opsForHash().hasKey(LEASES, lease.id())))
+				&& call(() -> this.redis.opsForHash().size(LEASES)) >= MAX_LEASES) {
+			throw new StoreUnavailableException("Redis holds " + MAX_LEASES + " leases already");
+		}
+		if (this.replicated.isPresent()) {
+			ReplicatedWrites writes = this.replicated.get();
+			ComputeGate.whileWaiting(() -> writes.script(RECORD_LEASE, LEASES, lease.id(), encoded));
+			return;
+		}
+		call(() -> this.redis.execute(RECORD, List.of(LEASES), lease.id(), encoded));
+	}
+
+	@Override
+	public List<Lease> leases() {
+		Map<Object, Object> all = call(() -> this.redis.opsForHash().entries(LEASES));
+		return all.values().stream().map((value) -> LeaseCodec.decode(value.toString())).toList();
+	}
+
+	@Override
+	public Optional<Lease> lease(String id) {
+		Object value = call(() -> this.redis.opsForHash().get(LEASES, id));
+		return Optional.ofNullable(value).map((v) -> LeaseCodec.decode(v.toString()));
+	}
+
+	@Override
+	public void forgetLease(String id) {
+		call(() -> this.redis.opsForHash().delete(LEASES, id));
 	}
 
 	/** Closes the connection of the acknowledged writes, if there is one. */

@@ -1,0 +1,69 @@
+package dev.writ.credentials;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Function;
+
+import dev.writ.policy.CredentialTarget;
+
+/**
+ * A target's admin password, read at each use from its file or environment variable: a
+ * rotated password takes effect at the next call, without a reload, and it is kept in no
+ * field.
+ */
+final class AdminPassword {
+
+	private static final int MAX_BYTES = 4096;
+
+	private AdminPassword() {
+	}
+
+	static char[] read(CredentialTarget target, Function<String, String> environment) {
+		String text;
+		if (target.adminPasswordFile() != null) {
+			text = file(target, target.adminPasswordFile());
+		}
+		else {
+			String name = target.adminPasswordEnvironment();
+			text = (name != null) ? environment.apply(name) : null;
+			if (text == null || text.isEmpty()) {
+				throw new TargetUnavailableException(
+						"target " + target.id() + ": the environment variable " + name + " is not set");
+			}
+		}
+		// One trailing line break, as an editor or echo leaves it.
+		if (text.endsWith("\n")) {
+			text = text.substring(0, text.length() - (text.endsWith("\r\n") ? 2 : 1));
+		}
+		if (text.isEmpty()) {
+			throw new TargetUnavailableException("target " + target.id() + ": its admin password is empty");
+		}
+		return text.toCharArray();
+	}
+
+	private static String file(CredentialTarget target, Path file) {
+		try {
+			if (!Files.isRegularFile(file)) {
+				throw new TargetUnavailableException(
+						"target " + target.id() + ": its admin password file " + file + " is not a readable file");
+			}
+			byte[] bytes;
+			try (InputStream in = Files.newInputStream(file)) {
+				bytes = in.readNBytes(MAX_BYTES + 1);
+			}
+			if (bytes.length > MAX_BYTES) {
+				throw new TargetUnavailableException(
+						"target " + target.id() + ": its admin password file is larger than " + MAX_BYTES + " bytes");
+			}
+			return new String(bytes, StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			throw new TargetUnavailableException(
+					"target " + target.id() + ": its admin password file " + file + " cannot be read");
+		}
+	}
+
+}

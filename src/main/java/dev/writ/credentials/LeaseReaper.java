@@ -1,0 +1,193 @@
+package dev.writ.credentials;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.writ.audit.LogText;
+import dev.writ.policy.CredentialTarget;
+import dev.writ.policy.PolicySet;
+import dev.writ.store.Lease;
+import dev.writ.store.Leases;
+import dev.writ.store.StoreUnavailableException;
+
+/**
+ * Removes credentials whose leases are due — expired, or revoked early — from their
+ * targets, then forgets the leases. Every node runs one; each removal is idempotent, so
+ * two nodes removing the same user at once do no harm, and a node that died leaves its
+ * leases to the others. A lease whose target cannot be reached stays, and is tried again
+ * next round.
+ * <p>
+ * Each round also looks at the targets for users of the shape Writ gives its usernames
+ * (the target's prefix, the grant, a random suffix) that no lease names — a lease a
+ * failover lost, or a memory store's leases after a restart — and removes those seen so
+ * in two rounds running; never the target's admin, never a user of another shape. The
+ * users are listed before the leases are read, and a lease is recorded before its user is
+ * created: a user being issued is never taken for one no lease names.
+ */
+public final class LeaseReaper {
+
+	private static final Logger logger = LoggerFactory.getLogger(LeaseReaper.class);
+
+	private final Leases leases;
+
+	private final Brokers brokers;
+
+	private final Supplier<PolicySet> policies;
+
+	private final Clock clock;
+
+	private Set<String> suspects = Set.of();
+
+	public LeaseReaper(Leases leases, Brokers brokers, Supplier<PolicySet> policies, Clock clock) {
+		this.leases = leases;
+		this.brokers = brokers;
+		this.policies = policies;
+		this.clock = clock;
+	}
+
+	/**
+	 * One round: removes every due credential it can reach, then users no lease names.
+	 * @return how many credentials it removed
+	 * @throws StoreUnavailableException when the leases cannot be read (nothing removed)
+	 */
+	public synchronized int reap() {
+		Instant now = this.clock.instant();
+		Map<String, CredentialTarget> targets = targets();
+		int removed = 0;
+		for (Lease lease : this.leases.leases()) {
+			if (!lease.due(now)) {
+				continue;
+			}
+			CredentialTarget target = targets.get(lease.target());
+			if (target == null) {
+				logger.warn(
+						"Lease {} of user {} is due, but its target {} is no longer in the policies: it stays "
+								+ "until the target is back",
+						lease.id(), lease.username(), LogText.safe(lease.target()));
+				continue;
+			}
+			if (end(lease, this.brokers.of(target))) {
+				removed++;
+			}
+		}
+		return removed + sweep(targets);
+	}
+
+	/**
+	 * Revokes every lease that {@code which} selects: each is due at once, and its
+	 * credential is removed now where its target answers, by the next rounds where not.
+	 * @return the ids of the leases revoked
+	 * @throws StoreUnavailableException when the leases cannot be read or marked
+	 */
+	public synchronized List<String> revoke(Predicate<Lease> which) {
+		Instant now = this.clock.instant();
+		Map<String, CredentialTarget> targets = targets();
+		List<String> revoked = new ArrayList<>();
+		for (Lease lease : this.leases.leases()) {
+			if (!which.test(lease)) {
+				continue;
+			}
+			Lease due = lease.revokedAt(now);
+			this.leases.recordLease(due);
+			revoked.add(lease.id());
+			CredentialTarget target = targets.get(lease.target());
+			if (target != null) {
+				end(due, this.brokers.of(target));
+			}
+		}
+		return revoked;
+	}
+
+	/**
+	 * Removes a lease's user and forgets the lease; where either fails, records the lease
+	 * due for a later round.
+	 * @return whether the user was removed and the lease forgotten
+	 */
+	boolean end(Lease lease, Broker broker) {
+		try {
+			broker.remove(lease.username());
+			this.leases.forgetLease(lease.id());
+			return true;
+		}
+		catch (TargetUnavailableException | StoreUnavailableException ex) {
+			logger.warn("Lease {} of user {} could not be ended now ({}); the reaper tries again", lease.id(),
+					lease.username(), LogText.safe(ex.getMessage()));
+			try {
+				this.leases.recordLease(lease);
+			}
+			catch (StoreUnavailableException unrecorded) {
+				// It stays as it was recorded: due at its expiry at the latest.
+			}
+			return false;
+		}
+	}
+
+	private int sweep(Map<String, CredentialTarget> targets) {
+		Set<String> orphans = new HashSet<>();
+		for (CredentialTarget target : targets.values()) {
+			List<String> names;
+			try {
+				names = this.brokers.of(target).usernames(target.usernamePrefix());
+			}
+			catch (TargetUnavailableException ex) {
+				continue;
+			}
+			if (names.isEmpty()) {
+				continue;
+			}
+			// Read after the users were listed: see the class's comment.
+			Set<String> leased = this.leases.leases()
+				.stream()
+				.filter((lease) -> lease.target().equals(target.id()))
+				.map(Lease::username)
+				.collect(Collectors.toSet());
+			for (String name : names) {
+				// Never the admin, nor a user whose name Writ did not make.
+				if (!leased.contains(name) && !name.equals(target.adminUsername())
+						&& Secrets.madeByWrit(target.usernamePrefix(), name)) {
+					orphans.add(target.id() + "\0" + name);
+				}
+			}
+		}
+		int removed = 0;
+		for (String orphan : orphans) {
+			if (!this.suspects.contains(orphan)) {
+				continue;
+			}
+			String[] parts = orphan.split("\0", 2);
+			CredentialTarget target = targets.get(parts[0]);
+			if (target == null) {
+				continue;
+			}
+			try {
+				this.brokers.of(target).remove(parts[1]);
+				logger.warn("Removed user {} from target {}: no lease names it", parts[1], parts[0]);
+				removed++;
+			}
+			catch (TargetUnavailableException ex) {
+				// next round
+			}
+		}
+		this.suspects = orphans;
+		return removed;
+	}
+
+	private Map<String, CredentialTarget> targets() {
+		return this.policies.get()
+			.targets()
+			.stream()
+			.collect(Collectors.toMap(CredentialTarget::id, (target) -> target));
+	}
+
+}

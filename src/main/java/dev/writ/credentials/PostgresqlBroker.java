@@ -1,0 +1,159 @@
+package dev.writ.credentials;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.writ.policy.CredentialTarget;
+import dev.writ.policy.CredentialTemplate;
+
+/**
+ * PostgreSQL: a login role per credential, {@code VALID UNTIL} its expiry — so the server
+ * itself refuses its password afterwards, whether or not any Writ node is left to remove
+ * it — a member of the grant's roles and of nothing else, with no attribute of its own
+ * ({@code NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS}) and a
+ * connection limit. Its password reaches the server as a SCRAM-SHA-256 verifier only. One
+ * admin connection per call, opened with bounded timeouts and closed after it.
+ */
+final class PostgresqlBroker implements Broker {
+
+	private static final Logger logger = LoggerFactory.getLogger(PostgresqlBroker.class);
+
+	private final CredentialTarget target;
+
+	private final Function<String, String> environment;
+
+	private final Duration timeout;
+
+	PostgresqlBroker(CredentialTarget target, Function<String, String> environment, Duration timeout) {
+		this.target = target;
+		this.environment = environment;
+		this.timeout = timeout;
+	}
+
+	@Override
+	public void create(String username, String password, Instant expiresAt, CredentialTemplate template) {
+		if (!(template instanceof CredentialTemplate.PostgresqlRole role)) {
+			throw new IllegalArgumentException("not a postgresql credential");
+		}
+		String sql = "CREATE ROLE " + identifier(username)
+				+ " WITH LOGIN INHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS CONNECTION LIMIT "
+				+ role.connectionLimit() + " VALID UNTIL '" + expiresAt.truncatedTo(ChronoUnit.SECONDS) + "' PASSWORD '"
+				+ Secrets.scramSha256(password) + "' IN ROLE "
+				+ role.roles().stream().map(PostgresqlBroker::identifier).collect(Collectors.joining(", "));
+		run("create a role", (connection) -> {
+			try (Statement statement = connection.createStatement()) {
+				statement.execute(sql);
+			}
+			return true;
+		});
+	}
+
+	@Override
+	public void remove(String username) {
+		run("remove a role", (connection) -> {
+			if (!exists(connection, username)) {
+				return false;
+			}
+			try (Statement statement = connection.createStatement()) {
+				// No new session first, then none left, then no role.
+				statement.execute("ALTER ROLE " + identifier(username) + " NOLOGIN");
+			}
+			try (PreparedStatement terminate = connection
+				.prepareStatement("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = ?")) {
+				terminate.setString(1, username);
+				terminate.execute();
+			}
+			catch (SQLException ex) {
+				// Without pg_signal_backend the admin cannot end sessions: they end
+				// at their next login, which NOLOGIN refuses.
+				logger.warn("Target {}: the sessions of {} cannot be ended ({}); grant the admin pg_signal_backend",
+						this.target.id(), username, ex.getSQLState());
+			}
+			try (Statement statement = connection.createStatement()) {
+				statement.execute("DROP ROLE IF EXISTS " + identifier(username));
+			}
+			return true;
+		});
+	}
+
+	@Override
+	public List<String> usernames(String prefix) {
+		return run("list roles", (connection) -> {
+			List<String> names = new ArrayList<>();
+			try (PreparedStatement query = connection
+				.prepareStatement("SELECT rolname FROM pg_roles WHERE starts_with(rolname, ?)")) {
+				query.setString(1, prefix);
+				try (ResultSet rows = query.executeQuery()) {
+					while (rows.next()) {
+						names.add(rows.getString(1));
+					}
+				}
+			}
+			return names;
+		});
+	}
+
+	@Override
+	public void close() {
+	}
+
+	private static boolean exists(Connection connection, String username) throws SQLException {
+		try (PreparedStatement query = connection.prepareStatement("SELECT 1 FROM pg_roles WHERE rolname = ?")) {
+			query.setString(1, username);
+			try (ResultSet rows = query.executeQuery()) {
+				return rows.next();
+			}
+		}
+	}
+
+	// A quoted identifier: the names are checked plain already, quoted all the same.
+	static String identifier(String name) {
+		return "\"" + name.replace("\"", "\"\"") + "\"";
+	}
+
+	private <T> T run(String step, Work<T> work) {
+		char[] password = AdminPassword.read(this.target, this.environment);
+		Properties properties = new Properties();
+		properties.setProperty("user", this.target.adminUsername());
+		properties.setProperty("password", new String(password));
+		Arrays.fill(password, '\0');
+		long seconds = Math.max(1, this.timeout.toSeconds());
+		properties.setProperty("connectTimeout", Long.toString(seconds));
+		properties.setProperty("loginTimeout", Long.toString(seconds));
+		properties.setProperty("socketTimeout", Long.toString(seconds * 2));
+		properties.setProperty("ApplicationName", "writ");
+		try (Connection connection = DriverManager.getConnection(this.target.url(), properties)) {
+			connection.setAutoCommit(true);
+			return work.on(connection);
+		}
+		catch (SQLException ex) {
+			// The SQL state says what failed; a message could quote the statement.
+			throw new TargetUnavailableException(
+					"target " + this.target.id() + ": could not " + step + " (SQL state " + ex.getSQLState() + ")");
+		}
+	}
+
+	@FunctionalInterface
+	private interface Work<T> {
+
+		T on(Connection connection) throws SQLException;
+
+	}
+
+}

@@ -1,0 +1,109 @@
+package dev.writ.credentials;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
+
+import dev.writ.policy.CredentialTarget;
+import dev.writ.policy.CredentialTemplate;
+
+/**
+ * Redis: an ACL user per credential, reset first and then given the grant's command, key
+ * and channel rules and nothing else. Its password reaches Redis as its SHA-256
+ * ({@code #…}) only. Redis has no expiry for users: the reaper removes them, and
+ * {@code ACL DELUSER} ends their connections. One admin connection per call, with bounded
+ * timeouts.
+ */
+final class RedisAclBroker implements Broker {
+
+	private final CredentialTarget target;
+
+	private final Function<String, String> environment;
+
+	private final Duration timeout;
+
+	private final RedisClient client;
+
+	RedisAclBroker(CredentialTarget target, Function<String, String> environment, Duration timeout) {
+		this.target = target;
+		this.environment = environment;
+		this.timeout = timeout;
+		this.client = RedisClient.create();
+		this.client.setOptions(ClientOptions.builder()
+			.autoReconnect(false)
+			.socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
+			.timeoutOptions(TimeoutOptions.enabled(timeout))
+			.build());
+	}
+
+	@Override
+	public void create(String username, String password, Instant expiresAt, CredentialTemplate template) {
+		if (!(template instanceof CredentialTemplate.RedisUser user)) {
+			throw new IllegalArgumentException("not a redis credential");
+		}
+		run("create an ACL user", (redis) -> {
+			// SETUSER changes a user that exists: never one Writ did not just name.
+			if (redis.aclUsers().contains(username)) {
+				throw new IllegalStateException("the user exists");
+			}
+			CommandArgs<String, String> rules = new CommandArgs<>(StringCodec.UTF8).add("SETUSER")
+				.add(username)
+				.add("reset")
+				.add("on")
+				.add(Secrets.redisHash(password));
+			user.keys().forEach((pattern) -> rules.add("~" + pattern));
+			user.channels().forEach((pattern) -> rules.add("&" + pattern));
+			user.commands().forEach(rules::add);
+			return redis.dispatch(CommandType.ACL, new StatusOutput<>(StringCodec.UTF8), rules);
+		});
+	}
+
+	@Override
+	public void remove(String username) {
+		run("remove an ACL user", (redis) -> redis.aclDeluser(username));
+	}
+
+	@Override
+	public List<String> usernames(String prefix) {
+		return run("list ACL users",
+				(redis) -> redis.aclUsers().stream().filter((name) -> name.startsWith(prefix)).toList());
+	}
+
+	@Override
+	public void close() {
+		this.client.shutdown(Duration.ZERO, this.timeout);
+	}
+
+	private <T> T run(String step, Function<RedisCommands<String, String>, T> work) {
+		RedisURI uri = RedisURI.create(this.target.url());
+		char[] password = AdminPassword.read(this.target, this.environment);
+		uri.setCredentialsProvider(io.lettuce.core.RedisCredentialsProvider
+			.from(() -> io.lettuce.core.RedisCredentials.just(this.target.adminUsername(), password)));
+		uri.setTimeout(this.timeout);
+		try (StatefulRedisConnection<String, String> connection = this.client.connect(uri)) {
+			return work.apply(connection.sync());
+		}
+		catch (RuntimeException ex) {
+			throw new TargetUnavailableException(
+					"target " + this.target.id() + ": could not " + step + " (" + ex.getClass().getSimpleName() + ")");
+		}
+		finally {
+			Arrays.fill(password, '\0');
+		}
+	}
+
+}

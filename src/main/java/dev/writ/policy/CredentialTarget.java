@@ -1,0 +1,65 @@
+package dev.writ.policy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A system that takes only secrets, for which Writ issues just-in-time credentials
+ * ({@code targets:} in policy files). Writ reaches it with an admin credential of its
+ * own, read from a file or an environment variable at each use, never from a policy file.
+ *
+ * @param id unique among targets; leases name it
+ * @param kind which broker speaks to it
+ * @param audience what a request names as {@code audience} to get a credential for it,
+ * and what its grants name
+ * @param url where Writ reaches it as admin: {@code jdbc:postgresql://…} or
+ * {@code redis://…} / {@code rediss://…}, without a credential
+ * @param adminUsername the admin's username
+ * @param adminPasswordFile the file holding the admin's password, or null
+ * @param adminPasswordEnvironment the environment variable holding it, or null
+ * @param register the {@code api_keys:} entry (kind permanent) of the admin credential
+ * @param maxTtl the longest a credential for it lives
+ * @param usernamePrefix what every username Writ creates there begins with; Writ removes
+ * users with it that no lease names
+ * @param source where it is defined, {@code file:line}
+ */
+public record CredentialTarget(String id, Kind kind, String audience, String url, String adminUsername,
+		@Nullable Path adminPasswordFile, @Nullable String adminPasswordEnvironment, String register, Duration maxTtl,
+		String usernamePrefix, String source) {
+
+	public CredentialTarget {
+		Objects.requireNonNull(id, "id cannot be null");
+		Objects.requireNonNull(kind, "kind cannot be null");
+		Objects.requireNonNull(audience, "audience cannot be null");
+		Objects.requireNonNull(url, "url cannot be null");
+		Objects.requireNonNull(adminUsername, "adminUsername cannot be null");
+		if ((adminPasswordFile == null) == (adminPasswordEnvironment == null)) {
+			throw new IllegalArgumentException("exactly one of adminPasswordFile and adminPasswordEnvironment");
+		}
+		Objects.requireNonNull(register, "register cannot be null");
+		Objects.requireNonNull(maxTtl, "maxTtl cannot be null");
+		Objects.requireNonNull(usernamePrefix, "usernamePrefix cannot be null");
+		Objects.requireNonNull(source, "source cannot be null");
+	}
+
+	/** The kinds of target Writ has a broker for. */
+	public enum Kind {
+
+		/** A PostgreSQL server: a login role per credential. */
+		POSTGRESQL,
+
+		/** A Redis server with ACL users: an ACL user per credential. */
+		REDIS;
+
+		/** Its name in policy files. */
+		public String label() {
+			return name().toLowerCase(Locale.ROOT);
+		}
+
+	}
+
+}

@@ -1,0 +1,349 @@
+package dev.writ.policy.load;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+import dev.writ.policy.ApiKeyEntry;
+import dev.writ.policy.ApiKeyRegister;
+import dev.writ.policy.CredentialTarget;
+import dev.writ.policy.CredentialTemplate;
+import dev.writ.policy.Durations;
+import dev.writ.policy.Grant;
+import dev.writ.request.ParameterSyntax;
+
+/**
+ * Decodes the {@code targets:} of policy files and the {@code credential:} of grants that
+ * issue just-in-time credentials for them. What a credential may do is checked here,
+ * before any target is asked: names Writ puts into a target's commands are plain
+ * identifiers, and a Redis user can never be given what would let it administer the
+ * server (and so create users of its own).
+ */
+final class CredentialDecoder {
+
+	/** The longest any credential may live, whatever a target says. */
+	static final Duration LONGEST = Duration.ofHours(24);
+
+	private static final Duration DEFAULT_MAX_TTL = Duration.ofHours(1);
+
+	private static final Set<String> TARGET_KEYS = Set.of("id", "description", "kind", "audience", "admin", "max_ttl",
+			"username_prefix");
+
+	private static final Set<String> ADMIN_KEYS = Set.of("url", "username", "password_file", "password_env",
+			"register");
+
+	private static final Set<String> POSTGRESQL_KEYS = Set.of("roles", "connection_limit");
+
+	private static final Set<String> REDIS_KEYS = Set.of("commands", "keys", "channels");
+
+	private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+
+	private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9_]{0,15}");
+
+	// A PostgreSQL identifier that needs no quoting (quoted all the same).
+	private static final Pattern ROLE = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+
+	private static final Pattern ENVIRONMENT = Pattern.compile("[A-Z_][A-Z0-9_]{0,127}");
+
+	private static final Pattern COMMAND = Pattern.compile("[+-](@[a-z]+|[a-z][a-z0-9-]*(\\|[a-z][a-z0-9-]*)?)");
+
+	private static final Pattern PATTERN = Pattern.compile("[!-~]{1,256}");
+
+	// Granted, any of these administers the Redis: ACL SETUSER alone makes a user that
+	// never expires.
+	private static final Set<String> ADMINISTRATIVE = Set.of("+@all", "+@admin", "+@dangerous", "+@connection", "+acl",
+			"+config", "+module", "+debug", "+shutdown", "+replicaof", "+slaveof", "+failover", "+cluster", "+client",
+			"+sentinel", "+monitor", "+script", "+function", "+eval", "+evalsha", "+eval_ro", "+evalsha_ro", "+fcall",
+			"+fcall_ro", "+save", "+bgsave", "+bgrewriteaof", "+flushall", "+flushdb", "+migrate", "+restore", "+psync",
+			"+sync", "+swapdb", "+lastsave");
+
+	private final Path site;
+
+	private final Map<String, CredentialTarget> byAudience = new LinkedHashMap<>();
+
+	private final Map<String, String> ids = new LinkedHashMap<>();
+
+	private final List<Pending> registered = new ArrayList<>();
+
+	/**
+	 * @param site the directory relative password files are read from
+	 */
+	CredentialDecoder(Path site) {
+		this.site = site;
+	}
+
+	/** The targets decoded, in order. */
+	List<CredentialTarget> targets() {
+		return List.copyOf(this.byAudience.values());
+	}
+
+	/** Decodes one target, or records its problems. */
+	void target(StrictYaml yaml, Node node) {
+		Map<String, Node> fields = yaml.mapping(node, "a target", TARGET_KEYS);
+		if (fields == null) {
+			return;
+		}
+		int before = yaml.problemCount();
+		for (String required : List.of("id", "kind", "audience", "admin")) {
+			if (!fields.containsKey(required)) {
+				yaml.problem(node, "a target needs " + required);
+			}
+		}
+		String id = text(yaml, fields, "id");
+		if (id != null && !ID.matcher(id).matches()) {
+			yaml.problem(StrictYaml.at(fields, "id", node),
+					"a target's id must be 1-64 lowercase letters, digits, '_' or '-'");
+		}
+		else if (id != null && this.ids.putIfAbsent(id, yaml.where(node)) != null) {
+			yaml.problem(StrictYaml.at(fields, "id", node),
+					"target id '" + id + "' is already used at " + this.ids.get(id));
+		}
+		if (fields.containsKey("description")) {
+			yaml.string(fields.get("description"), "description");
+		}
+		CredentialTarget.Kind kind = null;
+		String kindText = text(yaml, fields, "kind");
+		if (kindText != null) {
+			kind = switch (kindText) {
+				case "postgresql" -> CredentialTarget.Kind.POSTGRESQL;
+				case "redis" -> CredentialTarget.Kind.REDIS;
+				default -> {
+					yaml.problem(StrictYaml.at(fields, "kind", node), "kind must be postgresql or redis");
+					yield null;
+				}
+			};
+		}
+		String audience = text(yaml, fields, "audience");
+		if (audience != null && !ParameterSyntax.isAudience(audience)) {
+			yaml.problem(StrictYaml.at(fields, "audience", node), "audience must be printable ASCII without spaces");
+		}
+		else if (audience != null && this.byAudience.containsKey(audience)) {
+			yaml.problem(StrictYaml.at(fields, "audience", node),
+					"audience " + audience + " is already the target " + this.byAudience.get(audience).id() + "'s");
+		}
+		Duration maxTtl = DEFAULT_MAX_TTL;
+		String ttlText = text(yaml, fields, "max_ttl");
+		if (ttlText != null) {
+			maxTtl = Durations.parse(ttlText).orElse(null);
+			if (maxTtl == null || maxTtl.compareTo(LONGEST) > 0) {
+				yaml.problem(StrictYaml.at(fields, "max_ttl", node),
+						"max_ttl must be a whole number of s, m or h, at most 24h");
+			}
+		}
+		String prefix = "writ_";
+		String prefixText = text(yaml, fields, "username_prefix");
+		if (prefixText != null) {
+			if (!PREFIX.matcher(prefixText).matches()) {
+				yaml.problem(StrictYaml.at(fields, "username_prefix", node),
+						"username_prefix must be 1-16 lowercase letters, digits or '_', starting with a letter");
+			}
+			prefix = prefixText;
+		}
+		Admin admin = (fields.get("admin") != null) ? admin(yaml, fields.get("admin"), kind) : null;
+		if (admin != null && admin.username().startsWith(prefix)) {
+			// The reaper removes users of the prefix that no lease names.
+			yaml.problem(StrictYaml.at(fields, "admin", node),
+					"the admin's username " + admin.username() + " begins with username_prefix " + prefix
+							+ ", which is reserved for the credentials Writ creates");
+		}
+		if (yaml.problemCount() > before || id == null || kind == null || audience == null || admin == null
+				|| maxTtl == null) {
+			return;
+		}
+		this.registered.add(new Pending(yaml, admin.registerNode(), admin.register(), id));
+		this.byAudience.put(audience, new CredentialTarget(id, kind, audience, admin.url(), admin.username(),
+				admin.file(), admin.environment(), admin.register(), maxTtl, prefix, yaml.where(node)));
+	}
+
+	private @Nullable Admin admin(StrictYaml yaml, Node node, CredentialTarget.@Nullable Kind kind) {
+		Map<String, Node> fields = yaml.mapping(node, "a target's admin", ADMIN_KEYS);
+		if (fields == null) {
+			return null;
+		}
+		int before = yaml.problemCount();
+		for (String required : List.of("url", "username", "register")) {
+			if (!fields.containsKey(required)) {
+				yaml.problem(node, "a target's admin needs " + required);
+			}
+		}
+		if (fields.containsKey("password_file") == fields.containsKey("password_env")) {
+			yaml.problem(node, "a target's admin needs exactly one of password_file and password_env");
+		}
+		String url = text(yaml, fields, "url");
+		if (url != null && kind != null && !AdminUrls.valid(kind, url)) {
+			yaml.problem(StrictYaml.at(fields, "url", node), AdminUrls.requirement(kind));
+		}
+		String username = text(yaml, fields, "username");
+		if (username != null && !PATTERN.matcher(username).matches()) {
+			yaml.problem(StrictYaml.at(fields, "username", node), "username must be printable ASCII without spaces");
+		}
+		String file = text(yaml, fields, "password_file");
+		String environment = text(yaml, fields, "password_env");
+		if (environment != null && !ENVIRONMENT.matcher(environment).matches()) {
+			yaml.problem(StrictYaml.at(fields, "password_env", node),
+					"password_env must name an environment variable, such as " + "ORDERS_DB_ADMIN_PASSWORD");
+		}
+		String register = text(yaml, fields, "register");
+		if (yaml.problemCount() > before || url == null || username == null || register == null) {
+			return null;
+		}
+		Path path = (file != null) ? this.site.resolve(file).normalize() : null;
+		return new Admin(url, username, path, environment, register, StrictYaml.at(fields, "register", node));
+	}
+
+	/**
+	 * Checks that every target's admin credential is a permanent exception of the
+	 * register: Writ's own standing secret, governed like any other.
+	 */
+	void checkRegister(ApiKeyRegister register) {
+		for (Pending pending : this.registered) {
+			ApiKeyEntry entry = register.entries()
+				.stream()
+				.filter((e) -> e.id().equals(pending.register()))
+				.findFirst()
+				.orElse(null);
+			if (entry == null) {
+				pending.yaml()
+					.problem(pending.node(), "target " + pending.target() + "'s admin credential needs its entry in "
+							+ "api_keys: no entry has the id " + pending.register());
+			}
+			else if (entry.kind() != ApiKeyEntry.Kind.PERMANENT) {
+				pending.yaml()
+					.problem(pending.node(), "target " + pending.target() + "'s admin credential is a standing secret: "
+							+ "its api_keys entry " + pending.register() + " must be of kind permanent");
+			}
+		}
+	}
+
+	/**
+	 * Decodes a grant's {@code credential:} for the target of its audience, or records
+	 * its problems and returns null.
+	 */
+	Grant.@Nullable Credential credential(StrictYaml yaml, Node node, @Nullable String audience) {
+		CredentialTarget target = (audience != null) ? this.byAudience.get(audience) : null;
+		if (target == null) {
+			yaml.problem(node, "a grant with credential names a target's audience: no target has "
+					+ ((audience != null) ? "the audience " + audience : "its audience"));
+			return null;
+		}
+		int before = yaml.problemCount();
+		CredentialTemplate template = switch (target.kind()) {
+			case POSTGRESQL -> postgresql(yaml, node);
+			case REDIS -> redis(yaml, node);
+		};
+		return (template == null || yaml.problemCount() > before) ? null : new Grant.Credential(target, template);
+	}
+
+	private static CredentialTemplate.@Nullable PostgresqlRole postgresql(StrictYaml yaml, Node node) {
+		Map<String, Node> fields = yaml.mapping(node, "a postgresql credential", POSTGRESQL_KEYS);
+		if (fields == null) {
+			return null;
+		}
+		if (!fields.containsKey("roles")) {
+			yaml.problem(node, "a postgresql credential needs roles: the roles whose privileges it has");
+			return null;
+		}
+		List<String> roles = distinct(yaml, fields.get("roles"), "roles", ROLE,
+				"a role must be a lowercase PostgreSQL identifier (letters, digits, '_')");
+		int limit = 2;
+		Node limitNode = fields.get("connection_limit");
+		if (limitNode != null) {
+			Integer value = (limitNode instanceof ScalarNode scalar && Tag.INT.equals(scalar.getTag()))
+					? parse(scalar.getValue()) : null;
+			if (value == null || value < 1 || value > 100) {
+				yaml.problem(limitNode, "connection_limit must be a whole number from 1 to 100");
+				return null;
+			}
+			limit = value;
+		}
+		return (roles == null) ? null : new CredentialTemplate.PostgresqlRole(roles, limit);
+	}
+
+	private static CredentialTemplate.@Nullable RedisUser redis(StrictYaml yaml, Node node) {
+		Map<String, Node> fields = yaml.mapping(node, "a redis credential", REDIS_KEYS);
+		if (fields == null) {
+			return null;
+		}
+		if (!fields.containsKey("commands")) {
+			yaml.problem(node, "a redis credential needs commands, such as [+get, +set]");
+			return null;
+		}
+		List<String> commands = distinct(yaml, fields.get("commands"), "commands", COMMAND,
+				"a command rule is + or - and a command (+get, -flushdb) or a category (+@read)");
+		if (commands != null) {
+			for (String command : commands) {
+				String bare = command.contains("|") ? command.substring(0, command.indexOf('|')) : command;
+				if (ADMINISTRATIVE.contains(bare.toLowerCase(Locale.ROOT))) {
+					yaml.problem(StrictYaml.at(fields, "commands", node), "command rule " + command
+							+ " would let the credential administer Redis (and create users that never expire)");
+					commands = null;
+					break;
+				}
+			}
+		}
+		List<String> keys = fields.containsKey("keys") ? distinct(yaml, fields.get("keys"), "keys", PATTERN,
+				"a key pattern must be printable ASCII without spaces") : List.of();
+		List<String> channels = fields.containsKey("channels") ? distinct(yaml, fields.get("channels"), "channels",
+				PATTERN, "a channel pattern must be printable ASCII without spaces") : List.of();
+		return (commands == null || keys == null || channels == null) ? null
+				: new CredentialTemplate.RedisUser(commands, keys, channels);
+	}
+
+	private static @Nullable List<String> distinct(StrictYaml yaml, Node node, String what, Pattern syntax,
+			String requirement) {
+		List<String> values = yaml.strings(node, what);
+		if (values == null) {
+			return null;
+		}
+		if (values.isEmpty()) {
+			yaml.problem(node, what + " needs at least one item");
+			return null;
+		}
+		Set<String> seen = new LinkedHashSet<>();
+		for (String value : values) {
+			if (!syntax.matcher(value).matches()) {
+				yaml.problem(node, requirement + ": '" + value + "'");
+				return null;
+			}
+			if (!seen.add(value)) {
+				yaml.problem(node, what + " lists '" + value + "' twice");
+				return null;
+			}
+		}
+		return List.copyOf(seen);
+	}
+
+	private static @Nullable Integer parse(String text) {
+		try {
+			return Integer.valueOf(text);
+		}
+		catch (NumberFormatException ex) {
+			return null;
+		}
+	}
+
+	private static @Nullable String text(StrictYaml yaml, Map<String, Node> fields, String key) {
+		Node node = fields.get(key);
+		return (node != null) ? yaml.string(node, key) : null;
+	}
+
+	private record Admin(String url, String username, @Nullable Path file, @Nullable String environment,
+			String register, Node registerNode) {
+	}
+
+	private record Pending(StrictYaml yaml, Node node, String register, String target) {
+	}
+
+}
