@@ -61,6 +61,11 @@ class CredentialsIntegrationTests {
 			    audience: postgresql://orders-db
 			    ttl: 5m
 			    credential: { roles: [orders_reader], connection_limit: 2 }
+			  - id: reporting-orders
+			    subject: spiffe://test.example.org/ns/prod/sa/reporting
+			    audience: postgresql://orders-db
+			    ttl: 30m
+			    credential: { roles: [orders_reader] }
 			  - id: checkout-cache
 			    subject: spiffe://test.example.org/ns/prod/sa/checkout
 			    audience: redis://cache
@@ -176,6 +181,21 @@ class CredentialsIntegrationTests {
 			.doesNotContain(password);
 		assertThat(output.getAll()).doesNotContain(password);
 		assertThat(TARGETS.postgres().log()).doesNotContain(password);
+	}
+
+	@Test
+	void ttlThenTheSmallestOfTheGrantsTheTargetsCapAndTheSubjectTokensRemainingLife() throws Exception {
+		// The grant's 30m, the target's max_ttl of 10m.
+		HttpResponse<String> capped = TestExchanges.credential(this.http, base(),
+				SITE.authority().svid("/ns/prod/sa/reporting").expiresIn(Duration.ofHours(1)).sign(),
+				"postgresql://orders-db");
+		// The subject token's 90 s.
+		HttpResponse<String> subject = TestExchanges.credential(this.http, base(),
+				SITE.authority().svid("/ns/prod/sa/reporting").expiresIn(Duration.ofSeconds(90)).sign(),
+				"postgresql://orders-db");
+
+		assertThat(((Number) JSONObjectUtils.parse(capped.body()).get("expires_in")).longValue()).isEqualTo(600);
+		assertThat(((Number) JSONObjectUtils.parse(subject.body()).get("expires_in")).longValue()).isBetween(85L, 90L);
 	}
 
 	@Test

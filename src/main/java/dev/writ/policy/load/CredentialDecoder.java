@@ -151,13 +151,7 @@ final class CredentialDecoder {
 			}
 			prefix = prefixText;
 		}
-		Admin admin = (fields.get("admin") != null) ? admin(yaml, fields.get("admin"), kind) : null;
-		if (admin != null && admin.username().startsWith(prefix)) {
-			// The reaper removes users of the prefix that no lease names.
-			yaml.problem(StrictYaml.at(fields, "admin", node),
-					"the admin's username " + admin.username() + " begins with username_prefix " + prefix
-							+ ", which is reserved for the credentials Writ creates");
-		}
+		Admin admin = (fields.get("admin") != null) ? admin(yaml, fields.get("admin"), kind, prefix) : null;
 		if (yaml.problemCount() > before || id == null || kind == null || audience == null || admin == null
 				|| maxTtl == null) {
 			return;
@@ -167,7 +161,7 @@ final class CredentialDecoder {
 				admin.file(), admin.environment(), admin.register(), maxTtl, prefix, yaml.where(node)));
 	}
 
-	private @Nullable Admin admin(StrictYaml yaml, Node node, CredentialTarget.@Nullable Kind kind) {
+	private @Nullable Admin admin(StrictYaml yaml, Node node, CredentialTarget.@Nullable Kind kind, String prefix) {
 		Map<String, Node> fields = yaml.mapping(node, "a target's admin", ADMIN_KEYS);
 		if (fields == null) {
 			return null;
@@ -188,6 +182,12 @@ final class CredentialDecoder {
 		String username = text(yaml, fields, "username");
 		if (username != null && !PATTERN.matcher(username).matches()) {
 			yaml.problem(StrictYaml.at(fields, "username", node), "username must be printable ASCII without spaces");
+		}
+		else if (username != null && username.startsWith(prefix)) {
+			// The reaper removes users of the prefix that no lease names.
+			yaml.problem(StrictYaml.at(fields, "username", node),
+					"the admin's username " + username + " begins with username_prefix " + prefix
+							+ ", which is reserved for the credentials Writ creates");
 		}
 		String file = text(yaml, fields, "password_file");
 		String environment = text(yaml, fields, "password_env");
