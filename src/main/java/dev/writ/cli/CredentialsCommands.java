@@ -137,7 +137,7 @@ final class CredentialsCommands implements CommandGroup {
 		return endpoint(endpoint, "the metadata's token_endpoint", loopbackHttp);
 	}
 
-	private static String endpoint(String value, String what, boolean loopbackHttp) {
+	static String endpoint(String value, String what, boolean loopbackHttp) {
 		URI uri;
 		try {
 			uri = new URI(value);

@@ -34,12 +34,14 @@ import dev.writ.keys.KeyConfigurationException;
  * Writ's clients ({@link CredentialsCommands}).</li>
  * <li>{@code governance report [DIR] [--audit FILE] [--format md|json|html]}: the
  * register of API keys that remain and the grants ({@link GovernanceCommands}).</li>
+ * <li>{@code leases list|revoke --url U --token-file F ...}: the leases of just-in-time
+ * credentials of a running Writ ({@link LeasesCommands}).</li>
  * </ul>
  */
 public final class WritCli {
 
-	private static final Set<String> COMMANDS = Set.of("policy", "keys", "dev", "credentials", "governance", "help",
-			"--help", "-h");
+	private static final Set<String> COMMANDS = Set.of("policy", "keys", "dev", "credentials", "governance", "leases",
+			"help", "--help", "-h");
 
 	private final Console console;
 
@@ -54,7 +56,7 @@ public final class WritCli {
 		this.console = new Console(out, err, clock, environment);
 		this.groups = Map.of("policy", new PolicyCommands(this.console), "keys", new KeysCommands(this.console), "dev",
 				new DevCommands(this.console), "credentials", new CredentialsCommands(this.console), "governance",
-				new GovernanceCommands(this.console));
+				new GovernanceCommands(this.console), "leases", new LeasesCommands(this.console));
 	}
 
 	/**
@@ -161,6 +163,11 @@ public final class WritCli {
 							  governance report [DIR] [POLICY OPTIONS] [--audit FILE] [--format md|json|html]
 							                                    the register of API keys that remain, each with its state, and
 							                                    the grants; --audit: who federates, from writ.audit.file
+							  leases list --url URL --token-file F [--json] [--allow-loopback-http]
+							                                    the leases of just-in-time credentials, every node's; the token
+							                                    (scope writ:leases) is read from F
+							  leases revoke --url URL --token-file F (--lease-id ID | --subject S | --grant G)
+							                                    revoke leases now: their users are removed from their targets
 							  --help, after any command too, prints this."""
 						.formatted(serve));
 	}

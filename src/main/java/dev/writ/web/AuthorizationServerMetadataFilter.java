@@ -65,7 +65,8 @@ final class AuthorizationServerMetadataFilter extends OncePerRequestFilter {
 		// RFC 9449 §5.1.
 		metadata.put("dpop_signing_alg_values_supported",
 				DpopVerifier.ALGORITHMS.stream().map(JWSAlgorithm::getName).sorted().toList());
-		metadata.put("requested_token_types_supported", List.of(TokenTypes.ACCESS_TOKEN, TokenTypes.JWT));
+		metadata.put("requested_token_types_supported",
+				List.of(TokenTypes.ACCESS_TOKEN, TokenTypes.JWT, TokenTypes.PASSWORD));
 		if (mutualTls) {
 			// RFC 8705 §3.3: tokens bound to the client certificate of a mutual TLS
 			// exchange, on the one listener (no mtls_endpoint_aliases).

@@ -238,6 +238,38 @@ class CredentialsIntegrationTests {
 	}
 
 	@Test
+	void cliListsThenRevokesTheLeasesOfTheRunningWrit(@org.junit.jupiter.api.io.TempDir Path directory)
+			throws Exception {
+		Map<String, Object> body = granted(CHECKOUT, "postgresql://orders-db");
+		Path tokenFile = directory.resolve("token");
+		Files.writeString(tokenFile, adminToken() + "\n");
+		java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+		java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+		dev.writ.cli.WritCli cli = new dev.writ.cli.WritCli(new java.io.PrintStream(out, true),
+				new java.io.PrintStream(err, true), java.time.Clock.systemUTC(), Map.of());
+
+		assertThat(cli.run("leases", "list", "--url", base(), "--token-file", tokenFile.toString(),
+				"--allow-loopback-http"))
+			.as(err.toString())
+			.isZero();
+		assertThat(out.toString()).contains((String) body.get("lease_id"))
+			.contains((String) body.get("username"))
+			.contains("active")
+			.doesNotContain((String) body.get("access_token"));
+
+		out.reset();
+		assertThat(cli.run("leases", "revoke", "--url", base(), "--token-file", tokenFile.toString(),
+				"--allow-loopback-http", "--lease-id", (String) body.get("lease_id")))
+			.as(err.toString())
+			.isZero();
+		assertThat(out.toString()).contains((String) body.get("lease_id"));
+		assertThat(TARGETS.postgres().roles((String) body.get("username"))).isEmpty();
+		assertThat(cli.run("leases", "list", "--url", base(), "--token-file", directory.resolve("none").toString(),
+				"--allow-loopback-http"))
+			.isEqualTo(1);
+	}
+
+	@Test
 	void revokeWhenNotExactlyOneSelectorThenInvalidRequest() throws Exception {
 		for (String body : List.of("{}", "{\"subject\":\"a\",\"grant\":\"b\"}", "{\"subject\":7}",
 				"{\"target\":\"orders-db\"}")) {
