@@ -11,6 +11,7 @@ import java.util.Optional;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 
+import dev.writ.request.TokenTypes;
 import dev.writ.config.ServerSettings;
 import dev.writ.error.ExchangeException;
 import dev.writ.policy.Decision;
@@ -39,7 +40,7 @@ final class PolicyCommands implements CommandGroup {
 		.withOptions("--subject", "--trust", "--expires-in", "--claims", "--audience", "--resource", "--scope",
 				"--claim", "--param", "--actor", "--actor-trust", "--actor-claim", "--writ-token-for",
 				"--writ-token-grant", "--writ-token-scope")
-		.withFlags("--dpop", "--mtls");
+		.withFlags("--dpop", "--mtls", "--credential");
 
 	private final Console console;
 
@@ -151,6 +152,9 @@ final class PolicyCommands implements CommandGroup {
 		}
 		request.dpop(arguments.flag("--dpop"));
 		request.mtls(arguments.flag("--mtls"));
+		if (arguments.flag("--credential")) {
+			request.parameter("requested_token_type", TokenTypes.PASSWORD);
+		}
 		// Unsaid, the subject token's remaining life is the rehearsal's own default.
 		arguments.option("--expires-in").map(CommandSettings::duration).ifPresent(request::expiresIn);
 		Map<String, Object> claims = new LinkedHashMap<>();

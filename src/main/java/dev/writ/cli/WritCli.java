@@ -135,7 +135,7 @@ public final class WritCli {
 							  policy explain [DIR] --subject S [--trust OIDC-NAME] [--claim K=V]... [--claims FILE]
 							                 [--audience A] [--resource R] [--scope "A B"] [--param K=V]... [--expires-in D]
 							                 [--actor S [--actor-trust OIDC-NAME] [--actor-claim K=V]...]
-							                 [--writ-token-for A --writ-token-grant G [--writ-token-scope "A B"]] [--dpop] [--mtls]
+							                 [--writ-token-for A --writ-token-grant G [--writ-token-scope "A B"]] [--dpop] [--mtls] [--credential]
 							                                    decide one request and say why, grant by grant
 							    POLICY OPTIONS: --keys DIR  --max-ttl D  --default-ttl D  --allow-loopback-http
 							  keys generate [KEY OPTIONS]       the first signing key of an empty key directory; signs at once

@@ -15,6 +15,7 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
+import dev.writ.request.TokenTypes;
 import dev.writ.policy.Durations;
 import dev.writ.policy.load.StrictYaml;
 
@@ -36,7 +37,7 @@ record TestCase(String name, String where, Rehearsal.Request request, Expectatio
 
 	private static final Set<String> ACTOR_KEYS = Set.of("subject", "trust", "claims");
 
-	private static final Set<String> REQUEST_KEYS = Set.of("audience", "resource", "scope", "params");
+	private static final Set<String> REQUEST_KEYS = Set.of("audience", "resource", "scope", "params", "credential");
 
 	private static final Set<String> EXPECT_KEYS = Set.of("decision", "grant", "scopes", "ttl", "claims", "error");
 
@@ -114,6 +115,11 @@ record TestCase(String name, String where, Rehearsal.Request request, Expectatio
 						parameters.put(key, value);
 					}
 				}
+			}
+			if (request.containsKey("credential")
+					&& Boolean.TRUE.equals(yaml.bool(request.get("credential"), "credential"))) {
+				// A request for a just-in-time credential, not a token.
+				parameters.put("requested_token_type", TokenTypes.PASSWORD);
 			}
 			if (request.containsKey("params")) {
 				asMap(yaml, request.get("params"), "params").forEach((k, v) -> parameters.put(k, String.valueOf(v)));
