@@ -422,4 +422,24 @@ class WritCliTests {
 		assertThat(WritCli.isCommand(new String[] { "--server.port=9" })).isFalse();
 	}
 
+	@Test
+	void explainWhenCredentialThenTheCredentialGrantDecidesAndATokenRequestIsRefused() {
+		String example = Path.of("docs/examples/credentials").toString();
+		String keys = this.root.resolve("keys").toString();
+
+		assertThat(run("policy", "explain", example, "--keys", keys, "--subject",
+				"spiffe://prod.example.org/ns/prod/sa/checkout", "--audience", "postgresql://orders-db.internal/orders",
+				"--credential"))
+			.isZero();
+		assertThat(this.out.toString(StandardCharsets.UTF_8)).contains("ALLOW by grant checkout-reads-orders");
+
+		this.out.reset();
+		assertThat(run("policy", "explain", example, "--keys", keys, "--subject",
+				"spiffe://prod.example.org/ns/prod/sa/checkout", "--audience",
+				"postgresql://orders-db.internal/orders"))
+			.isEqualTo(3);
+		assertThat(this.out.toString(StandardCharsets.UTF_8)).containsPattern(
+				"checkout-reads-orders +TARGET +issues credentials for postgresql://orders-db.internal/orders, not tokens");
+	}
+
 }
