@@ -38,7 +38,8 @@ class CredentialsConfiguration {
 
 	@Bean(destroyMethod = "close")
 	Brokers brokers() {
-		return new Brokers(System::getenv, this.properties.credentials().targetTimeout());
+		return new Brokers(System::getenv, this.properties.credentials().targetTimeout(),
+				this.properties.credentials().secretsDir());
 	}
 
 	@Bean

@@ -58,8 +58,11 @@ public record WritProperties(@Nullable String issuer, @DefaultValue List<String>
 	 * @param targetTimeout how long one call to a target may take to connect, and then to
 	 * answer; a target that takes longer answers the request `temporarily_unavailable`.
 	 * 1s to 30s
+	 * @param secretsDir the directory a target's `password_file` is read from, relative
+	 * to it: a policy file can name no other file
 	 */
-	public record Credentials(@DefaultValue("10s") Duration reapInterval, @DefaultValue("5s") Duration targetTimeout) {
+	public record Credentials(@DefaultValue("10s") Duration reapInterval, @DefaultValue("5s") Duration targetTimeout,
+			@DefaultValue("secrets") Path secretsDir) {
 
 		public Credentials {
 			if (reapInterval.compareTo(Duration.ofSeconds(1)) < 0

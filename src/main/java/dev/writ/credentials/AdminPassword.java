@@ -21,10 +21,22 @@ final class AdminPassword {
 	private AdminPassword() {
 	}
 
-	static char[] read(CredentialTarget target, Function<String, String> environment) {
+	/**
+	 * @param secrets the directory password files are read from
+	 * ({@code writ.credentials.secrets-dir})
+	 */
+	static char[] read(CredentialTarget target, Function<String, String> environment, Path secrets) {
 		String text;
-		if (target.adminPasswordFile() != null) {
-			text = file(target, target.adminPasswordFile());
+		Path relative = target.adminPasswordFile();
+		if (relative != null) {
+			// Checked at load as relative without '..'; checked again, it is Writ's
+			// secret files that are at stake.
+			Path file = secrets.resolve(relative).normalize();
+			if (relative.isAbsolute() || !file.startsWith(secrets.normalize())) {
+				throw new TargetUnavailableException(
+						"target " + target.id() + ": its admin password file is outside writ.credentials.secrets-dir");
+			}
+			text = file(target, file);
 		}
 		else {
 			String name = target.adminPasswordEnvironment();

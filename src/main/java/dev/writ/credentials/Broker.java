@@ -23,7 +23,10 @@ public interface Broker extends AutoCloseable {
 	 */
 	void remove(String username);
 
-	/** The usernames at the target that begin with {@code prefix}. */
+	/**
+	 * The usernames at the target that begin with {@code prefix} and that, where the
+	 * target can mark a user, Writ marked as its own.
+	 */
 	List<String> usernames(String prefix);
 
 	@Override

@@ -1,5 +1,6 @@
 package dev.writ.credentials;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -17,6 +18,8 @@ public final class Brokers implements AutoCloseable {
 
 	private final Duration timeout;
 
+	private final Path secrets;
+
 	private final Map<String, Entry> brokers = new HashMap<>();
 
 	/**
@@ -24,10 +27,12 @@ public final class Brokers implements AutoCloseable {
 	 * {@code password_env})
 	 * @param timeout how long one call to a target may take to connect, and then to
 	 * answer
+	 * @param secrets the directory admin password files are read from
 	 */
-	public Brokers(Function<String, String> environment, Duration timeout) {
+	public Brokers(Function<String, String> environment, Duration timeout, Path secrets) {
 		this.environment = environment;
 		this.timeout = timeout;
+		this.secrets = secrets.toAbsolutePath();
 	}
 
 	/** The broker of a target. */
@@ -40,8 +45,8 @@ public final class Brokers implements AutoCloseable {
 			entry.broker().close();
 		}
 		Broker broker = switch (target.kind()) {
-			case POSTGRESQL -> new PostgresqlBroker(target, this.environment, this.timeout);
-			case REDIS -> new RedisAclBroker(target, this.environment, this.timeout);
+			case POSTGRESQL -> new PostgresqlBroker(target, this.environment, this.timeout, this.secrets);
+			case REDIS -> new RedisAclBroker(target, this.environment, this.timeout, this.secrets);
 		};
 		this.brokers.put(target.id(), new Entry(target, broker));
 		return broker;

@@ -5,19 +5,22 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
+import dev.writ.policy.CredentialTarget;
 import dev.writ.policy.Grant;
 import dev.writ.store.Lease;
 import dev.writ.store.Leases;
 
 /**
  * Issues a just-in-time credential for an allowed request: its lease is recorded first,
- * then the user is created at the target. Should the target fail, the user is removed
- * again and the lease forgotten; should that fail too, the lease stays, due at once, for
- * the reaper. So no user is ever created that no lease names.
+ * then the user is created at the target. Should the target fail, the lease stays, due at
+ * once, and whatever the target may have begun is removed now where it can be and by the
+ * reaper's next round, which then forgets the lease. So no user is ever created that no
+ * lease names. A target that failed is refused for five seconds on this node.
  */
 public final class CredentialIssuer {
+
+	private static final Duration BACK_OFF = Duration.ofSeconds(5);
 
 	private final Leases leases;
 
@@ -27,7 +30,7 @@ public final class CredentialIssuer {
 
 	private final Clock clock;
 
-	private final Map<String, AtomicLong> issued = new ConcurrentHashMap<>();
+	private final Map<String, Long> refuseUntil = new ConcurrentHashMap<>();
 
 	public CredentialIssuer(Leases leases, Brokers brokers, LeaseReaper reaper, Clock clock) {
 		this.leases = leases;
@@ -41,39 +44,41 @@ public final class CredentialIssuer {
 	 * @param credential the grant's target and template
 	 * @param grantId the grant
 	 * @param subject the workload it is for
+	 * @param issuedAt the exchange's instant, which {@code ttl} was capped from
 	 * @param ttl how long it lives, already within every cap
 	 * @throws TargetUnavailableException when the target did not create it
 	 * @throws dev.writ.store.StoreUnavailableException when its lease cannot be recorded
 	 * (then nothing was created)
 	 */
-	public IssuedCredential issue(Grant.Credential credential, String grantId, String subject, Duration ttl) {
-		Instant now = this.clock.instant();
-		Instant expiresAt = now.plus(ttl);
-		String username = Secrets.username(credential.target().usernamePrefix(), grantId);
-		Lease lease = new Lease(Secrets.leaseId(), credential.target().id(), username, grantId, subject, now, expiresAt,
-				false);
+	public IssuedCredential issue(Grant.Credential credential, String grantId, String subject, Instant issuedAt,
+			Duration ttl) {
+		CredentialTarget target = credential.target();
+		Long refusing = this.refuseUntil.get(target.id());
+		if (refusing != null && this.clock.millis() < refusing) {
+			// A target that just failed is not asked again at once: each try would
+			// leave a due lease, and hold a request for the whole timeout.
+			throw new TargetUnavailableException(
+					"target " + target.id() + " failed less than " + BACK_OFF.toSeconds() + " s ago");
+		}
+		Instant expiresAt = issuedAt.plus(ttl);
+		String username = Secrets.username(target.usernamePrefix(), grantId);
+		Lease lease = new Lease(Secrets.leaseId(), target.id(), username, grantId, subject, issuedAt, expiresAt, false);
 		this.leases.recordLease(lease);
-		Broker broker = this.brokers.of(credential.target());
+		Broker broker = this.brokers.of(target);
 		String password = Secrets.password();
 		try {
 			broker.create(username, password, expiresAt, credential.template());
 		}
 		catch (RuntimeException ex) {
-			// The user may exist (a timeout is only Writ's): remove what was begun.
-			this.reaper.end(lease.revokedAt(now), broker);
-			throw (ex instanceof TargetUnavailableException unavailable) ? unavailable
-					: new TargetUnavailableException("target " + credential.target().id()
-							+ ": could not create a user (" + ex.getClass().getSimpleName() + ")");
+			this.refuseUntil.put(target.id(), this.clock.millis() + BACK_OFF.toMillis());
+			// The user may exist, or come to (a timeout is only Writ's): removed now
+			// where it can be, and again by the reaper, which the lease stays for.
+			this.reaper.abandon(lease.revokedAt(this.clock.instant()), broker);
+			throw (ex instanceof TargetUnavailableException unavailable) ? unavailable : new TargetUnavailableException(
+					"target " + target.id() + ": could not create a user (" + ex.getClass().getSimpleName() + ")");
 		}
-		this.issued.computeIfAbsent(credential.target().id(), (id) -> new AtomicLong()).incrementAndGet();
-		return new IssuedCredential(lease.id(), username, password, now, expiresAt, credential.target());
-	}
-
-	/** Credentials issued per target by this node since it started. */
-	public Map<String, Long> issuedSinceStart() {
-		Map<String, Long> counts = new java.util.TreeMap<>();
-		this.issued.forEach((target, count) -> counts.put(target, count.get()));
-		return counts;
+		this.refuseUntil.remove(target.id());
+		return new IssuedCredential(lease.id(), username, password, issuedAt, expiresAt, target);
 	}
 
 }

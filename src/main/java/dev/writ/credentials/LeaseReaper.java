@@ -31,9 +31,11 @@ import dev.writ.store.StoreUnavailableException;
  * Each round also looks at the targets for users of the shape Writ gives its usernames
  * (the target's prefix, the grant, a random suffix) that no lease names — a lease a
  * failover lost, or a memory store's leases after a restart — and removes those seen so
- * in two rounds running; never the target's admin, never a user of another shape. The
- * users are listed before the leases are read, and a lease is recorded before its user is
- * created: a user being issued is never taken for one no lease names.
+ * in two rounds running; never a target's admin, never a user any lease names (whichever
+ * target it is for), never a user of another shape, and on PostgreSQL only roles Writ
+ * marked as its own. The users are listed before the leases are read, and a lease is
+ * recorded before its user is created: a user being issued is never taken for one no
+ * lease names.
  */
 public final class LeaseReaper {
 
@@ -63,10 +65,13 @@ public final class LeaseReaper {
 	 */
 	public synchronized int reap() {
 		Instant now = this.clock.instant();
-		Map<String, CredentialTarget> targets = targets();
+		Map<String, CredentialTarget> targets = new java.util.HashMap<>(targets());
 		int removed = 0;
+		// A target that fails once is left for the next round: one down target holds
+		// up no other.
+		Set<String> failing = new HashSet<>();
 		for (Lease lease : this.leases.leases()) {
-			if (!lease.due(now)) {
+			if (!lease.due(now) || failing.contains(lease.target())) {
 				continue;
 			}
 			CredentialTarget target = targets.get(lease.target());
@@ -80,7 +85,11 @@ public final class LeaseReaper {
 			if (end(lease, this.brokers.of(target))) {
 				removed++;
 			}
+			else {
+				failing.add(target.id());
+			}
 		}
+		targets.keySet().removeAll(failing);
 		return removed + sweep(targets);
 	}
 
@@ -120,9 +129,11 @@ public final class LeaseReaper {
 			this.leases.forgetLease(lease.id());
 			return true;
 		}
-		catch (TargetUnavailableException | StoreUnavailableException ex) {
+		catch (RuntimeException ex) {
 			logger.warn("Lease {} of user {} could not be ended now ({}); the reaper tries again", lease.id(),
-					lease.username(), LogText.safe(ex.getMessage()));
+					lease.username(),
+					LogText.safe((ex instanceof TargetUnavailableException || ex instanceof StoreUnavailableException)
+							? ex.getMessage() : ex.getClass().getName()));
 			try {
 				this.leases.recordLease(lease);
 			}
@@ -133,8 +144,31 @@ public final class LeaseReaper {
 		}
 	}
 
+	/**
+	 * Records a lease of a user whose creation failed as due, and removes the user now
+	 * where it can: the lease is kept for the next round all the same, for a creation
+	 * that a target completes after Writ gave up on it.
+	 */
+	void abandon(Lease due, Broker broker) {
+		try {
+			this.leases.recordLease(due);
+		}
+		catch (StoreUnavailableException ex) {
+			// It stays as it was recorded: due at its expiry at the latest.
+		}
+		try {
+			broker.remove(due.username());
+		}
+		catch (RuntimeException ex) {
+			// the reaper's next round
+		}
+	}
+
 	private int sweep(Map<String, CredentialTarget> targets) {
 		Set<String> orphans = new HashSet<>();
+		// Several targets may share one server (PostgreSQL roles span its databases):
+		// no target's admin, and no user any lease names, whichever target it is for.
+		Set<String> admins = targets.values().stream().map(CredentialTarget::adminUsername).collect(Collectors.toSet());
 		for (CredentialTarget target : targets.values()) {
 			List<String> names;
 			try {
@@ -147,14 +181,10 @@ public final class LeaseReaper {
 				continue;
 			}
 			// Read after the users were listed: see the class's comment.
-			Set<String> leased = this.leases.leases()
-				.stream()
-				.filter((lease) -> lease.target().equals(target.id()))
-				.map(Lease::username)
-				.collect(Collectors.toSet());
+			Set<String> leased = this.leases.leases().stream().map(Lease::username).collect(Collectors.toSet());
 			for (String name : names) {
-				// Never the admin, nor a user whose name Writ did not make.
-				if (!leased.contains(name) && !name.equals(target.adminUsername())
+				// Never an admin, nor a user whose name Writ did not make.
+				if (!leased.contains(name) && !admins.contains(name)
 						&& Secrets.madeByWrit(target.usernamePrefix(), name)) {
 					orphans.add(target.id() + "\0" + name);
 				}

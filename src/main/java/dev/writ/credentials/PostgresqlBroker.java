@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -19,6 +20,7 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.writ.gate.ComputeGate;
 import dev.writ.policy.CredentialTarget;
 import dev.writ.policy.CredentialTemplate;
 
@@ -34,16 +36,22 @@ final class PostgresqlBroker implements Broker {
 
 	private static final Logger logger = LoggerFactory.getLogger(PostgresqlBroker.class);
 
+	/** The comment on every role Writ creates. */
+	static final String MARK = "writ just-in-time credential";
+
 	private final CredentialTarget target;
 
 	private final Function<String, String> environment;
 
 	private final Duration timeout;
 
-	PostgresqlBroker(CredentialTarget target, Function<String, String> environment, Duration timeout) {
+	private final Path secrets;
+
+	PostgresqlBroker(CredentialTarget target, Function<String, String> environment, Duration timeout, Path secrets) {
 		this.target = target;
 		this.environment = environment;
 		this.timeout = timeout;
+		this.secrets = secrets;
 	}
 
 	@Override
@@ -57,8 +65,18 @@ final class PostgresqlBroker implements Broker {
 				+ Secrets.scramSha256(password) + "' IN ROLE "
 				+ role.roles().stream().map(PostgresqlBroker::identifier).collect(Collectors.joining(", "));
 		run("create a role", (connection) -> {
+			// The role and its mark together, or neither: only marked roles are ever
+			// taken for Writ's (usernames).
+			connection.setAutoCommit(false);
 			try (Statement statement = connection.createStatement()) {
+				privileged(connection, role.roles());
 				statement.execute(sql);
+				statement.execute("COMMENT ON ROLE " + identifier(username) + " IS '" + MARK + "'");
+				connection.commit();
+			}
+			catch (SQLException ex) {
+				connection.rollback();
+				throw ex;
 			}
 			return true;
 		});
@@ -97,8 +115,10 @@ final class PostgresqlBroker implements Broker {
 		return run("list roles", (connection) -> {
 			List<String> names = new ArrayList<>();
 			try (PreparedStatement query = connection
-				.prepareStatement("SELECT rolname FROM pg_roles WHERE starts_with(rolname, ?)")) {
+				.prepareStatement("SELECT rolname FROM pg_roles WHERE starts_with(rolname, ?) "
+						+ "AND shobj_description(oid, 'pg_authid') = ?")) {
 				query.setString(1, prefix);
+				query.setString(2, MARK);
 				try (ResultSet rows = query.executeQuery()) {
 					while (rows.next()) {
 						names.add(rows.getString(1));
@@ -111,6 +131,36 @@ final class PostgresqlBroker implements Broker {
 
 	@Override
 	public void close() {
+	}
+
+	// A member may SET ROLE to any role it is granted, and to theirs: none may hold an
+	// attribute that outlives the credential or escapes its target (a superuser, a
+	// role that creates roles or databases, replication, bypassing row security).
+	private void privileged(Connection connection, List<String> roles) throws SQLException {
+		try (PreparedStatement query = connection.prepareStatement("""
+				WITH RECURSIVE granted(oid) AS (
+				  SELECT oid FROM pg_roles WHERE rolname = ANY (?)
+				  UNION SELECT m.roleid FROM pg_auth_members m JOIN granted g ON m.member = g.oid)
+				SELECT r.rolname, r.rolsuper OR r.rolcreaterole OR r.rolcreatedb OR r.rolreplication OR r.rolbypassrls
+				FROM pg_roles r JOIN granted g ON r.oid = g.oid""")) {
+			query.setArray(1, connection.createArrayOf("text", roles.toArray()));
+			int named = 0;
+			try (ResultSet rows = query.executeQuery()) {
+				while (rows.next()) {
+					if (rows.getBoolean(2)) {
+						throw new TargetUnavailableException("target " + this.target.id() + ": role "
+								+ rows.getString(1) + " holds an attribute a credential may not have");
+					}
+					if (roles.contains(rows.getString(1))) {
+						named++;
+					}
+				}
+			}
+			if (named != roles.size()) {
+				throw new TargetUnavailableException(
+						"target " + this.target.id() + ": a role of the grant does not exist there");
+			}
+		}
 	}
 
 	private static boolean exists(Connection connection, String username) throws SQLException {
@@ -128,7 +178,7 @@ final class PostgresqlBroker implements Broker {
 	}
 
 	private <T> T run(String step, Work<T> work) {
-		char[] password = AdminPassword.read(this.target, this.environment);
+		char[] password = AdminPassword.read(this.target, this.environment, this.secrets);
 		Properties properties = new Properties();
 		properties.setProperty("user", this.target.adminUsername());
 		properties.setProperty("password", new String(password));
@@ -138,9 +188,14 @@ final class PostgresqlBroker implements Broker {
 		properties.setProperty("loginTimeout", Long.toString(seconds));
 		properties.setProperty("socketTimeout", Long.toString(seconds * 2));
 		properties.setProperty("ApplicationName", "writ");
-		try (Connection connection = DriverManager.getConnection(this.target.url(), properties)) {
-			connection.setAutoCommit(true);
-			return work.on(connection);
+		// Waiting on the target gives up the request's turn to compute.
+		try {
+			return ComputeGate.<T, SQLException>whileWaiting(() -> {
+				try (Connection connection = DriverManager.getConnection(this.target.url(), properties)) {
+					connection.setAutoCommit(true);
+					return work.on(connection);
+				}
+			});
 		}
 		catch (SQLException ex) {
 			// The SQL state says what failed; a message could quote the statement.

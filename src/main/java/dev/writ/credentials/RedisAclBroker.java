@@ -1,5 +1,6 @@
 package dev.writ.credentials;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -18,6 +19,7 @@ import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 
+import dev.writ.gate.ComputeGate;
 import dev.writ.policy.CredentialTarget;
 import dev.writ.policy.CredentialTemplate;
 
@@ -30,18 +32,25 @@ import dev.writ.policy.CredentialTemplate;
  */
 final class RedisAclBroker implements Broker {
 
+	/** Rules appended to every user's, after the grant's. */
+	static final List<String> ALWAYS_DENIED = List.of("-@admin", "-@dangerous", "-@scripting", "-select", "-swapdb",
+			"-flushall", "-flushdb", "-keys", "-scan", "-randomkey", "-move", "-copy", "-migrate", "-wait");
+
 	private final CredentialTarget target;
 
 	private final Function<String, String> environment;
 
 	private final Duration timeout;
 
+	private final Path secrets;
+
 	private final RedisClient client;
 
-	RedisAclBroker(CredentialTarget target, Function<String, String> environment, Duration timeout) {
+	RedisAclBroker(CredentialTarget target, Function<String, String> environment, Duration timeout, Path secrets) {
 		this.target = target;
 		this.environment = environment;
 		this.timeout = timeout;
+		this.secrets = secrets;
 		this.client = RedisClient.create();
 		this.client.setOptions(ClientOptions.builder()
 			.autoReconnect(false)
@@ -63,11 +72,16 @@ final class RedisAclBroker implements Broker {
 			CommandArgs<String, String> rules = new CommandArgs<>(StringCodec.UTF8).add("SETUSER")
 				.add(username)
 				.add("reset")
+				.add("resetchannels")
 				.add("on")
 				.add(Secrets.redisHash(password));
 			user.keys().forEach((pattern) -> rules.add("~" + pattern));
 			user.channels().forEach((pattern) -> rules.add("&" + pattern));
 			user.commands().forEach(rules::add);
+			// Last, so that they win over any category the grant names (+@slow holds
+			// ACL and CONFIG, +@write FLUSHALL): nothing that administers the server,
+			// touches every key at once or lists key names beyond the patterns.
+			ALWAYS_DENIED.forEach(rules::add);
 			return redis.dispatch(CommandType.ACL, new StatusOutput<>(StringCodec.UTF8), rules);
 		});
 	}
@@ -89,13 +103,18 @@ final class RedisAclBroker implements Broker {
 	}
 
 	private <T> T run(String step, Function<RedisCommands<String, String>, T> work) {
-		RedisURI uri = RedisURI.create(this.target.url());
-		char[] password = AdminPassword.read(this.target, this.environment);
-		uri.setCredentialsProvider(io.lettuce.core.RedisCredentialsProvider
-			.from(() -> io.lettuce.core.RedisCredentials.just(this.target.adminUsername(), password)));
-		uri.setTimeout(this.timeout);
-		try (StatefulRedisConnection<String, String> connection = this.client.connect(uri)) {
-			return work.apply(connection.sync());
+		char[] password = AdminPassword.read(this.target, this.environment, this.secrets);
+		// Waiting on the target gives up the request's turn to compute.
+		try {
+			RedisURI uri = RedisURI.create(this.target.url());
+			uri.setCredentialsProvider(io.lettuce.core.RedisCredentialsProvider
+				.from(() -> io.lettuce.core.RedisCredentials.just(this.target.adminUsername(), password)));
+			uri.setTimeout(this.timeout);
+			return ComputeGate.<T, RuntimeException>whileWaiting(() -> {
+				try (StatefulRedisConnection<String, String> connection = this.client.connect(uri)) {
+					return work.apply(connection.sync());
+				}
+			});
 		}
 		catch (RuntimeException ex) {
 			throw new TargetUnavailableException(

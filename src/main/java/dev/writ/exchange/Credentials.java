@@ -1,6 +1,7 @@
 package dev.writ.exchange;
 
 import java.time.Duration;
+import java.time.Instant;
 
 import org.jspecify.annotations.Nullable;
 
@@ -25,13 +26,13 @@ final class Credentials {
 	}
 
 	static IssuedCredential issue(@Nullable CredentialIssuer issuer, Grant.Credential credential, Decision.Allow allow,
-			VerifiedSubject subject) {
+			VerifiedSubject subject, Instant now) {
 		if (issuer == null) {
 			throw new ExchangeException(ErrorCode.INVALID_REQUEST, "this server issues no credentials",
 					"a credential grant allowed the request, but no credential issuer is configured");
 		}
 		try {
-			return issuer.issue(credential, allow.grantId(), subject.subject(), allow.ttl());
+			return issuer.issue(credential, allow.grantId(), subject.subject(), now, allow.ttl());
 		}
 		catch (TargetUnavailableException ex) {
 			throw new ExchangeException(ErrorCode.TEMPORARILY_UNAVAILABLE,

@@ -222,7 +222,7 @@ public final class TokenExchangeService {
 					OneTimeUse.firstUse(this.replays, this.skew, actor, now, event, "actor_token");
 				}
 				IssuedCredential credential = Credentials.issue(this.options.credentials(), allow.credential(), allow,
-						subject);
+						subject, now);
 				event.outcome(Outcome.GRANTED)
 					.grant(allow.grantId())
 					.audience(allow.audience())

@@ -19,7 +19,8 @@ import org.jspecify.annotations.Nullable;
  * @param url where Writ reaches it as admin: {@code jdbc:postgresql://…} or
  * {@code redis://…} / {@code rediss://…}, without a credential
  * @param adminUsername the admin's username
- * @param adminPasswordFile the file holding the admin's password, or null
+ * @param adminPasswordFile the file holding the admin's password, relative to
+ * {@code writ.credentials.secrets-dir}, or null
  * @param adminPasswordEnvironment the environment variable holding it, or null
  * @param register the {@code api_keys:} entry (kind permanent) of the admin credential
  * @param maxTtl the longest a credential for it lives

@@ -43,7 +43,8 @@ class WritSettingsCheckTests {
 				new WritProperties.Metrics(List.of("127.0.0.0/8", "::1/128")), new WritProperties.Audit(null),
 				new WritProperties.Exchanges(null, Duration.ofSeconds(1)), new WritProperties.Delegation(4),
 				new WritProperties.Dpop(false),
-				new WritProperties.Credentials(Duration.ofSeconds(10), Duration.ofSeconds(5)), false);
+				new WritProperties.Credentials(Duration.ofSeconds(10), Duration.ofSeconds(5), Path.of("secrets")),
+				false);
 	}
 
 	@Test

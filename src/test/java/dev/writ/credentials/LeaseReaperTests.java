@@ -64,18 +64,23 @@ class LeaseReaperTests {
 		postgres.close();
 	}
 
-	private final CredentialTarget target = PostgresqlBrokerTests.target(secrets.resolve("admin"),
-			postgres.url("orders"));
+	private final CredentialTarget target = PostgresqlBrokerTests.target(Path.of("admin"), postgres.url("orders"));
 
 	private final Grant.Credential credential = new Grant.Credential(this.target,
 			new CredentialTemplate.PostgresqlRole(List.of("orders_reader"), 1));
 
+	// A second target on the same server, with the same prefix: roles span its
+	// databases.
+	private final CredentialTarget sibling = new CredentialTarget("billing-db", CredentialTarget.Kind.POSTGRESQL,
+			"postgresql://billing", postgres.url("postgres"), "writ_admin", Path.of("admin"), null, "billing-admin",
+			Duration.ofHours(1), "writ_", "test:2");
+
 	private PolicySet policies() {
 		return new PolicySet(TrustSet.of(List.of()), Map.of(), java.util.Set.of(), List.of(), "digest", List.of(),
-				List.of(), ApiKeyRegister.EMPTY, List.of(this.target));
+				List.of(), ApiKeyRegister.EMPTY, List.of(this.target, this.sibling));
 	}
 
-	private final Brokers brokers = new Brokers(Map.<String, String>of()::get, Duration.ofSeconds(5));
+	private final Brokers brokers = new Brokers(Map.<String, String>of()::get, Duration.ofSeconds(5), secrets);
 
 	private final LeaseReaper reaper = new LeaseReaper(this.store, this.brokers, this::policies, this.clock);
 
@@ -84,7 +89,7 @@ class LeaseReaperTests {
 	@Test
 	void issueThenLeaseRecordedAndRoleLogsInUntilTheReaperRemovesItAtExpiry() throws Exception {
 		IssuedCredential issued = this.issuer.issue(this.credential, "orders", "spiffe://example.org/w",
-				Duration.ofMinutes(5));
+				this.clock.instant(), Duration.ofMinutes(5));
 
 		Lease lease = this.store.lease(issued.leaseId()).orElseThrow();
 		assertThat(lease.username()).isEqualTo(issued.username());
@@ -105,9 +110,9 @@ class LeaseReaperTests {
 	@Test
 	void revokeThenRemovedAtOnceAndForgotten() throws Exception {
 		IssuedCredential kept = this.issuer.issue(this.credential, "orders", "spiffe://example.org/keep",
-				Duration.ofMinutes(5));
+				this.clock.instant(), Duration.ofMinutes(5));
 		IssuedCredential revoked = this.issuer.issue(this.credential, "orders", "spiffe://example.org/gone",
-				Duration.ofMinutes(5));
+				this.clock.instant(), Duration.ofMinutes(5));
 
 		assertThat(this.reaper.revoke((lease) -> lease.subject().equals("spiffe://example.org/gone")))
 			.containsExactly(revoked.leaseId());
@@ -120,7 +125,7 @@ class LeaseReaperTests {
 	@Test
 	void endWhenTargetFailsThenLeaseKeptDueForTheNextRound() throws Exception {
 		IssuedCredential issued = this.issuer.issue(this.credential, "orders", "spiffe://example.org/w",
-				Duration.ofMinutes(5));
+				this.clock.instant(), Duration.ofMinutes(5));
 		Files.writeString(secrets.resolve("admin"), "not-the-password");
 		try {
 			assertThat(this.reaper.revoke((lease) -> lease.id().equals(issued.leaseId())))
@@ -161,8 +166,9 @@ class LeaseReaperTests {
 	void issueWhenTargetDownThenUnavailableAndNoLeaseLeftUndue() throws Exception {
 		Files.writeString(secrets.resolve("admin"), "not-the-password");
 		try {
-			assertThatExceptionOfType(TargetUnavailableException.class).isThrownBy(() -> this.issuer
-				.issue(this.credential, "orders", "spiffe://example.org/w", Duration.ofMinutes(5)));
+			assertThatExceptionOfType(TargetUnavailableException.class)
+				.isThrownBy(() -> this.issuer.issue(this.credential, "orders", "spiffe://example.org/w",
+						this.clock.instant(), Duration.ofMinutes(5)));
 		}
 		finally {
 			Files.writeString(secrets.resolve("admin"), adminPassword);
@@ -172,6 +178,35 @@ class LeaseReaperTests {
 		assertThat(this.store.leases()).allSatisfy((lease) -> assertThat(lease.due(this.clock.instant())).isTrue());
 		this.reaper.reap();
 		assertThat(this.store.leases()).isEmpty();
+	}
+
+	@Test
+	void sweepWhenTwoTargetsShareAServerThenNeitherRemovesTheOthersLeasedUsers() throws Exception {
+		IssuedCredential issued = this.issuer.issue(this.credential, "orders", "spiffe://example.org/w",
+				this.clock.instant(), Duration.ofMinutes(5));
+
+		this.reaper.reap();
+		this.reaper.reap();
+		this.reaper.reap();
+
+		assertThat(postgres.roles(issued.username())).containsExactly(issued.username());
+		postgres.connect("orders", issued.username(), issued.password()).close();
+	}
+
+	@Test
+	void issueWhenAGrantedRoleHoldsAnAttributeThenRefusedAndNothingCreated() throws Exception {
+		postgres.sql("orders", "CREATE ROLE orders_owner NOLOGIN CREATEDB", "GRANT orders_owner TO orders_reader");
+		try {
+			List<String> before = postgres.roles("writ_");
+			assertThatExceptionOfType(TargetUnavailableException.class)
+				.isThrownBy(() -> this.issuer.issue(this.credential, "orders", "spiffe://example.org/w",
+						this.clock.instant(), Duration.ofMinutes(5)))
+				.withMessageContaining("role orders_owner holds an attribute");
+			assertThat(postgres.roles("writ_")).isEqualTo(before);
+		}
+		finally {
+			postgres.sql("orders", "REVOKE orders_owner FROM orders_reader", "DROP ROLE orders_owner");
+		}
 	}
 
 }

@@ -60,10 +60,9 @@ class PostgresqlBrokerTests {
 	}
 
 	private PostgresqlBroker broker() throws Exception {
-		Path file = secrets.resolve("admin-password");
-		Files.writeString(file, adminPassword + "\n");
-		return new PostgresqlBroker(target(file, postgres.url("orders")), Map.<String, String>of()::get,
-				Duration.ofSeconds(5));
+		Files.writeString(secrets.resolve("admin-password"), adminPassword + "\n");
+		return new PostgresqlBroker(target(Path.of("admin-password"), postgres.url("orders")),
+				Map.<String, String>of()::get, Duration.ofSeconds(5), secrets);
 	}
 
 	private static final CredentialTemplate.PostgresqlRole READER = new CredentialTemplate.PostgresqlRole(
@@ -168,12 +167,11 @@ class PostgresqlBrokerTests {
 
 	@Test
 	void callWhenTargetDownThenUnavailableWithinItsTimeout() throws Exception {
-		Path file = secrets.resolve("admin-password");
-		Files.writeString(file, adminPassword);
+		Files.writeString(secrets.resolve("admin-password"), adminPassword);
 		int closed = RedisServer.freePort();
 		PostgresqlBroker broker = new PostgresqlBroker(
-				target(file, "jdbc:postgresql://127.0.0.1:" + closed + "/orders"), Map.<String, String>of()::get,
-				Duration.ofSeconds(2));
+				target(Path.of("admin-password"), "jdbc:postgresql://127.0.0.1:" + closed + "/orders"),
+				Map.<String, String>of()::get, Duration.ofSeconds(2), secrets);
 
 		assertThatExceptionOfType(TargetUnavailableException.class)
 			.isThrownBy(

@@ -62,9 +62,9 @@ class RedisAclBrokerTests {
 	}
 
 	private RedisAclBroker broker() throws Exception {
-		Path file = secrets.resolve("admin-password");
-		Files.writeString(file, adminPassword + "\n");
-		return new RedisAclBroker(target(file), Map.<String, String>of()::get, Duration.ofSeconds(5));
+		Files.writeString(secrets.resolve("admin-password"), adminPassword + "\n");
+		return new RedisAclBroker(target(Path.of("admin-password")), Map.<String, String>of()::get,
+				Duration.ofSeconds(5), secrets);
 	}
 
 	private static StatefulRedisConnection<String, String> login(String username, String password) {
@@ -105,6 +105,38 @@ class RedisAclBrokerTests {
 	}
 
 	@Test
+	void createWhenTheGrantNamesBroadCategoriesThenNothingThatAdministersOrSpansEveryKey() throws Exception {
+		try (RedisAclBroker broker = broker()) {
+			String username = Secrets.username("writ_", "broad");
+			String password = Secrets.password();
+			// +@slow holds ACL, CONFIG and MODULE; +@write FLUSHALL; +@read KEYS.
+			broker.create(username, password, Instant.now().plusSeconds(300), new CredentialTemplate.RedisUser(
+					List.of("+@slow", "+@write", "+@read", "+@keyspace"), List.of("orders:*"), List.of()));
+
+			try (StatefulRedisConnection<String, String> session = login(username, password)) {
+				var commands = session.sync();
+				assertThat(commands.set("orders:2", "1")).isEqualTo("OK");
+				Map<String, Runnable> denied = new java.util.LinkedHashMap<>();
+				denied.put("ACL SETUSER",
+						() -> commands.aclSetuser("escalated", io.lettuce.core.AclSetuserArgs.Builder.on()));
+				denied.put("CONFIG SET", () -> commands.configSet("dir", "/tmp"));
+				denied.put("FLUSHALL", commands::flushall);
+				denied.put("FLUSHDB", commands::flushdb);
+				denied.put("KEYS", () -> commands.keys("*"));
+				denied.put("SCAN", commands::scan);
+				denied.put("SWAPDB", () -> commands.swapdb(0, 1));
+				denied.put("SELECT", () -> commands.select(1));
+				denied.put("SCRIPT FLUSH", commands::scriptFlush);
+				denied.put("CLIENT LIST", commands::clientList);
+				denied.forEach((name, command) -> assertThatExceptionOfType(RedisException.class).as(name)
+					.isThrownBy(command::run)
+					.withMessageContaining("NOPERM"));
+				assertThat(commands.get("orders:2")).isEqualTo("1");
+			}
+		}
+	}
+
+	@Test
 	void removeThenCannotAuthenticateAndItsConnectionIsClosed() throws Exception {
 		try (RedisAclBroker broker = broker()) {
 			String username = Secrets.username("writ_", "removed");
@@ -139,13 +171,13 @@ class RedisAclBrokerTests {
 
 	@Test
 	void callWhenTargetDownThenUnavailable() throws Exception {
-		Path file = secrets.resolve("admin-password");
-		Files.writeString(file, adminPassword);
+		Files.writeString(secrets.resolve("admin-password"), adminPassword);
 		int closed = RedisServer.freePort();
 		CredentialTarget down = new CredentialTarget("cache", CredentialTarget.Kind.REDIS, "redis://cache",
-				"redis://127.0.0.1:" + closed, "writ-admin", file, null, "cache-admin", Duration.ofHours(1), "writ_",
-				"test:1");
-		try (RedisAclBroker broker = new RedisAclBroker(down, Map.<String, String>of()::get, Duration.ofSeconds(2))) {
+				"redis://127.0.0.1:" + closed, "writ-admin", Path.of("admin-password"), null, "cache-admin",
+				Duration.ofHours(1), "writ_", "test:1");
+		try (RedisAclBroker broker = new RedisAclBroker(down, Map.<String, String>of()::get, Duration.ofSeconds(2),
+				secrets)) {
 			assertThatExceptionOfType(TargetUnavailableException.class).isThrownBy(() -> broker.usernames("writ_"))
 				.withMessageContaining("target cache: could not list ACL users");
 		}

@@ -16,7 +16,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
  * {@code orders_reader}, and {@code payroll}) and an admin {@code broker_admin}
  * ({@code CREATEROLE}, {@code pg_signal_backend}); a Redis with an ACL admin
  * {@code broker-admin} ({@code +acl} only). Their admin passwords are made at start and
- * written where a site's policies read them ({@link #writeSecrets}).
+ * written where a site's Writ reads them ({@link #writeSecrets}).
  */
 public final class TestTargets implements AutoCloseable {
 
@@ -67,7 +67,7 @@ public final class TestTargets implements AutoCloseable {
 				    admin:
 				      url: %s
 				      username: broker_admin
-				      password_file: secrets/orders-db-admin
+				      password_file: orders-db-admin
 				      register: orders-db-admin
 				  - id: cache
 				    kind: redis
@@ -75,7 +75,7 @@ public final class TestTargets implements AutoCloseable {
 				    admin:
 				      url: redis://127.0.0.1:%d
 				      username: broker-admin
-				      password_file: secrets/cache-admin
+				      password_file: cache-admin
 				      register: cache-admin
 				owners: [platform-team]
 				api_keys:
@@ -113,13 +113,15 @@ public final class TestTargets implements AutoCloseable {
 	}
 
 	/**
-	 * Writes the admin passwords under {@code root/secrets/}, readable by their owner.
+	 * Writes the admin passwords under {@code root/secrets/}, the site's
+	 * {@code writ.credentials.secrets-dir}, and answers that directory.
 	 */
-	public void writeSecrets(Path root) {
+	public Path writeSecrets(Path root) {
 		try {
 			Path secrets = Files.createDirectories(root.resolve("secrets"));
 			Files.writeString(secrets.resolve("orders-db-admin"), this.postgresAdmin + "\n");
 			Files.writeString(secrets.resolve("cache-admin"), this.redisAdmin + "\n");
+			return secrets;
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

@@ -50,6 +50,8 @@ class CredentialsFleetIntegrationTests {
 
 	WritTestSite site;
 
+	java.nio.file.Path secrets;
+
 	ConfigurableApplicationContext nodeA;
 
 	ConfigurableApplicationContext nodeB;
@@ -82,16 +84,17 @@ class CredentialsFleetIntegrationTests {
 				    audience: http://localhost:8080
 				    scopes: [writ:leases]
 				""");
-		this.targets.writeSecrets(this.site.policies().getParent());
+		this.secrets = this.targets.writeSecrets(this.site.policies().getParent());
 		this.nodeA = start();
 		this.nodeB = start();
 	}
 
 	ConfigurableApplicationContext start() {
-		List<String> arguments = new ArrayList<>(List.of("--server.port=0", "--writ.issuer=" + ISSUER,
-				"--writ.policies-dir=" + this.site.policies(), "--writ.keys-dir=" + this.site.keys(),
-				"--writ.store.type=redis", "--spring.data.redis.host=127.0.0.1",
-				"--spring.data.redis.port=" + this.store.port(), "--writ.credentials.reap-interval=1s"));
+		List<String> arguments = new ArrayList<>(
+				List.of("--server.port=0", "--writ.issuer=" + ISSUER, "--writ.policies-dir=" + this.site.policies(),
+						"--writ.keys-dir=" + this.site.keys(), "--writ.store.type=redis",
+						"--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=" + this.store.port(),
+						"--writ.credentials.reap-interval=1s", "--writ.credentials.secrets-dir=" + this.secrets));
 		return new SpringApplicationBuilder(WritApplication.class).run(arguments.toArray(String[]::new));
 	}
 

@@ -83,9 +83,7 @@ class CredentialsIntegrationTests {
 
 	static final Path AUDIT = SITE.policies().resolveSibling("audit.jsonl");
 
-	static {
-		TARGETS.writeSecrets(SITE.policies().getParent());
-	}
+	static final Path SECRETS = TARGETS.writeSecrets(SITE.policies().getParent());
 
 	@DynamicPropertySource
 	static void site(DynamicPropertyRegistry registry) {
@@ -95,6 +93,7 @@ class CredentialsIntegrationTests {
 		registry.add("writ.audit.file", AUDIT::toString);
 		registry.add("writ.credentials.reap-interval", () -> "1s");
 		registry.add("writ.credentials.target-timeout", () -> "2s");
+		registry.add("writ.credentials.secrets-dir", SECRETS::toString);
 	}
 
 	@AfterAll
@@ -301,6 +300,10 @@ class CredentialsIntegrationTests {
 				.noneSatisfy((lease) -> assertThat(lease).containsEntry("grant", "checkout-orders")
 					.containsEntry("state", "revoked")));
 		assertThat(TARGETS.postgres().roles("writ_")).isEqualTo(before);
+		// A target that failed is refused a few seconds, then asked again.
+		await().atMost(Duration.ofSeconds(20))
+			.pollInterval(Duration.ofMillis(500))
+			.until(() -> credential(CHECKOUT, "postgresql://orders-db").statusCode() == 200);
 	}
 
 	@Test

@@ -55,7 +55,7 @@ final class CredentialDecoder {
 	// A PostgreSQL identifier that needs no quoting (quoted all the same).
 	private static final Pattern ROLE = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
-	private static final Pattern ENVIRONMENT = Pattern.compile("[A-Z_][A-Z0-9_]{0,127}");
+	private static final Pattern ENVIRONMENT = Pattern.compile("TARGET_[A-Z0-9_]{1,120}");
 
 	private static final Pattern COMMAND = Pattern.compile("[+-](@[a-z]+|[a-z][a-z0-9-]*(\\|[a-z][a-z0-9-]*)?)");
 
@@ -69,20 +69,11 @@ final class CredentialDecoder {
 			"+fcall_ro", "+save", "+bgsave", "+bgrewriteaof", "+flushall", "+flushdb", "+migrate", "+restore", "+psync",
 			"+sync", "+swapdb", "+lastsave");
 
-	private final Path site;
-
 	private final Map<String, CredentialTarget> byAudience = new LinkedHashMap<>();
 
 	private final Map<String, String> ids = new LinkedHashMap<>();
 
 	private final List<Pending> registered = new ArrayList<>();
-
-	/**
-	 * @param site the directory relative password files are read from
-	 */
-	CredentialDecoder(Path site) {
-		this.site = site;
-	}
 
 	/** The targets decoded, in order. */
 	List<CredentialTarget> targets() {
@@ -176,8 +167,9 @@ final class CredentialDecoder {
 			yaml.problem(node, "a target's admin needs exactly one of password_file and password_env");
 		}
 		String url = text(yaml, fields, "url");
-		if (url != null && kind != null && !AdminUrls.valid(kind, url)) {
-			yaml.problem(StrictYaml.at(fields, "url", node), AdminUrls.requirement(kind));
+		String urlProblem = (url != null && kind != null) ? AdminUrls.problem(kind, url) : null;
+		if (urlProblem != null) {
+			yaml.problem(StrictYaml.at(fields, "url", node), urlProblem);
 		}
 		String username = text(yaml, fields, "username");
 		if (username != null && !PATTERN.matcher(username).matches()) {
@@ -192,14 +184,21 @@ final class CredentialDecoder {
 		String file = text(yaml, fields, "password_file");
 		String environment = text(yaml, fields, "password_env");
 		if (environment != null && !ENVIRONMENT.matcher(environment).matches()) {
+			// Never another variable of Writ's environment (its Redis password, a cloud
+			// credential): a policy file could send it to any target.
 			yaml.problem(StrictYaml.at(fields, "password_env", node),
-					"password_env must name an environment variable, such as " + "ORDERS_DB_ADMIN_PASSWORD");
+					"password_env must name an environment variable beginning with TARGET_, such as "
+							+ "TARGET_ORDERS_DB_PASSWORD");
+		}
+		if (file != null && !relativeWithin(file)) {
+			yaml.problem(StrictYaml.at(fields, "password_file", node), "password_file must be a relative path "
+					+ "without '..', read from writ.credentials.secrets-dir: never another file of Writ's");
 		}
 		String register = text(yaml, fields, "register");
 		if (yaml.problemCount() > before || url == null || username == null || register == null) {
 			return null;
 		}
-		Path path = (file != null) ? this.site.resolve(file).normalize() : null;
+		Path path = (file != null) ? Path.of(file) : null;
 		return new Admin(url, username, path, environment, register, StrictYaml.at(fields, "register", node));
 	}
 
@@ -257,6 +256,11 @@ final class CredentialDecoder {
 		}
 		List<String> roles = distinct(yaml, fields.get("roles"), "roles", ROLE,
 				"a role must be a lowercase PostgreSQL identifier (letters, digits, '_')");
+		if (roles != null && roles.stream().anyMatch((r) -> r.startsWith("pg_") || r.equals("postgres"))) {
+			// pg_execute_server_program, pg_write_server_files, pg_read_all_data...
+			yaml.problem(fields.get("roles"), "a credential is never granted postgres or a predefined pg_ role");
+			return null;
+		}
 		int limit = 2;
 		Node limitNode = fields.get("connection_limit");
 		if (limitNode != null) {
@@ -323,6 +327,17 @@ final class CredentialDecoder {
 			}
 		}
 		return List.copyOf(seen);
+	}
+
+	private static boolean relativeWithin(String file) {
+		try {
+			Path path = Path.of(file);
+			return !file.isEmpty() && !path.isAbsolute() && !file.startsWith("~") && path.normalize().equals(path)
+					&& !path.startsWith("..");
+		}
+		catch (java.nio.file.InvalidPathException ex) {
+			return false;
+		}
 	}
 
 	private static @Nullable Integer parse(String text) {

@@ -127,7 +127,7 @@ public final class PolicyLoader {
 				parameters.add(name);
 			}
 		}));
-		CredentialDecoder credentials = new CredentialDecoder(site);
+		CredentialDecoder credentials = new CredentialDecoder();
 		documents.forEach((d) -> d.each("targets", (node) -> credentials.target(d.yaml(), node)));
 		GrantCompiler compiler = new GrantCompiler(this.defaultTtl, this.maxTtl);
 		List<Grant> grants = new ArrayList<>();

@@ -26,6 +26,8 @@ import dev.writ.store.StoreUnavailableException;
  */
 public final class RedisStore implements Store, AutoCloseable {
 
+	private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(RedisStore.class);
+
 	private static final String PREFIX = "writ:";
 
 	// Keeps the larger value and the longer life: a revocation is only ever widened. It
@@ -176,7 +178,18 @@ public final class RedisStore implements Store, AutoCloseable {
 	@Override
 	public List<Lease> leases() {
 		Map<Object, Object> all = call(() -> this.redis.opsForHash().entries(LEASES));
-		return all.values().stream().map((value) -> LeaseCodec.decode(value.toString())).toList();
+		List<Lease> leases = new java.util.ArrayList<>(all.size());
+		for (Map.Entry<Object, Object> entry : all.entrySet()) {
+			try {
+				leases.add(LeaseCodec.decode(entry.getValue().toString()));
+			}
+			catch (StoreUnavailableException ex) {
+				// Kept in Redis for an operator to look at; one bad entry stops no
+				// reaper round.
+				logger.error("Redis holds a lease Writ cannot read, in {}", LEASES);
+			}
+		}
+		return leases;
 	}
 
 	@Override

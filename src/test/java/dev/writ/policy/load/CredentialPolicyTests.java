@@ -65,7 +65,7 @@ class CredentialPolicyTests {
 			    admin:
 			      url: jdbc:postgresql://db.internal:5432/orders?sslmode=verify-full
 			      username: broker
-			      password_env: ORDERS_DB_ADMIN_PASSWORD
+			      password_env: TARGET_ORDERS_DB_ADMIN_PASSWORD
 			      register: orders-db-admin
 			""";
 
@@ -104,7 +104,7 @@ class CredentialPolicyTests {
 		assertThat(set.targets()).singleElement().satisfies((target) -> {
 			assertThat(target.kind()).isEqualTo(CredentialTarget.Kind.POSTGRESQL);
 			assertThat(target.maxTtl()).isEqualTo(Duration.ofMinutes(10));
-			assertThat(target.adminPasswordEnvironment()).isEqualTo("ORDERS_DB_ADMIN_PASSWORD");
+			assertThat(target.adminPasswordEnvironment()).isEqualTo("TARGET_ORDERS_DB_ADMIN_PASSWORD");
 			assertThat(target.usernamePrefix()).isEqualTo("writ_");
 			assertThat(target.source()).endsWith("b-targets.yaml:2");
 		});
@@ -131,7 +131,7 @@ class CredentialPolicyTests {
 						  - id: payroll-db
 						    kind: postgresql
 						    audience: postgresql://payroll
-						    admin: { url: "jdbc:postgresql://db/payroll", username: broker, password_file: secrets/p, register: nowhere }
+						    admin: { url: "jdbc:postgresql://127.0.0.1/payroll", username: broker, password_file: secrets/p, register: nowhere }
 						""",
 				"grants: []\n");
 
@@ -158,60 +158,63 @@ class CredentialPolicyTests {
 						  - id: orders-db
 						    kind: postgresql
 						    audience: postgresql://orders-db
-						    admin: { url: "jdbc:postgresql://db:5432/orders?user=x&password=y", username: broker, password_env: P, register: orders-db-admin }
+						    admin: { url: "jdbc:postgresql://db:5432/orders?user=x&password=y", username: broker, password_env: TARGET_P, register: orders-db-admin }
 						  - id: cache
 						    kind: redis
 						    audience: redis://cache
-						    admin: { url: "redis://127.0.0.1:6379", username: broker, password_env: P, register: cache-admin }
+						    admin: { url: "redis://127.0.0.1:6379", username: broker, password_env: TARGET_P, register: cache-admin }
 						""",
 				"grants: []\n");
 
 		assertThatExceptionOfType(PolicyException.class).isThrownBy(() -> this.loader.load(dir))
 			.satisfies((ex) -> assertThat(ex.problems()).extracting(PolicyProblem::toString)
 				.satisfiesExactlyInAnyOrder(
-						(p) -> assertThat(p).contains("b-targets.yaml:5:").contains("without user or password"),
+						(p) -> assertThat(p).contains("b-targets.yaml:5:")
+							.contains("url may carry sslmode, sslrootcert"),
 						(p) -> assertThat(p).contains("b-targets.yaml:9:").contains("must be of kind permanent")));
 	}
 
 	@Test
 	void loadWhenCredentialGrantsAreWrongThenEveryProblemWithItsLine() throws IOException {
-		Path dir = policies(TARGETS + """
-				  - id: cache
-				    kind: redis
-				    audience: redis://cache
-				    admin: { url: "redis://cache:6379", username: broker, password_env: P, register: orders-db-admin }
-				""", """
-				grants:
-				  - id: scoped
-				    subject: spiffe://prod.example.org/ns/prod/sa/a
-				    audience: postgresql://orders-db
-				    scopes: [read]
-				    credential: { roles: [orders_reader] }
-				  - id: nowhere
-				    subject: spiffe://prod.example.org/ns/prod/sa/a
-				    audience: postgresql://elsewhere
-				    credential: { roles: [orders_reader] }
-				  - id: injected
-				    subject: spiffe://prod.example.org/ns/prod/sa/a
-				    audience: postgresql://orders-db
-				    credential: { roles: ['orders"; DROP ROLE admin; --'], connection_limit: 0 }
-				  - id: escalates
-				    subject: spiffe://prod.example.org/ns/prod/sa/a
-				    audience: redis://cache
-				    credential: { commands: [+get, +acl|setuser], keys: [orders:*] }
-				  - id: all
-				    subject: spiffe://prod.example.org/ns/prod/sa/a
-				    audience: redis://cache
-				    credential: { commands: ["+@all"] }
-				  - id: smuggled
-				    subject: spiffe://prod.example.org/ns/prod/sa/a
-				    audience: redis://cache
-				    credential: { commands: [+get], keys: ["orders:* allkeys"] }
-				  - id: rules
-				    subject: spiffe://prod.example.org/ns/prod/sa/a
-				    audience: redis://cache
-				    credential: { commands: [nopass, allcommands] }
-				""");
+		Path dir = policies(
+				TARGETS + """
+						  - id: cache
+						    kind: redis
+						    audience: redis://cache
+						    admin: { url: "rediss://cache:6379", username: broker, password_env: TARGET_P, register: orders-db-admin }
+						""",
+				"""
+						grants:
+						  - id: scoped
+						    subject: spiffe://prod.example.org/ns/prod/sa/a
+						    audience: postgresql://orders-db
+						    scopes: [read]
+						    credential: { roles: [orders_reader] }
+						  - id: nowhere
+						    subject: spiffe://prod.example.org/ns/prod/sa/a
+						    audience: postgresql://elsewhere
+						    credential: { roles: [orders_reader] }
+						  - id: injected
+						    subject: spiffe://prod.example.org/ns/prod/sa/a
+						    audience: postgresql://orders-db
+						    credential: { roles: ['orders"; DROP ROLE admin; --'], connection_limit: 0 }
+						  - id: escalates
+						    subject: spiffe://prod.example.org/ns/prod/sa/a
+						    audience: redis://cache
+						    credential: { commands: [+get, +acl|setuser], keys: [orders:*] }
+						  - id: all
+						    subject: spiffe://prod.example.org/ns/prod/sa/a
+						    audience: redis://cache
+						    credential: { commands: ["+@all"] }
+						  - id: smuggled
+						    subject: spiffe://prod.example.org/ns/prod/sa/a
+						    audience: redis://cache
+						    credential: { commands: [+get], keys: ["orders:* allkeys"] }
+						  - id: rules
+						    subject: spiffe://prod.example.org/ns/prod/sa/a
+						    audience: redis://cache
+						    credential: { commands: [nopass, allcommands] }
+						""");
 
 		assertThatExceptionOfType(PolicyException.class).isThrownBy(() -> this.loader.load(dir))
 			.satisfies((ex) -> assertThat(ex.problems()).extracting(PolicyProblem::toString)
@@ -226,6 +229,61 @@ class CredentialPolicyTests {
 				.anySatisfy((p) -> assertThat(p).contains("c-grants.yaml:26:")
 					.contains("a key pattern must be printable ASCII without spaces"))
 				.anySatisfy((p) -> assertThat(p).contains("c-grants.yaml:30:").contains("a command rule is + or -")));
+	}
+
+	@Test
+	void loadWhenAPolicyFileWouldSendAnotherSecretOfWritsOrReachAnUnverifiedHostThenRefused() throws IOException {
+		Path dir = policies(
+				"""
+						targets:
+						  - id: a
+						    kind: redis
+						    audience: redis://a
+						    admin: { url: "rediss://a:6380", username: broker, password_file: /etc/writ/keys/signing.pem, register: cache-admin }
+						  - id: b
+						    kind: redis
+						    audience: redis://b
+						    admin: { url: "rediss://b:6380", username: broker, password_file: ../keys/signing.pem, register: cache-admin }
+						  - id: c
+						    kind: redis
+						    audience: redis://c
+						    admin: { url: "rediss://c:6380", username: broker, password_env: SPRING_DATA_REDIS_PASSWORD, register: cache-admin }
+						  - id: d
+						    kind: redis
+						    audience: redis://d
+						    admin: { url: "redis://d.internal:6379", username: broker, password_env: TARGET_D, register: cache-admin }
+						  - id: e
+						    kind: postgresql
+						    audience: postgresql://e
+						    admin: { url: "jdbc:postgresql://e.internal/e", username: broker, password_env: TARGET_E, register: orders-db-admin }
+						  - id: f
+						    kind: postgresql
+						    audience: postgresql://f
+						    admin: { url: "jdbc:postgresql://127.0.0.1/f?loggerLevel=TRACE&loggerFile=/tmp/x", username: broker, password_env: TARGET_F, register: orders-db-admin }
+						  - id: g
+						    kind: postgresql
+						    audience: postgresql://g
+						    admin: { url: "jdbc:postgresql://127.0.0.1/g?socketTimeout=0", username: broker, password_env: TARGET_G, register: orders-db-admin }
+						  - id: h
+						    kind: postgresql
+						    audience: postgresql://h
+						    admin: { url: "jdbc:postgresql://h.internal/h?sslmode=require", username: broker, password_env: TARGET_H, register: orders-db-admin }
+						""",
+				"grants: []\n");
+
+		assertThatExceptionOfType(PolicyException.class).isThrownBy(() -> this.loader.load(dir))
+			.satisfies((ex) -> assertThat(ex.problems()).extracting(PolicyProblem::toString)
+				.anySatisfy((p) -> assertThat(p).contains("b-targets.yaml:5:")
+					.contains("password_file must be a relative path"))
+				.anySatisfy((p) -> assertThat(p).contains("b-targets.yaml:9:")
+					.contains("password_file must be a relative path"))
+				.anySatisfy((p) -> assertThat(p).contains("b-targets.yaml:13:").contains("beginning with TARGET_"))
+				.anySatisfy((p) -> assertThat(p).contains("b-targets.yaml:17:").contains("must be rediss://"))
+				.anySatisfy((p) -> assertThat(p).contains("b-targets.yaml:21:").contains("sslmode=verify-full"))
+				.anySatisfy((p) -> assertThat(p).contains("b-targets.yaml:25:").contains("url may carry sslmode"))
+				.anySatisfy((p) -> assertThat(p).contains("b-targets.yaml:29:").contains("url may carry sslmode"))
+				.anySatisfy((p) -> assertThat(p).contains("b-targets.yaml:33:").contains("sslmode=verify-full"))
+				.hasSize(8));
 	}
 
 }
