@@ -149,8 +149,36 @@ final class GovernanceHtml {
 				.append(subjects.size() - GovernanceMarkdown.MAX_ROWS)
 				.append(" more in the JSON report</td></tr>");
 		}
-		html.append("</tbody></table>\n</body></html>\n");
+		html.append("</tbody></table>\n");
+		Map<String, Object> credentials = map(report.get("credentials"));
+		List<?> targets = items(credentials.get("targets"));
+		if (!targets.isEmpty()) {
+			html.append("<h2>Just-in-time credentials</h2><table><thead><tr><th>target</th><th>kind</th>")
+				.append("<th>admin credential</th><th>issued, 30 days</th></tr></thead><tbody>");
+			for (Object item : targets) {
+				Map<String, Object> target = map(item);
+				html.append("<tr data-target=\"")
+					.append(escape(target.get("id")))
+					.append("\"><td>")
+					.append(escape(target.get("id")))
+					.append("</td><td>")
+					.append(escape(target.get("kind")))
+					.append("</td><td>")
+					.append(escape(target.get("admin_credential")))
+					.append("</td><td>")
+					.append(escape(target.get("issued_30_days")))
+					.append("</td></tr>");
+			}
+			html.append("</tbody></table>\n<p>Replaced by credentials: ")
+				.append(escape(String.join(", ", strings(credentials.get("replaced_by_credentials")))))
+				.append("</p>\n");
+		}
+		html.append("</body></html>\n");
 		return html.toString();
+	}
+
+	private static List<String> strings(@Nullable Object value) {
+		return items(value).stream().map(String::valueOf).toList();
 	}
 
 	private static String figure(String name, int value, String label) {

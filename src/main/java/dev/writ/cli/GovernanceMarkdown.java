@@ -88,6 +88,29 @@ final class GovernanceMarkdown {
 		if (subjects.size() > MAX_ROWS) {
 			md.append("\n").append(subjects.size() - MAX_ROWS).append(" more in the JSON report.\n");
 		}
+		Map<String, Object> credentials = map(report.get("credentials"));
+		List<?> targets = items(credentials.get("targets"));
+		if (!targets.isEmpty()) {
+			md.append("\n## Just-in-time credentials\n\n| target | kind | admin credential | issued, 30 days |\n")
+				.append("|---|---|---|---|\n");
+			for (Object item : targets) {
+				Map<String, Object> target = map(item);
+				md.append("| ")
+					.append(cell(target.get("id")))
+					.append(" | ")
+					.append(cell(target.get("kind")))
+					.append(" | ")
+					.append(cell(target.get("admin_credential")))
+					.append(" | ")
+					.append(cell(target.get("issued_30_days")))
+					.append(" |\n");
+			}
+			md.append("\nReplaced by credentials: ")
+				.append(list(credentials.get("replaced_by_credentials")))
+				.append(". Replaceable: ")
+				.append(list(credentials.get("replaceable_by_credentials")))
+				.append(".\n");
+		}
 		return md.toString();
 	}
 

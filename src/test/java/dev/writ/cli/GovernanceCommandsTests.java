@@ -144,4 +144,32 @@ class GovernanceCommandsTests {
 			.isEqualTo("&lt;img src=x onerror=alert(1)&gt; &quot;&#39;&amp;");
 	}
 
+	@Test
+	@SuppressWarnings("unchecked")
+	void reportWhenTargetsThenTheirCredentialsAndTheKeysTheyCanReplaceInEveryFormat() throws Exception {
+		String example = Path.of("docs/examples/credentials").toString();
+		String keys = this.root.resolve("keys").toString();
+
+		assertThat(run("governance", "report", example, "--keys", keys, "--format", "json")).isZero();
+		Map<String, Object> credentials = (Map<String, Object>) JSONObjectUtils
+			.parse(this.out.toString(StandardCharsets.UTF_8))
+			.get("credentials");
+		assertThat((List<Map<String, Object>>) credentials.get("targets")).extracting((t) -> t.get("id"))
+			.containsExactly("orders-db", "sessions");
+		assertThat((List<Map<String, Object>>) credentials.get("targets"))
+			.allSatisfy((t) -> assertThat(t).containsEntry("active_leases", null));
+		assertThat((List<String>) credentials.get("replaceable_by_credentials"))
+			.containsExactly("checkout-orders-password");
+
+		this.out.reset();
+		assertThat(run("governance", "report", example, "--keys", keys, "--format", "md")).isZero();
+		assertThat(this.out.toString(StandardCharsets.UTF_8)).contains("## Just-in-time credentials")
+			.contains("| orders-db | postgresql | orders-db-jit-admin | 0 |")
+			.contains("Replaceable: checkout-orders-password");
+
+		this.out.reset();
+		assertThat(run("governance", "report", example, "--keys", keys, "--format", "html")).isZero();
+		assertThat(this.out.toString(StandardCharsets.UTF_8)).contains("<tr data-target=\"sessions\">");
+	}
+
 }
