@@ -12,6 +12,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.DependsOn;
 
 import dev.writ.audit.LogText;
+import dev.writ.credentials.BrokerSettings;
 import dev.writ.credentials.Brokers;
 import dev.writ.credentials.CredentialIssuer;
 import dev.writ.credentials.LeaseReaper;
@@ -38,8 +39,9 @@ class CredentialsConfiguration {
 
 	@Bean(destroyMethod = "close")
 	Brokers brokers() {
-		return new Brokers(System::getenv, this.properties.credentials().targetTimeout(),
-				this.properties.credentials().secretsDir());
+		WritProperties.Credentials settings = this.properties.credentials();
+		return new Brokers(new BrokerSettings(System::getenv, settings.targetTimeout(), settings.secretsDir(),
+				new java.util.LinkedHashSet<>(settings.allowedHosts())));
 	}
 
 	@Bean

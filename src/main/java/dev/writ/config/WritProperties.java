@@ -59,10 +59,14 @@ public record WritProperties(@Nullable String issuer, @DefaultValue List<String>
 	 * answer; a target that takes longer answers the request `temporarily_unavailable`.
 	 * 1s to 30s
 	 * @param secretsDir the directory a target's `password_file` is read from, relative
-	 * to it: a policy file can name no other file
+	 * to it: a policy file can name no other file. Keep only targets' admin passwords
+	 * there
+	 * @param allowedHosts the hosts the targets of policy files may be, as `host` or
+	 * `host:port`: Writ sends a target's admin password to no other, whatever a policy
+	 * file says. Empty (the default), no target is reached
 	 */
 	public record Credentials(@DefaultValue("10s") Duration reapInterval, @DefaultValue("5s") Duration targetTimeout,
-			@DefaultValue("secrets") Path secretsDir) {
+			@DefaultValue("secrets") Path secretsDir, @DefaultValue List<String> allowedHosts) {
 
 		public Credentials {
 			if (reapInterval.compareTo(Duration.ofSeconds(1)) < 0

@@ -22,10 +22,15 @@ final class AdminPassword {
 	}
 
 	/**
-	 * @param secrets the directory password files are read from
-	 * ({@code writ.credentials.secrets-dir})
+	 * The admin password of a target whose host the operator allows.
+	 * @throws TargetUnavailableException when its host is not allowed, or the password
+	 * cannot be read
 	 */
-	static char[] read(CredentialTarget target, Function<String, String> environment, Path secrets) {
+	static char[] read(CredentialTarget target, BrokerSettings settings) {
+		// Where the password may go is the operator's to say, not a policy file's.
+		settings.checkHost(target);
+		Path secrets = settings.secrets();
+		Function<String, String> environment = settings.environment();
 		String text;
 		Path relative = target.adminPasswordFile();
 		if (relative != null) {
@@ -34,7 +39,8 @@ final class AdminPassword {
 			Path file = secrets.resolve(relative).normalize();
 			if (relative.isAbsolute() || !file.startsWith(secrets.normalize())) {
 				throw new TargetUnavailableException(
-						"target " + target.id() + ": its admin password file is outside writ.credentials.secrets-dir");
+						"target " + target.id() + ": its admin password file is outside writ.credentials.secrets-dir",
+						true);
 			}
 			text = file(target, file);
 		}
@@ -43,7 +49,7 @@ final class AdminPassword {
 			text = (name != null) ? environment.apply(name) : null;
 			if (text == null || text.isEmpty()) {
 				throw new TargetUnavailableException(
-						"target " + target.id() + ": the environment variable " + name + " is not set");
+						"target " + target.id() + ": the environment variable " + name + " is not set", true);
 			}
 		}
 		// One trailing line break, as an editor or echo leaves it.
@@ -51,7 +57,7 @@ final class AdminPassword {
 			text = text.substring(0, text.length() - (text.endsWith("\r\n") ? 2 : 1));
 		}
 		if (text.isEmpty()) {
-			throw new TargetUnavailableException("target " + target.id() + ": its admin password is empty");
+			throw new TargetUnavailableException("target " + target.id() + ": its admin password is empty", true);
 		}
 		return text.toCharArray();
 	}
@@ -60,7 +66,8 @@ final class AdminPassword {
 		try {
 			if (!Files.isRegularFile(file)) {
 				throw new TargetUnavailableException(
-						"target " + target.id() + ": its admin password file " + file + " is not a readable file");
+						"target " + target.id() + ": its admin password file " + file + " is not a readable file",
+						true);
 			}
 			byte[] bytes;
 			try (InputStream in = Files.newInputStream(file)) {
@@ -68,13 +75,14 @@ final class AdminPassword {
 			}
 			if (bytes.length > MAX_BYTES) {
 				throw new TargetUnavailableException(
-						"target " + target.id() + ": its admin password file is larger than " + MAX_BYTES + " bytes");
+						"target " + target.id() + ": its admin password file is larger than " + MAX_BYTES + " bytes",
+						true);
 			}
 			return new String(bytes, StandardCharsets.UTF_8);
 		}
 		catch (IOException ex) {
 			throw new TargetUnavailableException(
-					"target " + target.id() + ": its admin password file " + file + " cannot be read");
+					"target " + target.id() + ": its admin password file " + file + " cannot be read", true);
 		}
 	}
 

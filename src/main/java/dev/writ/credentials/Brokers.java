@@ -1,10 +1,7 @@
 package dev.writ.credentials;
 
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.Function;
 
 import dev.writ.policy.CredentialTarget;
 
@@ -14,25 +11,12 @@ import dev.writ.policy.CredentialTarget;
  */
 public final class Brokers implements AutoCloseable {
 
-	private final Function<String, String> environment;
-
-	private final Duration timeout;
-
-	private final Path secrets;
+	private final BrokerSettings settings;
 
 	private final Map<String, Entry> brokers = new HashMap<>();
 
-	/**
-	 * @param environment reads an environment variable (admin passwords from
-	 * {@code password_env})
-	 * @param timeout how long one call to a target may take to connect, and then to
-	 * answer
-	 * @param secrets the directory admin password files are read from
-	 */
-	public Brokers(Function<String, String> environment, Duration timeout, Path secrets) {
-		this.environment = environment;
-		this.timeout = timeout;
-		this.secrets = secrets.toAbsolutePath();
+	public Brokers(BrokerSettings settings) {
+		this.settings = settings;
 	}
 
 	/** The broker of a target. */
@@ -45,8 +29,8 @@ public final class Brokers implements AutoCloseable {
 			entry.broker().close();
 		}
 		Broker broker = switch (target.kind()) {
-			case POSTGRESQL -> new PostgresqlBroker(target, this.environment, this.timeout, this.secrets);
-			case REDIS -> new RedisAclBroker(target, this.environment, this.timeout, this.secrets);
+			case POSTGRESQL -> new PostgresqlBroker(target, this.settings);
+			case REDIS -> new RedisAclBroker(target, this.settings);
 		};
 		this.brokers.put(target.id(), new Entry(target, broker));
 		return broker;

@@ -16,7 +16,8 @@ import dev.writ.store.Leases;
  * then the user is created at the target. Should the target fail, the lease stays, due at
  * once, and whatever the target may have begun is removed now where it can be and by the
  * reaper's next round, which then forgets the lease. So no user is ever created that no
- * lease names. A target that failed is refused for five seconds on this node.
+ * lease names. A target that could not be reached is refused for five seconds on this
+ * node.
  */
 public final class CredentialIssuer {
 
@@ -53,13 +54,9 @@ public final class CredentialIssuer {
 	public IssuedCredential issue(Grant.Credential credential, String grantId, String subject, Instant issuedAt,
 			Duration ttl) {
 		CredentialTarget target = credential.target();
-		Long refusing = this.refuseUntil.get(target.id());
-		if (refusing != null && this.clock.millis() < refusing) {
-			// A target that just failed is not asked again at once: each try would
-			// leave a due lease, and hold a request for the whole timeout.
-			throw new TargetUnavailableException(
-					"target " + target.id() + " failed less than " + BACK_OFF.toSeconds() + " s ago");
-		}
+		// A target that was just unreachable is not asked again at once: each try
+		// would leave a due lease, and hold a request for the whole timeout.
+		checkReachable(target);
 		Instant expiresAt = issuedAt.plus(ttl);
 		String username = Secrets.username(target.usernamePrefix(), grantId);
 		Lease lease = new Lease(Secrets.leaseId(), target.id(), username, grantId, subject, issuedAt, expiresAt, false);
@@ -70,15 +67,34 @@ public final class CredentialIssuer {
 			broker.create(username, password, expiresAt, credential.template());
 		}
 		catch (RuntimeException ex) {
-			this.refuseUntil.put(target.id(), this.clock.millis() + BACK_OFF.toMillis());
+			boolean unreachable = !(ex instanceof TargetUnavailableException refused) || refused.unreachable();
+			if (unreachable) {
+				this.refuseUntil.put(target.id(), this.clock.millis() + BACK_OFF.toMillis());
+			}
 			// The user may exist, or come to (a timeout is only Writ's): removed now
-			// where it can be, and again by the reaper, which the lease stays for.
-			this.reaper.abandon(lease.revokedAt(this.clock.instant()), broker);
+			// where the target answers, and by the reaper, which the lease stays for.
+			this.reaper.abandon(lease.revokedAt(this.clock.instant()), broker, !unreachable);
 			throw (ex instanceof TargetUnavailableException unavailable) ? unavailable : new TargetUnavailableException(
-					"target " + target.id() + ": could not create a user (" + ex.getClass().getSimpleName() + ")");
+					"target " + target.id() + ": could not create a user (" + ex.getClass().getSimpleName() + ")",
+					true);
 		}
 		this.refuseUntil.remove(target.id());
 		return new IssuedCredential(lease.id(), username, password, issuedAt, expiresAt, target);
+	}
+
+	/**
+	 * Refuses at once a target that could not be reached in the last five seconds on this
+	 * node: each try would hold a request for the whole timeout. Called before a one-time
+	 * subject token is burned, too.
+	 * @throws TargetUnavailableException when it is being left alone
+	 */
+	public void checkReachable(CredentialTarget target) {
+		Long refusing = this.refuseUntil.get(target.id());
+		if (refusing != null && this.clock.millis() < refusing) {
+			throw new TargetUnavailableException(
+					"target " + target.id() + " could not be reached less than " + BACK_OFF.toSeconds() + " s ago",
+					true);
+		}
 	}
 
 }

@@ -65,13 +65,13 @@ public final class LeaseReaper {
 	 */
 	public synchronized int reap() {
 		Instant now = this.clock.instant();
-		Map<String, CredentialTarget> targets = new java.util.HashMap<>(targets());
+		Map<String, CredentialTarget> targets = targets();
+		// A target that cannot be reached is left for the next round: one down target
+		// holds up no other. A user it refuses to remove fails its own lease only.
+		Set<String> unreachable = new HashSet<>();
 		int removed = 0;
-		// A target that fails once is left for the next round: one down target holds
-		// up no other.
-		Set<String> failing = new HashSet<>();
 		for (Lease lease : this.leases.leases()) {
-			if (!lease.due(now) || failing.contains(lease.target())) {
+			if (!lease.due(now) || unreachable.contains(lease.target())) {
 				continue;
 			}
 			CredentialTarget target = targets.get(lease.target());
@@ -82,52 +82,70 @@ public final class LeaseReaper {
 						lease.id(), lease.username(), LogText.safe(lease.target()));
 				continue;
 			}
-			if (end(lease, this.brokers.of(target))) {
+			Ending ending = end(lease, this.brokers.of(target));
+			if (ending == Ending.ENDED) {
 				removed++;
 			}
-			else {
-				failing.add(target.id());
+			else if (ending == Ending.UNREACHABLE) {
+				unreachable.add(target.id());
 			}
 		}
-		targets.keySet().removeAll(failing);
-		return removed + sweep(targets);
+		return removed + sweep(targets, unreachable);
 	}
 
 	/**
-	 * Revokes every lease that {@code which} selects: each is due at once, and its
-	 * credential is removed now where its target answers, by the next rounds where not.
+	 * Revokes every lease that {@code which} selects, without waiting for a round in
+	 * progress (removing a user twice does no harm): each is marked due at once, then its
+	 * credential is removed where its target answers, by the next rounds where not.
 	 * @return the ids of the leases revoked
 	 * @throws StoreUnavailableException when the leases cannot be read or marked
 	 */
-	public synchronized List<String> revoke(Predicate<Lease> which) {
+	public List<String> revoke(Predicate<Lease> which) {
 		Instant now = this.clock.instant();
 		Map<String, CredentialTarget> targets = targets();
-		List<String> revoked = new ArrayList<>();
+		List<Lease> revoked = new ArrayList<>();
+		// All marked first: a slow target delays no mark.
 		for (Lease lease : this.leases.leases()) {
-			if (!which.test(lease)) {
-				continue;
-			}
-			Lease due = lease.revokedAt(now);
-			this.leases.recordLease(due);
-			revoked.add(lease.id());
-			CredentialTarget target = targets.get(lease.target());
-			if (target != null) {
-				end(due, this.brokers.of(target));
+			if (which.test(lease)) {
+				Lease due = lease.revokedAt(now);
+				this.leases.recordLease(due);
+				revoked.add(due);
 			}
 		}
-		return revoked;
+		Set<String> unreachable = new HashSet<>();
+		for (Lease due : revoked) {
+			CredentialTarget target = targets.get(due.target());
+			if (target != null && !unreachable.contains(target.id())
+					&& end(due, this.brokers.of(target)) == Ending.UNREACHABLE) {
+				unreachable.add(target.id());
+			}
+		}
+		return revoked.stream().map(Lease::id).toList();
+	}
+
+	/** How {@link #end} went. */
+	enum Ending {
+
+		/** The user is gone and the lease forgotten. */
+		ENDED,
+
+		/** The target refused this user's removal: the lease stays due. */
+		REFUSED,
+
+		/** The target could not be reached: the lease stays due. */
+		UNREACHABLE
+
 	}
 
 	/**
 	 * Removes a lease's user and forgets the lease; where either fails, records the lease
 	 * due for a later round.
-	 * @return whether the user was removed and the lease forgotten
 	 */
-	boolean end(Lease lease, Broker broker) {
+	Ending end(Lease lease, Broker broker) {
 		try {
 			broker.remove(lease.username());
 			this.leases.forgetLease(lease.id());
-			return true;
+			return Ending.ENDED;
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Lease {} of user {} could not be ended now ({}); the reaper tries again", lease.id(),
@@ -140,21 +158,26 @@ public final class LeaseReaper {
 			catch (StoreUnavailableException unrecorded) {
 				// It stays as it was recorded: due at its expiry at the latest.
 			}
-			return false;
+			return (ex instanceof TargetUnavailableException refused && !refused.unreachable()) ? Ending.REFUSED
+					: Ending.UNREACHABLE;
 		}
 	}
 
 	/**
 	 * Records a lease of a user whose creation failed as due, and removes the user now
-	 * where it can: the lease is kept for the next round all the same, for a creation
-	 * that a target completes after Writ gave up on it.
+	 * where the target answers: the lease is kept for the next round all the same, for a
+	 * creation that a target completes after Writ gave up on it.
+	 * @param reachable whether the target answered (a refusal, not a timeout)
 	 */
-	void abandon(Lease due, Broker broker) {
+	void abandon(Lease due, Broker broker, boolean reachable) {
 		try {
 			this.leases.recordLease(due);
 		}
 		catch (StoreUnavailableException ex) {
 			// It stays as it was recorded: due at its expiry at the latest.
+		}
+		if (!reachable) {
+			return; // the reaper's next round: no second wait on a target that is away
 		}
 		try {
 			broker.remove(due.username());
@@ -164,31 +187,41 @@ public final class LeaseReaper {
 		}
 	}
 
-	private int sweep(Map<String, CredentialTarget> targets) {
-		Set<String> orphans = new HashSet<>();
+	private int sweep(Map<String, CredentialTarget> targets, Set<String> unreachable) {
+		if (this.leases.unreadable() > 0) {
+			// A lease Writ cannot read may name a live user: no user is taken for an
+			// orphan while one is there.
+			this.suspects = Set.of();
+			return 0;
+		}
 		// Several targets may share one server (PostgreSQL roles span its databases):
 		// no target's admin, and no user any lease names, whichever target it is for.
 		Set<String> admins = targets.values().stream().map(CredentialTarget::adminUsername).collect(Collectors.toSet());
+		Map<CredentialTarget, List<String>> listed = new java.util.LinkedHashMap<>();
 		for (CredentialTarget target : targets.values()) {
-			List<String> names;
+			if (unreachable.contains(target.id())) {
+				continue;
+			}
 			try {
-				names = this.brokers.of(target).usernames(target.usernamePrefix());
+				listed.put(target, this.brokers.of(target).usernames(target.usernamePrefix()));
 			}
 			catch (TargetUnavailableException ex) {
-				continue;
+				// next round
 			}
-			if (names.isEmpty()) {
-				continue;
-			}
-			// Read after the users were listed: see the class's comment.
+		}
+		Set<String> orphans = new HashSet<>();
+		if (listed.values().stream().anyMatch((names) -> !names.isEmpty())) {
+			// Read once, after every target's users were listed: see the class's comment.
 			Set<String> leased = this.leases.leases().stream().map(Lease::username).collect(Collectors.toSet());
-			for (String name : names) {
-				// Never an admin, nor a user whose name Writ did not make.
-				if (!leased.contains(name) && !admins.contains(name)
-						&& Secrets.madeByWrit(target.usernamePrefix(), name)) {
-					orphans.add(target.id() + "\0" + name);
+			listed.forEach((target, names) -> {
+				for (String name : names) {
+					// Never an admin, nor a user whose name Writ did not make.
+					if (!leased.contains(name) && !admins.contains(name)
+							&& Secrets.madeByWrit(target.usernamePrefix(), name)) {
+						orphans.add(target.id() + "\0" + name);
+					}
 				}
-			}
+			});
 		}
 		int removed = 0;
 		for (String orphan : orphans) {

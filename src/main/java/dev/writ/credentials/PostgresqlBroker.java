@@ -6,17 +6,15 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,17 +39,11 @@ final class PostgresqlBroker implements Broker {
 
 	private final CredentialTarget target;
 
-	private final Function<String, String> environment;
+	private final BrokerSettings settings;
 
-	private final Duration timeout;
-
-	private final Path secrets;
-
-	PostgresqlBroker(CredentialTarget target, Function<String, String> environment, Duration timeout, Path secrets) {
+	PostgresqlBroker(CredentialTarget target, BrokerSettings settings) {
 		this.target = target;
-		this.environment = environment;
-		this.timeout = timeout;
-		this.secrets = secrets;
+		this.settings = settings;
 	}
 
 	@Override
@@ -91,6 +83,12 @@ final class PostgresqlBroker implements Broker {
 			try (Statement statement = connection.createStatement()) {
 				// No new session first, then none left, then no role.
 				statement.execute("ALTER ROLE " + identifier(username) + " NOLOGIN");
+			}
+			catch (SQLException ex) {
+				if ("42704".equals(ex.getSQLState())) {
+					return false; // another node removed it meanwhile
+				}
+				throw ex;
 			}
 			try (PreparedStatement terminate = connection
 				.prepareStatement("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = ?")) {
@@ -135,13 +133,16 @@ final class PostgresqlBroker implements Broker {
 
 	// A member may SET ROLE to any role it is granted, and to theirs: none may hold an
 	// attribute that outlives the credential or escapes its target (a superuser, a
-	// role that creates roles or databases, replication, bypassing row security).
+	// role that creates roles or databases, replication, bypassing row security), be
+	// a predefined role (pg_execute_server_program runs programs on the server) or be
+	// the admin itself.
 	private void privileged(Connection connection, List<String> roles) throws SQLException {
 		try (PreparedStatement query = connection.prepareStatement("""
 				WITH RECURSIVE granted(oid) AS (
 				  SELECT oid FROM pg_roles WHERE rolname = ANY (?)
 				  UNION SELECT m.roleid FROM pg_auth_members m JOIN granted g ON m.member = g.oid)
 				SELECT r.rolname, r.rolsuper OR r.rolcreaterole OR r.rolcreatedb OR r.rolreplication OR r.rolbypassrls
+				  OR starts_with(r.rolname, 'pg_') OR r.rolname = current_user
 				FROM pg_roles r JOIN granted g ON r.oid = g.oid""")) {
 			query.setArray(1, connection.createArrayOf("text", roles.toArray()));
 			int named = 0;
@@ -149,7 +150,7 @@ final class PostgresqlBroker implements Broker {
 				while (rows.next()) {
 					if (rows.getBoolean(2)) {
 						throw new TargetUnavailableException("target " + this.target.id() + ": role "
-								+ rows.getString(1) + " holds an attribute a credential may not have");
+								+ rows.getString(1) + " is one a credential may not have, nor be a member of");
 					}
 					if (roles.contains(rows.getString(1))) {
 						named++;
@@ -172,18 +173,25 @@ final class PostgresqlBroker implements Broker {
 		}
 	}
 
+	// Connection failures (08), authorization (28), shutdown or crash (57P), too many
+	// connections or out of resources (53): the target, not one statement.
+	private static boolean unreachable(@Nullable String state) {
+		return state == null || state.startsWith("08") || state.startsWith("28") || state.startsWith("57P")
+				|| state.startsWith("53");
+	}
+
 	// A quoted identifier: the names are checked plain already, quoted all the same.
 	static String identifier(String name) {
 		return "\"" + name.replace("\"", "\"\"") + "\"";
 	}
 
 	private <T> T run(String step, Work<T> work) {
-		char[] password = AdminPassword.read(this.target, this.environment, this.secrets);
+		char[] password = AdminPassword.read(this.target, this.settings);
 		Properties properties = new Properties();
 		properties.setProperty("user", this.target.adminUsername());
 		properties.setProperty("password", new String(password));
 		Arrays.fill(password, '\0');
-		long seconds = Math.max(1, this.timeout.toSeconds());
+		long seconds = Math.max(1, this.settings.timeout().toSeconds());
 		properties.setProperty("connectTimeout", Long.toString(seconds));
 		properties.setProperty("loginTimeout", Long.toString(seconds));
 		properties.setProperty("socketTimeout", Long.toString(seconds * 2));
@@ -200,7 +208,8 @@ final class PostgresqlBroker implements Broker {
 		catch (SQLException ex) {
 			// The SQL state says what failed; a message could quote the statement.
 			throw new TargetUnavailableException(
-					"target " + this.target.id() + ": could not " + step + " (SQL state " + ex.getSQLState() + ")");
+					"target " + this.target.id() + ": could not " + step + " (SQL state " + ex.getSQLState() + ")",
+					unreachable(ex.getSQLState()));
 		}
 	}
 

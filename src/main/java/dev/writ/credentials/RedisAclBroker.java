@@ -1,6 +1,5 @@
 package dev.writ.credentials;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -38,24 +37,18 @@ final class RedisAclBroker implements Broker {
 
 	private final CredentialTarget target;
 
-	private final Function<String, String> environment;
-
-	private final Duration timeout;
-
-	private final Path secrets;
+	private final BrokerSettings settings;
 
 	private final RedisClient client;
 
-	RedisAclBroker(CredentialTarget target, Function<String, String> environment, Duration timeout, Path secrets) {
+	RedisAclBroker(CredentialTarget target, BrokerSettings settings) {
 		this.target = target;
-		this.environment = environment;
-		this.timeout = timeout;
-		this.secrets = secrets;
+		this.settings = settings;
 		this.client = RedisClient.create();
 		this.client.setOptions(ClientOptions.builder()
 			.autoReconnect(false)
-			.socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
-			.timeoutOptions(TimeoutOptions.enabled(timeout))
+			.socketOptions(SocketOptions.builder().connectTimeout(settings.timeout()).build())
+			.timeoutOptions(TimeoutOptions.enabled(settings.timeout()))
 			.build());
 	}
 
@@ -99,17 +92,17 @@ final class RedisAclBroker implements Broker {
 
 	@Override
 	public void close() {
-		this.client.shutdown(Duration.ZERO, this.timeout);
+		this.client.shutdown(Duration.ZERO, this.settings.timeout());
 	}
 
 	private <T> T run(String step, Function<RedisCommands<String, String>, T> work) {
-		char[] password = AdminPassword.read(this.target, this.environment, this.secrets);
+		char[] password = AdminPassword.read(this.target, this.settings);
 		// Waiting on the target gives up the request's turn to compute.
 		try {
 			RedisURI uri = RedisURI.create(this.target.url());
 			uri.setCredentialsProvider(io.lettuce.core.RedisCredentialsProvider
 				.from(() -> io.lettuce.core.RedisCredentials.just(this.target.adminUsername(), password)));
-			uri.setTimeout(this.timeout);
+			uri.setTimeout(this.settings.timeout());
 			return ComputeGate.<T, RuntimeException>whileWaiting(() -> {
 				try (StatefulRedisConnection<String, String> connection = this.client.connect(uri)) {
 					return work.apply(connection.sync());
@@ -117,8 +110,11 @@ final class RedisAclBroker implements Broker {
 			});
 		}
 		catch (RuntimeException ex) {
+			// Refused commands are the server's answer; anything else is the connection.
 			throw new TargetUnavailableException(
-					"target " + this.target.id() + ": could not " + step + " (" + ex.getClass().getSimpleName() + ")");
+					"target " + this.target.id() + ": could not " + step + " (" + ex.getClass().getSimpleName() + ")",
+					!(ex instanceof io.lettuce.core.RedisCommandExecutionException)
+							&& !(ex instanceof IllegalStateException));
 		}
 		finally {
 			Arrays.fill(password, '\0');

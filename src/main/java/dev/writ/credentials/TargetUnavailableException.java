@@ -9,8 +9,28 @@ public final class TargetUnavailableException extends RuntimeException {
 
 	private static final long serialVersionUID = 1L;
 
+	private final boolean unreachable;
+
+	/**
+	 * A refusal of one request or one user (a role that is missing, a user that exists).
+	 */
 	public TargetUnavailableException(String message) {
+		this(message, false);
+	}
+
+	/**
+	 * @param unreachable whether the target itself could not be reached or logged in to
+	 * (connection refused, timed out, admin refused): then the target is left alone a
+	 * while, rather than asked again for every lease and request
+	 */
+	public TargetUnavailableException(String message, boolean unreachable) {
 		super(message, null, false, false);
+		this.unreachable = unreachable;
+	}
+
+	/** Whether the target itself could not be reached or logged in to. */
+	public boolean unreachable() {
+		return this.unreachable;
 	}
 
 }

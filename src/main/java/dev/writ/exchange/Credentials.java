@@ -25,6 +25,24 @@ final class Credentials {
 	private Credentials() {
 	}
 
+	/** Refuses, before any token is burned, a target that was just unreachable. */
+	static void checkReachable(@Nullable CredentialIssuer issuer, Grant.Credential credential) {
+		if (issuer != null) {
+			try {
+				issuer.checkReachable(credential.target());
+			}
+			catch (TargetUnavailableException ex) {
+				throw unavailable(ex);
+			}
+		}
+	}
+
+	private static ExchangeException unavailable(TargetUnavailableException ex) {
+		return new ExchangeException(ErrorCode.TEMPORARILY_UNAVAILABLE,
+				"the credential's target is unavailable; retry later", String.valueOf(ex.getMessage()),
+				Duration.ofSeconds(5));
+	}
+
 	static IssuedCredential issue(@Nullable CredentialIssuer issuer, Grant.Credential credential, Decision.Allow allow,
 			VerifiedSubject subject, Instant now) {
 		if (issuer == null) {
@@ -35,9 +53,7 @@ final class Credentials {
 			return issuer.issue(credential, allow.grantId(), subject.subject(), now, allow.ttl());
 		}
 		catch (TargetUnavailableException ex) {
-			throw new ExchangeException(ErrorCode.TEMPORARILY_UNAVAILABLE,
-					"the credential's target is unavailable; retry later", String.valueOf(ex.getMessage()),
-					Duration.ofSeconds(5));
+			throw unavailable(ex);
 		}
 		catch (StoreUnavailableException ex) {
 			throw TokenExchangeService.unavailable(ex);

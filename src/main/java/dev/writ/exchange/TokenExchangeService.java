@@ -213,6 +213,7 @@ public final class TokenExchangeService {
 				OneTimeUse.proof(this.replays, presented.proof(), this.options.dpop().window());
 			}
 			if (allow.credential() != null) {
+				Credentials.checkReachable(this.options.credentials(), allow.credential());
 				// Burned first: a credential, once created, is not taken back over a
 				// lost race.
 				if (once) {

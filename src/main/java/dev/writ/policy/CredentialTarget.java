@@ -63,4 +63,27 @@ public record CredentialTarget(String id, Kind kind, String audience, String url
 
 	}
 
+	/** The host its admin URL names, as written (an IPv6 literal with its brackets). */
+	public String host() {
+		String rest = this.url.substring(this.url.indexOf("://") + 3);
+		int end = rest.startsWith("[") ? rest.indexOf(']') + 1 : 0;
+		while (end < rest.length() && rest.charAt(end) != ':' && rest.charAt(end) != '/' && rest.charAt(end) != '?') {
+			end++;
+		}
+		return rest.substring(0, end);
+	}
+
+	/** The port its admin URL names, or its kind's default. */
+	public int port() {
+		String rest = this.url.substring(this.url.indexOf("://") + 3 + host().length());
+		if (rest.startsWith(":")) {
+			int end = 1;
+			while (end < rest.length() && Character.isDigit(rest.charAt(end))) {
+				end++;
+			}
+			return Integer.parseInt(rest.substring(1, end));
+		}
+		return (this.kind == Kind.POSTGRESQL) ? 5432 : 6379;
+	}
+
 }

@@ -34,6 +34,15 @@ public interface Leases {
 	Optional<Lease> lease(String id);
 
 	/**
+	 * How many recorded leases the last {@link #leases()} could not read (a store shared
+	 * with a newer Writ, a value written by hand): their users are never taken for ones
+	 * no lease names.
+	 */
+	default int unreadable() {
+		return 0;
+	}
+
+	/**
 	 * Forgets a lease whose credential is gone from its target.
 	 * @throws StoreUnavailableException when the store cannot answer
 	 */

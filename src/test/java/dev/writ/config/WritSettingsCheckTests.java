@@ -42,8 +42,8 @@ class WritSettingsCheckTests {
 				new WritProperties.Store("memory", 1_000_000, null, Duration.ofMillis(200)),
 				new WritProperties.Metrics(List.of("127.0.0.0/8", "::1/128")), new WritProperties.Audit(null),
 				new WritProperties.Exchanges(null, Duration.ofSeconds(1)), new WritProperties.Delegation(4),
-				new WritProperties.Dpop(false),
-				new WritProperties.Credentials(Duration.ofSeconds(10), Duration.ofSeconds(5), Path.of("secrets")),
+				new WritProperties.Dpop(false), new WritProperties.Credentials(Duration.ofSeconds(10),
+						Duration.ofSeconds(5), Path.of("secrets"), List.of()),
 				false);
 	}
 

@@ -80,7 +80,7 @@ class LeaseReaperTests {
 				List.of(), ApiKeyRegister.EMPTY, List.of(this.target, this.sibling));
 	}
 
-	private final Brokers brokers = new Brokers(Map.<String, String>of()::get, Duration.ofSeconds(5), secrets);
+	private final Brokers brokers = new Brokers(TestBrokers.settings(Duration.ofSeconds(5), secrets));
 
 	private final LeaseReaper reaper = new LeaseReaper(this.store, this.brokers, this::policies, this.clock);
 
@@ -201,11 +201,28 @@ class LeaseReaperTests {
 			assertThatExceptionOfType(TargetUnavailableException.class)
 				.isThrownBy(() -> this.issuer.issue(this.credential, "orders", "spiffe://example.org/w",
 						this.clock.instant(), Duration.ofMinutes(5)))
-				.withMessageContaining("role orders_owner holds an attribute");
+				.withMessageContaining("role orders_owner is one a credential may not have");
 			assertThat(postgres.roles("writ_")).isEqualTo(before);
 		}
 		finally {
 			postgres.sql("orders", "REVOKE orders_owner FROM orders_reader", "DROP ROLE orders_owner");
+		}
+	}
+
+	@Test
+	void issueWhenAGrantedRoleIsAMemberOfAPredefinedRoleThenRefused() throws Exception {
+		postgres.sql("orders", "GRANT pg_read_server_files TO orders_reader");
+		try {
+			assertThatExceptionOfType(TargetUnavailableException.class)
+				.isThrownBy(() -> this.issuer.issue(this.credential, "orders", "spiffe://example.org/w",
+						this.clock.instant(), Duration.ofMinutes(5)))
+				.withMessageContaining("role pg_read_server_files is one a credential may not have")
+				.satisfies((ex) -> assertThat(ex.unreachable()).isFalse());
+			// A refusal of one grant leaves the target open to the others.
+			this.issuer.checkReachable(this.target);
+		}
+		finally {
+			postgres.sql("orders", "REVOKE pg_read_server_files FROM orders_reader");
 		}
 	}
 

@@ -62,7 +62,7 @@ class PostgresqlBrokerTests {
 	private PostgresqlBroker broker() throws Exception {
 		Files.writeString(secrets.resolve("admin-password"), adminPassword + "\n");
 		return new PostgresqlBroker(target(Path.of("admin-password"), postgres.url("orders")),
-				Map.<String, String>of()::get, Duration.ofSeconds(5), secrets);
+				TestBrokers.settings(Duration.ofSeconds(5), secrets));
 	}
 
 	private static final CredentialTemplate.PostgresqlRole READER = new CredentialTemplate.PostgresqlRole(
@@ -166,17 +166,31 @@ class PostgresqlBrokerTests {
 	}
 
 	@Test
+	void callWhenTheHostIsNotAllowedThenRefusedBeforeThePasswordIsRead() throws Exception {
+		// No such file: had it been read first, that would be the refusal.
+		PostgresqlBroker broker = new PostgresqlBroker(target(Path.of("no-such-file"), postgres.url("orders")),
+				new BrokerSettings(Map.<String, String>of()::get, Duration.ofSeconds(2), secrets,
+						java.util.Set.of("db.internal", "127.0.0.1:1")));
+
+		assertThatExceptionOfType(TargetUnavailableException.class).isThrownBy(() -> broker.usernames("writ_"))
+			.withMessageContaining(
+					"its host 127.0.0.1:" + postgres.port() + " is not in writ.credentials.allowed-hosts")
+			.satisfies((ex) -> assertThat(ex.unreachable()).isTrue());
+	}
+
+	@Test
 	void callWhenTargetDownThenUnavailableWithinItsTimeout() throws Exception {
 		Files.writeString(secrets.resolve("admin-password"), adminPassword);
 		int closed = RedisServer.freePort();
 		PostgresqlBroker broker = new PostgresqlBroker(
 				target(Path.of("admin-password"), "jdbc:postgresql://127.0.0.1:" + closed + "/orders"),
-				Map.<String, String>of()::get, Duration.ofSeconds(2), secrets);
+				TestBrokers.settings(Duration.ofSeconds(2), secrets));
 
 		assertThatExceptionOfType(TargetUnavailableException.class)
 			.isThrownBy(
 					() -> broker.create("writ_x_aaaaaaaaaa", Secrets.password(), Instant.now().plusSeconds(60), READER))
-			.withMessageContaining("target orders-db: could not create a role");
+			.withMessageContaining("target orders-db: could not create a role")
+			.satisfies((ex) -> assertThat(ex.unreachable()).isTrue());
 	}
 
 }

@@ -63,8 +63,8 @@ class RedisAclBrokerTests {
 
 	private RedisAclBroker broker() throws Exception {
 		Files.writeString(secrets.resolve("admin-password"), adminPassword + "\n");
-		return new RedisAclBroker(target(Path.of("admin-password")), Map.<String, String>of()::get,
-				Duration.ofSeconds(5), secrets);
+		return new RedisAclBroker(target(Path.of("admin-password")),
+				TestBrokers.settings(Duration.ofSeconds(5), secrets));
 	}
 
 	private static StatefulRedisConnection<String, String> login(String username, String password) {
@@ -176,8 +176,7 @@ class RedisAclBrokerTests {
 		CredentialTarget down = new CredentialTarget("cache", CredentialTarget.Kind.REDIS, "redis://cache",
 				"redis://127.0.0.1:" + closed, "writ-admin", Path.of("admin-password"), null, "cache-admin",
 				Duration.ofHours(1), "writ_", "test:1");
-		try (RedisAclBroker broker = new RedisAclBroker(down, Map.<String, String>of()::get, Duration.ofSeconds(2),
-				secrets)) {
+		try (RedisAclBroker broker = new RedisAclBroker(down, TestBrokers.settings(Duration.ofSeconds(2), secrets))) {
 			assertThatExceptionOfType(TargetUnavailableException.class).isThrownBy(() -> broker.usernames("writ_"))
 				.withMessageContaining("target cache: could not list ACL users");
 		}

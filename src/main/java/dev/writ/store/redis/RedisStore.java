@@ -76,6 +76,8 @@ public final class RedisStore implements Store, AutoCloseable {
 
 	private final StringRedisTemplate redis;
 
+	private volatile int unreadable;
+
 	private final Clock clock;
 
 	private final Optional<ReplicatedWrites> replicated;
@@ -179,6 +181,7 @@ public final class RedisStore implements Store, AutoCloseable {
 	public List<Lease> leases() {
 		Map<Object, Object> all = call(() -> this.redis.opsForHash().entries(LEASES));
 		List<Lease> leases = new java.util.ArrayList<>(all.size());
+		int unread = 0;
 		for (Map.Entry<Object, Object> entry : all.entrySet()) {
 			try {
 				leases.add(LeaseCodec.decode(entry.getValue().toString()));
@@ -186,10 +189,19 @@ public final class RedisStore implements Store, AutoCloseable {
 			catch (StoreUnavailableException ex) {
 				// Kept in Redis for an operator to look at; one bad entry stops no
 				// reaper round.
-				logger.error("Redis holds a lease Writ cannot read, in {}", LEASES);
+				unread++;
 			}
 		}
+		if (unread > 0 && this.unreadable != unread) {
+			logger.error("Redis holds {} leases Writ cannot read, in {}", unread, LEASES);
+		}
+		this.unreadable = unread;
 		return leases;
+	}
+
+	@Override
+	public int unreadable() {
+		return this.unreadable;
 	}
 
 	@Override
