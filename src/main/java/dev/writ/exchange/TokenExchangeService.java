@@ -216,12 +216,7 @@ public final class TokenExchangeService {
 				Credentials.checkReachable(this.options.credentials(), allow.credential());
 				// Burned first: a credential, once created, is not taken back over a
 				// lost race.
-				if (once) {
-					OneTimeUse.firstUse(this.replays, this.skew, subject, now, event, "subject_token");
-				}
-				if (actor != null && actorOnce) {
-					OneTimeUse.firstUse(this.replays, this.skew, actor, now, event, "actor_token");
-				}
+				burn(once ? subject : null, actorOnce ? actor : null, now, event);
 				IssuedCredential credential = Credentials.issue(this.options.credentials(), allow.credential(), allow,
 						subject, now);
 				event.outcome(Outcome.GRANTED)
@@ -234,12 +229,7 @@ public final class TokenExchangeService {
 			// Minted before a one-time token is marked used: an exchange that fails to
 			// mint leaves the token unused.
 			IssuedToken token = this.minter.mint(context, allow);
-			if (once) {
-				OneTimeUse.firstUse(this.replays, this.skew, subject, now, event, "subject_token");
-			}
-			if (actor != null && actorOnce) {
-				OneTimeUse.firstUse(this.replays, this.skew, actor, now, event, "actor_token");
-			}
+			burn(once ? subject : null, actorOnce ? actor : null, now, event);
 			if (allow.boundTo() != null) {
 				event.boundTo(allow.boundTo().toString());
 			}
@@ -281,6 +271,17 @@ public final class TokenExchangeService {
 	public ExchangeException refuseTransport(ExchangeException refusal) {
 		this.audit.record(new TransportRefusalEvent(this.clock.instant(), refusal.errorCode(), refusal.detail()));
 		return refusal;
+	}
+
+	// Marks the one-time tokens of an allowed request used; null for one that is not.
+	private void burn(@Nullable VerifiedSubject subject, @Nullable VerifiedSubject actor, Instant now,
+			TokenExchangeEvent.Builder event) {
+		if (subject != null) {
+			OneTimeUse.firstUse(this.replays, this.skew, subject, now, event, "subject_token");
+		}
+		if (actor != null) {
+			OneTimeUse.firstUse(this.replays, this.skew, actor, now, event, "actor_token");
+		}
 	}
 
 	static ExchangeException unavailable(StoreUnavailableException ex) {
