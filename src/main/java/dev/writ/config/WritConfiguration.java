@@ -177,6 +177,16 @@ class WritConfiguration {
 								+ "(server.ssl.bundle, server.ssl.client-auth): they issue nothing",
 						loaded.certificateOnly());
 			}
+			List<String> unreached = loaded.targets()
+				.stream()
+				.filter((target) -> !target.hostIn(this.properties.credentials().allowedHosts()))
+				.map((target) -> target.id() + " (" + target.host() + ":" + target.port() + ", " + target.source()
+						+ ")")
+				.toList();
+			if (!unreached.isEmpty()) {
+				logger.warn("Targets {} name hosts that writ.credentials.allowed-hosts does not list: their "
+						+ "credentials are refused", unreached);
+			}
 			return loaded;
 		}, policies);
 	}

@@ -2,7 +2,6 @@ package dev.writ.credentials;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -24,7 +23,7 @@ public record BrokerSettings(Function<String, String> environment, Duration time
 
 	public BrokerSettings {
 		secrets = secrets.toAbsolutePath();
-		allowedHosts = Set.copyOf(allowedHosts.stream().map((h) -> h.toLowerCase(Locale.ROOT)).toList());
+		allowedHosts = Set.copyOf(allowedHosts);
 	}
 
 	/**
@@ -32,10 +31,9 @@ public record BrokerSettings(Function<String, String> environment, Duration time
 	 * @throws TargetUnavailableException when it is not
 	 */
 	void checkHost(CredentialTarget target) {
-		String host = target.host().toLowerCase(Locale.ROOT);
-		if (!this.allowedHosts.contains(host) && !this.allowedHosts.contains(host + ":" + target.port())) {
-			throw new TargetUnavailableException("target " + target.id() + ": its host " + host + ":" + target.port()
-					+ " is not in writ.credentials.allowed-hosts", true);
+		if (!target.hostIn(this.allowedHosts)) {
+			throw new TargetUnavailableException("target " + target.id() + ": its host " + target.host() + ":"
+					+ target.port() + " is not in writ.credentials.allowed-hosts", true);
 		}
 	}
 

@@ -86,4 +86,16 @@ public record CredentialTarget(String id, Kind kind, String audience, String url
 		return (this.kind == Kind.POSTGRESQL) ? 5432 : 6379;
 	}
 
+	/**
+	 * Whether the operator's list of hosts ({@code writ.credentials.allowed-hosts}:
+	 * {@code host} or {@code host:port}, in any case) takes this target's.
+	 */
+	public boolean hostIn(java.util.Collection<String> allowedHosts) {
+		String host = host().toLowerCase(Locale.ROOT);
+		String hostPort = host + ":" + port();
+		return allowedHosts.stream()
+			.map((allowed) -> allowed.toLowerCase(Locale.ROOT))
+			.anyMatch((allowed) -> allowed.equals(host) || allowed.equals(hostPort));
+	}
+
 }
