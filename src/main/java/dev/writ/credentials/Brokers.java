@@ -26,7 +26,12 @@ public final class Brokers implements AutoCloseable {
 			return entry.broker();
 		}
 		if (entry != null) {
-			entry.broker().close();
+			try {
+				entry.broker().close();
+			}
+			catch (RuntimeException ex) {
+				// a client that does not close stops no new one
+			}
 		}
 		Broker broker = switch (target.kind()) {
 			case POSTGRESQL -> new PostgresqlBroker(target, this.settings);
@@ -34,6 +39,14 @@ public final class Brokers implements AutoCloseable {
 		};
 		this.brokers.put(target.id(), new Entry(target, broker));
 		return broker;
+	}
+
+	/**
+	 * Refuses a target whose host the operator does not allow.
+	 * @throws TargetUnavailableException when it is not
+	 */
+	public void checkHost(CredentialTarget target) {
+		this.settings.checkHost(target);
 	}
 
 	@Override

@@ -73,10 +73,25 @@ public final class CredentialIssuer {
 			}
 			// The user may exist, or come to (a timeout is only Writ's): removed now
 			// where the target answers, and by the reaper, which the lease stays for.
-			this.reaper.abandon(lease.revokedAt(this.clock.instant()), broker, !unreachable);
+			// A user that existed before is not Writ's: its lease is forgotten, the
+			// user left alone.
+			if (ex instanceof TargetUnavailableException existed && existed.exists()) {
+				this.leases.forgetLease(lease.id());
+			}
+			else {
+				this.reaper.abandon(lease.revokedAt(this.clock.instant()), broker, !unreachable);
+			}
 			throw (ex instanceof TargetUnavailableException unavailable) ? unavailable : new TargetUnavailableException(
 					"target " + target.id() + ": could not create a user (" + ex.getClass().getSimpleName() + ")",
 					true);
+		}
+		// Revoked while it was being created (by an admin, or forgotten by a reaper that
+		// took the creation for failed): removed, never answered.
+		Lease recorded = this.leases.lease(lease.id()).orElse(null);
+		if (recorded == null || recorded.revoked()) {
+			this.reaper.abandon(lease.revokedAt(this.clock.instant()), broker, true);
+			throw new TargetUnavailableException(
+					"target " + target.id() + ": its lease was revoked while the user " + "was created");
 		}
 		this.refuseUntil.remove(target.id());
 		return new IssuedCredential(lease.id(), username, password, issuedAt, expiresAt, target);
@@ -89,6 +104,7 @@ public final class CredentialIssuer {
 	 * @throws TargetUnavailableException when it is being left alone
 	 */
 	public void checkReachable(CredentialTarget target) {
+		this.brokers.checkHost(target);
 		Long refusing = this.refuseUntil.get(target.id());
 		if (refusing != null && this.clock.millis() < refusing) {
 			throw new TargetUnavailableException(

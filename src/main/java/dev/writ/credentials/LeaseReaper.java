@@ -82,7 +82,7 @@ public final class LeaseReaper {
 						lease.id(), lease.username(), LogText.safe(lease.target()));
 				continue;
 			}
-			Ending ending = end(lease, this.brokers.of(target));
+			Ending ending = end(lease, target, targets);
 			if (ending == Ending.ENDED) {
 				removed++;
 			}
@@ -116,7 +116,7 @@ public final class LeaseReaper {
 		for (Lease due : revoked) {
 			CredentialTarget target = targets.get(due.target());
 			if (target != null && !unreachable.contains(target.id())
-					&& end(due, this.brokers.of(target)) == Ending.UNREACHABLE) {
+					&& end(due, target, targets) == Ending.UNREACHABLE) {
 				unreachable.add(target.id());
 			}
 		}
@@ -139,11 +139,17 @@ public final class LeaseReaper {
 
 	/**
 	 * Removes a lease's user and forgets the lease; where either fails, records the lease
-	 * due for a later round.
+	 * due for a later round. A user of another shape than Writ's, or an admin, is never
+	 * removed, whatever a lease says.
 	 */
-	Ending end(Lease lease, Broker broker) {
+	Ending end(Lease lease, CredentialTarget target, Map<String, CredentialTarget> targets) {
 		try {
-			broker.remove(lease.username());
+			if (!Secrets.madeByWrit(target.usernamePrefix(), lease.username())
+					|| targets.values().stream().anyMatch((t) -> t.adminUsername().equals(lease.username()))) {
+				throw new TargetUnavailableException("target " + target.id() + ": user " + lease.username()
+						+ " is not one Writ makes: it is not removed");
+			}
+			this.brokers.of(target).remove(lease.username());
 			this.leases.forgetLease(lease.id());
 			return Ending.ENDED;
 		}
@@ -170,6 +176,7 @@ public final class LeaseReaper {
 	 * @param reachable whether the target answered (a refusal, not a timeout)
 	 */
 	void abandon(Lease due, Broker broker, boolean reachable) {
+		// Writ's own lease, just made: its username is of Writ's shape.
 		try {
 			this.leases.recordLease(due);
 		}
@@ -205,7 +212,7 @@ public final class LeaseReaper {
 			try {
 				listed.put(target, this.brokers.of(target).usernames(target.usernamePrefix()));
 			}
-			catch (TargetUnavailableException ex) {
+			catch (RuntimeException ex) {
 				// next round
 			}
 		}
@@ -213,6 +220,10 @@ public final class LeaseReaper {
 		if (listed.values().stream().anyMatch((names) -> !names.isEmpty())) {
 			// Read once, after every target's users were listed: see the class's comment.
 			Set<String> leased = this.leases.leases().stream().map(Lease::username).collect(Collectors.toSet());
+			if (this.leases.unreadable() > 0) {
+				this.suspects = Set.of();
+				return 0;
+			}
 			listed.forEach((target, names) -> {
 				for (String name : names) {
 					// Never an admin, nor a user whose name Writ did not make.
@@ -238,7 +249,7 @@ public final class LeaseReaper {
 				logger.warn("Removed user {} from target {}: no lease names it", parts[1], parts[0]);
 				removed++;
 			}
-			catch (TargetUnavailableException ex) {
+			catch (RuntimeException ex) {
 				// next round
 			}
 		}

@@ -164,11 +164,21 @@ final class PostgresqlBroker implements Broker {
 		}
 	}
 
-	private static boolean exists(Connection connection, String username) throws SQLException {
-		try (PreparedStatement query = connection.prepareStatement("SELECT 1 FROM pg_roles WHERE rolname = ?")) {
+	// Whether the role exists; one that exists without Writ's mark is never Writ's to
+	// remove (a lease naming it was not written by Writ).
+	private boolean exists(Connection connection, String username) throws SQLException {
+		try (PreparedStatement query = connection
+			.prepareStatement("SELECT shobj_description(oid, 'pg_authid') FROM pg_roles WHERE rolname = ?")) {
 			query.setString(1, username);
 			try (ResultSet rows = query.executeQuery()) {
-				return rows.next();
+				if (!rows.next()) {
+					return false;
+				}
+				if (!MARK.equals(rows.getString(1))) {
+					throw new TargetUnavailableException("target " + this.target.id() + ": role " + username
+							+ " is not marked as Writ's: it is not removed");
+				}
+				return true;
 			}
 		}
 	}
@@ -177,7 +187,7 @@ final class PostgresqlBroker implements Broker {
 	// connections or out of resources (53): the target, not one statement.
 	private static boolean unreachable(@Nullable String state) {
 		return state == null || state.startsWith("08") || state.startsWith("28") || state.startsWith("57P")
-				|| state.startsWith("53");
+				|| state.startsWith("53") || state.equals("3D000");
 	}
 
 	// A quoted identifier: the names are checked plain already, quoted all the same.
@@ -207,6 +217,9 @@ final class PostgresqlBroker implements Broker {
 		}
 		catch (SQLException ex) {
 			// The SQL state says what failed; a message could quote the statement.
+			if ("42710".equals(ex.getSQLState())) {
+				throw TargetUnavailableException.exists(this.target.id(), "of that name");
+			}
 			throw new TargetUnavailableException(
 					"target " + this.target.id() + ": could not " + step + " (SQL state " + ex.getSQLState() + ")",
 					unreachable(ex.getSQLState()));

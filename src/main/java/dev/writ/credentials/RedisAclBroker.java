@@ -33,7 +33,9 @@ final class RedisAclBroker implements Broker {
 
 	/** Rules appended to every user's, after the grant's. */
 	static final List<String> ALWAYS_DENIED = List.of("-@admin", "-@dangerous", "-@scripting", "-select", "-swapdb",
-			"-flushall", "-flushdb", "-keys", "-scan", "-randomkey", "-move", "-copy", "-migrate", "-wait");
+			"-flushall", "-flushdb", "-keys", "-scan", "-randomkey", "-dbsize", "-move", "-copy", "-migrate", "-wait",
+			"-client|tracking", "-pubsub|channels", "-pubsub|numsub", "-pubsub|shardchannels", "-pubsub|shardnumsub",
+			"-cluster|getkeysinslot", "-cluster|countkeysinslot");
 
 	private final CredentialTarget target;
 
@@ -60,7 +62,7 @@ final class RedisAclBroker implements Broker {
 		run("create an ACL user", (redis) -> {
 			// SETUSER changes a user that exists: never one Writ did not just name.
 			if (redis.aclUsers().contains(username)) {
-				throw new IllegalStateException("the user exists");
+				throw TargetUnavailableException.exists(this.target.id(), username);
 			}
 			CommandArgs<String, String> rules = new CommandArgs<>(StringCodec.UTF8).add("SETUSER")
 				.add(username)
@@ -90,6 +92,23 @@ final class RedisAclBroker implements Broker {
 				(redis) -> redis.aclUsers().stream().filter((name) -> name.startsWith(prefix)).toList());
 	}
 
+	// The server's answer to one command is a refusal of it, unless it says the
+	// server as a whole is not serving (loading, busy, a replica, no primary) or that
+	// the admin may not run ACL at all.
+	private static boolean unreachable(RuntimeException ex) {
+		if (!(ex instanceof io.lettuce.core.RedisCommandExecutionException)) {
+			return true;
+		}
+		String message = String.valueOf(ex.getMessage());
+		return message.startsWith("LOADING") || message.startsWith("BUSY") || message.startsWith("READONLY")
+				|| message.startsWith("MASTERDOWN") || message.startsWith("NOPERM");
+	}
+
+	private static int database(String url) {
+		int slash = url.indexOf('/', url.indexOf("://") + 3);
+		return (slash < 0) ? 0 : Integer.parseInt(url.substring(slash + 1));
+	}
+
 	@Override
 	public void close() {
 		this.client.shutdown(Duration.ZERO, this.settings.timeout());
@@ -99,7 +118,16 @@ final class RedisAclBroker implements Broker {
 		char[] password = AdminPassword.read(this.target, this.settings);
 		// Waiting on the target gives up the request's turn to compute.
 		try {
-			RedisURI uri = RedisURI.create(this.target.url());
+			// The host and port Writ checked against writ.credentials.allowed-hosts, and
+			// no other: never a reading of the URL of Lettuce's own.
+			String host = this.target.host();
+			RedisURI uri = RedisURI.builder()
+				.withHost(host.startsWith("[") ? host.substring(1, host.length() - 1) : host)
+				.withPort(this.target.port())
+				.withSsl(this.target.url().startsWith("rediss://"))
+				.withVerifyPeer(true)
+				.withDatabase(database(this.target.url()))
+				.build();
 			uri.setCredentialsProvider(io.lettuce.core.RedisCredentialsProvider
 				.from(() -> io.lettuce.core.RedisCredentials.just(this.target.adminUsername(), password)));
 			uri.setTimeout(this.settings.timeout());
@@ -109,12 +137,13 @@ final class RedisAclBroker implements Broker {
 				}
 			});
 		}
+		catch (TargetUnavailableException ex) {
+			throw ex;
+		}
 		catch (RuntimeException ex) {
-			// Refused commands are the server's answer; anything else is the connection.
 			throw new TargetUnavailableException(
 					"target " + this.target.id() + ": could not " + step + " (" + ex.getClass().getSimpleName() + ")",
-					!(ex instanceof io.lettuce.core.RedisCommandExecutionException)
-							&& !(ex instanceof IllegalStateException));
+					unreachable(ex));
 		}
 		finally {
 			Arrays.fill(password, '\0');

@@ -11,6 +11,8 @@ public final class TargetUnavailableException extends RuntimeException {
 
 	private final boolean unreachable;
 
+	private final boolean exists;
+
 	/**
 	 * A refusal of one request or one user (a role that is missing, a user that exists).
 	 */
@@ -24,8 +26,24 @@ public final class TargetUnavailableException extends RuntimeException {
 	 * while, rather than asked again for every lease and request
 	 */
 	public TargetUnavailableException(String message, boolean unreachable) {
+		this(message, unreachable, false);
+	}
+
+	private TargetUnavailableException(String message, boolean unreachable, boolean exists) {
 		super(message, null, false, false);
 		this.unreachable = unreachable;
+		this.exists = exists;
+	}
+
+	/** The user Writ was to create exists already: it is not Writ's to remove. */
+	static TargetUnavailableException exists(String target, String username) {
+		return new TargetUnavailableException("target " + target + ": a user " + username + " exists already", false,
+				true);
+	}
+
+	/** Whether the user to create existed already. */
+	public boolean exists() {
+		return this.exists;
 	}
 
 	/** Whether the target itself could not be reached or logged in to. */

@@ -88,14 +88,17 @@ public record CredentialTarget(String id, Kind kind, String audience, String url
 
 	/**
 	 * Whether the operator's list of hosts ({@code writ.credentials.allowed-hosts}:
-	 * {@code host} or {@code host:port}, in any case) takes this target's.
+	 * {@code host:port}, or {@code host} for its kind's default port, in any case) takes
+	 * this target's. A bare host allows no other port: another port of the same host may
+	 * be any other listener.
 	 */
 	public boolean hostIn(java.util.Collection<String> allowedHosts) {
-		String host = host().toLowerCase(Locale.ROOT);
-		String hostPort = host + ":" + port();
+		String hostPort = host().toLowerCase(Locale.ROOT) + ":" + port();
+		String defaultPort = ":" + ((this.kind == Kind.POSTGRESQL) ? 5432 : 6379);
 		return allowedHosts.stream()
 			.map((allowed) -> allowed.toLowerCase(Locale.ROOT))
-			.anyMatch((allowed) -> allowed.equals(host) || allowed.equals(hostPort));
+			.map((allowed) -> (allowed.endsWith("]") || allowed.indexOf(':') < 0) ? allowed + defaultPort : allowed)
+			.anyMatch(hostPort::equals);
 	}
 
 }

@@ -80,7 +80,7 @@ class LeaseReaperTests {
 				List.of(), ApiKeyRegister.EMPTY, List.of(this.target, this.sibling));
 	}
 
-	private final Brokers brokers = new Brokers(TestBrokers.settings(Duration.ofSeconds(5), secrets));
+	private final Brokers brokers = new Brokers(TestBrokers.settings(Duration.ofSeconds(5), secrets, postgres.port()));
 
 	private final LeaseReaper reaper = new LeaseReaper(this.store, this.brokers, this::policies, this.clock);
 
@@ -224,6 +224,42 @@ class LeaseReaperTests {
 		finally {
 			postgres.sql("orders", "REVOKE pg_read_server_files FROM orders_reader");
 		}
+	}
+
+	@Test
+	void reapWhenALeaseNamesAUserWritDidNotMakeThenTheUserStaysAndSoDoesTheLease() throws Exception {
+		// Leases that Writ never wrote (a store written by hand): an admin, a user of
+		// another shape, and a role of Writ's shape without Writ's mark.
+		postgres.sql("orders", "CREATE ROLE writ_orders_abcdefghij LOGIN PASSWORD '" + PostgresServer.secret() + "'");
+		try {
+			for (String username : List.of("writ_admin", "writ_reporting", "writ_orders_abcdefghij")) {
+				this.store.recordLease(new Lease("forged-" + username, "orders-db", username, "orders",
+						"spiffe://example.org/w", this.clock.instant(), this.clock.instant(), true));
+			}
+
+			assertThat(this.reaper.reap()).isZero();
+			assertThat(this.reaper.revoke((lease) -> true)).hasSize(3);
+
+			assertThat(postgres.roles("writ_")).contains("writ_admin", "writ_reporting", "writ_orders_abcdefghij");
+			assertThat(this.store.leases()).hasSize(3);
+			postgres.connect("orders", "writ_admin", adminPassword).close();
+		}
+		finally {
+			postgres.sql("orders", "DROP ROLE writ_orders_abcdefghij");
+		}
+	}
+
+	@Test
+	void issueWhenTheHostIsNotAllowedThenRefusedBeforeAnyLease() {
+		Brokers elsewhere = new Brokers(TestBrokers.settings(Duration.ofSeconds(5), secrets, 1));
+		CredentialIssuer refusing = new CredentialIssuer(this.store, elsewhere,
+				new LeaseReaper(this.store, elsewhere, this::policies, this.clock), this.clock);
+
+		assertThatExceptionOfType(TargetUnavailableException.class)
+			.isThrownBy(() -> refusing.issue(this.credential, "orders", "spiffe://example.org/w", this.clock.instant(),
+					Duration.ofMinutes(5)))
+			.withMessageContaining("not in writ.credentials.allowed-hosts");
+		assertThat(this.store.leases()).isEmpty();
 	}
 
 }

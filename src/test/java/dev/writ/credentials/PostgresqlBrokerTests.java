@@ -62,7 +62,7 @@ class PostgresqlBrokerTests {
 	private PostgresqlBroker broker() throws Exception {
 		Files.writeString(secrets.resolve("admin-password"), adminPassword + "\n");
 		return new PostgresqlBroker(target(Path.of("admin-password"), postgres.url("orders")),
-				TestBrokers.settings(Duration.ofSeconds(5), secrets));
+				TestBrokers.settings(Duration.ofSeconds(5), secrets, postgres.port()));
 	}
 
 	private static final CredentialTemplate.PostgresqlRole READER = new CredentialTemplate.PostgresqlRole(
@@ -184,7 +184,7 @@ class PostgresqlBrokerTests {
 		int closed = RedisServer.freePort();
 		PostgresqlBroker broker = new PostgresqlBroker(
 				target(Path.of("admin-password"), "jdbc:postgresql://127.0.0.1:" + closed + "/orders"),
-				TestBrokers.settings(Duration.ofSeconds(2), secrets));
+				TestBrokers.settings(Duration.ofSeconds(2), secrets, closed));
 
 		assertThatExceptionOfType(TargetUnavailableException.class)
 			.isThrownBy(

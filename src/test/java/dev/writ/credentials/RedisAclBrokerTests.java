@@ -64,7 +64,7 @@ class RedisAclBrokerTests {
 	private RedisAclBroker broker() throws Exception {
 		Files.writeString(secrets.resolve("admin-password"), adminPassword + "\n");
 		return new RedisAclBroker(target(Path.of("admin-password")),
-				TestBrokers.settings(Duration.ofSeconds(5), secrets));
+				TestBrokers.settings(Duration.ofSeconds(5), secrets, redis.port()));
 	}
 
 	private static StatefulRedisConnection<String, String> login(String username, String password) {
@@ -109,9 +109,11 @@ class RedisAclBrokerTests {
 		try (RedisAclBroker broker = broker()) {
 			String username = Secrets.username("writ_", "broad");
 			String password = Secrets.password();
-			// +@slow holds ACL, CONFIG and MODULE; +@write FLUSHALL; +@read KEYS.
-			broker.create(username, password, Instant.now().plusSeconds(300), new CredentialTemplate.RedisUser(
-					List.of("+@slow", "+@write", "+@read", "+@keyspace"), List.of("orders:*"), List.of()));
+			// +@slow holds ACL, CONFIG, PUBSUB and CLIENT; +@write FLUSHALL; +@read KEYS.
+			broker.create(username, password, Instant.now().plusSeconds(300),
+					new CredentialTemplate.RedisUser(
+							List.of("+@slow", "+@write", "+@read", "+@keyspace", "+@pubsub", "+@connection"),
+							List.of("orders:*"), List.of()));
 
 			try (StatefulRedisConnection<String, String> session = login(username, password)) {
 				var commands = session.sync();
@@ -128,6 +130,11 @@ class RedisAclBrokerTests {
 				denied.put("SELECT", () -> commands.select(1));
 				denied.put("SCRIPT FLUSH", commands::scriptFlush);
 				denied.put("CLIENT LIST", commands::clientList);
+				denied.put("DBSIZE", commands::dbsize);
+				denied.put("PUBSUB CHANNELS", commands::pubsubChannels);
+				denied.put("PUBSUB NUMSUB", () -> commands.pubsubNumsub("a"));
+				denied.put("CLIENT TRACKING",
+						() -> commands.clientTracking(io.lettuce.core.TrackingArgs.Builder.enabled().bcast()));
 				denied.forEach((name, command) -> assertThatExceptionOfType(RedisException.class).as(name)
 					.isThrownBy(command::run)
 					.withMessageContaining("NOPERM"));
@@ -176,7 +183,8 @@ class RedisAclBrokerTests {
 		CredentialTarget down = new CredentialTarget("cache", CredentialTarget.Kind.REDIS, "redis://cache",
 				"redis://127.0.0.1:" + closed, "writ-admin", Path.of("admin-password"), null, "cache-admin",
 				Duration.ofHours(1), "writ_", "test:1");
-		try (RedisAclBroker broker = new RedisAclBroker(down, TestBrokers.settings(Duration.ofSeconds(2), secrets))) {
+		try (RedisAclBroker broker = new RedisAclBroker(down,
+				TestBrokers.settings(Duration.ofSeconds(2), secrets, closed))) {
 			assertThatExceptionOfType(TargetUnavailableException.class).isThrownBy(() -> broker.usernames("writ_"))
 				.withMessageContaining("target cache: could not list ACL users");
 		}

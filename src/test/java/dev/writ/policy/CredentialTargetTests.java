@@ -34,9 +34,9 @@ class CredentialTargetTests {
 
 	@ParameterizedTest
 	@CsvSource(delimiter = '|', textBlock = """
-			db.internal          | true
-			DB.Internal          | true
 			db.internal:5433     | true
+			DB.Internal:5433     | true
+			db.internal          | false
 			db.internal:5432     | false
 			internal             | false
 			evil.db.internal     | false
@@ -48,6 +48,18 @@ class CredentialTargetTests {
 
 		assertThat(target.hostIn(List.of(allowed))).isEqualTo(taken);
 		assertThat(target.hostIn(List.of())).isFalse();
+	}
+
+	@org.junit.jupiter.api.Test
+	void hostInWhenABareHostThenItsKindsDefaultPortOnly() {
+		CredentialTarget standard = target(CredentialTarget.Kind.REDIS, "rediss://cache.internal:6379");
+		CredentialTarget other = target(CredentialTarget.Kind.REDIS, "rediss://cache.internal:6380");
+		CredentialTarget ipv6 = target(CredentialTarget.Kind.POSTGRESQL, "jdbc:postgresql://[::1]/orders");
+
+		assertThat(standard.hostIn(List.of("cache.internal"))).isTrue();
+		assertThat(other.hostIn(List.of("cache.internal"))).isFalse();
+		assertThat(ipv6.hostIn(List.of("[::1]"))).isTrue();
+		assertThat(ipv6.hostIn(List.of("[::1]:5433"))).isFalse();
 	}
 
 }

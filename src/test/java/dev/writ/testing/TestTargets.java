@@ -128,6 +128,11 @@ public final class TestTargets implements AutoCloseable {
 		}
 	}
 
+	/** The targets' host and port each, as writ.credentials.allowed-hosts lists them. */
+	public String allowedHosts() {
+		return "127.0.0.1:" + this.postgres.port() + ",127.0.0.1:" + this.redis.port();
+	}
+
 	/** A connection to the target Redis as {@code username}. */
 	public StatefulRedisConnection<String, String> redisLogin(String username, String password) {
 		return this.client.connect(RedisURI.builder()

@@ -90,11 +90,12 @@ class CredentialsFleetIntegrationTests {
 	}
 
 	ConfigurableApplicationContext start() {
-		List<String> arguments = new ArrayList<>(List.of("--server.port=0", "--writ.issuer=" + ISSUER,
-				"--writ.policies-dir=" + this.site.policies(), "--writ.keys-dir=" + this.site.keys(),
-				"--writ.store.type=redis", "--spring.data.redis.host=127.0.0.1",
-				"--spring.data.redis.port=" + this.store.port(), "--writ.credentials.reap-interval=1s",
-				"--writ.credentials.secrets-dir=" + this.secrets, "--writ.credentials.allowed-hosts=127.0.0.1"));
+		List<String> arguments = new ArrayList<>(
+				List.of("--server.port=0", "--writ.issuer=" + ISSUER, "--writ.policies-dir=" + this.site.policies(),
+						"--writ.keys-dir=" + this.site.keys(), "--writ.store.type=redis",
+						"--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=" + this.store.port(),
+						"--writ.credentials.reap-interval=1s", "--writ.credentials.secrets-dir=" + this.secrets,
+						"--writ.credentials.allowed-hosts=" + this.targets.allowedHosts()));
 		return new SpringApplicationBuilder(WritApplication.class).run(arguments.toArray(String[]::new));
 	}
 

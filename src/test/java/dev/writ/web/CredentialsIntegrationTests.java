@@ -94,7 +94,7 @@ class CredentialsIntegrationTests {
 		registry.add("writ.credentials.reap-interval", () -> "1s");
 		registry.add("writ.credentials.target-timeout", () -> "2s");
 		registry.add("writ.credentials.secrets-dir", SECRETS::toString);
-		registry.add("writ.credentials.allowed-hosts", () -> "127.0.0.1");
+		registry.add("writ.credentials.allowed-hosts", TARGETS::allowedHosts);
 	}
 
 	@AfterAll
