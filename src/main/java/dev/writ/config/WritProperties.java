@@ -61,9 +61,10 @@ public record WritProperties(@Nullable String issuer, @DefaultValue List<String>
 	 * @param secretsDir the directory a target's `password_file` is read from, relative
 	 * to it: a policy file can name no other file. Keep only targets' admin passwords
 	 * there
-	 * @param allowedHosts the hosts the targets of policy files may be, as `host` or
-	 * `host:port`: Writ sends a target's admin password to no other, whatever a policy
-	 * file says. Empty (the default), no target is reached
+	 * @param allowedHosts the hosts and ports the targets of policy files may be, as
+	 * `host:port`, or `host` for the kind's default port (5432, 6379): Writ sends a
+	 * target's admin password to no other, whatever a policy file says. Empty (the
+	 * default), no target is reached
 	 */
 	public record Credentials(@DefaultValue("10s") Duration reapInterval, @DefaultValue("5s") Duration targetTimeout,
 			@DefaultValue("secrets") Path secretsDir, @DefaultValue List<String> allowedHosts) {
