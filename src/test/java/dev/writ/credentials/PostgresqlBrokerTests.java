@@ -179,6 +179,22 @@ class PostgresqlBrokerTests {
 	}
 
 	@Test
+	void callWhenTheDatabaseDoesNotExistThenTheTargetCountsAsUnreachableAndARefusedRoleDoesNot() throws Exception {
+		Files.writeString(secrets.resolve("admin-password"), adminPassword);
+		PostgresqlBroker missing = new PostgresqlBroker(target(Path.of("admin-password"), postgres.url("nowhere")),
+				TestBrokers.settings(Duration.ofSeconds(5), secrets, postgres.port()));
+
+		assertThatExceptionOfType(TargetUnavailableException.class).isThrownBy(() -> missing.usernames("writ_"))
+			.withMessageContaining("SQL state 3D000")
+			.satisfies((ex) -> assertThat(ex.unreachable()).isTrue());
+		// A grant naming a role the server lacks refuses that grant, not the target.
+		assertThatExceptionOfType(TargetUnavailableException.class)
+			.isThrownBy(() -> broker().create(Secrets.username("writ_", "missing"), Secrets.password(),
+					Instant.now().plusSeconds(60), new CredentialTemplate.PostgresqlRole(List.of("no_such_role"), 1)))
+			.satisfies((ex) -> assertThat(ex.unreachable()).isFalse());
+	}
+
+	@Test
 	void callWhenTargetDownThenUnavailableWithinItsTimeout() throws Exception {
 		Files.writeString(secrets.resolve("admin-password"), adminPassword);
 		int closed = RedisServer.freePort();

@@ -177,6 +177,22 @@ class RedisAclBrokerTests {
 	}
 
 	@Test
+	void callWhenTheAdminMayNotRunAclThenTheTargetCountsAsUnreachable() throws Exception {
+		String weak = PostgresServer.secret();
+		redis.cli("ACL", "SETUSER", "weak-admin", "on", ">" + weak, "+get");
+		Files.writeString(secrets.resolve("weak-password"), weak);
+		CredentialTarget target = new CredentialTarget("cache", CredentialTarget.Kind.REDIS, "redis://cache",
+				"redis://127.0.0.1:" + redis.port(), "weak-admin", Path.of("weak-password"), null, "cache-admin",
+				Duration.ofHours(1), "writ_", "test:1");
+		try (RedisAclBroker broker = new RedisAclBroker(target,
+				TestBrokers.settings(Duration.ofSeconds(5), secrets, redis.port()))) {
+			// Every call would fail alike: the target is left alone a while.
+			assertThatExceptionOfType(TargetUnavailableException.class).isThrownBy(() -> broker.usernames("writ_"))
+				.satisfies((ex) -> assertThat(ex.unreachable()).isTrue());
+		}
+	}
+
+	@Test
 	void callWhenTargetDownThenUnavailable() throws Exception {
 		Files.writeString(secrets.resolve("admin-password"), adminPassword);
 		int closed = RedisServer.freePort();
