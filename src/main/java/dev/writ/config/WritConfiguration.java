@@ -32,6 +32,7 @@ import dev.writ.audit.AuditSink;
 import dev.writ.audit.FileAuditSink;
 import dev.writ.audit.LoggingAuditSink;
 import dev.writ.credentials.CredentialIssuer;
+import dev.writ.exchange.ExchangeOptions;
 import dev.writ.exchange.TokenExchangeService;
 import dev.writ.gate.ComputeGate;
 import dev.writ.keys.Crypto;
@@ -291,10 +292,9 @@ class WritConfiguration {
 				: this.properties.clockSkew();
 		DpopVerifier dpop = new DpopVerifier(URI.create(this.issuer + "/oauth2/token"), window, clock,
 				this.properties.dpop().requireNonce() ? nonces : null);
-		return new TokenExchangeService(
-				policies::current, verifier, new TokenExchangeService.Options(writTokens,
-						this.properties.delegation().maxDepth(), dpop, credentials),
-				minter, store, store, audit, clock, this.properties.clockSkew());
+		return new TokenExchangeService(policies::current, verifier,
+				new ExchangeOptions(writTokens, this.properties.delegation().maxDepth(), dpop, credentials), minter,
+				store, store, audit, clock, this.properties.clockSkew());
 	}
 
 }

@@ -172,11 +172,12 @@ public final class LeaseReaper {
 	/**
 	 * Records a lease of a user whose creation failed as due, and removes the user now
 	 * where the target answers: the lease is kept for the next round all the same, for a
-	 * creation that a target completes after Writ gave up on it.
+	 * creation that a target completes after Writ gave up on it. The user is the one Writ
+	 * has just named itself: no check of its shape, unlike {@link #end}, which takes a
+	 * username from the store.
 	 * @param reachable whether the target answered (a refusal, not a timeout)
 	 */
 	void abandon(Lease due, Broker broker, boolean reachable) {
-		// Writ's own lease, just made: its username is of Writ's shape.
 		try {
 			this.leases.recordLease(due);
 		}

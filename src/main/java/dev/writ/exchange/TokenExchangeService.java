@@ -20,7 +20,6 @@ import dev.writ.audit.TokenDigest;
 import dev.writ.audit.TokenExchangeEvent;
 import dev.writ.audit.TransportRefusalEvent;
 import dev.writ.context.ExchangeContext;
-import dev.writ.credentials.CredentialIssuer;
 import dev.writ.credentials.IssuedCredential;
 import dev.writ.error.ErrorCode;
 import dev.writ.error.ExchangeException;
@@ -34,11 +33,9 @@ import dev.writ.store.ReplayGuard;
 import dev.writ.store.StoreUnavailableException;
 import dev.writ.token.AccessTokenMinter;
 import dev.writ.token.IssuedToken;
-import dev.writ.trust.DpopVerifier;
 import dev.writ.trust.X509SvidVerifier;
 import dev.writ.trust.SubjectTokenVerifier;
 import dev.writ.trust.VerifiedSubject;
-import dev.writ.trust.WritTokenVerifier;
 
 /**
  * One token exchange, top to bottom: parse the request, verify the subject token, build
@@ -72,7 +69,7 @@ public final class TokenExchangeService {
 
 	private final ExchangeLimits limits;
 
-	private final Options options;
+	private final ExchangeOptions options;
 
 	private final X509SvidVerifier certificates;
 
@@ -89,13 +86,13 @@ public final class TokenExchangeService {
 	 */
 	public TokenExchangeService(Supplier<PolicySet> policies, SubjectTokenVerifier verifier, AccessTokenMinter minter,
 			ReplayGuard replays, RateLimits rateLimits, AuditSink audit, Clock clock, Duration skew) {
-		this(policies, verifier, Options.DEFAULTS, minter, replays, rateLimits, audit, clock, skew);
+		this(policies, verifier, ExchangeOptions.DEFAULTS, minter, replays, rateLimits, audit, clock, skew);
 	}
 
 	/**
 	 * A service with the options of a whole server: chains of its own tokens, DPoP.
 	 */
-	public TokenExchangeService(Supplier<PolicySet> policies, SubjectTokenVerifier verifier, Options options,
+	public TokenExchangeService(Supplier<PolicySet> policies, SubjectTokenVerifier verifier, ExchangeOptions options,
 			AccessTokenMinter minter, ReplayGuard replays, RateLimits rateLimits, AuditSink audit, Clock clock,
 			Duration skew) {
 		this.options = Objects.requireNonNull(options, "options cannot be null");
@@ -288,41 +285,6 @@ public final class TokenExchangeService {
 		return new ExchangeException(ErrorCode.TEMPORARILY_UNAVAILABLE,
 				"the server cannot check this request now; retry " + "later", "store unavailable: " + ex.getMessage(),
 				Duration.ofSeconds(1));
-	}
-
-	/**
-	 * A successful exchange: a token, or a just-in-time credential.
-	 *
-	 * @param token the issued token; null for a credential
-	 * @param allow the decision that allowed it
-	 * @param issuedTokenType the RFC 8693 type to report as {@code issued_token_type}:
-	 * the type requested
-	 * @param credential the issued credential; null for a token
-	 */
-	public record ExchangeResult(@Nullable IssuedToken token, Decision.Allow allow, String issuedTokenType,
-			@Nullable IssuedCredential credential) {
-	}
-
-	/**
-	 * What a whole server adds to the exchange of identity tokens.
-	 *
-	 * @param writTokens verifies this Writ's tokens presented as subject tokens; null to
-	 * refuse them
-	 * @param maxDepth the most hops a chain may hold ({@code writ.delegation.max-depth})
-	 * @param dpop verifies DPoP proofs (RFC 9449); null to refuse requests with one
-	 * @param credentials issues just-in-time credentials; null to refuse requests for one
-	 */
-	public record Options(@Nullable WritTokenVerifier writTokens, int maxDepth, @Nullable DpopVerifier dpop,
-			@Nullable CredentialIssuer credentials) {
-
-		/** Identity tokens only, chains, DPoP and credentials refused. */
-		public static final Options DEFAULTS = new Options(null, DEFAULT_MAX_DEPTH, null, null);
-
-		/** Options without credentials. */
-		public Options(@Nullable WritTokenVerifier writTokens, int maxDepth, @Nullable DpopVerifier dpop) {
-			this(writTokens, maxDepth, dpop, null);
-		}
-
 	}
 
 }

@@ -20,6 +20,19 @@ import dev.writ.context.ExchangeContext;
  */
 record Lifetime(@Nullable Duration ttl, String description, String detail) {
 
+	/**
+	 * The life of what a grant issues: a token's as its source says, a credential's
+	 * within its target's {@code max_ttl} and always within the subject token's (there is
+	 * no refreshing one).
+	 */
+	static Lifetime of(ExchangeContext context, Grant grant, boolean capToSubject) {
+		if (grant.credential().isEmpty()) {
+			return of(context, grant.ttl(), capToSubject);
+		}
+		Duration cap = grant.credential().get().target().maxTtl();
+		return of(context, (cap.compareTo(grant.ttl()) < 0) ? cap : grant.ttl(), true);
+	}
+
 	static Lifetime of(ExchangeContext context, Duration grantTtl, boolean capToSubject) {
 		Lifetime life = new Lifetime(grantTtl, "", "");
 		if (capToSubject || context.subject().chain().isPresent()) {

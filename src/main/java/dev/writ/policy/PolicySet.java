@@ -298,15 +298,7 @@ public final class PolicySet {
 
 	private Decision allow(ExchangeContext context, Grant grant, Set<String> scopes, Activation activation,
 			@Nullable Confirmation confirmation) {
-		Grant.Credential credential = grant.credential().orElse(null);
-		// A credential lives no longer than its target allows nor than its subject's
-		// token: there is no refreshing one.
-		Lifetime life = (credential != null)
-				? Lifetime.of(context,
-						(credential.target().maxTtl().compareTo(grant.ttl()) < 0) ? credential.target().maxTtl()
-								: grant.ttl(),
-						true)
-				: Lifetime.of(context, grant.ttl(), sourceRules(context.subject()).capTtlToSubject());
+		Lifetime life = Lifetime.of(context, grant, sourceRules(context.subject()).capTtlToSubject());
 		Duration ttl = life.ttl();
 		if (ttl == null) {
 			return deny(ErrorCode.INVALID_REQUEST, life.description(), life.detail());
@@ -322,7 +314,7 @@ public final class PolicySet {
 			claims.put(claim.getKey(), value.get());
 		}
 		return new Decision.Allow(grant.id(), grant.audience(), scopes, ttl, claims, this.digest, confirmation,
-				credential);
+				grant.credential().orElse(null));
 	}
 
 	// Reasons are built only when someone explains: deciding allocates no strings for

@@ -14,6 +14,7 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
 
 import dev.writ.credentials.IssuedCredential;
 import dev.writ.error.ExchangeException;
+import dev.writ.exchange.ExchangeResult;
 import dev.writ.exchange.TokenExchangeService;
 import dev.writ.token.IssuedToken;
 
@@ -38,8 +39,7 @@ final class TokenExchangeAuthenticationProvider implements AuthenticationProvide
 			throw new OAuth2AuthenticationException(OAuth2ErrorCodes.INVALID_CLIENT);
 		}
 		try {
-			TokenExchangeService.ExchangeResult result = this.exchange.exchange(grant.form(), grant.dpop(),
-					grant.certificate());
+			ExchangeResult result = this.exchange.exchange(grant.form(), grant.dpop(), grant.certificate());
 			IssuedCredential credential = result.credential();
 			if (credential != null) {
 				return credential(client, credential, result.issuedTokenType());

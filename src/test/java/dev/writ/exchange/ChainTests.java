@@ -133,8 +133,7 @@ class ChainTests {
 		this.status = new TokenStatus(issued, store, Duration.ofHours(1), CLOCK);
 		this.service = new TokenExchangeService(() -> this.set,
 				new SubjectTokenVerifier(Set.of(TestSvid.DEFAULT_AUDIENCE), Duration.ofSeconds(30), CLOCK),
-				new TokenExchangeService.Options(new WritTokenVerifier(issued::recognise, this.status::revoked), 2,
-						null),
+				new ExchangeOptions(new WritTokenVerifier(issued::recognise, this.status::revoked), 2, null),
 				new AccessTokenMinter(ISSUER, () -> keys), store, store, this.events::add, CLOCK,
 				Duration.ofSeconds(30));
 	}
@@ -150,8 +149,7 @@ class ChainTests {
 		return this.prod.svid(path).claim("jti", java.util.UUID.randomUUID().toString()).sign();
 	}
 
-	private TokenExchangeService.ExchangeResult hop(String token, @Nullable String actor, String audience,
-			@Nullable String scope) {
+	private ExchangeResult hop(String token, @Nullable String actor, String audience, @Nullable String scope) {
 		Map<String, List<String>> form = new HashMap<>(TestExchanges.form(token, audience));
 		form.put("subject_token_type", List.of(TokenTypes.ACCESS_TOKEN));
 		if (actor != null) {
@@ -174,7 +172,7 @@ class ChainTests {
 		throw new AssertionError("the exchange was not refused");
 	}
 
-	private static Map<String, Object> claims(TokenExchangeService.ExchangeResult result) throws ParseException {
+	private static Map<String, Object> claims(ExchangeResult result) throws ParseException {
 		return SignedJWT.parse(result.token().value()).getJWTClaimsSet().toJSONObject();
 	}
 
@@ -184,10 +182,9 @@ class ChainTests {
 
 	@Test
 	void threeHopsThenSubStaysActNestsInOrderAndNothingWidens() throws ParseException {
-		TokenExchangeService.ExchangeResult ab = this.service
-			.exchange(TestExchanges.form(svid("/a"), "https://b.example.org"));
-		TokenExchangeService.ExchangeResult bc = hop(ab.token().value(), svid("/b"), "https://c.example.org", null);
-		TokenExchangeService.ExchangeResult cd = hop(bc.token().value(), svid("/c"), "https://d.example.org", null);
+		ExchangeResult ab = this.service.exchange(TestExchanges.form(svid("/a"), "https://b.example.org"));
+		ExchangeResult bc = hop(ab.token().value(), svid("/b"), "https://c.example.org", null);
+		ExchangeResult cd = hop(bc.token().value(), svid("/c"), "https://d.example.org", null);
 
 		assertThat(claims(ab)).containsEntry("sub", A)
 			.containsEntry("scope", "orders:read orders:write")
@@ -310,8 +307,8 @@ class ChainTests {
 	void writTokenOfAOneTimeSourceThenExchangedAgainAsOftenAsGrantsAllow() {
 		String ab = first();
 
-		TokenExchangeService.ExchangeResult once = hop(ab, svid("/b"), "https://c.example.org", null);
-		TokenExchangeService.ExchangeResult twice = hop(ab, svid("/b"), "https://c.example.org", null);
+		ExchangeResult once = hop(ab, svid("/b"), "https://c.example.org", null);
+		ExchangeResult twice = hop(ab, svid("/b"), "https://c.example.org", null);
 
 		assertThat(twice.allow().grantId()).isEqualTo("b-calls-c-for-a");
 		assertThat(twice.token().jti()).isNotEqualTo(once.token().jti());

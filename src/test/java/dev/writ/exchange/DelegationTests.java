@@ -148,7 +148,7 @@ class DelegationTests {
 		throw new AssertionError("the exchange was not refused");
 	}
 
-	private static Map<String, Object> claims(TokenExchangeService.ExchangeResult result) throws ParseException {
+	private static Map<String, Object> claims(ExchangeResult result) throws ParseException {
 		return SignedJWT.parse(result.token().value()).getJWTClaimsSet().toJSONObject();
 	}
 
@@ -156,8 +156,7 @@ class DelegationTests {
 	void delegatedThenActNamesTheVerifiedActorAndSubStaysTheSubject() throws ParseException {
 		String actor = this.prod.svid("/gateway").sign();
 
-		TokenExchangeService.ExchangeResult result = this.service
-			.exchange(delegated(this.prod.svid("/checkout").sign(), actor, LEDGER));
+		ExchangeResult result = this.service.exchange(delegated(this.prod.svid("/checkout").sign(), actor, LEDGER));
 
 		assertThat(result.allow().grantId()).isEqualTo("gateway-for-checkout");
 		Map<String, Object> claims = claims(result);
@@ -305,7 +304,7 @@ class DelegationTests {
 
 	@Test
 	void delegatedTokenNeverOutlivesTheActorsCredential() {
-		TokenExchangeService.ExchangeResult result = this.service.exchange(delegated(this.prod.svid("/checkout").sign(),
+		ExchangeResult result = this.service.exchange(delegated(this.prod.svid("/checkout").sign(),
 				this.prod.svid("/gateway").expiresIn(Duration.ofSeconds(40)).sign(), LEDGER));
 
 		assertThat(result.token().expiresAt()).isEqualTo(CLOCK.instant().plusSeconds(40));

@@ -78,7 +78,7 @@ class TokenExchangeServiceTests {
 	void exchangeWhenAllowedThenTokenAndOneGrantedEventWithoutSecrets() {
 		String svid = this.authority.svid("/checkout").sign();
 
-		TokenExchangeService.ExchangeResult result = this.service.exchange(TestExchanges.form(svid));
+		ExchangeResult result = this.service.exchange(TestExchanges.form(svid));
 
 		assertThat(result.allow().grantId()).isEqualTo("checkout-pays");
 		assertThat(result.token().expiresAt()).isEqualTo(CLOCK.instant().plus(Duration.ofMinutes(5)));
